@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// Chained ops (x.square()) are only registered on demand when tfjs-core is used without the umbrella package.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendAttempt, BackendPreference, BackendStatus } from '../shared/backend';
+
+export interface BackendOptions {
+  /** Folder holding tfjs-backend-wasm's .wasm files (with a trailing slash added if missing). */
+  wasmDir?: string;
+  /**
+   * Loads a native binding (tfjs-node-gpu or tfjs-node) and reports which one registered.
+   * Only the engine passes this: it is the one place a native binding may be loaded.
+   */
+  loadNative?: () => Promise<{ gpu: boolean } | { error: string }>;
+}
+
+/** Chooses and activates a backend as DESIGN.md says; never throws for a backend that fails, it records why. */
+export async function initBackend(preference: BackendPreference, options: BackendOptions = {}): Promise<BackendStatus> {
+  const attempts: BackendAttempt[] = [];
+  const order = backendOrder(preference);
+
+  for (const candidate of order) {
+    if (candidate === 'native') {
+      if (!options.loadNative) {
+        attempts.push({ backend: 'tensorflow', ok: false, reason: 'no native binding can be loaded in this process' });
+        continue;
+      }
+      const loaded = await options.loadNative().catch((e: unknown) => ({ error: errorText(e) }));
+      if ('error' in loaded) {
+        attempts.push({ backend: 'tensorflow', ok: false, reason: loaded.error });
+        continue;
+      }
+      if (await trySetBackend('tensorflow', attempts, loaded.gpu ? 'tensorflow-gpu' : 'tensorflow')) {
+        return status(preference, attempts, `tensorflow (${loaded.gpu ? 'native GPU' : 'native CPU'})`);
+      }
+      continue;
+    }
+    if (candidate === 'wasm') {
+      if (options.wasmDir) setWasmPaths(options.wasmDir.endsWith('/') ? options.wasmDir : `${options.wasmDir}/`);
+      if (await trySetBackend('wasm', attempts, 'wasm')) return status(preference, attempts, 'wasm (SIMD, 1 thread)');
+      continue;
+    }
+    if (await trySetBackend('cpu', attempts, 'cpu')) return status(preference, attempts, 'cpu (plain JavaScript)');
+  }
+  // cpu is always registered; reaching here means even it failed, which is a broken install.
+  throw new Error(`No TF.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+}
+
+function backendOrder(preference: BackendPreference): ('native' | 'wasm' | 'cpu')[] {
+  switch (preference) {
+    case 'tensorflow':
+      return ['native', 'wasm', 'cpu'];
+    case 'wasm':
+      return ['wasm', 'cpu'];
+    case 'cpu':
+      return ['cpu'];
+    case 'auto':
+      return ['native', 'wasm', 'cpu'];
+  }
+}
+
+async function trySetBackend(name: string, attempts: BackendAttempt[], label: BackendAttempt['backend']): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    attempts.push(ok ? { backend: label, ok: true } : { backend: label, ok: false, reason: `TF.js could not initialise the ${name} backend` });
+    return ok;
+  } catch (e) {
+    attempts.push({ backend: label, ok: false, reason: errorText(e) });
+    return false;
+  }
+}
+
+function status(preference: BackendPreference, attempts: BackendAttempt[], detail: string): BackendStatus {
+  return { active: tf.getBackend(), detail, preference, attempts };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,19 @@
+/** `layerLens.backend`: which TF.js backend the engine runs. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendAttempt {
+  backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  ok: boolean;
+  /** Why it was skipped, when it was. */
+  reason?: string;
+}
+
+export interface BackendStatus {
+  /** The TF.js backend name now active (`tensorflow`, `wasm`, `cpu`). */
+  active: string;
+  /** Human-readable detail: "wasm (SIMD, 1 thread)". */
+  detail: string;
+  preference: BackendPreference;
+  /** Every backend tried, in order, with the reason it failed. */
+  attempts: BackendAttempt[];
+}
