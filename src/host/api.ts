@@ -1,0 +1,31 @@
+// What `activate` returns. The real-VS-Code test suites drive and observe the extension through it;
+// nothing here is needed by users, so it stays small and read-mostly.
+import type { BackendStatus } from '../shared/backend';
+import type { ModelInfo } from '../shared/model';
+
+export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk';
+
+/** RGBA pixels of the main canvas of a panel, read back from the webview. */
+export interface CanvasSnapshot {
+  width: number;
+  height: number;
+  /** Row-major RGBA, 4 bytes a pixel. */
+  rgba: Uint8Array;
+  /** Panel-specific facts drawn on that canvas (e.g. tile size and count for the kernels grid). */
+  meta: Record<string, number | string>;
+}
+
+export interface LayerLensApi {
+  /** Starts the engine if needed and returns the backend it runs. */
+  backendStatus(): Promise<BackendStatus>;
+  /** The text of the backend status bar item. */
+  statusBarText(): string;
+  /** The model the Layers view shows (loads it when needed). */
+  activeModel(): Promise<ModelInfo | undefined>;
+  /** Labels of the Layers view's root items (models) and, for the active model, its layers' labels. */
+  layersViewLabels(): Promise<{ models: string[]; layers: string[] }>;
+  /** Pixels of the open panel of that kind, or undefined when none is open. */
+  panelSnapshot(kind: PanelKind): Promise<CanvasSnapshot | undefined>;
+  /** User-facing error and warning sentences shown since activation, newest last. */
+  shownMessages(): readonly string[];
+}
