@@ -1,0 +1,58 @@
+// Builds every bundle: the extension host (node, cjs, `vscode` external), the engine child process,
+// the CLI, and the webview scripts (browser). Copies TF.js's .wasm files beside the node bundles.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const root = new URL('.', import.meta.url).pathname;
+const dist = join(root, 'dist');
+
+// Native TF.js bindings are optional and loaded by path at run time; never bundle them.
+const nativeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },
+  { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: webviewEntries(),
+    outdir: join(dist, 'webview'),
+  },
+];
+
+function webviewEntries() {
+  const dir = join(root, 'webview/src/panels');
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(
+    readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f.replace(/\.ts$/, ''), join(dir, f)]),
+  );
+}
+
+function copyWasm() {
+  const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  mkdirSync(dist, { recursive: true });
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dist, f));
+}
+
+copyWasm();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,36 @@
+// Entry of the engine child process: owns TF.js, the loaded models and every heavy call.
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../core/backend';
+import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
+import { kernelsHandler } from './handlers/kernels';
+import { ModelCache } from './modelCache';
+import { loadNativeBinding } from './nativeBackend';
+import { RpcServer, type HandlerTable } from './rpcServer';
+
+function send(msg: EngineToHost): void {
+  process.send?.(msg);
+}
+
+const models = new ModelCache();
+// The bundle and the .wasm files sit side by side in dist/.
+const wasmDir = dirname(__filename);
+
+const handlers: HandlerTable = {
+  init: async (params) => {
+    models.disposeAll();
+    return initBackend(params.backend, { wasmDir, loadNative: () => loadNativeBinding(params.nativeBackendPath) });
+  },
+  loadModel: async ({ path }) => (await models.get(path)).info,
+  memory: async () => {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+  kernels: (params) => kernelsHandler(models, params),
+};
+
+const server = new RpcServer(handlers, send);
+process.on('message', (msg: HostToEngine) => server.receive(msg));
+// The engine lives as long as its parent: when the IPC channel closes, exit.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { EngineService } from '../engine/engineService';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
+import type { UserMessages } from '../userMessages';
+import { parseLayerTarget } from './commandArgs';
+
+export interface CommandDeps extends KernelsDeps {
+  engine: EngineService;
+  registry: ModelRegistry;
+  messages: UserMessages;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { registry, messages, engine } = deps;
+  // Every command reports its failure as one sentence and never throws into VS Code.
+  const safe = (fn: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      messages.error(err);
+    }
+  };
+  const register = (id: string, fn: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, safe(fn));
+
+  return [
+    register('layerLens.openModel', async () => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Open in Layer Lens',
+        filters: { 'Models (TF.js model.json, ONNX)': ['json', 'onnx'] },
+      });
+      if (picked?.[0]) await registry.setActive(picked[0].fsPath);
+    }),
+    register('layerLens.openInLayerLens', async (arg) => {
+      const target = parseLayerTarget(arg);
+      const modelPath = target.uri?.fsPath ?? target.modelPath ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+      if (!modelPath) return;
+      await registry.setActive(modelPath);
+      await vscode.commands.executeCommand('layerLens.layers.focus');
+    }),
+    register('layerLens.selectModel', async (arg) => {
+      const target = parseLayerTarget(arg);
+      let modelPath = target.modelPath;
+      if (!modelPath) {
+        const pick = await vscode.window.showQuickPick(
+          registry.entries().map((e) => ({ label: e.label, description: e.path === registry.activePath ? 'active' : '', detail: e.path })),
+          { placeHolder: 'Choose the model Layer Lens shows' },
+        );
+        modelPath = pick?.detail;
+      }
+      if (modelPath) await registry.setActive(modelPath);
+    }),
+    register('layerLens.visualizeKernels', async (arg) => {
+      const target = parseLayerTarget(arg);
+      const modelPath = target.uri?.fsPath ?? target.modelPath ?? registry.activePath;
+      let layerId = target.layerId;
+      if (!layerId) {
+        const layers = convLayers(await registry.info(modelPath));
+        if (layers.length === 0) throw new Error(`${modelPath} has no convolution layer with kernels to draw.`);
+        layerId = layers.length === 1 || !!target.uri ? layers[0].id : (await vscode.window.showQuickPick(
+          layers.map((l) => ({ label: l.label, description: l.kernelShape.join('×') })),
+          { placeHolder: 'Which layer’s kernels?' },
+        ))?.label;
+      }
+      if (layerId) KernelsPanel.createOrShow(deps, modelPath, layerId);
+    }),
+    register('layerLens.refreshLayers', async () => registry.refresh()),
+    register('layerLens.restartEngine', async () => {
+      engine.restart();
+      await engine.backendStatus();
+    }),
+  ];
+}

@@ -1,0 +1,142 @@
+// The host's side of the engine RPC: starts the child process lazily, restarts it after a crash on the next
+// request, turns cancellation into a cancel message and, if the engine does not stop in time, into a kill.
+import { fork, type ChildProcess } from 'node:child_process';
+import { LayerLensError } from '../../shared/errors';
+import type { EngineMethod, EngineToHost, HostToEngine, ParamsOf, ProgressOf, ResultOf } from '../../shared/protocol/engineProtocol';
+
+export interface RequestOptions<M extends EngineMethod> {
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressOf<M>) => void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  onProgress?: (p: unknown) => void;
+}
+
+export interface EngineClientOptions {
+  enginePath: string;
+  /** Called after every (re)start, before the first request is sent: the host replays `init` here. */
+  onStart: (client: EngineClient) => Promise<void>;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** How long a cancelled request may keep running before the engine is killed. */
+  killAfterCancelMs?: number;
+}
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private starting: Promise<void> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
+  async request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
+    if (method !== 'init') await this.ensureStarted();
+    else if (!this.child) this.spawn();
+    return this.send(method, params, options);
+  }
+
+  /** Kills the engine; the next request starts a fresh one. */
+  restart(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.child?.kill('SIGKILL');
+  }
+
+  private ensureStarted(): Promise<void> {
+    if (this.child && !this.starting) return Promise.resolve();
+    if (!this.starting) {
+      this.spawn();
+      this.starting = this.options.onStart(this).finally(() => (this.starting = undefined));
+    }
+    return this.starting;
+  }
+
+  private spawn(): void {
+    if (this.disposed) throw new LayerLensError('engineCrashed', 'Layer Lens is shutting down.');
+    // 'advanced' serialization is structured clone: Float32Array and Uint8ClampedArray arrive intact.
+    const child = fork(this.options.enginePath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => this.options.log('info', d.toString().trimEnd()));
+    child.stderr?.on('data', (d: Buffer) => this.options.log('warn', d.toString().trimEnd()));
+    child.on('message', (msg: EngineToHost) => this.receive(msg));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const why = signal ? `was stopped (${signal})` : `exited with code ${code}`;
+      if (!this.disposed) this.options.log('warn', `Layer Lens engine ${why}.`);
+      for (const [id, p] of this.pending) {
+        p.reject(new LayerLensError('engineCrashed', `The Layer Lens engine ${why}; the next request starts a new one.`));
+        this.pending.delete(id);
+      }
+    });
+  }
+
+  private send<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
+    const child = this.child;
+    if (!child) return Promise.reject(new LayerLensError('engineCrashed', 'The Layer Lens engine is not running.'));
+    const id = this.nextId++;
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new LayerLensError('cancelled', 'The request was cancelled.'));
+        return;
+      }
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress: options.onProgress as ((p: unknown) => void) | undefined,
+      });
+      options.signal?.addEventListener('abort', () => this.cancel(id, child), { once: true });
+      const msg = { type: 'request', id, method, params } as HostToEngine;
+      child.send(msg);
+    });
+  }
+
+  private cancel(id: number, child: ChildProcess): void {
+    if (!this.pending.has(id)) return;
+    child.send({ type: 'cancel', id } satisfies HostToEngine);
+    // A TF.js call blocks the engine's event loop; if it does not answer the cancel in time, kill it.
+    const timer = setTimeout(() => {
+      const p = this.pending.get(id);
+      if (!p || this.child !== child) return;
+      this.pending.delete(id);
+      p.reject(new LayerLensError('cancelled', 'The request was cancelled.'));
+      child.kill('SIGKILL');
+    }, this.options.killAfterCancelMs ?? 3000);
+    timer.unref?.();
+  }
+
+  private receive(msg: EngineToHost): void {
+    switch (msg.type) {
+      case 'ready':
+        return;
+      case 'log':
+        this.options.log(msg.level, msg.message);
+        return;
+      case 'progress':
+        this.pending.get(msg.id)?.onProgress?.(msg.progress);
+        return;
+      case 'response': {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.resolve(msg.result);
+        return;
+      }
+      case 'error': {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.reject(new LayerLensError(msg.error.code, msg.error.message));
+        return;
+      }
+    }
+  }
+}

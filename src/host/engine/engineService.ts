@@ -1,0 +1,72 @@
+// The engine as the rest of the host sees it: started with the user's backend settings, re-initialised when
+// they change, restarted after a crash; every call's status and failures reach the status bar and the user.
+import * as vscode from 'vscode';
+import type { BackendPreference, BackendStatus } from '../../shared/backend';
+import type { EngineMethod, ParamsOf, ResultOf } from '../../shared/protocol/engineProtocol';
+import type { UserMessages } from '../userMessages';
+import { EngineClient, type RequestOptions } from './engineClient';
+
+export class EngineService implements vscode.Disposable {
+  private readonly client: EngineClient;
+  private status: BackendStatus | undefined;
+  private readonly statusEmitter = new vscode.EventEmitter<BackendStatus>();
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(enginePath: string, private readonly messages: UserMessages) {
+    this.client = new EngineClient({
+      enginePath,
+      log: (level, message) => messages.log(level, message),
+      onStart: async (client) => {
+        this.status = await client.request('init', readBackendSettings());
+        for (const a of this.status.attempts.filter((x) => !x.ok)) messages.log('info', `Backend ${a.backend} skipped: ${a.reason}`);
+        this.statusEmitter.fire(this.status);
+      },
+    });
+    this.disposables.push(
+      this.statusEmitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('layerLens.backend') || e.affectsConfiguration('layerLens.nativeBackendPath')) void this.reinit();
+      }),
+    );
+  }
+
+  get currentStatus(): BackendStatus | undefined {
+    return this.status;
+  }
+
+  request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions<M>): Promise<ResultOf<M>> {
+    return this.client.request(method, params, options);
+  }
+
+  async backendStatus(): Promise<BackendStatus> {
+    if (!this.status || !this.client.running) await this.client.request('memory', {});
+    return this.status!;
+  }
+
+  restart(): void {
+    this.client.restart();
+  }
+
+  /** A backend can be switched only at start (a native binding cannot be unloaded): restart with the new settings. */
+  private async reinit(): Promise<void> {
+    this.client.restart();
+    try {
+      await this.backendStatus();
+    } catch (e) {
+      this.messages.error(e);
+    }
+  }
+
+  dispose(): void {
+    this.client.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string } {
+  const config = vscode.workspace.getConfiguration('layerLens');
+  const backend = config.get<BackendPreference>('backend', 'auto');
+  const nativeBackendPath = config.get<string>('nativeBackendPath') || undefined;
+  return { backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto', nativeBackendPath };
+}

@@ -1,0 +1,67 @@
+// Extension entry: wires the engine, the model registry, the Layers view, the panels and the commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LayerLensApi, PanelKind } from './api';
+import { registerCommands } from './commands/registerCommands';
+import { EngineService } from './engine/engineService';
+import { ModelRegistry } from './models/modelRegistry';
+import { KernelsPanel } from './panels/kernelsPanel';
+import type { PanelBase } from './panels/panelBase';
+import { BackendStatusBar } from './statusBar';
+import { LayersTreeProvider } from './tree/layersTree';
+import { UserMessages } from './userMessages';
+
+export function activate(context: vscode.ExtensionContext): LayerLensApi {
+  const messages = new UserMessages();
+  const engine = new EngineService(path.join(context.extensionPath, 'dist', 'engine.js'), messages);
+  const statusBar = new BackendStatusBar();
+  const registry = new ModelRegistry(context, engine);
+  const tree = new LayersTreeProvider(registry);
+  const deps = { extensionUri: context.extensionUri, messages, engine, registry };
+
+  context.subscriptions.push(
+    messages,
+    engine,
+    statusBar,
+    registry,
+    tree,
+    engine.onDidChangeStatus((s) => statusBar.update(s)),
+    vscode.window.registerTreeDataProvider('layerLens.layers', tree),
+    vscode.window.registerWebviewPanelSerializer(KernelsPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => void KernelsPanel.revive(panel, deps, state),
+    }),
+    ...registerCommands(deps),
+  );
+  void registry.scanWorkspace();
+  // Start the engine in the background so the status bar names the backend before the first request.
+  void engine.backendStatus().catch((err: unknown) => messages.error(err));
+
+  const panels: Record<PanelKind, () => PanelBase<{ type: string }, { type: string }> | undefined> = {
+    kernels: () => KernelsPanel.current,
+    featureMaps: () => undefined,
+    actmax: () => undefined,
+    topk: () => undefined,
+  };
+
+  return {
+    backendStatus: () => engine.backendStatus(),
+    statusBarText: () => statusBar.text,
+    activeModel: async () => {
+      const state = await registry.load(registry.activePath);
+      return state.kind === 'loaded' ? state.info : undefined;
+    },
+    layersViewLabels: async () => {
+      const roots = await tree.getChildren();
+      const active = roots.find((n) => n.kind === 'model' && n.entry.path === registry.activePath);
+      const layers = active ? await tree.getChildren(active) : [];
+      return {
+        models: roots.map((n) => String(tree.getTreeItem(n).label)),
+        layers: layers.map((n) => String(tree.getTreeItem(n).label)),
+      };
+    },
+    panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
+    shownMessages: () => messages.history,
+  };
+}
+
+export function deactivate(): void {}

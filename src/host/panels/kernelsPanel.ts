@@ -1,0 +1,125 @@
+// "Visualize Kernels": one panel showing a conv layer's filters; the webview asks for another layer or other
+// options, the engine computes the tiles, the webview draws them.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
+import type { ModelInfo } from '../../shared/model';
+import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../shared/protocol/webviewProtocol';
+import type { EngineService } from '../engine/engineService';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { PanelBase, type PanelDeps } from './panelBase';
+import { webviewOptions } from './webviewHtml';
+
+export interface KernelsDeps extends PanelDeps {
+  engine: EngineService;
+  registry: ModelRegistry;
+}
+
+const MODES: readonly KernelMode[] = ['auto', 'rgb', 'perChannel', 'mean'];
+const NORMALIZATIONS: readonly KernelNormalization[] = ['filter', 'layer'];
+
+export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview> {
+  static readonly viewType = 'layerLens.kernels';
+  static current: KernelsPanel | undefined;
+
+  private requestSeq = 0;
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly kdeps: KernelsDeps,
+    private state: KernelsPanelState,
+  ) {
+    super(panel, kdeps, 'kernels');
+    KernelsPanel.current = this;
+    this.disposables.push({ dispose: () => KernelsPanel.current === this && (KernelsPanel.current = undefined) });
+  }
+
+  static createOrShow(deps: KernelsDeps, modelPath: string, layerId: string): KernelsPanel {
+    const existing = KernelsPanel.current;
+    if (existing) {
+      existing.state = { ...existing.state, modelPath, layerId, modelName: path.basename(path.dirname(modelPath)) };
+      existing.panel.reveal();
+      void existing.onReady();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(KernelsPanel.viewType, 'Kernels', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new KernelsPanel(panel, deps, defaultState(modelPath, layerId));
+  }
+
+  /** Re-creates the panel after a window reload from the state the webview saved. */
+  static revive(panel: vscode.WebviewPanel, deps: KernelsDeps, saved: unknown): KernelsPanel {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    const state = parseState(saved) ?? defaultState(deps.registry.activePath, '');
+    return new KernelsPanel(panel, deps, state);
+  }
+
+  protected async onReady(): Promise<void> {
+    const info = await this.kdeps.registry.info(this.state.modelPath).catch((err: unknown) => {
+      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+    if (!info) return;
+    const layers = convLayers(info);
+    if (!layers.some((l) => l.id === this.state.layerId)) this.state.layerId = layers[0]?.id ?? '';
+    this.state.modelName = info.name;
+    this.panel.title = `Kernels: ${info.name} › ${this.state.layerId}`;
+    const backend = this.kdeps.engine.currentStatus?.detail ?? '';
+    this.post({ type: 'init', state: this.state, layers, backend });
+    await this.compute();
+  }
+
+  protected async onMessage(msg: KernelsFromWebview): Promise<void> {
+    if (msg.type !== 'setOptions') return;
+    if (typeof msg.layerId !== 'string' || !MODES.includes(msg.mode) || !NORMALIZATIONS.includes(msg.normalize)) return;
+    this.state = { ...this.state, layerId: msg.layerId, mode: msg.mode, normalize: msg.normalize, sortByL2: msg.sortByL2 === true };
+    this.panel.title = `Kernels: ${this.state.modelName} › ${this.state.layerId}`;
+    await this.compute();
+  }
+
+  protected exportDir(): string {
+    return path.dirname(this.state.modelPath);
+  }
+
+  private async compute(): Promise<void> {
+    if (!this.state.layerId) {
+      this.post({ type: 'error', message: `${path.basename(this.state.modelPath)} has no convolution layer with kernels to draw.` });
+      return;
+    }
+    const seq = ++this.requestSeq;
+    this.post({ type: 'loading', message: `Computing kernels of ${this.state.layerId}…` });
+    try {
+      const { modelPath, layerId, mode, normalize } = this.state;
+      const result = await this.kdeps.engine.request('kernels', { modelPath, layerId, mode, normalize });
+      if (seq === this.requestSeq) this.post({ type: 'kernels', result });
+    } catch (err) {
+      if (seq !== this.requestSeq) return;
+      const message = err instanceof Error ? err.message : String(err);
+      this.post({ type: 'error', message });
+      this.kdeps.messages.error(err);
+    }
+  }
+}
+
+export function convLayers(info: ModelInfo): ConvLayerChoice[] {
+  return info.layers
+    .filter((l) => l.kernelShape && (l.kind === 'conv' || l.kind === 'depthwiseConv'))
+    .map((l) => ({ id: l.id, label: l.id, kernelShape: l.kernelShape! }));
+}
+
+function defaultState(modelPath: string, layerId: string): KernelsPanelState {
+  return { modelPath, modelName: path.basename(modelPath), layerId, mode: 'auto', normalize: 'filter', sortByL2: false };
+}
+
+function parseState(saved: unknown): KernelsPanelState | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const s = saved as Partial<KernelsPanelState>;
+  if (typeof s.modelPath !== 'string' || typeof s.layerId !== 'string') return undefined;
+  return {
+    modelPath: s.modelPath,
+    modelName: typeof s.modelName === 'string' ? s.modelName : path.basename(s.modelPath),
+    layerId: s.layerId,
+    mode: MODES.includes(s.mode as KernelMode) ? (s.mode as KernelMode) : 'auto',
+    normalize: NORMALIZATIONS.includes(s.normalize as KernelNormalization) ? (s.normalize as KernelNormalization) : 'filter',
+    sortByL2: s.sortByL2 === true,
+  };
+}

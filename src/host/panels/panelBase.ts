@@ -1,0 +1,114 @@
+// The shape every panel shares: HTML shell, validated messages, the ready → init handshake, snapshots for
+// tests, PNG export next to the model, disposables in one place. Subclasses add their own messages.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommonFromWebview, CommonToWebview } from '../../shared/protocol/webviewProtocol';
+import type { CanvasSnapshot } from '../api';
+import type { UserMessages } from '../userMessages';
+import { panelHtml } from './webviewHtml';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  messages: UserMessages;
+}
+
+type Message = { type: string };
+
+export abstract class PanelBase<ToWebview extends Message, FromWebview extends Message> implements vscode.Disposable {
+  protected readonly disposables: vscode.Disposable[] = [];
+  private readonly snapshots = new Map<number, (s: CanvasSnapshot | undefined) => void>();
+  private nextSnapshotId = 1;
+  private disposed = false;
+
+  protected constructor(
+    readonly panel: vscode.WebviewPanel,
+    protected readonly deps: PanelDeps,
+    script: string,
+  ) {
+    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, script, panel.title);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    );
+  }
+
+  /** The webview finished loading (first time or after a reload): send it the complete state. */
+  protected abstract onReady(): void | Promise<void>;
+  /** Panel-specific messages, already checked to be objects with a string `type`. */
+  protected abstract onMessage(msg: FromWebview): void | Promise<void>;
+  /** Where "Export PNG" writes: a folder next to the model. */
+  protected abstract exportDir(): string;
+
+  protected post(msg: ToWebview | CommonToWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(msg);
+  }
+
+  requestSnapshot(timeoutMs = 5000): Promise<CanvasSnapshot | undefined> {
+    const requestId = this.nextSnapshotId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.snapshots.delete(requestId);
+        resolve(undefined);
+      }, timeoutMs);
+      this.snapshots.set(requestId, (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      this.post({ type: 'requestSnapshot', requestId });
+    });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    if (!isMessage(raw)) return;
+    const msg = raw as CommonFromWebview | FromWebview;
+    try {
+      switch (msg.type) {
+        case 'ready':
+          await this.onReady();
+          return;
+        case 'snapshot': {
+          const s = msg as Extract<CommonFromWebview, { type: 'snapshot' }>;
+          const resolve = this.snapshots.get(s.requestId);
+          this.snapshots.delete(s.requestId);
+          if (resolve && s.rgba instanceof Uint8Array) resolve({ width: s.width, height: s.height, rgba: s.rgba, meta: s.meta ?? {} });
+          return;
+        }
+        case 'exportPng': {
+          const e = msg as Extract<CommonFromWebview, { type: 'exportPng' }>;
+          if (e.png instanceof Uint8Array && typeof e.suggestedName === 'string') await this.exportPng(e.png, e.suggestedName);
+          return;
+        }
+        default:
+          await this.onMessage(msg as FromWebview);
+      }
+    } catch (err) {
+      this.deps.messages.error(err);
+    }
+  }
+
+  private async exportPng(png: Uint8Array, suggestedName: string): Promise<void> {
+    const safeName = suggestedName.replace(/[^\w.-]+/g, '_');
+    const target = vscode.Uri.file(path.join(this.exportDir(), safeName.endsWith('.png') ? safeName : `${safeName}.png`));
+    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    if (exists) {
+      const choice = await vscode.window.showWarningMessage(`${target.fsPath} exists. Overwrite it?`, { modal: true }, 'Overwrite');
+      if (choice !== 'Overwrite') return;
+    }
+    await vscode.workspace.fs.writeFile(target, png);
+    const open = await vscode.window.showInformationMessage(`Saved ${target.fsPath}`, 'Open');
+    if (open) await vscode.commands.executeCommand('vscode.open', target);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const resolve of this.snapshots.values()) resolve(undefined);
+    this.snapshots.clear();
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function isMessage(raw: unknown): raw is Message {
+  return typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,30 @@
+// The status bar item naming the backend in use, and in its tooltip why a preferred one was skipped.
+import * as vscode from 'vscode';
+import type { BackendStatus } from '../shared/backend';
+
+export class BackendStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('layerLens.backend', vscode.StatusBarAlignment.Right, 100);
+
+  constructor() {
+    this.item.name = 'Layer Lens Backend';
+    this.item.text = '$(circuit-board) Layer Lens';
+    this.item.tooltip = 'Layer Lens: the engine starts with the first request.';
+    this.item.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['layerLens.backend'] };
+    this.item.show();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  update(status: BackendStatus): void {
+    this.item.text = `$(circuit-board) Layer Lens: ${status.active}`;
+    const skipped = status.attempts.filter((a) => !a.ok).map((a) => `- ${a.backend} skipped: ${a.reason}`);
+    const lines = [`Backend: ${status.detail} (setting: ${status.preference})`, ...skipped, '', 'Click to change layerLens.backend.'];
+    this.item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+// Messages between the host and a panel's webview. Every panel speaks the common part; each panel adds its own.
+import type { KernelMode, KernelNormalization, KernelsResult } from '../kernelsProtocol';
+
+/** Common: the handshake, snapshots for tests, export, errors. */
+export type CommonToWebview =
+  | { type: 'loading'; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'requestSnapshot'; requestId: number };
+
+export type CommonFromWebview =
+  | { type: 'ready' }
+  | { type: 'snapshot'; requestId: number; width: number; height: number; rgba: Uint8Array; meta: Record<string, number | string> }
+  | { type: 'exportPng'; png: Uint8Array; suggestedName: string };
+
+export interface ConvLayerChoice {
+  id: string;
+  label: string;
+  kernelShape: number[];
+}
+
+/** Everything the kernels panel needs to redraw itself after a reload. */
+export interface KernelsPanelState {
+  modelPath: string;
+  modelName: string;
+  layerId: string;
+  mode: KernelMode;
+  normalize: KernelNormalization;
+  sortByL2: boolean;
+}
+
+export type KernelsToWebview =
+  | CommonToWebview
+  | { type: 'init'; state: KernelsPanelState; layers: ConvLayerChoice[]; backend: string }
+  | { type: 'kernels'; result: KernelsResult };
+
+export type KernelsFromWebview =
+  | CommonFromWebview
+  | { type: 'setOptions'; layerId: string; mode: KernelMode; normalize: KernelNormalization; sortByL2: boolean };

@@ -1,0 +1,32 @@
+// The webview's only way out: VS Code's messaging API behind a small seam, so panel code can run in a plain
+// browser page (tests) with a fake bridge.
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export interface HostBridge<ToHost, State> {
+  post(msg: ToHost): void;
+  onMessage(handler: (msg: { type: string } & Record<string, unknown>) => void): void;
+  savedState(): State | undefined;
+  saveState(state: State): void;
+}
+
+export function connectToHost<ToHost, State>(): HostBridge<ToHost, State> {
+  const api = acquireVsCodeApi();
+  return {
+    post: (msg) => api.postMessage(msg),
+    onMessage: (handler) =>
+      window.addEventListener('message', (e: MessageEvent) => {
+        const data: unknown = e.data;
+        if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') {
+          handler(data as { type: string } & Record<string, unknown>);
+        }
+      }),
+    savedState: () => (api.getState() as State | undefined) ?? undefined,
+    saveState: (state) => api.setState(state),
+  };
+}

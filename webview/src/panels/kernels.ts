@@ -1,0 +1,193 @@
+// The kernels panel: a virtualized grid of a conv layer's filters with hover stats, click-to-zoom, sorting and
+// export. State (layer, mode, normalization, sort) is saved with setState so a window reload restores it.
+import type { KernelMode, KernelNormalization, KernelsResult } from '../../../src/shared/kernelsProtocol';
+import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState } from '../../../src/shared/protocol/webviewProtocol';
+import { drawRows } from '../kernels/drawTiles';
+import { hitTest, layoutGrid, type GridLayout } from '../kernels/gridLayout';
+import { canvasPng, canvasRgba } from '../lib/canvasExport';
+import { button, checkbox, select, setChoices } from '../lib/controls';
+import { connectToHost } from '../lib/hostBridge';
+import { StatusLine } from '../lib/statusLine';
+
+const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
+let state: KernelsPanelState | undefined = host.savedState();
+let layers: ConvLayerChoice[] = [];
+let result: KernelsResult | undefined;
+let layout: GridLayout | undefined;
+let zoom = 1;
+
+const app = document.getElementById('app')!;
+app.innerHTML = `
+  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
+  <div id="toolbar" class="toolbar"></div>
+  <div id="status" class="status" hidden></div>
+  <div id="hover" class="hover">Hover a filter for its numbers; click it to zoom.</div>
+  <div class="body">
+    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas"></canvas></div>
+    <aside id="detail" class="detail" hidden></aside>
+  </div>`;
+const status = new StatusLine(document.getElementById('status')!);
+const scroller = document.getElementById('scroller')!;
+const spacer = document.getElementById('spacer')!;
+const canvas = document.getElementById('grid') as HTMLCanvasElement;
+const hover = document.getElementById('hover')!;
+const detail = document.getElementById('detail')!;
+
+const layerSelect = select('layer', 'Layer', [], '', (v) => update({ layerId: v }));
+const modeSelect = select('mode', 'Show', [
+  { value: 'auto', label: 'Auto' },
+  { value: 'rgb', label: 'RGB tiles' },
+  { value: 'perChannel', label: 'Row per input channel' },
+  { value: 'mean', label: 'Mean over input channels' },
+], 'auto', (v) => update({ mode: v as KernelMode }));
+const normSelect = select('normalize', 'Normalize', [
+  { value: 'filter', label: 'Per filter' },
+  { value: 'layer', label: 'Per layer' },
+], 'filter', (v) => update({ normalize: v as KernelNormalization }));
+const sortBox = checkbox('sort', 'Sort by L2 norm', false, (v) => {
+  if (state) update({ sortByL2: v }, false);
+  relayout();
+});
+document.getElementById('toolbar')!.append(
+  layerSelect, modeSelect, normSelect, sortBox,
+  button('zoomOut', '−', () => setZoom(zoom / 1.5), true),
+  button('zoomIn', '+', () => setZoom(zoom * 1.5), true),
+  button('export', 'Export PNG', () => void exportPng()),
+);
+
+function update(patch: Partial<KernelsPanelState>, recompute = true): void {
+  if (!state) return;
+  state = { ...state, ...patch };
+  host.saveState(state);
+  renderCrumbs();
+  if (recompute) host.post({ type: 'setOptions', layerId: state.layerId, mode: state.mode, normalize: state.normalize, sortByL2: state.sortByL2 });
+}
+
+function renderCrumbs(): void {
+  if (!state) return;
+  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.layerId}`;
+}
+
+function setZoom(z: number): void {
+  zoom = Math.max(0.25, Math.min(8, z));
+  relayout();
+}
+
+function relayout(): void {
+  if (!result || !state) return;
+  layout = layoutGrid(result, scroller.clientWidth - 16, state.sortByL2, zoom);
+  spacer.style.height = `${layout.height}px`;
+  spacer.style.width = `${layout.width}px`;
+  draw();
+}
+
+function draw(): void {
+  if (!result || !layout) return;
+  const viewHeight = Math.min(layout.height, Math.max(scroller.clientHeight, 1));
+  canvas.width = layout.width;
+  canvas.height = viewHeight;
+  canvas.style.top = `${scroller.scrollTop}px`;
+  const rowHeight = layout.cellHeight + layout.gap;
+  const first = Math.floor(scroller.scrollTop / rowHeight);
+  const last = Math.ceil((scroller.scrollTop + viewHeight) / rowHeight);
+  const ctx = canvas.getContext('2d')!;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  drawRows(ctx, result, layout, first, last, scroller.scrollTop);
+}
+
+function filterAt(e: MouseEvent): { filter: number; tile: number } | undefined {
+  if (!result || !layout) return undefined;
+  const rect = canvas.getBoundingClientRect();
+  return hitTest(layout, result, e.clientX - rect.left, e.clientY - rect.top + scroller.scrollTop);
+}
+
+function describe(filter: number, tile: number): string {
+  const r = result!;
+  const s = r.stats;
+  const channel = r.tilesPerFilter > 1 ? `, input channel ${tile}` : '';
+  return `filter ${filter}${channel} — min ${s.min[filter].toFixed(4)}, max ${s.max[filter].toFixed(4)}, mean ${s.mean[filter].toFixed(4)}, L2 ${s.l2[filter].toFixed(4)}`;
+}
+
+canvas.addEventListener('mousemove', (e) => {
+  const hit = filterAt(e);
+  hover.textContent = hit ? describe(hit.filter, hit.tile) : ' ';
+});
+canvas.addEventListener('click', (e) => {
+  const hit = filterAt(e);
+  if (hit) showDetail(hit.filter, hit.tile);
+});
+scroller.addEventListener('scroll', () => draw());
+new ResizeObserver(() => relayout()).observe(scroller);
+
+function showDetail(filter: number, tile: number): void {
+  const r = result!;
+  const big = document.createElement('canvas');
+  const scale = Math.max(1, Math.floor(192 / Math.max(r.tileWidth, r.tileHeight)));
+  big.width = r.tileWidth * scale;
+  big.height = r.tileHeight * scale;
+  const one = { ...r, count: 1, tilesPerFilter: 1, orderByL2: Int32Array.of(0) };
+  const start = (filter * r.tilesPerFilter + tile) * r.tileWidth * r.tileHeight * 4;
+  one.tiles = r.tiles.subarray(start, start + r.tileWidth * r.tileHeight * 4);
+  const l = layoutGrid(one, big.width, false, (scale * Math.max(r.tileWidth, r.tileHeight)) / 40);
+  drawRows(big.getContext('2d')!, one, l, 0, 1, 0);
+  const text = document.createElement('p');
+  text.textContent = describe(filter, tile);
+  const close = button('closeDetail', 'Close', () => (detail.hidden = true), true);
+  detail.replaceChildren(big, text, close);
+  detail.hidden = false;
+}
+
+/** Renders the whole grid (not only the visible rows) into a fresh canvas. */
+function fullCanvas(): HTMLCanvasElement | undefined {
+  if (!result || !layout) return undefined;
+  const c = document.createElement('canvas');
+  c.width = layout.width;
+  c.height = Math.min(layout.height, 16384);
+  drawRows(c.getContext('2d')!, result, layout, 0, layout.rows, 0);
+  return c;
+}
+
+async function exportPng(): Promise<void> {
+  const c = fullCanvas();
+  if (!c || !state) return;
+  host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${state.layerId}-kernels.png` });
+}
+
+host.onMessage((msg) => {
+  switch (msg.type) {
+    case 'init': {
+      state = msg.state as KernelsPanelState;
+      layers = msg.layers as ConvLayerChoice[];
+      host.saveState(state);
+      setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelShape.join('×')})` })), state.layerId);
+      (modeSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.mode;
+      (normSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.normalize;
+      (sortBox as HTMLElement & { checked: boolean }).checked = state.sortByL2;
+      document.getElementById('backend')!.textContent = msg.backend as string;
+      renderCrumbs();
+      return;
+    }
+    case 'kernels':
+      result = msg.result as KernelsResult;
+      status.clear();
+      relayout();
+      return;
+    case 'loading':
+      status.loading(msg.message as string);
+      return;
+    case 'error':
+      status.error(msg.message as string);
+      return;
+    case 'requestSnapshot': {
+      const c = fullCanvas() ?? canvas;
+      const meta: Record<string, number | string> = layout && result
+        ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
+        : {};
+      host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+      return;
+    }
+  }
+});
+
+if (state) renderCrumbs();
+host.post({ type: 'ready' });
