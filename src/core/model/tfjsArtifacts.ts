@@ -1,0 +1,126 @@
+// Reads a TF.js model.json and its weight shards into ModelArtifacts, checking everything a user can get
+// wrong before TF.js sees it, so that each mistake gets one sentence naming the file.
+import type * as tf from '@tensorflow/tfjs-core';
+import { LayerLensError } from '../../shared/errors';
+import { baseName, type ModelFiles } from '../io/modelFiles';
+
+export type TfjsKind = 'layers' | 'graph';
+
+export interface TfjsArtifacts {
+  kind: TfjsKind;
+  artifacts: tf.io.ModelArtifacts;
+}
+
+type WeightSpec = tf.io.WeightsManifestEntry;
+
+interface ManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export async function readTfjsArtifacts(files: ModelFiles): Promise<TfjsArtifacts> {
+  const bytes = await files.read(baseName(files.path));
+  const json = parseJson(bytes, files.path);
+  const kind = modelKind(json, files.path);
+  const manifest = readManifest(json, files.path);
+  const weightSpecs: WeightSpec[] = [];
+  const shards: Uint8Array[] = [];
+  for (const group of manifest) {
+    const expected = group.weights.reduce((sum, w) => sum + weightBytes(w, files.path), 0);
+    const groupShards: Uint8Array[] = [];
+    for (const shardPath of group.paths) groupShards.push(await files.read(shardPath));
+    const actual = groupShards.reduce((sum, s) => sum + s.byteLength, 0);
+    if (expected >= 0 && actual !== expected) {
+      const names = group.paths.join(', ');
+      throw new LayerLensError(
+        'badWeights',
+        `The weight file${group.paths.length > 1 ? 's' : ''} ${names} next to ${files.path} hold${group.paths.length > 1 ? '' : 's'} ${actual} bytes, but the model describes ${expected}.`,
+      );
+    }
+    weightSpecs.push(...group.weights);
+    shards.push(...groupShards);
+  }
+  const topology = (json as { modelTopology: object }).modelTopology;
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: topology,
+    weightSpecs,
+    weightData: concat(shards),
+    format: typeof json.format === 'string' ? json.format : undefined,
+    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
+    convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
+  };
+  if (json.signature && typeof json.signature === 'object') artifacts.signature = json.signature as object;
+  if (json.userDefinedMetadata && typeof json.userDefinedMetadata === 'object') {
+    artifacts.userDefinedMetadata = json.userDefinedMetadata as Record<string, {}>;
+  }
+  if (json.modelInitializer && typeof json.modelInitializer === 'object') artifacts.modelInitializer = json.modelInitializer as object;
+  return { kind, artifacts };
+}
+
+function parseJson(bytes: Uint8Array, path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
+    throw new LayerLensError('notJson', `${path} is not valid JSON (${why}).`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new LayerLensError('notAModel', `${path} is JSON but not a TensorFlow.js model (it is not an object with a modelTopology).`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function modelKind(json: Record<string, unknown>, path: string): TfjsKind {
+  const topology = json.modelTopology;
+  if (!topology || typeof topology !== 'object') {
+    throw new LayerLensError('notAModel', `${path} is JSON but not a TensorFlow.js model (it has no modelTopology).`);
+  }
+  const t = topology as Record<string, unknown>;
+  if (Array.isArray(t.node)) return 'graph';
+  // Keras saves either the model config itself or { model_config: ... } (tfjs-converter from .h5).
+  const config = (t.model_config && typeof t.model_config === 'object' ? t.model_config : t) as Record<string, unknown>;
+  if (typeof config.class_name === 'string' && config.config && typeof config.config === 'object') return 'layers';
+  throw new LayerLensError('notAModel', `${path} is JSON but not a TensorFlow.js model (its modelTopology is neither a Keras model nor a graph).`);
+}
+
+function readManifest(json: Record<string, unknown>, path: string): ManifestGroup[] {
+  const manifest = json.weightsManifest;
+  if (manifest === undefined) return [];
+  const bad = (): LayerLensError =>
+    new LayerLensError('malformedModel', `${path} has a weightsManifest that is not a list of { paths, weights } groups.`);
+  if (!Array.isArray(manifest)) throw bad();
+  return manifest.map((group: unknown) => {
+    if (!group || typeof group !== 'object') throw bad();
+    const { paths, weights } = group as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw bad();
+    if (!Array.isArray(weights)) throw bad();
+    for (const w of weights) {
+      if (!w || typeof w !== 'object' || typeof (w as WeightSpec).name !== 'string' || !Array.isArray((w as WeightSpec).shape)) throw bad();
+    }
+    return { paths: paths as string[], weights: weights as WeightSpec[] };
+  });
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes a weight takes in its shard, or -1 for variable-size (string) weights, which skips the size check. */
+function weightBytes(spec: WeightSpec, path: string): number {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  const storedType = spec.quantization ? spec.quantization.dtype : spec.dtype;
+  if (storedType === 'string') return Number.NEGATIVE_INFINITY;
+  const size = DTYPE_BYTES[storedType];
+  if (size === undefined) throw new LayerLensError('malformedModel', `${path} stores the weight ${spec.name} as ${storedType}, which TensorFlow.js cannot read.`);
+  return count * size;
+}
+
+function concat(parts: Uint8Array[]): ArrayBuffer {
+  const total = parts.reduce((sum, p) => sum + p.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out.buffer;
+}

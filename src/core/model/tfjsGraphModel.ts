@@ -1,0 +1,176 @@
+// LoadedModel for a TF.js GraphModel: nodes listed in topological order, grouped by their name scopes
+// (a scope is listed as a 'module' whose output is that of the last node inside it).
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import type { LayerInfo, ModelInfo } from '../../shared/model';
+import { LayerLensError } from '../../shared/errors';
+import type { LoadedModel } from './loadedModel';
+import { graphKind, inputNodeName, scopesOf, UNFUSED_SUFFIX, type GraphNodeJson } from './tfjsGraphTopology';
+
+export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: string, name: string): LoadedModel {
+  const warnings: string[] = [];
+  const weights = model.weights;
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const isConst = (n: string): boolean => nodeByName.get(n)?.op === 'Const' || (weights[n] !== undefined && nodeByName.get(n)?.op !== 'Placeholder');
+  const listed = nodes.filter((n) => n.op !== 'Const' && n.op !== 'NoOp' && !n.name.endsWith(UNFUSED_SUFFIX));
+  const listedNames = new Set(listed.map((n) => n.name));
+
+  const inputInfo = model.inputs[0];
+  if (!inputInfo) throw new LayerLensError('malformedModel', `${path} is a graph model without an input.`);
+  if (model.inputs.length > 1) warnings.push(`The model has ${model.inputs.length} inputs; Layer Lens feeds the image to the first one only.`);
+  const inputName = inputInfo.name.replace(/:0$/, '');
+  const inputShape = (inputInfo.shape ?? []).map((d, i) => (i === 0 || d < 0 ? null : d));
+
+  // The node whose output stands for each id (a module's is its last node).
+  const target = new Map<string, string>();
+  const layers: LayerInfo[] = [];
+  const seenScopes = new Set<string>();
+  const moduleEntries = new Map<string, LayerInfo>();
+  for (const node of listed) {
+    const scopes = scopesOf(node.name);
+    for (const scope of scopes) {
+      if (seenScopes.has(scope) || listedNames.has(scope)) continue;
+      seenScopes.add(scope);
+      const entry: LayerInfo = { id: scope, name: lastSegment(scope), className: 'Module', kind: 'module', outputShape: [null], paramCount: 0 };
+      const parent = nearestScope(scope, seenScopes, listedNames);
+      if (parent) entry.parent = parent;
+      layers.push(entry);
+      moduleEntries.set(scope, entry);
+    }
+    // A split fused op is listed as the op the file has.
+    const helper = nodeByName.get(node.name + UNFUSED_SUFFIX);
+    const op = originalOp(node, helper);
+    const info: LayerInfo = { id: node.name, name: lastSegment(node.name), className: op, kind: graphKind(op), outputShape: [null], paramCount: 0 };
+    const parent = nearestScope(node.name, seenScopes, listedNames);
+    if (parent) info.parent = parent;
+    // Parameters: the float constant inputs of this node and of its helper (int constants are shapes, axes).
+    const constInputs = [...(node.input ?? []), ...(helper?.input ?? [])].map(inputNodeName).filter(isConst);
+    info.paramCount = constInputs.reduce((sum, c) => sum + floatSize(weights[c]?.[0]), 0);
+    const filter = kernelInput(node, helper);
+    if (filter) {
+      const w = weights[filter]?.[0];
+      if (w && w.rank === 4) info.kernelShape = w.shape.slice();
+    }
+    layers.push(info);
+    target.set(node.name, node.name);
+    for (const scope of scopes) {
+      if (moduleEntries.has(scope)) {
+        target.set(scope, node.name);
+        (moduleEntries.get(scope) as LayerInfo).paramCount += info.paramCount;
+      }
+    }
+  }
+
+  const outputIds = model.outputs.map((o) => o.name.replace(/:0$/, ''));
+  const info: ModelInfo = {
+    path,
+    name,
+    format: 'graph',
+    inputShape,
+    nativeLayout: 'NHWC',
+    layers,
+    outputIds,
+    logitsId: findLogits(outputIds, nodeByName),
+    paramCount: Object.values(weights).reduce((sum, ts) => sum + floatSize(ts[0]), 0),
+    warnings,
+  };
+  let disposed = false;
+
+  const loaded: LoadedModel = {
+    info,
+    forward(x: tf.Tensor4D, layerIds: readonly string[]): tf.Tensor[] {
+      if (disposed) throw new LayerLensError('internal', `The model ${path} was already closed.`);
+      const names = layerIds.map((id) => {
+        const node = target.get(id);
+        if (!node) throw new LayerLensError('badArgument', `${path} has no layer named ${id}.`);
+        return node;
+      });
+      if (names.length === 0) return [];
+      return tf.tidy(() => {
+        const unique = [...new Set(names)];
+        const outs = model.execute({ [inputName]: x }, unique);
+        const list = Array.isArray(outs) ? outs : [outs];
+        const byName = new Map(unique.map((n, i) => [n, list[i] as tf.Tensor]));
+        // Cloned: the caller may dispose every result, even the input or a node asked for twice.
+        return names.map((n) => tf.clone(byName.get(n) as tf.Tensor));
+      });
+    },
+    kernel(layerId: string): tf.Tensor4D | null {
+      const node = nodeByName.get(layerId);
+      if (!node) return null;
+      const filter = kernelInput(node, nodeByName.get(node.name + UNFUSED_SUFFIX));
+      const w = filter ? weights[filter]?.[0] : undefined;
+      return w && w.rank === 4 ? (tf.clone(w) as tf.Tensor4D) : null;
+    },
+    dispose(): void {
+      if (!disposed) model.dispose();
+      disposed = true;
+    },
+  };
+  fillShapes(loaded, inputShape, warnings, path);
+  return loaded;
+}
+
+function originalOp(node: GraphNodeJson, helper: GraphNodeJson | undefined): string {
+  if (!helper) return node.op;
+  return helper.op === 'Conv2D' ? '_FusedConv2D' : '_FusedMatMul';
+}
+
+function floatSize(t: tf.Tensor | undefined): number {
+  return t && t.dtype === 'float32' ? t.size : 0;
+}
+
+function kernelInput(node: GraphNodeJson, helper: GraphNodeJson | undefined): string | null {
+  const conv = helper ?? node;
+  if (graphKind(conv.op) !== 'conv' && graphKind(conv.op) !== 'depthwiseConv') return null;
+  const filter = conv.input?.[1];
+  return filter ? inputNodeName(filter) : null;
+}
+
+function lastSegment(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function nearestScope(name: string, scopes: Set<string>, nodes: Set<string>): string | undefined {
+  const all = scopesOf(name);
+  for (let i = all.length - 1; i >= 0; i--) {
+    const s = all[i] as string;
+    if (scopes.has(s) || nodes.has(s)) return s;
+  }
+  return undefined;
+}
+
+/** Logits: the input of a final Softmax, or a final MatMul/BiasAdd itself. */
+function findLogits(outputIds: string[], nodeByName: Map<string, GraphNodeJson>): string | undefined {
+  if (outputIds.length !== 1) return undefined;
+  let node = nodeByName.get(outputIds[0] as string);
+  while (node && (node.op === 'Identity' || node.op === 'Softmax') && node.input?.[0]) {
+    node = nodeByName.get(inputNodeName(node.input[0]));
+  }
+  return node && ['MatMul', '_FusedMatMul', 'BiasAdd', 'Add', 'AddV2'].includes(node.op) ? node.name : undefined;
+}
+
+/** Output shapes come from one probe pass on a zero image (batch 1); unknown when the input size is not fixed. */
+function fillShapes(model: LoadedModel, inputShape: (number | null)[], warnings: string[], path: string): void {
+  const dims = inputShape.slice(1);
+  if (inputShape.length !== 4 || dims.some((d) => d === null)) {
+    warnings.push('The input size is not fixed in the model, so layer output shapes are unknown until an image runs.');
+    return;
+  }
+  const layers = model.info.layers;
+  try {
+    tf.tidy(() => {
+      const x = tf.zeros([1, ...(dims as number[])] as [number, number, number, number]);
+      const outs = model.forward(x as tf.Tensor4D, layers.map((l) => l.id));
+      layers.forEach((l, i) => {
+        l.outputShape = [null, ...(outs[i] as tf.Tensor).shape.slice(1)];
+      });
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const op = /not supported[^:]*:\s*([\w.]+)/i.exec(why)?.[1];
+    if (op) throw new LayerLensError('unsupportedOp', `${path} uses the op ${op}, which TensorFlow.js cannot run.`);
+    warnings.push(`Layer output shapes are unknown: a probe run failed (${why}).`);
+  }
+}

@@ -1,0 +1,68 @@
+// TF.js model.json → LoadedModel. Files come through ModelFiles; TF.js gets the bytes through tf.io.fromMemory
+// (never tf.io.fileSystem or fetch), so the same code runs wherever the bytes come from.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import { LayerLensError } from '../../shared/errors';
+import { baseName, dirName, type ModelFiles } from '../io/modelFiles';
+import type { LoadedModel } from './loadedModel';
+import { readTfjsArtifacts } from './tfjsArtifacts';
+import { topoOrder, unfuseLinearOps, type GraphNodeJson } from './tfjsGraphTopology';
+import { wrapGraphModel } from './tfjsGraphModel';
+import { wrapLayersModel } from './tfjsLayersModel';
+
+export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
+  const { kind, artifacts } = await readTfjsArtifacts(files);
+  const name = modelName(files.path);
+  if (kind === 'layers') {
+    checkLayerClasses(artifacts.modelTopology as object, files.path);
+    let model: tfl.LayersModel;
+    try {
+      model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true });
+    } catch (e) {
+      throw loadError(e, files.path);
+    }
+    return wrapLayersModel(model, files.path, name);
+  }
+  const topology = artifacts.modelTopology as { node: GraphNodeJson[] };
+  const nodes = topoOrder(unfuseLinearOps(topology.node));
+  const rewritten: tf.io.ModelArtifacts = { ...artifacts, modelTopology: { ...topology, node: nodes } };
+  let model;
+  try {
+    model = await loadGraphModel(tf.io.fromMemory(rewritten));
+  } catch (e) {
+    throw loadError(e, files.path);
+  }
+  return wrapGraphModel(model, nodes, files.path, name);
+}
+
+/** `models/mnist-cnn/model.json` → `mnist-cnn`; `foo.json` → `foo`. */
+function modelName(path: string): string {
+  const file = baseName(path);
+  if (file === 'model.json') return baseName(dirName(path)) || 'model';
+  return file.replace(/\.json$/i, '');
+}
+
+/** Every class_name in a Keras topology must be registered, checked before TF.js fails with a longer message. */
+function checkLayerClasses(topology: object, path: string): void {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const root = (topology as { model_config?: object }).model_config ?? topology;
+  const visit = (config: unknown): void => {
+    if (!config || typeof config !== 'object') return;
+    const { class_name: className, config: inner } = config as { class_name?: unknown; config?: unknown };
+    if (typeof className === 'string' && !(className in known)) {
+      throw new LayerLensError('unknownLayer', `${path} uses the layer class ${className}, which TensorFlow.js does not know (custom layers cannot be loaded).`);
+    }
+    const layers = Array.isArray(inner) ? inner : (inner as { layers?: unknown } | undefined)?.layers;
+    if (Array.isArray(layers)) layers.forEach(visit);
+  };
+  visit(root);
+}
+
+function loadError(e: unknown, path: string): LayerLensError {
+  if (e instanceof LayerLensError) return e;
+  const why = e instanceof Error ? e.message.replace(/\s+/g, ' ').replace(/\.\s*$/, '') : String(e);
+  if (/Unknown layer/i.test(why)) return new LayerLensError('unknownLayer', `${path} uses a layer class TensorFlow.js does not know (${why}).`);
+  if (/weight|shape/i.test(why)) return new LayerLensError('badWeights', `The weights of ${path} do not fit its layers (${why}).`);
+  return new LayerLensError('malformedModel', `${path} could not be loaded by TensorFlow.js (${why}).`);
+}

@@ -1,0 +1,129 @@
+// Builds tiny TF.js models on disk for the model tests: Layers models saved through tf.io.withSaveHandler,
+// and a GraphModel JSON written by hand.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'layer-lens-model-'));
+}
+
+/** Saves a Layers model as dir/model.json + dir/weights.bin and returns the model.json path. */
+export async function saveLayersModel(model: tfl.LayersModel, dir = tempDir()): Promise<string> {
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const data = new Uint8Array(a.weightData as ArrayBuffer);
+      writeFileSync(join(dir, 'weights.bin'), data);
+      const json = {
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return join(dir, 'model.json');
+}
+
+/**
+ * conv1 (2 filters 3×3, relu) → pool (2×2) → flat → fc (3, softmax), on 6×6×1 inputs, with fixed weights:
+ * conv1 filter 0 is a centre tap (+1), filter 1 a centre tap (−1), biases 0.5 and 0; fc kernel is fixed too.
+ */
+export function tinySequential(): tfl.Sequential {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ name: 'conv1', inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ name: 'pool', poolSize: 2 }),
+      tfl.layers.flatten({ name: 'flat' }),
+      tfl.layers.dense({ name: 'fc', units: 3, activation: 'softmax' }),
+    ],
+  });
+  const k = new Float32Array(3 * 3 * 1 * 2);
+  k[(1 * 3 + 1) * 2 + 0] = 1;
+  k[(1 * 3 + 1) * 2 + 1] = -1;
+  const fcK = new Float32Array(8 * 3).map((_, i) => ((i % 5) - 2) / 4);
+  model.setWeights([
+    tf.tensor4d(k, [3, 3, 1, 2]),
+    tf.tensor1d([0.5, 0]),
+    tf.tensor2d(fcK, [8, 3]),
+    tf.tensor1d([0.1, -0.2, 0.3]),
+  ]);
+  return model;
+}
+
+/** A functional model with a linear conv (the fused-gradient trap), a branch and an Add. */
+export function tinyFunctional(): tfl.LayersModel {
+  const input = tfl.input({ shape: [5, 5, 3], name: 'image' });
+  const a = tfl.layers.conv2d({ name: 'convA', filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+  const b = tfl.layers.conv2d({ name: 'convB', filters: 4, kernelSize: 1, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+  const sum = tfl.layers.add({ name: 'sum' }).apply([a, b]) as tfl.SymbolicTensor;
+  const dw = tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 2 }).apply(sum) as tfl.SymbolicTensor;
+  const gap = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(dw) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ name: 'logits', units: 2 }).apply(gap) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: out, name: 'branchy' });
+}
+
+function b64(s: string): string {
+  return Buffer.from(s, 'ascii').toString('base64');
+}
+
+/**
+ * A hand-written GraphModel: x [-1,4,4,1] → block/conv (_FusedConv2D 3×3×1×2 valid, BiasAdd only) → block/relu
+ * → head/flat (Reshape [-1, 8]) → head/dense (MatMul 8×2) → head/softmax. Weights: conv filter = 1..18/10,
+ * bias [0.5, -1], dense = identity-like pattern.
+ */
+export function writeGraphModel(dir = tempDir()): { path: string; conv: Float32Array; bias: Float32Array; dense: Float32Array } {
+  const conv = Float32Array.from({ length: 18 }, (_, i) => (i + 1) / 10 - 0.9);
+  const bias = Float32Array.from([0.5, -1]);
+  const dense = Float32Array.from({ length: 16 }, (_, i) => (i % 3) - 1);
+  const shape = Int32Array.from([-1, 8]);
+  const dim = (sizes: number[]): object => ({ dim: sizes.map((s) => ({ size: String(s) })) });
+  const constNode = (name: string, sizes: number[], dtype = 'DT_FLOAT'): object => ({
+    name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dim(sizes) } }, dtype: { type: dtype } },
+  });
+  const nodes = [
+    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dim([-1, 4, 4, 1]) } } },
+    constNode('block/conv/filter', [3, 3, 1, 2]),
+    constNode('block/conv/bias', [2]),
+    constNode('head/flat/shape', [2], 'DT_INT32'),
+    constNode('head/dense/kernel', [8, 2]),
+    {
+      name: 'block/conv/Conv2D', op: '_FusedConv2D', input: ['x', 'block/conv/filter', 'block/conv/bias'],
+      attr: {
+        T: { type: 'DT_FLOAT' }, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: { s: b64('VALID') },
+        data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } },
+        fused_ops: { list: { s: [b64('BiasAdd')] } }, num_args: { i: '1' }, epsilon: { f: 0 },
+      },
+    },
+    { name: 'block/relu', op: 'Relu', input: ['block/conv/Conv2D'], attr: { T: { type: 'DT_FLOAT' } } },
+    { name: 'head/flat', op: 'Reshape', input: ['block/relu', 'head/flat/shape'], attr: { T: { type: 'DT_FLOAT' } } },
+    {
+      name: 'head/dense/MatMul', op: 'MatMul', input: ['head/flat', 'head/dense/kernel'],
+      attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } },
+    },
+    { name: 'head/softmax', op: 'Softmax', input: ['head/dense/MatMul'], attr: { T: { type: 'DT_FLOAT' } } },
+  ];
+  const weights = [
+    { name: 'block/conv/filter', shape: [3, 3, 1, 2], dtype: 'float32' },
+    { name: 'block/conv/bias', shape: [2], dtype: 'float32' },
+    { name: 'head/flat/shape', shape: [2], dtype: 'int32' },
+    { name: 'head/dense/kernel', shape: [8, 2], dtype: 'float32' },
+  ];
+  const parts = [conv, bias, shape, dense].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const bin = Buffer.concat(parts);
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), bin);
+  const json = {
+    format: 'graph-model',
+    generatedBy: 'hand',
+    convertedBy: 'hand',
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }],
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  return { path: join(dir, 'model.json'), conv, bias, dense };
+}
