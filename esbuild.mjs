@@ -20,7 +20,9 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// 'module' first: TF.js's ESM entries are the ones its package.json lists as having side effects (backend
+// registration); through 'main' esbuild would drop `import '@tensorflow/tfjs-backend-cpu'`.
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'] };
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },

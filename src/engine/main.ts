@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../core/backend';
+import { locateWasmDir } from '../core/io/wasmDir';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { kernelsHandler } from './handlers/kernels';
 import { ModelCache } from './modelCache';
@@ -14,7 +15,7 @@ function send(msg: EngineToHost): void {
 
 const models = new ModelCache();
 // The bundle and the .wasm files sit side by side in dist/.
-const wasmDir = dirname(__filename);
+const wasmDir = locateWasmDir(dirname(__filename));
 
 const handlers: HandlerTable = {
   init: async (params) => {

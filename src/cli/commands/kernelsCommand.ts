@@ -1,0 +1,48 @@
+import { composeKernelGrid } from '../../core/kernels/kernelGrid';
+import { computeKernelTiles } from '../../core/kernels/kernelTiles';
+import { encodePng } from '../../core/image/encodePng';
+import { loadModel } from '../../core/model/loadModel';
+import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
+import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { writeFileAtomic } from '../outputFiles';
+
+export const kernelsUsage =
+  'layer-lens kernels --model M --layer L --out FILE.png [--normalize filter|layer] [--mode auto|rgb|perChannel|mean] [--scale N] [--sort l2] [--json]';
+
+export async function kernelsCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, {
+    model: { type: 'string' },
+    layer: { type: 'string' },
+    out: { type: 'string' },
+    normalize: { type: 'string' },
+    mode: { type: 'string' },
+    scale: { type: 'string' },
+    sort: { type: 'string' },
+    json: { type: 'boolean' },
+    ...backendOption,
+  });
+  const modelPath = required(values, 'model');
+  const layerId = required(values, 'layer');
+  const out = required(values, 'out');
+  const normalize = oneOf<KernelNormalization>(values.normalize, 'normalize', ['filter', 'layer'], 'filter');
+  const mode = oneOf<KernelMode>(values.mode, 'mode', ['auto', 'rgb', 'perChannel', 'mean'], 'auto');
+  const order = oneOf(values.sort, 'sort', ['index', 'l2'], 'index');
+  await startBackend(values.backend);
+  const model = await loadModel(modelPath);
+  try {
+    const tiles = await computeKernelTiles(model, layerId, { mode, normalize });
+    // Small kernels (3×3) are unreadable at 1 px a weight: scale them to about 24 px unless told otherwise.
+    const scale = integer(values.scale, 'scale', Math.max(1, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))), 1);
+    const grid = composeKernelGrid(tiles, { scale, order });
+    writeFileAtomic(out, encodePng(grid.rgba, grid.width, grid.height));
+    if (values.json) {
+      const summary = { file: out, layer: layerId, kernelShape: tiles.kernelShape, mode: tiles.mode, normalize, scale, width: grid.width, height: grid.height, tiles: tiles.count };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${out}\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+}

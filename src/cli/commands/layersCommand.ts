@@ -1,0 +1,33 @@
+import { loadModel } from '../../core/model/loadModel';
+import type { LayerInfo } from '../../shared/model';
+import { backendOption, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+
+export const layersUsage = 'layer-lens layers --model M [--json]';
+
+export async function layersCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption });
+  await startBackend(values.backend);
+  const model = await loadModel(required(values, 'model'));
+  try {
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(model.info, null, 2)}\n`);
+      return;
+    }
+    const { info } = model;
+    process.stdout.write(`${info.name} (${info.format}), input ${shape(info.inputShape)}, ${info.paramCount.toLocaleString('en')} parameters\n`);
+    for (const layer of info.layers) process.stdout.write(`${row(layer)}\n`);
+  } finally {
+    model.dispose();
+  }
+}
+
+function row(layer: LayerInfo): string {
+  const depth = layer.id.split('.').length - 1;
+  const kernel = layer.kernelShape ? `  kernel ${shape(layer.kernelShape)}` : '';
+  return `${'  '.repeat(layer.parent ? depth : 0)}${layer.id.padEnd(28)} ${layer.className.padEnd(18)} ${shape(layer.outputShape).padEnd(16)} ${String(layer.paramCount).padStart(9)}${kernel}`;
+}
+
+function shape(s: (number | null)[]): string {
+  return s.map((d) => (d === null ? '?' : d)).join('×');
+}

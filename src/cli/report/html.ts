@@ -1,0 +1,25 @@
+// The report's HTML: one self-contained page, images as files beside it, theme that prints well.
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #222; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; } h3 { font-size: 15px; }
+table { border-collapse: collapse; font-size: 13px; } td, th { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: left; }
+img.px { image-rendering: pixelated; border: 1px solid #ccc; background: #000; }
+figure { display: inline-block; margin: 6px 10px 12px 0; vertical-align: top; } figcaption { font-size: 12px; color: #555; }
+.note { color: #666; font-size: 13px; }
+</style></head><body>
+${body}
+</body></html>
+`;
+}
+
+export function figure(src: string, caption: string, width?: number): string {
+  const w = width ? ` width="${width}"` : '';
+  return `<figure><img class="px" src="${escapeHtml(src)}"${w} alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
