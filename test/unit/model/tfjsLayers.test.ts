@@ -51,7 +51,7 @@ test('forward returns every requested layer from one pass, matching a hand compu
       assert.ok(Math.abs((c[(i * 4 + j) * 2 + 1] as number) - Math.max(0, -centre)) < 1e-6);
     }
   }
-  const p = pool!.dataSync();
+  const p = Array.from(pool!.dataSync());
   const fcK = Float32Array.from({ length: 24 }, (_, i) => ((i % 5) - 2) / 4);
   const bias = [0.1, -0.2, 0.3];
   const expected = bias.map((b, u) => p.reduce((s, v, k) => s + v * (fcK[k * 3 + u] as number), b));
@@ -110,7 +110,7 @@ test('kernel() gives HWIO weights of conv layers and null elsewhere', async () =
   const k = model.kernel('conv1');
   assert.ok(k);
   assert.deepEqual(k.shape, [3, 3, 1, 2]);
-  const data = k.dataSync();
+  const data = Array.from(k.dataSync());
   assert.equal(data[(1 * 3 + 1) * 2], 1);
   assert.equal(data[(1 * 3 + 1) * 2 + 1], -1);
   assert.equal(data.reduce((s, v) => s + Math.abs(v), 0), 2);
