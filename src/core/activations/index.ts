@@ -1,0 +1,3 @@
+export { computeActivations } from './computeActivations';
+export { channelStats } from './channelStats';
+export { topPredictions, predictionLayerId } from './topPredictions';
