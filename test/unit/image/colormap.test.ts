@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { applyColormap, COLORMAP_NAMES, colormapLut, symmetricRange } from '../../../src/shared/colormap';
 
 test('colormap tables equal d3-scale-chromatic sampled at 256 points', async () => {
-  const d3 = (await import('d3-scale-chromatic')) as unknown as Record<string, (t: number) => string>;
+  const d3 = await import('d3-scale-chromatic');
   const reference: Record<string, (t: number) => string> = {
     viridis: d3.interpolateViridis,
     magma: d3.interpolateMagma,
