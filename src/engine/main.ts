@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
+import { ActivationsHandler } from './handlers/activations';
 import { kernelsHandler } from './handlers/kernels';
 import { ModelCache } from './modelCache';
 import { loadNativeBinding } from './nativeBackend';
@@ -14,12 +15,14 @@ function send(msg: EngineToHost): void {
 }
 
 const models = new ModelCache();
+const activations = new ActivationsHandler(models);
 // The bundle and the .wasm files sit side by side in dist/.
 const wasmDir = locateWasmDir(dirname(__filename));
 
 const handlers: HandlerTable = {
   init: async (params) => {
     models.disposeAll();
+    activations.clear();
     return initBackend(params.backend, { wasmDir, loadNative: () => loadNativeBinding(params.nativeBackendPath) });
   },
   loadModel: async ({ path }) => (await models.get(path)).info,
@@ -28,6 +31,8 @@ const handlers: HandlerTable = {
     return { numTensors: m.numTensors, numBytes: m.numBytes };
   },
   kernels: (params) => kernelsHandler(models, params),
+  'featureMaps.open': (params, ctx) => activations.open(params, { signal: ctx.signal, onProgress: ctx.progress }),
+  'featureMaps.layer': (params, ctx) => activations.layer(params, { signal: ctx.signal }),
 };
 
 const server = new RpcServer(handlers, send);

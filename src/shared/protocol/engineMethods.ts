@@ -1,6 +1,17 @@
 // Feature methods of the engine, one entry per feature; the base methods live in engineProtocol.ts.
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
+import type {
+  FeatureMapsLayerParams,
+  FeatureMapsLayerResult,
+  FeatureMapsOpenParams,
+  FeatureMapsOpenResult,
+  FeatureMapsProgress,
+} from '../featureMapsProtocol';
 
 export interface EngineMethods {
   kernels: { params: KernelsParams; result: KernelsResult; progress: never };
+  /** One forward pass for every layer of the model on the image: display input, per-layer stats, top 5. */
+  'featureMaps.open': { params: FeatureMapsOpenParams; result: FeatureMapsOpenResult; progress: FeatureMapsProgress };
+  /** One layer's values from the last pass (recomputed when the pass was too large to keep). */
+  'featureMaps.layer': { params: FeatureMapsLayerParams; result: FeatureMapsLayerResult; progress: never };
 }

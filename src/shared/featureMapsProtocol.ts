@@ -1,0 +1,110 @@
+// The feature maps feature across rooms: what the host asks the engine for (one forward pass for every
+// layer, then one layer's values on demand) and the messages between the host and the feature maps webview.
+// Typed arrays throughout: they cross both boundaries as binary, never as JSON number lists.
+import type { ChannelStats, Prediction } from './activations';
+import type { ColormapName } from './colormap';
+import type { InputSpec, LayerKind } from './model';
+import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+
+export interface FeatureMapsOpenParams {
+  modelPath: string;
+  imagePath: string;
+  /** Overrides of the model's input spec (settings); the sidecar and the input shape give the rest. */
+  inputSettings?: Partial<InputSpec>;
+  /** Layers to compute (a chosen set); every layer but the input when absent. */
+  layerIds?: string[];
+}
+
+/** Progress of the forward pass: layers read back so far. */
+export interface FeatureMapsProgress {
+  done: number;
+  total: number;
+  message?: string;
+}
+
+/** One layer as the grid needs it before its values arrive: its geometry and per-channel stats. */
+export interface FeatureLayerSummary {
+  id: string;
+  kind: LayerKind;
+  /** The layer's output shape, batch first, channels last (NHWC, or [N, C] for vectors). */
+  shape: number[];
+  /** The shape as a grid of maps: `channels` maps of `height` × `width` ([N, C] is C maps of 1 × 1). */
+  height: number;
+  width: number;
+  channels: number;
+  stats: ChannelStats;
+  note?: string;
+}
+
+export interface FeatureMapsOpenResult {
+  modelName: string;
+  imageName: string;
+  /** The image as the model sees it (resized, cropped or padded, normalization undone), RGBA. */
+  input: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** Size of the decoded file, before fitting it to the model's input. */
+  imageWidth: number;
+  imageHeight: number;
+  /** Every layer but the input, in the model's order. */
+  layers: FeatureLayerSummary[];
+  /** The five most likely classes when the model is a classifier (a vector output with more than one class); else empty. */
+  predictions: Prediction[];
+  /** Milliseconds of the forward pass (including reading the outputs back). */
+  forwardMs: number;
+}
+
+export interface FeatureMapsLayerParams {
+  modelPath: string;
+  imagePath: string;
+  layerId: string;
+  inputSettings?: Partial<InputSpec>;
+}
+
+export interface FeatureMapsLayerResult {
+  layerId: string;
+  height: number;
+  width: number;
+  channels: number;
+  /** Row-major H × W × C values (channels last), as the layer produced them for batch item 0. */
+  data: Float32Array;
+}
+
+export type FeatureMapSort = 'index' | 'mean' | 'max';
+export type FeatureMapNormalize = 'channel' | 'layer';
+
+export const FEATURE_MAP_SORTS: readonly FeatureMapSort[] = ['index', 'mean', 'max'];
+export const FEATURE_MAP_NORMALIZATIONS: readonly FeatureMapNormalize[] = ['channel', 'layer'];
+/** The colormaps the panel offers (a subset of src/shared/colormap.ts). */
+export const FEATURE_MAP_COLORMAPS: readonly ColormapName[] = ['viridis', 'magma', 'gray'];
+
+/** Everything the feature maps panel needs to redraw itself after a window reload. */
+export interface FeatureMapsPanelState {
+  modelPath: string;
+  modelName: string;
+  imagePath: string;
+  imageName: string;
+  layerId: string;
+  colormap: ColormapName;
+  sort: FeatureMapSort;
+  normalize: FeatureMapNormalize;
+  /** Overlay opacity of the detail view, 0..1. */
+  opacity: number;
+  /** Channel shown in the detail view, -1 for none. */
+  channel: number;
+}
+
+export type FeatureMapsToWebview =
+  | CommonToWebview
+  | { type: 'init'; state: FeatureMapsPanelState; backend: string }
+  | { type: 'summary'; result: FeatureMapsOpenResult }
+  | { type: 'layer'; result: FeatureMapsLayerResult }
+  /** The tree (or a command) picked a layer: select it as if picked in the panel. */
+  | { type: 'showLayer'; layerId: string };
+
+export type FeatureMapsFromWebview =
+  | CommonFromWebview
+  /** Fetch a layer's values (the webview caches a few; picking a layer asks for it once). */
+  | { type: 'requestLayer'; layerId: string }
+  /** The webview's view options changed: the host keeps them for the title and for showLayer. */
+  | { type: 'setState'; state: FeatureMapsPanelState }
+  /** "Choose image…": the host shows an open dialog and recomputes. */
+  | { type: 'pickImage' };
