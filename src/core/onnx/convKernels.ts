@@ -1,0 +1,127 @@
+// Conv forward passes whose input gradient is another forward conv with the flipped kernel.
+// Why: on wasm the depthwise input gradient kernel is missing, neither backend has a gradient for dilated
+// convs, and the flipped-kernel forward conv is faster than Conv2DBackpropInput (see NOTES.md). Weights are
+// constants captured by the closure, so no filter gradient is ever requested.
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface ConvGeom {
+  strides: [number, number];
+  dilations: [number, number];
+  /** Explicit padding [top, left, bottom, right]. */
+  pads: [number, number, number, number];
+}
+
+type Conv = (x: tf.Tensor4D) => tf.Tensor4D;
+
+/**
+ * Builds y = conv(x, w). `w` is HWIO for a plain conv, [kh, kw, C, M] for a depthwise one.
+ * `wFlip` is the kernel for the input gradient: HWIO of the flipped, transposed kernel (plain conv, or a
+ * depthwise conv with M > 1 expanded to a dense one), or the spatially flipped depthwise kernel when M == 1.
+ */
+export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: tf.Tensor4D, depthwise: boolean, g: ConvGeom): Conv {
+  const [kh, kw] = w.shape;
+  const explicit: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0], [g.pads[0], g.pads[2]], [g.pads[1], g.pads[3]], [0, 0],
+  ];
+  const forward: Conv = (x) =>
+    depthwise
+      ? tf.depthwiseConv2d(x, w, g.strides, explicit, 'NHWC', g.dilations)
+      : tf.conv2d(x, w, g.strides, explicit, 'NHWC', g.dilations);
+  const gradDepthwise = depthwise && w.shape[3] === 1;
+  const f = (x: tf.Tensor) => {
+    const x4 = x as tf.Tensor4D;
+    const [, H, W] = x4.shape;
+    return {
+      value: forward(x4),
+      gradFunc: (dy: tf.Tensor) => {
+        let d = dy as tf.Tensor4D;
+        const [n, ho, wo, c] = d.shape;
+        const [sh, sw] = g.strides;
+        if (sh > 1 || sw > 1) {
+          // Spread dy onto the input grid: one value every `stride` rows/cols, zeros between.
+          const r = tf.reshape(d, [n, ho, 1, wo, 1, c]);
+          const p = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+          d = tf.slice(tf.reshape(p, [n, ho * sh, wo * sw, c]), [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]) as tf.Tensor4D;
+        }
+        const [dh, dw] = g.dilations;
+        const hd = d.shape[1];
+        const wd = d.shape[2];
+        d = padOrCrop(d, dh * (kh - 1) - g.pads[0], H - hd + g.pads[0], dw * (kw - 1) - g.pads[1], W - wd + g.pads[1]);
+        return gradDepthwise
+          ? tf.depthwiseConv2d(d, wFlip, 1, 'valid', 'NHWC', g.dilations)
+          : tf.conv2d(d, wFlip, 1, 'valid', 'NHWC', g.dilations);
+      },
+    };
+  };
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Conv;
+}
+
+/** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
+function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  let y = x;
+  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
+    y = tf.pad(y, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+  }
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const [n, h, w, c] = y.shape;
+    const t0 = Math.max(0, -top);
+    const l0 = Math.max(0, -left);
+    y = tf.slice(y, [0, t0, l0, 0], [n, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
+  }
+  return y;
+}
+
+/** OIHW (ONNX) to HWIO (TF.js), for output channels [o0, o0 + count). */
+export function oihwToHwio(data: Float32Array | Int32Array, shape: number[], o0: number, count: number): tf.Tensor4D {
+  const [, I, kh, kw] = shape;
+  const out = new Float32Array(kh * kw * I * count);
+  for (let o = 0; o < count; o++) {
+    for (let i = 0; i < I; i++) {
+      for (let y = 0; y < kh; y++) {
+        for (let x = 0; x < kw; x++) {
+          out[((y * kw + x) * I + i) * count + o] = data[(((o0 + o) * I + i) * kh + y) * kw + x];
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, I, count]);
+}
+
+/** HWIO kernel of the input gradient: spatially flipped, in/out swapped. */
+export function flipHwio(w: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]));
+}
+
+/** Depthwise ONNX weights [C*M, 1, kh, kw] to TF.js [kh, kw, C, M]. */
+export function depthwiseFilter(data: Float32Array | Int32Array, shape: number[], C: number): tf.Tensor4D {
+  const [O, , kh, kw] = shape;
+  const M = O / C;
+  const out = new Float32Array(kh * kw * C * M);
+  for (let c = 0; c < C; c++) {
+    for (let m = 0; m < M; m++) {
+      for (let y = 0; y < kh; y++) {
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * C + c) * M + m] = data[((c * M + m) * kh + y) * kw + x];
+      }
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, C, M]);
+}
+
+/** Gradient kernel of a depthwise conv: flipped [kh,kw,C,1] when M == 1, else a dense HWIO [kh,kw,C*M,C]. */
+export function depthwiseGradFilter(f: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, C, M] = f.shape;
+  if (M === 1) return tf.reverse(f, [0, 1]);
+  const src = f.dataSync();
+  const out = new Float32Array(kh * kw * C * M * C);
+  for (let y = 0; y < kh; y++) {
+    for (let x = 0; x < kw; x++) {
+      for (let c = 0; c < C; c++) {
+        for (let m = 0; m < M; m++) {
+          const v = src[(((kh - 1 - y) * kw + (kw - 1 - x)) * C + c) * M + m];
+          out[((y * kw + x) * C * M + c * M + m) * C + c] = v;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, C * M, C]);
+}
