@@ -1,5 +1,6 @@
 // The one place a native TF.js binding is loaded. Both copies of tfjs-core (ours, bundled, and the binding's)
 // share TF.js's global engine and kernel registry, so a backend the binding registers is visible to ours.
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 
 const CANDIDATES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -8,9 +9,8 @@ export async function loadNativeBinding(userPath: string | undefined): Promise<{
   const tried: string[] = [];
   for (const name of userPath ? [userPath, ...CANDIDATES] : CANDIDATES) {
     try {
-      // A computed require keeps esbuild from bundling the optional binding.
-      const load = eval('require') as NodeJS.Require;
-      load(name);
+      // A require made at run time keeps esbuild from bundling the optional binding.
+      createRequire(__filename)(name);
       if (tf.findBackend('tensorflow')) return { gpu: name.includes('gpu') };
       tried.push(`${name} loaded but registered no 'tensorflow' backend`);
     } catch (e) {
