@@ -50,6 +50,8 @@ function copyWasm() {
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   mkdirSync(dist, { recursive: true });
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dist, f));
+  // The WebP decoder's wasm, looked up beside the bundle by src/core/image/nodeWebpWasm.ts.
+  copyFileSync(join(root, 'node_modules/@jsquash/webp/codec/dec/webp_dec.wasm'), join(dist, 'webp_dec.wasm'));
 }
 
 copyWasm();

@@ -1,5 +1,6 @@
 // `layer-lens`: the core without VS Code, for scripts and batch jobs. Bad input → one sentence on stderr, exit 1.
 import { toErrorPayload } from '../shared/errors';
+import { activationsCommand, activationsUsage } from './commands/activationsCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
 import { reportCommand, reportUsage } from './commands/reportCommand';
@@ -7,6 +8,7 @@ import { reportCommand, reportUsage } from './commands/reportCommand';
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   layers: { run: layersCommand, usage: layersUsage },
   kernels: { run: kernelsCommand, usage: kernelsUsage },
+  activations: { run: activationsCommand, usage: activationsUsage },
   report: { run: reportCommand, usage: reportUsage },
 };
 

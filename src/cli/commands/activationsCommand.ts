@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { computeActivations } from '../../core/activations';
+import { loadModelInput } from '../../core/io/imageFiles';
+import { readNpy, writeNpy } from '../../core/io/npy';
+import type { LoadedModel } from '../../core/model/loadedModel';
+import { loadModel } from '../../core/model/loadModel';
+import { LayerLensError } from '../../shared/errors';
+import { backendOption, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { fromNativeLayout, toNativeLayout } from '../nativeLayout';
+import { fileSafe, writeFileAtomic } from '../outputFiles';
+
+export const activationsUsage =
+  'layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] --out DIR [--json]';
+
+export async function activationsCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    layer: { type: 'string', multiple: true },
+    outputs: { type: 'boolean' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    ...backendOption,
+  });
+  const inputPath = required(values, 'input');
+  const outDir = required(values, 'out');
+  await startBackend(values.backend);
+  const model = await loadModel(required(values, 'model'));
+  const input = await readInput(model, inputPath);
+  try {
+    const requested = (values.layer as string[] | undefined) ?? model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
+    const outputIds = values.outputs ? model.info.outputIds : [];
+    const ids = [...new Set([...requested, ...outputIds])];
+    const acts = await computeActivations(model, input, ids);
+    const written: { layer: string; file: string; shape: number[]; layout: string }[] = [];
+    for (const act of acts) {
+      const native = toNativeLayout(model.info, act.shape, act.data);
+      const names = [...(requested.includes(act.layerId) ? [act.layerId] : []), ...(outputIds.includes(act.layerId) ? [outputName(model, act.layerId)] : [])];
+      for (const name of [...new Set(names)]) {
+        const file = join(outDir, `${fileSafe(name)}.npy`);
+        writeFileAtomic(file, writeNpy(native.shape, native.data));
+        written.push({ layer: act.layerId, file, shape: native.shape, layout: native.shape.length === 4 ? model.info.nativeLayout : 'NC' });
+      }
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, files: written }, null, 2)}\n`);
+    else for (const w of written) process.stdout.write(`${w.file}  [${w.shape.join(', ')}]\n`);
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
+}
+
+/** A .npy is used as is (already preprocessed, in the framework's layout); anything else is decoded as an image. */
+async function readInput(model: LoadedModel, path: string): Promise<tf.Tensor4D> {
+  if (!path.toLowerCase().endsWith('.npy')) return (await loadModelInput(model, path)).input;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new LayerLensError('notFound', `${path} does not exist.`);
+  }
+  const npy = readNpy(bytes, basename(path));
+  const expected = nativeInputShape(model);
+  const fits = npy.shape.length === 4 && expected.every((d, i) => d === null || d === npy.shape[i]);
+  if (!fits) {
+    const want = expected.map((d) => d ?? 'N').join('×');
+    throw new LayerLensError('badArgument', `${path} has shape ${npy.shape.join('×')}, but ${model.info.name} takes ${want} (${model.info.nativeLayout}).`);
+  }
+  try {
+    return fromNativeLayout(model.info, npy.shape, npy.data);
+  } catch (e) {
+    throw new LayerLensError('badArgument', `${path} does not fit ${model.info.name}'s input: ${(e as Error).message}.`);
+  }
+}
+
+/** The model's input shape in its framework's layout. */
+function nativeInputShape(model: LoadedModel): (number | null)[] {
+  const [n, h, w, c] = model.info.inputShape;
+  return model.info.nativeLayout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
+}
+
+/** Output files are named after the output: an ONNX graph output keeps its module id, a TF.js output its layer name. */
+function outputName(model: LoadedModel, id: string): string {
+  return model.info.outputIds.length === 1 ? 'output' : id;
+}

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNpy } from '../../../src/core/io/npy';
+import { onnxFixturesDir } from '../../helpers/paths';
+import { runCli } from '../../helpers/runCli';
+import { tempDir } from '../model/tinyModels';
+
+function relL2(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+const fixture = (name: string) => readNpy(new Uint8Array(readFileSync(join(onnxFixturesDir, name))));
+
+test('activations of an ONNX model are written as NCHW .npy files that match PyTorch', () => {
+  const out = tempDir();
+  const r = runCli([
+    'activations', '--model', join(onnxFixturesDir, 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir, 'mnist_cnn.input.npy'),
+    '--layer', 'conv1', '--layer', 'conv2', '--outputs', '--out', out, '--json',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { files: { file: string; shape: number[] }[] };
+  assert.deepEqual(summary.files.map((f) => f.shape), [[1, 16, 26, 26], [1, 32, 11, 11], [1, 10]]);
+  for (const [file, ref] of [['conv1.npy', 'mnist_cnn.conv1.npy'], ['conv2.npy', 'mnist_cnn.conv2.npy'], ['output.npy', 'mnist_cnn.output.npy']]) {
+    const ours = readNpy(new Uint8Array(readFileSync(join(out, file))));
+    const theirs = fixture(ref);
+    assert.deepEqual(ours.shape, theirs.shape);
+    assert.ok(relL2(ours.data, theirs.data) <= 1e-4, `${file}: rel L2 ${relL2(ours.data, theirs.data)}`);
+  }
+});
+
+test('an input that does not fit the model is one sentence naming the file', () => {
+  const r = runCli(['activations', '--model', join(onnxFixturesDir, 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir, 'alexnet_narrow.input.npy'), '--out', tempDir()]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /alexnet_narrow\.input\.npy/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
