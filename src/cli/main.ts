@@ -4,11 +4,13 @@ import { activationsCommand, activationsUsage } from './commands/activationsComm
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
 import { reportCommand, reportUsage } from './commands/reportCommand';
+import { topkCommand, topkUsage } from './commands/topkCommand';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   layers: { run: layersCommand, usage: layersUsage },
   kernels: { run: kernelsCommand, usage: kernelsUsage },
   activations: { run: activationsCommand, usage: activationsUsage },
+  topk: { run: topkCommand, usage: topkUsage },
   report: { run: reportCommand, usage: reportUsage },
 };
 

@@ -5,6 +5,7 @@ import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';
 import { escapeHtml, page } from '../report/html';
+import { featureMapsSection } from '../report/featureMapsSection';
 import { kernelsSection } from '../report/kernelsSection';
 import type { ReportSection } from '../report/reportTypes';
 import { summarySection } from '../report/summarySection';
@@ -12,7 +13,7 @@ import { summarySection } from '../report/summarySection';
 export const reportUsage = 'layer-lens report --model M --out DIR [--images DIR]';
 
 /** Sections in page order; each feature adds its own. */
-const SECTIONS: ReportSection[] = [summarySection, kernelsSection];
+const SECTIONS: ReportSection[] = [summarySection, kernelsSection, featureMapsSection];
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i;
 

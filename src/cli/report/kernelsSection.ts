@@ -12,7 +12,7 @@ export const kernelsSection: ReportSection = async ({ model, outDir, log }) => {
   for (const layer of convs) {
     const tiles = await computeKernelTiles(model, layer.id, { mode: 'auto', normalize: 'filter' });
     const scale = Math.max(1, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight)));
-    const grid = composeKernelGrid(tiles, { scale, gap: 2 });
+    const grid = composeKernelGrid(tiles, { scale, gap: 3, background: [255, 255, 255, 255] });
     const file = `kernels-${fileSafe(layer.id)}.png`;
     writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
     figures.push(figure(file, `${layer.id}: ${tiles.count} tiles, kernel ${tiles.kernelShape.join('×')} (${tiles.mode})`));

@@ -1,0 +1,93 @@
+import { join, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { encodePng } from '../../core/image/encodePng';
+import { loadModel } from '../../core/model/loadModel';
+import { resolveInputSpec } from '../../core/preprocess/inputSpec';
+import { readSidecar } from '../../core/preprocess/readSidecar';
+import { findTopImages } from '../../core/topk/findTopImages';
+import { hashModelFile, listImageFiles, nodeCacheStore } from '../../core/topk/nodeTopk';
+import { TopkCache } from '../../core/topk/topkCache';
+import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
+import type { PixelBox, TopkResult } from '../../shared/topk';
+import { backendOption, integer, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { writeFileAtomic } from '../outputFiles';
+
+export const topkUsage =
+  'layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--json]';
+
+/**
+ * Writes DIR/topk.json — {"<channel>": [{file, value, x, y, mean, box}]}, value descending, `file` relative to the
+ * images folder, x/y the argmax in the layer's grid, box the unit's field in model-input pixels — and
+ * DIR/channel-<c>.png: the k images as the model sees them (field outlined), then the k crops.
+ */
+export async function topkCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, {
+    model: { type: 'string' },
+    layer: { type: 'string' },
+    images: { type: 'string' },
+    out: { type: 'string' },
+    k: { type: 'string' },
+    batch: { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean' },
+    ...backendOption,
+  });
+  const modelPath = resolve(required(values, 'model'));
+  const layerId = required(values, 'layer');
+  const imagesDir = resolve(required(values, 'images'));
+  const outDir = resolve(required(values, 'out'));
+  const k = integer(values.k, 'k', 9, 1);
+  const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
+  const files = listImageFiles(imagesDir);
+  await startBackend(values.backend);
+  const model = await loadModel(modelPath);
+  try {
+    const spec = resolveInputSpec(model.info, await readSidecar(modelPath));
+    const cache = typeof values.cache === 'string' ? { cache: new TopkCache(nodeCacheStore(resolve(values.cache))), modelHash: hashModelFile(modelPath) } : undefined;
+    const tty = process.stderr.isTTY && !values.json;
+    const result = await findTopImages(model, layerId, files, spec, {
+      k,
+      batchSize,
+      cache,
+      onProgress: tty ? (p) => process.stderr.write(`\r${p.message ?? `${p.done} of ${p.total}`}\x1b[K`) : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    writeFileAtomic(join(outDir, 'topk.json'), `${JSON.stringify(topkJson(result, imagesDir), null, 1)}\n`);
+    const images = await loadDisplayImages(result, (f) => readFile(f), spec);
+    const layout = rowLayout(result);
+    result.top.forEach((entries, c) => {
+      const row = channelRow(entries, k, images, layout);
+      writeFileAtomic(join(outDir, `channel-${c}.png`), encodePng(row.rgba, row.width, row.height));
+    });
+    const skipped = result.skipped.map((s) => ({ file: rel(imagesDir, s.file), reason: s.reason }));
+    if (values.json) {
+      const { rows, cols, size } = result.receptiveField;
+      const summary = {
+        out: outDir, layer: layerId, k, channels: result.channels, images: result.imageCount, skipped, grid: result.grid,
+        receptiveField: { size, stride: [rows.stride, cols.stride] }, batchSize: result.batchSize, ms: result.ms, fromCache: result.fromCache,
+      };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      for (const s of skipped) process.stderr.write(`skipped: ${s.reason}\n`);
+      const from = result.fromCache ? ' (from the cache)' : '';
+      process.stdout.write(`${join(outDir, 'topk.json')}: ${result.channels} channels, ${result.imageCount} images, ${skipped.length} skipped, ${(result.ms / 1000).toFixed(1)} s${from}\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+type TopkJson = Record<string, { file: string; value: number; x: number; y: number; mean: number; box: PixelBox }[]>;
+
+function topkJson(result: TopkResult, imagesDir: string): TopkJson {
+  const out: TopkJson = {};
+  result.top.forEach((entries, c) => {
+    out[String(c)] = entries.map((e) => ({ file: rel(imagesDir, e.file), value: e.value, x: e.x, y: e.y, mean: e.mean, box: e.box }));
+  });
+  return out;
+}
+
+function rel(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}

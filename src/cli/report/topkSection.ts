@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodePng } from '../../core/image/encodePng';
+import { resolveInputSpec } from '../../core/preprocess/inputSpec';
+import { readSidecar } from '../../core/preprocess/readSidecar';
+import { findTopImages } from '../../core/topk/findTopImages';
+import { nodeTopkFile } from '../../core/topk/nodeTopk';
+import { channelRow, loadDisplayImages, rowLayout, rowSize } from '../../core/topk/topkPictures';
+import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { escapeHtml, figure } from './html';
+import type { ReportSection } from './reportTypes';
+
+const K = 5;
+/** A wide last layer (1024 channels) would drown the page: the first ones tell the story. */
+const MAX_CHANNELS = 64;
+
+/** Top-5 of the report's images for every channel of the model's last conv layer, with their crops. */
+export const topkSection: ReportSection = async ({ model, modelPath, outDir, images, log }) => {
+  const title = '<h2>Dataset examples</h2>';
+  const layer = model.info.layers.filter((l) => l.kind === 'conv' && l.outputShape.length === 4).pop();
+  if (!layer) return `<section>${title}<p class="note">This model has no convolution layer with a spatial output.</p></section>`;
+  if (images.length === 0) return `<section>${title}<p class="note">No images were given (pass --images DIR, or put some in the model's samples/ folder).</p></section>`;
+  const spec = resolveInputSpec(model.info, await readSidecar(modelPath));
+  const result = await findTopImages(model, layer.id, images.map(nodeTopkFile), spec, { k: K });
+  const pictures = await loadDisplayImages(result, (f) => readFile(f), spec);
+  const layout = rowLayout(result, 56);
+  const shown = Math.min(result.channels, MAX_CHANNELS);
+  const figures: string[] = [];
+  for (let c = 0; c < shown; c++) {
+    const row = channelRow(result.top[c] ?? [], K, pictures, layout);
+    const file = `topk-${fileSafe(layer.id)}-${c}.png`;
+    writeFileAtomic(join(outDir, file), encodePng(row.rgba, row.width, row.height));
+    const best = result.top[c]?.[0];
+    figures.push(figure(file, `channel ${c}${best ? `: max ${best.value.toPrecision(3)}` : ''}`, rowSize(K, layout).width));
+  }
+  log(`top-k ${layer.id}: ${result.imageCount} images in ${result.ms} ms`);
+  const [fh, fw] = result.receptiveField.size;
+  const field = fh !== null && fw !== null ? `${fh}×${fw} px` : 'the whole image';
+  const skipped = result.skipped.length
+    ? `<p class="note">Skipped ${result.skipped.length}: ${result.skipped.map((s) => escapeHtml(s.reason)).join(' ')}</p>`
+    : '';
+  const more = shown < result.channels ? ` The first ${shown} of ${result.channels} channels are shown.` : '';
+  return `<section>${title}<p class="note">The ${K} of ${result.imageCount} images that activate each channel of ${escapeHtml(layer.id)} most (by its maximum over positions), as the model sees them with the strongest unit's receptive field (${escapeHtml(field)}) outlined, then those crops.${more}</p>
+${skipped}${figures.join('\n')}</section>`;
+};
