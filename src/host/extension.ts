@@ -5,6 +5,7 @@ import type { LayerLensApi, PanelKind } from './api';
 import { registerCommands } from './commands/registerCommands';
 import { EngineService } from './engine/engineService';
 import { ModelRegistry } from './models/modelRegistry';
+import { FeatureMapsPanel } from './panels/featureMapsPanel';
 import { KernelsPanel } from './panels/kernelsPanel';
 import type { PanelBase } from './panels/panelBase';
 import { BackendStatusBar } from './statusBar';
@@ -30,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     vscode.window.registerWebviewPanelSerializer(KernelsPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => void KernelsPanel.revive(panel, deps, state),
     }),
+    vscode.window.registerWebviewPanelSerializer(FeatureMapsPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => void FeatureMapsPanel.revive(panel, deps, state),
+    }),
     ...registerCommands(deps),
   );
   void registry.scanWorkspace();
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
 
   const panels: Record<PanelKind, () => PanelBase<{ type: string }, { type: string }> | undefined> = {
     kernels: () => KernelsPanel.current,
-    featureMaps: () => undefined,
+    featureMaps: () => FeatureMapsPanel.current,
     actmax: () => undefined,
     topk: () => undefined,
   };

@@ -95,6 +95,8 @@ export interface FeatureMapsPanelState {
 export type FeatureMapsToWebview =
   | CommonToWebview
   | { type: 'init'; state: FeatureMapsPanelState; backend: string }
+  /** A new image or model is being computed: drop what is drawn. */
+  | { type: 'clear' }
   | { type: 'summary'; result: FeatureMapsOpenResult }
   | { type: 'layer'; result: FeatureMapsLayerResult }
   /** The tree (or a command) picked a layer: select it as if picked in the panel. */

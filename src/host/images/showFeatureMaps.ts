@@ -1,0 +1,42 @@
+// The "Show Feature Maps" command: works out the image (Explorer or editor-title Uri, the active image preview,
+// the open panel's image, or a file dialog), the model (a Layers-view node's, else the active one) and the
+// layer, then opens the panel.
+import * as vscode from 'vscode';
+import { LayerLensError } from '../../shared/errors';
+import { parseLayerTarget } from '../commands/commandArgs';
+import { FeatureMapsPanel, type FeatureMapsDeps } from '../panels/featureMapsPanel';
+import { activeImageUri, pickImageUri } from './activeImage';
+import { isImagePath } from './imageFiles';
+
+export interface FeatureMapsTarget {
+  modelPath?: string;
+  imagePath?: string;
+  layerId?: string;
+}
+
+/** Arguments as VS Code and tests pass them: a Uri (Explorer, editor title), a layer node, or { modelPath, imagePath, layerId }. */
+export function parseFeatureMapsTarget(arg: unknown): FeatureMapsTarget {
+  if (arg instanceof vscode.Uri) {
+    if (!isImagePath(arg.path)) throw new LayerLensError('notAnImage', `${arg.fsPath} is not an image Layer Lens can read (PNG, JPEG, WebP, GIF or BMP).`);
+    return { imagePath: arg.fsPath };
+  }
+  const layer = parseLayerTarget(arg);
+  const imagePath = typeof arg === 'object' && arg !== null ? (arg as { imagePath?: unknown }).imagePath : undefined;
+  return { modelPath: layer.modelPath, layerId: layer.layerId, imagePath: typeof imagePath === 'string' ? imagePath : undefined };
+}
+
+export async function showFeatureMaps(deps: FeatureMapsDeps, arg: unknown): Promise<FeatureMapsPanel | undefined> {
+  const target = parseFeatureMapsTarget(arg);
+  const current = FeatureMapsPanel.current;
+  // A layer node clicked while the panel is open keeps the panel's image and switches the layer.
+  if (!target.imagePath && current?.imagePath && (target.layerId || target.modelPath)) {
+    if (target.layerId) current.showLayer(target.layerId, target.modelPath);
+    else FeatureMapsPanel.createOrShow(deps, target.modelPath!, current.imagePath);
+    current.panel.reveal();
+    return current;
+  }
+  const imagePath = target.imagePath ?? activeImageUri()?.fsPath ?? (await pickImageUri())?.fsPath;
+  if (!imagePath) return undefined;
+  const modelPath = target.modelPath ?? deps.registry.activePath;
+  return FeatureMapsPanel.createOrShow(deps, modelPath, imagePath, target.layerId);
+}

@@ -1,0 +1,221 @@
+// "Show Feature Maps": one panel showing what every layer of a model produces for one image. The host asks the
+// engine for one forward pass (summary: display input, per-layer stats, top 5), then for a layer's values
+// whenever the webview picks a layer it does not have yet.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
+import {
+  FEATURE_MAP_NORMALIZATIONS,
+  FEATURE_MAP_SORTS,
+  type FeatureMapNormalize,
+  type FeatureMapSort,
+  type FeatureMapsFromWebview,
+  type FeatureMapsPanelState,
+  type FeatureMapsToWebview,
+} from '../../shared/featureMapsProtocol';
+import type { EngineService } from '../engine/engineService';
+import { pickImageUri } from '../images/activeImage';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { PanelBase, type PanelDeps } from './panelBase';
+import { webviewOptions } from './webviewHtml';
+
+export interface FeatureMapsDeps extends PanelDeps {
+  engine: EngineService;
+  registry: ModelRegistry;
+}
+
+export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMapsFromWebview> {
+  static readonly viewType = 'layerLens.featureMaps';
+  static current: FeatureMapsPanel | undefined;
+
+  private openSeq = 0;
+  private abort: AbortController | undefined;
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly fdeps: FeatureMapsDeps,
+    private state: FeatureMapsPanelState,
+  ) {
+    super(panel, fdeps, 'featureMaps');
+    FeatureMapsPanel.current = this;
+    this.disposables.push({
+      dispose: () => {
+        this.abort?.abort();
+        if (FeatureMapsPanel.current === this) FeatureMapsPanel.current = undefined;
+      },
+    });
+    this.updateTitle();
+  }
+
+  /** Opens the panel (or reuses the open one) on a model and an image; `layerId` picks the layer shown first. */
+  static createOrShow(deps: FeatureMapsDeps, modelPath: string, imagePath: string, layerId?: string): FeatureMapsPanel {
+    const existing = FeatureMapsPanel.current;
+    if (existing) {
+      existing.state = {
+        ...existing.state,
+        modelPath,
+        modelName: modelNameOf(modelPath),
+        imagePath,
+        imageName: path.basename(imagePath),
+        layerId: layerId ?? existing.state.layerId,
+        channel: -1,
+      };
+      existing.panel.reveal();
+      void existing.onReady();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new FeatureMapsPanel(panel, deps, defaultState(modelPath, imagePath, layerId ?? ''));
+  }
+
+  /** Re-creates the panel after a window reload from the state the webview saved (image, layer, options). */
+  static revive(panel: vscode.WebviewPanel, deps: FeatureMapsDeps, saved: unknown): FeatureMapsPanel {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    const state = parseState(saved) ?? defaultState(deps.registry.activePath, '', '');
+    return new FeatureMapsPanel(panel, deps, state);
+  }
+
+  get modelPath(): string {
+    return this.state.modelPath;
+  }
+
+  get imagePath(): string {
+    return this.state.imagePath;
+  }
+
+  get layerId(): string {
+    return this.state.layerId;
+  }
+
+  /** A click on a layer in the Layers view: switch to it (and to its model, when it is another one). */
+  showLayer(layerId: string, modelPath?: string): void {
+    if (modelPath && modelPath !== this.state.modelPath) {
+      FeatureMapsPanel.createOrShow(this.fdeps, modelPath, this.state.imagePath, layerId);
+      return;
+    }
+    this.state = { ...this.state, layerId, channel: -1 };
+    this.updateTitle();
+    this.post({ type: 'showLayer', layerId });
+  }
+
+  protected async onReady(): Promise<void> {
+    this.updateTitle();
+    const backend = this.fdeps.engine.currentStatus?.detail ?? '';
+    this.post({ type: 'init', state: this.state, backend });
+    await this.open();
+  }
+
+  protected async onMessage(msg: FeatureMapsFromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'requestLayer':
+        if (typeof msg.layerId === 'string') await this.sendLayer(msg.layerId);
+        return;
+      case 'setState': {
+        const next = parseState(msg.state);
+        // The webview may change how it draws and which layer it shows, never which files are read.
+        if (!next || next.modelPath !== this.state.modelPath || next.imagePath !== this.state.imagePath) return;
+        this.state = next;
+        this.updateTitle();
+        return;
+      }
+      case 'pickImage': {
+        const uri = await pickImageUri(this.state.imagePath ? vscode.Uri.file(path.dirname(this.state.imagePath)) : undefined);
+        if (uri) FeatureMapsPanel.createOrShow(this.fdeps, this.state.modelPath, uri.fsPath);
+        return;
+      }
+    }
+  }
+
+  protected exportDir(): string {
+    return path.dirname(this.state.modelPath);
+  }
+
+  private updateTitle(): void {
+    const { imageName, layerId } = this.state;
+    this.panel.title = imageName ? `Feature Maps: ${imageName}${layerId ? ` › ${layerId}` : ''}` : 'Feature Maps';
+  }
+
+  /** One forward pass in the engine; a newer open (another image) supersedes and cancels an older one. */
+  private async open(): Promise<void> {
+    if (!this.state.imagePath) {
+      this.post({ type: 'error', message: 'No image yet: choose one with "Choose Image…", or right-click an image in the Explorer.' });
+      return;
+    }
+    const seq = ++this.openSeq;
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const { modelPath, imagePath } = this.state;
+    this.post({ type: 'clear' });
+    this.post({ type: 'loading', message: `Running ${this.state.modelName} on ${this.state.imageName}…` });
+    try {
+      const result = await this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath }, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (seq === this.openSeq) this.post({ type: 'loading', message: `Reading layer ${p.done} of ${p.total}${p.message ? ` (${p.message})` : ''}…` });
+        },
+      });
+      if (seq !== this.openSeq) return;
+      this.state = { ...this.state, modelName: result.modelName };
+      this.post({ type: 'summary', result });
+    } catch (err) {
+      if (seq !== this.openSeq) return;
+      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.fdeps.messages.error(err);
+    }
+  }
+
+  private async sendLayer(layerId: string): Promise<void> {
+    const { modelPath, imagePath } = this.state;
+    const seq = this.openSeq;
+    try {
+      const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId });
+      // Another image or model was opened meanwhile: these values belong to the old one.
+      if (seq === this.openSeq) this.post({ type: 'layer', result });
+    } catch (err) {
+      if (seq !== this.openSeq) return;
+      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.fdeps.messages.error(err);
+    }
+  }
+}
+
+function modelNameOf(modelPath: string): string {
+  const base = path.basename(modelPath);
+  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base;
+}
+
+function defaultState(modelPath: string, imagePath: string, layerId: string): FeatureMapsPanelState {
+  return {
+    modelPath,
+    modelName: modelNameOf(modelPath),
+    imagePath,
+    imageName: imagePath ? path.basename(imagePath) : '',
+    layerId,
+    colormap: 'viridis',
+    sort: 'index',
+    normalize: 'channel',
+    opacity: 0.6,
+    channel: -1,
+  };
+}
+
+/** Every message and saved state from the webview is checked before use. */
+export function parseState(saved: unknown): FeatureMapsPanelState | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const s = saved as Partial<Record<keyof FeatureMapsPanelState, unknown>>;
+  if (typeof s.modelPath !== 'string' || typeof s.imagePath !== 'string' || s.modelPath === '') return undefined;
+  const num = (v: unknown, lo: number, hi: number, fallback: number): number =>
+    typeof v === 'number' && Number.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : fallback;
+  return {
+    modelPath: s.modelPath,
+    modelName: typeof s.modelName === 'string' ? s.modelName : modelNameOf(s.modelPath),
+    imagePath: s.imagePath,
+    imageName: path.basename(s.imagePath),
+    layerId: typeof s.layerId === 'string' ? s.layerId : '',
+    colormap: COLORMAP_NAMES.includes(s.colormap as ColormapName) ? (s.colormap as ColormapName) : 'viridis',
+    sort: FEATURE_MAP_SORTS.includes(s.sort as FeatureMapSort) ? (s.sort as FeatureMapSort) : 'index',
+    normalize: FEATURE_MAP_NORMALIZATIONS.includes(s.normalize as FeatureMapNormalize) ? (s.normalize as FeatureMapNormalize) : 'channel',
+    opacity: num(s.opacity, 0, 1, 0.6),
+    channel: Math.round(num(s.channel, -1, 1e6, -1)),
+  };
+}

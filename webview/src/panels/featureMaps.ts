@@ -1,0 +1,338 @@
+// The feature maps panel: what every layer of the model produces for one image, from one forward pass in the
+// engine. A layer picker, a virtualized grid of channel maps (colormap, sort, jump), hover stats, a detail view
+// over the input image, top predictions. Layer values arrive lazily as typed arrays when a layer is picked.
+// State (image, layer, view options, open channel) is saved with setState so a window reload restores it.
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { ColormapName } from '../../../src/shared/colormap';
+import type {
+  FeatureLayerSummary,
+  FeatureMapNormalize,
+  FeatureMapSort,
+  FeatureMapsFromWebview,
+  FeatureMapsLayerResult,
+  FeatureMapsOpenResult,
+  FeatureMapsPanelState,
+} from '../../../src/shared/featureMapsProtocol';
+import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
+import { DetailView } from '../featureMaps/detailView';
+import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
+import { LayerCache } from '../featureMaps/layerCache';
+import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
+import { renderInput, renderPredictions } from '../featureMaps/sideView';
+import { addPanelStyles } from '../featureMaps/styles';
+import { canvasPng, canvasRgba } from '../lib/canvasExport';
+import { button, select, setChoices } from '../lib/controls';
+import { connectToHost } from '../lib/hostBridge';
+import { StatusLine } from '../lib/statusLine';
+
+const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
+let state: FeatureMapsPanelState | undefined = host.savedState();
+let summary: FeatureMapsOpenResult | undefined;
+let layer: FeatureLayerSummary | undefined;
+let view: MapsView | undefined;
+let layout: MapLayout | undefined;
+let zoom = 1;
+const cache = new LayerCache();
+const scratch = new MapScratch();
+
+addPanelStyles();
+const app = document.getElementById('app')!;
+app.innerHTML = `
+  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
+  <div id="toolbar" class="toolbar"></div>
+  <div id="status" class="status" hidden></div>
+  <div id="hover" class="hover">Hover a map for its numbers; click it to see it over the image.</div>
+  <div class="body">
+    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas"></canvas></div>
+    <aside class="fm-side"><div id="input"></div><div id="top5" hidden></div><div id="detail" class="fm-detail" hidden></div></aside>
+  </div>`;
+const status = new StatusLine(document.getElementById('status')!);
+const scroller = document.getElementById('scroller')!;
+const spacer = document.getElementById('spacer')!;
+const canvas = document.getElementById('grid') as HTMLCanvasElement;
+const hover = document.getElementById('hover')!;
+const detail = new DetailView(document.getElementById('detail')!, scratch, state?.opacity ?? 0.6, {
+  onOpacity: (opacity) => update({ opacity }),
+  onClose: () => {
+    detail.hide();
+    update({ channel: -1 });
+    draw();
+  },
+  onExport: (c, channel) => void exportCanvas(c, `channel${channel}-overlay`),
+});
+
+const layerSelect = select('layer', 'Layer', [], '', (v) => selectLayer(v));
+const layerCombo = layerSelect.querySelector('vscode-single-select') as HTMLElement & { combobox: boolean; value: string };
+layerCombo.combobox = true;
+const colormapSelect = select('colormap', 'Colormap', [
+  { value: 'viridis', label: 'Viridis' },
+  { value: 'magma', label: 'Magma' },
+  { value: 'gray', label: 'Gray' },
+], state?.colormap ?? 'viridis', (v) => setView({ colormap: v as ColormapName }));
+const normSelect = select('normalize', 'Scale', [
+  { value: 'channel', label: 'Per channel' },
+  { value: 'layer', label: 'Per layer' },
+], state?.normalize ?? 'channel', (v) => setView({ normalize: v as FeatureMapNormalize }));
+const sortSelect = select('sort', 'Sort', [
+  { value: 'index', label: 'Index' },
+  { value: 'mean', label: 'Mean (largest first)' },
+  { value: 'max', label: 'Max (largest first)' },
+], state?.sort ?? 'index', (v) => setView({ sort: v as FeatureMapSort }));
+const jump = document.createElement('vscode-textfield') as HTMLElement & { value: string; placeholder: string };
+jump.id = 'jump';
+jump.className = 'fm-jump';
+jump.placeholder = 'channel #';
+jump.addEventListener('keydown', (e) => {
+  if ((e as KeyboardEvent).key === 'Enter') jumpTo(jump.value);
+});
+jump.addEventListener('change', () => jumpTo(jump.value));
+const jumpLabel = document.createElement('label');
+jumpLabel.className = 'control';
+jumpLabel.append('Jump to ', jump);
+document.getElementById('toolbar')!.append(
+  layerSelect, colormapSelect, normSelect, sortSelect, jumpLabel,
+  button('zoomOut', '−', () => setZoom(zoom / 1.5), true),
+  button('zoomIn', '+', () => setZoom(zoom * 1.5), true),
+  button('pickImage', 'Choose Image…', () => host.post({ type: 'pickImage' }), true),
+  button('export', 'Export PNG', () => void exportGrid()),
+);
+
+function update(patch: Partial<FeatureMapsPanelState>): void {
+  if (!state) return;
+  state = { ...state, ...patch };
+  host.saveState(state);
+  host.post({ type: 'setState', state });
+  renderCrumbs();
+}
+
+function renderCrumbs(): void {
+  if (!state) return;
+  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.imageName} › ${state.layerId || '…'}`;
+}
+
+function setView(patch: Partial<Pick<FeatureMapsPanelState, 'colormap' | 'normalize' | 'sort'>>): void {
+  update(patch);
+  if (!view || !state || !layer) return;
+  view = { ...view, colormap: state.colormap, normalize: state.normalize, order: patch.sort ? channelOrder(layer.stats, state.sort) : view.order };
+  relayout();
+  if (detail.shownChannel >= 0) detail.show(summary!, view, detail.shownChannel);
+}
+
+function setZoom(z: number): void {
+  zoom = Math.max(0.25, Math.min(8, z));
+  relayout();
+}
+
+/** Picks a layer: draws it at once when its values are here, else asks the host for them. */
+function selectLayer(layerId: string): void {
+  if (!summary || !state) return;
+  const next = summary.layers.find((l) => l.id === layerId);
+  if (!next) return;
+  const changed = state.layerId !== layerId;
+  layer = next;
+  if (layerCombo.value !== layerId) layerCombo.value = layerId;
+  update({ layerId, channel: changed ? -1 : state.channel });
+  if (changed) detail.hide();
+  const cached = cache.get(layerId);
+  if (cached) {
+    showValues(cached);
+    return;
+  }
+  view = undefined;
+  layout = undefined;
+  draw();
+  status.loading(`Fetching the maps of ${layerId}…`);
+  host.post({ type: 'requestLayer', layerId });
+}
+
+function showValues(values: FeatureMapsLayerResult): void {
+  if (!state || !layer || values.layerId !== layer.id) return;
+  status.clear();
+  const geometry = { height: values.height, width: values.width, channels: values.channels };
+  view = { data: values.data, geometry, stats: layer.stats, order: channelOrder(layer.stats, state.sort), colormap: state.colormap, normalize: state.normalize };
+  relayout();
+  if (state.channel >= 0 && state.channel < values.channels) detail.show(summary!, view, state.channel);
+}
+
+function relayout(): void {
+  if (!view) return;
+  const { width, height, channels } = view.geometry;
+  layout = layoutMaps(channels, width, height, scroller.clientWidth - 16, zoom);
+  spacer.style.height = `${layout.height}px`;
+  spacer.style.width = `${layout.width}px`;
+  draw();
+}
+
+let frame = 0;
+function scheduleDraw(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    draw();
+  });
+}
+
+/** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
+function draw(): void {
+  const ctx = canvas.getContext('2d')!;
+  if (!view || !layout) {
+    canvas.width = 0;
+    canvas.height = 0;
+    spacer.style.height = '0px';
+    return;
+  }
+  const viewHeight = Math.min(layout.height, Math.max(scroller.clientHeight, 1));
+  canvas.width = Math.max(1, layout.width);
+  canvas.height = Math.max(1, viewHeight);
+  canvas.style.top = `${scroller.scrollTop}px`;
+  const { first, last } = visibleRows(layout, scroller.scrollTop, viewHeight);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  drawMapRows(ctx, view, layout, first, last, scroller.scrollTop, scratch, detail.shownChannel);
+}
+
+function channelAt(e: MouseEvent): number | undefined {
+  if (!view || !layout) return undefined;
+  const rect = canvas.getBoundingClientRect();
+  const p = positionAt(layout, e.clientX - rect.left, e.clientY - rect.top + scroller.scrollTop);
+  return p === undefined ? undefined : view.order[p];
+}
+
+function openChannel(channel: number): void {
+  if (!view || !summary) return;
+  update({ channel });
+  detail.show(summary, view, channel);
+  draw();
+}
+
+function jumpTo(text: string): void {
+  if (!view || !layout) return;
+  const channel = parseChannel(text, view.geometry.channels);
+  if (channel === undefined) {
+    hover.textContent = `No channel "${text}" in ${layer?.id}: enter 0 to ${view.geometry.channels - 1}.`;
+    return;
+  }
+  const position = positionsOf(view.order)[channel];
+  scroller.scrollTop = scrollToReveal(layout, position, scroller.scrollTop, scroller.clientHeight);
+  hover.textContent = describeChannel(view.stats, channel);
+  openChannel(channel);
+}
+
+canvas.addEventListener('mousemove', (e) => {
+  const c = channelAt(e);
+  hover.textContent = c !== undefined && view ? describeChannel(view.stats, c) : ' ';
+});
+canvas.addEventListener('click', (e) => {
+  const c = channelAt(e);
+  if (c !== undefined) openChannel(c);
+});
+scroller.addEventListener('scroll', () => scheduleDraw());
+new ResizeObserver(() => relayout()).observe(scroller);
+
+/** The whole grid (not only the visible rows) in a fresh canvas, up to maxHeight pixels tall. */
+function fullCanvas(maxHeight: number): { canvas: HTMLCanvasElement; rows: number } | undefined {
+  if (!view || !layout) return undefined;
+  const pitch = layout.cellHeight + layout.gap;
+  const rows = Math.min(layout.rows, Math.max(1, Math.floor((maxHeight + layout.gap) / pitch)));
+  const c = document.createElement('canvas');
+  c.width = layout.width;
+  c.height = rows * pitch - layout.gap;
+  drawMapRows(c.getContext('2d')!, view, layout, 0, rows, 0, scratch);
+  return { canvas: c, rows };
+}
+
+async function exportCanvas(c: HTMLCanvasElement, what: string): Promise<void> {
+  if (!state) return;
+  const stem = state.imageName.replace(/\.[^.]+$/, '');
+  host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${stem}-${state.layerId}-${what}.png` });
+}
+
+async function exportGrid(): Promise<void> {
+  const full = fullCanvas(16384);
+  if (full) await exportCanvas(full.canvas, 'maps');
+}
+
+function snapshot(requestId: number): void {
+  const full = fullCanvas(4096);
+  const c = full?.canvas ?? canvas;
+  const meta: Record<string, number | string> = view && layout && layer
+    ? {
+      layerId: layer.id, channels: view.geometry.channels, cols: layout.cols, rows: layout.rows, rowsInSnapshot: full?.rows ?? 0,
+      cellWidth: layout.cellWidth, cellHeight: layout.cellHeight, gap: layout.gap, mapWidth: view.geometry.width, mapHeight: view.geometry.height,
+      colormap: view.colormap, sort: state?.sort ?? 'index', normalize: view.normalize, detailChannel: detail.shownChannel,
+      predictions: summary?.predictions.map((p) => p.label).join('|') ?? '', imageName: summary?.imageName ?? '',
+    }
+    : {};
+  host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+}
+
+function onSummary(result: FeatureMapsOpenResult): void {
+  summary = result;
+  cache.clear();
+  status.clear();
+  renderInput(document.getElementById('input')!, result);
+  renderPredictions(document.getElementById('top5')!, result);
+  setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: `${l.id} · ${l.height}×${l.width}×${l.channels}` })), '');
+  const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
+  if (!wanted) {
+    status.info(`${result.modelName} has no layer with feature maps.`);
+    return;
+  }
+  layer = undefined;
+  if (state) state = { ...state, layerId: state.layerId === wanted.id ? wanted.id : '' };
+  selectLayer(wanted.id);
+}
+
+host.onMessage((msg) => {
+  switch (msg.type) {
+    case 'init': {
+      state = msg.state as FeatureMapsPanelState;
+      host.saveState(state);
+      (colormapSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.colormap;
+      (normSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.normalize;
+      (sortSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.sort;
+      document.getElementById('backend')!.textContent = msg.backend as string;
+      renderCrumbs();
+      return;
+    }
+    case 'summary':
+      onSummary(msg.result as FeatureMapsOpenResult);
+      return;
+    case 'layer': {
+      const result = msg.result as FeatureMapsLayerResult;
+      if (!(result.data instanceof Float32Array)) return;
+      cache.put(result);
+      showValues(result);
+      return;
+    }
+    case 'showLayer':
+      selectLayer(msg.layerId as string);
+      return;
+    case 'loading':
+      status.loading(msg.message as string);
+      return;
+    case 'error':
+      status.error(msg.message as string);
+      // A failed image or model: show nothing stale, keep the controls usable (Choose Image…, the palette).
+      if (!layer || !summary) {
+        view = undefined;
+        layout = undefined;
+        draw();
+      }
+      return;
+    case 'clear':
+      summary = undefined;
+      layer = undefined;
+      view = undefined;
+      layout = undefined;
+      cache.clear();
+      detail.hide();
+      draw();
+      return;
+    case 'requestSnapshot':
+      snapshot(msg.requestId as number);
+      return;
+  }
+});
+
+if (state) renderCrumbs();
+host.post({ type: 'ready' });
