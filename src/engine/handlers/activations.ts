@@ -1,15 +1,12 @@
 // Feature maps: one forward pass for every layer (the seed's forward hooks), kept in the engine so that the
 // panel can fetch each layer's values lazily, when it is picked, without running the model again.
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
-import { decodeImage, webpWasmConfigured } from '../../core/image';
-import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/image/nodeWebpWasm';
+import { loadModelInput } from '../../core/io/imageFiles';
 import type { LoadedModel } from '../../core/model/loadedModel';
-import { preprocess, resolveInputSpec, toDisplayRgba } from '../../core/preprocess';
-import { readSidecar } from '../../core/preprocess/readSidecar';
+import { toDisplayRgba } from '../../core/preprocess';
 import type { LayerActivation } from '../../shared/activations';
 import { LayerLensError } from '../../shared/errors';
 import type {
@@ -142,29 +139,8 @@ function predictionsOf(model: LoadedModel, byId: Map<string, LayerActivation>, s
   return topPredictions(act.data.subarray(0, act.shape[1]), spec.labels, 5);
 }
 
-async function prepareInput(model: LoadedModel, params: FeatureMapsOpenParams) {
-  const spec = resolveInputSpec(model.info, await readSidecar(params.modelPath), params.inputSettings);
-  const image = await decodeImage(await readImage(params.imagePath), basename(params.imagePath));
-  return { input: preprocess(image, spec), spec, image };
-}
-
-async function readImage(path: string): Promise<Uint8Array> {
-  configureWebp();
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new LayerLensError('notFound', `${path} does not exist.`);
-    if (code === 'EISDIR') throw new LayerLensError('notAnImage', `${path} is a folder, not an image.`);
-    throw new LayerLensError('notFound', `${path} could not be read (${e instanceof Error ? e.message : String(e)}).`);
-  }
-}
-
-/** The bundled engine finds webp_dec.wasm beside itself; run from source, in node_modules. */
-function configureWebp(): void {
-  if (webpWasmConfigured()) return;
-  const here = typeof __dirname === 'string' ? __dirname : dirname(process.argv[1] ?? '.');
-  useWebpWasmFromDisk(existsSync(join(here, WEBP_WASM_FILE)) ? here : undefined);
+function prepareInput(model: LoadedModel, params: FeatureMapsOpenParams) {
+  return loadModelInput(model, params.imagePath, params.inputSettings);
 }
 
 /** Same model file, same image bytes on disk (by mtime and size), same settings and layer choice → same pass. */
@@ -174,7 +150,7 @@ function passKey(params: FeatureMapsOpenParams): string {
     const s = statSync(params.imagePath);
     stamp = `${s.mtimeMs}:${s.size}`;
   } catch {
-    // readImage reports the missing file with its own message.
+    // loadModelInput reports the missing file with its own message.
   }
   return JSON.stringify([params.modelPath, params.imagePath, stamp, params.inputSettings ?? null, params.layerIds ?? null]);
 }

@@ -44,7 +44,7 @@ app.innerHTML = `
   <div id="hover" class="hover">Hover a map for its numbers; click it to see it over the image.</div>
   <div class="body">
     <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas"></canvas></div>
-    <aside class="fm-side"><div id="input"></div><div id="top5" hidden></div><div id="detail" class="fm-detail" hidden></div></aside>
+    <aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div></aside>
   </div>`;
 const status = new StatusLine(document.getElementById('status')!);
 const scroller = document.getElementById('scroller')!;
