@@ -1,0 +1,36 @@
+// `npm run bench`: prints numbers, asserts nothing. Each section runs on each backend in turn.
+// Usage: npm run bench [-- --backend wasm|cpu] [-- --only forward,actmax,topk]
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/core/backend';
+import { locateWasmDir } from '../src/core/io/wasmDir';
+import { benchForward } from './benchForward';
+
+const sections: Record<string, (backend: string, fixtures: string, sample: string | undefined) => Promise<void>> = {
+  forward: benchForward,
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { backend: { type: 'string', multiple: true }, only: { type: 'string' } } });
+  const root = join(__dirname, '..');
+  const fixtures = join(root, '../shared/fixtures/onnx');
+  const sample = join(root, 'models/mnist-cnn/model.json');
+  const backends = values.backend ?? ['wasm', 'cpu'];
+  const only = values.only?.split(',');
+  process.stdout.write(`Layer Lens bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  for (const backend of backends) {
+    const status = await initBackend(backend as 'wasm' | 'cpu', { wasmDir: locateWasmDir(join(root, 'dist')) });
+    process.stdout.write(`\n== backend ${status.detail}\n`);
+    for (const [name, run] of Object.entries(sections)) {
+      if (only && !only.includes(name)) continue;
+      await run(backend, fixtures, existsSync(sample) ? sample : undefined);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
