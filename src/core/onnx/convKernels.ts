@@ -15,10 +15,10 @@ type Conv = (x: tf.Tensor4D) => tf.Tensor4D;
 
 /**
  * Builds y = conv(x, w). `w` is HWIO for a plain conv, [kh, kw, C, M] for a depthwise one.
- * `wFlip` is the kernel for the input gradient: HWIO of the flipped, transposed kernel (plain conv, or a
+ * `wFlip` gives the kernel for the input gradient (made on first use, so inference never pays for it): HWIO of the flipped, transposed kernel (plain conv, or a
  * depthwise conv with M > 1 expanded to a dense one), or the spatially flipped depthwise kernel when M == 1.
  */
-export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: tf.Tensor4D, depthwise: boolean, g: ConvGeom): Conv {
+export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, depthwise: boolean, g: ConvGeom): Conv {
   const [kh, kw] = w.shape;
   const explicit: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0], [g.pads[0], g.pads[2]], [g.pads[1], g.pads[3]], [0, 0],
@@ -48,8 +48,8 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: tf.Tensor4D, depthwis
         const wd = d.shape[2];
         d = padOrCrop(d, dh * (kh - 1) - g.pads[0], H - hd + g.pads[0], dw * (kw - 1) - g.pads[1], W - wd + g.pads[1]);
         return gradDepthwise
-          ? tf.depthwiseConv2d(d, wFlip, 1, 'valid', 'NHWC', g.dilations)
-          : tf.conv2d(d, wFlip, 1, 'valid', 'NHWC', g.dilations);
+          ? tf.depthwiseConv2d(d, wFlip(), 1, 'valid', 'NHWC', g.dilations)
+          : tf.conv2d(d, wFlip(), 1, 'valid', 'NHWC', g.dilations);
       },
     };
   };

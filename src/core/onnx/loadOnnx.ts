@@ -1,6 +1,8 @@
 // ONNX import: a PyTorch-exported CNN becomes a LoadedModel whose forward pass is TF.js ops (so tf.grad flows
 // to the input). The input arrives NHWC and is tagged as such; see layout.ts for how NCHW is handled inside.
 import * as tf from '@tensorflow/tfjs-core';
+// Gradients are registered on demand when tfjs-core is used without the umbrella package; forward must be differentiable.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { LayerLensError } from '../../shared/errors';
 import type { LayerInfo, ModelInfo } from '../../shared/model';
 import type { LoadedModel } from '../model/loadedModel';
@@ -106,7 +108,7 @@ class OnnxModel implements LoadedModel {
     const program = this.program([1, h, w, c]);
     tf.tidy(() => {
       const x = tf.zeros([1, h, w, c]);
-      program.execute(this.inputName, { t: x, perm: NHWC }, this.graph.outputs);
+      program.execute(this.inputName, { t: x, perm: NHWC }, this.graph.outputs, true);
     });
     const entries = buildLayers({
       graph: this.graph,

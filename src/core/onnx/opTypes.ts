@@ -1,6 +1,7 @@
 // What an op compiler sees and returns. A compiler runs once per node and input shape: it reads attributes
 // and constant inputs, prepares weights, and returns the step that runs on every forward pass.
 import type * as tf from '@tensorflow/tfjs-core';
+import { zeros as tfZeros } from '@tensorflow/tfjs-core';
 import { LayerLensError } from '../../shared/errors';
 import type { AttrValue, ConstValue, OnnxNode } from './onnxGraph';
 import type { LT } from './layout';
@@ -21,7 +22,16 @@ export interface CompileContext {
   cached(key: string, make: () => tf.Tensor): tf.Tensor;
 }
 
-export type Step = (inputs: (LT | undefined)[]) => LT[];
+export type Step = ((inputs: (LT | undefined)[]) => LT[]) & {
+  /** Zeros of the output's shape, for the load-time pass that only needs shapes (heavy ops define it). */
+  dry?: (inputs: (LT | undefined)[]) => LT[];
+};
+
+/** Attaches a shape-only variant producing NHWC zeros of [N, h, w, c]. */
+export function withDry(step: Step, h: number, w: number, c: number): Step {
+  step.dry = (inputs) => [{ t: tfZeros([inputs[0]!.t.shape[0], h, w, c]), perm: [0, 2, 3, 1] }];
+  return step;
+}
 export type Compiler = (node: OnnxNode, ins: (StaticIn | undefined)[], cx: CompileContext) => Step;
 
 export function attrInt(node: OnnxNode, name: string, dflt: number): number {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxNode } from './onnxGraph';
 import { NHWC, toNhwc } from './layout';
-import { attrInt, attrInts, attrString, unsupported } from './opTypes';
+import { attrInt, attrInts, attrString, unsupported, withDry } from './opTypes';
 import type { CompileContext, Compiler, StaticIn } from './opTypes';
 import { convWithFlippedGrad, depthwiseFilter, depthwiseGradFilter, flipHwio, oihwToHwio } from './convKernels';
 
@@ -52,25 +52,28 @@ export const conv: Compiler = (node, ins, cx) => {
   let run: (x: tf.Tensor4D) => tf.Tensor4D;
   if (group === 1) {
     const f = cx.cached(`${node.index}/w`, () => oihwToHwio(w.data, w.shape, 0, O)) as tf.Tensor4D;
-    const ff = cx.cached(`${node.index}/wflip`, () => flipHwio(f)) as tf.Tensor4D;
+    const ff = () => cx.cached(`${node.index}/wflip`, () => flipHwio(f)) as tf.Tensor4D;
     run = convWithFlippedGrad(f, ff, false, geom);
   } else if (Ig === 1 && O % C === 0) {
     const f = cx.cached(`${node.index}/w`, () => depthwiseFilter(w.data, w.shape, C)) as tf.Tensor4D;
-    const ff = cx.cached(`${node.index}/wflip`, () => depthwiseGradFilter(f)) as tf.Tensor4D;
+    const ff = () => cx.cached(`${node.index}/wflip`, () => depthwiseGradFilter(f)) as tf.Tensor4D;
     run = convWithFlippedGrad(f, ff, true, geom);
   } else {
     const og = O / group;
     const convs = Array.from({ length: group }, (_, gi) => {
       const f = cx.cached(`${node.index}/w${gi}`, () => oihwToHwio(w.data, w.shape, gi * og, og)) as tf.Tensor4D;
-      const ff = cx.cached(`${node.index}/wflip${gi}`, () => flipHwio(f)) as tf.Tensor4D;
+      const ff = () => cx.cached(`${node.index}/wflip${gi}`, () => flipHwio(f)) as tf.Tensor4D;
       return convWithFlippedGrad(f, ff, false, geom);
     });
     run = (x) => tf.concat(tf.split(x, group, 3).map((xi, gi) => convs[gi](xi as tf.Tensor4D)), 3);
   }
-  return ([x]) => {
+  const [H, W] = ins[0]!.shape.slice(2);
+  const oh = Math.floor((H + pads[0] + pads[2] - dilations[0] * (kh - 1) - 1) / strides[0]) + 1;
+  const ow = Math.floor((W + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1) / strides[1]) + 1;
+  return withDry(([x]) => {
     const y = run(toNhwc(x!));
     return [{ t: bias ? tf.add(y, bias) : y, perm: NHWC }];
-  };
+  }, oh, ow, O);
 };
 
 export const convTranspose: Compiler = (node, ins, cx) => {
@@ -100,7 +103,7 @@ export const convTranspose: Compiler = (node, ins, cx) => {
     cx.cached(`${node.index}/w${gi}`, () => oihwToHwio(w.data, w.shape, gi * cg, cg)) as tf.Tensor4D,
   );
   const bias = biasOf(node, ins, cx);
-  return ([x]) => {
+  return withDry(([x]) => {
     const xt = toNhwc(x!);
     const n = xt.shape[0];
     const parts = group === 1 ? [xt] : (tf.split(xt, group, 3) as tf.Tensor4D[]);
@@ -111,5 +114,5 @@ export const convTranspose: Compiler = (node, ins, cx) => {
     if (extraH > 0 || extraW > 0) y = tf.pad(y, [[0, 0], [0, extraH], [0, extraW], [0, 0]]);
     y = tf.slice(y, [0, pads[0], pads[1], 0], [n, outH, outW, Og * group]);
     return [{ t: bias ? tf.add(y, bias) : y, perm: NHWC }];
-  };
+  }, outH, outW, Og * group);
 };

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxNode } from './onnxGraph';
 import { NHWC, toNhwc, toPlain } from './layout';
 import type { LT } from './layout';
-import { attrFloat, attrInt, attrInts, unsupported } from './opTypes';
+import { attrFloat, attrInt, attrInts, unsupported, withDry } from './opTypes';
 import type { CompileContext, Compiler, StaticIn } from './opTypes';
 import { spatialPads } from './opsConv';
 
@@ -48,13 +48,14 @@ export const maxPool: Compiler = (node, ins, cx) => {
   // wasm's MaxPoolGrad misroutes the gradient of windows whose maximum is <= 0. Shifting the input to be
   // >= 1 avoids that exactly (the shift's own gradient terms cancel); zero padding then never wins a window.
   const shift = cx.backend === 'wasm';
-  return ([x]) => {
+  const c = ins[0]!.shape[1];
+  return withDry(([x]) => {
     const xt = toNhwc(x!);
     if (!shift) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
     const m = tf.sub(tf.min(xt), 1);
     const y = tf.maxPool(padSpatial(tf.sub(xt, m), g, 0), g.k, g.s, 'valid');
     return [{ t: tf.add(y, m), perm: NHWC }];
-  };
+  }, g.out[0], g.out[1], c);
 };
 
 export const averagePool: Compiler = (node, ins, cx) => {
@@ -79,10 +80,10 @@ export const averagePool: Compiler = (node, ins, cx) => {
         for (let y = 0; y < g.out[0]; y++) for (let x = 0; x < g.out[1]; x++) f[y * g.out[1] + x] = area / (counts[0][y] * counts[1][x]);
         return tf.tensor4d(f, [1, g.out[0], g.out[1], 1]);
       });
-  return ([x]) => {
+  return withDry(([x]) => {
     const y = tf.avgPool(padSpatial(toNhwc(x!), g, 0), g.k, g.s, 'valid');
     return [{ t: factor ? tf.mul(y, factor) : y, perm: NHWC }];
-  };
+  }, g.out[0], g.out[1], ins[0]!.shape[1]);
 };
 
 function globalPool(reduce: (x: tf.Tensor, axes: number[]) => tf.Tensor): Compiler {

@@ -54,9 +54,10 @@ export class Program {
 
   /**
    * Computes `wanted` tensor names from the graph input `input`, running only the nodes they need.
-   * Call inside tf.tidy: intermediates are freed as soon as no later node reads them.
+   * Call inside tf.tidy: intermediates are freed as soon as no later node reads them. A `dry` run replaces
+   * convs and pools by zeros of their output shape: enough to compile every node and learn every shape.
    */
-  execute(inputName: string, input: LT, wanted: readonly string[]): Map<string, LT> {
+  execute(inputName: string, input: LT, wanted: readonly string[], dry = false): Map<string, LT> {
     const nodes = this.neededNodes(inputName, wanted);
     const live = new Map<string, LT>([[inputName, input]]);
     if (!this.shapes.has(inputName)) this.shapes.set(inputName, logicalShape(input));
@@ -68,7 +69,7 @@ export class Program {
     for (const node of nodes) {
       let step = this.steps[node.index];
       if (step === undefined) step = this.compile(node, live);
-      if (step !== 'folded') this.runLive(node, step, live, refs);
+      if (step !== 'folded') this.runLive(node, dry && step.dry ? step.dry : step, live, refs);
       this.release(node, live, uses, keep, refs);
     }
     for (const name of wanted) {
