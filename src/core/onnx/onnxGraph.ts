@@ -177,7 +177,8 @@ async function tensorValue(
     cache.set(location, file);
   }
   const offset = Number(entry('offset') ?? 0);
-  const length = entry('length') !== undefined ? Number(entry('length')) : file.length - offset;
+  const needed = (t.dims ?? []).reduce((x, d) => x * Number(d), 1) * (BYTES_PER[t.dataType ?? DataType.FLOAT] ?? 4);
+  const length = entry('length') !== undefined ? Number(entry('length')) : needed;
   if (offset + length > file.length) {
     throw new LayerLensError('missingWeights', `${fileName} expects ${offset + length} bytes in the external file '${location}', which holds only ${file.length}.`);
   }
