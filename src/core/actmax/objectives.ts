@@ -1,0 +1,138 @@
+// Objectives (Lucid's objectives.py): every objective maps the layer outputs of a batch to one value per
+// batch item ([N]); sums, weights and negation combine them elementwise, and the run maximizes the batch sum.
+// Units are selected with a one-hot mask rather than gather/strided slices, whose gradients are missing or
+// slow on some backends (NOTES.md).
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActmaxObjectiveSpec } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+
+export interface ObjectiveContext {
+  /** The request's layer: the default for leaves without their own. */
+  layerId: string;
+  /** One unit per batch item: the default for leaves without their own. */
+  units: readonly number[];
+  /** The model's logits layer, the default for classLogit. */
+  logitsId?: string;
+}
+
+type Leaf = Exclude<ActmaxObjectiveSpec, { kind: 'negative' } | { kind: 'sum' }>;
+
+export function leafLayer(spec: Leaf, ctx: ObjectiveContext): string {
+  if (spec.kind === 'classLogit') {
+    const id = spec.layerId ?? ctx.logitsId;
+    if (!id) throw new LayerLensError('badArgument', 'The model names no logits layer, so a class-logit objective needs a layerId.');
+    return id;
+  }
+  return spec.layerId ?? ctx.layerId;
+}
+
+/** Every layer the objective reads, without duplicates, in first-use order. */
+export function objectiveLayers(spec: ActmaxObjectiveSpec, ctx: ObjectiveContext): string[] {
+  const out = new Set<string>();
+  const walk = (s: ActmaxObjectiveSpec): void => {
+    if (s.kind === 'negative') walk(s.of);
+    else if (s.kind === 'sum') s.terms.forEach((t) => walk(t.objective));
+    else out.add(leafLayer(s, ctx));
+  };
+  walk(spec);
+  return [...out];
+}
+
+/** Per-item values [N] of `spec`, given the outputs of `objectiveLayers` by id. */
+export function evaluateObjective(spec: ActmaxObjectiveSpec, acts: ReadonlyMap<string, tf.Tensor>, ctx: ObjectiveContext): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (spec.kind === 'negative') return tf.neg(evaluateObjective(spec.of, acts, ctx));
+    if (spec.kind === 'sum') {
+      if (spec.terms.length === 0) throw new LayerLensError('badArgument', 'A sum objective needs at least one term.');
+      return tf.addN(spec.terms.map((t) => tf.mul(evaluateObjective(t.objective, acts, ctx), t.weight))) as tf.Tensor1D;
+    }
+    const layerId = leafLayer(spec, ctx);
+    const act = acts.get(layerId);
+    if (!act) throw new LayerLensError('unknownLayer', `Layer ${layerId} was not computed for the objective.`);
+    return evaluateLeaf(spec, act, layerId, ctx);
+  });
+}
+
+function evaluateLeaf(spec: Leaf, act: tf.Tensor, layerId: string, ctx: ObjectiveContext): tf.Tensor1D {
+  const n = act.shape[0];
+  const channels = act.shape[act.rank - 1];
+  switch (spec.kind) {
+    case 'channel':
+      return select(spatialMean(act), unitMask(spec.unit, ctx, n, channels, layerId));
+    case 'channelRms':
+      return select(tf.sqrt(tf.add(spatialMean(tf.square(act)), 1e-12)) as tf.Tensor2D, unitMask(spec.unit, ctx, n, channels, layerId));
+    case 'classLogit':
+      return select(spatialMean(act), unitMask(spec.classIndex, ctx, n, channels, layerId));
+    case 'neuron':
+      return select(atPosition(act, spec.x, spec.y, layerId), unitMask(spec.unit, ctx, n, channels, layerId));
+    case 'layerL2':
+      return tf.mean(tf.reshape(tf.square(act), [n, -1]), 1) as tf.Tensor1D;
+    case 'direction':
+      return direction(act, spec.vector, spec.cossimPower ?? 0, layerId);
+    case 'diversity':
+      return diversity(act);
+  }
+}
+
+/** [N, ..., C] → [N, C]: mean over every axis between batch and channels. */
+function spatialMean(act: tf.Tensor): tf.Tensor2D {
+  if (act.rank === 2) return act as tf.Tensor2D;
+  const axes = Array.from({ length: act.rank - 2 }, (_, i) => i + 1);
+  return tf.mean(act, axes) as tf.Tensor2D;
+}
+
+function unitMask(fixed: number | undefined, ctx: ObjectiveContext, n: number, channels: number, layerId: string): tf.Tensor2D {
+  const mask = new Float32Array(n * channels);
+  for (let i = 0; i < n; i++) {
+    const unit = fixed ?? ctx.units[i];
+    if (!Number.isInteger(unit) || unit < 0 || unit >= channels) {
+      throw new LayerLensError('badArgument', `Unit ${unit} is out of range for layer ${layerId}, which has ${channels} channels.`);
+    }
+    mask[i * channels + unit] = 1;
+  }
+  return tf.tensor2d(mask, [n, channels]);
+}
+
+function select(values: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(tf.mul(values, mask), 1) as tf.Tensor1D;
+}
+
+/** [N, H, W, C] at (x, y), default the center (Lucid's neuron); other ranks are taken as is. */
+function atPosition(act: tf.Tensor, x: number | undefined, y: number | undefined, layerId: string): tf.Tensor2D {
+  if (act.rank !== 4) return spatialMean(act);
+  const [n, h, w, c] = act.shape;
+  const px = x ?? Math.floor(w / 2);
+  const py = y ?? Math.floor(h / 2);
+  if (!Number.isInteger(px) || !Number.isInteger(py) || px < 0 || py < 0 || px >= w || py >= h) {
+    throw new LayerLensError('badArgument', `Position (${px}, ${py}) is outside layer ${layerId}, which is ${w}×${h}.`);
+  }
+  return tf.reshape(tf.slice(act, [0, py, px, 0], [n, 1, 1, c]), [n, c]);
+}
+
+/** Mean over positions of act·v, times max(0.1, cos)^power as in Lucid's direction objectives. */
+function direction(act: tf.Tensor, vector: readonly number[], power: number, layerId: string): tf.Tensor1D {
+  const n = act.shape[0];
+  const channels = act.shape[act.rank - 1];
+  if (vector.length !== channels) {
+    throw new LayerLensError('badArgument', `The direction has ${vector.length} values but layer ${layerId} has ${channels} channels.`);
+  }
+  const flat = tf.reshape(act, [n, -1, channels]);
+  const v = tf.tensor1d(Float32Array.from(vector));
+  const dot = tf.sum(tf.mul(flat, v), 2);
+  if (power === 0) return tf.mean(dot, 1) as tf.Tensor1D;
+  const cos = tf.div(dot, tf.add(tf.mul(tf.norm(flat, 'euclidean', 2), tf.norm(v)), 1e-6));
+  return tf.mean(tf.mul(dot, tf.pow(tf.maximum(cos, 0.1), power)), 1) as tf.Tensor1D;
+}
+
+/** Item i: −(1/N) Σ_{j≠i} <G_i, G_j> of L2-normalized Gram matrices; the batch sum is Lucid's diversity. */
+function diversity(act: tf.Tensor): tf.Tensor1D {
+  const n = act.shape[0];
+  const channels = act.shape[act.rank - 1];
+  if (n < 2) return tf.zeros([n]) as tf.Tensor1D;
+  const flat = tf.reshape(act, [n, -1, channels]) as tf.Tensor3D;
+  const grams = tf.reshape(tf.matMul(flat, flat, true, false), [n, channels * channels]) as tf.Tensor2D;
+  const normed = tf.div(grams, tf.add(tf.norm(grams, 'euclidean', 1, true), 1e-10)) as tf.Tensor2D;
+  const sims = tf.matMul(normed, normed, false, true);
+  const offDiagonal = tf.sub(tf.sum(sims, 1), tf.sum(tf.mul(sims, tf.eye(n)), 1));
+  return tf.div(tf.neg(offDiagonal), n) as tf.Tensor1D;
+}

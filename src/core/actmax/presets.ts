@@ -1,0 +1,109 @@
+// Named presets (the seed's six trials, Lucid's default, MACO) and their resolution with a request's overrides.
+import { ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
+import type { ActmaxObjectiveSpec, ActmaxPresetName, ActmaxRequest, ActmaxSettings } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+import type { InputSpec, ModelInfo } from '../../shared/model';
+import { standardTransforms } from './transforms';
+
+type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery'> & {
+  /** What a channel objective reduces with when the request names none. */
+  reduce: 'channel' | 'channelRms';
+};
+
+const NO_REGULARIZERS = { l1: 0, l2: 0, totalVariation: 0, scharr: 0, blur: 0 };
+/** The seed's trials: raw pixels, Adam, no transforms and no ReLU redirect (the notebooks had none). */
+const NAIVE: PresetValues = {
+  param: 'pixel',
+  decorrelate: false,
+  decayPower: 1,
+  steps: 512,
+  lr: 0.05,
+  transforms: [],
+  regularizers: NO_REGULARIZERS,
+  octaves: { count: 1, scale: 1 },
+  reluRedirectSteps: 0,
+  reduce: 'channel',
+};
+/** Trial 2: start 1.2^4 ≈ 2× smaller and upscale four times (the blog's 1.2 factor). */
+const RESCALE = { count: 5, scale: 1.2 };
+/** Trial 4 weight: mean (x − 0.5)² is at most 0.25, so 10 caps the penalty at 2.5. */
+const L2_WEIGHT = 10;
+const SCHARR_WEIGHT = 10;
+
+const PRESETS: Record<ActmaxPresetName, PresetValues> = {
+  'trial1-naive': NAIVE,
+  'trial2-rescale': { ...NAIVE, octaves: RESCALE },
+  'trial3-rms': { ...NAIVE, reduce: 'channelRms' },
+  'trial4-l2': { ...NAIVE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT } },
+  'trial5-rescale-l2': { ...NAIVE, octaves: RESCALE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT } },
+  'trial6-scharr': { ...NAIVE, octaves: RESCALE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT, scharr: SCHARR_WEIGHT } },
+  lucid: {
+    ...NAIVE,
+    param: 'fourier',
+    decorrelate: true,
+    transforms: standardTransforms(),
+    reluRedirectSteps: 16,
+  },
+  maco: {
+    ...NAIVE,
+    param: 'maco',
+    decorrelate: true,
+    transforms: standardTransforms(),
+    reluRedirectSteps: 16,
+  },
+};
+
+export function isPresetName(name: string): name is ActmaxPresetName {
+  return (ACTMAX_PRESETS as readonly string[]).includes(name);
+}
+
+function bad(sentence: string): never {
+  throw new LayerLensError('badArgument', sentence);
+}
+
+/** Preset + overrides + model → the settings a run uses; throws badArgument/unknownLayer on invalid requests. */
+export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: InputSpec): ActmaxSettings {
+  const presetName = request.preset ?? DEFAULT_ACTMAX_PRESET;
+  if (!isPresetName(presetName)) bad(`Unknown activation-maximization preset "${presetName}" for ${info.name}.`);
+  const preset = PRESETS[presetName];
+  if (!info.layers.some((l) => l.id === request.layerId)) {
+    throw new LayerLensError('unknownLayer', `${info.name} has no layer "${request.layerId}".`);
+  }
+  if (request.units.length === 0 || !request.units.every((u) => Number.isInteger(u) && u >= 0)) {
+    bad('Activation maximization needs one or more non-negative integer units.');
+  }
+  const o = request.overrides ?? {};
+  const steps = o.steps ?? preset.steps;
+  const lr = o.lr ?? preset.lr;
+  const octaves = o.octaves ?? preset.octaves;
+  if (!Number.isInteger(steps) || steps < 1) bad(`Steps must be a positive integer, not ${steps}.`);
+  if (!(lr > 0)) bad(`The learning rate must be positive, not ${lr}.`);
+  if (!Number.isInteger(octaves.count) || octaves.count < 1 || !(octaves.scale >= 1)) {
+    bad('Octaves need a count of at least 1 and a scale of at least 1.');
+  }
+  if (o.size !== undefined && (!Number.isInteger(o.size) || o.size < 8 || o.size > 1024)) {
+    bad(`The image size must be an integer from 8 to 1024, not ${o.size}.`);
+  }
+  const objective: ActmaxObjectiveSpec =
+    request.objective ?? (request.layerId === info.logitsId ? { kind: 'classLogit' } : { kind: preset.reduce });
+  return {
+    preset: presetName,
+    layerId: request.layerId,
+    units: [...request.units],
+    objective,
+    param: o.param ?? preset.param,
+    decorrelate: o.decorrelate ?? preset.decorrelate,
+    decayPower: o.decayPower ?? preset.decayPower,
+    height: o.size ?? spec.height,
+    width: o.size ?? spec.width,
+    channels: spec.channels === 1 ? 1 : 3,
+    steps,
+    lr,
+    seed: o.seed ?? 0,
+    transforms: o.transforms ?? preset.transforms,
+    regularizers: { ...preset.regularizers, ...(o.regularizers ?? {}) },
+    octaves,
+    reluRedirectSteps: o.reluRedirectSteps ?? preset.reluRedirectSteps,
+    frameEvery: o.frameEvery ?? 16,
+  };
+}

@@ -1,0 +1,129 @@
+// The optimization loop (Lucid's render.py): parameterization → transforms → model → objective − penalties,
+// Adam on the parameterization's variables, octaves, seeded draws, frames while it runs, cancel between steps.
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients (the umbrella package does): actmax needs them all.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type { ActmaxFrame, ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+import { throwIfAborted, yieldToEventLoop } from '../abort';
+import type { LoadedModel, LongCallOptions } from '../model/loadedModel';
+import { defaultInputSpec, fixedInputSize, toModelInput, toRgba } from './modelInput';
+import { evaluateObjective, objectiveLayers, type ObjectiveContext } from './objectives';
+import { createParam, type ImageParam } from './param';
+import { resolveSettings } from './presets';
+import { regularizerPenalty } from './regularizers';
+import { withRedirectedRelu } from './reluRedirect';
+import { createRng } from './rng';
+import { applyTransforms, fitToSize } from './transforms';
+
+export interface ActmaxOptions extends LongCallOptions {
+  onFrame?: (frame: ActmaxFrame) => void;
+}
+
+/** Yield at least this often (ms) so that a cancel message can arrive; a setTimeout costs ~1 ms. */
+const YIELD_EVERY_MS = 25;
+
+/** [H, W] of each octave, smallest first, the last the full size. */
+export function octaveSizes(settings: ActmaxSettings): [number, number][] {
+  const { count, scale } = settings.octaves;
+  return Array.from({ length: count }, (_, k) => {
+    const f = Math.pow(scale, count - 1 - k);
+    return [Math.max(4, Math.round(settings.height / f)), Math.max(4, Math.round(settings.width / f))];
+  });
+}
+
+/** Steps per octave: an even split, the remainder to the last. */
+function octaveSteps(steps: number, count: number): number[] {
+  const each = Math.floor(steps / count);
+  return Array.from({ length: count }, (_, k) => (k === count - 1 ? steps - each * (count - 1) : each));
+}
+
+export async function renderActmax(model: LoadedModel, request: ActmaxRequest, options: ActmaxOptions = {}): Promise<ActmaxResult> {
+  const spec = request.inputSpec ?? defaultInputSpec(model.info);
+  const settings = resolveSettings(model.info, request, spec);
+  const ctx: ObjectiveContext = { layerId: settings.layerId, units: settings.units, logitsId: model.info.logitsId };
+  const layers = objectiveLayers(settings.objective, ctx);
+  for (const id of layers) {
+    if (!model.info.layers.some((l) => l.id === id)) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);
+  }
+  const fixed = fixedInputSize(model.info);
+  const rng = createRng(settings.seed);
+  const batch = settings.units.length;
+  const history = settings.units.map(() => new Float32Array(settings.steps));
+  const sizes = octaveSizes(settings);
+  const perOctave = octaveSteps(settings.steps, sizes.length);
+  const full: [number, number] = [settings.height, settings.width];
+
+  let param: ImageParam | null = null;
+  let optimizer: tf.Optimizer | null = null;
+  let step = 0;
+  let lastYield = Date.now();
+  const started = performance.now();
+  try {
+    for (let k = 0; k < sizes.length; k++) {
+      const [h, w] = sizes[k];
+      const previous: ImageParam | null = param;
+      const init = previous ? tf.tidy(() => tf.image.resizeBilinear(previous.image(), [h, w])) : undefined;
+      param = createParam({ kind: settings.param, batch, height: h, width: w, channels: settings.channels, decorrelate: settings.decorrelate, decayPower: settings.decayPower, rng, init });
+      init?.dispose();
+      previous?.dispose();
+      optimizer?.dispose();
+      optimizer = tf.train.adam(settings.lr);
+      const current = param;
+
+      for (let s = 0; s < perOctave[k]; s++) {
+        throwIfAborted(options.signal, 'Activation maximization');
+        let perUnit: tf.Tensor | null = null;
+        const loss = (): tf.Scalar => {
+          const img = current.image();
+          // Small octaves are a low-resolution parameterization of the full-size image.
+          const fullImg = h === full[0] && w === full[1] ? img : tf.image.resizeBilinear(img, full);
+          let x = applyTransforms(fullImg, settings.transforms, rng);
+          if (fixed) x = fitToSize(x, fixed[0], fixed[1]);
+          const outputs = model.forward(toModelInput(x, spec), layers);
+          const objective = evaluateObjective(settings.objective, new Map(layers.map((id, i) => [id, outputs[i]])), ctx);
+          perUnit = tf.keep(objective);
+          const penalty = regularizerPenalty(img, settings.regularizers);
+          const total = tf.neg(tf.sum(objective));
+          return (penalty ? tf.add(total, tf.sum(penalty)) : total) as tf.Scalar;
+        };
+        const run = () => tf.variableGrads(loss, current.variables);
+        const { value, grads } = step < settings.reluRedirectSteps ? withRedirectedRelu(run) : run();
+        optimizer.applyGradients(grads);
+        const values = (perUnit as tf.Tensor | null)?.dataSync() ?? new Float32Array(batch);
+        for (let i = 0; i < batch; i++) history[i][step] = values[i];
+        tf.dispose([value, perUnit as tf.Tensor | null, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== null));
+        step++;
+
+        options.onProgress?.({ done: step, total: settings.steps });
+        const last = step === settings.steps;
+        if (options.onFrame && (step % settings.frameEvery === 0 || last)) {
+          options.onFrame(makeFrame(current, step, settings.steps, Array.from(values)));
+        }
+        if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+    }
+    const elapsed = performance.now() - started;
+    const finalImages = tf.tidy(() => {
+      const img = (param as ImageParam).image();
+      return img.shape[1] === full[0] && img.shape[2] === full[1] ? img : tf.image.resizeBilinear(img, full);
+    });
+    const images = toRgba(finalImages);
+    finalImages.dispose();
+    return { images, width: full[1], height: full[0], objectiveHistory: history, msPerStep: elapsed / settings.steps, settings };
+  } finally {
+    (param as ImageParam | null)?.dispose();
+    (optimizer as tf.Optimizer | null)?.dispose();
+  }
+}
+
+function makeFrame(param: ImageParam, step: number, totalSteps: number, objective: number[]): ActmaxFrame {
+  const img = param.image();
+  const [, height, width] = img.shape;
+  const images = toRgba(img);
+  img.dispose();
+  return { step, totalSteps, images, width, height, objective };
+}

@@ -1,0 +1,158 @@
+// Activation maximization DTOs: what the host, the webview and the CLI send to the core and get back.
+// Plain data only; images are RGBA typed arrays, histories Float32Arrays.
+import type { InputSpec } from './model';
+
+/** How the optimized image is represented. */
+export type ActmaxParamKind =
+  /** One free value per pixel and channel, squashed by a sigmoid into 0..1. */
+  | 'pixel'
+  /** A 1/f-scaled spectrum, inverse-DFT'd, color-decorrelated, sigmoid (Lucid's default image). */
+  | 'fourier'
+  /** Only the spectrum's phase is optimized; the magnitude is a fixed natural-image (1/f) spectrum (MACO). */
+  | 'maco';
+
+export const ACTMAX_PRESETS = [
+  'trial1-naive',
+  'trial2-rescale',
+  'trial3-rms',
+  'trial4-l2',
+  'trial5-rescale-l2',
+  'trial6-scharr',
+  'lucid',
+  'maco',
+] as const;
+export type ActmaxPresetName = (typeof ACTMAX_PRESETS)[number];
+export const DEFAULT_ACTMAX_PRESET: ActmaxPresetName = 'lucid';
+
+/** One random, seeded, differentiable transform applied to the image before the model sees it. */
+export type ActmaxTransformSpec =
+  /** Constant border of `pixels` on every side (value in 0..1, default 0.5). */
+  | { kind: 'pad'; pixels: number; value?: number }
+  /** Random crop that removes `pixels` rows and columns: a shift of 0..pixels. */
+  | { kind: 'jitter'; pixels: number }
+  /** Bilinear resize by one factor drawn from the list. */
+  | { kind: 'scale'; factors: number[] }
+  /** Bilinear rotation about the center by one angle (degrees) drawn from the list. */
+  | { kind: 'rotate'; degrees: number[] };
+
+/** Penalty weights; each penalty is a mean over pixels, so weights do not depend on image size. 0 = off. */
+export interface ActmaxRegularizerWeights {
+  /** mean |pixel − 0.5| */
+  l1: number;
+  /** mean (pixel − 0.5)² (trial 4) */
+  l2: number;
+  /** mean |neighbour difference|, x and y */
+  totalVariation: number;
+  /** RMS of the Scharr x/y image gradients (trial 6) */
+  scharr: number;
+  /** mean (pixel − blur(pixel))², the blur held constant (pulls the image toward its own 3×3 blur) */
+  blur: number;
+}
+
+/**
+ * What is maximized. Leaves that take a layer use the request's `layerId` when theirs is absent, and those that
+ * take a unit use the batch item's unit (request.units[i]) when theirs is absent. Every objective is evaluated per
+ * batch item; the run maximizes the sum over the batch.
+ */
+export type ActmaxObjectiveSpec =
+  /** Mean of one channel over all positions (or the value itself on a [N, C] layer). */
+  | { kind: 'channel'; layerId?: string; unit?: number }
+  /** Root mean square of one channel over all positions (trial 3). */
+  | { kind: 'channelRms'; layerId?: string; unit?: number }
+  /** One channel at one position; default the center. */
+  | { kind: 'neuron'; layerId?: string; unit?: number; x?: number; y?: number }
+  /** Mean square of the whole layer (DeepDream). */
+  | { kind: 'layerL2'; layerId?: string }
+  /** A class logit before softmax; layer defaults to the model's logits layer, class to the batch item's unit. */
+  | { kind: 'classLogit'; layerId?: string; classIndex?: number }
+  /** Mean over positions of the dot product with `vector` (length = channels), times cosine^cossimPower. */
+  | { kind: 'direction'; layerId?: string; vector: number[]; cossimPower?: number }
+  /** Negative similarity of this item's Gram matrix to the other items' (Lucid's diversity); 0 for a batch of one. */
+  | { kind: 'diversity'; layerId?: string }
+  | { kind: 'negative'; of: ActmaxObjectiveSpec }
+  | { kind: 'sum'; terms: { weight: number; objective: ActmaxObjectiveSpec }[] };
+
+/** Optimize at a small size first, then upscale: `count` sizes, each `scale` times the previous, the last the full size. */
+export interface ActmaxOctaves {
+  count: number;
+  scale: number;
+}
+
+/** Everything a preset sets; any of it can be overridden by the request. */
+export interface ActmaxOverrides {
+  steps?: number;
+  /** Square image side in pixels; default the model's input size. */
+  size?: number;
+  seed?: number;
+  lr?: number;
+  param?: ActmaxParamKind;
+  /** Color decorrelation (3-channel images only). */
+  decorrelate?: boolean;
+  /** Exponent of the 1/f spectrum scaling (fourier, maco). */
+  decayPower?: number;
+  transforms?: ActmaxTransformSpec[];
+  /** Merged over the preset's weights. */
+  regularizers?: Partial<ActmaxRegularizerWeights>;
+  octaves?: ActmaxOctaves;
+  /** Steps at the start that use Lucid's redirected ReLU gradient. */
+  reluRedirectSteps?: number;
+  /** A frame is emitted every this many steps. */
+  frameEvery?: number;
+}
+
+export interface ActmaxRequest {
+  layerId: string;
+  /** One unit (channel, or class for classLogit) per batch item; all are optimized together. */
+  units: number[];
+  /** Default: the preset's (channel mean; channel RMS for trial3-rms; class logit when layerId is the logits layer). */
+  objective?: ActmaxObjectiveSpec;
+  preset?: ActmaxPresetName;
+  overrides?: ActmaxOverrides;
+  /** How 0..255 pixels become model input; default from the model's input shape (scale 1/255, mean 0, std 1). */
+  inputSpec?: InputSpec;
+}
+
+/** The settings a run actually used, after preset and overrides. */
+export interface ActmaxSettings {
+  preset: ActmaxPresetName;
+  layerId: string;
+  units: number[];
+  objective: ActmaxObjectiveSpec;
+  param: ActmaxParamKind;
+  decorrelate: boolean;
+  decayPower: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  steps: number;
+  lr: number;
+  seed: number;
+  transforms: ActmaxTransformSpec[];
+  regularizers: ActmaxRegularizerWeights;
+  octaves: ActmaxOctaves;
+  reluRedirectSteps: number;
+  frameEvery: number;
+}
+
+/** A snapshot while the run goes on. */
+export interface ActmaxFrame {
+  step: number;
+  totalSteps: number;
+  /** RGBA, width × height × 4, one per unit. */
+  images: Uint8ClampedArray[];
+  width: number;
+  height: number;
+  /** Objective value per unit at this step. */
+  objective: number[];
+}
+
+export interface ActmaxResult {
+  /** RGBA, width × height × 4, one per unit. */
+  images: Uint8ClampedArray[];
+  width: number;
+  height: number;
+  /** Objective value per step, one array per unit. */
+  objectiveHistory: Float32Array[];
+  msPerStep: number;
+  settings: ActmaxSettings;
+}
