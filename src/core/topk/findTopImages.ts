@@ -117,8 +117,10 @@ export async function findTopImages(
 /** Batch size from the activations the forward pass may hold: every layer up to the target, per image. */
 export function chooseBatchSize(model: LoadedModel, layerId: string, spec: InputSpec): number {
   let floats = spec.height * spec.width * spec.channels;
+  // Modules (ONNX name scopes) repeat their children's outputs: count the leaves only.
+  const parents = new Set(model.info.layers.map((l) => l.parent).filter((p) => p !== undefined));
   for (const l of model.info.layers) {
-    floats += l.outputShape.reduce<number>((p, d) => p * (d ?? 1), 1);
+    if (!parents.has(l.id)) floats += l.outputShape.reduce<number>((p, d) => p * (d ?? 1), 1);
     if (l.id === layerId) break;
   }
   // Three copies: the values, their inputs still alive in the same op, and the reductions' scratch.
