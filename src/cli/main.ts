@@ -1,6 +1,7 @@
 // `layer-lens`: the core without VS Code, for scripts and batch jobs. Bad input → one sentence on stderr, exit 1.
 import { toErrorPayload } from '../shared/errors';
 import { activationsCommand, activationsUsage } from './commands/activationsCommand';
+import { actmaxCommand, actmaxUsage } from './commands/actmaxCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
 import { reportCommand, reportUsage } from './commands/reportCommand';
@@ -10,6 +11,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   layers: { run: layersCommand, usage: layersUsage },
   kernels: { run: kernelsCommand, usage: kernelsUsage },
   activations: { run: activationsCommand, usage: activationsUsage },
+  actmax: { run: actmaxCommand, usage: actmaxUsage },
   topk: { run: topkCommand, usage: topkUsage },
   report: { run: reportCommand, usage: reportUsage },
 };

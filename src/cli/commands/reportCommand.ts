@@ -5,15 +5,17 @@ import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';
 import { escapeHtml, page } from '../report/html';
+import { actmaxSection } from '../report/actmaxSection';
 import { featureMapsSection } from '../report/featureMapsSection';
 import { kernelsSection } from '../report/kernelsSection';
 import type { ReportSection } from '../report/reportTypes';
+import { topkSection } from '../report/topkSection';
 import { summarySection } from '../report/summarySection';
 
 export const reportUsage = 'layer-lens report --model M --out DIR [--images DIR]';
 
 /** Sections in page order; each feature adds its own. */
-const SECTIONS: ReportSection[] = [summarySection, kernelsSection, featureMapsSection];
+const SECTIONS: ReportSection[] = [summarySection, kernelsSection, featureMapsSection, actmaxSection, topkSection];
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i;
 

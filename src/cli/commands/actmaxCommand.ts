@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { renderActmax } from '../../core/actmax/render';
+import { encodePng } from '../../core/image/encodePng';
+import { modelInputSpec } from '../../core/io/imageFiles';
+import { loadModel } from '../../core/model/loadModel';
+import { ACTMAX_PRESETS, type ActmaxObjectiveSpec, type ActmaxOverrides, type ActmaxPresetName } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { fileSafe, writeFileAtomic } from '../outputFiles';
+
+export const actmaxUsage =
+  'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] --out DIR [--json]';
+
+const OBJECTIVES = ['channel', 'rms', 'neuron', 'deepdream', 'logit'] as const;
+
+export async function actmaxCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, {
+    model: { type: 'string' },
+    layer: { type: 'string' },
+    unit: { type: 'string', multiple: true },
+    objective: { type: 'string' },
+    preset: { type: 'string' },
+    steps: { type: 'string' },
+    size: { type: 'string' },
+    seed: { type: 'string' },
+    lr: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    ...backendOption,
+  });
+  const layerId = required(values, 'layer');
+  const outDir = required(values, 'out');
+  const units = ((values.unit as string[] | undefined) ?? []).map((u) => integer(u, 'unit', 0));
+  if (units.length === 0) throw new LayerLensError('badArgument', '--unit is required (repeat it for a batch).');
+  const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');
+  const objectiveName = values.objective === undefined ? undefined : oneOf(values.objective, 'objective', OBJECTIVES, 'channel');
+  const overrides: ActmaxOverrides = {};
+  if (values.steps !== undefined) overrides.steps = integer(values.steps, 'steps', 512, 1);
+  if (values.size !== undefined) overrides.size = integer(values.size, 'size', 224, 8);
+  if (values.seed !== undefined) overrides.seed = integer(values.seed, 'seed', 0);
+  if (values.lr !== undefined) {
+    const lr = Number(values.lr);
+    if (!(lr > 0)) throw new LayerLensError('badArgument', `--lr must be a positive number, not ${String(values.lr)}.`);
+    overrides.lr = lr;
+  }
+
+  await startBackend(values.backend);
+  const model = await loadModel(required(values, 'model'));
+  try {
+    const inputSpec = await modelInputSpec(model);
+    const objective = objectiveName ? objectiveSpec(objectiveName, layerId) : undefined;
+    const result = await renderActmax(model, { layerId, units, preset, objective, overrides, inputSpec });
+    const files = result.images.map((rgba, i) => {
+      const file = join(outDir, `${fileSafe(layerId)}-${units[i]}.png`);
+      writeFileAtomic(file, encodePng(rgba, result.width, result.height));
+      return file;
+    });
+    if (values.json) {
+      const finals = result.objectiveHistory.map((h) => h[h.length - 1]);
+      const summary = { files, settings: result.settings, objective: finals, ms_per_step: result.msPerStep };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      for (const f of files) process.stdout.write(`${f}\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+function objectiveSpec(name: (typeof OBJECTIVES)[number], layerId: string): ActmaxObjectiveSpec {
+  switch (name) {
+    case 'channel':
+      return { kind: 'channel', layerId };
+    case 'rms':
+      return { kind: 'channelRms', layerId };
+    case 'neuron':
+      return { kind: 'neuron', layerId };
+    case 'deepdream':
+      return { kind: 'layerL2', layerId };
+    case 'logit':
+      return { kind: 'classLogit', layerId };
+  }
+}
