@@ -5,6 +5,7 @@ import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
+import { actmaxHandler } from './handlers/actmax';
 import { kernelsHandler } from './handlers/kernels';
 import { ModelCache } from './modelCache';
 import { loadNativeBinding } from './nativeBackend';
@@ -33,6 +34,7 @@ const handlers: HandlerTable = {
   kernels: (params) => kernelsHandler(models, params),
   'featureMaps.open': (params, ctx) => activations.open(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'featureMaps.layer': (params, ctx) => activations.layer(params, { signal: ctx.signal }),
+  actmax: (params, ctx) => actmaxHandler(models, params, { signal: ctx.signal, onFrame: ctx.progress }),
 };
 
 const server = new RpcServer(handlers, send);

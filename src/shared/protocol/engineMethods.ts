@@ -1,4 +1,6 @@
 // Feature methods of the engine, one entry per feature; the base methods live in engineProtocol.ts.
+import type { ActmaxFrame, ActmaxResult } from '../actmax';
+import type { ActmaxParams } from '../actmaxProtocol';
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
 import type {
   FeatureMapsLayerParams,
@@ -14,4 +16,6 @@ export interface EngineMethods {
   'featureMaps.open': { params: FeatureMapsOpenParams; result: FeatureMapsOpenResult; progress: FeatureMapsProgress };
   /** One layer's values from the last pass (recomputed when the pass was too large to keep). */
   'featureMaps.layer': { params: FeatureMapsLayerParams; result: FeatureMapsLayerResult; progress: never };
+  /** One activation-maximization run (units as a batch); a frame every `frameEvery` steps as progress. */
+  actmax: { params: ActmaxParams; result: ActmaxResult; progress: ActmaxFrame };
 }
