@@ -7,6 +7,7 @@ import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtoc
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
 import { kernelsHandler } from './handlers/kernels';
+import { topkHandler } from './handlers/topk';
 import { ModelCache } from './modelCache';
 import { loadNativeBinding } from './nativeBackend';
 import { RpcServer, type HandlerTable } from './rpcServer';
@@ -34,6 +35,7 @@ const handlers: HandlerTable = {
   kernels: (params) => kernelsHandler(models, params),
   'featureMaps.open': (params, ctx) => activations.open(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'featureMaps.layer': (params, ctx) => activations.layer(params, { signal: ctx.signal }),
+  'topk.find': (params, ctx) => topkHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
   actmax: (params, ctx) => actmaxHandler(models, params, { signal: ctx.signal, onFrame: ctx.progress }),
 };
 

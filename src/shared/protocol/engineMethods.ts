@@ -2,6 +2,7 @@
 import type { ActmaxFrame, ActmaxResult } from '../actmax';
 import type { ActmaxParams } from '../actmaxProtocol';
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
+import type { TopkFindParams, TopkFindResult, TopkProgress } from '../topkProtocol';
 import type {
   FeatureMapsLayerParams,
   FeatureMapsLayerResult,
@@ -16,6 +17,8 @@ export interface EngineMethods {
   'featureMaps.open': { params: FeatureMapsOpenParams; result: FeatureMapsOpenResult; progress: FeatureMapsProgress };
   /** One layer's values from the last pass (recomputed when the pass was too large to keep). */
   'featureMaps.layer': { params: FeatureMapsLayerParams; result: FeatureMapsLayerResult; progress: never };
+  /** Top-k images of a folder for every channel of a layer (cached on disk), with thumbnails and crops to draw. */
+  'topk.find': { params: TopkFindParams; result: TopkFindResult; progress: TopkProgress };
   /** One activation-maximization run (units as a batch); a frame every `frameEvery` steps as progress. */
   actmax: { params: ActmaxParams; result: ActmaxResult; progress: ActmaxFrame };
 }

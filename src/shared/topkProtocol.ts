@@ -1,0 +1,105 @@
+// "Find Top Images…" across rooms: what the host asks the engine for (top-k of a folder for every channel of a
+// layer, with pictures ready to draw), the progress it reports, and the messages between the host and the
+// Top Images webview. Pixels travel as typed arrays; the payload is capped (see TOPK_PICTURE_BUDGET_BYTES).
+import type { TopkResult } from './topk';
+import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+
+/** Most images per channel the panel asks for: a row stays readable and the payload bounded. */
+export const TOPK_MAX_K = 16;
+export const TOPK_DEFAULT_K = 9;
+/** Upper bound of the pixels one result carries to the host and the webview (thumbnails + crops). */
+export const TOPK_PICTURE_BUDGET_BYTES = 32 * 1024 * 1024;
+
+export interface TopkFindParams {
+  modelPath: string;
+  layerId: string;
+  /** Searched recursively for PNG, JPEG, WebP, GIF and BMP files. */
+  folder: string;
+  /** 1..TOPK_MAX_K. */
+  k: number;
+  /** Folder of the on-disk cache (the extension's global storage + '/topk'). */
+  cacheDir: string;
+  /** Images per forward pass; chosen from the layer sizes when absent (tests set it to get many batches). */
+  batchSize?: number;
+  /** Overrides the picture budget (tests). */
+  pictureBudgetBytes?: number;
+}
+
+/** Images scored so far, then pictures prepared; `message` is a line for the notification (count and ETA). */
+export interface TopkProgress {
+  done: number;
+  total: number;
+  message: string;
+  phase: 'score' | 'pictures';
+}
+
+/**
+ * Pixels for the panel. One thumbnail per distinct file of the result (what the model sees, RGBA). When the
+ * thumbnails are at the model's input size (`thumbScale` 1) the webview crops them itself and `crops` is absent;
+ * when the budget forced smaller thumbnails, every entry also gets its crop at up to `crops.side` pixels.
+ */
+export interface TopkPictures {
+  /** Files that have a thumbnail, in first-use order (channel 0 entry 0 first). */
+  files: string[];
+  thumbWidth: number;
+  thumbHeight: number;
+  /** Thumbnail pixels per model-input pixel (1, or less when scaled down to fit the budget). */
+  thumbScale: number;
+  /** files.length × thumbHeight × thumbWidth × 4. */
+  thumbs: Uint8ClampedArray;
+  /** Per slot (channel c, rank i → c·k + i): index into `files`, −1 where the channel has fewer entries or the file failed. */
+  thumbIndex: Int32Array;
+  crops?: {
+    /** Each slot owns side × side × 4 bytes; its crop fills the top-left `cropSize` pixels. */
+    side: number;
+    /** Per slot: width, height of its crop (0, 0 for none). */
+    cropSize: Int32Array;
+    rgba: Uint8ClampedArray;
+  };
+  /** Files whose pictures could not be made (changed or deleted since they were scored): one sentence each. */
+  failed: { file: string; reason: string }[];
+}
+
+export interface TopkFindResult {
+  modelName: string;
+  folder: string;
+  result: TopkResult;
+  pictures: TopkPictures;
+}
+
+export type TopkSort = 'index' | 'top';
+export const TOPK_SORTS: readonly TopkSort[] = ['index', 'top'];
+
+/** What the panel needs to come back after a window reload (the result itself is recomputed, from the cache). */
+export interface TopkPanelState {
+  modelPath: string;
+  modelName: string;
+  layerId: string;
+  folder: string;
+  k: number;
+  sort: TopkSort;
+}
+
+/** An activation-maximization picture of one channel, shown at the start of its row. */
+export interface TopkActmaxImage {
+  channel: number;
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+export type TopkToWebview =
+  | CommonToWebview
+  | { type: 'init'; state: TopkPanelState; backend: string }
+  | { type: 'result'; result: TopkFindResult }
+  | { type: 'actmax'; images: TopkActmaxImage[] };
+
+export type TopkFromWebview =
+  | CommonFromWebview
+  | { type: 'setSort'; sort: TopkSort }
+  /** Click on an image: open the file in VS Code. */
+  | { type: 'openFile'; file: string }
+  /** The small button on an image: Feature Maps of this model on that file. */
+  | { type: 'showFeatureMaps'; file: string }
+  /** "Choose Folder…": run again on another folder. */
+  | { type: 'pickFolder' };
