@@ -1,7 +1,7 @@
 // Starting and stopping code-server (VS Code in a browser) with throwaway state, on a random loopback port,
 // in its own process group so that stopping it also ends its extension host and everything that spawned.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -18,6 +18,17 @@ export function freePort() {
   });
 }
 
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+};
+
 /** Throwaway dirs for one code-server instance under `tmp`. */
 export function stateDirs(tmp, name) {
   const base = join(tmp, name);
@@ -30,6 +41,9 @@ export function stateDirs(tmp, name) {
     log: join(base, 'code-server.log'),
   };
   for (const d of [dirs.userData, dirs.extensions, dirs.xdgConfig, dirs.xdgData, dirs.xdgCache]) mkdirSync(d, { recursive: true });
+  // A quiet window: no welcome page, chat or tips covering the editor area the tests and screenshots look at.
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   return dirs;
 }
 

@@ -3,12 +3,15 @@
 // exit on any failure or on the hard timeout.
 //
 // Options: --no-vsix (skip the VSIX smoke test), --vsix-only, --no-typecheck, --keep (keep the temp dir),
-// --extension-path DIR (another extension folder, e.g. a throwaway one to test this runner), --grep TEXT.
+// --extension-path DIR (another extension folder, e.g. a throwaway one to test this runner), --tests-path FILE
+// (another extensionTestsPath module), --grep TEXT,
+// --runner test-cli (run the suites through @vscode/test-cli's own mocha runner instead of test/vscode/index.ts,
+// to check that they need nothing of ours; counts then come from mocha's spec output).
 // Environment: LAYER_LENS_VSCODE_TIMEOUT (seconds for the whole run, default 600), LAYER_LENS_VSCODE_VERBOSE=1
 // (echo the whole browser console), LAYER_LENS_TEST_* (passed to the extension host, e.g.
 // LAYER_LENS_TEST_EXPECT_COMMAND=layerLens.nope makes the activation suite expect a command that does not exist).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser, newPage, screenshot, testUrl } from './browser.mjs';
@@ -78,6 +81,15 @@ function typecheckTests() {
   if (r.status !== 0) throw new Error(`test/vscode does not type-check:\n${r.stdout}${r.stderr}`);
 }
 
+/** What @vscode/test-cli hands its runner.cjs: the mocha options of .vscode-test.mjs and the suite files. */
+function testCliEnv() {
+  const files = readdirSync(testOutDir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(testOutDir, f));
+  const mochaOpts = { ui: 'tdd', timeout: 60_000, reporter: 'spec', color: false };
+  const grep = option('--grep');
+  if (grep) mochaOpts.grep = grep;
+  return { VSCODE_TEST_OPTIONS: JSON.stringify({ mochaOpts, files, preload: [], colorDefault: false }) };
+}
+
 /** Runs the mocha suites inside code-server's extension host; returns { passed, failed, failures }. */
 async function runSuites(tools, tmp) {
   const workspace = join(tmp, 'workspace');
@@ -91,7 +103,10 @@ async function runSuites(tools, tmp) {
   const page = await newPage(browser);
 
   const resultsFile = join(tmp, 'results.json');
-  const env = { LAYER_LENS_TEST_RESULTS: resultsFile };
+  const viaTestCli = option('--runner') === 'test-cli';
+  const env = viaTestCli ? testCliEnv() : { LAYER_LENS_TEST_RESULTS: resultsFile };
+  const testsPath = viaTestCli ? join(repoRoot, 'node_modules', '@vscode', 'test-cli', 'out', 'runner.cjs') : resolve(option('--tests-path') ?? join(testOutDir, 'index.js'));
+  const specCounts = { passed: 0, failed: 0 };
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('LAYER_LENS_TEST_')) env[k] = v;
   const grep = option('--grep');
   if (grep) env.LAYER_LENS_TEST_GREP = grep;
@@ -108,19 +123,24 @@ async function runSuites(tools, tmp) {
   page.on('console', (msg) => {
     const text = msg.text();
     const at = text.indexOf(SCREENSHOT_MARK);
+    const spec = /%d (passing|failing)\D*(\d+)/.exec(text);
+    if (spec) specCounts[spec[1] === 'passing' ? 'passed' : 'failed'] = Number(spec[2]);
     if (at >= 0) shots.push(screenshot(page, shotsDir, text.slice(at + SCREENSHOT_MARK.length).trim()));
     else if (verbose) say(`  [console.${msg.type()}] ${text}`);
     else if (text.includes(ECHO_MARK)) say(`  ${text.slice(text.indexOf(ECHO_MARK) + ECHO_MARK.length)}`);
+    else if (viaTestCli && /[✔✓]|\d+\) |passing|failing/.test(text)) say(`  ${text.replace(/^%c\s*\w+\s*color: #\w+\s*/, '')}`);
   });
   page.on('pageerror', (err) => verbose && say(`  [pageerror] ${err.message}`));
 
-  await page.goto(testUrl(server, workspace, extensionPath, join(testOutDir, 'index.js'), env), { timeout: 60_000 });
+  await page.goto(testUrl(server, workspace, extensionPath, testsPath, env), { timeout: 60_000 });
   say(`  workbench loaded (${elapsed()}); running suites`);
   await exited;
   await Promise.all(shots);
 
   let results;
-  try {
+  if (viaTestCli) {
+    results = { ...specCounts, failures: specCounts.failed ? [{ title: 'test-cli runner', error: `${specCounts.failed} failing` }] : [] };
+  } else try {
     results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   } catch {
     // No results file: the tests never ran (activation error, bad bundle). Count it as one failure.
@@ -159,7 +179,7 @@ async function main() {
     if (!existsSync(join(extensionPath, main))) throw new Error(`${join(extensionPath, main)} does not exist: run npm run build first.`);
     report('suites', await runSuites(tools, tmp));
   }
-  if (!flag('--no-vsix') && extensionPath === repoRoot) {
+  if (!flag('--no-vsix') && extensionPath === resolve(repoRoot)) {
     report('vsix smoke', await runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current }));
   }
   if (counts.failed > 0) say(`  screenshots: ${shotsDir}`);

@@ -48,11 +48,19 @@ async function largestCanvas(page) {
   return best;
 }
 
+/** Texts of the error notifications on screen. */
+async function notificationTexts(page) {
+  const toasts = page.locator('.notification-toast-container .notification-list-item:has(.codicon-error) .notification-list-item-message');
+  return toasts.allInnerTexts().catch(() => []);
+}
+
 async function quickInputVisible(page) {
   return page.locator('.quick-input-widget').isVisible().catch(() => false);
 }
 
 export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current }) {
+  // LAYER_LENS_VSCODE_SHOTS=1: screenshots of every step, also when it passes.
+  const steps = process.env.LAYER_LENS_VSCODE_SHOTS === '1';
   const packaged = packageVsix();
   if (packaged.error) return fail('npm run package', packaged.error);
   say(`  packaged ${packaged.vsix} (${elapsed()})`);
@@ -78,7 +86,7 @@ export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapse
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The extension activates on startup; its status bar item says it is there.
-    await page.locator('#layerLens\\.backend, [id="layer-lens.layer-lens.layerLens.backend"]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await page.locator('.statusbar-item', { hasText: 'Layer Lens' }).first().waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
 
     await page.keyboard.press('F1');
@@ -86,7 +94,9 @@ export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapse
     await page.keyboard.type(COMMAND_TITLE, { delay: 5 });
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Visualize Kernels' }).first();
     await row.waitFor({ timeout: 15_000 });
+    if (steps) await screenshot(page, shotsDir, 'vsix-palette');
     await page.keyboard.press('Enter');
+    if (steps) await page.waitForTimeout(2000).then(() => screenshot(page, shotsDir, 'vsix-after-enter'));
 
     // Then the layer pick (the sample has two conv layers), then the panel.
     const deadline = Date.now() + 90_000;
@@ -103,6 +113,11 @@ export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapse
       }
       stats = await largestCanvas(page);
       if (stats && stats.opaque > 1000 && stats.distinct > 8) break;
+      const errors = await notificationTexts(page);
+      if (errors.length > 0) {
+        await screenshot(page, shotsDir, 'vsix-error-message');
+        return fail('kernels panel', `the window shows: ${errors.join(' | ')}`);
+      }
       await page.waitForTimeout(300);
     }
     if (!(stats && stats.opaque > 1000 && stats.distinct > 8)) {
@@ -110,7 +125,7 @@ export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapse
       return fail('kernels panel', `no kernels canvas with pixels appeared (largest canvas: ${JSON.stringify(stats)}; layer picked: ${picked})`);
     }
     say(`  vsix panel canvas ${stats.width}×${stats.height}, ${stats.opaque} opaque pixels, ${stats.distinct} gray levels`);
-    if (process.env.LAYER_LENS_VSCODE_SHOTS === '1') await screenshot(page, shotsDir, 'vsix-panel');
+    if (steps) await screenshot(page, shotsDir, 'vsix-panel');
     return { passed: 1, failed: 0, failures: [] };
   } catch (err) {
     await screenshot(page, shotsDir, 'vsix-error');

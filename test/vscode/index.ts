@@ -47,9 +47,11 @@ export function run(): Promise<void> {
       passed++;
       console.log(`${ECHO_MARK}  ✔ ${test.fullTitle()} (${test.duration ?? 0} ms)`);
     });
-    runner.on('fail', (test, err: Error) => {
+    runner.on('fail', (test: Mocha.Runnable, err: Error) => {
       failures.push({ title: test.fullTitle(), error: err?.stack ?? String(err) });
-      console.log(`${ECHO_MARK}  ✗ ${test.fullTitle()}: ${String(err?.message ?? err).split("\n")[0]}`);
+      console.log(`${ECHO_MARK}  ✗ ${test.fullTitle()}: ${String(err?.message ?? err).split('\n')[0]}`);
+      // A failed hook skips its tests, so afterEach never sees it: ask for the screenshot here.
+      if (test instanceof Mocha.Hook && process.env.LAYER_LENS_TEST_RESULTS) console.log(`${SCREENSHOT_MARK}${test.fullTitle()}`);
     });
   });
 }

@@ -40,14 +40,18 @@ suite('Visualize Kernels', () => {
     this.timeout(90_000);
     const lens = await api();
     await vscode.commands.executeCommand('layerLens.visualizeKernels', { modelPath: sampleModelPath(), layerId: 'conv1' });
+    let last = 'no kernels panel';
     snap = await waitFor(
       'a kernels canvas for conv1',
       async () => {
         const s = await lens.panelSnapshot('kernels');
+        if (s) last = `a ${s.width}×${s.height} canvas with meta ${JSON.stringify(s.meta)}`;
         return s && s.meta.layerId === 'conv1' && typeof s.meta.count === 'number' && s;
       },
       60_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} Last seen: ${last}; messages: ${JSON.stringify(lens.shownMessages())}`);
+    });
   });
 
   suiteTeardown(async () => {
