@@ -5,6 +5,7 @@ import type { LayerLensApi, PanelKind } from './api';
 import { registerCommands } from './commands/registerCommands';
 import { EngineService } from './engine/engineService';
 import { ModelRegistry } from './models/modelRegistry';
+import { ActmaxPanel } from './panels/actmaxPanel';
 import { FeatureMapsPanel } from './panels/featureMapsPanel';
 import { KernelsPanel } from './panels/kernelsPanel';
 import type { PanelBase } from './panels/panelBase';
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const statusBar = new BackendStatusBar();
   const registry = new ModelRegistry(context, engine);
   const tree = new LayersTreeProvider(registry);
-  const deps = { extensionUri: context.extensionUri, messages, engine, registry };
+  const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax') };
 
   context.subscriptions.push(
     messages,
@@ -34,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     vscode.window.registerWebviewPanelSerializer(FeatureMapsPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => void FeatureMapsPanel.revive(panel, deps, state),
     }),
+    vscode.window.registerWebviewPanelSerializer(ActmaxPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => void ActmaxPanel.revive(panel, deps, state),
+    }),
     ...registerCommands(deps),
   );
   void registry.scanWorkspace();
@@ -43,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const panels: Record<PanelKind, () => PanelBase<{ type: string }, { type: string }> | undefined> = {
     kernels: () => KernelsPanel.current,
     featureMaps: () => FeatureMapsPanel.current,
-    actmax: () => undefined,
+    actmax: () => ActmaxPanel.current,
     topk: () => undefined,
   };
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
+import { openActmax } from '../actmax/openActmax';
 import { showFeatureMaps } from '../images/showFeatureMaps';
 import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
 import type { UserMessages } from '../userMessages';
@@ -67,6 +68,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (layerId) KernelsPanel.createOrShow(deps, modelPath, layerId);
     }),
     register('layerLens.showFeatureMaps', async (arg) => showFeatureMaps(deps, arg)),
+    register('layerLens.maximizeActivation', async (arg) => openActmax(deps, arg, 'single')),
+    register('layerLens.visualizeLayer', async (arg) => openActmax(deps, arg, 'atlas')),
     register('layerLens.refreshLayers', async () => registry.refresh()),
     register('layerLens.restartEngine', async () => {
       engine.restart();

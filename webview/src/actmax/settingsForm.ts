@@ -1,0 +1,172 @@
+// The actmax toolbar (layer, units, objective, preset, run / atlas / cancel / export) and the "Advanced" fields.
+// It reads and writes ActmaxUiSettings; empty advanced fields mean "the preset's value".
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { ACTMAX_PRESETS } from '../../../src/shared/actmax';
+import type { ActmaxPresetName } from '../../../src/shared/actmax';
+import {
+  ACTMAX_OBJECTIVE_CHOICES,
+  ACTMAX_OBJECTIVE_LABELS,
+  ACTMAX_PRESET_LABELS,
+  type ActmaxLayerChoice,
+  type ActmaxObjectiveChoice,
+  type ActmaxUiSettings,
+} from '../../../src/shared/actmaxProtocol';
+import { button, select, setChoices } from '../lib/controls';
+
+type ValueEl = HTMLElement & { value: string };
+
+export interface FormCallbacks {
+  onChange(): void;
+  onLayer(layerId: string): void;
+  onRun(): void;
+  onAtlas(): void;
+  onCancel(): void;
+  onExport(): void;
+}
+
+const NUMBER_FIELDS = [
+  ['steps', 'Steps'],
+  ['size', 'Size (px)'],
+  ['seed', 'Seed'],
+  ['lr', 'Learning rate'],
+  ['decayPower', 'Spectrum decay'],
+  ['l1', 'L1'],
+  ['l2', 'L2'],
+  ['totalVariation', 'Total variation'],
+  ['scharr', 'Scharr RMS'],
+  ['blur', 'Blur'],
+  ['frameEvery', 'Frame every'],
+] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number][0];
+const REGULARIZERS = ['l1', 'l2', 'totalVariation', 'scharr', 'blur'] as const;
+
+export class SettingsForm {
+  readonly layerSelect: ValueEl;
+  private readonly units: ValueEl;
+  private readonly objective: ValueEl;
+  private readonly preset: ValueEl;
+  private readonly param: ValueEl;
+  private readonly fields = new Map<NumberField, ValueEl>();
+  readonly runButton: HTMLElement;
+  readonly atlasButton: HTMLElement;
+  readonly cancelButton: HTMLElement;
+  private readonly unitsHint: HTMLElement;
+
+  constructor(toolbar: HTMLElement, advanced: HTMLElement, private readonly cb: FormCallbacks) {
+    const layerWrap = select('layer', 'Layer', [], '', (v) => cb.onLayer(v));
+    this.layerSelect = layerWrap.querySelector('vscode-single-select') as ValueEl;
+    (this.layerSelect as ValueEl & { combobox: boolean }).combobox = true;
+    this.units = textField('units', '0, 3, 8-11');
+    this.units.addEventListener('change', () => cb.onChange());
+    this.units.addEventListener('keydown', (e) => (e as KeyboardEvent).key === 'Enter' && cb.onRun());
+    const unitsLabel = document.createElement('label');
+    unitsLabel.className = 'control';
+    this.unitsHint = document.createElement('span');
+    this.unitsHint.className = 'am-caption';
+    unitsLabel.append('Units ', this.units, this.unitsHint);
+    const objectiveWrap = select('objective', 'Objective', ACTMAX_OBJECTIVE_CHOICES.map((c) => ({ value: c, label: ACTMAX_OBJECTIVE_LABELS[c] })), 'channel', () => cb.onChange());
+    this.objective = objectiveWrap.querySelector('vscode-single-select') as ValueEl;
+    const presetWrap = select('preset', 'Preset', ACTMAX_PRESETS.map((p) => ({ value: p, label: `${p} · ${ACTMAX_PRESET_LABELS[p]}` })), 'lucid', (v) => {
+      // Trial 3 is defined by its objective: picking it picks channel RMS too (and leaving it, the mean).
+      if (v === 'trial3-rms' && this.objective.value === 'channel') this.objective.value = 'channelRms';
+      else if (v !== 'trial3-rms' && this.objective.value === 'channelRms') this.objective.value = 'channel';
+      cb.onChange();
+    });
+    this.preset = presetWrap.querySelector('vscode-single-select') as ValueEl;
+    this.runButton = button('run', 'Run', () => cb.onRun());
+    this.atlasButton = button('atlas', 'Visualize Layer', () => cb.onAtlas(), true);
+    this.cancelButton = button('cancel', 'Cancel', () => cb.onCancel(), true);
+    this.cancelButton.setAttribute('disabled', '');
+    toolbar.append(layerWrap, unitsLabel, objectiveWrap, presetWrap, this.runButton, this.atlasButton, this.cancelButton, button('export', 'Export PNG', () => cb.onExport(), true));
+
+    const details = document.createElement('details');
+    details.className = 'am-advanced';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Advanced (empty = the preset’s value)';
+    const box = document.createElement('div');
+    box.className = 'am-fields';
+    const paramWrap = select('param', 'Image', [
+      { value: '', label: 'Preset' },
+      { value: 'pixel', label: 'Pixels' },
+      { value: 'fourier', label: 'Fourier' },
+      { value: 'maco', label: 'MACO' },
+    ], '', () => cb.onChange());
+    this.param = paramWrap.querySelector('vscode-single-select') as ValueEl;
+    box.append(paramWrap);
+    for (const [key, label] of NUMBER_FIELDS) {
+      const el = textField(key, key === 'seed' ? '0' : key === 'frameEvery' ? '8' : 'preset');
+      el.addEventListener('change', () => cb.onChange());
+      this.fields.set(key, el);
+      const wrap = document.createElement('label');
+      wrap.className = 'control';
+      wrap.append(`${label} `, el);
+      box.append(wrap);
+    }
+    details.append(summary, box);
+    advanced.append(details);
+  }
+
+  setLayers(layers: ActmaxLayerChoice[], layerId: string): void {
+    setChoices(this.layerSelect, layers.map((l) => ({ value: l.id, label: `${l.id} · ${l.kind} · ${l.channels} units` })), layerId);
+  }
+
+  setUnitsHint(count: number, what: string): void {
+    this.unitsHint.textContent = count > 0 ? ` of 0–${count - 1} (${what})` : '';
+  }
+
+  write(s: ActmaxUiSettings): void {
+    this.units.value = s.units;
+    this.objective.value = s.objective;
+    this.preset.value = s.preset;
+    this.param.value = s.param ?? '';
+    const values: Record<NumberField, number | undefined> = {
+      steps: s.steps, size: s.size, seed: s.seed, lr: s.lr, decayPower: s.decayPower, frameEvery: s.frameEvery,
+      l1: s.regularizers.l1, l2: s.regularizers.l2, totalVariation: s.regularizers.totalVariation, scharr: s.regularizers.scharr, blur: s.regularizers.blur,
+    };
+    for (const [key, el] of this.fields) el.value = values[key] === undefined ? '' : String(values[key]);
+  }
+
+  /** The settings as typed; the host validates them again (numbers out of range fall back to the preset). */
+  read(): ActmaxUiSettings {
+    const n = (key: NumberField): number | undefined => {
+      const text = this.fields.get(key)!.value.trim();
+      const v = Number(text);
+      return text === '' || !Number.isFinite(v) ? undefined : v;
+    };
+    const regularizers: ActmaxUiSettings['regularizers'] = {};
+    for (const r of REGULARIZERS) {
+      const v = n(r);
+      if (v !== undefined) regularizers[r] = v;
+    }
+    const param = this.param.value;
+    return {
+      units: this.units.value,
+      objective: this.objective.value as ActmaxObjectiveChoice,
+      preset: this.preset.value as ActmaxPresetName,
+      ...(n('steps') !== undefined ? { steps: n('steps') } : {}),
+      ...(n('size') !== undefined ? { size: n('size') } : {}),
+      seed: n('seed') ?? 0,
+      ...(n('lr') !== undefined ? { lr: n('lr') } : {}),
+      ...(param === 'pixel' || param === 'fourier' || param === 'maco' ? { param } : {}),
+      ...(n('decayPower') !== undefined ? { decayPower: n('decayPower') } : {}),
+      regularizers,
+      frameEvery: n('frameEvery') ?? 8,
+    };
+  }
+
+  setUnits(text: string): void {
+    this.units.value = text;
+  }
+
+  setRunning(running: boolean): void {
+    for (const el of [this.runButton, this.atlasButton]) el.toggleAttribute('disabled', running);
+    this.cancelButton.toggleAttribute('disabled', !running);
+  }
+}
+
+function textField(id: string, placeholder: string): ValueEl {
+  const el = document.createElement('vscode-textfield') as ValueEl & { placeholder: string };
+  el.id = id;
+  el.placeholder = placeholder;
+  return el;
+}
