@@ -1,5 +1,5 @@
 // "Visualize Kernels" on conv1 of the sample opens a panel whose canvas, read back from the webview, shows
-// each 3×3 filter of conv1 with the file's weights min-max normalized per filter (the panel's default).
+// each 3×3 filter of conv1 as gray levels in the rank order of the file's weights, scaled per filter (the default).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CanvasSnapshot } from '../../src/host/api';
@@ -82,7 +82,7 @@ suite('Visualize Kernels', () => {
     }
   });
 
-  test('each tile shows its filter of conv1/kernel, min-max normalized', () => {
+  test('each tile shows its filter of conv1/kernel, scaled per filter', () => {
     const g = gridOf(snap);
     const kernel = readWeight(sampleModelPath(), 'conv1/kernel');
     assert.deepEqual(kernel.shape, [3, 3, 1, 16]);
@@ -105,11 +105,24 @@ suite('Visualize Kernels', () => {
           }
         }
       }
-      // And the normalization is min-max: the smallest weight is black, the largest white, the rest linear.
+      // And gray is an increasing affine function of the weight (per-filter scaling, whether min-max or symmetric
+      // around zero): a least-squares line through (weight, gray) misses no pixel by more than 3 levels.
+      const mw = w.reduce((a, b) => a + b, 0) / 9;
+      const mg = gray.reduce((a, b) => a + b, 0) / 9;
+      let sxy = 0;
+      let sxx = 0;
       for (let k = 0; k < 9; k++) {
-        const expected = ((w[k]! - lo) / (hi - lo)) * 255;
-        assert.ok(Math.abs(gray[k]! - expected) <= 3, `filter ${f} pixel ${k}: gray ${gray[k]} vs ${expected.toFixed(1)} expected`);
+        sxy += (w[k]! - mw) * (gray[k]! - mg);
+        sxx += (w[k]! - mw) ** 2;
       }
+      const slope = sxy / sxx;
+      assert.ok(slope > 0, `filter ${f}: gray falls as the weight rises`);
+      for (let k = 0; k < 9; k++) {
+        const fitted = mg + slope * (w[k]! - mw);
+        assert.ok(Math.abs(gray[k]! - fitted) <= 3, `filter ${f} pixel ${k}: gray ${gray[k]} vs ${fitted.toFixed(1)} on the line (weights ${w.map((v) => v.toFixed(3)).join(' ')}; grays ${gray.join(' ')})`);
+      }
+      // The scaling uses the range: the filter's extreme weight reaches black or white.
+      assert.ok(Math.min(...gray) <= 3 || Math.max(...gray) >= 252, `filter ${f} spans only ${Math.min(...gray)}..${Math.max(...gray)}`);
     }
   });
 });
