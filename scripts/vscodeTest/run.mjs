@@ -4,7 +4,8 @@
 //
 // Options: --no-vsix (skip the VSIX smoke test), --vsix-only, --no-typecheck, --keep (keep the temp dir),
 // --extension-path DIR (another extension folder, e.g. a throwaway one to test this runner), --tests-path FILE
-// (another extensionTestsPath module), --grep TEXT,
+// (another extensionTestsPath module), --vsix FILE (smoke-test this package instead of running npm run package),
+// --grep TEXT,
 // --runner test-cli (run the suites through @vscode/test-cli's own mocha runner instead of test/vscode/index.ts,
 // to check that they need nothing of ours; counts then come from mocha's spec output).
 // Environment: LAYER_LENS_VSCODE_TIMEOUT (seconds for the whole run, default 600), LAYER_LENS_VSCODE_VERBOSE=1
@@ -179,8 +180,9 @@ async function main() {
     if (!existsSync(join(extensionPath, main))) throw new Error(`${join(extensionPath, main)} does not exist: run npm run build first.`);
     report('suites', await runSuites(tools, tmp));
   }
-  if (!flag('--no-vsix') && extensionPath === resolve(repoRoot)) {
-    report('vsix smoke', await runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current }));
+  const vsix = option('--vsix') && resolve(option('--vsix'));
+  if (!flag('--no-vsix') && (vsix || extensionPath === resolve(repoRoot))) {
+    report('vsix smoke', await runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current, vsix }));
   }
   if (counts.failed > 0) say(`  screenshots: ${shotsDir}`);
 }

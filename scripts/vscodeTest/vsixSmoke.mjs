@@ -58,10 +58,10 @@ async function quickInputVisible(page) {
   return page.locator('.quick-input-widget').isVisible().catch(() => false);
 }
 
-export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current }) {
+export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapsed, current, vsix }) {
   // LAYER_LENS_VSCODE_SHOTS=1: screenshots of every step, also when it passes.
   const steps = process.env.LAYER_LENS_VSCODE_SHOTS === '1';
-  const packaged = packageVsix();
+  const packaged = vsix ? { vsix } : packageVsix();
   if (packaged.error) return fail('npm run package', packaged.error);
   say(`  packaged ${packaged.vsix} (${elapsed()})`);
 
