@@ -8,8 +8,10 @@ import { ModelRegistry } from './models/modelRegistry';
 import { ActmaxPanel } from './panels/actmaxPanel';
 import { FeatureMapsPanel } from './panels/featureMapsPanel';
 import { KernelsPanel } from './panels/kernelsPanel';
+import { TopkPanel } from './panels/topkPanel';
 import type { PanelBase } from './panels/panelBase';
 import { BackendStatusBar } from './statusBar';
+import { registerTopk } from './topk/registerTopk';
 import { LayersTreeProvider } from './tree/layersTree';
 import { UserMessages } from './userMessages';
 
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       deserializeWebviewPanel: async (panel, state) => void ActmaxPanel.revive(panel, deps, state),
     }),
     ...registerCommands(deps),
+    ...registerTopk({ ...deps, storageDir: context.globalStorageUri.fsPath }),
   );
   void registry.scanWorkspace();
   // Start the engine in the background so the status bar names the backend before the first request.
@@ -48,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     kernels: () => KernelsPanel.current,
     featureMaps: () => FeatureMapsPanel.current,
     actmax: () => ActmaxPanel.current,
-    topk: () => undefined,
+    topk: () => TopkPanel.current,
   };
 
   return {

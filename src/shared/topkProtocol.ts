@@ -92,6 +92,8 @@ export type TopkToWebview =
   | CommonToWebview
   | { type: 'init'; state: TopkPanelState; backend: string }
   | { type: 'result'; result: TopkFindResult }
+  /** Not an error: e.g. the run was cancelled. */
+  | { type: 'info'; message: string }
   | { type: 'actmax'; images: TopkActmaxImage[] };
 
 export type TopkFromWebview =

@@ -1,0 +1,248 @@
+// "Find Top Images…": one panel per window showing, for every channel of a layer, the images of a folder that
+// activate it most, with the crop around the strongest position. The host runs the engine method under a
+// cancellable progress notification (progress also shown in the panel) and keeps the result, so a webview that
+// reloads (hidden tab, window reload) is redrawn without running the model again.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { toErrorPayload } from '../../shared/errors';
+import {
+  TOPK_SORTS,
+  type TopkFindResult,
+  type TopkFromWebview,
+  type TopkPanelState,
+  type TopkSort,
+  type TopkToWebview,
+} from '../../shared/topkProtocol';
+import type { EngineService } from '../engine/engineService';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { actmaxImagesFor } from '../topk/actmaxLookup';
+import { TopkProgressTracker } from '../topk/progressReport';
+import { clampK } from '../topk/topkTarget';
+import { PanelBase, type PanelDeps } from './panelBase';
+import { webviewOptions } from './webviewHtml';
+
+export interface TopkDeps extends PanelDeps {
+  engine: EngineService;
+  registry: ModelRegistry;
+  /** The extension's global storage folder: the top-k cache is its `topk` subfolder. */
+  storageDir: string;
+}
+
+export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
+  static readonly viewType = 'layerLens.topk';
+  static current: TopkPanel | undefined;
+
+  private run: TopkFindResult | undefined;
+  /** Files of the result: the only ones the webview may ask to open. */
+  private files = new Set<string>();
+  private seq = 0;
+  private abort: AbortController | undefined;
+  private computing: Promise<void> | undefined;
+  /** The last status line of a run under way, sent again when the webview (re)loads mid-run. */
+  private status: TopkToWebview | undefined;
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly tdeps: TopkDeps,
+    private state: TopkPanelState,
+  ) {
+    super(panel, tdeps, 'topk');
+    TopkPanel.current = this;
+    this.disposables.push({
+      dispose: () => {
+        this.abort?.abort();
+        if (TopkPanel.current === this) TopkPanel.current = undefined;
+      },
+    });
+    this.updateTitle();
+  }
+
+  /** Opens the panel (or reuses the open one) and finds the top images of `folder` for the layer. */
+  static createOrShow(deps: TopkDeps, target: Omit<TopkPanelState, 'modelName' | 'sort'>): TopkPanel {
+    const state: TopkPanelState = { ...target, k: clampK(target.k), modelName: modelNameOf(target.modelPath), sort: TopkPanel.current?.state.sort ?? 'index' };
+    const existing = TopkPanel.current;
+    if (existing) {
+      existing.state = state;
+      existing.setRun(undefined);
+      existing.updateTitle();
+      existing.panel.reveal();
+      existing.post({ type: 'init', state, backend: existing.backend() });
+      void existing.compute();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(TopkPanel.viewType, 'Top Images', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const created = new TopkPanel(panel, deps, state);
+    // Start at once: the webview's "ready" finds the run under way and waits for it.
+    void created.compute();
+    return created;
+  }
+
+  /** After a window reload: the saved state names the run; the on-disk cache makes it instant when nothing changed. */
+  static revive(panel: vscode.WebviewPanel, deps: TopkDeps, saved: unknown): TopkPanel {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    const state = parseTopkState(saved);
+    const revived = new TopkPanel(panel, deps, state ?? { modelPath: deps.registry.activePath, modelName: '', layerId: '', folder: '', k: clampK(undefined), sort: 'index' });
+    return revived;
+  }
+
+  get result(): TopkFindResult | undefined {
+    return this.run;
+  }
+
+  /** Settles when the current run (if any) has finished, failed or been cancelled. */
+  whenIdle(): Promise<void> {
+    return this.computing ?? Promise.resolve();
+  }
+
+  protected async onReady(): Promise<void> {
+    this.post({ type: 'init', state: this.state, backend: this.backend() });
+    if (this.run) {
+      this.sendRun(this.run);
+      return;
+    }
+    if (this.computing) {
+      if (this.status) this.post(this.status);
+      return;
+    }
+    if (!this.state.layerId || !this.state.folder) {
+      this.post({ type: 'error', message: 'Nothing to show yet: right-click a layer in the Layers view and choose "Find Top Images…".' });
+      return;
+    }
+    await this.compute();
+  }
+
+  protected async onMessage(msg: TopkFromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'setSort':
+        if (TOPK_SORTS.includes(msg.sort)) this.state = { ...this.state, sort: msg.sort };
+        return;
+      case 'openFile':
+        // Only files of the result: the webview never names an arbitrary path for the host to open.
+        if (typeof msg.file === 'string' && this.files.has(msg.file)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(msg.file));
+        return;
+      case 'showFeatureMaps':
+        if (typeof msg.file === 'string' && this.files.has(msg.file)) {
+          await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: this.state.modelPath, imagePath: msg.file, layerId: this.state.layerId });
+        }
+        return;
+      case 'pickFolder': {
+        const folder = await pickImageFolder(this.state.folder ? vscode.Uri.file(this.state.folder) : undefined);
+        if (folder) TopkPanel.createOrShow(this.tdeps, { ...this.state, folder });
+        return;
+      }
+    }
+  }
+
+  protected exportDir(): string {
+    return path.dirname(this.state.modelPath);
+  }
+
+  private backend(): string {
+    return this.tdeps.engine.currentStatus?.detail ?? '';
+  }
+
+  private updateTitle(): void {
+    const { layerId, folder } = this.state;
+    this.panel.title = layerId ? `Top Images: ${layerId}${folder ? ` in ${path.basename(folder)}` : ''}` : 'Top Images';
+  }
+
+  private setStatus(msg: TopkToWebview): void {
+    this.status = msg;
+    this.post(msg);
+  }
+
+  private setRun(run: TopkFindResult | undefined): void {
+    this.run = run;
+    this.files = new Set(run ? run.result.top.flatMap((entries) => entries.map((e) => e.file)) : []);
+  }
+
+  private sendRun(run: TopkFindResult): void {
+    this.post({ type: 'result', result: run });
+    const context = { storageDir: this.tdeps.storageDir };
+    void actmaxImagesFor(context, this.state.modelPath, this.state.layerId, run.result.channels).then((images) => {
+      if (images.length > 0 && this.run === run) this.post({ type: 'actmax', images });
+    });
+  }
+
+  /** Runs topk.find under a cancellable notification; a newer run supersedes (and cancels) an older one. */
+  private compute(): Promise<void> {
+    const seq = ++this.seq;
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const { modelPath, layerId, folder, k } = this.state;
+    const cacheDir = path.join(this.tdeps.storageDir, 'topk');
+    const title = `Top images of ${layerId} in ${path.basename(folder)}`;
+    this.setStatus({ type: 'loading', message: `${title}: listing the folder…` });
+    const tracker = new TopkProgressTracker();
+    const work = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      return this.tdeps.engine.request('topk.find', { modelPath, layerId, folder, k, cacheDir }, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          progress.report(tracker.next(p));
+          if (seq === this.seq) this.setStatus({ type: 'loading', message: `${title}: ${p.message}` });
+        },
+      });
+    }));
+    const done = work.then(
+      (run) => {
+        if (seq !== this.seq) return;
+        this.state = { ...this.state, modelName: run.modelName };
+        this.setRun(run);
+        this.updateTitle();
+        this.sendRun(run);
+        for (const f of run.pictures.failed) this.tdeps.messages.log('warn', f.reason);
+      },
+      (err: unknown) => {
+        if (seq !== this.seq) return;
+        const { code, message } = toErrorPayload(err);
+        if (code === 'cancelled') {
+          this.post({ type: 'info', message: `Cancelled: no result was kept for ${layerId}. Run "Find Top Images…" again to start over.` });
+          this.tdeps.messages.log('info', message);
+          return;
+        }
+        this.post({ type: 'error', message });
+        this.tdeps.messages.error(err);
+      },
+    );
+    const settled = done.finally(() => {
+      if (this.computing !== settled) return;
+      this.computing = undefined;
+      this.status = undefined;
+    });
+    this.computing = settled;
+    return settled;
+  }
+}
+
+export async function pickImageFolder(defaultUri?: vscode.Uri): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    defaultUri,
+    openLabel: 'Find Top Images',
+    title: 'Folder of images to search (subfolders included)',
+  });
+  return picked?.[0]?.fsPath;
+}
+
+function modelNameOf(modelPath: string): string {
+  const base = path.basename(modelPath);
+  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base;
+}
+
+/** Saved state from the webview, checked field by field before use. */
+export function parseTopkState(saved: unknown): TopkPanelState | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const s = saved as Partial<Record<keyof TopkPanelState, unknown>>;
+  if (typeof s.modelPath !== 'string' || s.modelPath === '' || typeof s.layerId !== 'string' || typeof s.folder !== 'string') return undefined;
+  return {
+    modelPath: s.modelPath,
+    modelName: typeof s.modelName === 'string' ? s.modelName : modelNameOf(s.modelPath),
+    layerId: s.layerId,
+    folder: s.folder,
+    k: clampK(typeof s.k === 'number' ? s.k : undefined),
+    sort: TOPK_SORTS.includes(s.sort as TopkSort) ? (s.sort as TopkSort) : 'index',
+  };
+}

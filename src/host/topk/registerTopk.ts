@@ -1,0 +1,42 @@
+// Wires "Find Top Images…" into VS Code: the command (Layers view, Explorer folders, palette) and the panel's
+// serializer. The command works out model, layer and folder, then opens the panel, which runs the search.
+import * as vscode from 'vscode';
+import { LayerLensError } from '../../shared/errors';
+import { pickImageFolder, TopkPanel, type TopkDeps } from '../panels/topkPanel';
+import { clampK, parseTopkTarget, topkLayers } from './topkTarget';
+
+export async function findTopImagesCommand(deps: TopkDeps, arg: unknown): Promise<TopkPanel | undefined> {
+  const target = parseTopkTarget(arg);
+  const modelPath = target.modelPath ?? deps.registry.activePath;
+  if (!modelPath) throw new LayerLensError('notFound', 'No model is open: open one with "Open Model…" first, then choose a layer.');
+  let layerId = target.layerId;
+  if (!layerId) {
+    const layers = topkLayers(await deps.registry.info(modelPath));
+    if (layers.length === 0) throw new LayerLensError('unknownLayer', `${modelPath} has no layer with channels to rank images by.`);
+    const pick = await vscode.window.showQuickPick(
+      layers.map((l) => ({ label: l.id, description: `${l.kind} ${l.outputShape.map((d) => d ?? '?').join('×')}` })),
+      { placeHolder: 'Which layer’s channels should the images activate?' },
+    );
+    layerId = pick?.label;
+  }
+  if (!layerId) return undefined;
+  const folder = target.folder ?? (await pickImageFolder(vscode.workspace.workspaceFolders?.[0]?.uri));
+  if (!folder) return undefined;
+  return TopkPanel.createOrShow(deps, { modelPath, layerId, folder, k: clampK(target.k) });
+}
+
+export function registerTopk(deps: TopkDeps): vscode.Disposable[] {
+  return [
+    // Resolves when the run has finished (or failed, or was cancelled): tests await the command itself.
+    vscode.commands.registerCommand('layerLens.findTopImages', async (arg: unknown): Promise<void> => {
+      try {
+        await (await findTopImagesCommand(deps, arg))?.whenIdle();
+      } catch (err) {
+        deps.messages.error(err);
+      }
+    }),
+    vscode.window.registerWebviewPanelSerializer(TopkPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => void TopkPanel.revive(panel, deps, state),
+    }),
+  ];
+}
