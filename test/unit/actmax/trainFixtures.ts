@@ -1,6 +1,6 @@
-// Trains the two MNIST classifiers the actmax tests use and writes them to test/fixtures/actmax
-// (training a CNN on the cpu backend takes minutes on the project's 2-core machines, too slow for a test).
-// Run: npx tsx test/unit/actmax/trainFixtures.ts [cnn|mlp]
+// Trains the second MNIST classifier of the actmax transfer test (an MLP, `mlp`, the committed fixture) and writes
+// it to test/fixtures/actmax. `cnn` trains a copy of the sample CNN instead (cpu backend: many minutes on 2 shared
+// cores; not needed while models/mnist-cnn ships). Run: npx tsx test/unit/actmax/trainFixtures.ts [mlp|cnn]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../helpers/backend';
