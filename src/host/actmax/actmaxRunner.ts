@@ -92,6 +92,8 @@ export class ActmaxRunner {
         signal,
         onProgress: (frame) => {
           sink.post({ type: 'atlasProgress', runId, step: frame.step, totalSteps: frame.totalSteps, done: before, total: channels });
+          const within = (job.units.length * frame.step) / frame.totalSteps;
+          sink.progress?.((before + within) / channels, `units ${job.units[0]}–${job.units[job.units.length - 1]} of ${channels}: step ${frame.step} of ${frame.totalSteps}`);
         },
       });
       await this.cache?.put(job.key, result).catch(() => undefined);

@@ -15,7 +15,7 @@ const CSS = `
 .am-units, .am-strip { display: flex; flex-wrap: wrap; gap: 4px; }
 .am-units canvas, .am-strip canvas { image-rendering: pixelated; width: 56px; height: 56px; border: 1px solid transparent; cursor: pointer; }
 .am-units canvas.selected { border-color: var(--vscode-focusBorder); }
-.am-strip figure { margin: 0; text-align: center; font-size: 0.8em; opacity: 0.85; }
+.am-strip figure { margin: 0; display: flex; flex-direction: column; align-items: center; font-size: 0.8em; opacity: 0.85; }
 .am-curve { width: 280px; height: 120px; }
 .am-progress { height: 4px; background: var(--vscode-progressBar-background); width: 0; transition: width 0.1s; }
 .am-atlas { height: calc(100vh - 190px); }

@@ -56,7 +56,7 @@ function saveFromForm(patch: Partial<ActmaxPanelState> = {}): void {
 function render(): void {
   if (!state) return;
   const layer = layers.find((l) => l.id === state!.layerId);
-  const unitPart = state.view === 'atlas' ? 'all units' : `unit ${state.settings.units}`;
+  const unitPart = state.view === 'atlas' ? 'all units' : `${/^\d+$/.test(state.settings.units.trim()) ? 'unit' : 'units'} ${state.settings.units.trim()}`;
   document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.layerId || '…'} › ${unitPart}`;
   if (layer) {
     const classes = state.settings.objective === 'classLogit' && classCount;
