@@ -27,6 +27,8 @@ export class LiveView {
   private readonly bar: HTMLElement;
   private shown: Shown | undefined;
   private selected = 0;
+  /** 1 when the last result came from the cache, 0 when computed, -1 while running. */
+  private cached = -1;
   private history = new LiveHistory();
   private finalHistory: Float32Array[] | undefined;
   private frames = new FrameStrip<{ rgba: Uint8ClampedArray; width: number; height: number }>(12);
@@ -62,6 +64,7 @@ export class LiveView {
     if (this.selected < 0) this.selected = 0;
     this.history.reset(units.length);
     this.finalHistory = undefined;
+    this.cached = -1;
     this.frames.clear();
     this.strip.replaceChildren();
     this.caption.textContent = `Optimizing ${layerId} › ${units.join(', ')}…`;
@@ -90,10 +93,12 @@ export class LiveView {
       this.frames.add(r.settings.steps, { rgba: images[this.selected] ?? images[0], width: r.width, height: r.height }, true);
     }
     this.bar.style.width = '100%';
+    this.cached = cached ? 1 : 0;
     this.redraw();
     const s = r.settings;
     this.caption.textContent = `${s.layerId} › ${s.units.join(', ')} · ${s.preset} · ${s.param} · ${s.steps} steps · ${s.width}×${s.height}` +
-      ` · objective ${objective.map(formatValue).join(', ')} · ${cached ? 'from the cache' : `${r.msPerStep.toFixed(1)} ms/step`}`;
+      ` · objective ${objective.map(formatValue).join(', ')} · ${cached ? 'from the cache' : `${r.msPerStep.toFixed(1)} ms/step`}` +
+      (this.finalHistory.some(isAllZero) ? ' · a unit never fired, so it got no gradient: try the lucid or maco preset (ReLU redirect) or another seed' : '');
   }
 
   cancelled(message: string): void {
@@ -147,7 +152,7 @@ export class LiveView {
   snapshotCanvas(): { canvas: HTMLCanvasElement; meta: Record<string, number | string> } {
     const s = this.shown;
     const meta: Record<string, number | string> = s && s.images.length > 0
-      ? { view: 'single', layerId: s.layerId, unit: s.units[this.selected], units: s.units.join(','), step: s.step, totalSteps: s.totalSteps, width: s.width, height: s.height, objective: s.objective[this.selected] ?? 0, stripFrames: this.frames.frames.length }
+      ? { view: 'single', layerId: s.layerId, unit: s.units[this.selected], units: s.units.join(','), step: s.step, totalSteps: s.totalSteps, width: s.width, height: s.height, objective: s.objective[this.selected] ?? 0, stripFrames: this.frames.frames.length, cached: this.cached }
       : { view: 'single' };
     return { canvas: this.main, meta };
   }
@@ -160,4 +165,8 @@ export class LiveView {
     const png = await canvasPng(imageCanvas(tiled.rgba, tiled.width, tiled.height));
     return { png, name: `${s.layerId}-unit${s.units.join('_')}-step${s.step}` };
   }
+}
+
+function isAllZero(h: Float32Array): boolean {
+  return h.length > 0 && h.every((v) => v === 0);
 }
