@@ -16,6 +16,7 @@ import type {
 import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
 import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
+import { reviveLayer, reviveSummary } from '../featureMaps/binary';
 import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
@@ -295,11 +296,10 @@ host.onMessage((msg) => {
       return;
     }
     case 'summary':
-      onSummary(msg.result as FeatureMapsOpenResult);
+      onSummary(reviveSummary(msg.result as FeatureMapsOpenResult));
       return;
     case 'layer': {
-      const result = msg.result as FeatureMapsLayerResult;
-      if (!(result.data instanceof Float32Array)) return;
+      const result = reviveLayer(msg.result as FeatureMapsLayerResult);
       cache.put(result);
       showValues(result);
       return;
