@@ -10,6 +10,8 @@ export interface RequestOptions<M extends EngineMethod> {
 }
 
 interface Pending {
+  /** The process the request went to: only its exit fails the request. */
+  child: ChildProcess;
   resolve(value: unknown): void;
   reject(err: Error): void;
   onProgress?: (p: unknown) => void;
@@ -45,7 +47,10 @@ export class EngineClient {
 
   /** Kills the engine; the next request starts a fresh one. */
   restart(): void {
-    this.child?.kill('SIGKILL');
+    const child = this.child;
+    // Forget it at once, so that the next request starts a fresh engine instead of writing to a dying one.
+    this.child = undefined;
+    child?.kill('SIGKILL');
   }
 
   dispose(): void {
@@ -70,11 +75,14 @@ export class EngineClient {
     child.stdout?.on('data', (d: Buffer) => this.options.log('info', d.toString().trimEnd()));
     child.stderr?.on('data', (d: Buffer) => this.options.log('warn', d.toString().trimEnd()));
     child.on('message', (msg: EngineToHost) => this.receive(msg));
+    // A send to an engine that is exiting fails with EPIPE; the 'exit' handler rejects what is pending.
+    child.on('error', (err) => this.options.log('warn', `Layer Lens engine: ${err.message}`));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       const why = signal ? `was stopped (${signal})` : `exited with code ${code}`;
       if (!this.disposed) this.options.log('warn', `Layer Lens engine ${why}.`);
       for (const [id, p] of this.pending) {
+        if (p.child !== child) continue;
         p.reject(new LayerLensError('engineCrashed', `The Layer Lens engine ${why}; the next request starts a new one.`));
         this.pending.delete(id);
       }
@@ -91,19 +99,28 @@ export class EngineClient {
         return;
       }
       this.pending.set(id, {
+        child,
         resolve: resolve as (v: unknown) => void,
         reject,
         onProgress: options.onProgress as ((p: unknown) => void) | undefined,
       });
       options.signal?.addEventListener('abort', () => this.cancel(id, child), { once: true });
       const msg = { type: 'request', id, method, params } as HostToEngine;
-      child.send(msg);
+      const failed = (why: string) => {
+        if (!this.pending.delete(id)) return;
+        reject(new LayerLensError('engineCrashed', `The Layer Lens engine could not take the request (${why}); the next request starts a new one.`));
+      };
+      if (!child.connected) {
+        failed('it is shutting down');
+        return;
+      }
+      child.send(msg, (err) => err && failed(err.message));
     });
   }
 
   private cancel(id: number, child: ChildProcess): void {
     if (!this.pending.has(id)) return;
-    child.send({ type: 'cancel', id } satisfies HostToEngine);
+    if (child.connected) child.send({ type: 'cancel', id } satisfies HostToEngine, () => undefined);
     // A TF.js call blocks the engine's event loop; if it does not answer the cancel in time, kill it.
     const timer = setTimeout(() => {
       const p = this.pending.get(id);

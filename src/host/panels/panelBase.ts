@@ -2,6 +2,7 @@
 // tests, PNG export next to the model, disposables in one place. Subclasses add their own messages.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { packBinary, unpackBinary } from '../../shared/protocol/binaryCodec';
 import type { CommonFromWebview, CommonToWebview } from '../../shared/protocol/webviewProtocol';
 import type { CanvasSnapshot } from '../api';
 import type { UserMessages } from '../userMessages';
@@ -40,7 +41,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   protected abstract exportDir(): string;
 
   protected post(msg: ToWebview | CommonToWebview): void {
-    if (!this.disposed) void this.panel.webview.postMessage(msg);
+    if (!this.disposed) void this.panel.webview.postMessage(packBinary(msg));
   }
 
   requestSnapshot(timeoutMs = 5000): Promise<CanvasSnapshot | undefined> {
@@ -58,7 +59,8 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     });
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  private async receive(packed: unknown): Promise<void> {
+    const raw = unpackBinary(packed);
     if (!isMessage(raw)) return;
     const msg = raw as CommonFromWebview | FromWebview;
     try {

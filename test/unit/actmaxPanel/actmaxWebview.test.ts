@@ -37,8 +37,20 @@ before(async () => {
   const stub = `
     globalThis.__name = (f) => f;
     window.posted = [];
+    // The real host unpacks what the webview posts (src/shared/protocol/binaryCodec.ts); so does this fake.
+    const unpack = (v) => {
+      if (v && typeof v === 'object' && typeof v.$binary === 'string' && typeof v.base64 === 'string') {
+        const bin = atob(v.base64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return bytes;
+      }
+      if (Array.isArray(v)) return v.map(unpack);
+      if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unpack(x)]));
+      return v;
+    };
     window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.posted.push(m),
+      postMessage: (m) => window.posted.push(unpack(m)),
       getState: () => window.saved,
       setState: (s) => (window.saved = s),
     });`;

@@ -1,5 +1,6 @@
 // The webview's only way out: VS Code's messaging API behind a small seam, so panel code can run in a plain
-// browser page (tests) with a fake bridge.
+// browser page (tests) with a fake bridge. Typed arrays are packed both ways (see binaryCodec.ts).
+import { packBinary, unpackBinary } from '../../../src/shared/protocol/binaryCodec';
 interface VsCodeApi {
   postMessage(msg: unknown): void;
   getState(): unknown;
@@ -18,10 +19,10 @@ export interface HostBridge<ToHost, State> {
 export function connectToHost<ToHost, State>(): HostBridge<ToHost, State> {
   const api = acquireVsCodeApi();
   return {
-    post: (msg) => api.postMessage(msg),
+    post: (msg) => api.postMessage(packBinary(msg)),
     onMessage: (handler) =>
       window.addEventListener('message', (e: MessageEvent) => {
-        const data: unknown = e.data;
+        const data: unknown = unpackBinary(e.data);
         if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') {
           handler(data as { type: string } & Record<string, unknown>);
         }
