@@ -6,6 +6,7 @@ import { showFeatureMaps } from '../images/showFeatureMaps';
 import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
 import type { UserMessages } from '../userMessages';
 import { parseLayerTarget } from './commandArgs';
+import { selectLayer } from './selectLayer';
 
 export interface CommandDeps extends KernelsDeps {
   engine: EngineService;
@@ -70,6 +71,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('layerLens.showFeatureMaps', async (arg) => showFeatureMaps(deps, arg)),
     register('layerLens.maximizeActivation', async (arg) => openActmax(deps, arg, 'single')),
     register('layerLens.visualizeLayer', async (arg) => openActmax(deps, arg, 'atlas')),
+    register('layerLens.selectLayer', async (arg) => selectLayer(deps, parseLayerTarget(arg))),
     register('layerLens.refreshLayers', async () => registry.refresh()),
     register('layerLens.restartEngine', async () => {
       engine.restart();

@@ -59,9 +59,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
         item.tooltip = layerTooltip(layer);
         item.iconPath = new vscode.ThemeIcon(ICONS[layer.kind]);
         item.contextValue = `layer.${layer.kind}`;
-        if (layer.kind === 'conv' || layer.kind === 'depthwiseConv') {
-          item.command = { title: 'Visualize Kernels', command: 'layerLens.visualizeKernels', arguments: [{ modelPath: node.modelPath, layerId: layer.id }] };
-        }
+        // A click follows the open panels (feature maps, kernels) to this layer; see layerLens.selectLayer.
+        item.command = { title: 'Show Layer', command: 'layerLens.selectLayer', arguments: [{ modelPath: node.modelPath, layerId: layer.id }] };
         return item;
       }
       case 'error': {

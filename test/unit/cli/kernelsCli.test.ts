@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
+import { loadModel } from '../../../src/core/model/loadModel';
 import { useBackend } from '../../helpers/backend';
+import { onnxFixturesDir } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { saveLayersModel, tempDir, tinySequential } from '../model/tinyModels';
 
@@ -67,4 +69,36 @@ test('a corrupt model gives one sentence naming the file, and an existing output
   assert.match(r.stderr, /model\.json/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.equal(readFileSync(out, 'utf8'), 'precious');
+});
+
+test('the AlexNet fixture\'s 64 conv1 kernels come out as 11×11 RGB tiles (Figure 3 of the AlexNet paper)', async () => {
+  const modelPath = join(onnxFixturesDir, 'alexnet_narrow.onnx');
+  const out = join(tempDir(), 'alexnet.png');
+  const r = runCli(['kernels', '--model', modelPath, '--layer', 'features.0', '--out', out, '--scale', '1', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { tiles: number; mode: string; kernelShape: number[] };
+  assert.equal(summary.tiles, 64);
+  assert.equal(summary.mode, 'rgb');
+  assert.deepEqual(summary.kernelShape, [11, 11, 3, 64]);
+  const png = decode(readFileSync(out));
+  // 8 × 8 tiles of 11 px with 1 px gaps.
+  assert.equal(png.width, 8 * 11 + 7);
+  assert.equal(png.height, 8 * 11 + 7);
+  // Tile 0 is filter 0: each pixel's RGB is its three input-channel weights, min-max scaled over the filter.
+  await useBackend('cpu');
+  const model = await loadModel(modelPath);
+  const kernel = model.kernel('features.0')!;
+  const w = kernel.dataSync();
+  kernel.dispose();
+  model.dispose();
+  const f0 = Array.from({ length: 11 * 11 * 3 }, (_, i) => w[i * 64]);
+  const lo = Math.min(...f0);
+  const hi = Math.max(...f0);
+  for (const [y, x] of [[0, 0], [5, 5], [10, 3], [2, 9]]) {
+    for (let c = 0; c < 3; c++) {
+      const expected = Math.round(((w[((y * 11 + x) * 3 + c) * 64] - lo) / (hi - lo)) * 255);
+      const got = png.data[(y * png.width + x) * png.channels + c];
+      assert.ok(Math.abs(got - expected) <= 1, `pixel (${x},${y}) channel ${c}: ${got} vs ${expected}`);
+    }
+  }
 });
