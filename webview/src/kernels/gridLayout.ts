@@ -19,8 +19,8 @@ export interface GridLayout {
 export function layoutGrid(result: KernelsResult, availableWidth: number, sortByL2: boolean, zoom: number): GridLayout {
   const gap = 2;
   const filters = result.count / result.tilesPerFilter;
-  // Aim for tiles about 40 px wide, never below 1× or above 32×.
-  const scale = Math.max(1, Math.min(32, Math.round((40 * zoom) / Math.max(result.tileWidth, result.tileHeight))));
+  // Aim for tiles about 64 px wide (a 3×3 kernel reads well at 21 px a weight), never below 1× or above 32×.
+  const scale = Math.max(1, Math.min(32, Math.round((64 * zoom) / Math.max(result.tileWidth, result.tileHeight))));
   const cellWidth = result.tileWidth * scale;
   const cellHeight = result.tileHeight * scale;
   const fit = Math.max(1, Math.floor((availableWidth + gap) / (cellWidth + gap)));

@@ -128,7 +128,7 @@ function showDetail(filter: number, tile: number): void {
   const one = { ...r, count: 1, tilesPerFilter: 1, orderByL2: Int32Array.of(0) };
   const start = (filter * r.tilesPerFilter + tile) * r.tileWidth * r.tileHeight * 4;
   one.tiles = r.tiles.subarray(start, start + r.tileWidth * r.tileHeight * 4);
-  const l = layoutGrid(one, big.width, false, (scale * Math.max(r.tileWidth, r.tileHeight)) / 40);
+  const l = layoutGrid(one, big.width, false, (scale * Math.max(r.tileWidth, r.tileHeight)) / 64);
   drawRows(big.getContext('2d')!, one, l, 0, 1, 0);
   const text = document.createElement('p');
   text.textContent = describe(filter, tile);
