@@ -31,7 +31,8 @@ export class ActmaxRunner {
 
   /** One run (one or more units as a batch): frames as they come, then the result; a cached run answers at once. */
   async runSingle(runId: number, modelPath: string, request: ActmaxRequest, signal: AbortSignal, sink: RunSink): Promise<{ result: ActmaxResult; cached: boolean }> {
-    const key = actmaxCacheKey(modelPath, modelStamp(modelPath), request);
+    const stamp = modelStamp(modelPath);
+    const key = actmaxCacheKey(modelPath, stamp, request);
     const hit = await this.cache?.get(key);
     if (hit) {
       sink.post({ type: 'runStarted', runId, layerId: request.layerId, units: request.units, totalSteps: hit.settings.steps });
@@ -46,7 +47,8 @@ export class ActmaxRunner {
         sink.progress?.(frame.step / frame.totalSteps, `step ${frame.step} of ${frame.totalSteps}`);
       },
     });
-    await this.cache?.put(key, result).catch(() => undefined); // a full disk must not lose the result on screen
+    // The model source also files each unit's picture in the per-unit index (the Top Images panel reads it).
+    await this.cache?.put(key, result, { modelPath, stamp }).catch(() => undefined); // a full disk must not lose the result on screen
     sink.post({ type: 'result', runId, result, cached: false });
     return { result, cached: false };
   }
@@ -96,7 +98,7 @@ export class ActmaxRunner {
           sink.progress?.((before + within) / channels, `units ${job.units[0]}–${job.units[job.units.length - 1]} of ${channels}: step ${frame.step} of ${frame.totalSteps}`);
         },
       });
-      await this.cache?.put(job.key, result).catch(() => undefined);
+      await this.cache?.put(job.key, result, { modelPath, stamp }).catch(() => undefined);
       done += job.units.length;
       sink.post(cellsMessage(runId, job.units, result, false, done, channels));
       sink.progress?.(done / channels, `${done} of ${channels} units`);

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
+import { ActmaxUnitIndex, unitIndexDir } from './unitIndex';
 
 const MAGIC = 'LLAM1';
 /** Oldest files go when the folder passes this size. */
@@ -117,14 +118,18 @@ export class ActmaxResultCache {
     }
   }
 
-  /** Written to a temporary name and renamed: a reader never sees half a file, even across windows. */
-  async put(key: string, result: ActmaxResult): Promise<void> {
+  /**
+   * Written to a temporary name and renamed: a reader never sees half a file, even across windows. With `source`,
+   * each unit's picture is also filed in the per-unit index (unitIndex.ts), where the Top Images panel finds it.
+   */
+  async put(key: string, result: ActmaxResult, source?: { modelPath: string; stamp: string }): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const target = this.file(key);
     const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, encodeResult(result));
     await rename(tmp, target);
     await this.prune();
+    if (source) await new ActmaxUnitIndex(unitIndexDir(this.dir)).record(source.modelPath, source.stamp, result);
   }
 
   /** Deletes the least recently written runs until the folder fits in maxBytes. */

@@ -1,29 +1,54 @@
-// The seam between the Top Images panel and activation maximization: the actmax picture of one channel, when
-// one was computed before. The actmax cache (src/host/actmax/resultCache.ts) is keyed by a hash of the complete
-// request (preset, objective, every unit of the batch), so it cannot be asked "any image for (model, layer,
-// channel)" yet; until it exposes such a lookup this returns undefined and the rows start with the top images.
+// The seam between the Top Images panel and activation maximization: the actmax picture of a channel, when one
+// was computed before. Every finished actmax run (single or atlas batch) records its units in the per-unit index
+// beside the actmax cache (src/host/actmax/unitIndex.ts); this reads it for the model as it is on disk now, so a
+// retrained or edited model shows no stale pictures.
+import { join } from 'node:path';
 import type { TopkActmaxImage } from '../../shared/topkProtocol';
+import { modelStamp } from '../actmax/resultCache';
+import { ActmaxUnitIndex, shrinkRgba, unitIndexDir, type UnitImage } from '../actmax/unitIndex';
 
 export interface ActmaxLookupContext {
-  /** The extension's global storage folder (where the actmax cache lives). */
+  /** The extension's global storage folder (the actmax cache is its `actmax` subfolder). */
   storageDir: string;
 }
 
-export async function actmaxImageFor(
-  _context: ActmaxLookupContext,
-  _modelPath: string,
-  _layerId: string,
-  _channel: number,
-): Promise<TopkActmaxImage | undefined> {
-  return undefined;
+/** Upper bound of the actmax pixels sent to the Top Images webview at once; larger sets are averaged down. */
+export const TOPK_ACTMAX_BUDGET_BYTES = 16 * 1024 * 1024;
+
+function indexOf(context: ActmaxLookupContext): ActmaxUnitIndex {
+  return new ActmaxUnitIndex(unitIndexDir(join(context.storageDir, 'actmax')));
 }
 
-/** The actmax pictures of every channel that has one (none yet: see actmaxImageFor). */
-export async function actmaxImagesFor(context: ActmaxLookupContext, modelPath: string, layerId: string, channels: number): Promise<TopkActmaxImage[]> {
-  const found: TopkActmaxImage[] = [];
-  for (let c = 0; c < channels; c++) {
-    const image = await actmaxImageFor(context, modelPath, layerId, c);
-    if (image) found.push(image);
-  }
-  return found;
+function toTopk(image: UnitImage): TopkActmaxImage {
+  return { channel: image.unit, width: image.width, height: image.height, rgba: image.rgba };
+}
+
+export async function actmaxImageFor(context: ActmaxLookupContext, modelPath: string, layerId: string, channel: number): Promise<TopkActmaxImage | undefined> {
+  const image = await indexOf(context).get(modelPath, modelStamp(modelPath), layerId, channel);
+  return image ? toTopk(image) : undefined;
+}
+
+/** The actmax pictures of every channel (0..channels−1) that has one, within the payload budget. */
+export async function actmaxImagesFor(
+  context: ActmaxLookupContext,
+  modelPath: string,
+  layerId: string,
+  channels: number,
+  budgetBytes = TOPK_ACTMAX_BUDGET_BYTES,
+): Promise<TopkActmaxImage[]> {
+  const found = (await indexOf(context).layer(modelPath, modelStamp(modelPath), layerId)).filter((u) => u.unit >= 0 && u.unit < channels);
+  return fitBudget(found.map(toTopk), budgetBytes);
+}
+
+/** The smallest whole shrink factor that brings all pictures within the budget (1 when they fit already). */
+export function fitBudget(images: TopkActmaxImage[], budgetBytes: number): TopkActmaxImage[] {
+  const bytesAt = (f: number): number => images.reduce((sum, i) => sum + Math.ceil(i.width / f) * Math.ceil(i.height / f) * 4, 0);
+  let factor = 1;
+  const largest = Math.max(1, ...images.map((i) => Math.max(i.width, i.height)));
+  while (factor < largest && bytesAt(factor) > budgetBytes) factor++;
+  if (factor === 1) return images;
+  return images.map((i) => {
+    const s = shrinkRgba(i.rgba, i.width, i.height, factor);
+    return { channel: i.channel, width: s.width, height: s.height, rgba: s.rgba };
+  });
 }
