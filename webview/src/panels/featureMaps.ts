@@ -25,6 +25,7 @@ import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
 import { StatusLine } from '../lib/statusLine';
+import { VirtualCanvas } from '../lib/virtualCanvas';
 
 const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
 let state: FeatureMapsPanelState | undefined = host.savedState();
@@ -49,8 +50,13 @@ app.innerHTML = `
   </div>`;
 const status = new StatusLine(document.getElementById('status')!);
 const scroller = document.getElementById('scroller')!;
-const spacer = document.getElementById('spacer')!;
 const canvas = document.getElementById('grid') as HTMLCanvasElement;
+/** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
+const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, vp) => {
+  if (!view || !layout) return;
+  const { first, last } = visibleRows(layout, vp.top, vp.height);
+  drawMapRows(ctx, view, layout, first, last, vp.top, scratch, detail.shownChannel);
+});
 const hover = document.getElementById('hover')!;
 const detail = new DetailView(document.getElementById('detail')!, scratch, state?.opacity ?? 0.6, {
   onOpacity: (opacity) => update({ opacity }),
@@ -159,42 +165,18 @@ function relayout(): void {
   if (!view) return;
   const { width, height, channels } = view.geometry;
   layout = layoutMaps(channels, width, height, scroller.clientWidth - 16, zoom);
-  spacer.style.height = `${layout.height}px`;
-  spacer.style.width = `${layout.width}px`;
-  draw();
+  grid.resize(layout.width, layout.height);
 }
 
-let frame = 0;
-function scheduleDraw(): void {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    draw();
-  });
-}
-
-/** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
 function draw(): void {
-  const ctx = canvas.getContext('2d')!;
-  if (!view || !layout) {
-    canvas.width = 0;
-    canvas.height = 0;
-    spacer.style.height = '0px';
-    return;
-  }
-  const viewHeight = Math.min(layout.height, Math.max(scroller.clientHeight, 1));
-  canvas.width = Math.max(1, layout.width);
-  canvas.height = Math.max(1, viewHeight);
-  canvas.style.top = `${scroller.scrollTop}px`;
-  const { first, last } = visibleRows(layout, scroller.scrollTop, viewHeight);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  drawMapRows(ctx, view, layout, first, last, scroller.scrollTop, scratch, detail.shownChannel);
+  if (!view || !layout) grid.clear();
+  else grid.draw();
 }
 
 function channelAt(e: MouseEvent): number | undefined {
   if (!view || !layout) return undefined;
-  const rect = canvas.getBoundingClientRect();
-  const p = positionAt(layout, e.clientX - rect.left, e.clientY - rect.top + scroller.scrollTop);
+  const point = grid.pointAt(e);
+  const p = positionAt(layout, point.x, point.y);
   return p === undefined ? undefined : view.order[p];
 }
 
@@ -226,7 +208,6 @@ canvas.addEventListener('click', (e) => {
   const c = channelAt(e);
   if (c !== undefined) openChannel(c);
 });
-scroller.addEventListener('scroll', () => scheduleDraw());
 new ResizeObserver(() => relayout()).observe(scroller);
 
 /** The whole grid (not only the visible rows) in a fresh canvas, up to maxHeight pixels tall. */

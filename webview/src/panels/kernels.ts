@@ -8,6 +8,7 @@ import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, checkbox, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
 import { StatusLine } from '../lib/statusLine';
+import { VirtualCanvas } from '../lib/virtualCanvas';
 
 const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
 let state: KernelsPanelState | undefined = host.savedState();
@@ -28,8 +29,12 @@ app.innerHTML = `
   </div>`;
 const status = new StatusLine(document.getElementById('status')!);
 const scroller = document.getElementById('scroller')!;
-const spacer = document.getElementById('spacer')!;
 const canvas = document.getElementById('grid') as HTMLCanvasElement;
+const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, view) => {
+  if (!result || !layout) return;
+  const rowHeight = layout.cellHeight + layout.gap;
+  drawRows(ctx, result, layout, Math.floor(view.top / rowHeight), Math.ceil((view.top + view.height) / rowHeight), view.top);
+});
 const hover = document.getElementById('hover')!;
 const detail = document.getElementById('detail')!;
 
@@ -76,29 +81,13 @@ function setZoom(z: number): void {
 function relayout(): void {
   if (!result || !state) return;
   layout = layoutGrid(result, scroller.clientWidth - 16, state.sortByL2, zoom);
-  spacer.style.height = `${layout.height}px`;
-  spacer.style.width = `${layout.width}px`;
-  draw();
-}
-
-function draw(): void {
-  if (!result || !layout) return;
-  const viewHeight = Math.min(layout.height, Math.max(scroller.clientHeight, 1));
-  canvas.width = layout.width;
-  canvas.height = viewHeight;
-  canvas.style.top = `${scroller.scrollTop}px`;
-  const rowHeight = layout.cellHeight + layout.gap;
-  const first = Math.floor(scroller.scrollTop / rowHeight);
-  const last = Math.ceil((scroller.scrollTop + viewHeight) / rowHeight);
-  const ctx = canvas.getContext('2d')!;
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  drawRows(ctx, result, layout, first, last, scroller.scrollTop);
+  grid.resize(layout.width, layout.height);
 }
 
 function filterAt(e: MouseEvent): { filter: number; tile: number } | undefined {
   if (!result || !layout) return undefined;
-  const rect = canvas.getBoundingClientRect();
-  return hitTest(layout, result, e.clientX - rect.left, e.clientY - rect.top + scroller.scrollTop);
+  const p = grid.pointAt(e);
+  return hitTest(layout, result, p.x, p.y);
 }
 
 function describe(filter: number, tile: number): string {
@@ -116,7 +105,6 @@ canvas.addEventListener('click', (e) => {
   const hit = filterAt(e);
   if (hit) showDetail(hit.filter, hit.tile);
 });
-scroller.addEventListener('scroll', () => draw());
 new ResizeObserver(() => relayout()).observe(scroller);
 
 function showDetail(filter: number, tile: number): void {

@@ -7,6 +7,7 @@ import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, select } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
 import { StatusLine } from '../lib/statusLine';
+import { VirtualCanvas } from '../lib/virtualCanvas';
 import { channelOrder, describeEntry } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
@@ -35,8 +36,14 @@ app.innerHTML = `
   </div>`;
 const status = new StatusLine(document.getElementById('status')!);
 const scroller = document.getElementById('scroller')!;
-const spacer = document.getElementById('spacer')!;
 const canvas = document.getElementById('grid') as HTMLCanvasElement;
+/** Only the rows in view: a 512-channel layer costs what fits on the screen. */
+const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, vp) => {
+  if (!view || !layout) return;
+  const { first, last } = visibleRows(layout, vp.top, vp.height);
+  firstDrawn = first;
+  rowsDrawn = drawRows(ctx, view, layout, first, last, vp.top, pics);
+});
 const hover = document.getElementById('hover')!;
 const summary = document.getElementById('summary')!;
 
@@ -81,44 +88,22 @@ function relayout(): void {
   }
   const { result } = view.run;
   layout = layoutRows(result.channels, result.k, tileSide(Math.max(...result.input), zoom), view.actmax.size > 0);
-  spacer.style.height = `${layout.height}px`;
-  spacer.style.width = `${layout.width}px`;
-  draw();
+  grid.resize(layout.width, layout.height);
 }
 
-let frame = 0;
-function scheduleDraw(): void {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    draw();
-  });
-}
-
-/** Only the rows in view: a 512-channel layer costs what fits on the screen. */
 function draw(): void {
-  const ctx = canvas.getContext('2d')!;
-  if (!view || !layout) {
-    canvas.width = 0;
-    canvas.height = 0;
-    spacer.style.height = '0px';
-    rowsDrawn = 0;
+  if (view && layout) {
+    grid.draw();
     return;
   }
-  const viewHeight = Math.min(layout.height, Math.max(scroller.clientHeight, 1));
-  canvas.width = Math.max(1, layout.width);
-  canvas.height = Math.max(1, viewHeight);
-  canvas.style.top = `${scroller.scrollTop}px`;
-  const { first, last } = visibleRows(layout, scroller.scrollTop, viewHeight);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  firstDrawn = first;
-  rowsDrawn = drawRows(ctx, view, layout, first, last, scroller.scrollTop, pics);
+  grid.clear();
+  rowsDrawn = 0;
 }
 
 function hitAt(e: MouseEvent): (Hit & { channel: number }) | undefined {
   if (!view || !layout) return undefined;
-  const rect = canvas.getBoundingClientRect();
-  const hit = hitTest(layout, e.clientX - rect.left, e.clientY - rect.top + scroller.scrollTop);
+  const point = grid.pointAt(e);
+  const hit = hitTest(layout, point.x, point.y);
   const channel = hit ? view.order[hit.row] : undefined;
   return hit && channel !== undefined ? { ...hit, channel } : undefined;
 }
@@ -148,7 +133,6 @@ canvas.addEventListener('click', (e) => {
   if (hit.onButton || e.altKey) host.post({ type: 'showFeatureMaps', file: entry.file });
   else host.post({ type: 'openFile', file: entry.file });
 });
-scroller.addEventListener('scroll', () => scheduleDraw());
 new ResizeObserver(() => relayout()).observe(scroller);
 
 /** Every row (up to maxHeight pixels) in a fresh canvas, for Export PNG. */
