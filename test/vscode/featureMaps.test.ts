@@ -1,16 +1,17 @@
 // "Show Feature Maps" on a sample digit draws conv1's 16 maps (26×26 after a valid 3×3 conv of 28×28) on the
 // panel's canvas and lists top predictions.
 import * as assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CanvasSnapshot } from '../../src/host/api';
-import { api, sampleModelPath, waitFor } from './helpers';
+import { api, sampleModelPath, waitFor, waitForSnapshot, workspaceDir } from './helpers';
 
-function sampleDigit(): string {
+/** The `index`-th sample digit PNG of the sample model (sorted by name). */
+function sampleDigit(index = 0): string {
   const dir = path.join(path.dirname(sampleModelPath()), 'samples');
-  const png = readdirSync(dir).filter((f) => f.endsWith('.png')).sort()[0];
-  assert.ok(png, `no sample digit PNG in ${dir}`);
+  const png = readdirSync(dir).filter((f) => f.endsWith('.png')).sort()[index];
+  assert.ok(png, `no sample digit PNG number ${index} in ${dir}`);
   return path.join(dir, png);
 }
 
@@ -62,5 +63,86 @@ suite('Show Feature Maps', () => {
   test('lists top predictions', () => {
     assert.equal(typeof snap.meta.predictions, 'string');
     assert.ok(String(snap.meta.predictions).length > 0, 'no predictions');
+  });
+});
+
+// The same panel fed from VS Code: an Explorer Uri (a corrupt file, then a good one), a layer picked while it is
+// open, and the image open in VS Code's image preview when the command gets no argument.
+suite('Show Feature Maps: images and layers', () => {
+  let dir: string;
+
+  suiteSetup(async function () {
+    this.timeout(90_000);
+    dir = mkdtempSync(path.join(workspaceDir(), 'feature-maps-'));
+    await vscode.commands.executeCommand('layerLens.selectModel', { modelPath: sampleModelPath() });
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: sampleModelPath(), imagePath: sampleDigit(0), layerId: 'conv1' });
+    await waitForSnapshot('featureMaps', 'conv1 of the first digit', (s) => s.meta.layerId === 'conv1', 60_000);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a corrupt PNG gives one sentence naming it, and nothing stale', async function () {
+    this.timeout(30_000);
+    const lens = await api();
+    const corrupt = path.join(dir, 'corrupt.png');
+    // Seeded bytes: the same file every run.
+    let x = 12345;
+    writeFileSync(corrupt, Uint8Array.from({ length: 4096 }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24)));
+    const before = lens.shownMessages().length;
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', vscode.Uri.file(corrupt));
+    const fresh = await waitFor('an error message about corrupt.png', () => {
+      const m = lens.shownMessages().slice(before);
+      return m.length > 0 && m;
+    });
+    // Let a second message (if the product sent one) arrive before counting.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(lens.shownMessages().length - before, 1, `messages: ${JSON.stringify(lens.shownMessages().slice(before))}`);
+    const message = fresh[0]!;
+    assert.ok(message.includes('corrupt.png'), `the message does not name the file: ${message}`);
+    assert.ok(!/[.!?]\s+\S/.test(message.trim()), `more than one sentence: ${message}`);
+    // The panel still answers, and shows no maps of the previous image under the broken one's name.
+    const snap = await waitForSnapshot('featureMaps', 'the panel after the error', () => true);
+    assert.equal(snap.meta.layerId, undefined, `stale maps after the error: ${JSON.stringify(snap.meta)}`);
+  });
+
+  test('a good PNG after the corrupt one draws again', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const before = lens.shownMessages().length;
+    const good = sampleDigit(14);
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', vscode.Uri.file(good));
+    const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(good)}`, (s) => s.meta.imageName === path.basename(good) && s.meta.layerId === 'conv1');
+    assert.equal(snap.meta.channels, 16);
+    assert.equal(snap.meta.mapWidth, 26);
+    assert.deepEqual(lens.shownMessages().slice(before), []);
+  });
+
+  test('a layer picked while the panel is open switches it to that layer', async function () {
+    this.timeout(60_000);
+    const image = path.basename(sampleDigit(14));
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: sampleModelPath(), layerId: 'pool1' });
+    const snap = await waitForSnapshot('featureMaps', 'the panel to show pool1', (s) => s.meta.layerId === 'pool1');
+    assert.equal(snap.meta.imageName, image, 'switching layer changed the image');
+    assert.equal(snap.meta.channels, 16);
+    assert.equal(snap.meta.mapWidth, 13);
+    assert.equal(snap.meta.mapHeight, 13);
+  });
+
+  test('with no argument it takes the image open in the image preview', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const image = sampleDigit(7);
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imagePreview.previewEditor');
+    await waitFor('the image preview tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
+    }, 10_000);
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+    const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
+    assert.equal(snap.meta.layerId, 'conv1');
+    assert.equal(snap.meta.channels, 16);
   });
 });

