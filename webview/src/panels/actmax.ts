@@ -133,7 +133,9 @@ host.onMessage((raw) => {
       if (msg.runId === runId) atlas.batchProgress(msg.step, msg.totalSteps);
       return;
     case 'runEnded':
-      if (msg.runId !== runId) return;
+      // A newer run can end before it started (e.g. units refused by the host): its error must still show.
+      if (msg.runId < runId) return;
+      runId = msg.runId;
       setRunning(false);
       if (msg.status === 'done') return;
       if (state?.view === 'atlas') atlas.ended(msg.message ?? 'Cancelled.');
