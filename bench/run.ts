@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
 import { benchForward } from './benchForward';
+import { benchTopk } from './benchTopk';
 
 const sections: Record<string, (backend: string, fixtures: string, sample: string | undefined) => Promise<void>> = {
   forward: benchForward,
+  topk: benchTopk,
 };
 
 async function main(): Promise<void> {
