@@ -1,11 +1,13 @@
 // Named presets (the seed's six trials, Lucid's default, MACO) and their resolution with a request's overrides.
 import { ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
-import type { ActmaxObjectiveSpec, ActmaxPresetName, ActmaxRequest, ActmaxSettings } from '../../shared/actmax';
+import type { ActmaxObjectiveSpec, ActmaxPresetName, ActmaxTransformSpec, ActmaxRequest, ActmaxSettings } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec, ModelInfo } from '../../shared/model';
 import { standardTransforms } from './transforms';
 
-type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery'> & {
+type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery' | 'transforms'> & {
+  /** Fixed transforms, or 'standard': Lucid's, with pixel amounts scaled to the image side (transforms.ts). */
+  transforms: ActmaxTransformSpec[] | 'standard';
   /** What a channel objective reduces with when the request names none. */
   reduce: 'channel' | 'channelRms';
 };
@@ -41,14 +43,14 @@ const PRESETS: Record<ActmaxPresetName, PresetValues> = {
     ...NAIVE,
     param: 'fourier',
     decorrelate: true,
-    transforms: standardTransforms(),
+    transforms: 'standard',
     reluRedirectSteps: 16,
   },
   maco: {
     ...NAIVE,
     param: 'maco',
     decorrelate: true,
-    transforms: standardTransforms(),
+    transforms: 'standard',
     reluRedirectSteps: 16,
   },
 };
@@ -84,6 +86,8 @@ export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: I
   if (o.size !== undefined && (!Number.isInteger(o.size) || o.size < 8 || o.size > 1024)) {
     bad(`The image size must be an integer from 8 to 1024, not ${o.size}.`);
   }
+  const height = o.size ?? spec.height;
+  const width = o.size ?? spec.width;
   const objective: ActmaxObjectiveSpec =
     request.objective ?? (request.layerId === info.logitsId ? { kind: 'classLogit' } : { kind: preset.reduce });
   return {
@@ -94,13 +98,13 @@ export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: I
     param: o.param ?? preset.param,
     decorrelate: o.decorrelate ?? preset.decorrelate,
     decayPower: o.decayPower ?? preset.decayPower,
-    height: o.size ?? spec.height,
-    width: o.size ?? spec.width,
+    height,
+    width,
     channels: spec.channels === 1 ? 1 : 3,
     steps,
     lr,
     seed: o.seed ?? 0,
-    transforms: o.transforms ?? preset.transforms,
+    transforms: o.transforms ?? (preset.transforms === 'standard' ? standardTransforms(Math.min(height, width)) : preset.transforms),
     regularizers: { ...preset.regularizers, ...(o.regularizers ?? {}) },
     octaves,
     reluRedirectSteps: o.reluRedirectSteps ?? preset.reluRedirectSteps,

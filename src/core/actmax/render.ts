@@ -13,6 +13,7 @@ import { createParam, type ImageParam } from './param';
 import { resolveSettings } from './presets';
 import { regularizerPenalty } from './regularizers';
 import { withRedirectedRelu } from './reluRedirect';
+import { disposeFlipCache, withFastConvGrad, type FlipCache } from './fastConvGrad';
 import { createRng } from './rng';
 import { applyTransforms, fitToSize } from './transforms';
 
@@ -57,6 +58,10 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
   let param: ImageParam | null = null;
   let optimizer: tf.Optimizer | null = null;
   let step = 0;
+  // A unit whose ReLU output is exactly 0 everywhere has no gradient: the redirect stays on past its steps until
+  // every unit has fired (it changes nothing for a unit that has a gradient of its own).
+  let someUnitDead = false;
+  const flips: FlipCache = new Map();
   let lastYield = Date.now();
   const started = performance.now();
   try {
@@ -87,11 +92,13 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
           const total = tf.neg(tf.sum(objective));
           return (penalty ? tf.add(total, tf.sum(penalty)) : total) as tf.Scalar;
         };
-        const run = () => tf.variableGrads(loss, current.variables);
-        const { value, grads } = step < settings.reluRedirectSteps ? withRedirectedRelu(run) : run();
+        const run = () => withFastConvGrad(flips, () => tf.variableGrads(loss, current.variables));
+        const redirect = settings.reluRedirectSteps > 0 && (step < settings.reluRedirectSteps || someUnitDead);
+        const { value, grads } = redirect ? withRedirectedRelu(run) : run();
         optimizer.applyGradients(grads);
         const values = (perUnit as tf.Tensor | null)?.dataSync() ?? new Float32Array(batch);
         for (let i = 0; i < batch; i++) history[i][step] = values[i];
+        someUnitDead = values.some((v) => v === 0);
         tf.dispose([value, perUnit as tf.Tensor | null, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== null));
         step++;
 
@@ -117,6 +124,7 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
   } finally {
     (param as ImageParam | null)?.dispose();
     (optimizer as tf.Optimizer | null)?.dispose();
+    disposeFlipCache(flips);
   }
 }
 

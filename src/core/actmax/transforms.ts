@@ -7,16 +7,24 @@ import type { ActmaxTransformSpec } from '../../shared/actmax';
 import { rotateBilinear } from './rotate';
 import type { Rng } from './rng';
 
-/** Lucid's standard_transforms with its numbers. */
-export function standardTransforms(): ActmaxTransformSpec[] {
+/** The image side Lucid's standard transforms were tuned for (InceptionV1 at 224 px). */
+export const STANDARD_TRANSFORM_SIZE = 224;
+
+/**
+ * Lucid's standard_transforms. Pixel amounts (pad 12, jitter 8 and 4) are Lucid's at 224 px and scale with the
+ * image side: round(n · side / 224), at least 1 — so a 28 px digit gets pad 2 and jitters of 1, not shifts of
+ * nearly half its width. Scale factors and angles are relative already and stay as they are.
+ */
+export function standardTransforms(side = STANDARD_TRANSFORM_SIZE): ActmaxTransformSpec[] {
+  const px = (n: number) => Math.max(1, Math.round((n * side) / STANDARD_TRANSFORM_SIZE));
   return [
-    { kind: 'pad', pixels: 12, value: 0.5 },
-    { kind: 'jitter', pixels: 8 },
+    { kind: 'pad', pixels: px(12), value: 0.5 },
+    { kind: 'jitter', pixels: px(8) },
     // 1 + (i − 5)/50 for i in 0..10: 0.90 … 1.10 in steps of 0.02
     { kind: 'scale', factors: Array.from({ length: 11 }, (_, i) => Math.round((1 + (i - 5) / 50) * 100) / 100) },
     // −10..10 degrees, with 0 listed five more times (favoured)
     { kind: 'rotate', degrees: [...Array.from({ length: 21 }, (_, i) => i - 10), 0, 0, 0, 0, 0] },
-    { kind: 'jitter', pixels: 4 },
+    { kind: 'jitter', pixels: px(4) },
   ];
 }
 
