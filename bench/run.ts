@@ -6,11 +6,13 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
+import { benchActmax } from './benchActmax';
 import { benchForward } from './benchForward';
 import { benchTopk } from './benchTopk';
 
 const sections: Record<string, (backend: string, fixtures: string, sample: string | undefined) => Promise<void>> = {
   forward: benchForward,
+  actmax: benchActmax,
   topk: benchTopk,
 };
 
