@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ActmaxRunner, type ActmaxEngine } from '../../../src/host/actmax/actmaxRunner';
 import { buildActmaxRequest, DEFAULT_UI_SETTINGS } from '../../../src/host/actmax/requestBuilder';
 import { ActmaxResultCache } from '../../../src/host/actmax/resultCache';
+import { UNIT_INDEX_FOLDER } from '../../../src/host/actmax/unitIndex';
 import { EngineClient } from '../../../src/host/engine/engineClient';
 import type { ActmaxToWebview, ActmaxUiSettings } from '../../../src/shared/actmaxProtocol';
 import { LayerLensError } from '../../../src/shared/errors';
@@ -130,7 +131,9 @@ test('the atlas runs a layer in batches of 8, and a second atlas comes from the 
   await runner.runAtlas(6, mnistOnnx, 'conv1', 16, atlasSettings, new AbortController().signal, sink);
   assert.equal(engineCalls, calls);
   assert.deepEqual(posted.filter((m) => m.type === 'atlasCells').map((c) => c.cached), [true, true]);
-  assert.ok(readdirSync(cacheDir).every((n) => n.endsWith('.actmax')), 'no temporary files left behind');
+  // Besides the runs, only the per-unit index folder (the Top Images panel's actmax pictures).
+  assert.ok(readdirSync(cacheDir).every((n) => n.endsWith('.actmax') || n === UNIT_INDEX_FOLDER), 'no temporary files left behind');
+  assert.ok(readdirSync(join(cacheDir, UNIT_INDEX_FOLDER)).every((n) => n.endsWith('.llunit')), 'no temporary index files left behind');
 });
 
 test('an aborted atlas stops after the running batch is cancelled', async () => {
