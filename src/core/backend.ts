@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // Chained ops (x.square()) are only registered on demand when tfjs-core is used without the umbrella package.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendPreference, BackendStatus } from '../shared/backend';
 
 export interface BackendOptions {
@@ -13,6 +13,13 @@ export interface BackendOptions {
    * Only the engine passes this: it is the one place a native binding may be loaded.
    */
   loadNative?: () => Promise<{ gpu: boolean } | { error: string }>;
+  /** Threads for the wasm backend (the calling thread counts as one); 1 or absent: single-threaded. */
+  wasmThreads?: number;
+  /**
+   * Node-only hook that makes the threaded wasm build start (src/core/wasmThreadsNode.ts: initWasmWithThreads);
+   * it wraps the backend's init. Without it, or when it fails, wasm runs on one thread.
+   */
+  enableWasmThreads?: (threads: number, init: () => Promise<boolean>) => Promise<boolean>;
 }
 
 /** Chooses and activates a backend as DESIGN.md says; never throws for a backend that fails, it records why. */
@@ -41,7 +48,16 @@ export async function initBackend(preference: BackendPreference, options: Backen
     }
     if (candidate === 'wasm') {
       if (options.wasmDir) setWasmPaths(options.wasmDir.endsWith('/') ? options.wasmDir : `${options.wasmDir}/`);
-      if (await trySetBackend('wasm', attempts, 'wasm')) return status(preference, attempts, 'wasm (SIMD, 1 thread)');
+      const threads = options.wasmThreads ?? 1;
+      const enable = options.enableWasmThreads;
+      if (threads > 1 && enable) {
+        const threaded = await enable(threads, () => trySetBackend('wasm', attempts, 'wasm')).catch((e: unknown) => {
+          attempts.push({ backend: 'wasm', ok: false, reason: `threads: ${errorText(e)}` });
+          return false;
+        });
+        if (threaded) return status(preference, attempts, wasmDetail());
+      }
+      if (await trySetBackend('wasm', attempts, 'wasm')) return status(preference, attempts, wasmDetail());
       continue;
     }
     if (await trySetBackend('cpu', attempts, 'cpu')) return status(preference, attempts, 'cpu (plain JavaScript)');
@@ -73,6 +89,11 @@ async function trySetBackend(name: string, attempts: BackendAttempt[], label: Ba
     attempts.push({ backend: label, ok: false, reason: errorText(e) });
     return false;
   }
+}
+
+function wasmDetail(): string {
+  const n = getThreadsCount();
+  return `wasm (SIMD, ${n} thread${n === 1 ? '' : 's'})`;
 }
 
 function status(preference: BackendPreference, attempts: BackendAttempt[], detail: string): BackendStatus {

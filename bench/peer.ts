@@ -1,0 +1,112 @@
+// `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
+// each ratio against the issue's target and the FLOP rate each side reaches. Prints numbers; asserts nothing.
+// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,stall] [--backend wasm|cpu] [--wasm-threads N]
+//        [--steps 10] [--runs 5] [--images 32]
+import { join } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/core/backend';
+import { locateWasmDir } from '../src/core/io/wasmDir';
+import { loadModel } from '../src/core/model/loadModel';
+import { initWasmWithThreads } from '../src/core/wasmThreadsNode';
+import { ensureImageFolder } from './peer/imageFolder';
+import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
+import { measureStall } from './peer/eventLoopStall';
+import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
+
+/** This CPU's single-precision FMA peak measured for NOTES.md (2 cores, AVX-512); override with LAYER_LENS_FMA_PEAK_GFLOPS. */
+const FMA_PEAK_GFLOPS = Number(process.env.LAYER_LENS_FMA_PEAK_GFLOPS ?? 524 * (cpus().length / 2));
+const LAYER = 'inception4a';
+const SIZE = 224;
+
+function gflops(macs: number | undefined, ms: number): string {
+  if (!macs) return '';
+  const g = (2 * macs) / (ms * 1e6);
+  return `${g.toFixed(1)} GFLOP/s (${((100 * g) / FMA_PEAK_GFLOPS).toFixed(1)}% of peak)`;
+}
+
+function row(task: string, ll: string, pt: string, ratio: string, verdict: string): void {
+  process.stdout.write(`${task.padEnd(34)} ${ll.padStart(14)} ${pt.padStart(14)} ${ratio.padStart(9)}  ${verdict}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', default: 'actmax,featureMaps,topk,stall' },
+      backend: { type: 'string', default: 'wasm' },
+      'wasm-threads': { type: 'string', default: '1' },
+      steps: { type: 'string', default: '10' },
+      runs: { type: 'string', default: '5' },
+      images: { type: 'string', default: '32' },
+    },
+  });
+  const root = join(__dirname, '..');
+  const only = new Set(values.only.split(','));
+  const steps = Number(values.steps);
+  const runs = Number(values.runs);
+  const threads = Number(values['wasm-threads']);
+  process.stdout.write(`Layer Lens vs PyTorch — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  ensureTorch(root);
+  const status = await initBackend(values.backend as 'wasm' | 'cpu', { wasmDir: locateWasmDir(join(root, 'dist')), wasmThreads: threads, enableWasmThreads: initWasmWithThreads });
+  const [info] = runTorch(root, ['--only', 'info', '--threads', '2']);
+  process.stdout.write(`Layer Lens: ${status.detail}; PyTorch ${String(info.torch)} with ${String(info.threads)} threads (${String(info.weights)})\n`);
+  process.stdout.write(`FMA peak used for the percentages: ${FMA_PEAK_GFLOPS} GFLOP/s\n`);
+  process.stdout.write(`${loadLine()}\n\n`);
+  row('work', 'Layer Lens', 'PyTorch', 'ratio', 'target');
+
+  const model = await loadModel(join(root, '../shared/fixtures/onnx/googlenet.onnx'));
+  const details: string[] = [];
+  const torch = (args: string[]): TorchResult[] => runTorch(root, [...args, '--threads', '2', '--size', String(SIZE), '--layer', LAYER, '--runs', String(runs)]);
+  try {
+    if (only.has('actmax')) {
+      const pt = pick(torch(['--only', 'actmax', '--steps', String(steps)]), 'actmax');
+      const ll = await actmaxMsPerStep(model, LAYER, 0, SIZE, steps, Math.min(runs, 3));
+      const ratio = ll / pt.ms;
+      row(`actmax step → ${LAYER}, ${SIZE} px`, `${ll.toFixed(1)} ms`, `${pt.ms.toFixed(1)} ms`, `${ratio.toFixed(2)}×`, `<= 2× ${ratio <= 2 ? 'MET' : 'not met'}`);
+      details.push(`actmax: Layer Lens ${gflops(pt.macs, ll)}; PyTorch ${gflops(pt.macs, pt.ms)}; ${pt.note ?? ''}`);
+    }
+    if (only.has('featureMaps')) {
+      const ids = model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
+      const results = torch(['--only', 'featureMaps', '--modules', ids.join(',')]);
+      const pt = pick(results, 'featureMaps');
+      const ptForward = pick(results, 'forward');
+      const ll = await featureMapsMs(model, SIZE, runs);
+      const llForward = await forwardMs(model, SIZE, runs);
+      const ratio = ll.ms / pt.ms;
+      row(`feature maps, ${ll.layers} modules`, `${ll.ms.toFixed(1)} ms`, `${pt.ms.toFixed(1)} ms`, `${ratio.toFixed(2)}×`, `<= 2× ${ratio <= 2 ? 'MET' : 'not met'}`);
+      row('forward (no hooks), for reference', `${llForward.toFixed(1)} ms`, `${ptForward.ms.toFixed(1)} ms`, `${(llForward / ptForward.ms).toFixed(2)}×`, '');
+      details.push(`feature maps: Layer Lens ${gflops(pt.macs, ll.ms)}; PyTorch ${gflops(pt.macs, pt.ms)}; PyTorch hooked ${String(pt.hooks)} modules (missing: ${JSON.stringify(pt.missing)})`);
+      details.push(`forward: Layer Lens ${gflops(ptForward.macs, llForward)}; PyTorch ${gflops(ptForward.macs, ptForward.ms)}`);
+    }
+    if (only.has('topk')) {
+      const folder = ensureImageFolder(join(tmpdir(), `layer-lens-peer-images-${values.images}`), Number(values.images), 256);
+      const ll = await topkMs(model, LAYER, folder, undefined, Math.max(1, Math.floor(runs / 2)));
+      const pt = pick(torch(['--only', 'topk', '--images', folder, '--batch', String(ll.batch)]), 'topk');
+      const llRate = ll.images / (ll.ms / 1000);
+      const ptRate = Number(pt.imagesPerS);
+      const ratio = llRate / ptRate;
+      row(`top-k → ${LAYER}, ${ll.images} images`, `${llRate.toFixed(1)} img/s`, `${ptRate.toFixed(1)} img/s`, `${ratio.toFixed(2)}×`, `>= 0.5× ${ratio >= 0.5 ? 'MET' : 'not met'}`);
+      details.push(`top-k: batch ${ll.batch}; Layer Lens ${gflops(pt.macs, ll.ms)}; PyTorch ${gflops(pt.macs, pt.ms)} (decode + resize included on both sides)`);
+    }
+  } finally {
+    model.dispose();
+  }
+  if (only.has('stall')) {
+    const s = await measureStall(join(root, 'dist/engine.js'), join(root, 'models/mnist-cnn/model.json'), 512, values.backend as 'wasm' | 'cpu');
+    row('host event-loop stall, 512-step actmax', `${s.maxLateMs.toFixed(1)} ms`, '', '', `<= 20 ms ${s.maxLateMs <= 20 ? 'MET' : 'not met'}`);
+    details.push(`stall: ${s.samples} samples of a 5 ms interval in the host while the engine ran ${s.steps} MNIST actmax steps in ${s.runMs.toFixed(0)} ms; p99 lateness ${s.p99LateMs.toFixed(1)} ms`);
+  }
+  process.stdout.write(`\n${details.join('\n')}\n${loadLine()}\n`);
+}
+
+/** Other processes on the same cores skew both sides (PyTorch's OpenMP threads most): say how busy the machine was. */
+function loadLine(): string {
+  const [one] = loadavg();
+  const busy = one > cpus().length ? ' — busier than its cores: ratios are indicative only' : '';
+  return `load average (1 min): ${one.toFixed(2)} on ${cpus().length} cores${busy}`;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:peer: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+// The Layer Lens side of `npm run bench:peer`: the same three pieces of work as torchPeer.py, through the core's
+// public API only (loadModel, renderActmax, computeActivations, findTopImages).
+import * as tf from '@tensorflow/tfjs-core';
+import { computeActivations } from '../../src/core/activations';
+import { renderActmax } from '../../src/core/actmax';
+import { modelInputSpec } from '../../src/core/io/imageFiles';
+import type { LoadedModel } from '../../src/core/model/loadedModel';
+import { findTopImages, chooseBatchSize } from '../../src/core/topk';
+import { listImageFiles } from '../../src/core/topk/nodeTopk';
+import { medianMs } from '../timing';
+
+/** ms per step: a short warm-up run (kernels, flipped-kernel constants), then the median of `runs` runs of `steps`. */
+export async function actmaxMsPerStep(model: LoadedModel, layerId: string, unit: number, size: number, steps: number, runs: number): Promise<number> {
+  const request = (n: number) => ({ layerId, units: [unit], preset: 'trial1-naive' as const, overrides: { steps: n, size, frameEvery: 1_000_000 } });
+  await renderActmax(model, request(2));
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await renderActmax(model, request(steps))).msPerStep);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Feature maps of every layer (the seed's hooks): one forward, every output read back with its stats. */
+export async function featureMapsMs(model: LoadedModel, size: number, runs: number): Promise<{ ms: number; layers: number }> {
+  const input = tf.randomUniform([1, size, size, 3]) as tf.Tensor4D;
+  const ids = model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
+  try {
+    const ms = await medianMs(runs, async () => void (await computeActivations(model, input, ids)), 2);
+    return { ms, layers: ids.length };
+  } finally {
+    input.dispose();
+  }
+}
+
+export async function forwardMs(model: LoadedModel, size: number, runs: number): Promise<number> {
+  const input = tf.randomUniform([1, size, size, 3]) as tf.Tensor4D;
+  try {
+    return await medianMs(runs, async () => {
+      const [y] = model.forward(input, model.info.outputIds);
+      await y.data();
+      y.dispose();
+    }, 2);
+  } finally {
+    input.dispose();
+  }
+}
+
+/** Top-k over a folder: decode, preprocess, batched forward to the layer, per-channel reductions, heaps. */
+export async function topkMs(model: LoadedModel, layerId: string, folder: string, batchSize: number | undefined, runs: number): Promise<{ ms: number; images: number; batch: number }> {
+  const files = listImageFiles(folder);
+  const spec = await modelInputSpec(model);
+  const batch = batchSize ?? chooseBatchSize(model, layerId, spec);
+  const ms = await medianMs(runs, async () => void (await findTopImages(model, layerId, files, spec, { k: 4, batchSize: batch })), 1);
+  return { ms, images: files.length, batch };
+}

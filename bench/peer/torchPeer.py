@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""PyTorch side of `npm run bench:peer`: the same work as Layer Lens, timed on this CPU.
+
+The model is torchvision's GoogLeNet (0.14) built with init_weights=True, i.e. random weights: the fixture
+googlenet.onnx has the same architecture and random weights too, and only the arithmetic (FLOPs) matters for a
+timing. BatchNorm stays unfolded and in eval mode, as a PyTorch user runs it; model parameters are frozen
+(requires_grad False) so that a backward pass computes the input gradient only, as Layer Lens does.
+
+Prints one JSON object per line on stdout: {"task": ..., "ms": median, "macs": multiply-adds per unit of work, ...}.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torchvision
+
+
+def median_ms(fn, runs, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), times
+
+
+def build_model():
+    torch.manual_seed(0)
+    m = torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True)
+    m.eval()
+    for p in m.parameters():
+        p.requires_grad_(False)
+    return m
+
+
+# torchvision's GoogLeNet.forward in module order; `upto` stops after that top-level module (never run past it).
+ORDER = ['conv1', 'maxpool1', 'conv2', 'conv3', 'maxpool2', 'inception3a', 'inception3b', 'maxpool3',
+         'inception4a', 'inception4b', 'inception4c', 'inception4d', 'inception4e', 'maxpool4',
+         'inception5a', 'inception5b', 'avgpool', 'dropout', 'fc']
+
+
+def forward_upto(model, x, upto):
+    for name in ORDER:
+        if name == 'fc':
+            x = torch.flatten(x, 1)
+        x = getattr(model, name)(x)
+        if name == upto:
+            return x
+    return x
+
+
+def count_macs(model, x, upto):
+    """Multiply-adds of the convs and linear layers run on the way to `upto`."""
+    total = [0]
+
+    def hook(mod, inp, out):
+        if isinstance(mod, torch.nn.Conv2d):
+            kh, kw = mod.kernel_size
+            total[0] += out.numel() * (mod.in_channels // mod.groups) * kh * kw
+        elif isinstance(mod, torch.nn.Linear):
+            total[0] += out.numel() * mod.in_features
+
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    with torch.no_grad():
+        forward_upto(model, x, upto)
+    for h in hs:
+        h.remove()
+    return total[0]
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + '\n')
+    sys.stdout.flush()
+
+
+MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+
+
+def bench_actmax(model, size, layer, unit, steps, runs):
+    """Pixel parameterization (sigmoid of free logits), Adam lr 0.05, objective: mean of one channel of `layer`."""
+    torch.manual_seed(1)
+    param = (torch.randn(1, 3, size, size) * 0.01).requires_grad_(True)
+    opt = torch.optim.Adam([param], lr=0.05)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        img = torch.sigmoid(param)
+        y = forward_upto(model, (img - MEAN) / STD, layer)
+        loss = -y[:, unit].mean()
+        loss.backward()
+        opt.step()
+
+    ms, _ = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1)
+    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
+    emit({'task': 'actmax', 'ms': ms / steps, 'macs': 2 * macs, 'note': f'{layer} unit {unit}, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'})
+
+
+def bench_hooks(model, size, names, runs):
+    """One forward with a hook on each named module that keeps its output (the seed's feature-map notebook)."""
+    modules = dict(model.named_modules())
+    missing = [n for n in names if n not in modules]
+    hooked = [n for n in names if n in modules]
+    store = {}
+    hs = [modules[n].register_forward_hook(lambda mod, inp, out, n=n: store.__setitem__(n, out.detach())) for n in hooked]
+    x = torch.randn(1, 3, size, size)
+
+    def run():
+        store.clear()
+        with torch.no_grad():
+            model(x)
+
+    ms, _ = median_ms(run, runs)
+    for h in hs:
+        h.remove()
+    macs = count_macs(model, x, 'fc')
+    emit({'task': 'featureMaps', 'ms': ms, 'macs': macs, 'hooks': len(hooked), 'missing': missing[:5], 'note': f'full forward, {len(hooked)} hooks, median of {runs}'})
+
+    def plain():
+        with torch.no_grad():
+            model(x)
+
+    ms2, _ = median_ms(plain, runs)
+    emit({'task': 'forward', 'ms': ms2, 'macs': macs, 'note': f'full forward, no hooks, median of {runs}'})
+
+
+def bench_topk(model, folder, size, layer, batch, repeats):
+    """Decode every image of the folder, resize to size x size, forward to `layer` in batches, per-channel max/argmax/mean."""
+    from PIL import Image
+    files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(('.png', '.jpg', '.jpeg')))
+
+    def run():
+        stats = []
+        for start in range(0, len(files), batch):
+            arrs = []
+            for f in files[start:start + batch]:
+                im = Image.open(f).convert('RGB').resize((size, size), Image.BILINEAR)
+                arrs.append(np.asarray(im, dtype=np.float32) / 255.0)
+            x = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2)
+            with torch.no_grad():
+                y = forward_upto(model, (x - MEAN) / STD, layer).flatten(2)
+                mx, arg = y.max(dim=2)
+                stats.append((mx.numpy(), arg.numpy(), y.mean(dim=2).numpy()))
+        return stats
+
+    ms, _ = median_ms(run, repeats, warmup=1)
+    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
+    emit({'task': 'topk', 'ms': ms, 'images': len(files), 'imagesPerS': len(files) / (ms / 1000), 'macs': macs * len(files),
+          'note': f'{len(files)} images, batch {batch}, to {layer}, decode + resize included, median of {repeats}'})
+
+
+def bench_sgemm(runs):
+    """A large matrix product: what OpenBLAS reaches on this CPU, a practical ceiling for the FLOP rate."""
+    n = 2048
+    a = torch.randn(n, n)
+    b = torch.randn(n, n)
+    ms, _ = median_ms(lambda: torch.mm(a, b), runs)
+    emit({'task': 'sgemm', 'ms': ms, 'macs': n * n * n, 'note': f'{n}^3 sgemm'})
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--only', default='sgemm,actmax,featureMaps,topk')
+    ap.add_argument('--size', type=int, default=224)
+    ap.add_argument('--layer', default='inception4a')
+    ap.add_argument('--unit', type=int, default=0)
+    ap.add_argument('--steps', type=int, default=10)
+    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--modules', default='', help='comma-separated module names to hook (default: every named module)')
+    ap.add_argument('--images', default='', help='folder of images for top-k')
+    ap.add_argument('--batch', type=int, default=16)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    model = build_model()
+    emit({'task': 'info', 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'threads': torch.get_num_threads(),
+          'weights': 'torchvision googlenet, init_weights=True (random), BatchNorm unfolded, eval mode, parameters frozen'})
+    only = set(args.only.split(','))
+    if 'sgemm' in only:
+        bench_sgemm(args.runs)
+    if 'actmax' in only:
+        bench_actmax(model, args.size, args.layer, args.unit, args.steps, args.runs)
+    if 'featureMaps' in only:
+        names = [n for n in args.modules.split(',') if n] or [n for n, _ in model.named_modules() if n]
+        bench_hooks(model, args.size, names, args.runs)
+    if 'topk' in only and args.images:
+        bench_topk(model, args.images, args.size, args.layer, args.batch, max(1, args.runs // 2))
+
+
+if __name__ == '__main__':
+    main()
