@@ -58,8 +58,8 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
   let param: ImageParam | null = null;
   let optimizer: tf.Optimizer | null = null;
   let step = 0;
-  // A unit whose ReLU output is exactly 0 everywhere has no gradient: the redirect stays on past its steps until
-  // every unit has fired (it changes nothing for a unit that has a gradient of its own).
+  // A unit whose ReLU output is exactly 0 everywhere has no gradient: the redirect stays on (past its steps, and in
+  // presets without it) until every unit has fired; it changes nothing for a unit that has a gradient of its own.
   let someUnitDead = false;
   const flips: FlipCache = new Map();
   let lastYield = Date.now();
@@ -93,7 +93,8 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
           return (penalty ? tf.add(total, tf.sum(penalty)) : total) as tf.Scalar;
         };
         const run = () => withFastConvGrad(flips, () => tf.variableGrads(loss, current.variables));
-        const redirect = settings.reluRedirectSteps > 0 && (step < settings.reluRedirectSteps || someUnitDead);
+        // Every preset, the seed's trials included: without it a dead unit's image never changes from the start.
+        const redirect = step < settings.reluRedirectSteps || someUnitDead;
         const { value, grads } = redirect ? withRedirectedRelu(run) : run();
         optimizer.applyGradients(grads);
         const values = (perUnit as tf.Tensor | null)?.dataSync() ?? new Float32Array(batch);

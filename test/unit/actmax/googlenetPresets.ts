@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const steps = Number(process.argv[3] ?? 32);
   const model = await loadModel(join(onnxFixturesDir, 'googlenet.onnx'));
   const inputSpec = { height: 224, width: 224, channels: 3 as const, channelOrder: 'rgb' as const, resize: 'stretch' as const, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-  for (const preset of ACTMAX_PRESETS) {
+  for (const preset of ACTMAX_PRESETS.filter((p) => !process.env.PRESETS || process.env.PRESETS.split(",").includes(p))) {
     const r = await renderActmax(model, { layerId: 'inception4a', units: [unit], preset, inputSpec, overrides: { steps } });
     const h = r.objectiveHistory[0];
     const marks = [0, ...Array.from({ length: Math.floor(steps / 8) }, (_, i) => (i + 1) * 8 - 1)];

@@ -142,14 +142,18 @@ function deadUnitModel(): LoadedModel {
   };
 }
 
-test('the redirected ReLU gradient wakes a dead unit; the ordinary one cannot', async () => {
+test('the redirected ReLU gradient wakes a dead unit, also in presets without redirect steps; the ordinary one cannot', async () => {
   const model = deadUnitModel();
   const request = (redirect: number): ActmaxRequest => ({
     layerId: 'r', units: [0], preset: 'trial1-naive', overrides: { steps: 30, reluRedirectSteps: redirect, lr: 0.1 },
   });
+  // The ordinary gradient of the dead unit is zero everywhere.
+  const ordinary = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(model.forward(x as tf.Tensor4D, ['r'])[0]))(tf.fill(model.info.inputShape.map((d) => d ?? 1), 0.5)).dataSync());
+  assert.ok(ordinary.every((v) => v === 0));
   const plain = await renderActmax(model, request(0));
   const redirected = await renderActmax(model, request(30));
-  assert.equal(plain.objectiveHistory[0][29], 0);
+  // With no redirect steps the dead-unit rule turns the redirect on until the unit fires.
+  assert.ok(plain.objectiveHistory[0][0] === 0 && plain.objectiveHistory[0][29] > 0.05, `plain ${plain.objectiveHistory[0][29]}`);
   assert.ok(redirected.objectiveHistory[0][29] > 0.05, `redirected ${redirected.objectiveHistory[0][29]}`);
   // The registry is restored: a plain gradient through relu is zero where the input is negative again.
   const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.relu(x)))(tf.tensor1d([-1, 2])).dataSync());
