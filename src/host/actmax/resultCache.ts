@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
 import { ActmaxUnitIndex, unitIndexDir } from './unitIndex';
+import { frameHeader, readFrameHeader } from '../storage/framedFile';
 
 const MAGIC = 'LLAM1';
 /** Oldest files go when the folder passes this size. */
@@ -61,14 +62,13 @@ interface Header {
 export function encodeResult(result: ActmaxResult): Uint8Array {
   const steps = result.objectiveHistory[0]?.length ?? 0;
   const header: Header = { magic: MAGIC, width: result.width, height: result.height, units: result.images.length, steps, msPerStep: result.msPerStep, settings: result.settings };
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const head = frameHeader(header);
   const imageBytes = result.width * result.height * 4;
   // Float32 data must start on a 4-byte boundary to be viewed in place.
-  const headerEnd = align4(4 + json.length);
+  const headerEnd = align4(head.length);
   const historyStart = align4(headerEnd + imageBytes * header.units);
   const out = new Uint8Array(historyStart + header.units * steps * 4);
-  new DataView(out.buffer).setUint32(0, json.length, true);
-  out.set(json, 4);
+  out.set(head.bytes, 0);
   result.images.forEach((img, i) => out.set(img.subarray(0, imageBytes), headerEnd + i * imageBytes));
   result.objectiveHistory.forEach((h, i) => out.set(new Uint8Array(h.buffer, h.byteOffset, steps * 4), historyStart + i * steps * 4));
   return out;
@@ -76,18 +76,11 @@ export function encodeResult(result: ActmaxResult): Uint8Array {
 
 /** The inverse of encodeResult; undefined for a truncated or foreign file. */
 export function decodeResult(bytes: Uint8Array): ActmaxResult | undefined {
-  if (bytes.length < 4) return undefined;
-  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + len > bytes.length) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as Header;
-  } catch {
-    return undefined;
-  }
-  if (header.magic !== MAGIC) return undefined;
+  const frame = readFrameHeader<Header>(bytes, MAGIC);
+  if (!frame) return undefined;
+  const { header } = frame;
   const imageBytes = header.width * header.height * 4;
-  const headerEnd = align4(4 + len);
+  const headerEnd = align4(frame.bodyStart);
   const historyStart = align4(headerEnd + imageBytes * header.units);
   if (bytes.length !== historyStart + header.units * header.steps * 4) return undefined;
   const copy = new Uint8Array(bytes); // own, aligned buffer

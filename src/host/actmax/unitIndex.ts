@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ActmaxObjectiveSpec, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
+import { frameHeader, readFrameHeader } from '../storage/framedFile';
 
 const MAGIC = 'LLU1';
 const EXT = '.llunit';
@@ -104,27 +105,18 @@ function layerPrefix(modelPath: string, stamp: string, layerId: string): string 
 }
 
 export function encodeUnit(header: Header, rgba: Uint8ClampedArray): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(4 + json.length + rgba.length);
-  new DataView(out.buffer).setUint32(0, json.length, true);
-  out.set(json, 4);
-  out.set(rgba, 4 + json.length);
+  const head = frameHeader(header);
+  const out = new Uint8Array(head.length + rgba.length);
+  out.set(head.bytes, 0);
+  out.set(rgba, head.length);
   return out;
 }
 
 /** The inverse of encodeUnit; undefined for a truncated or foreign file. */
 export function decodeUnit(bytes: Uint8Array): { header: Header; rgba: Uint8ClampedArray } | undefined {
-  if (bytes.length < 4) return undefined;
-  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + len > bytes.length) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as Header;
-  } catch {
-    return undefined;
-  }
-  if (header.magic !== MAGIC || bytes.length !== 4 + len + header.width * header.height * 4) return undefined;
-  return { header, rgba: new Uint8ClampedArray(bytes.slice(4 + len)) };
+  const frame = readFrameHeader<Header>(bytes, MAGIC);
+  if (!frame || bytes.length !== frame.bodyStart + frame.header.width * frame.header.height * 4) return undefined;
+  return { header: frame.header, rgba: new Uint8ClampedArray(bytes.slice(frame.bodyStart)) };
 }
 
 export class ActmaxUnitIndex {
