@@ -1,19 +1,11 @@
 // Where each channel map goes in the grid: maps scaled to a readable cell (whole-number upscaling keeps small
 // maps crisp; large maps are scaled down), as many per row as fit. Pure numbers: unit-tested without a DOM.
+import type { CellGrid } from '../lib/cellGrid';
 
-export interface MapLayout {
+export interface MapLayout extends CellGrid {
   count: number;
   mapWidth: number;
   mapHeight: number;
-  /** Cell size over map size (≥ 1 is a whole number; < 1 for maps larger than a cell). */
-  scale: number;
-  gap: number;
-  cellWidth: number;
-  cellHeight: number;
-  cols: number;
-  rows: number;
-  width: number;
-  height: number;
 }
 
 export const GAP = 2;

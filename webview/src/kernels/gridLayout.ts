@@ -1,17 +1,9 @@
 // Where each kernel tile goes: integer upscaling (nearest neighbour keeps weights readable), a row per filter
 // when a filter has several tiles, otherwise as many filters per row as fit.
 import type { KernelsResult } from '../../../src/shared/kernelsProtocol';
+import type { CellGrid } from '../lib/cellGrid';
 
-export interface GridLayout {
-  scale: number;
-  gap: number;
-  cellWidth: number;
-  cellHeight: number;
-  /** Cells per grid row. */
-  cols: number;
-  rows: number;
-  width: number;
-  height: number;
+export interface GridLayout extends CellGrid {
   /** Filter drawn at each cell position (sorted or not); tiles of a filter fill consecutive cells in perChannel mode. */
   filterOrder: Int32Array;
 }
