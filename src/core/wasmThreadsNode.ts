@@ -10,7 +10,7 @@
 //     on a 2-core machine that is 1, i.e. no worker would ever run. `countCores` lets the caller report more
 //     cores to that one computation so that every core can be used (the pool counts the calling thread).
 // All of this only changes how work is split; the kernels and their results are the same wasm code.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { CpuInfo } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -52,6 +52,8 @@ export function prepareWasmThreads(threads: number): WasmThreadsPlan {
   const workerPath = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
   writeFileSync(mainPath, `var WasmBackendModuleThreadedSimd = ${factory.toString()};\n`);
   writeFileSync(workerPath, workerText.replace(BLOB_LOAD, `importScripts(${JSON.stringify(mainPath)});`));
+  // Workers read these files when they load (at init, or when a pthread outgrows the pool); not after exit.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   // Its byte size identifies TF.js's worker Blob exactly.
   const workerBlobSize = Buffer.byteLength(workerText);
   const original = URL.createObjectURL.bind(URL);
@@ -78,7 +80,66 @@ export async function withCoreCount<T>(threads: number, fn: () => Promise<T>): P
 }
 
 /** For BackendOptions.enableWasmThreads: prepares the threaded build and runs the backend's init with the core count it needs. */
-export function initWasmWithThreads<T>(threads: number, init: () => Promise<T>): Promise<T> {
+export async function initWasmWithThreads(threads: number, init: () => Promise<boolean>): Promise<boolean> {
   prepareWasmThreads(threads);
-  return withCoreCount(threads, init);
+  const ok = await withCoreCount(threads, init).catch((e: unknown) => {
+    singleThreadedNext();
+    throw e;
+  });
+  if (ok) unrefPthreadWorkers();
+  else singleThreadedNext();
+  return ok;
+}
+
+/** After a failed threaded start, the caller's next try (backend.ts) must pick the single-threaded binary. */
+function singleThreadedNext(): void {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+}
+
+/** Threads for the engine from the `layerLens.wasmThreads` setting: 0 or absent = auto (2 where there are 2 cores), else 1..8. */
+export function wasmThreadsFor(setting: number | undefined, cores: number = os.cpus().length): number {
+  if (setting !== undefined && Number.isFinite(setting) && setting >= 1) return Math.min(8, Math.floor(setting));
+  return Math.max(1, Math.min(2, cores));
+}
+
+interface PthreadWorker {
+  ref(): void;
+  unref(): void;
+}
+
+interface PthreadRegistry {
+  runningWorkers: PthreadWorker[];
+  unusedWorkers: PthreadWorker[];
+  allocateUnusedWorker(): void;
+}
+
+const quieted = new WeakSet<PthreadRegistry>();
+
+/**
+ * Lets a process that uses the threaded build end when its work is done. Emscripten `ref()`s the Node Worker
+ * of every running pthread, and XNNPACK's pool threads run for the life of the module, so without this the
+ * event loop never empties: a script that returns from main (bench/peer.ts, the CLI) stays alive forever at
+ * 0-1 % CPU, its main thread idle in epoll_wait and its pool threads parked in a futex. Unref'd workers still
+ * run and still deliver their messages while anything else keeps the process up; tfjs never awaits them.
+ * Returns how many pthreads were running (the pool's threads minus the caller's).
+ */
+export function unrefPthreadWorkers(): number {
+  const backend = tf.findBackend('wasm') as unknown as { wasm?: { PThread?: PthreadRegistry } } | null;
+  const registry = backend?.wasm?.PThread;
+  if (!registry) return 0;
+  if (quieted.has(registry)) return registry.runningWorkers.length;
+  quieted.add(registry);
+  const quiet = (w: PthreadWorker): void => {
+    w.unref();
+    w.ref = () => undefined;
+  };
+  for (const w of [...registry.runningWorkers, ...registry.unusedWorkers]) quiet(w);
+  // A pthread started later gets a worker from this pool, or a new one made here: keep those quiet too.
+  const allocate = registry.allocateUnusedWorker.bind(registry);
+  registry.allocateUnusedWorker = () => {
+    allocate();
+    const added = registry.unusedWorkers[registry.unusedWorkers.length - 1];
+    if (added) quiet(added);
+  };
+  return registry.runningWorkers.length;
 }
