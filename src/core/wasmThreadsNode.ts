@@ -10,7 +10,8 @@
 //     on a 2-core machine that is 1, i.e. no worker would ever run. `countCores` lets the caller report more
 //     cores to that one computation so that every core can be used (the pool counts the calling thread).
 // All of this only changes how work is split; the kernels and their results are the same wasm code.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { CpuInfo } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,20 +41,27 @@ let prepared: WasmThreadsPlan | undefined;
  * Throws when this tfjs-backend-wasm's worker script is not the one this adapter knows (a version change).
  */
 export function prepareWasmThreads(threads: number): WasmThreadsPlan {
-  if (prepared) return { ...prepared, threads };
+  if (prepared) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    setThreadsCount(threads);
+    return { ...prepared, threads };
+  }
   // The exported text holds real newlines where the script means "\n" escapes; TF.js re-escapes them, so do we.
   const workerText = workerModule.wasmWorkerContents.replace(/\n/g, '\\n');
   if (!workerText.includes(BLOB_LOAD)) throw new Error('this tfjs-backend-wasm worker script loads its main script in an unknown way');
   // CommonJS interop: the factory is the module itself or its `default`, as in TF.js's own backend_wasm.js.
   const mod = threadedModule as unknown as { default?: () => unknown };
   const factory = (mod.default ?? mod) as () => unknown;
-  const dir = mkdtempSync(join(os.tmpdir(), 'layer-lens-wasm-'));
+  const mainText = `var WasmBackendModuleThreadedSimd = ${factory.toString()};\n`;
+  // Named by their content, shared by every process of this version and never deleted: workers read them
+  // whenever a pthread needs a new one, and an engine killed on cancel would leave a per-process copy behind.
+  const hash = createHash('sha256').update(workerText).update(mainText).digest('hex').slice(0, 16);
+  const dir = join(os.tmpdir(), `layer-lens-wasm-threads-${hash}`);
   const mainPath = join(dir, 'tfjs-backend-wasm-threaded-simd.main.js');
   const workerPath = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
-  writeFileSync(mainPath, `var WasmBackendModuleThreadedSimd = ${factory.toString()};\n`);
-  writeFileSync(workerPath, workerText.replace(BLOB_LOAD, `importScripts(${JSON.stringify(mainPath)});`));
-  // Workers read these files when they load (at init, or when a pthread outgrows the pool); not after exit.
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(dir, { recursive: true });
+  writeOnce(mainPath, mainText);
+  writeOnce(workerPath, workerText.replace(BLOB_LOAD, `importScripts(${JSON.stringify(mainPath)});`));
   // Its byte size identifies TF.js's worker Blob exactly.
   const workerBlobSize = Buffer.byteLength(workerText);
   const original = URL.createObjectURL.bind(URL);
@@ -63,6 +71,14 @@ export function prepareWasmThreads(threads: number): WasmThreadsPlan {
   prepared = { threads, dir };
   setThreadsCount(threads);
   return prepared;
+}
+
+/** Writes through a temporary name and a rename, so that a process starting beside it never reads half a file. */
+function writeOnce(path: string, text: string): void {
+  if (existsSync(path)) return;
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
 }
 
 /** Runs `fn` while os.cpus() reports at least `2 * threads` cores, so that XNNPACK's floor(cpus/2) cap allows `threads`. */

@@ -1,5 +1,5 @@
-// The wasm-threads adapter's pieces that run without starting a thread pool (starting one is measured by
-// `npm run bench:peer -- --wasm-threads 2`, not tested: it spawns 8 workers).
+// The wasm-threads adapter's pieces that run without starting a thread pool in this process (it would spawn
+// 8 workers here): wasmThreadsExit.test.ts and engineThreads.test.ts start one in a child process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
