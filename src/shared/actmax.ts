@@ -47,6 +47,8 @@ export interface ActmaxRegularizerWeights {
   scharr: number;
   /** mean (pixel − blur(pixel))², the blur held constant (pulls the image toward its own 3×3 blur) */
   blur: number;
+  /** mean pixel: pulls the image toward black (light-on-black data such as MNIST); absent means 0 */
+  dark?: number;
 }
 
 /**

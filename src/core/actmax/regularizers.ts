@@ -8,6 +8,14 @@ export function l1Penalty(img: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(img, 0.5)), [1, 2, 3]) as tf.Tensor1D);
 }
 
+/**
+ * mean x per image (x ≥ 0, so this is the L1 norm about black, Lucid's L1 with constant 0). For light-on-black
+ * data the optimum image has a dark background; the sigmoid's 0.5 grey start is far from anything in the data.
+ */
+export function darkPenalty(img: tf.Tensor4D): tf.Tensor1D {
+  return tf.tidy(() => tf.mean(img, [1, 2, 3]) as tf.Tensor1D);
+}
+
 /** mean (x − 0.5)² per image (trial 4: Simonyan et al.'s L2 on pixel intensities, centered on grey). */
 export function l2Penalty(img: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => tf.mean(tf.square(tf.sub(img, 0.5)), [1, 2, 3]) as tf.Tensor1D);
@@ -79,6 +87,7 @@ export function regularizerPenalty(img: tf.Tensor4D, weights: ActmaxRegularizerW
     [weights.totalVariation, totalVariation],
     [weights.scharr, scharrGradientRms],
     [weights.blur, blurPenalty],
+    [weights.dark ?? 0, darkPenalty],
   ];
   const active = terms.filter(([weight]) => weight !== 0);
   if (active.length === 0) return null;

@@ -1,14 +1,17 @@
-// Class-logit images on an MNIST classifier: the model itself must read each image as its target digit, and a
-// second, separately trained MNIST model (a different architecture) is asked too — transfer. The first model is
-// the shipped sample (models/mnist-cnn); the second is the MLP fixture trained by test/unit/actmax/trainFixtures.ts
-// (committed: training in the test would cost more than this file's time budget on 2 shared cores).
+// Class-logit images on an MNIST classifier: the model itself must read each image as its target digit, and two
+// separately trained MNIST models are asked too — transfer. The first model is the shipped sample
+// (models/mnist-cnn). The judges, both committed (training in the test would cost more than its time budget):
+//  - a CNN of a different shape (5×5 kernels, 8 and 16 filters, scripts/trainTransferJudge.ts), the judge whose
+//    count is asserted: it reads digits by shape, as the sample does;
+//  - the 784→64→10 MLP of test/unit/actmax/trainFixtures.ts, printed only: a near-linear model that goes by ink
+//    mass, so its count says more about the images' brightness than about their shape.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
-import { sampleModelDir } from '../../helpers/paths';
+import { repoRoot, sampleModelDir } from '../../helpers/paths';
 import { defaultInputSpec, renderActmax, toModelInput } from '../../../src/core/actmax';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { loadModel } from '../../../src/core/model/loadModel';
@@ -16,16 +19,22 @@ import { resolveInputSpec } from '../../../src/core/preprocess';
 import { readSidecar } from '../../../src/core/preprocess/readSidecar';
 import type { ActmaxPresetName } from '../../../src/shared/actmax';
 import type { InputSpec } from '../../../src/shared/model';
-import { fixtureDir, loadDigits, mnistMlp, predict, readWeights } from './nets';
+import { loadMnistSplit } from '../../../scripts/mnistData';
+import { resolveSettings } from '../../../src/core/actmax/presets';
+import { darkPenalty, regularizerPenalty } from '../../../src/core/actmax/regularizers';
+import { fixtureDir, mnistMlp, readWeights } from './nets';
 
 const samplePath = join(sampleModelDir, 'model.json');
+const judgePath = join(fixtureDir, 'mnist-judge-cnn', 'model.json');
 const mlpFixture = join(fixtureDir, 'mnist-mlp.json');
-const ready = existsSync(samplePath) && existsSync(mlpFixture);
+const ready = existsSync(samplePath) && existsSync(judgePath) && existsSync(mlpFixture);
+const skip = ready ? false : 'models/mnist-cnn or a judge fixture under test/fixtures/actmax is missing';
 /**
- * Steps per run. 128 keeps this file near 20 s; the report's numbers come from ACTMAX_TEST_STEPS=512 (the presets'
- * default), which prints the same lines.
+ * Steps per run. 256 keeps this file well under 30 s; the report's numbers come from ACTMAX_TEST_STEPS=512 (the
+ * presets' default), which prints the same lines. The asserted counts held at 128, 256 and 512 steps, seeds 0–2.
  */
-const STEPS = Number(process.env.ACTMAX_TEST_STEPS ?? 128);
+const STEPS = Number(process.env.ACTMAX_TEST_STEPS ?? 256);
+const SEED = Number(process.env.ACTMAX_TEST_SEED ?? 0);
 
 interface Classifier {
   model: LoadedModel;
@@ -33,16 +42,20 @@ interface Classifier {
   name: string;
 }
 
-let first: Classifier;
-let second: Classifier;
+let sample: Classifier;
+let judge: Classifier;
+let mlp: Classifier;
 
 before(async () => {
   await useBackend('wasm');
   if (!ready) return;
   const model = await loadModel(samplePath);
-  first = { model, spec: resolveInputSpec(model.info, await readSidecar(samplePath)), name: 'models/mnist-cnn' };
-  const mlp = mnistMlp(readWeights(mlpFixture));
-  second = { model: mlp, spec: defaultInputSpec(mlp.info), name: 'MLP fixture' };
+  sample = { model, spec: resolveInputSpec(model.info, await readSidecar(samplePath)), name: 'models/mnist-cnn' };
+  // Both judges were trained on 0..1 pixels, which is what defaultInputSpec feeds.
+  const cnn = await loadModel(judgePath);
+  judge = { model: cnn, spec: defaultInputSpec(cnn.info), name: 'judge CNN' };
+  const m = mnistMlp(readWeights(mlpFixture));
+  mlp = { model: m, spec: defaultInputSpec(m.info), name: 'MLP' };
 });
 
 /** RGBA images (grey) → each classifier's predictions through its own preprocessing. */
@@ -59,39 +72,62 @@ function classify(c: Classifier, images: Uint8ClampedArray[], height: number, wi
 }
 
 const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const outcome: Record<string, { self: number; transfer: number; msPerStep: number }> = {};
+const hits = (predicted: number[]) => predicted.filter((p, i) => p === digits[i]).length;
 
-async function run(preset: ActmaxPresetName): Promise<{ self: number; transfer: number }> {
-  const logitsId = first.model.info.logitsId as string;
-  const result = await renderActmax(first.model, { layerId: logitsId, units: digits, preset, inputSpec: first.spec, overrides: { steps: STEPS } });
-  const self = classify(first, result.images, result.height, result.width);
-  const other = classify(second, result.images, result.height, result.width);
-  const counts = {
-    self: self.filter((p, i) => p === digits[i]).length,
-    transfer: other.filter((p, i) => p === digits[i]).length,
-    msPerStep: result.msPerStep,
-  };
-  outcome[preset] = counts;
-  console.log(`${preset} on ${first.name}, ${STEPS} steps: self ${counts.self}/10 [${self}], transfer to ${second.name} ${counts.transfer}/10 [${other}], ${result.msPerStep.toFixed(1)} ms/step (batch 10, ${tf.getBackend()})`);
+async function run(preset: ActmaxPresetName): Promise<{ self: number; judge: number; mlp: number }> {
+  const logitsId = sample.model.info.logitsId as string;
+  const result = await renderActmax(sample.model, { layerId: logitsId, units: digits, preset, inputSpec: sample.spec, overrides: { steps: STEPS, seed: SEED } });
+  const [bySelf, byJudge, byMlp] = [sample, judge, mlp].map((c) => classify(c, result.images, result.height, result.width));
+  const counts = { self: hits(bySelf), judge: hits(byJudge), mlp: hits(byMlp) };
+  console.log(
+    `${preset} on ${sample.name}, ${STEPS} steps, seed ${SEED}: self ${counts.self}/10 [${bySelf}], ` +
+      `transfer to ${judge.name} ${counts.judge}/10 [${byJudge}], to ${mlp.name} ${counts.mlp}/10 [${byMlp}], ` +
+      `${result.msPerStep.toFixed(1)} ms/step (batch 10, ${tf.getBackend()})`,
+  );
   return counts;
 }
 
-test('lucid class-logit images are read as their digit by the model itself', { skip: ready ? false : 'models/mnist-cnn or the MLP fixture is missing' }, async () => {
-  const { self } = await run('lucid');
-  assert.equal(self, 10);
+test('the judge CNN is a working MNIST classifier (≥ 97 % on the held-out split), so its counts mean something', { skip }, () => {
+  // The split scripts/trainTransferJudge.ts trained on: the last 150 digits of each class file were never seen.
+  const { test: held } = loadMnistSplit(repoRoot);
+  const predicted = tf.tidy(() => {
+    const logits = judge.model.forward(tf.tensor4d(held.images, [held.count, 28, 28, 1]), [judge.model.info.logitsId as string])[0];
+    return Array.from(tf.argMax(logits, 1).dataSync());
+  });
+  const accuracy = predicted.reduce((n, p, i) => n + (p === held.labels[i] ? 1 : 0), 0) / held.count;
+  console.log(`judge CNN: ${(accuracy * 100).toFixed(2)} % of ${held.count} held-out digits`);
+  assert.ok(accuracy >= 0.97, `judge CNN accuracy ${accuracy}`);
 });
 
-test('trial1-naive class-logit images are read as their digit by the model itself', { skip: ready ? false : 'models/mnist-cnn or the MLP fixture is missing' }, async () => {
-  const { self } = await run('trial1-naive');
-  assert.equal(self, 10);
+test('lucid class-logit images are read as their digit by the model itself and by the judge CNN', { skip }, async () => {
+  const counts = await run('lucid');
+  assert.equal(counts.self, 10);
+  // 10/10 at seeds 0–2 and 128–512 steps (before the small-grey pull toward black too); one miss of margin.
+  assert.ok(counts.judge >= 9, `lucid transfer ${counts.judge}/10`);
 });
 
-test('the second model is a working MNIST classifier, so its transfer counts mean something', { skip: ready ? false : 'models/mnist-cnn or the MLP fixture is missing' }, () => {
-  // Digits 800..849 of each class file were never used for training (trainFixtures.ts trains on 0..599).
-  const heldOut = loadDigits(50, 800);
-  const predicted = predict(second.model, heldOut.images, heldOut.count);
-  const accuracy = predicted.reduce((n, p, i) => n + (p === heldOut.labels[i] ? 1 : 0), 0) / heldOut.count;
-  assert.ok(accuracy > 0.85, `MLP accuracy ${accuracy}`);
-  // Both presets were measured by the tests above (they run first, in file order).
-  assert.deepEqual(Object.keys(outcome).sort(), ['lucid', 'trial1-naive']);
+test('trial1-naive class-logit images are read as their digit by the model itself, and mostly by the judge CNN', { skip }, async () => {
+  const counts = await run('trial1-naive');
+  assert.equal(counts.self, 10);
+  // Raw pixels transfer less: 7–9/10 at seeds 0–2 and 128–512 steps (0 is often read as 8, 1 as 4 or 2).
+  assert.ok(counts.judge >= 6, `trial1-naive transfer ${counts.judge}/10`);
+});
+
+test('lucid pulls small greyscale images toward black; trials, maco and larger or color images are left alone', { skip }, () => {
+  const request = (preset: ActmaxPresetName, size?: number) => ({ layerId: sample.model.info.logitsId as string, units: [3], preset, overrides: size ? { size } : {} });
+  assert.equal(resolveSettings(sample.model.info, request('lucid'), sample.spec).regularizers.dark, 75);
+  assert.equal(resolveSettings(sample.model.info, request('lucid', 64), sample.spec).regularizers.dark ?? 0, 0);
+  assert.equal(resolveSettings(sample.model.info, request('lucid'), { ...sample.spec, channels: 3 }).regularizers.dark ?? 0, 0);
+  for (const preset of ['trial1-naive', 'trial4-l2', 'maco'] as const) {
+    assert.equal(resolveSettings(sample.model.info, request(preset), sample.spec).regularizers.dark ?? 0, 0, preset);
+  }
+  // A request's own weight wins over the preset's.
+  const own = resolveSettings(sample.model.info, { ...request('lucid'), overrides: { regularizers: { dark: 0 } } }, sample.spec);
+  assert.equal(own.regularizers.dark, 0);
+  // mean pixel per image, weighted into the total
+  const img = tf.tensor4d([0, 0, 1, 1, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 1]);
+  assert.deepEqual(Array.from(darkPenalty(img).dataSync()), [0.5, 0.5]);
+  const total = regularizerPenalty(img, { l1: 0, l2: 0, totalVariation: 0, scharr: 0, blur: 0, dark: 4 });
+  assert.deepEqual(Array.from((total as tf.Tensor).dataSync()), [2, 2]);
+  tf.dispose([img, total as tf.Tensor]);
 });
