@@ -10,7 +10,11 @@ type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objec
   transforms: ActmaxTransformSpec[] | 'standard';
   /** What a channel objective reduces with when the request names none. */
   reduce: 'channel' | 'channelRms';
-  /** Extra weights for small greyscale images (see SMALL_GREY_SIDE), merged under the request's overrides. */
+  /**
+   * Extra weights for class-logit images of small greyscale models (see SMALL_GREY_SIDE), merged under the
+   * request's overrides. Class logits are large (~15 on MNIST), so the pull toward black shapes the digit; a channel
+   * mean is ~1, and the same pull would black the image out (measured: conv2 objectives fell from ~1 to ~0.1).
+   */
   smallGrey?: Partial<ActmaxRegularizerWeights>;
 };
 
@@ -118,7 +122,7 @@ export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: I
     lr,
     seed: o.seed ?? 0,
     transforms: o.transforms ?? (preset.transforms === 'standard' ? standardTransforms(Math.min(height, width)) : preset.transforms),
-    regularizers: { ...preset.regularizers, ...(smallGrey ? preset.smallGrey : {}), ...(o.regularizers ?? {}) },
+    regularizers: { ...preset.regularizers, ...(smallGrey && objective.kind === 'classLogit' ? preset.smallGrey : {}), ...(o.regularizers ?? {}) },
     octaves,
     reluRedirectSteps: o.reluRedirectSteps ?? preset.reluRedirectSteps,
     frameEvery: o.frameEvery ?? 16,
