@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
+import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
@@ -25,7 +26,13 @@ const handlers: HandlerTable = {
   init: async (params) => {
     models.disposeAll();
     activations.clear();
-    return initBackend(params.backend, { wasmDir, loadNative: () => loadNativeBinding(params.nativeBackendPath) });
+    return initBackend(params.backend, {
+      wasmDir,
+      loadNative: () => loadNativeBinding(params.nativeBackendPath),
+      // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
+      wasmThreads: wasmThreadsFor(params.wasmThreads),
+      enableWasmThreads: initWasmWithThreads,
+    });
   },
   loadModel: async ({ path }) => (await models.get(path)).info,
   memory: async () => {

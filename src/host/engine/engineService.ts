@@ -26,7 +26,7 @@ export class EngineService implements vscode.Disposable {
     this.disposables.push(
       this.statusEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('layerLens.backend') || e.affectsConfiguration('layerLens.nativeBackendPath')) void this.reinit();
+        if (['backend', 'nativeBackendPath', 'wasmThreads'].some((k) => e.affectsConfiguration(`layerLens.${k}`))) void this.reinit();
       }),
     );
   }
@@ -64,9 +64,14 @@ export class EngineService implements vscode.Disposable {
   }
 }
 
-function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string } {
+function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string; wasmThreads: number } {
   const config = vscode.workspace.getConfiguration('layerLens');
   const backend = config.get<BackendPreference>('backend', 'auto');
   const nativeBackendPath = config.get<string>('nativeBackendPath') || undefined;
-  return { backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto', nativeBackendPath };
+  const wasmThreads = config.get<number>('wasmThreads', 0);
+  return {
+    backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto',
+    nativeBackendPath,
+    wasmThreads: Number.isInteger(wasmThreads) && wasmThreads >= 0 ? wasmThreads : 0,
+  };
 }

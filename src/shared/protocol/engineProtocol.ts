@@ -9,6 +9,8 @@ export interface InitParams {
   backend: BackendPreference;
   /** A folder or module name of a user-installed tfjs-node / tfjs-node-gpu, tried before the bundled search. */
   nativeBackendPath?: string;
+  /** `layerLens.wasmThreads`: threads for the wasm backend; 0 or absent = auto (2 where the machine has 2 cores), 1 = one. */
+  wasmThreads?: number;
 }
 
 /** Every engine method: its params, its result and what its progress messages carry. */
