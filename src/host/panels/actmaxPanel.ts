@@ -187,7 +187,10 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     }
     const classes = info.logitsId ? actmaxLayers(info).find((l) => l.id === info.logitsId)?.channels : undefined;
     const units = parseUnits(settings.units, unitCount(layer, settings.objective, classes));
-    return buildActmaxRequest(layer.id, units, settings);
+    // On the logits layer a channel mean is the logit itself: ask for the class logit, so the core applies what
+    // it does for class images (e.g. the dark background of small greyscale models), as the CLI does.
+    const objective = settings.objective === 'channel' && layer.id === info.logitsId ? 'classLogit' : settings.objective;
+    return buildActmaxRequest(layer.id, units, { ...settings, objective });
   }
 
   /** A cancellable notification that mirrors the panel's progress; cancelling it cancels the run. */
