@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS, TEST_PER_CLASS } from './mnistData';
 import type { DigitSet } from './mnistData';
 import { predictClasses } from './mnistModel';
-import type { TrainOptions } from './trainMnist';
+import type { TrainOptions } from './mnistTrainLoop';
 
 export const WEIGHTS_FILE = 'weights.bin';
 export const SAMPLES_PER_CLASS = 2;
@@ -42,18 +42,20 @@ export async function writeSampleModel(run: SampleModelRun): Promise<void> {
 }
 
 /** model.json names its one weights file relatively, so the folder can move anywhere. */
-async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<void> {
+export async function saveLayersModel(model: tfl.LayersModel, dir: string, label?: { generatedBy: string; metadata: Record<string, unknown> }): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('TF.js returned a model without weights.');
       const weights = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]));
       const modelJson = {
         format: 'layers-model',
-        generatedBy: artifacts.generatedBy,
+        generatedBy: label?.generatedBy ?? artifacts.generatedBy,
         convertedBy: null,
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
+        userDefinedMetadata: label?.metadata,
       };
+      mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'model.json'), `${JSON.stringify(modelJson)}\n`);
       writeFileSync(join(dir, WEIGHTS_FILE), weights);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };

@@ -2,27 +2,16 @@
 // models/mnist-cnn/ (model.json + weights, sidecar, model card, sample PNGs). Deterministic: same command,
 // same weights. Options: --epochs N, --seed N, --batch N, --lr X, augmentation limits --shift N,
 // --rotate DEG, --scale X, --out DIR, --no-write (train and report only).
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../src/core/backend';
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS, loadMnistSplit, permutation, seededRandom } from './mnistData';
-import type { DigitSet } from './mnistData';
-import { augmentDigit } from './mnistAugment';
-import type { AugmentOptions } from './mnistAugment';
-import { accuracy, buildMnistCnn, logitsLoss, predictClasses } from './mnistModel';
+import { loadMnistSplit, seededRandom } from './mnistData';
+import { accuracy, buildMnistCnn, predictClasses } from './mnistModel';
 import { writeSampleModel } from './mnistArtifacts';
+import { ScheduledAdam, trainEpoch, type TrainOptions } from './mnistTrainLoop';
 import { registerWasmTrainingKernels } from './wasmTrainingKernels';
 
-/** Augmentation limits apply to training digits only; all zero turns augmentation off. */
-export interface TrainOptions extends AugmentOptions {
-  epochs: number;
-  batchSize: number;
-  /** Adam's starting rate; it decays along a cosine to 2% of this. */
-  learningRate: number;
-  seed: number;
-}
+export type { TrainOptions };
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 15,
@@ -35,49 +24,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 };
 
 const repoRoot = resolve(__dirname, '..');
-
-/** Adam whose learning rate the loop can lower as training goes (cosine decay). */
-class ScheduledAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
-/** Cosine decay from the base rate to 2% of it over the whole run: the last epochs settle instead of jitter. */
-function scheduledRate(base: number, step: number, totalSteps: number): number {
-  const floor = base * 0.02;
-  return floor + (base - floor) * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
-}
-
-/** One epoch of minibatch Adam over a seeded permutation; returns the mean training loss. */
-function trainEpoch(model: tfl.LayersModel, optimizer: ScheduledAdam, train: DigitSet, opts: TrainOptions, epoch: number, random: () => number): number {
-  const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const order = permutation(train.count, random);
-  const xs = new Float32Array(opts.batchSize * PIXELS);
-  const ys = new Float32Array(opts.batchSize * NUM_CLASSES);
-  let lossSum = 0;
-  let batches = 0;
-  for (let start = 0; start < train.count; start += opts.batchSize) {
-    const n = Math.min(opts.batchSize, train.count - start);
-    optimizer.setLearningRate(scheduledRate(opts.learningRate, epoch * stepsPerEpoch + batches, opts.epochs * stepsPerEpoch));
-    ys.fill(0);
-    for (let i = 0; i < n; i++) {
-      const src = order[start + i];
-      augmentDigit(train.images, src, xs, i * PIXELS, opts, random);
-      ys[i * NUM_CLASSES + train.labels[src]] = 1;
-    }
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(xs.subarray(0, n * PIXELS), [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
-      const y = tf.tensor2d(ys.subarray(0, n * NUM_CLASSES), [n, NUM_CLASSES]);
-      return optimizer.minimize(() => logitsLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables) as tf.Scalar;
-    });
-    lossSum += loss.dataSync()[0];
-    loss.dispose();
-    batches++;
-  }
-  return lossSum / batches;
-}
 
 function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: boolean } {
   const opts = { ...DEFAULT_TRAIN_OPTIONS };

@@ -5,30 +5,19 @@
 // so agreement means the image carries the digit's shape rather than one network's quirks.
 // Writes test/fixtures/actmax/mnist-judge-cnn/ (model.json + weights.bin). Deterministic: seeded Glorot kernels,
 // seeded permutation and augmentation, wasm single thread. Options: --epochs N, --seed N, --out DIR, --no-write.
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../src/core/backend';
-import { augmentDigit } from './mnistAugment';
-import type { AugmentOptions } from './mnistAugment';
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS, loadMnistSplit, permutation, seededRandom } from './mnistData';
-import type { DigitSet } from './mnistData';
-import { accuracy, logitsLoss, predictClasses } from './mnistModel';
+import { saveLayersModel } from './mnistArtifacts';
+import { IMAGE_SIZE, NUM_CLASSES, loadMnistSplit, seededRandom } from './mnistData';
+import { accuracy, predictClasses } from './mnistModel';
+import { ScheduledAdam, trainEpoch, type TrainOptions } from './mnistTrainLoop';
 import { registerWasmTrainingKernels } from './wasmTrainingKernels';
 
 const repoRoot = resolve(__dirname, '..');
-const WEIGHTS_FILE = 'weights.bin';
 
-interface JudgeOptions extends AugmentOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-}
-
-const DEFAULTS: JudgeOptions = { epochs: 20, batchSize: 32, learningRate: 0.003, seed: 4321, maxShift: 2, maxRotation: 12, maxScale: 0.1 };
+const DEFAULTS: TrainOptions = { epochs: 20, batchSize: 32, learningRate: 0.003, seed: 4321, maxShift: 2, maxRotation: 12, maxScale: 0.1 };
 
 /**
  * input [28,28,1] → jconv1 (8 5×5 valid, relu) → jpool1 (2) → jconv2 (16 5×5 valid, relu) → jpool2 (2)
@@ -46,68 +35,7 @@ function buildJudgeCnn(seed: number): tfl.LayersModel {
   return tfl.model({ name: 'mnist_judge_cnn', inputs: input, outputs: logits });
 }
 
-/** Adam with a learning rate the loop lowers along a cosine to 2% (the last epochs settle instead of jitter). */
-class ScheduledAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
-function trainEpoch(model: tfl.LayersModel, optimizer: ScheduledAdam, train: DigitSet, opts: JudgeOptions, epoch: number, random: () => number): number {
-  const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
-  const totalSteps = opts.epochs * stepsPerEpoch;
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const order = permutation(train.count, random);
-  const xs = new Float32Array(opts.batchSize * PIXELS);
-  const ys = new Float32Array(opts.batchSize * NUM_CLASSES);
-  let lossSum = 0;
-  let batches = 0;
-  for (let start = 0; start < train.count; start += opts.batchSize) {
-    const n = Math.min(opts.batchSize, train.count - start);
-    const step = epoch * stepsPerEpoch + batches;
-    const floor = opts.learningRate * 0.02;
-    optimizer.setLearningRate(floor + (opts.learningRate - floor) * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
-    ys.fill(0);
-    for (let i = 0; i < n; i++) {
-      const src = order[start + i];
-      augmentDigit(train.images, src, xs, i * PIXELS, opts, random);
-      ys[i * NUM_CLASSES + train.labels[src]] = 1;
-    }
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(xs.subarray(0, n * PIXELS), [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
-      const y = tf.tensor2d(ys.subarray(0, n * NUM_CLASSES), [n, NUM_CLASSES]);
-      return optimizer.minimize(() => logitsLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables) as tf.Scalar;
-    });
-    lossSum += loss.dataSync()[0];
-    loss.dispose();
-    batches++;
-  }
-  return lossSum / batches;
-}
-
-/** model.json names its one weights file relatively, so the folder loads from anywhere. */
-async function saveModel(model: tfl.LayersModel, dir: string, meta: Record<string, unknown>): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('TF.js returned a model without weights.');
-      const weights = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]));
-      mkdirSync(dir, { recursive: true });
-      const json = {
-        format: 'layers-model',
-        generatedBy: 'Layer Lens scripts/trainTransferJudge.ts',
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
-        userDefinedMetadata: meta,
-      };
-      writeFileSync(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
-      writeFileSync(join(dir, WEIGHTS_FILE), weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-    }),
-  );
-}
-
-function parseArgs(argv: string[]): { opts: JudgeOptions; out: string; write: boolean } {
+function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: boolean } {
   const opts = { ...DEFAULTS };
   let out = resolve(repoRoot, 'test/fixtures/actmax/mnist-judge-cnn');
   let write = true;
@@ -143,7 +71,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   console.log(`trained in ${seconds.toFixed(1)} s on ${train.count} digits; test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count}`);
   if (write) {
-    await saveModel(model, out, { ...opts, testAccuracy, testDigits: test.count, split: 'scripts/mnistData.ts loadMnistSplit (last 150 of each class file = test)' });
+    await saveLayersModel(model, out, { generatedBy: 'Layer Lens scripts/trainTransferJudge.ts', metadata: { ...opts, testAccuracy, testDigits: test.count, split: 'scripts/mnistData.ts loadMnistSplit (last 150 of each class file = test)' } });
     console.log(`wrote ${out}`);
   }
   optimizer.dispose();
