@@ -24,8 +24,7 @@ import { addPanelStyles } from '../featureMaps/styles';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
-import { StatusLine } from '../lib/statusLine';
-import { VirtualCanvas } from '../lib/virtualCanvas';
+import { mountGridPanel } from '../lib/gridPanelShell';
 
 const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
 let state: FeatureMapsPanelState | undefined = host.savedState();
@@ -38,26 +37,16 @@ const cache = new LayerCache();
 const scratch = new MapScratch();
 
 addPanelStyles();
-const app = document.getElementById('app')!;
-app.innerHTML = `
-  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
-  <div id="toolbar" class="toolbar"></div>
-  <div id="status" class="status" hidden></div>
-  <div id="hover" class="hover">Hover a map for its numbers; click it to see it over the image.</div>
-  <div class="body">
-    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas"></canvas></div>
-    <aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div></aside>
-  </div>`;
-const status = new StatusLine(document.getElementById('status')!);
-const scroller = document.getElementById('scroller')!;
-const canvas = document.getElementById('grid') as HTMLCanvasElement;
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
-const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, vp) => {
-  if (!view || !layout) return;
-  const { first, last } = visibleRows(layout, vp.top, vp.height);
-  drawMapRows(ctx, view, layout, first, last, vp.top, scratch, detail.shownChannel);
+const { status, scroller, canvas, hover, grid } = mountGridPanel({
+  hoverHint: 'Hover a map for its numbers; click it to see it over the image.',
+  side: '<aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div></aside>',
+  paint: (ctx, vp) => {
+    if (!view || !layout) return;
+    const { first, last } = visibleRows(layout, vp.top, vp.height);
+    drawMapRows(ctx, view, layout, first, last, vp.top, scratch, detail.shownChannel);
+  },
 });
-const hover = document.getElementById('hover')!;
 const detail = new DetailView(document.getElementById('detail')!, scratch, state?.opacity ?? 0.6, {
   onOpacity: (opacity) => update({ opacity }),
   onClose: () => {

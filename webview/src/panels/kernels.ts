@@ -7,8 +7,7 @@ import { hitTest, layoutGrid, type GridLayout } from '../kernels/gridLayout';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, checkbox, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
-import { StatusLine } from '../lib/statusLine';
-import { VirtualCanvas } from '../lib/virtualCanvas';
+import { mountGridPanel } from '../lib/gridPanelShell';
 
 const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
 let state: KernelsPanelState | undefined = host.savedState();
@@ -17,25 +16,15 @@ let result: KernelsResult | undefined;
 let layout: GridLayout | undefined;
 let zoom = 1;
 
-const app = document.getElementById('app')!;
-app.innerHTML = `
-  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
-  <div id="toolbar" class="toolbar"></div>
-  <div id="status" class="status" hidden></div>
-  <div id="hover" class="hover">Hover a filter for its numbers; click it to zoom.</div>
-  <div class="body">
-    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas"></canvas></div>
-    <aside id="detail" class="detail" hidden></aside>
-  </div>`;
-const status = new StatusLine(document.getElementById('status')!);
-const scroller = document.getElementById('scroller')!;
-const canvas = document.getElementById('grid') as HTMLCanvasElement;
-const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, view) => {
-  if (!result || !layout) return;
-  const rowHeight = layout.cellHeight + layout.gap;
-  drawRows(ctx, result, layout, Math.floor(view.top / rowHeight), Math.ceil((view.top + view.height) / rowHeight), view.top);
+const { status, scroller, canvas, hover, grid } = mountGridPanel({
+  hoverHint: 'Hover a filter for its numbers; click it to zoom.',
+  side: '<aside id="detail" class="detail" hidden></aside>',
+  paint: (ctx, view) => {
+    if (!result || !layout) return;
+    const rowHeight = layout.cellHeight + layout.gap;
+    drawRows(ctx, result, layout, Math.floor(view.top / rowHeight), Math.ceil((view.top + view.height) / rowHeight), view.top);
+  },
 });
-const hover = document.getElementById('hover')!;
 const detail = document.getElementById('detail')!;
 
 const layerSelect = select('layer', 'Layer', [], '', (v) => update({ layerId: v }));

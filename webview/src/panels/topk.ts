@@ -6,8 +6,7 @@ import type { TopkActmaxImage, TopkFindResult, TopkFromWebview, TopkPanelState, 
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, select } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
-import { StatusLine } from '../lib/statusLine';
-import { VirtualCanvas } from '../lib/virtualCanvas';
+import { mountGridPanel } from '../lib/gridPanelShell';
 import { channelOrder, describeEntry } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
@@ -24,27 +23,18 @@ let firstDrawn = 0;
 const pics = new PictureCache();
 
 addTopkStyles();
-const app = document.getElementById('app')!;
-app.innerHTML = `
-  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
-  <div id="toolbar" class="toolbar"></div>
-  <div id="status" class="status" hidden></div>
-  <div id="summary" class="tk-legend"></div>
-  <div id="hover" class="hover">Hover an image for its file and value; click it to open the file; the small button shows its feature maps.</div>
-  <div class="body">
-    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas tk-canvas"></canvas></div>
-  </div>`;
-const status = new StatusLine(document.getElementById('status')!);
-const scroller = document.getElementById('scroller')!;
-const canvas = document.getElementById('grid') as HTMLCanvasElement;
 /** Only the rows in view: a 512-channel layer costs what fits on the screen. */
-const grid = new VirtualCanvas(scroller, document.getElementById('spacer')!, canvas, (ctx, vp) => {
-  if (!view || !layout) return;
-  const { first, last } = visibleRows(layout, vp.top, vp.height);
-  firstDrawn = first;
-  rowsDrawn = drawRows(ctx, view, layout, first, last, vp.top, pics);
+const { status, scroller, canvas, hover, grid } = mountGridPanel({
+  hoverHint: 'Hover an image for its file and value; click it to open the file; the small button shows its feature maps.',
+  above: '<div id="summary" class="tk-legend"></div>',
+  canvasClass: 'tk-canvas',
+  paint: (ctx, vp) => {
+    if (!view || !layout) return;
+    const { first, last } = visibleRows(layout, vp.top, vp.height);
+    firstDrawn = first;
+    rowsDrawn = drawRows(ctx, view, layout, first, last, vp.top, pics);
+  },
 });
-const hover = document.getElementById('hover')!;
 const summary = document.getElementById('summary')!;
 
 const sortSelect = select('sort', 'Sort channels', [
