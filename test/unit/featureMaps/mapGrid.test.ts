@@ -148,14 +148,3 @@ test('image files the command accepts', () => {
   for (const p of ['model.json', 'a.png.txt', 'net.onnx', 'tiff.tif', 'png']) assert.ok(!isImagePath(p), p);
 });
 
-test('typed arrays arriving as typed arrays, ArrayBuffers or index-keyed objects are revived', async () => {
-  const { asTyped, reviveLayer } = await import('../../../webview/src/featureMaps/binary');
-  const f = Float32Array.of(1.5, -2);
-  assert.equal(asTyped(f, Float32Array), f, 'no copy on desktop VS Code');
-  assert.deepEqual(Array.from(asTyped(JSON.parse(JSON.stringify(f)), Float32Array)), [1.5, -2]);
-  assert.deepEqual(Array.from(asTyped(Uint8ClampedArray.of(3, 4).buffer, Uint8ClampedArray)), [3, 4]);
-  assert.ok(asTyped(Uint8Array.of(9), Uint8ClampedArray) instanceof Uint8ClampedArray);
-  const layer = reviveLayer(JSON.parse(JSON.stringify({ layerId: 'c', height: 1, width: 1, channels: 2, data: f })));
-  assert.ok(layer.data instanceof Float32Array);
-  assert.equal(layer.data[0], 1.5);
-});

@@ -16,7 +16,6 @@ import type {
 import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
 import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
-import { reviveLayer, reviveSummary } from '../featureMaps/binary';
 import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
@@ -266,10 +265,10 @@ host.onMessage((msg) => {
       return;
     }
     case 'summary':
-      onSummary(reviveSummary(msg.result as FeatureMapsOpenResult));
+      onSummary(msg.result as FeatureMapsOpenResult);
       return;
     case 'layer': {
-      const result = reviveLayer(msg.result as FeatureMapsLayerResult);
+      const result = msg.result as FeatureMapsLayerResult;
       cache.put(result);
       showValues(result);
       return;
