@@ -1,15 +1,14 @@
 // Dataset examples: the k images of a folder that activate each channel of a layer most, in one batched pass.
-// Per batch the device reduces the layer's output to three [B, C] arrays (max, argmax position, mean), so only
-// those small arrays cross to JavaScript; a heap per channel keeps the k best.
-import * as tf from '@tensorflow/tfjs-core';
+// Per batch (topkBatch.ts) the device reduces the layer's output to three [B, C] arrays (max, argmax position,
+// mean), so only those small arrays cross to JavaScript; a heap per channel keeps the k best.
 import { throwIfAborted, yieldToEventLoop } from '../abort';
-import { decodeImage } from '../image/decodeImage';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
-import { preprocess } from '../preprocess/preprocess';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
 import type { ReceptiveField, SkippedFile, TopkEntry, TopkResult } from '../../shared/topk';
+import { inThreadBatches, type BatchSourceFactory } from './batchSource';
 import { measureReceptiveField, unitBox } from './receptiveField';
+import { channelStats } from './topkBatch';
 import type { TopkCache } from './topkCache';
 import { TopkHeap } from './topkHeap';
 
@@ -27,6 +26,8 @@ export interface TopkOptions extends LongCallOptions {
   batchSize?: number;
   /** Reuse and store results; `modelHash` identifies the model's bytes (see hashModelFile in nodeTopk.ts). */
   cache?: { cache: TopkCache; modelHash: string };
+  /** Where prepared batches come from; default: this thread, reading the next batch's files ahead. */
+  batches?: BatchSourceFactory;
 }
 
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -54,45 +55,36 @@ export async function findTopImages(
   const skipped: SkippedFile[] = [];
   let grid: [number, number] = [1, 1];
   let scored = 0;
-  let next = readBatch(files, 0, batchSize);
-  for (let start = 0; start < files.length; start += batchSize) {
-    throwIfAborted(options.signal, 'Finding top images');
-    const bytes = await next;
-    // Start reading the next batch while this one decodes and runs: disk and compute overlap.
-    next = start + batchSize < files.length ? readBatch(files, start + batchSize, batchSize) : Promise.resolve([]);
-    const inputs: { order: number; input: tf.Tensor4D }[] = [];
-    for (const b of bytes) {
-      if ('reason' in b) {
-        skipped.push({ file: files[b.order]!.path, reason: b.reason });
-        continue;
+  const batches = (options.batches ?? inThreadBatches)(files, spec, batchSize);
+  try {
+    for (let start = 0; start < files.length; start += batchSize) {
+      throwIfAborted(options.signal, 'Finding top images');
+      const batch = await batches.next();
+      skipped.push(...batch.skipped);
+      if (batch.orders.length > 0) {
+        const stats = await channelStats(model, layerId, batch, spec);
+        grid = stats.grid;
+        while (heaps.length < stats.channels) heaps.push(new TopkHeap(options.k));
+        batch.orders.forEach((order, b) => {
+          for (let c = 0; c < stats.channels; c++) {
+            const i = b * stats.channels + c;
+            const value = stats.max[i] as number;
+            const heap = heaps[c] as TopkHeap<TopkEntry & { order: number }>;
+            if (!heap.accepts(value, order)) continue;
+            const pos = stats.argmax[i] as number;
+            const x = pos % stats.grid[1];
+            const y = Math.floor(pos / stats.grid[1]);
+            heap.push({ file: files[order]!.path, value, mean: stats.mean[i] as number, x, y, box: unitBox(field, x, y), order });
+          }
+        });
+        scored += batch.orders.length;
       }
-      try {
-        inputs.push({ order: b.order, input: preprocess(await decodeImage(b.bytes, b.name), spec) });
-      } catch (e) {
-        skipped.push({ file: files[b.order]!.path, reason: oneSentence(e, b.name) });
-      }
+      const done = Math.min(files.length, start + batchSize);
+      options.onProgress?.({ done, total: files.length, message: progressLine(done, files.length, Date.now() - started) });
+      await yieldToEventLoop();
     }
-    if (inputs.length > 0) {
-      const stats = await channelMaxima(model, layerId, inputs.map((i) => i.input));
-      grid = stats.grid;
-      while (heaps.length < stats.channels) heaps.push(new TopkHeap(options.k));
-      inputs.forEach(({ order }, b) => {
-        for (let c = 0; c < stats.channels; c++) {
-          const i = b * stats.channels + c;
-          const value = stats.max[i] as number;
-          const heap = heaps[c] as TopkHeap<TopkEntry & { order: number }>;
-          if (!heap.accepts(value, order)) continue;
-          const pos = stats.argmax[i] as number;
-          const x = pos % stats.grid[1];
-          const y = Math.floor(pos / stats.grid[1]);
-          heap.push({ file: files[order]!.path, value, mean: stats.mean[i] as number, x, y, box: unitBox(field, x, y), order });
-        }
-      });
-      scored += inputs.length;
-    }
-    const done = Math.min(files.length, start + batchSize);
-    options.onProgress?.({ done, total: files.length, message: progressLine(done, files.length, Date.now() - started) });
-    await yieldToEventLoop();
+  } finally {
+    batches.close();
   }
   throwIfAborted(options.signal, 'Finding top images');
   const result: TopkResult = {
@@ -127,55 +119,6 @@ export function chooseBatchSize(model: LoadedModel, layerId: string, spec: Input
   return Math.max(1, Math.min(MAX_BATCH, Math.floor(MEMORY_BUDGET_BYTES / (floats * 4 * 3))));
 }
 
-type ReadResult = { order: number; name: string; bytes: Uint8Array } | { order: number; reason: string };
-
-function readBatch(files: readonly TopkFile[], start: number, size: number): Promise<ReadResult[]> {
-  const slice = files.slice(start, start + size);
-  return Promise.all(
-    slice.map(async (f, i): Promise<ReadResult> => {
-      const order = start + i;
-      const name = baseName(f.path);
-      try {
-        return { order, name, bytes: await f.read() };
-      } catch (e) {
-        return { order, reason: `${name} could not be read (${clause(e)}).` };
-      }
-    }),
-  );
-}
-
-interface BatchStats {
-  channels: number;
-  grid: [number, number];
-  max: Float32Array;
-  argmax: Int32Array;
-  mean: Float32Array;
-}
-
-/** Per image and channel: max over the grid, where it is (flat index), and the mean. Disposes the inputs. */
-async function channelMaxima(model: LoadedModel, layerId: string, inputs: tf.Tensor4D[]): Promise<BatchStats> {
-  const batch = inputs.length === 1 ? (inputs[0] as tf.Tensor4D) : tf.concat(inputs, 0);
-  let grid: [number, number] = [1, 1];
-  let channels = 0;
-  const [max, argmax, mean] = tf.tidy(() => {
-    const outs = model.forward(batch, [layerId]);
-    const out = outs[0] as tf.Tensor;
-    const n = out.shape[0] as number;
-    channels = out.shape[out.rank - 1] as number;
-    if (out.rank === 4) grid = [out.shape[1] as number, out.shape[2] as number];
-    const flat = tf.reshape(out, [n, -1, channels]);
-    return [tf.max(flat, 1), tf.argMax(flat, 1), tf.mean(flat, 1)];
-  });
-  tf.dispose(inputs);
-  if (batch !== inputs[0]) batch.dispose();
-  try {
-    const [a, b, c] = await Promise.all([max.data(), argmax.data(), mean.data()]);
-    return { channels, grid, max: new Float32Array(a), argmax: new Int32Array(b), mean: new Float32Array(c) };
-  } finally {
-    tf.dispose([max, argmax, mean]);
-  }
-}
-
 function channelCount(shape: (number | null)[]): number {
   return shape[shape.length - 1] ?? 0;
 }
@@ -184,20 +127,6 @@ function progressLine(done: number, total: number, ms: number): string {
   const left = done > 0 ? ((total - done) * ms) / done / 1000 : NaN;
   const eta = done >= total ? 'done' : Number.isFinite(left) ? `about ${left < 10 ? left.toFixed(1) : Math.round(left)} s left` : '';
   return `${done} of ${total} images${eta ? `, ${eta}` : ''}`;
-}
-
-function oneSentence(e: unknown, name: string): string {
-  if (e instanceof LayerLensError) return e.message;
-  return `${name} could not be used (${clause(e)}).`;
-}
-
-function clause(e: unknown): string {
-  const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim();
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text || 'unknown error';
-}
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }
 
 /** Fields measured in this process, per model: the engine keeps its model open across runs. */
