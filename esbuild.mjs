@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildNative } from './scripts/buildNative.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -55,8 +56,13 @@ function copyWasm() {
 }
 
 copyWasm();
+// The native kernels are optional: a machine without a C++ compiler still gets a working build (wasm kernels).
+const native = buildNative({ outDir: dist }).then((r) => {
+  if (!r.ok) console.warn(`Layer Lens: native kernels not built (${r.reason}); the engine will use TF.js's wasm kernels.`);
+});
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
+await native;

@@ -1,14 +1,16 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
 // each ratio against the issue's target and the FLOP rate each side reaches. Prints numbers; asserts nothing.
-// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,stall] [--backend wasm|cpu] [--wasm-threads N]
+// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,stall] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
+//        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
 import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
 import { loadModel } from '../src/core/model/loadModel';
-import { initWasmWithThreads } from '../src/core/wasmThreadsNode';
+import { loadNativeKernels } from '../src/core/native/loadNativeKernelsNode';
+import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
 import { ensureImageFolder } from './peer/imageFolder';
 import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
 import { measureStall } from './peer/eventLoopStall';
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     options: {
       only: { type: 'string', default: 'actmax,featureMaps,topk,stall' },
       backend: { type: 'string', default: 'wasm' },
-      'wasm-threads': { type: 'string', default: '1' },
+      'wasm-threads': { type: 'string', default: '0' },
       steps: { type: 'string', default: '10' },
       runs: { type: 'string', default: '5' },
       images: { type: 'string', default: '32' },
@@ -44,12 +46,20 @@ async function main(): Promise<void> {
   const only = new Set(values.only.split(','));
   const steps = Number(values.steps);
   const runs = Number(values.runs);
-  const threads = Number(values['wasm-threads']);
+  // 0 = the engine's default (min(2, cores)), so the bench measures what users get.
+  const threads = wasmThreadsFor(Number(values['wasm-threads']));
   process.stdout.write(`Layer Lens vs PyTorch — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   ensureTorch(root);
-  const status = await initBackend(values.backend as 'wasm' | 'cpu', { wasmDir: locateWasmDir(join(root, 'dist')), wasmThreads: threads, enableWasmThreads: initWasmWithThreads });
+  const status = await initBackend(values.backend as 'wasm' | 'cpu', {
+    wasmDir: locateWasmDir(join(root, 'dist')),
+    wasmThreads: threads,
+    enableWasmThreads: initWasmWithThreads,
+    // LAYER_LENS_NATIVE_KERNELS=0 measures TF.js's own kernels instead.
+    nativeKernels: () => loadNativeKernels(join(root, 'dist')),
+    nativeThreads: threads,
+  });
   const [info] = runTorch(root, ['--only', 'info', '--threads', '2']);
-  process.stdout.write(`Layer Lens: ${status.detail}; PyTorch ${String(info.torch)} with ${String(info.threads)} threads (${String(info.weights)})\n`);
+  process.stdout.write(`Layer Lens: ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}; PyTorch ${String(info.torch)} with ${String(info.threads)} threads (${String(info.weights)})\n`);
   process.stdout.write(`FMA peak used for the percentages: ${FMA_PEAK_GFLOPS} GFLOP/s\n`);
   process.stdout.write(`${loadLine()}\n\n`);
   row('work', 'Layer Lens', 'PyTorch', 'ratio', 'target');

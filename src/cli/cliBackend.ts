@@ -1,11 +1,23 @@
 import { dirname } from 'node:path';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
+import { loadNativeKernels } from '../core/native/loadNativeKernelsNode';
+import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
 import type { BackendPreference, BackendStatus } from '../shared/backend';
 import { oneOf } from './cliArgs';
 
-/** The CLI runs the core in its own process: wasm by default, its .wasm files beside the bundle. */
+/**
+ * The CLI runs the core in its own process as the engine does: wasm by default (its .wasm files beside the
+ * bundle) on the engine's default thread count, with the native conv kernels when they were built.
+ */
 export async function startBackend(value: unknown): Promise<BackendStatus> {
   const preference = oneOf<BackendPreference>(value, 'backend', ['auto', 'wasm', 'cpu', 'tensorflow'], 'wasm');
-  return initBackend(preference, { wasmDir: locateWasmDir(dirname(__filename)) });
+  const threads = wasmThreadsFor(undefined);
+  return initBackend(preference, {
+    wasmDir: locateWasmDir(dirname(__filename)),
+    wasmThreads: threads,
+    enableWasmThreads: initWasmWithThreads,
+    nativeKernels: () => loadNativeKernels(dirname(__filename)),
+    nativeThreads: threads,
+  });
 }

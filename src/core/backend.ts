@@ -4,6 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendPreference, BackendStatus } from '../shared/backend';
+import { installNativeKernels } from './native/installNativeKernels';
+import type { NativeKernelsBinding } from './native/nativeKernelsBinding';
 
 export interface BackendOptions {
   /** Folder holding tfjs-backend-wasm's .wasm files (with a trailing slash added if missing). */
@@ -20,6 +22,13 @@ export interface BackendOptions {
    * it wraps the backend's init. Without it, or when it fails, wasm runs on one thread.
    */
   enableWasmThreads?: (threads: number, init: () => Promise<boolean>) => Promise<boolean>;
+  /**
+   * Node-only loader of the native kernels addon (src/core/native/loadNativeKernelsNode.ts). When it loads,
+   * its Conv2D / FusedConv2D / MaxPoolGrad replace TF.js's on the wasm and cpu backends.
+   */
+  nativeKernels?: () => NativeKernelsBinding | { error: string };
+  /** Threads for the native kernels (default: wasmThreads, else 1). */
+  nativeThreads?: number;
 }
 
 /** Chooses and activates a backend as DESIGN.md says; never throws for a backend that fails, it records why. */
@@ -28,6 +37,19 @@ export async function initBackend(preference: BackendPreference, options: Backen
   // which would otherwise land in the CLI's output and the engine's log.
   tf.env().set('PROD', true);
   const attempts: BackendAttempt[] = [];
+  const chosen = await chooseBackend(preference, options, attempts);
+  if (chosen.active === 'tensorflow' || !options.nativeKernels) return chosen;
+  const binding = options.nativeKernels();
+  if ('error' in binding) return { ...chosen, kernels: `TF.js kernels (native: ${binding.error})` };
+  try {
+    const line = installNativeKernels(binding, options.nativeThreads ?? options.wasmThreads ?? 1);
+    return { ...chosen, detail: `${chosen.detail} + ${line}`, kernels: line };
+  } catch (e) {
+    return { ...chosen, kernels: `TF.js kernels (native: ${errorText(e)})` };
+  }
+}
+
+async function chooseBackend(preference: BackendPreference, options: BackendOptions, attempts: BackendAttempt[]): Promise<BackendStatus> {
   const order = backendOrder(preference);
 
   for (const candidate of order) {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
+import { loadNativeKernels } from '../core/native/loadNativeKernelsNode';
 import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
@@ -26,12 +27,16 @@ const handlers: HandlerTable = {
   init: async (params) => {
     models.disposeAll();
     activations.clear();
+    const threads = wasmThreadsFor(params.wasmThreads);
     return initBackend(params.backend, {
       wasmDir,
       loadNative: () => loadNativeBinding(params.nativeBackendPath),
       // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
-      wasmThreads: wasmThreadsFor(params.wasmThreads),
+      wasmThreads: threads,
       enableWasmThreads: initWasmWithThreads,
+      nativeKernels: () =>
+        params.nativeKernels === false ? { error: 'turned off by layerLens.nativeKernels' } : loadNativeKernels(dirname(__filename)),
+      nativeThreads: threads,
     });
   },
   loadModel: async ({ path }) => (await models.get(path)).info,

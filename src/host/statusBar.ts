@@ -18,9 +18,12 @@ export class BackendStatusBar implements vscode.Disposable {
   }
 
   update(status: BackendStatus): void {
-    this.item.text = `$(circuit-board) Layer Lens: ${status.active}`;
+    // The issue asks for the kernel choice to be visible: "wasm + native" when the native conv kernels run.
+    const native = status.kernels?.startsWith('native') ? ' + native' : '';
+    this.item.text = `$(circuit-board) Layer Lens: ${status.active}${native}`;
     const skipped = status.attempts.filter((a) => !a.ok).map((a) => `- ${a.backend} skipped: ${a.reason}`);
-    const lines = [`Backend: ${status.detail} (setting: ${status.preference})`, ...skipped, '', 'Click to change layerLens.backend.'];
+    const kernels = status.kernels ? [`Kernels: ${status.kernels}`] : [];
+    const lines = [`Backend: ${status.detail} (setting: ${status.preference})`, ...kernels, ...skipped, '', 'Click to change layerLens.backend.'];
     this.item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
   }
 

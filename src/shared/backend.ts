@@ -14,6 +14,11 @@ export interface BackendStatus {
   /** Human-readable detail: "wasm (SIMD, 1 thread)". */
   detail: string;
   preference: BackendPreference;
+  /**
+   * Who runs the convolutions: "native conv (AVX-512, 2 threads)" when the native kernels addon is in use,
+   * else "TF.js kernels (native: why not)"; absent when no native kernels were asked for.
+   */
+  kernels?: string;
   /** Every backend tried, in order, with the reason it failed. */
   attempts: BackendAttempt[];
 }

@@ -6,6 +6,7 @@
 // reluRedirect.ts does; ONNX models already carry their own flipped-kernel gradient. Cases other than NHWC,
 // stride 1, dilation 1 and 'same'/'valid'/symmetric numeric padding keep the ordinary gradient.
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernelsInstalled } from '../native/installNativeKernels';
 
 type Pad = 'same' | 'valid' | number | unknown;
 
@@ -40,7 +41,8 @@ function handled(attrs: Record<string, unknown>): boolean {
 /** Runs `f` with the fast Conv2D input gradient, restoring the registered gradient afterwards. */
 export function withFastConvGrad<T>(cache: FlipCache, f: () => T): T {
   const original = tf.getGradient('Conv2D');
-  if (!original) return f();
+  // With the native kernels the registered gradient's Conv2DBackpropInput is the fast path already.
+  if (!original || nativeKernelsInstalled()) return f();
   tf.registerGradient({
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],

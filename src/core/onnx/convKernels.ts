@@ -1,8 +1,10 @@
-// Conv forward passes whose input gradient is another forward conv with the flipped kernel.
+// Conv forward passes whose input gradient is another forward conv with the flipped kernel (or, when the native
+// kernels are installed, their Conv2DBackpropInput).
 // Why: on wasm the depthwise input gradient kernel is missing, neither backend has a gradient for dilated
 // convs, and the flipped-kernel forward conv is faster than Conv2DBackpropInput (see NOTES.md). Weights are
 // constants captured by the closure, so no filter gradient is ever requested.
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernelsInstalled } from '../native/installNativeKernels';
 
 export interface ConvGeom {
   strides: [number, number];
@@ -34,6 +36,10 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, de
     return {
       value: forward(x4),
       gradFunc: (dy: tf.Tensor) => {
+        // The native Conv2DBackpropInput works on dy as it is: no zero-spread for strides, no thin product for RGB.
+        if (!depthwise && g.dilations[0] === 1 && g.dilations[1] === 1 && nativeKernelsInstalled()) {
+          return tf.conv2dTranspose(dy as tf.Tensor4D, w, x4.shape, g.strides, explicit);
+        }
         let d = dy as tf.Tensor4D;
         const [n, ho, wo, c] = d.shape;
         const [sh, sw] = g.strides;

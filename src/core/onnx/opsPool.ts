@@ -6,6 +6,7 @@ import type { LT } from './layout';
 import { attrFloat, attrInt, attrInts, unsupported, withDry } from './opTypes';
 import type { CompileContext, Compiler, StaticIn } from './opTypes';
 import { spatialPads } from './opsConv';
+import { nativeKernelsInstalled } from '../native/installNativeKernels';
 
 interface PoolGeom {
   k: [number, number];
@@ -57,11 +58,12 @@ export const maxPool: Compiler = (node, ins, cx) => {
   if (node.outputs.length > 1 && node.outputs[1] !== '') throw unsupported(cx, node, 'an Indices output');
   // wasm's MaxPoolGrad misroutes the gradient of windows whose maximum is <= 0. Shifting the input to be
   // >= 1 avoids that exactly (the shift's own gradient terms cancel); zero padding then never wins a window.
-  const shift = cx.backend === 'wasm';
+  // The native MaxPoolGrad (installed after start-up, so asked at run time) routes them right.
+  const wasm = cx.backend === 'wasm';
   const c = ins[0]!.shape[1];
   return withDry(([x]) => {
     const xt = toNhwc(x!);
-    if (!shift) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
+    if (!wasm || nativeKernelsInstalled()) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
     const m = tf.sub(minNoGrad(xt), 1);
     const y = tf.maxPool(padSpatial(tf.sub(xt, m), g, 0), g.k, g.s, 'valid');
     return [{ t: tf.add(y, m), perm: NHWC }];

@@ -26,7 +26,7 @@ export class EngineService implements vscode.Disposable {
     this.disposables.push(
       this.statusEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['backend', 'nativeBackendPath', 'wasmThreads'].some((k) => e.affectsConfiguration(`layerLens.${k}`))) void this.reinit();
+        if (['backend', 'nativeBackendPath', 'wasmThreads', 'nativeKernels'].some((k) => e.affectsConfiguration(`layerLens.${k}`))) void this.reinit();
       }),
     );
   }
@@ -64,7 +64,7 @@ export class EngineService implements vscode.Disposable {
   }
 }
 
-function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string; wasmThreads: number } {
+function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string; wasmThreads: number; nativeKernels: boolean } {
   const config = vscode.workspace.getConfiguration('layerLens');
   const backend = config.get<BackendPreference>('backend', 'auto');
   const nativeBackendPath = config.get<string>('nativeBackendPath') || undefined;
@@ -73,5 +73,6 @@ function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?
     backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto',
     nativeBackendPath,
     wasmThreads: Number.isInteger(wasmThreads) && wasmThreads >= 0 ? wasmThreads : 0,
+    nativeKernels: config.get<boolean>('nativeKernels', true) !== false,
   };
 }

@@ -11,6 +11,8 @@ export interface InitParams {
   nativeBackendPath?: string;
   /** `layerLens.wasmThreads`: threads for the wasm backend; 0 or absent = auto (2 where the machine has 2 cores), 1 = one. */
   wasmThreads?: number;
+  /** `layerLens.nativeKernels`: false keeps TF.js's own conv / max-pool-gradient kernels. */
+  nativeKernels?: boolean;
 }
 
 /** Every engine method: its params, its result and what its progress messages carry. */

@@ -1,0 +1,220 @@
+// Node-API surface of the kernels: plain typed arrays in and out, no V8 types, so the same binary loads in
+// Node and in VS Code's Electron. Every size is checked against the arrays before any pointer is touched:
+// a wrong shape must become a JS error, never a write outside an array.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "conv2d.h"
+#include "conv2dBackpropInput.h"
+#include "gemm.h"
+#include "maxPoolGrad.h"
+#include "threadPool.h"
+
+namespace {
+
+using layerlens::ConvGeometry;
+using layerlens::PackedB;
+using layerlens::PoolGeometry;
+using layerlens::ThreadPool;
+
+std::unique_ptr<ThreadPool> gPool;
+
+ThreadPool& pool() {
+  if (!gPool) gPool = std::make_unique<ThreadPool>(std::max(1, std::min(2, static_cast<int>(std::thread::hardware_concurrency()))));
+  return *gPool;
+}
+
+struct Floats {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+bool fail(napi_env env, const std::string& message) {
+  napi_throw_range_error(env, nullptr, message.c_str());
+  return false;
+}
+
+bool floatsOf(napi_env env, napi_value value, const char* name, Floats& out) {
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped) return fail(env, std::string(name) + " must be a Float32Array");
+  napi_typedarray_type type;
+  void* data = nullptr;
+  napi_get_typedarray_info(env, value, &type, &out.length, &data, nullptr, nullptr);
+  if (type != napi_float32_array) return fail(env, std::string(name) + " must be a Float32Array");
+  out.data = static_cast<float*>(data);
+  return true;
+}
+
+bool intsOf(napi_env env, napi_value value, size_t count, int* out) {
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (isTyped) napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  if (!isTyped || type != napi_int32_array || length != count) return fail(env, "geometry must be an Int32Array of " + std::to_string(count) + " values");
+  std::copy_n(static_cast<const int*>(data), count, out);
+  return true;
+}
+
+bool positive(napi_env env, std::initializer_list<int> values) {
+  for (int v : values)
+    if (v <= 0) return fail(env, "every size must be positive");
+  return true;
+}
+
+template <size_t N>
+bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < N) return fail(env, "expected " + std::to_string(N) + " arguments");
+  return true;
+}
+
+void freePacked(napi_env, void* data, void*) { delete static_cast<PackedB*>(data); }
+
+// packFilter(w: Float32Array, K, N) -> external handle of the packed kernel
+napi_value PackFilter(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return nullptr;
+  Floats w;
+  int32_t K = 0, N = 0;
+  if (!floatsOf(env, argv[0], "filter", w)) return nullptr;
+  napi_get_value_int32(env, argv[1], &K);
+  napi_get_value_int32(env, argv[2], &N);
+  if (!positive(env, {K, N})) return nullptr;
+  if (w.length != static_cast<size_t>(K) * N) return (fail(env, "filter size does not match K × N"), nullptr);
+  auto* packed = new PackedB(layerlens::packB(w.data, K, N));
+  napi_value handle;
+  napi_create_external(env, packed, freePacked, nullptr, &handle);
+  return handle;
+}
+
+// packFilterTransposed(w: Float32Array, K, N) -> handle of B = wᵀ, with w read as row-major N × K
+napi_value PackFilterTransposed(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return nullptr;
+  Floats w;
+  int32_t K = 0, N = 0;
+  if (!floatsOf(env, argv[0], "filter", w)) return nullptr;
+  napi_get_value_int32(env, argv[1], &K);
+  napi_get_value_int32(env, argv[2], &N);
+  if (!positive(env, {K, N})) return nullptr;
+  if (w.length != static_cast<size_t>(K) * N) return (fail(env, "filter size does not match K × N"), nullptr);
+  auto* packed = new PackedB(layerlens::packBTransposed(w.data, K, N));
+  napi_value handle;
+  napi_create_external(env, packed, freePacked, nullptr, &handle);
+  return handle;
+}
+
+bool convGeometry(napi_env env, napi_value value, ConvGeometry& g) {
+  if (!intsOf(env, value, 15, &g.batch)) return false;
+  return positive(env, {g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kernelH, g.kernelW, g.strideH, g.strideW, g.dilationH, g.dilationW});
+}
+
+// conv2dBackpropInput(dy, packedTransposedFilter, dx, geometry: Int32Array(15)) — geometry of the forward conv
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  Floats dy, dx;
+  if (!floatsOf(env, argv[0], "dy", dy) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
+  void* handle = nullptr;
+  if (napi_get_value_external(env, argv[1], &handle) != napi_ok) return (fail(env, "filter must be a handle from packFilterTransposed"), nullptr);
+  const PackedB& wt = *static_cast<PackedB*>(handle);
+  ConvGeometry g;
+  if (!convGeometry(env, argv[3], g)) return nullptr;
+  if (static_cast<size_t>(g.batch) * g.inH * g.inW * g.inC != dx.length) return (fail(env, "dx size does not match the geometry"), nullptr);
+  if (static_cast<size_t>(g.batch) * g.outH * g.outW * g.outC != dy.length) return (fail(env, "dy size does not match the geometry"), nullptr);
+  if (wt.K != g.outC || wt.N != g.kernelH * g.kernelW * g.inC) return (fail(env, "filter shape does not match the geometry"), nullptr);
+  layerlens::conv2dBackpropInput(dy.data, wt, dx.data, g, pool());
+  return nullptr;
+}
+
+// conv2d(x, packedFilter, out, geometry: Int32Array(15), bias: Float32Array | null, relu: boolean)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, out, bias;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[2], "out", out)) return nullptr;
+  void* handle = nullptr;
+  if (napi_get_value_external(env, argv[1], &handle) != napi_ok) return (fail(env, "filter must be a handle from packFilter"), nullptr);
+  const PackedB& w = *static_cast<PackedB*>(handle);
+  ConvGeometry g;
+  if (!convGeometry(env, argv[3], g)) return nullptr;
+  if (static_cast<size_t>(g.batch) * g.inH * g.inW * g.inC != x.length) return (fail(env, "x size does not match the geometry"), nullptr);
+  if (static_cast<size_t>(g.batch) * g.outH * g.outW * g.outC != out.length) return (fail(env, "out size does not match the geometry"), nullptr);
+  if (w.K != g.kernelH * g.kernelW * g.inC || w.N != g.outC) return (fail(env, "filter shape does not match the geometry"), nullptr);
+  layerlens::Epilogue ep;
+  napi_valuetype biasType;
+  napi_typeof(env, argv[4], &biasType);
+  if (biasType != napi_null && biasType != napi_undefined) {
+    if (!floatsOf(env, argv[4], "bias", bias)) return nullptr;
+    if (bias.length != static_cast<size_t>(g.outC)) return (fail(env, "bias size does not match the output channels"), nullptr);
+    ep.bias = bias.data;
+  }
+  napi_get_value_bool(env, argv[5], &ep.relu);
+  layerlens::conv2d(x.data, w, out.data, g, ep, pool());
+  return nullptr;
+}
+
+// maxPoolGrad(x, dy, dx, geometry: Int32Array(14))
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, dy, dx;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "dy", dy) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
+  PoolGeometry g;
+  if (!intsOf(env, argv[3], 14, &g.batch)) return nullptr;
+  if (!positive(env, {g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW}))
+    return nullptr;
+  const size_t in = static_cast<size_t>(g.batch) * g.inH * g.inW * g.channels;
+  if (x.length != in || dx.length != in) return (fail(env, "x or dx size does not match the geometry"), nullptr);
+  if (dy.length != static_cast<size_t>(g.batch) * g.outH * g.outW * g.channels) return (fail(env, "dy size does not match the geometry"), nullptr);
+  layerlens::maxPoolGrad(x.data, dy.data, dx.data, g, pool());
+  return nullptr;
+}
+
+// setThreads(n): the pool used by every kernel (1 = the calling thread only).
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, argv)) return nullptr;
+  int32_t n = 1;
+  napi_get_value_int32(env, argv[0], &n);
+  gPool = std::make_unique<ThreadPool>(std::max(1, std::min(64, n)));
+  return nullptr;
+}
+
+// info() -> { isa, threads }
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result, isa, threads;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, layerlens::gemmIsa(), NAPI_AUTO_LENGTH, &isa);
+  napi_create_int32(env, pool().size(), &threads);
+  napi_set_named_property(env, result, "isa", isa);
+  napi_set_named_property(env, result, "threads", threads);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"packFilter", nullptr, PackFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"packFilterTransposed", nullptr, PackFilterTransposed, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,73 @@
+#include "conv2dBackpropInput.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace layerlens {
+
+namespace {
+
+// dy rows [m0, m0 + rows) (each O contiguous values) into a k-major tile; rows past `rows` are zero.
+void packRowsTile(const float* dy, int O, int m0, int rows, float* ap) {
+  for (int r = 0; r < kTileRows; r++) {
+    const float* src = dy + static_cast<size_t>(m0 + r) * O;
+    for (int k = 0; k < O; k++) ap[k * kTileRows + r] = r < rows ? src[k] : 0.0f;
+  }
+}
+
+// Largest number of dy pixels whose products are held at once (16 MB of floats): bounds memory for big images.
+constexpr size_t kChunkFloats = size_t{4} << 20;
+
+}  // namespace
+
+void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const ConvGeometry& g, ThreadPool& pool) {
+  const int O = g.outC;
+  const int C = g.inC;
+  const int cols = wt.N;  // kh · kw · C
+  const int pixels = g.outH * g.outW;
+  const int M = g.batch * pixels;
+  std::memset(dx, 0, sizeof(float) * static_cast<size_t>(g.batch) * g.inH * g.inW * C);
+  const int chunk = std::max(kTileRows, static_cast<int>(kChunkFloats / cols) / kTileRows * kTileRows);
+  std::vector<float> products(static_cast<size_t>(std::min(chunk, M)) * cols);
+  const Epilogue none;
+  for (int c0 = 0; c0 < M; c0 += chunk) {
+    const int rowsInChunk = std::min(chunk, M - c0);
+    const int tiles = (rowsInChunk + kTileRows - 1) / kTileRows;
+    pool.parallelFor(tiles, [&](int tile) {
+      thread_local std::vector<float> ap;
+      ap.resize(static_cast<size_t>(O) * kTileRows);
+      const int m0 = c0 + tile * kTileRows;
+      const int rows = std::min(kTileRows, c0 + rowsInChunk - m0);
+      packRowsTile(dy, O, m0, rows, ap.data());
+      float* out = products.data() + static_cast<size_t>(m0 - c0) * cols;
+      for (int p = 0; p < wt.panels; p++) tileProduct(ap.data(), wt, p, out, cols, rows, none);
+    });
+    // Windows of neighbouring dy pixels overlap in dx, so the adding is split by channel ranges, not pixels.
+    const int parts = std::min(pool.size(), std::max(1, C / 16));
+    const int width = (C + parts - 1) / parts;
+    pool.parallelFor(parts, [&](int part) {
+      const int ch0 = part * width;
+      const int ch1 = std::min(C, ch0 + width);
+      for (int m = c0; m < c0 + rowsInChunk; m++) {
+        const int n = m / pixels;
+        const int oy = (m % pixels) / g.outW;
+        const int ox = m % g.outW;
+        const float* row = products.data() + static_cast<size_t>(m - c0) * cols;
+        for (int ky = 0; ky < g.kernelH; ky++) {
+          const int iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          if (iy < 0 || iy >= g.inH) continue;
+          for (int kx = 0; kx < g.kernelW; kx++) {
+            const int ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+            if (ix < 0 || ix >= g.inW) continue;
+            float* dst = dx + (static_cast<size_t>(n * g.inH + iy) * g.inW + ix) * C;
+            const float* src = row + (ky * g.kernelW + kx) * C;
+            for (int c = ch0; c < ch1; c++) dst[c] += src[c];
+          }
+        }
+      }
+    });
+  }
+}
+
+}  // namespace layerlens

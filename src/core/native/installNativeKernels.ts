@@ -1,0 +1,153 @@
+// Registers the native addon's kernels in place of TF.js's own Conv2D, FusedConv2D (bias + linear/ReLU),
+// Conv2DBackpropInput and MaxPoolGrad on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
+// time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's AVX2/AVX-512 rate (issue 8).
+// Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any call the native kernel
+// does not cover (another dtype or data format, PReLU, an unexpected backend object) runs TF.js's own kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { tensorAccess } from './backendTensors';
+import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
+
+const BACKENDS = ['wasm', 'cpu'] as const;
+const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+
+type KernelArgs = Parameters<KernelFunc>[0];
+
+let installed: { binding: NativeKernelsBinding; originals: KernelConfig[] } | null = null;
+
+/** Installs the native kernels (idempotent); returns a line for the backend status, e.g. "native conv (AVX-512, 2 threads)". */
+export function installNativeKernels(binding: NativeKernelsBinding, threads: number): string {
+  binding.setThreads(Math.max(1, threads));
+  if (!installed) {
+    const originals: KernelConfig[] = [];
+    for (const backendName of BACKENDS) {
+      for (const kernelName of KERNELS) {
+        const original = tf.getKernel(kernelName, backendName);
+        if (!original) continue;
+        originals.push(original);
+        tf.unregisterKernel(kernelName, backendName);
+        // The original's setupFunc stays: the backend may not have started yet, and its fallback needs it.
+        tf.registerKernel({ ...original, kernelFunc: nativeKernel(binding, kernelName, backendName, original.kernelFunc) });
+      }
+    }
+    installed = { binding, originals };
+  }
+  const info = binding.info();
+  return `native conv (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+}
+
+/** Puts TF.js's own kernels back (tests compare the two). */
+export function uninstallNativeKernels(): void {
+  if (!installed) return;
+  for (const original of installed.originals) {
+    tf.unregisterKernel(original.kernelName, original.backendName);
+    tf.registerKernel(original);
+  }
+  installed = null;
+}
+
+export function nativeKernelsInstalled(): boolean {
+  return installed !== null;
+}
+
+function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
+  const run = kernelName === 'MaxPoolGrad' ? maxPoolGrad : kernelName === 'Conv2DBackpropInput' ? conv2dBackpropInput : conv2d;
+  return (args) => {
+    const access = tensorAccess(backendName, args.backend);
+    const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
+    return result ?? fallback(args);
+  };
+}
+
+// Packed kernels, keyed by the filter tensor's data: TF.js never changes a tensor's values in place, and a
+// disposed tensor's dataId is never reused, so an entry can only go stale by being garbage-collected with it.
+const packedFilters = new WeakMap<object, PackedFilter>();
+const packedTransposed = new WeakMap<object, PackedFilter>();
+
+type Access = NonNullable<ReturnType<typeof tensorAccess>>;
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+function convGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
+  return Int32Array.of(
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+    info.padInfo.top, info.padInfo.left,
+  );
+}
+
+function conv2d(binding: NativeKernelsBinding, args: KernelArgs, access: Access, fused: boolean): TensorInfo | null {
+  const { x, filter, bias, preluActivationWeights } = args.inputs;
+  if (!x || !filter || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
+  const attrs = args.attrs as NamedAttrMap & {
+    strides: number | [number, number];
+    pad: Pad;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dilations?: number | [number, number];
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    activation?: string;
+  };
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  const activation = fused ? (attrs.activation ?? 'linear') : 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  if (preluActivationWeights) return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
+    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  if (bias && (bias.dtype !== 'float32' || bias.shape.reduce((a, b) => a * b, 1) !== info.outChannels)) return null;
+  const geometry = convGeometry(info);
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
+  return access.output(info.outShape, (out) => {
+    let packed = packedFilters.get(filter.dataId);
+    if (!packed) {
+      packed = binding.packFilter(access.view(filter), K, info.outChannels);
+      packedFilters.set(filter.dataId, packed);
+    }
+    binding.conv2d(access.view(x), packed, out, geometry, bias ? access.view(bias) : null, activation === 'relu');
+  });
+}
+
+function conv2dBackpropInput(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { dy, filter } = args.inputs;
+  if (!dy || !filter || dy.dtype !== 'float32' || filter.dtype !== 'float32' || dy.shape.length !== 4) return null;
+  const attrs = args.attrs as NamedAttrMap & {
+    strides: number | [number, number];
+    pad: Pad;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
+  };
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2] || info.outChannels !== dy.shape[3]) return null;
+  return access.output(attrs.inputShape, (dx) => {
+    let packed = packedTransposed.get(filter.dataId);
+    if (!packed) {
+      packed = binding.packFilterTransposed(access.view(filter), info.outChannels, info.filterHeight * info.filterWidth * info.inChannels);
+      packedTransposed.set(filter.dataId, packed);
+    }
+    binding.conv2dBackpropInput(access.view(dy), packed, dx, convGeometry(info));
+  });
+}
+
+function maxPoolGrad(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { dy, input } = args.inputs;
+  if (!dy || !input || dy.dtype !== 'float32' || input.dtype !== 'float32' || input.shape.length !== 4) return null;
+  const attrs = args.attrs as NamedAttrMap & {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: Pad;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
+  );
+  const geometry = Int32Array.of(
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight,
+    info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top,
+    info.padInfo.left,
+  );
+  return access.output(input.shape, (dx) => binding.maxPoolGrad(access.view(input), access.view(dy), dx, geometry));
+}

@@ -1,0 +1,27 @@
+// Node-only: loads the native kernels addon built by scripts/buildNative.mjs. The bundles find it beside
+// themselves in dist/; running from source (tsx: tests, bench) finds the repository's dist/.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { NativeKernelsBinding } from './nativeKernelsBinding';
+
+export const NATIVE_KERNELS_FILE = 'layer_lens_kernels.node';
+
+export function locateNativeKernels(besideDir: string): string | undefined {
+  return [join(besideDir, NATIVE_KERNELS_FILE), join(__dirname, '../../../dist', NATIVE_KERNELS_FILE)].find((p) => existsSync(p));
+}
+
+/**
+ * The addon, or why it is not used. LAYER_LENS_NATIVE_KERNELS=0 turns it off (benchmarks compare both paths).
+ */
+export function loadNativeKernels(besideDir: string): NativeKernelsBinding | { error: string } {
+  if (process.env.LAYER_LENS_NATIVE_KERNELS === '0') return { error: 'turned off (LAYER_LENS_NATIVE_KERNELS=0)' };
+  const path = locateNativeKernels(besideDir);
+  if (!path) return { error: `${NATIVE_KERNELS_FILE} was not built (no C++ compiler when the extension was built)` };
+  try {
+    // A require made at run time keeps esbuild from trying to bundle the binary.
+    return createRequire(__filename)(path) as NativeKernelsBinding;
+  } catch (e) {
+    return { error: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
+  }
+}

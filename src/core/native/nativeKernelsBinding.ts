@@ -1,0 +1,30 @@
+// What the native kernels addon (native/*.cc, built into dist/layer_lens_kernels.node) exports. Plain typed
+// arrays in and out; sizes are checked on the C++ side too, so a wrong call throws instead of corrupting memory.
+
+/** Opaque handle of a kernel packed for the matrix product (freed when garbage-collected). */
+export type PackedFilter = object;
+
+export interface NativeKernelsBinding {
+  /** Packs a row-major K × N matrix (an HWIO kernel flattened to (kh·kw·Cin) × Cout). */
+  packFilter(filter: Float32Array, K: number, N: number): PackedFilter;
+  /** Packs B = wᵀ where `filter` is row-major N × K (an HWIO kernel read as (kh·kw·Cin) rows of Cout). */
+  packFilterTransposed(filter: Float32Array, K: number, N: number): PackedFilter;
+  /**
+   * Input gradient of an NHWC conv into `dx` (overwritten), from dy and packFilterTransposed(w, Cout, kh·kw·Cin);
+   * geometry is the forward conv's, as for conv2d.
+   */
+  conv2dBackpropInput(dy: Float32Array, filter: PackedFilter, dx: Float32Array, geometry: Int32Array): void;
+  /**
+   * NHWC convolution into `out`. geometry: batch, inH, inW, inC, outH, outW, outC, kernelH, kernelW,
+   * strideH, strideW, dilationH, dilationW, padTop, padLeft. `bias` (outC values) and `relu` are fused.
+   */
+  conv2d(x: Float32Array, filter: PackedFilter, out: Float32Array, geometry: Int32Array, bias: Float32Array | null, relu: boolean): void;
+  /**
+   * Max-pool gradient (NHWC) into `dx`. geometry: batch, inH, inW, channels, outH, outW, filterH, filterW,
+   * strideH, strideW, dilationH, dilationW, padTop, padLeft.
+   */
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** Threads every kernel uses (the calling thread counts as one). */
+  setThreads(threads: number): void;
+  info(): { isa: string; threads: number };
+}
