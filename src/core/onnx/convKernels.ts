@@ -16,19 +16,22 @@ export interface ConvGeom {
 type Conv = (x: tf.Tensor4D) => tf.Tensor4D;
 
 /**
- * Builds y = conv(x, w). `w` is HWIO for a plain conv, [kh, kw, C, M] for a depthwise one.
+ * Builds y = conv(x, w) (+ bias). `w` is HWIO for a plain conv, [kh, kw, C, M] for a depthwise one.
  * `wFlip` gives the kernel for the input gradient (made on first use, so inference never pays for it): HWIO of the flipped, transposed kernel (plain conv, or a
  * depthwise conv with M > 1 expanded to a dense one), or the spatially flipped depthwise kernel when M == 1.
  */
-export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, depthwise: boolean, g: ConvGeom): Conv {
+export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, depthwise: boolean, g: ConvGeom, bias?: tf.Tensor1D): Conv {
+  if (depthwise && bias) throw new Error('a depthwise conv adds its bias after the conv');
   const [kh, kw] = w.shape;
   const explicit: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0], [g.pads[0], g.pads[2]], [g.pads[1], g.pads[3]], [0, 0],
   ];
+  // A plain conv's bias rides in the conv kernel (one pass over the output instead of two); it is a constant,
+  // so the gradient below is the same with or without it. (fused.depthwiseConv2d takes no explicit padding.)
   const forward: Conv = (x) =>
     depthwise
       ? tf.depthwiseConv2d(x, w, g.strides, explicit, 'NHWC', g.dilations)
-      : tf.conv2d(x, w, g.strides, explicit, 'NHWC', g.dilations);
+      : tf.fused.conv2d({ x, filter: w, strides: g.strides, pad: explicit, dilations: g.dilations, bias });
   const gradDepthwise = depthwise && w.shape[3] === 1;
   const f = (x: tf.Tensor) => {
     const x4 = x as tf.Tensor4D;

@@ -30,10 +30,10 @@ function weightsOf(node: OnnxNode, ins: (StaticIn | undefined)[], cx: CompileCon
   return w;
 }
 
-function biasOf(node: OnnxNode, ins: (StaticIn | undefined)[], cx: CompileContext): tf.Tensor | undefined {
+function biasOf(node: OnnxNode, ins: (StaticIn | undefined)[], cx: CompileContext): tf.Tensor1D | undefined {
   const b = ins[2]?.konst;
   if (ins[2] && !b) throw unsupported(cx, node, 'a bias computed at run time');
-  return b ? cx.cached(`${node.index}/bias`, () => tf.tensor1d(b.data as Float32Array)) : undefined;
+  return b ? (cx.cached(`${node.index}/bias`, () => tf.tensor1d(b.data as Float32Array)) as tf.Tensor1D) : undefined;
 }
 
 export const conv: Compiler = (node, ins, cx) => {
@@ -50,10 +50,13 @@ export const conv: Compiler = (node, ins, cx) => {
   const bias = biasOf(node, ins, cx);
 
   let run: (x: tf.Tensor4D) => tf.Tensor4D;
+  // Plain convs add the bias inside the conv kernel; depthwise and grouped ones after it.
+  let biasAfter = bias;
   if (group === 1) {
     const f = cx.cached(`${node.index}/w`, () => oihwToHwio(w.data, w.shape, 0, O)) as tf.Tensor4D;
     const ff = () => cx.cached(`${node.index}/wflip`, () => flipHwio(f)) as tf.Tensor4D;
-    run = convWithFlippedGrad(f, ff, false, geom);
+    run = convWithFlippedGrad(f, ff, false, geom, bias);
+    biasAfter = undefined;
   } else if (Ig === 1 && O % C === 0) {
     const f = cx.cached(`${node.index}/w`, () => depthwiseFilter(w.data, w.shape, C)) as tf.Tensor4D;
     const ff = () => cx.cached(`${node.index}/wflip`, () => depthwiseGradFilter(f)) as tf.Tensor4D;
@@ -72,7 +75,7 @@ export const conv: Compiler = (node, ins, cx) => {
   const ow = Math.floor((W + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1) / strides[1]) + 1;
   return withDry(([x]) => {
     const y = run(toNhwc(x!));
-    return [{ t: bias ? tf.add(y, bias) : y, perm: NHWC }];
+    return [{ t: biasAfter ? tf.add(y, biasAfter) : y, perm: NHWC }];
   }, oh, ow, O);
 };
 
