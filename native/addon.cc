@@ -11,6 +11,7 @@
 
 #include "conv2d.h"
 #include "conv2dBackpropInput.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "maxPoolGrad.h"
 #include "threadPool.h"
@@ -180,6 +181,17 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// relu(x, out): same-length Float32Arrays
+napi_value Relu(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, out;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "out", out)) return nullptr;
+  if (x.length != out.length) return (fail(env, "x and out differ in size"), nullptr);
+  layerlens::relu(x.data, out.data, x.length, pool());
+  return nullptr;
+}
+
 // setThreads(n): the pool used by every kernel (1 = the calling thread only).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -208,6 +220,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

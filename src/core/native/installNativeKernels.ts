@@ -1,5 +1,5 @@
 // Registers the native addon's kernels in place of TF.js's own Conv2D, FusedConv2D (bias + linear/ReLU),
-// Conv2DBackpropInput and MaxPoolGrad on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
+// Conv2DBackpropInput, MaxPoolGrad and Relu on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
 // time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's AVX2/AVX-512 rate (issue 8).
 // Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any call the native kernel
 // does not cover (another dtype or data format, PReLU, an unexpected backend object) runs TF.js's own kernel.
@@ -9,7 +9,7 @@ import { tensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Relu'] as const;
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -51,7 +51,7 @@ export function nativeKernelsInstalled(): boolean {
 }
 
 function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
-  const run = kernelName === 'MaxPoolGrad' ? maxPoolGrad : kernelName === 'Conv2DBackpropInput' ? conv2dBackpropInput : conv2d;
+  const run = { MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
   return (args) => {
     const access = tensorAccess(backendName, args.backend);
     const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
@@ -130,6 +130,12 @@ function conv2dBackpropInput(binding: NativeKernelsBinding, args: KernelArgs, ac
     }
     binding.conv2dBackpropInput(access.view(dy), packed, dx, convGeometry(info));
   });
+}
+
+function relu(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { x } = args.inputs;
+  if (!x || x.dtype !== 'float32') return null;
+  return access.output(x.shape, (out) => binding.relu(access.view(x), out));
 }
 
 function maxPoolGrad(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {

@@ -1,6 +1,6 @@
 // The native kernels (native/*.cc) against TF.js's own kernels on the same inputs, on wasm and cpu: Conv2D
 // (strides, dilations, explicit/same/valid padding, odd and RGB channel counts, batches), FusedConv2D with bias
-// and ReLU, Conv2DBackpropInput and MaxPoolGrad (ties and negative windows included); wrong sizes throw.
+// and ReLU, Conv2DBackpropInput, MaxPoolGrad (ties and negative windows included) and Relu; wrong sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -148,6 +148,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
         tf.dispose([native, reference, weights]);
       }
       tf.dispose([ties, negative]);
+    });
+
+    it('Relu: same values as TF.js, NaN kept, large tensors split across threads', () => {
+      for (const n of [7, 300_001]) {
+        const x = tf.tidy(() => tf.concat([tf.tensor1d([NaN, -0, 0, -1e-30]), seededTensor([n], 11)]));
+        const [native, reference] = both(binding, () => tf.relu(x));
+        const a = native.dataSync();
+        const b = reference.dataSync();
+        assert.ok(Number.isNaN(a[0]), 'NaN stays NaN');
+        // === treats -0 and 0 as equal, which is all a ReLU output needs.
+        for (let i = 1; i < b.length; i++) assert.ok(a[i] === b[i], `element ${i}: ${a[i]} vs ${b[i]}`);
+        tf.dispose([x, native, reference]);
+      }
     });
 
     it('a call with sizes that do not match throws instead of writing outside an array', () => {
