@@ -61,9 +61,13 @@ export const maxPool: Compiler = (node, ins, cx) => {
   // The native MaxPoolGrad (installed after start-up, so asked at run time) routes them right.
   const wasm = cx.backend === 'wasm';
   const c = ins[0]!.shape[1];
+  const explicit: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.pads[0], g.endPad[0]], [g.pads[1], g.endPad[1]], [0, 0]];
   return withDry(([x]) => {
     const xt = toNhwc(x!);
-    if (!wasm || nativeKernelsInstalled()) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
+    // Padding inside the pool (cells that never win, as ONNX says) saves a padded copy per pool; the native
+    // MaxPoolGrad honours it, so this is only taken with the native kernels.
+    if (nativeKernelsInstalled()) return [{ t: tf.maxPool(xt, g.k, g.s, explicit), perm: NHWC }];
+    if (!wasm) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
     const m = tf.sub(minNoGrad(xt), 1);
     const y = tf.maxPool(padSpatial(tf.sub(xt, m), g, 0), g.k, g.s, 'valid');
     return [{ t: tf.add(y, m), perm: NHWC }];
