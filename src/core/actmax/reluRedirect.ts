@@ -18,8 +18,9 @@ type Grad = ReturnType<typeof tf.getGradient>;
 /**
  * The redirected gradient: dy, except 0 where x < 0 and dy > 0 (the step would push x further down) and, for
  * Relu6, where x > upper and dy < 0. Each mask is exact: step(-x) is 1 iff x < 0, step(x − upper) is 1 iff
- * x > upper (a float difference is positive iff x > upper), and the two never overlap, so `keep` is 0 or 1 and
- * dy·keep is +0 or dy itself — the values tf.where gave.
+ * x > upper (a float difference is positive iff x > upper), and the two never overlap, so 1 − blocked is 0 or 1 and
+ * dy·(1 − blocked) is +0 or dy itself — the values tf.where gave (for finite dy and x; an infinite dy that is blocked
+ * becomes NaN instead of 0).
  */
 function redirectedOnly(dy: tf.Tensor, x: tf.Tensor, upper: number | null): tf.Tensor {
   return tf.tidy(() => {
