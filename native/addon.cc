@@ -164,6 +164,11 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+bool poolGeometry(napi_env env, napi_value value, PoolGeometry& g) {
+  if (!intsOf(env, value, 14, &g.batch)) return false;
+  return positive(env, {g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW});
+}
+
 // maxPoolGrad(x, dy, dx, geometry: Int32Array(14))
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -171,9 +176,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   Floats x, dy, dx;
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "dy", dy) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
   PoolGeometry g;
-  if (!intsOf(env, argv[3], 14, &g.batch)) return nullptr;
-  if (!positive(env, {g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW}))
-    return nullptr;
+  if (!poolGeometry(env, argv[3], g)) return nullptr;
   const size_t in = static_cast<size_t>(g.batch) * g.inH * g.inW * g.channels;
   if (x.length != in || dx.length != in) return (fail(env, "x or dx size does not match the geometry"), nullptr);
   if (dy.length != static_cast<size_t>(g.batch) * g.outH * g.outW * g.channels) return (fail(env, "dy size does not match the geometry"), nullptr);
@@ -189,6 +192,20 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "out", out)) return nullptr;
   if (x.length != out.length) return (fail(env, "x and out differ in size"), nullptr);
   layerlens::relu(x.data, out.data, x.length, pool());
+  return nullptr;
+}
+
+// maxPool(x, y, geometry: Int32Array(14)) — geometry as for maxPoolGrad
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, y;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "y", y)) return nullptr;
+  PoolGeometry g;
+  if (!poolGeometry(env, argv[2], g)) return nullptr;
+  if (x.length != static_cast<size_t>(g.batch) * g.inH * g.inW * g.channels) return (fail(env, "x size does not match the geometry"), nullptr);
+  if (y.length != static_cast<size_t>(g.batch) * g.outH * g.outW * g.channels) return (fail(env, "y size does not match the geometry"), nullptr);
+  layerlens::maxPool(x.data, y.data, g, pool());
   return nullptr;
 }
 
@@ -220,6 +237,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -59,4 +59,30 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeometry&
   });
 }
 
+void maxPool(const float* x, float* y, const PoolGeometry& g, ThreadPool& pool) {
+  const int C = g.channels;
+  // Output rows are independent here, so they are the tasks.
+  pool.parallelFor(g.batch * g.outH, [&](int task) {
+    const int n = task / g.outH;
+    const int oy = task % g.outH;
+    const float* __restrict xn = x + static_cast<size_t>(n) * g.inH * g.inW * C;
+    const int y0 = oy * g.strideH - g.padTop;
+    for (int ox = 0; ox < g.outW; ox++) {
+      float* __restrict out = y + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C;
+      for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
+      const int x0 = ox * g.strideW - g.padLeft;
+      for (int fy = 0; fy < g.filterH; fy++) {
+        const int iy = y0 + fy * g.dilationH;
+        if (iy < 0 || iy >= g.inH) continue;
+        for (int fx = 0; fx < g.filterW; fx++) {
+          const int ix = x0 + fx * g.dilationW;
+          if (ix < 0 || ix >= g.inW) continue;
+          const float* __restrict v = xn + (static_cast<size_t>(iy) * g.inW + ix) * C;
+          for (int c = 0; c < C; c++) out[c] = v[c] > out[c] ? v[c] : out[c];
+        }
+      }
+    }
+  });
+}
+
 }  // namespace layerlens

@@ -1,5 +1,5 @@
 // Registers the native addon's kernels in place of TF.js's own Conv2D, FusedConv2D (bias + linear/ReLU),
-// Conv2DBackpropInput, MaxPoolGrad and Relu on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
+// Conv2DBackpropInput, MaxPool, MaxPoolGrad and Relu on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
 // time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's AVX2/AVX-512 rate (issue 8).
 // Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any call the native kernel
 // does not cover (another dtype or data format, PReLU, an unexpected backend object) runs TF.js's own kernel.
@@ -9,7 +9,7 @@ import { tensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Relu'] as const;
+const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'Relu'] as const;
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -51,7 +51,7 @@ export function nativeKernelsInstalled(): boolean {
 }
 
 function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
-  const run = { MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
+  const run = { MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
   return (args) => {
     const access = tensorAccess(backendName, args.backend);
     const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
@@ -138,22 +138,33 @@ function relu(binding: NativeKernelsBinding, args: KernelArgs, access: Access): 
   return access.output(x.shape, (out) => binding.relu(access.view(x), out));
 }
 
-function maxPoolGrad(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
-  const { dy, input } = args.inputs;
-  if (!dy || !input || dy.dtype !== 'float32' || input.dtype !== 'float32' || input.shape.length !== 4) return null;
-  const attrs = args.attrs as NamedAttrMap & {
-    filterSize: number | [number, number];
-    strides: number | [number, number];
-    pad: Pad;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
-  );
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function poolGeometry(shape: number[], attrs: PoolAttrs): { info: tf.backend_util.Conv2DInfo; geometry: Int32Array } {
+  const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const geometry = Int32Array.of(
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight,
     info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top,
     info.padInfo.left,
   );
+  return { info, geometry };
+}
+
+function maxPool(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { x } = args.inputs;
+  if (!x || x.dtype !== 'float32' || x.shape.length !== 4) return null;
+  const { info, geometry } = poolGeometry(x.shape, args.attrs as unknown as PoolAttrs);
+  return access.output(info.outShape, (y) => binding.maxPool(access.view(x), y, geometry));
+}
+
+function maxPoolGrad(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { dy, input } = args.inputs;
+  if (!dy || !input || dy.dtype !== 'float32' || input.dtype !== 'float32' || input.shape.length !== 4) return null;
+  const { geometry } = poolGeometry(input.shape, args.attrs as unknown as PoolAttrs);
   return access.output(input.shape, (dx) => binding.maxPoolGrad(access.view(input), access.view(dy), dx, geometry));
 }

@@ -24,6 +24,8 @@ export interface NativeKernelsBinding {
    * strideH, strideW, dilationH, dilationW, padTop, padLeft.
    */
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** Max pool (NHWC) into `y`; geometry as for maxPoolGrad. */
+  maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
   /** out = max(x, 0) elementwise (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
   /** Threads every kernel uses (the calling thread counts as one). */

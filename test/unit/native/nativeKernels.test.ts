@@ -1,6 +1,7 @@
 // The native kernels (native/*.cc) against TF.js's own kernels on the same inputs, on wasm and cpu: Conv2D
 // (strides, dilations, explicit/same/valid padding, odd and RGB channel counts, batches), FusedConv2D with bias
-// and ReLU, Conv2DBackpropInput, MaxPoolGrad (ties and negative windows included) and Relu; wrong sizes throw.
+// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included) and Relu; wrong
+// sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -148,6 +149,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
         tf.dispose([native, reference, weights]);
       }
       tf.dispose([ties, negative]);
+    });
+
+    it('MaxPool: same values as TF.js, with same / explicit / ceil-style uneven padding and strides', () => {
+      const x = seededTensor([2, 13, 11, 21], 12) as tf.Tensor4D;
+      const cases: [number, number, 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]][] = [
+        [3, 2, 'same'], [3, 1, 'valid'], [2, 2, 'valid'], [3, 2, [[0, 0], [0, 1], [1, 1], [0, 0]]],
+      ];
+      for (const [k, s, pad] of cases) {
+        const [native, reference] = both(binding, () => tf.maxPool(x, k, s, pad));
+        assert.deepEqual(Array.from(native.dataSync()), Array.from(reference.dataSync()), `k${k} s${s} ${JSON.stringify(pad)}`);
+        tf.dispose([native, reference]);
+      }
+      x.dispose();
     });
 
     it('Relu: same values as TF.js, NaN kept, large tensors split across threads', () => {
