@@ -4,12 +4,14 @@
 #include <cstring>
 #include <vector>
 
+#include "simdClones.h"
+
 namespace layerlens {
 
 namespace {
 
 // Gathers output pixels [m0, m0 + rows) into a K × kTileRows tile, k-major; rows past `rows` are zero.
-void packImageTile(const float* x, const ConvGeometry& g, int m0, int rows, float* ap) {
+LAYERLENS_SIMD_CLONES void packImageTile(const float* x, const ConvGeometry& g, int m0, int rows, float* ap) {
   const int K = g.kernelH * g.kernelW * g.inC;
   const int pixels = g.outH * g.outW;
   for (int r = 0; r < kTileRows; r++) {

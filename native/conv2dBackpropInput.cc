@@ -4,12 +4,14 @@
 #include <cstring>
 #include <vector>
 
+#include "simdClones.h"
+
 namespace layerlens {
 
 namespace {
 
 // dy rows [m0, m0 + rows) (each O contiguous values) into a k-major tile; rows past `rows` are zero.
-void packRowsTile(const float* dy, int O, int m0, int rows, float* ap) {
+LAYERLENS_SIMD_CLONES void packRowsTile(const float* dy, int O, int m0, int rows, float* ap) {
   for (int r = 0; r < kTileRows; r++) {
     const float* src = dy + static_cast<size_t>(m0 + r) * O;
     for (int k = 0; k < O; k++) ap[k * kTileRows + r] = r < rows ? src[k] : 0.0f;
@@ -18,6 +20,29 @@ void packRowsTile(const float* dy, int O, int m0, int rows, float* ap) {
 
 // Largest number of dy pixels whose products are held at once (16 MB of floats): bounds memory for big images.
 constexpr size_t kChunkFloats = size_t{4} << 20;
+
+// Adds the products of dy pixels [c0, c0 + rows) into their dx windows, channels [ch0, ch1) only.
+LAYERLENS_SIMD_CLONES void addWindows(const float* products, int cols, float* dx, const ConvGeometry& g, int c0, int rows, int ch0, int ch1) {
+  const int C = g.inC;
+  const int pixels = g.outH * g.outW;
+  for (int m = c0; m < c0 + rows; m++) {
+    const int n = m / pixels;
+    const int oy = (m % pixels) / g.outW;
+    const int ox = m % g.outW;
+    const float* row = products + static_cast<size_t>(m - c0) * cols;
+    for (int ky = 0; ky < g.kernelH; ky++) {
+      const int iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+      if (iy < 0 || iy >= g.inH) continue;
+      for (int kx = 0; kx < g.kernelW; kx++) {
+        const int ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+        if (ix < 0 || ix >= g.inW) continue;
+        float* __restrict dst = dx + (static_cast<size_t>(n * g.inH + iy) * g.inW + ix) * C;
+        const float* __restrict src = row + (ky * g.kernelW + kx) * C;
+        for (int c = ch0; c < ch1; c++) dst[c] += src[c];
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -47,25 +72,7 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
     const int parts = std::min(pool.size(), std::max(1, C / 16));
     const int width = (C + parts - 1) / parts;
     pool.parallelFor(parts, [&](int part) {
-      const int ch0 = part * width;
-      const int ch1 = std::min(C, ch0 + width);
-      for (int m = c0; m < c0 + rowsInChunk; m++) {
-        const int n = m / pixels;
-        const int oy = (m % pixels) / g.outW;
-        const int ox = m % g.outW;
-        const float* row = products.data() + static_cast<size_t>(m - c0) * cols;
-        for (int ky = 0; ky < g.kernelH; ky++) {
-          const int iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-          if (iy < 0 || iy >= g.inH) continue;
-          for (int kx = 0; kx < g.kernelW; kx++) {
-            const int ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-            if (ix < 0 || ix >= g.inW) continue;
-            float* dst = dx + (static_cast<size_t>(n * g.inH + iy) * g.inW + ix) * C;
-            const float* src = row + (ky * g.kernelW + kx) * C;
-            for (int c = ch0; c < ch1; c++) dst[c] += src[c];
-          }
-        }
-      }
+      addWindows(products.data(), cols, dx, g, c0, rowsInChunk, part * width, std::min(C, part * width + width));
     });
   }
 }

@@ -4,11 +4,76 @@
 #include <cstring>
 #include <limits>
 
+#include "simdClones.h"
+
 namespace layerlens {
 
 namespace {
 
 constexpr int kChannelBlock = 64;  // channels handled together: best values and positions stay in registers/L1
+
+// One batch item, channels [c0, c0 + width) (clamped to C).
+LAYERLENS_SIMD_CLONES void gradBlock(const float* x, const float* dy, float* dx, const PoolGeometry& g, int n, int c0, int width) {
+  const int C = g.channels;
+  const int cw = std::min(width, C - c0);
+  const size_t image = static_cast<size_t>(g.inH) * g.inW * C;
+  const float* __restrict xn = x + n * image + c0;
+  float* __restrict dxn = dx + n * image + c0;
+  for (size_t p = 0; p < static_cast<size_t>(g.inH) * g.inW; p++) std::memset(dxn + p * C, 0, sizeof(float) * cw);
+  float best[kChannelBlock];
+  int where[kChannelBlock];
+  for (int oy = 0; oy < g.outH; oy++) {
+    const int y0 = oy * g.strideH - g.padTop;
+    for (int ox = 0; ox < g.outW; ox++) {
+      const int x0 = ox * g.strideW - g.padLeft;
+      for (int c = 0; c < cw; c++) {
+        best[c] = -std::numeric_limits<float>::infinity();
+        where[c] = -1;
+      }
+      for (int fy = 0; fy < g.filterH; fy++) {
+        const int iy = y0 + fy * g.dilationH;
+        if (iy < 0 || iy >= g.inH) continue;
+        for (int fx = 0; fx < g.filterW; fx++) {
+          const int ix = x0 + fx * g.dilationW;
+          if (ix < 0 || ix >= g.inW) continue;
+          const int pos = iy * g.inW + ix;
+          const float* __restrict v = xn + static_cast<size_t>(pos) * C;
+          for (int c = 0; c < cw; c++) {
+            const bool wins = v[c] > best[c];  // strict: the first maximum keeps the gradient
+            best[c] = wins ? v[c] : best[c];
+            where[c] = wins ? pos : where[c];
+          }
+        }
+      }
+      const float* __restrict d = dy + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C + c0;
+      for (int c = 0; c < cw; c++) {
+        if (where[c] >= 0) dxn[static_cast<size_t>(where[c]) * C + c] += d[c];
+      }
+    }
+  }
+}
+
+// Output row `oy` of batch item `n`.
+LAYERLENS_SIMD_CLONES void poolRow(const float* x, float* y, const PoolGeometry& g, int n, int oy) {
+  const int C = g.channels;
+  const float* __restrict xn = x + static_cast<size_t>(n) * g.inH * g.inW * C;
+  const int y0 = oy * g.strideH - g.padTop;
+  for (int ox = 0; ox < g.outW; ox++) {
+    float* __restrict out = y + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C;
+    for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
+    const int x0 = ox * g.strideW - g.padLeft;
+    for (int fy = 0; fy < g.filterH; fy++) {
+      const int iy = y0 + fy * g.dilationH;
+      if (iy < 0 || iy >= g.inH) continue;
+      for (int fx = 0; fx < g.filterW; fx++) {
+        const int ix = x0 + fx * g.dilationW;
+        if (ix < 0 || ix >= g.inW) continue;
+        const float* __restrict v = xn + (static_cast<size_t>(iy) * g.inW + ix) * C;
+        for (int c = 0; c < C; c++) out[c] = v[c] > out[c] ? v[c] : out[c];
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -17,72 +82,12 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeometry&
   // Tasks own disjoint channel blocks of one batch item, so overlapping windows never race on dx.
   const int width = std::min(kChannelBlock, std::max(8, (C + 2 * pool.size() - 1) / (2 * pool.size())));
   const int blocks = (C + width - 1) / width;
-  pool.parallelFor(g.batch * blocks, [&](int task) {
-    const int n = task / blocks;
-    const int c0 = (task % blocks) * width;
-    const int cw = std::min(width, C - c0);
-    const size_t image = static_cast<size_t>(g.inH) * g.inW * C;
-    const float* __restrict xn = x + n * image + c0;
-    float* __restrict dxn = dx + n * image + c0;
-    for (size_t p = 0; p < static_cast<size_t>(g.inH) * g.inW; p++) std::memset(dxn + p * C, 0, sizeof(float) * cw);
-    float best[kChannelBlock];
-    int where[kChannelBlock];
-    for (int oy = 0; oy < g.outH; oy++) {
-      const int y0 = oy * g.strideH - g.padTop;
-      for (int ox = 0; ox < g.outW; ox++) {
-        const int x0 = ox * g.strideW - g.padLeft;
-        for (int c = 0; c < cw; c++) {
-          best[c] = -std::numeric_limits<float>::infinity();
-          where[c] = -1;
-        }
-        for (int fy = 0; fy < g.filterH; fy++) {
-          const int iy = y0 + fy * g.dilationH;
-          if (iy < 0 || iy >= g.inH) continue;
-          for (int fx = 0; fx < g.filterW; fx++) {
-            const int ix = x0 + fx * g.dilationW;
-            if (ix < 0 || ix >= g.inW) continue;
-            const int pos = iy * g.inW + ix;
-            const float* __restrict v = xn + static_cast<size_t>(pos) * C;
-            for (int c = 0; c < cw; c++) {
-              const bool wins = v[c] > best[c];  // strict: the first maximum keeps the gradient
-              best[c] = wins ? v[c] : best[c];
-              where[c] = wins ? pos : where[c];
-            }
-          }
-        }
-        const float* __restrict d = dy + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C + c0;
-        for (int c = 0; c < cw; c++) {
-          if (where[c] >= 0) dxn[static_cast<size_t>(where[c]) * C + c] += d[c];
-        }
-      }
-    }
-  });
+  pool.parallelFor(g.batch * blocks, [&](int task) { gradBlock(x, dy, dx, g, task / blocks, (task % blocks) * width, width); });
 }
 
 void maxPool(const float* x, float* y, const PoolGeometry& g, ThreadPool& pool) {
-  const int C = g.channels;
   // Output rows are independent here, so they are the tasks.
-  pool.parallelFor(g.batch * g.outH, [&](int task) {
-    const int n = task / g.outH;
-    const int oy = task % g.outH;
-    const float* __restrict xn = x + static_cast<size_t>(n) * g.inH * g.inW * C;
-    const int y0 = oy * g.strideH - g.padTop;
-    for (int ox = 0; ox < g.outW; ox++) {
-      float* __restrict out = y + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C;
-      for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
-      const int x0 = ox * g.strideW - g.padLeft;
-      for (int fy = 0; fy < g.filterH; fy++) {
-        const int iy = y0 + fy * g.dilationH;
-        if (iy < 0 || iy >= g.inH) continue;
-        for (int fx = 0; fx < g.filterW; fx++) {
-          const int ix = x0 + fx * g.dilationW;
-          if (ix < 0 || ix >= g.inW) continue;
-          const float* __restrict v = xn + (static_cast<size_t>(iy) * g.inW + ix) * C;
-          for (int c = 0; c < C; c++) out[c] = v[c] > out[c] ? v[c] : out[c];
-        }
-      }
-    }
-  });
+  pool.parallelFor(g.batch * g.outH, [&](int task) { poolRow(x, y, g, task / g.outH, task % g.outH); });
 }
 
 }  // namespace layerlens
