@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendPreference, BackendStatus } from '../shared/backend';
-import { installNativeKernels } from './native/installNativeKernels';
+import { installNativeKernels, uninstallNativeKernels } from './native/installNativeKernels';
 import type { NativeKernelsBinding } from './native/nativeKernelsBinding';
 
 export interface BackendOptions {
@@ -38,6 +38,8 @@ export async function initBackend(preference: BackendPreference, options: Backen
   tf.env().set('PROD', true);
   const attempts: BackendAttempt[] = [];
   const chosen = await chooseBackend(preference, options, attempts);
+  // A second start in the same process (tests, a reinit) must not inherit the first one's kernels.
+  uninstallNativeKernels();
   if (chosen.active === 'tensorflow' || !options.nativeKernels) return chosen;
   const binding = options.nativeKernels();
   if ('error' in binding) return { ...chosen, kernels: `TF.js kernels (native: ${binding.error})` };

@@ -1,4 +1,5 @@
-// `layerLens.backend` picks the engine's TF.js backend, and the status bar names the one running.
+// `layerLens.backend` picks the engine's TF.js backend, and the status bar names the one running (and the
+// native kernels when they run the convolutions).
 import * as assert from 'node:assert/strict';
 import { api, waitFor, withSetting } from './helpers';
 
@@ -24,4 +25,33 @@ suite('backend setting', () => {
       assert.ok(!lens.statusBarText().includes(backend === 'cpu' ? 'wasm' : 'cpu'), lens.statusBarText());
     });
   }
+
+  test('the native kernels run the convolutions, show in the status bar, and layerLens.nativeKernels turns them off', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    const undoBackend = await withSetting('layerLens', 'backend', 'wasm');
+    try {
+      const on = await waitFor('the engine to run wasm', async () => {
+        const s = await lens.backendStatus();
+        return s.active === 'wasm' && s;
+      }, 60_000);
+      // npm run build compiles the addon with the machine's C++ compiler, which the test machine has.
+      assert.match(on.kernels ?? '', /^native conv \((AVX-512|AVX2|portable), \d+ threads?\)$/);
+      await waitFor(`the status bar to say wasm + native (now "${lens.statusBarText()}")`, () => lens.statusBarText().includes('wasm + native'));
+      const undo = await withSetting('layerLens', 'nativeKernels', false);
+      try {
+        const off = await waitFor('the engine to restart without native kernels', async () => {
+          const s = await lens.backendStatus();
+          return s.kernels?.includes('turned off by layerLens.nativeKernels') && s;
+        }, 60_000);
+        assert.equal(off.active, 'wasm');
+        await waitFor(`the status bar to drop native (now "${lens.statusBarText()}")`, () => !lens.statusBarText().includes('native'));
+      } finally {
+        await undo();
+      }
+      await waitFor('the native kernels to come back', async () => (await lens.backendStatus()).kernels?.startsWith('native') ?? false, 60_000);
+    } finally {
+      await undoBackend();
+    }
+  });
 });
