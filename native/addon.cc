@@ -209,6 +209,23 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// channelStats(x: Float32Array, channels) -> Float64Array(4 × channels): min, max, sum, zero count
+napi_value ChannelStats(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x;
+  if (!floatsOf(env, argv[0], "x", x)) return nullptr;
+  int32_t channels = 0;
+  napi_get_value_int32(env, argv[1], &channels);
+  if (channels <= 0 || x.length % static_cast<size_t>(channels) != 0) return (fail(env, "x size is not a multiple of the channel count"), nullptr);
+  napi_value buffer, result;
+  void* data = nullptr;
+  napi_create_arraybuffer(env, sizeof(double) * 4 * channels, &data, &buffer);
+  layerlens::channelStats(x.data, x.length / channels, channels, static_cast<double*>(data), pool());
+  napi_create_typedarray(env, napi_float64_array, 4 * static_cast<size_t>(channels), buffer, 0, &result);
+  return result;
+}
+
 // setThreads(n): the pool used by every kernel (1 = the calling thread only).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -238,6 +255,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelStats", nullptr, ChannelStats, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from '../abort';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
@@ -27,14 +27,22 @@ export async function computeActivations(
   const owned = new Set(outputs.filter((t) => t !== input));
   try {
     const result: LayerActivation[] = [];
+    // The wasm and cpu backends compute synchronously, so dataSync costs nothing more than data() and skips a
+    // promise per output (165 of them for GoogLeNet); the loop still yields now and then so that a cancel gets in.
+    const synchronous = ['wasm', 'cpu'].includes(tf.getBackend());
+    let lastYield = Date.now();
     for (let i = 0; i < ids.length; i++) {
       const t = outputs[i];
-      // data() copies on the wasm backend but may hand out the backend's own array on cpu: copy to own it.
-      const raw = await t.data();
-      const data = new Float32Array(raw as ArrayLike<number>);
+      const raw = synchronous ? t.dataSync() : await t.data();
+      // wasm's read is already a copy of its heap; cpu may hand out the backend's own array: copy to own it.
+      const data = tf.getBackend() === 'wasm' && raw instanceof Float32Array ? raw : new Float32Array(raw as ArrayLike<number>);
       const shape = [...t.shape];
       result.push({ layerId: ids[i], shape, data, stats: channelStats(data, shape) });
       options.onProgress?.({ done: i + 1, total: ids.length, message: ids[i] });
+      if (Date.now() - lastYield > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
       throwIfAborted(options.signal, 'Computing feature maps');
     }
     return result;

@@ -50,6 +50,11 @@ export function nativeKernelsInstalled(): boolean {
   return installed !== null;
 }
 
+/** The installed addon, for the few non-kernel helpers that use it directly (feature-map statistics). */
+export function installedNativeBinding(): NativeKernelsBinding | null {
+  return installed?.binding ?? null;
+}
+
 function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
   const run = { MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
   return (args) => {

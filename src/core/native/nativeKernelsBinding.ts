@@ -28,6 +28,8 @@ export interface NativeKernelsBinding {
   maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
   /** out = max(x, 0) elementwise (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
+  /** Per-channel min, max, sum and zero count of NHWC values: 4 × channels doubles in that order. */
+  channelStats(x: Float32Array, channels: number): Float64Array;
   /** Threads every kernel uses (the calling thread counts as one). */
   setThreads(threads: number): void;
   info(): { isa: string; threads: number };

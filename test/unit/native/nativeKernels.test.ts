@@ -13,6 +13,7 @@ import { repoRoot } from '../../helpers/paths';
 import { installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
 import { loadNativeKernels, locateNativeKernels } from '../../../src/core/native/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
+import { channelStats, channelStatsJs } from '../../../src/core/activations/channelStats';
 
 function compilerPresent(): boolean {
   try {
@@ -174,6 +175,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
         // === treats -0 and 0 as equal, which is all a ReLU output needs.
         for (let i = 1; i < b.length; i++) assert.ok(a[i] === b[i], `element ${i}: ${a[i]} vs ${b[i]}`);
         tf.dispose([x, native, reference]);
+      }
+    });
+
+    it('channel statistics equal the JavaScript ones (min, max, zero fraction exactly; mean to 1e-6)', () => {
+      for (const [positions, channels] of [[5, 3], [70_001, 17]]) {
+        const data = seededTensor([positions * channels], 13).dataSync() as Float32Array;
+        for (let i = 0; i < data.length; i += 7) data[i] = 0;
+        const js = channelStatsJs(data, channels, positions);
+        const native = channelStats(data, [1, positions, channels]);
+        assert.deepEqual(native.min, js.min);
+        assert.deepEqual(native.max, js.max);
+        assert.deepEqual(native.zeroFraction, js.zeroFraction);
+        native.mean.forEach((m, c) => assert.ok(Math.abs(m - js.mean[c]) <= 1e-6, `channel ${c}: mean ${m} vs ${js.mean[c]}`));
       }
     });
 
