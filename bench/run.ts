@@ -1,11 +1,15 @@
-// `npm run bench`: prints numbers, asserts nothing. Each section runs on each backend in turn.
+// `npm run bench`: prints numbers, asserts nothing. Each section runs on each backend in turn, set up as the
+// engine sets it up (its default wasm threads, the native kernels when built).
 // Usage: npm run bench [-- --backend wasm|cpu] [-- --only forward,actmax,topk]
+//        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
+import { loadNativeKernels } from '../src/core/native/loadNativeKernelsNode';
+import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
 import { benchActmax } from './benchActmax';
 import { benchForward } from './benchForward';
 import { benchTopk } from './benchTopk';
@@ -25,8 +29,15 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   process.stdout.write(`Layer Lens bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   for (const backend of backends) {
-    const status = await initBackend(backend as 'wasm' | 'cpu', { wasmDir: locateWasmDir(join(root, 'dist')) });
-    process.stdout.write(`\n== backend ${status.detail}\n`);
+    const threads = wasmThreadsFor(undefined);
+    const status = await initBackend(backend as 'wasm' | 'cpu', {
+      wasmDir: locateWasmDir(join(root, 'dist')),
+      wasmThreads: threads,
+      enableWasmThreads: initWasmWithThreads,
+      nativeKernels: () => loadNativeKernels(join(root, 'dist')),
+      nativeThreads: threads,
+    });
+    process.stdout.write(`\n== backend ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}\n`);
     for (const [name, run] of Object.entries(sections)) {
       if (only && !only.includes(name)) continue;
       await run(backend, fixtures, existsSync(sample) ? sample : undefined);
