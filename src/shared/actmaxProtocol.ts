@@ -37,6 +37,14 @@ export const ACTMAX_OBJECTIVE_LABELS: Record<ActmaxObjectiveChoice, string> = {
   negChannel: 'Negative channel mean',
 };
 
+/**
+ * On the logits layer a channel mean is the logit itself, so the panel shows and runs it as the class logit
+ * (the core then applies what it does for class images, e.g. the dark background of small greyscale models).
+ */
+export function objectiveForLayer(objective: ActmaxObjectiveChoice, layerId: string, logitsId: string | undefined): ActmaxObjectiveChoice {
+  return objective === 'channel' && logitsId !== undefined && layerId === logitsId ? 'classLogit' : objective;
+}
+
 export const ACTMAX_PARAM_CHOICES = ['', 'pixel', 'fourier', 'maco'] as const;
 
 /**

@@ -69,6 +69,16 @@ suite('Activation maximization', () => {
     assert.ok(grayLevels(atlas).size > 10, 'the atlas canvas is flat');
   });
 
+  test('on the logits layer the objective picker shows and runs the class logit', async function () {
+    this.timeout(60_000);
+    // Chosen as "channel" (the default); the fc layer is the sample's logits, so it is a class logit.
+    await maximize({ layerId: 'fc', units: '7', preset: 'trial1-naive', steps: 8, objective: 'channel' });
+    const s = await waitForSnapshot('actmax', 'fc class 7 to finish', (x) => x.meta.layerId === 'fc' && x.meta.step === 8 && x.meta.running === 0, 45_000);
+    assert.equal(s.meta.objectiveChoice, 'classLogit');
+    assert.equal(s.meta.unit, 7);
+    assert.ok((s.meta.objective as number) > 0, `logit ${s.meta.objective}`);
+  });
+
   // The panel should also say why in its status line; it does not yet (the webview drops a runEnded whose
   // runStarted never came), and the status line is not in the snapshot, so only the host side is asserted.
   test('a unit that does not exist is refused without a notification', async function () {

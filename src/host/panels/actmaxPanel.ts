@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ActmaxRequest } from '../../shared/actmax';
 import type { ActmaxFromWebview, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview, ActmaxUiSettings, ActmaxView } from '../../shared/actmaxProtocol';
+import { objectiveForLayer } from '../../shared/actmaxProtocol';
 import { LayerLensError, toErrorPayload } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model';
 import { ActmaxRunner, type RunSink } from '../actmax/actmaxRunner';
@@ -88,7 +89,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     if (!info) return;
     const layers = actmaxLayers(info);
     if (!layers.some((l) => l.id === this.state.layerId)) this.state = { ...this.state, layerId: layers[layers.length - 1]?.id ?? '' };
-    this.state = { ...this.state, modelName: info.name };
+    const objective = objectiveForLayer(this.state.settings.objective, this.state.layerId, info.logitsId);
+    this.state = { ...this.state, modelName: info.name, settings: { ...this.state.settings, objective } };
     this.updateTitle();
     const logits = info.logitsId ? layers.find((l) => l.id === info.logitsId) : undefined;
     this.post({
@@ -187,9 +189,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     }
     const classes = info.logitsId ? actmaxLayers(info).find((l) => l.id === info.logitsId)?.channels : undefined;
     const units = parseUnits(settings.units, unitCount(layer, settings.objective, classes));
-    // On the logits layer a channel mean is the logit itself: ask for the class logit, so the core applies what
-    // it does for class images (e.g. the dark background of small greyscale models), as the CLI does.
-    const objective = settings.objective === 'channel' && layer.id === info.logitsId ? 'classLogit' : settings.objective;
+    const objective = objectiveForLayer(settings.objective, layer.id, info.logitsId);
     return buildActmaxRequest(layer.id, units, { ...settings, objective });
   }
 

@@ -3,6 +3,7 @@
 // whole layer as an atlas. State is saved with setState so a window reload restores the panel.
 import type { ActmaxFrame, ActmaxResult } from '../../../src/shared/actmax';
 import type { ActmaxFromWebview, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview } from '../../../src/shared/actmaxProtocol';
+import { objectiveForLayer } from '../../../src/shared/actmaxProtocol';
 import { AtlasView } from '../actmax/atlasView';
 import { LiveView } from '../actmax/liveView';
 import { SettingsForm } from '../actmax/settingsForm';
@@ -32,6 +33,9 @@ const status = new StatusLine(document.getElementById('status')!);
 const form = new SettingsForm(document.getElementById('toolbar')!, document.getElementById('advanced')!, {
   onChange: () => saveFromForm(),
   onLayer: (layerId) => {
+    const settings = form.read();
+    const objective = objectiveForLayer(settings.objective, layerId, logitsId);
+    if (objective !== settings.objective) form.write({ ...settings, objective });
     saveFromForm({ layerId });
   },
   onRun: () => start('run'),
@@ -90,6 +94,8 @@ async function exportPng(): Promise<void> {
 function snapshot(requestId: number): void {
   const { canvas, meta } = state?.view === 'atlas' ? atlas.snapshotCanvas() : live.snapshotCanvas();
   meta.running = running ? 1 : 0;
+  // What the objective picker shows, so tests can check it against what ran.
+  meta.objectiveChoice = form.read().objective;
   host.post({ type: 'snapshot', requestId, width: canvas.width, height: canvas.height, rgba: canvasRgba(canvas), meta });
 }
 
