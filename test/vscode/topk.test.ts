@@ -14,6 +14,8 @@ const SMALL = 60;
 const MAXIMIZED = 3;
 /** A conv2 unit no suite maximizes. */
 const NEVER_MAXIMIZED = 0;
+/** A conv2 unit maximized only while the panel is open (no other suite maximizes it). */
+const LATE = 1;
 // Big enough that ranking it takes over a second here, so closing the panel 300 ms in lands mid-run.
 const BIG = 1500;
 
@@ -144,6 +146,22 @@ suite('Find Top Images', () => {
     const bytes = height * first.width * 4;
     const diff = firstDifference(again.rgba.subarray(0, bytes), first.rgba.subarray(0, bytes), first.width);
     assert.equal(diff, undefined, `the cached rows are drawn differently from ${diff} (canvases ${first.width}×${first.height} and ${again.width}×${again.height})`);
+  });
+
+  test('an actmax run that finishes beside the open panel fills that channel\'s actmax tile at once', async function () {
+    this.timeout(90_000);
+    const before = await waitForSnapshot('topk', 'the rows before', (s) => (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+    const m = before.meta as Record<string, number>;
+    assert.equal(tileColors(before, m.labelWidth!, LATE * m.rowHeight!, m.tile!).size, 1, `channel ${LATE} already has an actmax picture`);
+    // A second editor group, so that the Top Images panel stays visible while the actmax panel runs.
+    await vscode.commands.executeCommand('workbench.action.newGroupRight');
+    await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: sampleModelPath(), layerId: 'conv2', units: String(LATE), preset: 'trial1-naive', steps: 16, seed: 2, run: true });
+    await waitForSnapshot('actmax', `conv2 unit ${LATE} maximized`, (s) => s.meta.unit === LATE && s.meta.step === 16 && s.meta.running === 0, 60_000);
+    const after = await waitForSnapshot('topk', `channel ${LATE}'s actmax tile to fill`, (s) => {
+      const a = s.meta as Record<string, number>;
+      return (s.meta.rowsDrawn as number) > LATE && tileColors(s, a.labelWidth!, LATE * a.rowHeight!, a.tile!).size > 10;
+    });
+    assert.equal(after.meta.fromCache, before.meta.fromCache, 'the top images were searched again');
   });
 
   test('closing the panel cancels a run quietly, and it keeps nothing', async function () {

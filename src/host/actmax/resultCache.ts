@@ -6,7 +6,8 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
-import { ActmaxUnitIndex, unitIndexDir } from './unitIndex';
+import { ActmaxUnitIndex, unitIndexDir, unitsOfRun } from './unitIndex';
+import { announceUnitsRecorded } from './unitsRecorded';
 import { frameHeader, readFrameHeader } from '../storage/framedFile';
 
 const MAGIC = 'LLAM1';
@@ -122,7 +123,9 @@ export class ActmaxResultCache {
     await writeFile(tmp, encodeResult(result));
     await rename(tmp, target);
     await this.prune();
-    if (source) await new ActmaxUnitIndex(unitIndexDir(this.dir)).record(source.modelPath, source.stamp, result);
+    if (!source) return;
+    const written = await new ActmaxUnitIndex(unitIndexDir(this.dir)).record(source.modelPath, source.stamp, result);
+    if (written > 0) announceUnitsRecorded(source.modelPath, [...new Set(unitsOfRun(result.settings).flatMap((u) => (u ? [u.layerId] : [])))]);
   }
 
   /** Deletes the least recently written runs until the folder fits in maxBytes. */

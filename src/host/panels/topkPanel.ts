@@ -16,6 +16,7 @@ import {
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { actmaxImagesFor } from '../topk/actmaxLookup';
+import { onUnitsRecorded } from '../actmax/unitsRecorded';
 import { TopkProgressTracker } from '../topk/progressReport';
 import { clampK } from '../topk/topkTarget';
 import { PanelBase, type PanelDeps } from './panelBase';
@@ -48,12 +49,18 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
   ) {
     super(panel, tdeps, 'topk');
     TopkPanel.current = this;
-    this.disposables.push({
-      dispose: () => {
-        this.abort?.abort();
-        if (TopkPanel.current === this) TopkPanel.current = undefined;
+    this.disposables.push(
+      {
+        dispose: () => {
+          this.abort?.abort();
+          if (TopkPanel.current === this) TopkPanel.current = undefined;
+        },
       },
-    });
+      // An actmax run of this layer that finishes while the panel is open fills its actmax column right away.
+      onUnitsRecorded((e) => {
+        if (this.run && e.modelPath === path.resolve(this.state.modelPath) && e.layerIds.includes(this.state.layerId)) this.sendActmax(this.run);
+      }),
+    );
     this.updateTitle();
   }
 
@@ -158,6 +165,10 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   private sendRun(run: TopkFindResult): void {
     this.post({ type: 'result', result: run });
+    this.sendActmax(run);
+  }
+
+  private sendActmax(run: TopkFindResult): void {
     const context = { storageDir: this.tdeps.storageDir };
     void actmaxImagesFor(context, this.state.modelPath, this.state.layerId, run.result.channels).then((images) => {
       if (images.length > 0 && this.run === run) this.post({ type: 'actmax', images });
