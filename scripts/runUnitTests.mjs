@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildNative } from './buildNative.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -19,6 +20,11 @@ const files = collect(join(root, 'test/unit'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
+
+// The native-kernel tests load dist/layer_lens_kernels.node: build it when missing or stale (a no-op after
+// `npm run build`), so `npm run test:unit` alone tests the current C++ too.
+const native = await buildNative();
+if (!native.ok) console.warn(`native kernels not built: ${native.reason}`);
 
 const child = spawn(
   process.execPath,

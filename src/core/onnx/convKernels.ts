@@ -47,18 +47,26 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, de
         const [n, ho, wo, c] = d.shape;
         const [sh, sw] = g.strides;
         if (sh > 1 || sw > 1) {
-          // Spread dy onto the input grid: one value every `stride` rows/cols, zeros between.
+          // Spread dy onto the input grid: one value every `stride` rows/cols, zeros between. The trailing
+          // stride − 1 zero rows/cols stay and are taken off the bottom/right padding below (no slice pass).
           const r = tf.reshape(d, [n, ho, 1, wo, 1, c]);
           const p = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-          d = tf.slice(tf.reshape(p, [n, ho * sh, wo * sw, c]), [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]) as tf.Tensor4D;
+          d = tf.reshape(p, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
         }
         const [dh, dw] = g.dilations;
-        const hd = d.shape[1];
-        const wd = d.shape[2];
-        d = padOrCrop(d, dh * (kh - 1) - g.pads[0], H - hd + g.pads[0], dw * (kw - 1) - g.pads[1], W - wd + g.pads[1]);
+        const top = dh * (kh - 1) - g.pads[0];
+        const left = dw * (kw - 1) - g.pads[1];
+        const bottom = H - ((ho - 1) * sh + 1) + g.pads[0] - (sh - 1);
+        const right = W - ((wo - 1) * sw + 1) + g.pads[1] - (sw - 1);
+        // Non-negative padding goes to the conv itself (no padded copy of dy); a crop needs its slice.
+        let pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [top, bottom], [left, right], [0, 0]];
+        if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+          d = padOrCrop(d, top, bottom, left, right);
+          pad = 'valid';
+        }
         return gradDepthwise
-          ? tf.depthwiseConv2d(d, wFlip(), 1, 'valid', 'NHWC', g.dilations)
-          : tf.conv2d(d, wFlip(), 1, 'valid', 'NHWC', g.dilations);
+          ? tf.depthwiseConv2d(d, wFlip(), 1, pad, 'NHWC', g.dilations)
+          : tf.conv2d(d, wFlip(), 1, pad, 'NHWC', g.dilations);
       },
     };
   };

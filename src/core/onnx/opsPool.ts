@@ -43,16 +43,6 @@ function padSpatial(x: tf.Tensor4D, g: PoolGeom, value: number): tf.Tensor4D {
   return tf.pad(x, [[0, 0], [g.pads[0], g.endPad[0]], [g.pads[1], g.endPad[1]], [0, 0]], value);
 }
 
-/**
- * tf.min with a zero gradient. The shift below adds m and subtracts it again, so its gradient terms cancel;
- * letting tf.min's own gradient run anyway cost an Equal over the whole input per pool (~40 ms each on wasm at
- * GoogLeNet's 224 px, the largest single item of an actmax step).
- */
-const minNoGrad = tf.customGrad((...inputs) => {
-  const x = inputs[0] as tf.Tensor;
-  return { value: tf.min(x), gradFunc: () => tf.zerosLike(x) };
-}) as (x: tf.Tensor) => tf.Tensor;
-
 export const maxPool: Compiler = (node, ins, cx) => {
   const g = poolGeom(node, ins, cx);
   if (node.outputs.length > 1 && node.outputs[1] !== '') throw unsupported(cx, node, 'an Indices output');
@@ -68,7 +58,8 @@ export const maxPool: Compiler = (node, ins, cx) => {
     // MaxPoolGrad honours it, so this is only taken with the native kernels.
     if (nativeKernelsInstalled()) return [{ t: tf.maxPool(xt, g.k, g.s, explicit), perm: NHWC }];
     if (!wasm) return [{ t: tf.maxPool(padSpatial(xt, g, -Infinity), g.k, g.s, 'valid'), perm: NHWC }];
-    const m = tf.sub(minNoGrad(xt), 1);
+    // The shift is read back as a constant (one number): off the tape, it costs the gradient nothing.
+    const m = tf.scalar(tf.tidy(() => tf.min(xt)).dataSync()[0] - 1);
     const y = tf.maxPool(padSpatial(tf.sub(xt, m), g, 0), g.k, g.s, 'valid');
     return [{ t: tf.add(y, m), perm: NHWC }];
   }, g.out[0], g.out[1], c);
