@@ -80,8 +80,8 @@ bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
 
 void freePacked(napi_env, void* data, void*) { delete static_cast<PackedB*>(data); }
 
-// packFilter(w: Float32Array, K, N) -> external handle of the packed kernel
-napi_value PackFilter(napi_env env, napi_callback_info info) {
+// (w: Float32Array, K, N) -> external handle of the kernel packed by `pack`
+napi_value packWith(napi_env env, napi_callback_info info, PackedB (*pack)(const float*, int, int)) {
   napi_value argv[3];
   if (!args(env, info, argv)) return nullptr;
   Floats w;
@@ -91,28 +91,17 @@ napi_value PackFilter(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, argv[2], &N);
   if (!positive(env, {K, N})) return nullptr;
   if (w.length != static_cast<size_t>(K) * N) return (fail(env, "filter size does not match K × N"), nullptr);
-  auto* packed = new PackedB(layerlens::packB(w.data, K, N));
+  auto* packed = new PackedB(pack(w.data, K, N));
   napi_value handle;
   napi_create_external(env, packed, freePacked, nullptr, &handle);
   return handle;
 }
 
-// packFilterTransposed(w: Float32Array, K, N) -> handle of B = wᵀ, with w read as row-major N × K
-napi_value PackFilterTransposed(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!args(env, info, argv)) return nullptr;
-  Floats w;
-  int32_t K = 0, N = 0;
-  if (!floatsOf(env, argv[0], "filter", w)) return nullptr;
-  napi_get_value_int32(env, argv[1], &K);
-  napi_get_value_int32(env, argv[2], &N);
-  if (!positive(env, {K, N})) return nullptr;
-  if (w.length != static_cast<size_t>(K) * N) return (fail(env, "filter size does not match K × N"), nullptr);
-  auto* packed = new PackedB(layerlens::packBTransposed(w.data, K, N));
-  napi_value handle;
-  napi_create_external(env, packed, freePacked, nullptr, &handle);
-  return handle;
-}
+// packFilter(w, K, N): w is row-major K × N
+napi_value PackFilter(napi_env env, napi_callback_info info) { return packWith(env, info, layerlens::packB); }
+
+// packFilterTransposed(w, K, N): B = wᵀ, with w read as row-major N × K
+napi_value PackFilterTransposed(napi_env env, napi_callback_info info) { return packWith(env, info, layerlens::packBTransposed); }
 
 bool convGeometry(napi_env env, napi_value value, ConvGeometry& g) {
   if (!intsOf(env, value, 15, &g.batch)) return false;

@@ -10,12 +10,21 @@
 
 namespace layerlens {
 
-PackedB packB(const float* b, int K, int N) {
+namespace {
+
+PackedB emptyPacked(int K, int N) {
   PackedB p;
   p.K = K;
   p.N = N;
   p.panels = (N + kPanelWidth - 1) / kPanelWidth;
   p.data.assign(static_cast<size_t>(p.panels) * K * kPanelWidth, 0.0f);
+  return p;
+}
+
+}  // namespace
+
+PackedB packB(const float* b, int K, int N) {
+  PackedB p = emptyPacked(K, N);
   for (int panel = 0; panel < p.panels; panel++) {
     const int n0 = panel * kPanelWidth;
     const int width = std::min(kPanelWidth, N - n0);
@@ -26,11 +35,7 @@ PackedB packB(const float* b, int K, int N) {
 }
 
 PackedB packBTransposed(const float* bt, int K, int N) {
-  PackedB p;
-  p.K = K;
-  p.N = N;
-  p.panels = (N + kPanelWidth - 1) / kPanelWidth;
-  p.data.assign(static_cast<size_t>(p.panels) * K * kPanelWidth, 0.0f);
+  PackedB p = emptyPacked(K, N);
   for (int n = 0; n < N; n++) {
     float* dst = p.data.data() + static_cast<size_t>(n / kPanelWidth) * K * kPanelWidth + n % kPanelWidth;
     const float* src = bt + static_cast<size_t>(n) * K;

@@ -12,6 +12,21 @@ namespace {
 
 constexpr int kChannelBlock = 64;  // channels handled together: best values and positions stay in registers/L1
 
+// Calls cell(pos) for each cell of output (oy, ox)'s window inside the image, rows then columns; pos = iy·W + ix.
+template <class Cell>
+inline void forEachWindowCell(const PoolGeometry& g, int oy, int ox, Cell&& cell) {
+  const int y0 = oy * g.strideH - g.padTop;
+  const int x0 = ox * g.strideW - g.padLeft;
+  for (int fy = 0; fy < g.filterH; fy++) {
+    const int iy = y0 + fy * g.dilationH;
+    if (iy < 0 || iy >= g.inH) continue;
+    for (int fx = 0; fx < g.filterW; fx++) {
+      const int ix = x0 + fx * g.dilationW;
+      if (ix >= 0 && ix < g.inW) cell(iy * g.inW + ix);
+    }
+  }
+}
+
 // One batch item, channels [c0, c0 + width) (clamped to C).
 LAYERLENS_SIMD_CLONES void gradBlock(const float* x, const float* dy, float* dx, const PoolGeometry& g, int n, int c0, int width) {
   const int C = g.channels;
@@ -23,28 +38,19 @@ LAYERLENS_SIMD_CLONES void gradBlock(const float* x, const float* dy, float* dx,
   float best[kChannelBlock];
   int where[kChannelBlock];
   for (int oy = 0; oy < g.outH; oy++) {
-    const int y0 = oy * g.strideH - g.padTop;
     for (int ox = 0; ox < g.outW; ox++) {
-      const int x0 = ox * g.strideW - g.padLeft;
       for (int c = 0; c < cw; c++) {
         best[c] = -std::numeric_limits<float>::infinity();
         where[c] = -1;
       }
-      for (int fy = 0; fy < g.filterH; fy++) {
-        const int iy = y0 + fy * g.dilationH;
-        if (iy < 0 || iy >= g.inH) continue;
-        for (int fx = 0; fx < g.filterW; fx++) {
-          const int ix = x0 + fx * g.dilationW;
-          if (ix < 0 || ix >= g.inW) continue;
-          const int pos = iy * g.inW + ix;
-          const float* __restrict v = xn + static_cast<size_t>(pos) * C;
-          for (int c = 0; c < cw; c++) {
-            const bool wins = v[c] > best[c];  // strict: the first maximum keeps the gradient
-            best[c] = wins ? v[c] : best[c];
-            where[c] = wins ? pos : where[c];
-          }
+      forEachWindowCell(g, oy, ox, [&](int pos) {
+        const float* __restrict v = xn + static_cast<size_t>(pos) * C;
+        for (int c = 0; c < cw; c++) {
+          const bool wins = v[c] > best[c];  // strict: the first maximum keeps the gradient
+          best[c] = wins ? v[c] : best[c];
+          where[c] = wins ? pos : where[c];
         }
-      }
+      });
       const float* __restrict d = dy + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C + c0;
       for (int c = 0; c < cw; c++) {
         if (where[c] >= 0) dxn[static_cast<size_t>(where[c]) * C + c] += d[c];
@@ -57,21 +63,13 @@ LAYERLENS_SIMD_CLONES void gradBlock(const float* x, const float* dy, float* dx,
 LAYERLENS_SIMD_CLONES void poolRow(const float* x, float* y, const PoolGeometry& g, int n, int oy) {
   const int C = g.channels;
   const float* __restrict xn = x + static_cast<size_t>(n) * g.inH * g.inW * C;
-  const int y0 = oy * g.strideH - g.padTop;
   for (int ox = 0; ox < g.outW; ox++) {
     float* __restrict out = y + ((static_cast<size_t>(n) * g.outH + oy) * g.outW + ox) * C;
     for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
-    const int x0 = ox * g.strideW - g.padLeft;
-    for (int fy = 0; fy < g.filterH; fy++) {
-      const int iy = y0 + fy * g.dilationH;
-      if (iy < 0 || iy >= g.inH) continue;
-      for (int fx = 0; fx < g.filterW; fx++) {
-        const int ix = x0 + fx * g.dilationW;
-        if (ix < 0 || ix >= g.inW) continue;
-        const float* __restrict v = xn + (static_cast<size_t>(iy) * g.inW + ix) * C;
-        for (int c = 0; c < C; c++) out[c] = v[c] > out[c] ? v[c] : out[c];
-      }
-    }
+    forEachWindowCell(g, oy, ox, [&](int pos) {
+      const float* __restrict v = xn + static_cast<size_t>(pos) * C;
+      for (int c = 0; c < C; c++) out[c] = v[c] > out[c] ? v[c] : out[c];
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useBackend } from '../../helpers/backend';
 import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import { uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { fixtureBytes, fixtureIndex, fixtureNpy, fixturePath, nhwcInput, relL2 } from '../onnx/fixtureData';
+import { checkFixtureModel, fixtureBytes, fixtureIndex, fixturePath, nhwcInput } from '../onnx/fixtureData';
 
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`ONNX fixtures with the native kernels on ${backend}`, () => {
@@ -16,23 +16,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       await useBackend(backend, { nativeKernels: true });
     });
     for (const name of Object.keys(fixtureIndex.models)) {
-      it(`${name} matches PyTorch`, async () => {
-        const m = fixtureIndex.models[name];
-        const model = await loadOnnxModel(fixtureBytes(m.onnx), fixturePath(m.onnx));
-        try {
-          const x = nhwcInput(m.input);
-          const ids = [...Object.keys(m.intermediates), ...model.info.outputIds];
-          const outs = model.forward(x, ids);
-          const refs = [...Object.values(m.intermediates).map((v) => v.file), m.output];
-          outs.forEach((o, i) => {
-            const err = relL2(o, fixtureNpy(refs[i]));
-            assert.ok(err <= 1e-4, `${name} ${ids[i]}: relative L2 error ${err}`);
-          });
-          tf.dispose([...outs, x]);
-        } finally {
-          model.dispose();
-        }
-      });
+      it(`${name} matches PyTorch`, () => checkFixtureModel(name));
     }
   });
 }

@@ -1,7 +1,9 @@
 // Reads the ONNX fixtures (models, NCHW inputs and PyTorch outputs) described by index.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import { readNpy } from '../../../src/core/io/npy';
 import type { NpyArray } from '../../../src/core/io/npy';
 import { onnxFixturesDir } from '../../helpers/paths';
@@ -43,4 +45,23 @@ export function relL2(got: tf.Tensor, ref: NpyArray): number {
     den += ref.data[i] ** 2;
   }
   return data.length === ref.data.length ? Math.sqrt(num / den) : Infinity;
+}
+
+/** Loads a fixture and checks its listed intermediate modules and its output against PyTorch's (relative L2 <= 1e-4). */
+export async function checkFixtureModel(name: string): Promise<void> {
+  const m = fixtureIndex.models[name];
+  const model = await loadOnnxModel(fixtureBytes(m.onnx), fixturePath(m.onnx));
+  try {
+    const x = nhwcInput(m.input);
+    const ids = [...Object.keys(m.intermediates), ...model.info.outputIds];
+    const outs = model.forward(x, ids);
+    const refs = [...Object.values(m.intermediates).map((v) => v.file), m.output];
+    outs.forEach((o, i) => {
+      const err = relL2(o, fixtureNpy(refs[i]));
+      assert.ok(err <= 1e-4, `${name} ${ids[i]}: relative L2 error ${err}`);
+    });
+    tf.dispose([...outs, x]);
+  } finally {
+    model.dispose();
+  }
 }
