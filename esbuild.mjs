@@ -28,6 +28,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mai
 const builds = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },
   { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals },
+  // The engine's top-k decode worker (src/core/topk/nodeBatchWorker.ts looks for it beside the engine).
+  { ...node, entryPoints: { topkWorker: 'src/core/topk/batchWorkerMain.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,

@@ -21,6 +21,13 @@ const files = collect(join(root, 'test/unit'))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
 
+// With no file, node --test would discover test files of its own (the compiled VS Code suites in out/).
+if (files.length === 0) {
+  console.error(`no test file under test/unit matches ${filters.join(', ')}`);
+  console.log('unit: 0 passed, 1 failed');
+  process.exit(1);
+}
+
 // The native-kernel tests load dist/layer_lens_kernels.node: build it when missing or stale (a no-op after
 // `npm run build`), so `npm run test:unit` alone tests the current C++ too.
 const native = await buildNative();

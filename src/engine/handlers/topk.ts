@@ -16,6 +16,7 @@ import type { InputSpec } from '../../shared/model';
 import type { PixelBox, TopkResult } from '../../shared/topk';
 import { TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES, type TopkFindParams, type TopkFindResult, type TopkPictures, type TopkProgress } from '../../shared/topkProtocol';
 import type { ModelCache } from '../modelCache';
+import { topkDecodeWorker } from '../topkDecodeWorker';
 
 export interface TopkHandlerOptions {
   signal?: AbortSignal;
@@ -43,6 +44,7 @@ export async function topkHandler(models: Pick<ModelCache, 'get'>, params: TopkF
     cache: { cache: new TopkCache(nodeCacheStore(cacheDir)), modelHash: hashModelFile(modelPath) },
     signal: options.signal,
     onProgress: (p) => options.onProgress?.({ done: p.done, total: p.total, message: p.message ?? `${p.done} of ${p.total} images`, phase: 'score' }),
+    batches: topkDecodeWorker(),
   });
   const pictures = await buildPictures(result, spec, params.pictureBudgetBytes ?? TOPK_PICTURE_BUDGET_BYTES, options);
   return { modelName: model.info.name, folder, result, pictures };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inThreadBatches, type BatchSourceFactory } from '../../../src/core/topk/batchSource';
 import { workerBatches } from '../../../src/core/topk/nodeBatchWorker';
@@ -8,6 +8,7 @@ import { listImageFiles } from '../../../src/core/topk/nodeTopk';
 import type { TopkFile } from '../../../src/core/topk/findTopImages';
 import type { PreparedBatch } from '../../../src/core/topk/topkBatch';
 import { DIGIT_SPEC, tempFolder, writeDigits } from './topkFixtures';
+import { repoRoot } from '../../helpers/paths';
 
 /** 13 digits, a text file posing as PNG, a truncated PNG and a file whose read fails, interleaved with the digits. */
 function folder(): TopkFile[] {
@@ -52,6 +53,19 @@ test('the decode worker delivers the in-thread batches: same order, same values,
   await early.next();
   early.close();
   assert.deepEqual((await drain(worker, files, 4)).map((b) => b.orders), here.map((b) => b.orders));
+});
+
+test('the bundled decode worker (dist/topkWorker.js, what the engine starts) delivers the in-thread batches too', async () => {
+  const files = folder();
+  const bundled = join(repoRoot, 'dist');
+  assert.ok(existsSync(join(bundled, 'topkWorker.js')), 'npm run build did not write dist/topkWorker.js');
+  const worker = workerBatches(bundled);
+  assert.ok(worker);
+  const here = await drain(inThreadBatches, files, 5);
+  const there = await drain(worker, files, 5);
+  assert.deepEqual(there.map((b) => b.orders), here.map((b) => b.orders));
+  there.forEach((b, i) => assert.deepEqual(b.values, here[i]!.values, `batch ${i}: identical inputs`));
+  assert.deepEqual(there.map((b) => b.skipped), here.map((b) => b.skipped));
 });
 
 test('asking a source for more batches than the files make is an error', async () => {
