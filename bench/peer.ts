@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
 import { loadModel } from '../src/core/model/loadModel';
-import { loadNativeKernels } from '../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels, nativeThreadsFor } from '../src/core/native/loadNativeKernelsNode';
 import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
 import { ensureImageFolder } from './peer/imageFolder';
 import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     enableWasmThreads: initWasmWithThreads,
     // LAYER_LENS_NATIVE_KERNELS=0 measures TF.js's own kernels instead.
     nativeKernels: () => loadNativeKernels(join(root, 'dist')),
-    nativeThreads: threads,
+    nativeThreads: nativeThreadsFor(Number(values['wasm-threads'])),
   });
   const [info] = runTorch(root, ['--only', 'info', '--threads', '2']);
   process.stdout.write(`Layer Lens: ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}; PyTorch ${String(info.torch)} with ${String(info.threads)} threads (${String(info.weights)})\n`);

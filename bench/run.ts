@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend';
 import { locateWasmDir } from '../src/core/io/wasmDir';
-import { loadNativeKernels } from '../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels, nativeThreadsFor } from '../src/core/native/loadNativeKernelsNode';
 import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
 import { benchActmax } from './benchActmax';
 import { benchForward } from './benchForward';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       wasmThreads: threads,
       enableWasmThreads: initWasmWithThreads,
       nativeKernels: () => loadNativeKernels(join(root, 'dist')),
-      nativeThreads: threads,
+      nativeThreads: nativeThreadsFor(undefined),
     });
     process.stdout.write(`\n== backend ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}\n`);
     for (const [name, run] of Object.entries(sections)) {

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
-import { loadNativeKernels } from '../core/native/loadNativeKernelsNode';
+import { loadNativeKernels, nativeThreadsFor } from '../core/native/loadNativeKernelsNode';
 import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
 import type { BackendPreference, BackendStatus } from '../shared/backend';
 import { oneOf } from './cliArgs';
@@ -18,6 +18,6 @@ export async function startBackend(value: unknown): Promise<BackendStatus> {
     wasmThreads: threads,
     enableWasmThreads: initWasmWithThreads,
     nativeKernels: () => loadNativeKernels(dirname(__filename)),
-    nativeThreads: threads,
+    nativeThreads: nativeThreadsFor(undefined),
   });
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../core/backend';
 import { locateWasmDir } from '../core/io/wasmDir';
-import { loadNativeKernels } from '../core/native/loadNativeKernelsNode';
+import { loadNativeKernels, nativeThreadsFor } from '../core/native/loadNativeKernelsNode';
 import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
@@ -36,7 +36,7 @@ const handlers: HandlerTable = {
       enableWasmThreads: initWasmWithThreads,
       nativeKernels: () =>
         params.nativeKernels === false ? { error: 'turned off by layerLens.nativeKernels' } : loadNativeKernels(dirname(__filename)),
-      nativeThreads: threads,
+      nativeThreads: nativeThreadsFor(params.wasmThreads),
     });
   },
   loadModel: async ({ path }) => (await models.get(path)).info,

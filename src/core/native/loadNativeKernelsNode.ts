@@ -1,6 +1,7 @@
 // Node-only: loads the native kernels addon built by scripts/buildNative.mjs. The bundles find it beside
 // themselves in dist/; running from source (tsx: tests, bench) finds the repository's dist/.
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { NativeKernelsBinding } from './nativeKernelsBinding';
@@ -24,4 +25,13 @@ export function loadNativeKernels(besideDir: string): NativeKernelsBinding | { e
   } catch (e) {
     return { error: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
+}
+
+/**
+ * Threads for the native kernels: `layerLens.wasmThreads` when set (≥ 1), else every core up to 8. Unlike
+ * wasm's (kept at 2 by default), these kernels scale with cores and run only while the user waits on a result.
+ */
+export function nativeThreadsFor(setting: number | undefined, cores: number = cpus().length): number {
+  if (setting !== undefined && Number.isFinite(setting) && setting >= 1) return Math.min(64, Math.floor(setting));
+  return Math.max(1, Math.min(8, cores));
 }

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useBackend } from '../../helpers/backend';
 import { repoRoot } from '../../helpers/paths';
 import { installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { loadNativeKernels, locateNativeKernels } from '../../../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels, locateNativeKernels, nativeThreadsFor } from '../../../src/core/native/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 import { channelStats, channelStatsJs } from '../../../src/core/activations/channelStats';
 
@@ -202,6 +202,15 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
   });
 }
+
+describe('native kernel threads', () => {
+  it('use layerLens.wasmThreads when set, else every core up to 8', () => {
+    assert.equal(nativeThreadsFor(undefined, 2), 2);
+    assert.equal(nativeThreadsFor(0, 16), 8);
+    assert.equal(nativeThreadsFor(0, 1), 1);
+    assert.equal(nativeThreadsFor(3, 16), 3);
+  });
+});
 
 describe('native kernels build', () => {
   it('npm run build produced the addon wherever a C++ compiler is present, and it reports its instruction set', () => {
