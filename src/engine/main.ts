@@ -35,7 +35,9 @@ const handlers: HandlerTable = {
       wasmThreads: threads,
       enableWasmThreads: initWasmWithThreads,
       nativeKernels: () =>
-        params.nativeKernels === false ? { error: 'turned off by layerLens.nativeKernels' } : loadNativeKernels(dirname(__filename)),
+        params.nativeKernels === false
+          ? { error: params.nativeKernelsOffReason ?? 'turned off by layerLens.nativeKernels' }
+          : loadNativeKernels(dirname(__filename)),
       nativeThreads: nativeThreadsFor(params.wasmThreads),
     });
   },

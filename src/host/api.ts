@@ -28,4 +28,6 @@ export interface LayerLensApi {
   panelSnapshot(kind: PanelKind): Promise<CanvasSnapshot | undefined>;
   /** User-facing error and warning sentences shown since activation, newest last. */
   shownMessages(): readonly string[];
+  /** The engine process's id while one runs (tests end it to check the extension recovers). */
+  enginePid(): number | undefined;
 }

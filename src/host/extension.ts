@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
 
   return {
     backendStatus: () => engine.backendStatus(),
+    enginePid: () => engine.pid,
     statusBarText: () => statusBar.text,
     activeModel: async () => {
       const state = await registry.load(registry.activePath);

@@ -1,6 +1,7 @@
 // `layerLens.backend` picks the engine's TF.js backend, and the status bar names the one running (and the
 // native kernels when they run the convolutions).
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { api, waitFor, withSetting } from './helpers';
 
 suite('backend setting', () => {
@@ -53,5 +54,31 @@ suite('backend setting', () => {
     } finally {
       await undoBackend();
     }
+  });
+
+  test('an engine crash in native code turns the native kernels off with one warning; Restart Engine brings them back', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    const on = await waitFor('the native kernels', async () => {
+      const s = await lens.backendStatus();
+      return s.kernels?.startsWith('native') && s;
+    }, 60_000);
+    assert.ok(on);
+    const pid = lens.enginePid();
+    assert.ok(pid, 'no engine process');
+    const before = lens.shownMessages().length;
+    // What a bug in the C++ kernels would do to the engine.
+    process.kill(pid, 'SIGSEGV');
+    await waitFor('the crash to be noticed', () => lens.enginePid() !== pid, 30_000);
+    const off = await waitFor('a new engine without native kernels', async () => {
+      const s = await lens.backendStatus();
+      return s.kernels?.includes('turned off for this session after the engine crashed (SIGSEGV)') && s;
+    }, 60_000);
+    assert.equal(off.active, 'wasm');
+    const shown = lens.shownMessages().slice(before);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0]!, /crashed \(SIGSEGV\) while running its native kernels/);
+    await vscode.commands.executeCommand('layerLens.restartEngine');
+    await waitFor('the native kernels after Restart Engine', async () => (await lens.backendStatus()).kernels?.startsWith('native') ?? false, 60_000);
   });
 });

@@ -24,6 +24,8 @@ export interface EngineClientOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** How long a cancelled request may keep running before the engine is killed. */
   killAfterCancelMs?: number;
+  /** Called when an engine process ends, with its exit code or the signal that ended it. */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 export class EngineClient {
@@ -34,6 +36,10 @@ export class EngineClient {
   private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {}
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null;
@@ -81,6 +87,7 @@ export class EngineClient {
       if (this.child === child) this.child = undefined;
       const why = signal ? `was stopped (${signal})` : `exited with code ${code}`;
       if (!this.disposed) this.options.log('warn', `Layer Lens engine ${why}.`);
+      if (!this.disposed) this.options.onExit?.(code, signal);
       for (const [id, p] of this.pending) {
         if (p.child !== child) continue;
         p.reject(new LayerLensError('engineCrashed', `The Layer Lens engine ${why}; the next request starts a new one.`));

@@ -5,6 +5,7 @@ import type { BackendPreference, BackendStatus } from '../../shared/backend';
 import type { EngineMethod, ParamsOf, ResultOf } from '../../shared/protocol/engineProtocol';
 import type { UserMessages } from '../userMessages';
 import { EngineClient, type RequestOptions } from './engineClient';
+import { NativeCrashGuard } from './nativeCrashGuard';
 
 export class EngineService implements vscode.Disposable {
   private readonly client: EngineClient;
@@ -12,13 +13,20 @@ export class EngineService implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<BackendStatus>();
   readonly onDidChangeStatus = this.statusEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly crashGuard = new NativeCrashGuard();
 
   constructor(enginePath: string, private readonly messages: UserMessages) {
     this.client = new EngineClient({
       enginePath,
       log: (level, message) => messages.log(level, message),
+      onExit: (_code, signal) => {
+        const sentence = this.crashGuard.noteExit(signal, this.status);
+        if (sentence) messages.warn(sentence);
+      },
       onStart: async (client) => {
-        this.status = await client.request('init', readBackendSettings());
+        const settings = readBackendSettings();
+        const off = this.crashGuard.reason;
+        this.status = await client.request('init', off ? { ...settings, nativeKernels: false, nativeKernelsOffReason: off } : settings);
         for (const a of this.status.attempts.filter((x) => !x.ok)) messages.log('info', `Backend ${a.backend} skipped: ${a.reason}`);
         this.statusEmitter.fire(this.status);
       },
@@ -44,7 +52,13 @@ export class EngineService implements vscode.Disposable {
     return this.status!;
   }
 
+  get pid(): number | undefined {
+    return this.client.pid;
+  }
+
+  /** The user's restart: also tries the native kernels again after a crash turned them off. */
   restart(): void {
+    this.crashGuard.reset();
     this.client.restart();
   }
 

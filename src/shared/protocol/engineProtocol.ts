@@ -13,6 +13,8 @@ export interface InitParams {
   wasmThreads?: number;
   /** `layerLens.nativeKernels`: false keeps TF.js's own conv / max-pool-gradient kernels. */
   nativeKernels?: boolean;
+  /** Why nativeKernels is false when the setting is not the reason (the host turned them off after a crash). */
+  nativeKernelsOffReason?: string;
 }
 
 /** Every engine method: its params, its result and what its progress messages carry. */
