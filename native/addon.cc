@@ -13,6 +13,7 @@
 #include "conv2dBackpropInput.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "matMul.h"
 #include "maxPoolGrad.h"
 #include "threadPool.h"
 
@@ -158,6 +159,29 @@ bool poolGeometry(napi_env env, napi_value value, PoolGeometry& g) {
   return positive(env, {g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW});
 }
 
+// matMul(a, batch, M, K, transposeA, packedB, out): out[b] = op(a[b]) · B for b < batch
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!args(env, info, argv)) return nullptr;
+  Floats a, out;
+  if (!floatsOf(env, argv[0], "a", a) || !floatsOf(env, argv[6], "out", out)) return nullptr;
+  int32_t batch = 0, M = 0, K = 0;
+  bool transposeA = false;
+  napi_get_value_int32(env, argv[1], &batch);
+  napi_get_value_int32(env, argv[2], &M);
+  napi_get_value_int32(env, argv[3], &K);
+  napi_get_value_bool(env, argv[4], &transposeA);
+  void* handle = nullptr;
+  if (napi_get_value_external(env, argv[5], &handle) != napi_ok) return (fail(env, "b must be a handle from packFilter"), nullptr);
+  const PackedB& b = *static_cast<PackedB*>(handle);
+  if (!positive(env, {batch, M, K})) return nullptr;
+  if (b.K != K) return (fail(env, "b's rows do not match K"), nullptr);
+  if (a.length != static_cast<size_t>(batch) * M * K) return (fail(env, "a size does not match batch × M × K"), nullptr);
+  if (out.length != static_cast<size_t>(batch) * M * b.N) return (fail(env, "out size does not match batch × M × N"), nullptr);
+  layerlens::matMul(a.data, batch, M, K, transposeA, b, out.data, pool());
+  return nullptr;
+}
+
 // maxPoolGrad(x, dy, dx, geometry: Int32Array(14))
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -243,6 +267,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"channelStats", nullptr, ChannelStats, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,5 +1,5 @@
 // Registers the native addon's kernels in place of TF.js's own Conv2D, FusedConv2D (bias + linear/ReLU),
-// Conv2DBackpropInput, MaxPool, MaxPoolGrad and Relu on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
+// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu and BatchMatMul on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
 // time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's AVX2/AVX-512 rate (issue 8).
 // Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any call the native kernel
 // does not cover (another dtype or data format, PReLU, an unexpected backend object) runs TF.js's own kernel.
@@ -9,7 +9,7 @@ import { tensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'Relu'] as const;
+const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'Relu', 'BatchMatMul'] as const;
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -56,7 +56,7 @@ export function installedNativeBinding(): NativeKernelsBinding | null {
 }
 
 function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
-  const run = { MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
+  const run = { BatchMatMul: batchMatMul, MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
   return (args) => {
     const access = tensorAccess(backendName, args.backend);
     const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
@@ -134,6 +134,46 @@ function conv2dBackpropInput(binding: NativeKernelsBinding, args: KernelArgs, ac
       packedTransposed.set(filter.dataId, packed);
     }
     binding.conv2dBackpropInput(access.view(dy), packed, dx, convGeometry(info));
+  });
+}
+
+// Right-hand sides of matrix products by tensor data and orientation (a constant basis is packed once).
+const packedRight = new WeakMap<object, { plain?: PackedFilter; transposed?: PackedFilter }>();
+
+function batchMatMul(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { a, b } = args.inputs;
+  if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if ((transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K || M === 0 || K === 0 || N === 0) return null;
+  // Dot-product shapes (a few outputs over a long K, e.g. the ReLU redirect's per-item sums of squares) would
+  // pad to a 12 × 32 tile and waste almost all of it: TF.js's kernel does those better.
+  if (M * N < 256 && K > 256) return null;
+  const batchDims = a.shape.slice(0, ra - 2);
+  const batch = batchDims.reduce((p, q) => p * q, 1);
+  // One B for every batch item (a plain 2-D B), or one B per item with the same batch dims; anything else
+  // (broadcasting a batch of B over one A, mixed batch shapes) runs TF.js's kernel.
+  const shared = rb === 2;
+  if (!shared && (rb !== ra || b.shape.slice(0, rb - 2).some((d, i) => d !== batchDims[i]))) return null;
+  const pack = (values: Float32Array): PackedFilter => (transposeB ? binding.packFilterTransposed(values, K, N) : binding.packFilter(values, K, N));
+  return access.output([...batchDims, M, N], (out) => {
+    const av = access.view(a);
+    if (shared) {
+      const entry = packedRight.get(b.dataId) ?? {};
+      const key = transposeB ? 'transposed' : 'plain';
+      const packed = entry[key] ?? (entry[key] = pack(access.view(b)));
+      packedRight.set(b.dataId, entry);
+      binding.matMul(av, batch, M, K, transposeA, packed, out);
+      return;
+    }
+    const bv = access.view(b);
+    for (let i = 0; i < batch; i++) {
+      binding.matMul(av.subarray(i * M * K, (i + 1) * M * K), 1, M, K, transposeA, pack(bv.subarray(i * K * N, (i + 1) * K * N)), out.subarray(i * M * N, (i + 1) * M * N));
+    }
   });
 }
 

@@ -24,6 +24,8 @@ export interface NativeKernelsBinding {
    * strideH, strideW, dilationH, dilationW, padTop, padLeft.
    */
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** out[i] = op(a[i]) · B for i < batch, a being batch × M × K (K × M when transposeA), B packed (K × N). */
+  matMul(a: Float32Array, batch: number, M: number, K: number, transposeA: boolean, b: PackedFilter, out: Float32Array): void;
   /** Max pool (NHWC) into `y`; geometry as for maxPoolGrad. */
   maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
   /** out = max(x, 0) elementwise (NaN stays NaN). */

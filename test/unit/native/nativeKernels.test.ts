@@ -1,7 +1,7 @@
 // The native kernels (native/*.cc) against TF.js's own kernels on the same inputs, on wasm and cpu: Conv2D
 // (strides, dilations, explicit/same/valid padding, odd and RGB channel counts, batches), FusedConv2D with bias
-// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included) and Relu; wrong
-// sizes throw.
+// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included), Relu and BatchMatMul;
+// wrong sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -163,6 +163,30 @@ for (const backend of ['wasm', 'cpu'] as const) {
         tf.dispose([native, reference]);
       }
       x.dispose();
+    });
+
+    it('BatchMatMul: every transpose combination, a shared 2-D B over a batch, a batch of Bs, and a broadcast and dot products it leaves to TF.js', () => {
+      const cases: [number[], number[], boolean, boolean][] = [
+        [[37, 29], [29, 45], false, false],
+        [[29, 37], [29, 45], true, false],
+        [[37, 29], [45, 29], false, true],
+        [[29, 37], [45, 29], true, true],
+        [[3, 5, 13, 29], [29, 70], false, false],
+        [[4, 13, 29], [4, 29, 33], false, false],
+        [[4, 29, 13], [4, 33, 29], true, true],
+        [[13, 29], [4, 29, 33], false, false],
+        [[2, 1, 5000], [2, 1, 5000], false, true],
+      ];
+      cases.forEach(([sa, sb, ta, tb], i) => {
+        const a = seededTensor(sa, 20 + i);
+        const b = seededTensor(sb, 40 + i);
+        const [native, reference] = both(binding, () => tf.matMul(a, b, ta, tb));
+        assert.ok(relMaxErr(native, reference) < 1e-5, `case ${i}: error ${relMaxErr(native, reference)}`);
+        // The same B again comes from the packed cache, and must still give the same product.
+        const again = tf.matMul(a, b, ta, tb);
+        assert.ok(relMaxErr(again, reference) < 1e-5, `case ${i} (cached B)`);
+        tf.dispose([a, b, native, reference, again]);
+      });
     });
 
     it('Relu: same values as TF.js, NaN kept, large tensors split across threads', () => {
