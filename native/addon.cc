@@ -5,6 +5,7 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "gemm.h"
 #include "matMul.h"
 #include "maxPoolGrad.h"
+#include "shearLines.h"
 #include "threadPool.h"
 
 namespace {
@@ -239,6 +241,56 @@ napi_value ChannelStats(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// shearLines(x, [batch, rows, length, channels]: Int32Array, offsets: Float64Array(rows), lout, out)
+napi_value ShearLines(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, out;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[4], "out", out)) return nullptr;
+  int dims[4];
+  if (!intsOf(env, argv[1], 4, dims) || !positive(env, {dims[0], dims[1], dims[2], dims[3]})) return nullptr;
+  const auto [batch, rows, length, channels] = dims;
+  bool isTyped = false;
+  napi_is_typedarray(env, argv[2], &isTyped);
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = nullptr;
+  if (isTyped) napi_get_typedarray_info(env, argv[2], &type, &count, &data, nullptr, nullptr);
+  if (!isTyped || type != napi_float64_array || count != static_cast<size_t>(rows)) return (fail(env, "offsets must be a Float64Array with one value a line"), nullptr);
+  int32_t lout = 0;
+  napi_get_value_int32(env, argv[3], &lout);
+  if (!positive(env, {lout})) return nullptr;
+  if (x.length != static_cast<size_t>(batch) * rows * length * channels) return (fail(env, "x size does not match its shape"), nullptr);
+  if (out.length != static_cast<size_t>(batch) * rows * lout * channels) return (fail(env, "out size does not match the shape"), nullptr);
+  const double* offsets = static_cast<const double*>(data);
+  for (int r = 0; r < rows; r++) {
+    // Both neighbours of every read must lie on the line: [k, k + lout] inside [0, length).
+    const double k = std::floor(offsets[r]);
+    if (!(k >= 0 && k + lout + 1 <= length)) return (fail(env, "an offset reads outside its line"), nullptr);
+  }
+  layerlens::shearLines(x.data, batch, rows, length, channels, offsets, lout, out.data, pool());
+  return nullptr;
+}
+
+// slice(x, shape, begin, size: Int32Array(4) each, out): a window of a 4-D tensor
+napi_value Slice(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, out;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[4], "out", out)) return nullptr;
+  int shape[4], begin[4], size[4];
+  if (!intsOf(env, argv[1], 4, shape) || !intsOf(env, argv[2], 4, begin) || !intsOf(env, argv[3], 4, size)) return nullptr;
+  size_t total = 1, want = 1;
+  for (int i = 0; i < 4; i++) {
+    if (shape[i] < 0 || begin[i] < 0 || size[i] < 0 || begin[i] + size[i] > shape[i]) return (fail(env, "the window lies outside the tensor"), nullptr);
+    total *= shape[i];
+    want *= size[i];
+  }
+  if (x.length != total || out.length != want) return (fail(env, "x or out size does not match the shapes"), nullptr);
+  if (want > 0) layerlens::slice4d(x.data, shape, begin, size, out.data, pool());
+  return nullptr;
+}
+
 // setThreads(n): the pool used by every kernel (1 = the calling thread only).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -270,6 +322,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"channelStats", nullptr, ChannelStats, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shearLines", nullptr, ShearLines, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,6 +1,7 @@
 #include "elementwise.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -67,6 +68,21 @@ void channelStats(const float* x, size_t positions, int channels, double* out, T
     out[2 * C + c] = s;
     out[3 * C + c] = z;
   }
+}
+
+void slice4d(const float* x, const int* shape, const int* begin, const int* size, float* out, ThreadPool& pool) {
+  const size_t s2 = static_cast<size_t>(shape[3]);
+  const size_t s1 = s2 * shape[2];
+  const size_t s0 = s1 * shape[1];
+  const size_t row = static_cast<size_t>(size[3]);
+  // One task per (i0, i1): size[2] contiguous runs of size[3] values each.
+  pool.parallelFor(size[0] * size[1], [&](int task) {
+    const int i0 = task / size[1];
+    const int i1 = task % size[1];
+    const float* src = x + (begin[0] + i0) * s0 + (begin[1] + i1) * s1 + begin[2] * s2 + begin[3];
+    float* dst = out + static_cast<size_t>(task) * size[2] * row;
+    for (int i2 = 0; i2 < size[2]; i2++) std::memcpy(dst + i2 * row, src + i2 * s2, sizeof(float) * row);
+  });
 }
 
 void relu(const float* x, float* out, size_t n, ThreadPool& pool) {

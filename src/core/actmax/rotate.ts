@@ -10,6 +10,7 @@
 // forward+backward, a fixed ~5 ms that the gather beats on small tensors, so those keep the exact bilinear gather.
 import * as tf from '@tensorflow/tfjs-core';
 import { rotateSparse } from './rotateSparse';
+import { nativeShearLines } from '../native/installNativeKernels';
 
 /** Below this many elements (N·H·W·C) the gather path is faster on wasm (52²: 3 vs 5.5 ms; 16·52²: 14 vs 10 ms). */
 const SHEAR_MIN_ELEMENTS = 16384;
@@ -71,6 +72,9 @@ export function rotationPlan(h: number, w: number, degrees: number): RotationPla
 
 /** out[n, r, j, c] = (1 − f)·x[n, r, k, c] + f·x[n, r, k + 1, c] with k + f = j + offsets[r]; reads must stay inside. */
 function shearLines(x: tf.Tensor4D, offsets: Float64Array, lout: number): tf.Tensor4D {
+  // The native kernels do it in one pass, with the same float arithmetic as below.
+  const native = nativeShearLines(x, offsets, lout);
+  if (native) return native;
   return tf.tidy(() => {
     const [n, rows, len, c] = x.shape;
     // Runs of lines that share the integer part k of their offset: each run is two window slices.

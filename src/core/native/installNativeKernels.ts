@@ -1,5 +1,5 @@
 // Registers the native addon's kernels in place of TF.js's own Conv2D, FusedConv2D (bias + linear/ReLU),
-// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu and BatchMatMul on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
+// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu, BatchMatMul and Slice on the wasm and cpu backends. Why: the actmax step, feature maps and top-k spend most of their
 // time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's AVX2/AVX-512 rate (issue 8).
 // Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any call the native kernel
 // does not cover (another dtype or data format, PReLU, an unexpected backend object) runs TF.js's own kernel.
@@ -9,7 +9,7 @@ import { tensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'Relu', 'BatchMatMul'] as const;
+const KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'Relu', 'BatchMatMul', 'Slice'] as const;
 
 type KernelArgs = Parameters<KernelFunc>[0];
 
@@ -30,6 +30,9 @@ export function installNativeKernels(binding: NativeKernelsBinding, threads: num
         tf.registerKernel({ ...original, kernelFunc: nativeKernel(binding, kernelName, backendName, original.kernelFunc) });
       }
     }
+    for (const backendName of BACKENDS) {
+      tf.registerKernel({ kernelName: SHEAR_KERNEL, backendName, kernelFunc: (args) => shearKernel(binding, backendName, args) });
+    }
     installed = { binding, originals };
   }
   const info = binding.info();
@@ -43,11 +46,33 @@ export function uninstallNativeKernels(): void {
     tf.unregisterKernel(original.kernelName, original.backendName);
     tf.registerKernel(original);
   }
+  for (const backendName of BACKENDS) tf.unregisterKernel(SHEAR_KERNEL, backendName);
   installed = null;
 }
 
 export function nativeKernelsInstalled(): boolean {
   return installed !== null;
+}
+
+/** A kernel of our own (TF.js has no such op): one line shear of the actmax rotation, see rotate.ts. */
+const SHEAR_KERNEL = 'LayerLensShearLines';
+
+/**
+ * shearLines of src/core/actmax/rotate.ts on the native kernels: [N, R, L, C] → [N, R, lout, C], line r read at
+ * j + offsets[r] with linear interpolation. Null when they are not installed for the active backend.
+ */
+export function nativeShearLines(x: tf.Tensor4D, offsets: Float64Array, lout: number): tf.Tensor4D | null {
+  if (!installed || !(BACKENDS as readonly string[]).includes(tf.getBackend())) return null;
+  return tf.engine().runKernel(SHEAR_KERNEL, { x }, { offsets: Array.from(offsets), lout }) as tf.Tensor4D;
+}
+
+function shearKernel(binding: NativeKernelsBinding, backendName: string, args: KernelArgs): TensorInfo {
+  const { x } = args.inputs;
+  const access = tensorAccess(backendName, args.backend);
+  if (!x || x.dtype !== 'float32' || x.shape.length !== 4 || !access) throw new Error(`${SHEAR_KERNEL} needs a float32 [N, R, L, C] tensor on wasm or cpu`);
+  const { offsets, lout } = args.attrs as unknown as { offsets: number[]; lout: number };
+  const [n, rows, , c] = x.shape;
+  return access.output([n, rows, lout, c], (out) => binding.shearLines(access.view(x), Int32Array.from(x.shape), Float64Array.from(offsets), lout, out));
 }
 
 /** The installed addon, for the few non-kernel helpers that use it directly (feature-map statistics). */
@@ -56,7 +81,7 @@ export function installedNativeBinding(): NativeKernelsBinding | null {
 }
 
 function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS)[number], backendName: string, fallback: KernelFunc): KernelFunc {
-  const run = { BatchMatMul: batchMatMul, MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
+  const run = { Slice: slice, BatchMatMul: batchMatMul, MaxPool: maxPool, MaxPoolGrad: maxPoolGrad, Conv2DBackpropInput: conv2dBackpropInput, Relu: relu, Conv2D: conv2d, FusedConv2D: conv2d }[kernelName];
   return (args) => {
     const access = tensorAccess(backendName, args.backend);
     const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
@@ -175,6 +200,17 @@ function batchMatMul(binding: NativeKernelsBinding, args: KernelArgs, access: Ac
       binding.matMul(av.subarray(i * M * K, (i + 1) * M * K), 1, M, K, transposeA, pack(bv.subarray(i * K * N, (i + 1) * K * N)), out.subarray(i * M * N, (i + 1) * M * N));
     }
   });
+}
+
+// wasm's Slice copies its whole input out of the heap on every call (~4 ms for one 224 px actmax crop).
+function slice(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
+  const { x } = args.inputs;
+  if (!x || x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 4) return null;
+  const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+  const [b, s] = tf.slice_util.parseSliceParams(x, begin, size);
+  const lead = 4 - x.shape.length;
+  const four = (v: number[], fill: number) => Int32Array.from([...Array<number>(lead).fill(fill), ...v]);
+  return access.output(s, (out) => binding.slice(access.view(x), four(x.shape, 1), four(b, 0), four(s, 1), out));
 }
 
 function relu(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {

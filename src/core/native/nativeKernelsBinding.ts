@@ -28,6 +28,13 @@ export interface NativeKernelsBinding {
   matMul(a: Float32Array, batch: number, M: number, K: number, transposeA: boolean, b: PackedFilter, out: Float32Array): void;
   /** Max pool (NHWC) into `y`; geometry as for maxPoolGrad. */
   maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  /**
+   * One line shear of the actmax rotation: out[n, r, j, c] = x[n, r, k + j, c] blended linearly with its right
+   * neighbour, k + f = offsets[r]; dims = [batch, rows, length, channels]; out is [batch, rows, lout, channels].
+   */
+  shearLines(x: Float32Array, dims: Int32Array, offsets: Float64Array, lout: number, out: Float32Array): void;
+  /** A window of a 4-D tensor: shape, begin and size as Int32Array(4) each. */
+  slice(x: Float32Array, shape: Int32Array, begin: Int32Array, size: Int32Array, out: Float32Array): void;
   /** out = max(x, 0) elementwise (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
   /** Per-channel min, max, sum and zero count of NHWC values: 4 × channels doubles in that order. */

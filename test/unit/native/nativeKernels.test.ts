@@ -1,7 +1,7 @@
 // The native kernels (native/*.cc) against TF.js's own kernels on the same inputs, on wasm and cpu: Conv2D
 // (strides, dilations, explicit/same/valid padding, odd and RGB channel counts, batches), FusedConv2D with bias
-// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included), Relu and BatchMatMul;
-// wrong sizes throw.
+// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included), Relu, BatchMatMul, Slice
+// and the actmax rotation's line shears; wrong sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } 
 import { loadNativeKernels, locateNativeKernels, nativeThreadsFor } from '../../../src/core/native/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 import { channelStats, channelStatsJs } from '../../../src/core/activations/channelStats';
+import { rotateSheared } from '../../../src/core/actmax/rotate';
 
 function compilerPresent(): boolean {
   try {
@@ -189,6 +190,38 @@ for (const backend of ['wasm', 'cpu'] as const) {
       });
     });
 
+    it('the actmax rotation (three line shears): same image and same gradient as TF.js slices, to 1e-6', () => {
+      const x = seededTensor([2, 40, 36, 3], 30) as tf.Tensor4D;
+      const w = seededTensor([2, 40, 36, 3], 31);
+      for (const degrees of [7, -10, 3]) {
+        const f = (inp: tf.Tensor) => tf.sum(tf.mul(rotateSheared(inp as tf.Tensor4D, degrees, 0.5), w));
+        const [native, reference] = both(binding, () => rotateSheared(x, degrees, 0.5));
+        assert.ok(relMaxErr(native, reference) <= 1e-6, `${degrees}°: image error ${relMaxErr(native, reference)}`);
+        const [gn, gr] = both(binding, () => tf.grad(f)(x));
+        assert.ok(relMaxErr(gn, gr) <= 1e-6, `${degrees}°: gradient error ${relMaxErr(gn, gr)}`);
+        tf.dispose([native, reference, gn, gr]);
+      }
+      tf.dispose([x, w]);
+    });
+
+    it('Slice: windows of 1- to 4-D tensors (with -1 sizes and empty windows) equal TF.js', () => {
+      const cases: [number[], number[], number[]][] = [
+        [[50], [7], [20]],
+        [[9, 11], [2, 3], [5, -1]],
+        [[4, 9, 11], [1, 0, 2], [2, 9, 7]],
+        [[2, 30, 28, 3], [0, 4, 3, 0], [2, 20, 21, 3]],
+        [[2, 30, 28, 3], [1, 0, 0, 1], [1, 30, 28, 2]],
+        [[2, 30, 28, 3], [0, 5, 0, 0], [2, 0, 28, 3]],
+      ];
+      cases.forEach(([shape, begin, size], i) => {
+        const x = seededTensor(shape, 50 + i);
+        const [native, reference] = both(binding, () => tf.slice(x, begin, size));
+        assert.deepEqual(native.shape, reference.shape, `case ${i}`);
+        assert.deepEqual(Array.from(native.dataSync()), Array.from(reference.dataSync()), `case ${i}`);
+        tf.dispose([x, native, reference]);
+      });
+    });
+
     it('Relu: same values as TF.js, NaN kept, large tensors split across threads', () => {
       for (const n of [7, 300_001]) {
         const x = tf.tidy(() => tf.concat([tf.tensor1d([NaN, -0, 0, -1e-30]), seededTensor([n], 11)]));
@@ -221,6 +254,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
       assert.throws(() => binding.conv2d(new Float32Array(5 * 5 * 4), packed, new Float32Array(10), geometry, null, false), /out size/);
       assert.throws(() => binding.conv2d(new Float32Array(7), packed, new Float32Array(5 * 5 * 8), geometry, null, false), /x size/);
       assert.throws(() => binding.packFilter(new Float32Array(5), 36, 8), /filter size/);
+      assert.throws(() => binding.shearLines(new Float32Array(2 * 10), Int32Array.of(1, 2, 10, 1), Float64Array.of(0.5, 3.5), 7, new Float32Array(2 * 7)), /outside its line/);
+      assert.throws(() => binding.shearLines(new Float32Array(2 * 10), Int32Array.of(1, 2, 10, 1), Float64Array.of(-0.5, 0), 4, new Float32Array(2 * 4)), /outside its line/);
       assert.throws(() => binding.maxPoolGrad(new Float32Array(4), new Float32Array(1), new Float32Array(4), new Int32Array(3)), /geometry/);
       assert.ok(nativeKernelsInstalled());
     });
