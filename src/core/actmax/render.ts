@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the umbrella package does): actmax needs them all.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './relu6Gradient';
 import type { ActmaxFrame, ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import { throwIfAborted, yieldToEventLoop } from '../abort';
