@@ -92,6 +92,8 @@ function nativeKernel(binding: NativeKernelsBinding, kernelName: (typeof KERNELS
 // Packed kernels, keyed by the filter tensor's data: TF.js never changes a tensor's values in place, and a
 // disposed tensor's dataId is never reused, so an entry can only go stale by being garbage-collected with it.
 const packedFilters = new WeakMap<object, PackedFilter>();
+/** Largest kernel or matrix packed (and so copied) for the native products: 16 M floats, 64 MB. */
+const MAX_PACKED_FLOATS = 1 << 24;
 const packedTransposed = new WeakMap<object, PackedFilter>();
 
 type Access = NonNullable<ReturnType<typeof tensorAccess>>;
@@ -127,6 +129,7 @@ function conv2d(binding: NativeKernelsBinding, args: KernelArgs, access: Access,
   if (bias && (bias.dtype !== 'float32' || bias.shape.reduce((a, b) => a * b, 1) !== info.outChannels)) return null;
   const geometry = convGeometry(info);
   const K = info.filterHeight * info.filterWidth * info.inChannels;
+  if (K * info.outChannels > MAX_PACKED_FLOATS) return null;
   return access.output(info.outShape, (out) => {
     let packed = packedFilters.get(filter.dataId);
     if (!packed) {
@@ -152,6 +155,7 @@ function conv2dBackpropInput(binding: NativeKernelsBinding, args: KernelArgs, ac
     attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
   );
   if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2] || info.outChannels !== dy.shape[3]) return null;
+  if (info.filterHeight * info.filterWidth * info.inChannels * info.outChannels > MAX_PACKED_FLOATS) return null;
   return access.output(attrs.inputShape, (dx) => {
     let packed = packedTransposed.get(filter.dataId);
     if (!packed) {
@@ -178,6 +182,9 @@ function batchMatMul(binding: NativeKernelsBinding, args: KernelArgs, access: Ac
   // Dot-product shapes (a few outputs over a long K, e.g. the ReLU redirect's per-item sums of squares) would
   // pad to a 12 × 32 tile and waste almost all of it: TF.js's kernel does those better.
   if (M * N < 256 && K > 256) return null;
+  // A packed B is a copy kept as long as its tensor lives: not for huge weights (VGG's 25088 × 4096 fc would
+  // double its 400 MB), nor for a few rows against a big matrix, which is memory-bound either way.
+  if (K * N > MAX_PACKED_FLOATS || (M < 12 && K * N > 1 << 20)) return null;
   const batchDims = a.shape.slice(0, ra - 2);
   const batch = batchDims.reduce((p, q) => p * q, 1);
   // One B for every batch item (a plain 2-D B), or one B per item with the same batch dims; anything else
