@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useBackend } from '../../helpers/backend';
+import { needsNativeKernels } from '../../helpers/native';
 import { repoRoot } from '../../helpers/paths';
 import { installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
 import { loadNativeKernels, locateNativeKernels, nativeThreadsFor } from '../../../src/core/native/loadNativeKernelsNode';
@@ -90,7 +91,7 @@ function seededTensor(shape: number[], seed: number): tf.Tensor {
 }
 
 for (const backend of ['wasm', 'cpu'] as const) {
-  describe(`native kernels on ${backend}`, () => {
+  describe(`native kernels on ${backend}`, needsNativeKernels, () => {
     let binding: NativeKernelsBinding;
     before(async () => {
       await useBackend(backend, { nativeKernels: true });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useBackend } from '../../helpers/backend';
+import { needsNativeKernels } from '../../helpers/native';
 import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import { join } from 'node:path';
 import { renderActmax } from '../../../src/core/actmax';
@@ -16,7 +17,7 @@ import { repoRoot } from '../../helpers/paths';
 import { checkFixtureModel, fixtureBytes, fixtureIndex, fixturePath, nhwcInput } from '../onnx/fixtureData';
 
 for (const backend of ['wasm', 'cpu'] as const) {
-  describe(`ONNX fixtures with the native kernels on ${backend}`, () => {
+  describe(`ONNX fixtures with the native kernels on ${backend}`, needsNativeKernels, () => {
     before(async () => {
       await useBackend(backend, { nativeKernels: true });
     });
@@ -43,7 +44,7 @@ async function googlenetGradient(layer: string): Promise<Float32Array> {
   }
 }
 
-describe('GoogLeNet input gradient with the native kernels', () => {
+describe('GoogLeNet input gradient with the native kernels', needsNativeKernels, () => {
   // The reference is TF.js's cpu kernels: wasm's own differ from both at inception4a (6e-4, its MaxPoolGrad).
   it('on wasm equals the one through TF.js cpu kernels (relative L2 <= 1e-5) at conv1 and inception4a', async () => {
     for (const layer of ['conv1', 'inception4a']) {
@@ -64,7 +65,7 @@ describe('GoogLeNet input gradient with the native kernels', () => {
   });
 });
 
-describe('Actmax through the native kernels', () => {
+describe('Actmax through the native kernels', needsNativeKernels, () => {
   // Every op of a Lucid step (Fourier image, colour decorrelation, jitter/scale/rotate, the model, its gradient,
   // Adam) with the native kernels equals the same step with TF.js's own, but for float rounding.
   it('a Lucid run on GoogLeNet gives the objective and the image TF.js kernels give (wasm, 3 steps, 128 px)', async () => {
