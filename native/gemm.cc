@@ -1,6 +1,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -142,7 +143,12 @@ void tileAvx2(const float* ap, const float* bp, int K, float* c, int ldc, int ro
 enum class Isa { Portable, Avx2, Avx512 };
 
 Isa detectIsa() {
+  // LAYER_LENS_NATIVE_ISA=avx2|portable picks a narrower kernel than the CPU has: tests run every kernel on one
+  // machine (an AVX-512 CPU would otherwise never run the AVX2 one that most laptops get).
   __builtin_cpu_init();
+  const char* forced = std::getenv("LAYER_LENS_NATIVE_ISA");
+  if (forced && std::strcmp(forced, "portable") == 0) return Isa::Portable;
+  if (forced && std::strcmp(forced, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
   if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
   return Isa::Portable;

@@ -21,7 +21,13 @@ export function loadNativeKernels(besideDir: string): NativeKernelsBinding | { e
   if (!path) return { error: `${NATIVE_KERNELS_FILE} was not built (no C++ compiler when the extension was built)` };
   try {
     // A require made at run time keeps esbuild from trying to bundle the binary.
-    return createRequire(__filename)(path) as NativeKernelsBinding;
+    const binding = createRequire(__filename)(path) as NativeKernelsBinding;
+    // The portable C++ kernel (no AVX2) multiplies at ~9 GFLOP/s here, below wasm's SIMD: keep TF.js's kernels
+    // then, unless a test asks for it.
+    if (binding.info().isa === 'portable' && process.env.LAYER_LENS_NATIVE_ISA !== 'portable') {
+      return { error: 'this CPU has neither AVX2 nor AVX-512, where TF.js\'s wasm kernels are faster' };
+    }
+    return binding;
   } catch (e) {
     return { error: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
