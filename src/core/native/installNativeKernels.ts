@@ -1,5 +1,5 @@
 // Registers the native addon's kernels (nativeKernelFuncs.ts: Conv2D, FusedConv2D with bias + linear/ReLU,
-// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu, BatchMatMul, Slice) in place of TF.js's own on the wasm and
+// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV) in place of TF.js's own on the wasm and
 // cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
 // spend most of their time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's
 // AVX2/AVX-512 rate (issue 8). Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any

@@ -7,7 +7,7 @@ import type { TensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
-export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | null;
+export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | TensorInfo[] | null;
 
 // Packed kernels, keyed by the filter tensor's data: TF.js never changes a tensor's values in place, and a
 // disposed tensor's dataId is never reused, so an entry can only go stale by being garbage-collected with it.
@@ -135,9 +135,30 @@ function slice(binding: NativeKernelsBinding, args: KernelArgs, access: Access):
   if (!x || x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 4) return null;
   const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
   const [b, s] = tf.slice_util.parseSliceParams(x, begin, size);
+  return window4d(binding, access, x, b, s);
+}
+
+function window4d(binding: NativeKernelsBinding, access: Access, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const lead = 4 - x.shape.length;
   const four = (v: number[], fill: number) => Int32Array.from([...Array<number>(lead).fill(fill), ...v]);
-  return access.output(s, (out) => binding.slice(access.view(x), four(x.shape, 1), four(b, 0), four(s, 1), out));
+  return access.output(size, (out) => binding.slice(access.view(x), four(x.shape, 1), four(begin, 0), four(size, 1), out));
+}
+
+// SplitV (the gradient of every inception concat) is wasm's Slice once per piece, each copying the whole input.
+function splitV(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo[] | null {
+  const { x } = args.inputs;
+  if (!x || x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 4) return null;
+  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
+  const dim = tf.util.parseAxisParam(axis, x.shape)[0]!;
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, dim);
+  const begin = x.shape.map(() => 0);
+  return sizes.map((piece) => {
+    const size = [...x.shape];
+    size[dim] = piece;
+    const out = window4d(binding, access, x, [...begin], size);
+    begin[dim] += piece;
+    return out;
+  });
 }
 
 function relu(binding: NativeKernelsBinding, args: KernelArgs, access: Access): TensorInfo | null {
@@ -187,4 +208,5 @@ export const NATIVE_KERNEL_FUNCS: Record<string, NativeKernelFunc> = {
   Relu: relu,
   BatchMatMul: batchMatMul,
   Slice: slice,
+  SplitV: splitV,
 };

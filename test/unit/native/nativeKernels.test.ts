@@ -1,7 +1,7 @@
 // The native kernels (native/*.cc) against TF.js's own kernels on the same inputs, on wasm and cpu: Conv2D
 // (strides, dilations, explicit/same/valid padding, odd and RGB channel counts, batches), FusedConv2D with bias
-// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included), Relu, BatchMatMul, Slice
-// and the actmax rotation's line shears; wrong sizes throw.
+// and ReLU, Conv2DBackpropInput, MaxPool, MaxPoolGrad (ties and negative windows included), Relu, BatchMatMul, Slice,
+// SplitV and the actmax rotation's line shears; wrong sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -221,6 +221,16 @@ for (const backend of ['wasm', 'cpu'] as const) {
         assert.deepEqual(Array.from(native.dataSync()), Array.from(reference.dataSync()), `case ${i}`);
         tf.dispose([x, native, reference]);
       });
+    });
+
+    it('SplitV: pieces along every axis, equal sizes and uneven ones, equal TF.js', () => {
+      const x = seededTensor([2, 6, 5, 9], 60);
+      for (const [axis, split] of [[3, [2, 4, 3]], [1, 3], [0, 2], [2, [1, 4]]] as const) {
+        const [native, reference] = both(binding, () => tf.concat(tf.split(x, split as number | number[], axis).map((t, i) => tf.mul(t, i + 1)), axis));
+        assert.deepEqual(Array.from(native.dataSync()), Array.from(reference.dataSync()), `axis ${axis}`);
+        tf.dispose([native, reference]);
+      }
+      x.dispose();
     });
 
     it('Relu: same values as TF.js, NaN kept, large tensors split across threads', () => {
