@@ -70,10 +70,28 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
     });
     // Windows of neighbouring dy pixels overlap in dx, so the adding is split by channel ranges, not pixels.
     const int parts = std::min(pool.size(), std::max(1, C / 16));
-    const int width = (C + parts - 1) / parts;
-    pool.parallelFor(parts, [&](int part) {
-      addWindows(products.data(), cols, dx, g, c0, rowsInChunk, part * width, std::min(C, part * width + width));
+    if (parts > 1 || pool.size() == 1) {
+      const int width = (C + parts - 1) / parts;
+      pool.parallelFor(parts, [&](int part) {
+        addWindows(products.data(), cols, dx, g, c0, rowsInChunk, part * width, std::min(C, part * width + width));
+      });
+      continue;
+    }
+    // Few channels (an RGB input's gradient): split the pixels instead, each thread adding into its own copy
+    // of dx (small, as C is), then sum the copies.
+    const int threads = pool.size();
+    const size_t dxSize = static_cast<size_t>(g.batch) * g.inH * g.inW * C;
+    std::vector<float> copies(static_cast<size_t>(threads - 1) * dxSize, 0.0f);
+    pool.parallelFor(threads, [&](int t) {
+      const int r0 = static_cast<int>(static_cast<long long>(rowsInChunk) * t / threads);
+      const int r1 = static_cast<int>(static_cast<long long>(rowsInChunk) * (t + 1) / threads);
+      float* target = t == 0 ? dx : copies.data() + static_cast<size_t>(t - 1) * dxSize;
+      addWindows(products.data() + static_cast<size_t>(r0) * cols, cols, target, g, c0 + r0, r1 - r0, 0, C);
     });
+    for (int t = 1; t < threads; t++) {
+      const float* copy = copies.data() + static_cast<size_t>(t - 1) * dxSize;
+      for (size_t i = 0; i < dxSize; i++) dx[i] += copy[i];
+    }
   }
 }
 
