@@ -43,29 +43,44 @@ bool fail(napi_env env, const std::string& message) {
   return false;
 }
 
-bool floatsOf(napi_env env, napi_value value, const char* name, Floats& out) {
+// The elements and length of `value` when it is a typed array of `want`.
+bool typedOf(napi_env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length) {
   bool isTyped = false;
   napi_is_typedarray(env, value, &isTyped);
-  if (!isTyped) return fail(env, std::string(name) + " must be a Float32Array");
+  if (!isTyped) return false;
   napi_typedarray_type type;
+  napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  return type == want;
+}
+
+bool floatsOf(napi_env env, napi_value value, const char* name, Floats& out) {
   void* data = nullptr;
-  napi_get_typedarray_info(env, value, &type, &out.length, &data, nullptr, nullptr);
-  if (type != napi_float32_array) return fail(env, std::string(name) + " must be a Float32Array");
+  if (!typedOf(env, value, napi_float32_array, data, out.length)) return fail(env, std::string(name) + " must be a Float32Array");
   out.data = static_cast<float*>(data);
   return true;
 }
 
 bool intsOf(napi_env env, napi_value value, size_t count, int* out) {
-  bool isTyped = false;
-  napi_is_typedarray(env, value, &isTyped);
-  napi_typedarray_type type;
-  size_t length = 0;
   void* data = nullptr;
-  if (isTyped) napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
-  if (!isTyped || type != napi_int32_array || length != count) return fail(env, "geometry must be an Int32Array of " + std::to_string(count) + " values");
+  size_t length = 0;
+  if (!typedOf(env, value, napi_int32_array, data, length) || length != count) return fail(env, "geometry must be an Int32Array of " + std::to_string(count) + " values");
   std::copy_n(static_cast<const int*>(data), count, out);
   return true;
 }
+
+// An array's length against the size its shape implies.
+bool sizeIs(napi_env env, size_t length, size_t expected, const char* name) {
+  return length == expected || fail(env, std::string(name) + " size does not match the geometry");
+}
+
+// The packed matrix behind a handle from packFilter / packFilterTransposed.
+const PackedB* packedOf(napi_env env, napi_value value) {
+  void* handle = nullptr;
+  if (napi_get_value_external(env, value, &handle) != napi_ok) return (fail(env, "the filter must be a handle from packFilter"), nullptr);
+  return static_cast<const PackedB*>(handle);
+}
+
+size_t elements(int a, int b, int c, int d) { return static_cast<size_t>(a) * b * c * d; }
 
 bool positive(napi_env env, std::initializer_list<int> values) {
   for (int v : values)
@@ -93,7 +108,7 @@ napi_value packWith(napi_env env, napi_callback_info info, PackedB (*pack)(const
   napi_get_value_int32(env, argv[1], &K);
   napi_get_value_int32(env, argv[2], &N);
   if (!positive(env, {K, N})) return nullptr;
-  if (w.length != static_cast<size_t>(K) * N) return (fail(env, "filter size does not match K × N"), nullptr);
+  if (!sizeIs(env, w.length, elements(K, N, 1, 1), "filter")) return nullptr;
   auto* packed = new PackedB(pack(w.data, K, N));
   napi_value handle;
   napi_create_external(env, packed, freePacked, nullptr, &handle);
@@ -117,13 +132,11 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   if (!args(env, info, argv)) return nullptr;
   Floats dy, dx;
   if (!floatsOf(env, argv[0], "dy", dy) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
-  void* handle = nullptr;
-  if (napi_get_value_external(env, argv[1], &handle) != napi_ok) return (fail(env, "filter must be a handle from packFilterTransposed"), nullptr);
-  const PackedB& wt = *static_cast<PackedB*>(handle);
+  const PackedB* packed = packedOf(env, argv[1]);
   ConvGeometry g;
-  if (!convGeometry(env, argv[3], g)) return nullptr;
-  if (static_cast<size_t>(g.batch) * g.inH * g.inW * g.inC != dx.length) return (fail(env, "dx size does not match the geometry"), nullptr);
-  if (static_cast<size_t>(g.batch) * g.outH * g.outW * g.outC != dy.length) return (fail(env, "dy size does not match the geometry"), nullptr);
+  if (!packed || !convGeometry(env, argv[3], g)) return nullptr;
+  const PackedB& wt = *packed;
+  if (!sizeIs(env, dx.length, elements(g.batch, g.inH, g.inW, g.inC), "dx") || !sizeIs(env, dy.length, elements(g.batch, g.outH, g.outW, g.outC), "dy")) return nullptr;
   if (wt.K != g.outC || wt.N != g.kernelH * g.kernelW * g.inC) return (fail(env, "filter shape does not match the geometry"), nullptr);
   layerlens::conv2dBackpropInput(dy.data, wt, dx.data, g, pool());
   return nullptr;
@@ -135,20 +148,18 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   if (!args(env, info, argv)) return nullptr;
   Floats x, out, bias;
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[2], "out", out)) return nullptr;
-  void* handle = nullptr;
-  if (napi_get_value_external(env, argv[1], &handle) != napi_ok) return (fail(env, "filter must be a handle from packFilter"), nullptr);
-  const PackedB& w = *static_cast<PackedB*>(handle);
+  const PackedB* packed = packedOf(env, argv[1]);
   ConvGeometry g;
-  if (!convGeometry(env, argv[3], g)) return nullptr;
-  if (static_cast<size_t>(g.batch) * g.inH * g.inW * g.inC != x.length) return (fail(env, "x size does not match the geometry"), nullptr);
-  if (static_cast<size_t>(g.batch) * g.outH * g.outW * g.outC != out.length) return (fail(env, "out size does not match the geometry"), nullptr);
+  if (!packed || !convGeometry(env, argv[3], g)) return nullptr;
+  const PackedB& w = *packed;
+  if (!sizeIs(env, x.length, elements(g.batch, g.inH, g.inW, g.inC), "x") || !sizeIs(env, out.length, elements(g.batch, g.outH, g.outW, g.outC), "out")) return nullptr;
   if (w.K != g.kernelH * g.kernelW * g.inC || w.N != g.outC) return (fail(env, "filter shape does not match the geometry"), nullptr);
   layerlens::Epilogue ep;
   napi_valuetype biasType;
   napi_typeof(env, argv[4], &biasType);
   if (biasType != napi_null && biasType != napi_undefined) {
     if (!floatsOf(env, argv[4], "bias", bias)) return nullptr;
-    if (bias.length != static_cast<size_t>(g.outC)) return (fail(env, "bias size does not match the output channels"), nullptr);
+    if (!sizeIs(env, bias.length, g.outC, "bias")) return nullptr;
     ep.bias = bias.data;
   }
   napi_get_value_bool(env, argv[5], &ep.relu);
@@ -173,13 +184,11 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, argv[2], &M);
   napi_get_value_int32(env, argv[3], &K);
   napi_get_value_bool(env, argv[4], &transposeA);
-  void* handle = nullptr;
-  if (napi_get_value_external(env, argv[5], &handle) != napi_ok) return (fail(env, "b must be a handle from packFilter"), nullptr);
-  const PackedB& b = *static_cast<PackedB*>(handle);
-  if (!positive(env, {batch, M, K})) return nullptr;
+  const PackedB* packed = packedOf(env, argv[5]);
+  if (!packed || !positive(env, {batch, M, K})) return nullptr;
+  const PackedB& b = *packed;
   if (b.K != K) return (fail(env, "b's rows do not match K"), nullptr);
-  if (a.length != static_cast<size_t>(batch) * M * K) return (fail(env, "a size does not match batch × M × K"), nullptr);
-  if (out.length != static_cast<size_t>(batch) * M * b.N) return (fail(env, "out size does not match batch × M × N"), nullptr);
+  if (!sizeIs(env, a.length, elements(batch, M, K, 1), "a") || !sizeIs(env, out.length, elements(batch, M, b.N, 1), "out")) return nullptr;
   layerlens::matMul(a.data, batch, M, K, transposeA, b, out.data, pool());
   return nullptr;
 }
@@ -192,9 +201,8 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "dy", dy) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
   PoolGeometry g;
   if (!poolGeometry(env, argv[3], g)) return nullptr;
-  const size_t in = static_cast<size_t>(g.batch) * g.inH * g.inW * g.channels;
-  if (x.length != in || dx.length != in) return (fail(env, "x or dx size does not match the geometry"), nullptr);
-  if (dy.length != static_cast<size_t>(g.batch) * g.outH * g.outW * g.channels) return (fail(env, "dy size does not match the geometry"), nullptr);
+  const size_t in = elements(g.batch, g.inH, g.inW, g.channels);
+  if (!sizeIs(env, x.length, in, "x") || !sizeIs(env, dx.length, in, "dx") || !sizeIs(env, dy.length, elements(g.batch, g.outH, g.outW, g.channels), "dy")) return nullptr;
   layerlens::maxPoolGrad(x.data, dy.data, dx.data, g, pool());
   return nullptr;
 }
@@ -205,7 +213,7 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   if (!args(env, info, argv)) return nullptr;
   Floats x, out;
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "out", out)) return nullptr;
-  if (x.length != out.length) return (fail(env, "x and out differ in size"), nullptr);
+  if (!sizeIs(env, out.length, x.length, "out")) return nullptr;
   layerlens::relu(x.data, out.data, x.length, pool());
   return nullptr;
 }
@@ -218,8 +226,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "y", y)) return nullptr;
   PoolGeometry g;
   if (!poolGeometry(env, argv[2], g)) return nullptr;
-  if (x.length != static_cast<size_t>(g.batch) * g.inH * g.inW * g.channels) return (fail(env, "x size does not match the geometry"), nullptr);
-  if (y.length != static_cast<size_t>(g.batch) * g.outH * g.outW * g.channels) return (fail(env, "y size does not match the geometry"), nullptr);
+  if (!sizeIs(env, x.length, elements(g.batch, g.inH, g.inW, g.channels), "x") || !sizeIs(env, y.length, elements(g.batch, g.outH, g.outW, g.channels), "y")) return nullptr;
   layerlens::maxPool(x.data, y.data, g, pool());
   return nullptr;
 }
@@ -250,18 +257,13 @@ napi_value ShearLines(napi_env env, napi_callback_info info) {
   int dims[4];
   if (!intsOf(env, argv[1], 4, dims) || !positive(env, {dims[0], dims[1], dims[2], dims[3]})) return nullptr;
   const auto [batch, rows, length, channels] = dims;
-  bool isTyped = false;
-  napi_is_typedarray(env, argv[2], &isTyped);
-  napi_typedarray_type type;
   size_t count = 0;
   void* data = nullptr;
-  if (isTyped) napi_get_typedarray_info(env, argv[2], &type, &count, &data, nullptr, nullptr);
-  if (!isTyped || type != napi_float64_array || count != static_cast<size_t>(rows)) return (fail(env, "offsets must be a Float64Array with one value a line"), nullptr);
+  if (!typedOf(env, argv[2], napi_float64_array, data, count) || count != static_cast<size_t>(rows)) return (fail(env, "offsets must be a Float64Array with one value a line"), nullptr);
   int32_t lout = 0;
   napi_get_value_int32(env, argv[3], &lout);
   if (!positive(env, {lout})) return nullptr;
-  if (x.length != static_cast<size_t>(batch) * rows * length * channels) return (fail(env, "x size does not match its shape"), nullptr);
-  if (out.length != static_cast<size_t>(batch) * rows * lout * channels) return (fail(env, "out size does not match the shape"), nullptr);
+  if (!sizeIs(env, x.length, elements(batch, rows, length, channels), "x") || !sizeIs(env, out.length, elements(batch, rows, lout, channels), "out")) return nullptr;
   const double* offsets = static_cast<const double*>(data);
   for (int r = 0; r < rows; r++) {
     // Both neighbours of every read must lie on the line: [k, k + lout] inside [0, length).
@@ -286,7 +288,7 @@ napi_value Slice(napi_env env, napi_callback_info info) {
     total *= shape[i];
     want *= size[i];
   }
-  if (x.length != total || out.length != want) return (fail(env, "x or out size does not match the shapes"), nullptr);
+  if (!sizeIs(env, x.length, total, "x") || !sizeIs(env, out.length, want, "out")) return nullptr;
   if (want > 0) layerlens::slice4d(x.data, shape, begin, size, out.data, pool());
   return nullptr;
 }
