@@ -29,13 +29,14 @@ export async function computeActivations(
     const result: LayerActivation[] = [];
     // The wasm and cpu backends compute synchronously, so dataSync costs nothing more than data() and skips a
     // promise per output (165 of them for GoogLeNet); the loop still yields now and then so that a cancel gets in.
-    const synchronous = ['wasm', 'cpu'].includes(tf.getBackend());
+    const backend = tf.getBackend();
+    const synchronous = backend === 'wasm' || backend === 'cpu';
     let lastYield = Date.now();
     for (let i = 0; i < ids.length; i++) {
       const t = outputs[i];
       const raw = synchronous ? t.dataSync() : await t.data();
       // wasm's read is already a copy of its heap; cpu may hand out the backend's own array: copy to own it.
-      const data = tf.getBackend() === 'wasm' && raw instanceof Float32Array ? raw : new Float32Array(raw as ArrayLike<number>);
+      const data = backend === 'wasm' && raw instanceof Float32Array ? raw : new Float32Array(raw as ArrayLike<number>);
       const shape = [...t.shape];
       result.push({ layerId: ids[i], shape, data, stats: channelStats(data, shape) });
       options.onProgress?.({ done: i + 1, total: ids.length, message: ids[i] });

@@ -12,6 +12,7 @@
 // tf.step and multiplies: on wasm step/mul/sub run ~0.3 ms over 800k values where greater/less/where/relu/neg
 // take 1–8 ms.
 import * as tf from '@tensorflow/tfjs-core';
+import { relu6Mask } from './relu6Gradient';
 
 type Grad = ReturnType<typeof tf.getGradient>;
 
@@ -76,7 +77,7 @@ function ordinaryGradient(original: Grad, dy: tf.Tensor, saved: tf.Tensor[], upp
     return g.x();
   }
   const x = saved[0];
-  return tf.tidy(() => tf.mul(dy, upper === null ? tf.step(x) : tf.mul(tf.step(x), tf.cast(tf.lessEqual(x, upper), 'float32'))));
+  return tf.tidy(() => tf.mul(dy, upper === null ? tf.step(x) : relu6Mask(x)));
 }
 
 /** Runs `f` with redirected Relu and Relu6 gradients, restoring the registered ones afterwards. */
