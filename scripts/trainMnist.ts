@@ -3,13 +3,12 @@
 // same weights. Options: --epochs N, --seed N, --batch N, --lr X, augmentation limits --shift N,
 // --rotate DEG, --scale X, --out DIR, --no-write (train and report only).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { join, resolve } from 'node:path';
-import { initBackend } from '../src/core/backend';
+import { resolve } from 'node:path';
 import { loadMnistSplit, seededRandom } from './mnistData';
 import { accuracy, buildMnistCnn, predictClasses } from './mnistModel';
 import { writeSampleModel } from './mnistArtifacts';
 import { ScheduledAdam, trainEpoch, type TrainOptions } from './mnistTrainLoop';
-import { registerWasmTrainingKernels } from './wasmTrainingKernels';
+import { startTrainingBackend } from './wasmTrainingKernels';
 
 export type { TrainOptions };
 
@@ -48,10 +47,7 @@ function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: bo
 
 async function main(): Promise<void> {
   const { opts, out, write } = parseArgs(process.argv.slice(2));
-  // wasm (SIMD, one thread) with three gradient kernels replaced: the cpu backend needs ~20 s per batch here.
-  registerWasmTrainingKernels();
-  const backend = await initBackend('wasm', { wasmDir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
-  if (backend.active !== 'wasm') throw new Error(`The wasm backend did not start: ${backend.attempts.map((a) => a.reason).join('; ')}`);
+  await startTrainingBackend(repoRoot);
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);
   console.log(`data: ${train.count} train, ${test.count} test digits (${Date.now() - started} ms)`);

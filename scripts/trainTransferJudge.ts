@@ -7,13 +7,12 @@
 // seeded permutation and augmentation, wasm single thread. Options: --epochs N, --seed N, --out DIR, --no-write.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { join, resolve } from 'node:path';
-import { initBackend } from '../src/core/backend';
+import { resolve } from 'node:path';
 import { saveLayersModel } from './mnistArtifacts';
 import { IMAGE_SIZE, NUM_CLASSES, loadMnistSplit, seededRandom } from './mnistData';
 import { accuracy, predictClasses } from './mnistModel';
 import { ScheduledAdam, trainEpoch, type TrainOptions } from './mnistTrainLoop';
-import { registerWasmTrainingKernels } from './wasmTrainingKernels';
+import { startTrainingBackend } from './wasmTrainingKernels';
 
 const repoRoot = resolve(__dirname, '..');
 
@@ -53,9 +52,7 @@ function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: bo
 
 async function main(): Promise<void> {
   const { opts, out, write } = parseArgs(process.argv.slice(2));
-  registerWasmTrainingKernels();
-  const backend = await initBackend('wasm', { wasmDir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
-  if (backend.active !== 'wasm') throw new Error(`The wasm backend did not start: ${backend.attempts.map((a) => a.reason).join('; ')}`);
+  await startTrainingBackend(repoRoot);
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);
   const model = buildJudgeCnn(opts.seed);
