@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildNative } from './buildNative.mjs';
+import { ensureChromium } from './vscodeTest/setup.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -32,6 +33,14 @@ if (files.length === 0) {
 // `npm run build`), so `npm run test:unit` alone tests the current C++ too.
 const native = await buildNative();
 if (!native.ok) console.warn(`native kernels not built: ${native.reason}`);
+
+// The webview suites draw in Debian's Chromium: install it like the real-VS-Code runner does (a failure there
+// says what to install), so those suites never pass for want of a browser.
+try {
+  ensureChromium();
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+}
 
 const child = spawn(
   process.execPath,

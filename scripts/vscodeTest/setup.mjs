@@ -34,15 +34,20 @@ function log(msg) {
   process.stdout.write(`[vscode-test setup] ${msg}\n`);
 }
 
-function missingAptPackages() {
-  return APT_PACKAGES.filter((pkg) => {
+function missingAptPackages(packages) {
+  return packages.filter((pkg) => {
     const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
     return r.status !== 0 || !r.stdout.includes('install ok installed');
   });
 }
 
-function ensureAptPackages() {
-  const missing = missingAptPackages();
+/** Debian's Chromium alone, for the unit suites that draw a built webview in a headless browser. */
+export function ensureChromium() {
+  ensureAptPackages(['chromium']);
+}
+
+function ensureAptPackages(packages = APT_PACKAGES) {
+  const missing = missingAptPackages(packages);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`Missing Debian packages ${missing.join(', ')}; install them with: sudo apt-get install -y ${missing.join(' ')}`);
