@@ -28,8 +28,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mai
 const builds = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },
   { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals },
-  // The engine's top-k decode worker (src/core/topk/nodeBatchWorker.ts looks for it beside the engine).
-  { ...node, entryPoints: { topkWorker: 'src/core/topk/batchWorkerMain.ts' }, outdir: dist },
+  // The engine's top-k decode worker (src/core/node/nodeBatchWorker.ts looks for it beside the engine).
+  { ...node, entryPoints: { topkWorker: 'src/core/node/batchWorkerMain.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
@@ -53,7 +53,7 @@ function copyWasm() {
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   mkdirSync(dist, { recursive: true });
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dist, f));
-  // The WebP decoder's wasm, looked up beside the bundle by src/core/image/nodeWebpWasm.ts.
+  // The WebP decoder's wasm, looked up beside the bundle by src/core/node/nodeWebpWasm.ts.
   copyFileSync(join(root, 'node_modules/@jsquash/webp/codec/dec/webp_dec.wasm'), join(dist, 'webp_dec.wasm'));
 }
 

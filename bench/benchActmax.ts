@@ -3,7 +3,7 @@
 // torchvision's GoogLeNet expects). A step: parameterization, transforms, forward to the layer, input gradient, Adam.
 import { join } from 'node:path';
 import { renderActmax } from '../src/core/actmax';
-import { loadModel } from '../src/core/model/loadModel';
+import { loadModel } from '../src/core/node/loadModelFile';
 import type { ActmaxPresetName, ActmaxResult } from '../src/shared/actmax';
 import type { InputSpec } from '../src/shared/model';
 import { line } from './timing';

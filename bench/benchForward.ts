@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeActivations } from '../src/core/activations';
-import { loadModel } from '../src/core/model/loadModel';
+import { loadModel } from '../src/core/node/loadModelFile';
 import { line, medianMs } from './timing';
 
 export async function benchForward(backend: string, fixtures: string, sampleModel: string | undefined): Promise<void> {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodePng } from '../src/core/image/encodePng';
 import type { LoadedModel } from '../src/core/model/loadedModel';
-import { loadModel } from '../src/core/model/loadModel';
+import { loadModel } from '../src/core/node/loadModelFile';
 import { resolveInputSpec } from '../src/core/preprocess/inputSpec';
-import { readSidecar } from '../src/core/preprocess/readSidecar';
+import { readSidecar } from '../src/core/node/readSidecar';
 import { findTopImages } from '../src/core/topk/findTopImages';
-import { listImageFiles } from '../src/core/topk/nodeTopk';
+import { listImageFiles } from '../src/core/node/nodeTopk';
 import { line } from './timing';
 import { nativeKernelsInstalled } from '../src/core/native/installNativeKernels';
 

@@ -6,11 +6,8 @@
 import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/core/backend';
-import { locateWasmDir } from '../src/core/io/wasmDir';
-import { loadModel } from '../src/core/model/loadModel';
-import { loadNativeKernels, nativeThreadsFor } from '../src/core/native/loadNativeKernelsNode';
-import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
+import { loadModel } from '../src/core/node/loadModelFile';
+import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import { ensureImageFolder } from './peer/imageFolder';
 import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
 import { measureStall } from './peer/eventLoopStall';
@@ -46,18 +43,11 @@ async function main(): Promise<void> {
   const only = new Set(values.only.split(','));
   const steps = Number(values.steps);
   const runs = Number(values.runs);
-  // 0 = the engine's default (min(2, cores)), so the bench measures what users get.
-  const threads = wasmThreadsFor(Number(values['wasm-threads']));
   process.stdout.write(`Layer Lens vs PyTorch — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   ensureTorch(root);
-  const status = await initBackend(values.backend as 'wasm' | 'cpu', {
-    wasmDir: locateWasmDir(join(root, 'dist')),
-    wasmThreads: threads,
-    enableWasmThreads: initWasmWithThreads,
-    // LAYER_LENS_NATIVE_KERNELS=0 measures TF.js's own kernels instead.
-    nativeKernels: () => loadNativeKernels(join(root, 'dist')),
-    nativeThreads: nativeThreadsFor(Number(values['wasm-threads'])),
-  });
+  // --wasm-threads 0 = the engine's default (min(2, cores)), so the bench measures what users get;
+  // LAYER_LENS_NATIVE_KERNELS=0 measures TF.js's own kernels instead.
+  const status = await startNodeBackend(values.backend as 'wasm' | 'cpu', { threads: Number(values['wasm-threads']) });
   const [info] = runTorch(root, ['--only', 'info', '--threads', '2']);
   process.stdout.write(`Layer Lens: ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}; PyTorch ${String(info.torch)} with ${String(info.threads)} threads (${String(info.weights)})\n`);
   process.stdout.write(`FMA peak used for the percentages: ${FMA_PEAK_GFLOPS} GFLOP/s\n`);

@@ -6,10 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/core/backend';
-import { locateWasmDir } from '../src/core/io/wasmDir';
-import { loadNativeKernels, nativeThreadsFor } from '../src/core/native/loadNativeKernelsNode';
-import { initWasmWithThreads, wasmThreadsFor } from '../src/core/wasmThreadsNode';
+import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import { benchActmax } from './benchActmax';
 import { benchForward } from './benchForward';
 import { benchTopk } from './benchTopk';
@@ -29,14 +26,7 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   process.stdout.write(`Layer Lens bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   for (const backend of backends) {
-    const threads = wasmThreadsFor(undefined);
-    const status = await initBackend(backend as 'wasm' | 'cpu', {
-      wasmDir: locateWasmDir(join(root, 'dist')),
-      wasmThreads: threads,
-      enableWasmThreads: initWasmWithThreads,
-      nativeKernels: () => loadNativeKernels(join(root, 'dist')),
-      nativeThreads: nativeThreadsFor(undefined),
-    });
+    const status = await startNodeBackend(backend as 'wasm' | 'cpu');
     process.stdout.write(`\n== backend ${status.detail}${status.kernels && !status.detail.includes(status.kernels) ? ` [${status.kernels}]` : ''}\n`);
     for (const [name, run] of Object.entries(sections)) {
       if (only && !only.includes(name)) continue;

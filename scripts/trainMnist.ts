@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: bo
 
 async function main(): Promise<void> {
   const { opts, out, write } = parseArgs(process.argv.slice(2));
-  await startTrainingBackend(repoRoot);
+  await startTrainingBackend();
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);
   console.log(`data: ${train.count} train, ${test.count} test digits (${Date.now() - started} ms)`);

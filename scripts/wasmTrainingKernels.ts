@@ -3,9 +3,8 @@
 // (NOTES.md), its Conv2DBackpropInput is a slow loop, and the cpu backend's versions take seconds per
 // batch. For stride 1 both conv gradients are rewritten as forward convolutions, which wasm runs
 // through XNNPACK; other strides use plain loops over NHWC float32 data. Valid padding only.
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../src/core/backend';
+import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Pair = [number, number];
@@ -177,8 +176,8 @@ export function registerWasmTrainingKernels(): void {
  * The training scripts' backend: wasm (SIMD, one thread) with the kernels above registered first; the cpu
  * backend needs ~20 s per batch here, so anything but wasm is an error.
  */
-export async function startTrainingBackend(repoRoot: string): Promise<void> {
+export async function startTrainingBackend(): Promise<void> {
   registerWasmTrainingKernels();
-  const backend = await initBackend('wasm', { wasmDir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
+  const backend = await startNodeBackend('wasm', { threads: 1, nativeKernels: false });
   if (backend.active !== 'wasm') throw new Error(`The wasm backend did not start: ${backend.attempts.map((a) => a.reason).join('; ')}`);
 }

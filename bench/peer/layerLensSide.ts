@@ -3,10 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { computeActivations } from '../../src/core/activations';
 import { renderActmax } from '../../src/core/actmax';
-import { modelInputSpec } from '../../src/core/io/imageFiles';
+import { modelInputSpec } from '../../src/core/node/imageFiles';
 import type { LoadedModel } from '../../src/core/model/loadedModel';
 import { findTopImages, chooseBatchSize } from '../../src/core/topk';
-import { listImageFiles } from '../../src/core/topk/nodeTopk';
+import { listImageFiles } from '../../src/core/node/nodeTopk';
 import { medianMs } from '../timing';
 
 /** ms per step: a short warm-up run (kernels, flipped-kernel constants), then the median of `runs` runs of `steps`. */

@@ -1,8 +1,4 @@
-import { dirname } from 'node:path';
-import { initBackend } from '../core/backend';
-import { locateWasmDir } from '../core/io/wasmDir';
-import { loadNativeKernels, nativeThreadsFor } from '../core/native/loadNativeKernelsNode';
-import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
+import { startNodeBackend } from '../core/node/startNodeBackend';
 import type { BackendPreference, BackendStatus } from '../shared/backend';
 import { oneOf } from './cliArgs';
 
@@ -12,12 +8,5 @@ import { oneOf } from './cliArgs';
  */
 export async function startBackend(value: unknown): Promise<BackendStatus> {
   const preference = oneOf<BackendPreference>(value, 'backend', ['auto', 'wasm', 'cpu', 'tensorflow'], 'wasm');
-  const threads = wasmThreadsFor(undefined);
-  return initBackend(preference, {
-    wasmDir: locateWasmDir(dirname(__filename)),
-    wasmThreads: threads,
-    enableWasmThreads: initWasmWithThreads,
-    nativeKernels: () => loadNativeKernels(dirname(__filename)),
-    nativeThreads: nativeThreadsFor(undefined),
-  });
+  return startNodeBackend(preference);
 }

@@ -18,12 +18,12 @@ export interface BackendOptions {
   /** Threads for the wasm backend (the calling thread counts as one); 1 or absent: single-threaded. */
   wasmThreads?: number;
   /**
-   * Node-only hook that makes the threaded wasm build start (src/core/wasmThreadsNode.ts: initWasmWithThreads);
+   * Node-only hook that makes the threaded wasm build start (src/core/node/wasmThreadsNode.ts: initWasmWithThreads);
    * it wraps the backend's init. Without it, or when it fails, wasm runs on one thread.
    */
   enableWasmThreads?: (threads: number, init: () => Promise<boolean>) => Promise<boolean>;
   /**
-   * Node-only loader of the native kernels addon (src/core/native/loadNativeKernelsNode.ts). When it loads,
+   * Node-only loader of the native kernels addon (src/core/node/loadNativeKernelsNode.ts). When it loads,
    * its Conv2D / FusedConv2D / MaxPoolGrad replace TF.js's on the wasm and cpu backends.
    */
   nativeKernels?: () => NativeKernelsBinding | { error: string };

@@ -1,10 +1,6 @@
 // Entry of the engine child process: owns TF.js, the loaded models and every heavy call.
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../core/backend';
-import { locateWasmDir } from '../core/io/wasmDir';
-import { loadNativeKernels, nativeThreadsFor } from '../core/native/loadNativeKernelsNode';
-import { initWasmWithThreads, wasmThreadsFor } from '../core/wasmThreadsNode';
+import { startNodeBackend } from '../core/node/startNodeBackend';
 import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
@@ -20,25 +16,16 @@ function send(msg: EngineToHost): void {
 
 const models = new ModelCache();
 const activations = new ActivationsHandler(models);
-// The bundle and the .wasm files sit side by side in dist/.
-const wasmDir = locateWasmDir(dirname(__filename));
 
 const handlers: HandlerTable = {
   init: async (params) => {
     models.disposeAll();
     activations.clear();
-    const threads = wasmThreadsFor(params.wasmThreads);
-    return initBackend(params.backend, {
-      wasmDir,
+    return startNodeBackend(params.backend, {
       loadNative: () => loadNativeBinding(params.nativeBackendPath),
-      // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
-      wasmThreads: threads,
-      enableWasmThreads: initWasmWithThreads,
-      nativeKernels: () =>
-        params.nativeKernels === false
-          ? { error: params.nativeKernelsOffReason ?? 'turned off by layerLens.nativeKernels' }
-          : loadNativeKernels(dirname(__filename)),
-      nativeThreads: nativeThreadsFor(params.wasmThreads),
+      threads: params.wasmThreads,
+      nativeKernels: params.nativeKernels !== false,
+      nativeKernelsOffReason: params.nativeKernelsOffReason ?? 'turned off by layerLens.nativeKernels',
     });
   },
   loadModel: async ({ path }) => (await models.get(path)).info,

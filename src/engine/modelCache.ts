@@ -1,7 +1,7 @@
 // Loaded models stay in the engine between requests, keyed by path and invalidated when the file changes.
 import { statSync } from 'node:fs';
 import type { LoadedModel } from '../core/model/loadedModel';
-import { loadModel } from '../core/model/loadModel';
+import { loadModel } from '../core/node/loadModelFile';
 import { LayerLensError } from '../shared/errors';
 
 interface Entry {

@@ -4,7 +4,7 @@
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import type { BatchSourceFactory } from '../core/topk/batchSource';
-import { workerBatches } from '../core/topk/nodeBatchWorker';
+import { workerBatches } from '../core/node/nodeBatchWorker';
 
 let factory: BatchSourceFactory | undefined | null = null;
 

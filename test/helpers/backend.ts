@@ -1,19 +1,13 @@
-import { join } from 'node:path';
-import { initBackend } from '../../src/core/backend';
-import { loadNativeKernels } from '../../src/core/native/loadNativeKernelsNode';
+import { startNodeBackend } from '../../src/core/node/startNodeBackend';
 import type { BackendStatus } from '../../src/shared/backend';
-import { repoRoot } from './paths';
 
 /**
- * Activates a TF.js backend for a test file; wasm loads its .wasm files from node_modules. TF.js's own kernels
- * unless `nativeKernels` is set (then dist/layer_lens_kernels.node, built by `npm run build`, must load).
+ * Activates a TF.js backend for a test file, started as the engine starts it but on one wasm thread (tests share
+ * the machine); wasm loads its .wasm files from node_modules. TF.js's own kernels unless `nativeKernels` is set
+ * (then dist/layer_lens_kernels.node, built by `npm run build`, must load, on 2 threads).
  */
 export async function useBackend(name: 'wasm' | 'cpu', options: { nativeKernels?: boolean } = {}): Promise<BackendStatus> {
-  const status = await initBackend(name, {
-    wasmDir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
-    nativeKernels: options.nativeKernels ? () => loadNativeKernels(join(repoRoot, 'dist')) : undefined,
-    nativeThreads: 2,
-  });
+  const status = await startNodeBackend(name, { threads: 1, nativeThreads: 2, nativeKernels: options.nativeKernels === true });
   if (options.nativeKernels && !status.kernels?.startsWith('native')) throw new Error(`native kernels did not start: ${status.kernels}`);
   return status;
 }

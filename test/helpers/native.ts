@@ -2,7 +2,7 @@
 // (the "native kernels build" test fails when it should have and did not); elsewhere the suites that need it
 // are skipped, as the product then runs TF.js's kernels.
 import { join } from 'node:path';
-import { locateNativeKernels } from '../../src/core/native/loadNativeKernelsNode';
+import { locateNativeKernels } from '../../src/core/node/loadNativeKernelsNode';
 import { repoRoot } from './paths';
 
 export const nativeKernelsBuilt = locateNativeKernels(join(repoRoot, 'dist')) !== undefined;

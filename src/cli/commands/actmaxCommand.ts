@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
-import { modelInputSpec } from '../../core/io/imageFiles';
-import { loadModel } from '../../core/model/loadModel';
+import { modelInputSpec } from '../../core/node/imageFiles';
+import { loadModel } from '../../core/node/loadModelFile';
 import { ACTMAX_PRESETS, type ActmaxObjectiveSpec, type ActmaxOverrides, type ActmaxPresetName } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';

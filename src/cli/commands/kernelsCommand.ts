@@ -1,7 +1,7 @@
 import { composeKernelGrid } from '../../core/kernels/kernelGrid';
 import { computeKernelTiles } from '../../core/kernels/kernelTiles';
 import { encodePng } from '../../core/image/encodePng';
-import { loadModel } from '../../core/model/loadModel';
+import { loadModel } from '../../core/node/loadModelFile';
 import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';

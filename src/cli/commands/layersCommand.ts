@@ -1,4 +1,4 @@
-import { loadModel } from '../../core/model/loadModel';
+import { loadModel } from '../../core/node/loadModelFile';
 import type { LayerInfo } from '../../shared/model';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';

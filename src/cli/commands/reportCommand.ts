@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadModel } from '../../core/model/loadModel';
+import { loadModel } from '../../core/node/loadModelFile';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';

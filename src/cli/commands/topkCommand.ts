@@ -1,11 +1,11 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { encodePng } from '../../core/image/encodePng';
-import { loadModel } from '../../core/model/loadModel';
+import { loadModel } from '../../core/node/loadModelFile';
 import { resolveInputSpec } from '../../core/preprocess/inputSpec';
-import { readSidecar } from '../../core/preprocess/readSidecar';
+import { readSidecar } from '../../core/node/readSidecar';
 import { findTopImages } from '../../core/topk/findTopImages';
-import { hashModelFile, listImageFiles, nodeCacheStore } from '../../core/topk/nodeTopk';
+import { hashModelFile, listImageFiles, nodeCacheStore } from '../../core/node/nodeTopk';
 import { TopkCache } from '../../core/topk/topkCache';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
 import type { PixelBox, TopkResult } from '../../shared/topk';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
-import { modelInputSpec } from '../../core/io/imageFiles';
+import { modelInputSpec } from '../../core/node/imageFiles';
 import { composeImageGrid } from '../../core/render/imageGrid';
 import type { ActmaxRequest } from '../../shared/actmax';
 import { fileSafe, writeFileAtomic } from '../outputFiles';

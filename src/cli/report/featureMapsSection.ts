@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
 import { encodePng } from '../../core/image/encodePng';
-import { loadModelInput } from '../../core/io/imageFiles';
+import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
 import { channelPictures } from '../../core/render/channelMaps';
 import { composeImageGrid } from '../../core/render/imageGrid';

@@ -1,19 +1,20 @@
-// The one entry point for opening a model file: dispatches on the extension.
+// The one entry point for opening a model: dispatches on the model file's extension. Files arrive through the
+// ModelFiles seam, so this runs wherever the bytes come from (src/core/node/loadModelFile.ts reads them from disk).
 import { LayerLensError } from '../../shared/errors';
-import { nodeModelFiles } from '../io/nodeModelFiles';
+import { baseName, type ModelFiles } from '../io/modelFiles';
 import type { LoadedModel } from './loadedModel';
 import { loadTfjsModel } from './tfjsLoad';
 
-export async function loadModel(path: string): Promise<LoadedModel> {
+export async function loadModelFiles(files: ModelFiles): Promise<LoadedModel> {
+  const path = files.path;
   const lower = path.toLowerCase();
-  const files = nodeModelFiles(path);
   if (lower.endsWith('.json')) return loadTfjsModel(files);
   if (lower.endsWith('.onnx')) {
     // Imported lazily: the ONNX importer (protobuf decoding, op table) is only paid for by ONNX users.
-    const bytes = await files.read(files.path.split(/[\\/]/).pop() as string);
+    const bytes = await files.read(baseName(path));
     // src/core/onnx/loadOnnx.ts is written by the ONNX importer's author: loadOnnxModel(bytes, path).
     const { loadOnnxModel } = await import('../onnx/loadOnnx');
-    return loadOnnxModel(bytes, files.path);
+    return loadOnnxModel(bytes, path);
   }
   throw new LayerLensError('notAModel', `${path} is not a model file Layer Lens can open (expected a TF.js model.json or an .onnx file).`);
 }

@@ -1,4 +1,4 @@
-// Public surface of preprocessing (the Node-only readSidecar lives in readSidecar.ts and is imported from there).
+// Public surface of preprocessing (the Node-only readSidecar lives in src/core/node/readSidecar.ts).
 export { resolveInputSpec, parseSidecar, parseLabelsText } from './inputSpec';
 export type { SidecarFile } from './inputSpec';
 export { loadSidecar } from './loadSidecar';

@@ -1,6 +1,6 @@
 // Where findTopImages gets its prepared batches from. The default works in this thread: the files of the next
 // batch are read while the current one is decoded and run, so disk waits overlap compute. A Node adapter may plug
-// in a source that decodes on another thread (nodeBatchWorker.ts); every source delivers the same batches in
+// in a source that decodes on another thread (src/core/node/nodeBatchWorker.ts); every source delivers the same batches in
 // the same order, with the same skip reasons.
 import type { InputSpec } from '../../shared/model';
 import { prepareBatch, readBatch, type PreparedBatch } from './topkBatch';

@@ -1,4 +1,4 @@
-// Public surface of dataset examples (the Node adapter, nodeTopk.ts, is imported from its own file).
+// Public surface of dataset examples (the Node adapter is src/core/node/nodeTopk.ts).
 export { findTopImages, chooseBatchSize } from './findTopImages';
 export type { TopkFile, TopkOptions } from './findTopImages';
 export { TopkCache, slotName, sha256Hex } from './topkCache';

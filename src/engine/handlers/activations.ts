@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
-import { loadModelInput } from '../../core/io/imageFiles';
+import { loadModelInput } from '../../core/node/imageFiles';
 import type { LoadedModel } from '../../core/model/loadedModel';
 import { toDisplayRgba } from '../../core/preprocess';
 import type { LayerActivation } from '../../shared/activations';

@@ -1,7 +1,7 @@
 // Activation maximization in the engine: the model from the cache, its input spec from the sidecar (so that the
 // optimized image is normalized as the model expects), frames relayed as progress, cancel through the signal.
 import { renderActmax } from '../../core/actmax';
-import { modelInputSpec } from '../../core/io/imageFiles';
+import { modelInputSpec } from '../../core/node/imageFiles';
 import type { ActmaxFrame, ActmaxResult } from '../../shared/actmax';
 import type { ActmaxParams } from '../../shared/actmaxProtocol';
 import type { ModelCache } from '../modelCache';

@@ -9,9 +9,9 @@ import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
 import { decodeImage } from '../../../src/core/image';
 import { preprocess, resolveInputSpec } from '../../../src/core/preprocess';
-import { readSidecar } from '../../../src/core/preprocess/readSidecar';
+import { readSidecar } from '../../../src/core/node/readSidecar';
 import { computeActivations, predictionLayerId, topPredictions } from '../../../src/core/activations';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 
 const modelPath = join(sampleModelDir, 'model.json');
 const samplesDir = join(sampleModelDir, 'samples');

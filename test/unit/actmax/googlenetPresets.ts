@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { useBackend } from '../../helpers/backend';
 import { onnxFixturesDir } from '../../helpers/paths';
 import { renderActmax } from '../../../src/core/actmax';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import { ACTMAX_PRESETS } from '../../../src/shared/actmax';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import { useBackend } from '../../helpers/backend';
 import { onnxFixturesDir } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';

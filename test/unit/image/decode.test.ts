@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeImage, readImageHeader } from '../../../src/core/image';
-import { useWebpWasmFromDisk } from '../../../src/core/image/nodeWebpWasm';
+import { useWebpWasmFromDisk } from '../../../src/core/node/nodeWebpWasm';
 import { LayerLensError } from '../../../src/shared/errors';
 import { bmp, gif, jpeg, png, pngHeaderOnly, webp, withExifOrientation } from './imageFixtures';
 

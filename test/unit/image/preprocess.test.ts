@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
 import type { DecodedImage } from '../../../src/core/image';
 import { preprocess, resolveInputSpec, toDisplayRgba } from '../../../src/core/preprocess';
-import { readSidecar } from '../../../src/core/preprocess/readSidecar';
+import { readSidecar } from '../../../src/core/node/readSidecar';
 import type { InputSpec, ModelInfo } from '../../../src/shared/model';
 import { LayerLensError } from '../../../src/shared/errors';
 

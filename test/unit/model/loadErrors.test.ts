@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../helpers/backend';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { ErrorCode } from '../../../src/shared/errors';
 import { saveLayersModel, tempDir, tinySequential, writeGraphModel } from './tinyModels';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 
 const path = join(sampleModelDir, 'model.json');
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import { writeGraphModel } from './tinyModels';
 
 const X = Float32Array.from({ length: 16 }, (_, i) => Math.cos(i * 0.9));

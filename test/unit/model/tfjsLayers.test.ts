@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { saveLayersModel, tinyFunctional, tinySequential } from './tinyModels';
 

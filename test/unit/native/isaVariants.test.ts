@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { needsNativeKernels } from '../../helpers/native';
 import { repoRoot } from '../../helpers/paths';
-import { loadNativeKernels } from '../../../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels } from '../../../src/core/node/loadNativeKernelsNode';
 
 function cpuHasAvx2(): boolean {
   const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(join(repoRoot, 'dist/layer_lens_kernels.node'))}); console.log(b.info().isa)`], {
@@ -38,7 +38,7 @@ for (const isa of ['avx2', 'portable'] as const) {
 
 test('a CPU without AVX2 keeps TF.js kernels (the portable kernel is slower than wasm SIMD) unless asked', needsNativeKernels, () => {
   const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-    const { loadNativeKernels } = require(${JSON.stringify(join(repoRoot, 'src/core/native/loadNativeKernelsNode.ts'))});
+    const { loadNativeKernels } = require(${JSON.stringify(join(repoRoot, 'src/core/node/loadNativeKernelsNode.ts'))});
     const r = loadNativeKernels(${JSON.stringify(join(repoRoot, 'dist'))});
     console.log('error' in r ? r.error : 'loaded ' + r.info().isa);`], { env: { ...process.env, LAYER_LENS_NATIVE_ISA: 'portable' }, encoding: 'utf8', cwd: repoRoot });
   assert.match(probe.stdout, /loaded portable/, probe.stderr);

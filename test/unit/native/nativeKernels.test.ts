@@ -12,7 +12,7 @@ import { useBackend } from '../../helpers/backend';
 import { needsNativeKernels } from '../../helpers/native';
 import { repoRoot } from '../../helpers/paths';
 import { installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { loadNativeKernels, locateNativeKernels, nativeThreadsFor } from '../../../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels, locateNativeKernels, nativeThreadsFor } from '../../../src/core/node/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 import { channelStats, channelStatsJs } from '../../../src/core/activations/channelStats';
 import { rotateSheared } from '../../../src/core/actmax/rotate';

@@ -11,7 +11,7 @@ import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import { join } from 'node:path';
 import { renderActmax } from '../../../src/core/actmax';
 import { installNativeKernels, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { loadNativeKernels } from '../../../src/core/native/loadNativeKernelsNode';
+import { loadNativeKernels } from '../../../src/core/node/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 import { repoRoot } from '../../helpers/paths';
 import { checkFixtureModel, fixtureBytes, fixtureIndex, fixturePath, nhwcInput } from '../onnx/fixtureData';

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
-import { withCoreCount } from '../../../src/core/wasmThreadsNode';
-import { wasmWorkerContents } from '../../../src/core/wasmThreadsWorkerScript';
+import { withCoreCount } from '../../../src/core/node/wasmThreadsNode';
+import { wasmWorkerContents } from '../../../src/core/node/wasmThreadsWorkerScript';
 
 test('withCoreCount reports enough cores for the requested threads while it runs, then the real count', async () => {
   const real = cpus().length;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { wasmThreadsFor } from '../../../src/core/wasmThreadsNode';
+import { wasmThreadsFor } from '../../../src/core/node/wasmThreadsNode';
 import { repoRoot } from '../../helpers/paths';
 
 test('a script on the threaded wasm backend ends by itself when its work is done', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { useBackend } from '../../helpers/backend';
 import { runCli } from '../../helpers/runCli';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import { rowLayout, rowSize } from '../../../src/core/topk/topkPictures';
 import { topkSection } from '../../../src/cli/report/topkSection';
 import { seededMnistCnn, tempFolder, writeDigits } from './topkFixtures';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel } from '../../../src/core/model/loadModel';
+import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { actmaxHandler } from '../../../src/engine/handlers/actmax';
 import { ActmaxRunner, type ActmaxEngine, type RunSink } from '../../../src/host/actmax/actmaxRunner';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { NativeKernelsBinding } from './nativeKernelsBinding';
+import type { NativeKernelsBinding } from '../native/nativeKernelsBinding';
 
 export const NATIVE_KERNELS_FILE = 'layer_lens_kernels.node';
 

@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSy
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
-import type { TopkFile } from './findTopImages';
-import type { TopkCacheStore } from './topkCache';
+import type { TopkFile } from '../topk/findTopImages';
+import type { TopkCacheStore } from '../topk/topkCache';
 
 export const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|bmp)$/i;
 

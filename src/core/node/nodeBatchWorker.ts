@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BatchSource, BatchSourceFactory } from './batchSource';
+import type { BatchSource, BatchSourceFactory } from '../topk/batchSource';
 import type { BatchReply, BatchRequest } from './batchWorkerMain';
-import { readBatch, type PreparedBatch } from './topkBatch';
+import { readBatch, type PreparedBatch } from '../topk/topkBatch';
 
 const BUNDLED_WORKER = 'topkWorker.js';
 const AHEAD = 2;

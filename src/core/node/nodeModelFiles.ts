@@ -3,7 +3,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, basename, join, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
-import { normalizeInside, type ModelFiles } from './modelFiles';
+import { normalizeInside, type ModelFiles } from '../io/modelFiles';
 
 export function nodeModelFiles(modelPath: string): ModelFiles {
   const path = resolve(modelPath);

@@ -1,7 +1,7 @@
 // Node-only adapter: reads the WebP decoder's .wasm from disk. The core proper never touches the file system.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setWebpWasm } from './decodeWebp';
+import { setWebpWasm } from '../image/decodeWebp';
 
 export const WEBP_WASM_FILE = 'webp_dec.wasm';
 

@@ -5,11 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { decodeImage, webpWasmConfigured } from '../image';
-import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../image/nodeWebpWasm';
+import { useWebpWasmFromDisk, WEBP_WASM_FILE } from './nodeWebpWasm';
 import type { DecodedImage } from '../image/types';
 import type { LoadedModel } from '../model/loadedModel';
 import { preprocess, resolveInputSpec } from '../preprocess';
-import { readSidecar } from '../preprocess/readSidecar';
+import { readSidecar } from './readSidecar';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
 

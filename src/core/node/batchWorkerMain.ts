@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../image/nodeWebpWasm';
+import { useWebpWasmFromDisk, WEBP_WASM_FILE } from './nodeWebpWasm';
 import type { InputSpec } from '../../shared/model';
-import { prepareBatch, type PreparedBatch, type ReadResult } from './topkBatch';
+import { prepareBatch, type PreparedBatch, type ReadResult } from '../topk/topkBatch';
 
 export interface BatchRequest {
   id: number;

@@ -1,0 +1,8 @@
+// Node-only: opens a model file on disk (its weight files read through nodeModelFiles, inside its folder).
+import type { LoadedModel } from '../model/loadedModel';
+import { loadModelFiles } from '../model/loadModel';
+import { nodeModelFiles } from './nodeModelFiles';
+
+export function loadModel(path: string): Promise<LoadedModel> {
+  return loadModelFiles(nodeModelFiles(path));
+}

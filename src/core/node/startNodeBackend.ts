@@ -1,0 +1,52 @@
+// Node-only: the one start-up of TF.js in a Node process (the engine, the CLI, the benchmarks, the tests and the
+// training scripts): the backend preference, tfjs-backend-wasm's .wasm files, its threaded build, and the native
+// kernels addon, each found the same way everywhere.
+import { initBackend, type BackendOptions } from '../backend';
+import type { BackendPreference, BackendStatus } from '../../shared/backend';
+import { loadNativeKernels, nativeThreadsFor } from './loadNativeKernelsNode';
+import { locateWasmDir } from './wasmDir';
+import { initWasmWithThreads, wasmThreadsFor } from './wasmThreadsNode';
+
+export interface NodeBackendOptions {
+  /**
+   * The `layerLens.wasmThreads` setting: 0 or absent chooses (2 wasm threads where there are 2 cores, native
+   * kernels on every core up to 8), 1 runs on one thread, n on n.
+   */
+  threads?: number;
+  /** Threads of the native kernels when they must differ from what `threads` gives (tests pin 2). */
+  nativeThreads?: number;
+  /**
+   * The native kernels addon (dist/layer_lens_kernels.node) replaces TF.js's hot kernels when it was built
+   * (default). false leaves TF.js's kernels and no kernels line in the status; with `nativeKernelsOffReason`
+   * the status says why they are off.
+   */
+  nativeKernels?: boolean;
+  nativeKernelsOffReason?: string;
+  /** Loads a native TF.js binding; only the engine passes it (the one place such a binding may be loaded). */
+  loadNative?: BackendOptions['loadNative'];
+  /**
+   * The folder holding the bundle's .wasm files and the native addon. Default: beside this code, i.e. dist/ in a
+   * bundle; run from source, the .wasm files come from node_modules and the addon from the repository's dist/.
+   */
+  besideDir?: string;
+}
+
+export function startNodeBackend(preference: BackendPreference, options: NodeBackendOptions = {}): Promise<BackendStatus> {
+  const beside = options.besideDir ?? __dirname;
+  const wasmThreads = wasmThreadsFor(options.threads);
+  return initBackend(preference, {
+    wasmDir: locateWasmDir(beside),
+    loadNative: options.loadNative,
+    // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
+    wasmThreads,
+    enableWasmThreads: wasmThreads > 1 ? initWasmWithThreads : undefined,
+    nativeKernels: nativeKernelsLoader(options, beside),
+    nativeThreads: options.nativeThreads ?? nativeThreadsFor(options.threads),
+  });
+}
+
+function nativeKernelsLoader(options: NodeBackendOptions, beside: string): BackendOptions['nativeKernels'] {
+  if (options.nativeKernels !== false) return () => loadNativeKernels(beside);
+  const reason = options.nativeKernelsOffReason;
+  return reason === undefined ? undefined : () => ({ error: reason });
+}
