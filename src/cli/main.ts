@@ -42,4 +42,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+/**
+ * Resolves once everything written to `stream` so far has been taken by the OS. Writes to a pipe are queued
+ * in the process while the reader is slower than us (beyond the pipe's 64 KiB buffer), and process.exit would
+ * drop that queue; an empty write's callback runs only after every earlier write has gone out.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+// A reader that stops early (`layer-lens layers … | head`) closes the pipe: nothing more can reach it, so end
+// quietly as a Unix tool does instead of crashing on the unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
+// process.exit rather than an idle end: the TF.js backends can hold the event loop open after the work is done.
+main(process.argv.slice(2))
+  .then(async (code) => {
+    process.exitCode = code;
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    return code;
+  })
+  .then((code) => process.exit(code));
