@@ -1,6 +1,8 @@
-// The one HTML shell every panel uses: strict CSP with a nonce, only our own built script and stylesheet.
+// The one HTML shell every panel uses (src/host/panels/panelDocument.ts): strict CSP with a nonce, only our own
+// built script and stylesheet, both from dist/webview (esbuild writes <panel>.css beside <panel>.js).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { panelDocument } from './panelDocument';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
@@ -11,32 +13,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 }
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.js`));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${styleUri}">
-<title>${escapeHtml(title)}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${scriptUri}"></script>
-</body>
-</html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const built = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  return panelDocument({
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: built(`${script}.js`),
+    styleUri: built(`${script}.css`),
+    title,
+  });
 }

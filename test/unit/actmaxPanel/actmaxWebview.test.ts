@@ -57,7 +57,7 @@ before(async () => {
       setState: (s) => (window.saved = s),
     });`;
   pageErrors = errors;
-  const css = readFileSync(join(repoRoot, 'media/panel.css'), 'utf8');
+  const css = readFileSync(join(repoRoot, 'dist/webview/actmax.css'), 'utf8');
   const script = readFileSync(join(repoRoot, 'dist/webview/actmax.js'), 'utf8');
   await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><div id="app"></div><script>${stub}</script></body></html>`);
   await page.addScriptTag({ content: script });

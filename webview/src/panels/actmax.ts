@@ -7,7 +7,8 @@ import { objectiveForLayer } from '../../../src/shared/actmaxProtocol';
 import { AtlasView } from '../actmax/atlasView';
 import { LiveView } from '../actmax/liveView';
 import { SettingsForm } from '../actmax/settingsForm';
-import { addPanelStyles } from '../actmax/styles';
+import '../lib/panel.css';
+import '../actmax/actmax.css';
 import { canvasRgba } from '../lib/canvasExport';
 import { connectToHost } from '../lib/hostBridge';
 import { StatusLine } from '../lib/statusLine';
@@ -20,7 +21,6 @@ let classCount: number | undefined;
 let runId = -1;
 let running = false;
 
-addPanelStyles();
 const app = document.getElementById('app')!;
 app.innerHTML = `
   <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>

@@ -19,7 +19,8 @@ import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps'
 import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
-import { addPanelStyles } from '../featureMaps/styles';
+import '../lib/panel.css';
+import '../featureMaps/featureMaps.css';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
@@ -35,7 +36,6 @@ let zoom = 1;
 const cache = new LayerCache();
 const scratch = new MapScratch();
 
-addPanelStyles();
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
 const { status, scroller, canvas, hover, grid } = mountGridPanel({
   hoverHint: 'Hover a map for its numbers; click it to see it over the image.',

@@ -8,6 +8,7 @@ import { canvasPng, canvasRgba } from '../lib/canvasExport';
 import { button, checkbox, select, setChoices } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
 import { mountGridPanel } from '../lib/gridPanelShell';
+import '../lib/panel.css';
 
 const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
 let state: KernelsPanelState | undefined = host.savedState();

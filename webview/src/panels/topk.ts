@@ -11,7 +11,8 @@ import { channelOrder, describeEntry } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { hitTest, layoutRows, tileSide, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
-import { addTopkStyles } from '../topk/styles';
+import '../lib/panel.css';
+import '../topk/topk.css';
 
 const host = connectToHost<TopkFromWebview, TopkPanelState>();
 let state: TopkPanelState | undefined = host.savedState();
@@ -22,7 +23,6 @@ let rowsDrawn = 0;
 let firstDrawn = 0;
 const pics = new PictureCache();
 
-addTopkStyles();
 /** Only the rows in view: a 512-channel layer costs what fits on the screen. */
 const { status, scroller, canvas, hover, grid } = mountGridPanel({
   hoverHint: 'Hover an image for its file and value; click it to open the file; the small button shows its feature maps.',
