@@ -2,14 +2,20 @@
 // Plain data only; images are RGBA typed arrays, histories Float32Arrays.
 import type { InputSpec } from './model';
 
-/** How the optimized image is represented. */
-export type ActmaxParamKind =
+/**
+ * How the optimized image is represented, by kind, with the name a settings form shows. The kinds are this table's
+ * keys; src/core/actmax/param.ts has one factory per kind (the compiler asks for it).
+ */
+export const ACTMAX_PARAMS = {
   /** One free value per pixel and channel, squashed by a sigmoid into 0..1. */
-  | 'pixel'
+  pixel: 'Pixels',
   /** A 1/f-scaled spectrum, inverse-DFT'd, color-decorrelated, sigmoid (Lucid's default image). */
-  | 'fourier'
+  fourier: 'Fourier',
   /** Only the spectrum's phase is optimized; the magnitude is a fixed natural-image (1/f) spectrum (MACO). */
-  | 'maco';
+  maco: 'MACO',
+} as const;
+export type ActmaxParamKind = keyof typeof ACTMAX_PARAMS;
+export const ACTMAX_PARAM_KINDS = Object.keys(ACTMAX_PARAMS) as ActmaxParamKind[];
 
 export const ACTMAX_PRESETS = [
   'trial1-naive',
@@ -35,21 +41,33 @@ export type ActmaxTransformSpec =
   /** Bilinear rotation about the center by one angle (degrees) drawn from the list. */
   | { kind: 'rotate'; degrees: number[] };
 
-/** Penalty weights; each penalty is a mean over pixels, so weights do not depend on image size. 0 = off. */
-export interface ActmaxRegularizerWeights {
+/**
+ * Penalties on the image (0..1), by kind, with the name a settings form shows. Each is a per-image mean, so weights
+ * do not depend on image size. A penalty is an objective term (`{ kind: 'penalty' }`), so it combines with weights
+ * inside a `sum` like any other; a preset's or request's weights become terms of −weight. Adding a penalty is one
+ * entry here and its function in src/core/actmax/regularizers.ts (the compiler asks for it); forms, request
+ * validation and presets read the kinds from this table.
+ */
+export const ACTMAX_PENALTIES = {
   /** mean |pixel − 0.5| */
-  l1: number;
+  l1: 'L1',
   /** mean (pixel − 0.5)² (trial 4) */
-  l2: number;
+  l2: 'L2',
   /** mean |neighbour difference|, x and y */
-  totalVariation: number;
+  totalVariation: 'Total variation',
   /** RMS of the Scharr x/y image gradients (trial 6) */
-  scharr: number;
+  scharr: 'Scharr RMS',
   /** mean (pixel − blur(pixel))², the blur held constant (pulls the image toward its own 3×3 blur) */
-  blur: number;
-  /** mean pixel: pulls the image toward black (light-on-black data such as MNIST); absent means 0 */
-  dark?: number;
-}
+  blur: 'Blur',
+  /** mean pixel: pulls the image toward black (light-on-black data such as MNIST) */
+  dark: 'Dark',
+} as const;
+export type ActmaxPenaltyKind = keyof typeof ACTMAX_PENALTIES;
+/** In table order, which is also the order penalty terms are added to a run's objective. */
+export const ACTMAX_PENALTY_KINDS = Object.keys(ACTMAX_PENALTIES) as ActmaxPenaltyKind[];
+
+/** Penalty weights by kind; absent or 0 = off. */
+export type ActmaxRegularizerWeights = Partial<Record<ActmaxPenaltyKind, number>>;
 
 /**
  * What is maximized. Leaves that take a layer use the request's `layerId` when theirs is absent, and those that
@@ -71,6 +89,8 @@ export type ActmaxObjectiveSpec =
   | { kind: 'direction'; layerId?: string; vector: number[]; cossimPower?: number }
   /** Negative similarity of this item's Gram matrix to the other items' (Lucid's diversity); 0 for a batch of one. */
   | { kind: 'diversity'; layerId?: string }
+  /** A penalty of the image itself, not of a layer: a cost, so a sum gives it a negative weight. */
+  | { kind: 'penalty'; penalty: ActmaxPenaltyKind }
   | { kind: 'negative'; of: ActmaxObjectiveSpec }
   | { kind: 'sum'; terms: { weight: number; objective: ActmaxObjectiveSpec }[] };
 
@@ -94,7 +114,7 @@ export interface ActmaxOverrides {
   decayPower?: number;
   transforms?: ActmaxTransformSpec[];
   /** Merged over the preset's weights. */
-  regularizers?: Partial<ActmaxRegularizerWeights>;
+  regularizers?: ActmaxRegularizerWeights;
   octaves?: ActmaxOctaves;
   /** Steps at the start that use Lucid's redirected ReLU gradient. */
   reluRedirectSteps?: number;
@@ -130,7 +150,8 @@ export interface ActmaxSettings {
   lr: number;
   seed: number;
   transforms: ActmaxTransformSpec[];
-  regularizers: ActmaxRegularizerWeights;
+  /** Every kind, 0 = off. */
+  regularizers: Record<ActmaxPenaltyKind, number>;
   octaves: ActmaxOctaves;
   reluRedirectSteps: number;
   frameEvery: number;

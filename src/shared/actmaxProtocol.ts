@@ -1,7 +1,7 @@
 // The activation-maximization feature across rooms: what the host asks the engine for (one run, frames as
 // progress) and the messages between the host and the actmax webview (live run, layer atlas, cancel, export).
 // Images are RGBA Uint8ClampedArrays and histories Float32Arrays: binary across both boundaries.
-import type { ActmaxFrame, ActmaxPresetName, ActmaxRequest, ActmaxResult } from './actmax';
+import type { ActmaxFrame, ActmaxParamKind, ActmaxPresetName, ActmaxRegularizerWeights, ActmaxRequest, ActmaxResult } from './actmax';
 import type { InputSpec } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
 
@@ -45,8 +45,6 @@ export function objectiveForLayer(objective: ActmaxObjectiveChoice, layerId: str
   return objective === 'channel' && logitsId !== undefined && layerId === logitsId ? 'classLogit' : objective;
 }
 
-export const ACTMAX_PARAM_CHOICES = ['', 'pixel', 'fourier', 'maco'] as const;
-
 /**
  * The panel's settings as the webview edits them; the host turns them into an ActmaxRequest (and validates them:
  * everything from the webview is untrusted). Empty strings / undefined mean "the preset's value".
@@ -60,9 +58,9 @@ export interface ActmaxUiSettings {
   size?: number;
   seed: number;
   lr?: number;
-  param?: 'pixel' | 'fourier' | 'maco';
+  param?: ActmaxParamKind;
   decayPower?: number;
-  regularizers: { l1?: number; l2?: number; totalVariation?: number; scharr?: number; blur?: number };
+  regularizers: ActmaxRegularizerWeights;
   frameEvery: number;
 }
 

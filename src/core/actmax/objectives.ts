@@ -1,10 +1,12 @@
-// Objectives (Lucid's objectives.py): every objective maps the layer outputs of a batch to one value per
-// batch item ([N]); sums, weights and negation combine them elementwise, and the run maximizes the batch sum.
-// Units are selected with a one-hot mask rather than gather/strided slices, whose gradients are missing or
-// slow on some backends (NOTES.md).
+// Objectives (Lucid's objectives.py): every objective maps the layer outputs and the image of a batch to one value
+// per batch item ([N]); sums, weights and negation combine them elementwise, and the run maximizes the batch sum.
+// Penalties on the image are leaves like any other, so "objective − λ·penalty" is one weighted sum.
+// Each leaf kind is one entry of LEAVES. Units are selected with a one-hot mask rather than gather/strided slices,
+// whose gradients are missing or slow on some backends (NOTES.md).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActmaxObjectiveSpec } from '../../shared/actmax';
+import { ACTMAX_PENALTY_KINDS, type ActmaxObjectiveSpec, type ActmaxRegularizerWeights } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
+import { PENALTIES } from './regularizers';
 
 export interface ObjectiveContext {
   /** The request's layer: the default for leaves without their own. */
@@ -16,8 +18,31 @@ export interface ObjectiveContext {
 }
 
 type Leaf = Exclude<ActmaxObjectiveSpec, { kind: 'negative' } | { kind: 'sum' }>;
+type LayerLeaf = Exclude<Leaf, { kind: 'penalty' }>;
 
-export function leafLayer(spec: Leaf, ctx: ObjectiveContext): string {
+/** What a leaf reads: its layer's output (layer leaves) and the image in 0..1 (penalties). */
+interface LeafInput {
+  act: tf.Tensor;
+  layerId: string;
+  image: tf.Tensor4D;
+  ctx: ObjectiveContext;
+}
+type LeafFn<K extends Leaf['kind']> = (spec: Extract<Leaf, { kind: K }>, input: LeafInput) => tf.Tensor1D;
+
+/** Leaf kind → its value per batch item. A new objective is one union member in src/shared/actmax.ts and one entry here. */
+const LEAVES: { [K in Leaf['kind']]: LeafFn<K> } = {
+  channel: (spec, { act, layerId, ctx }) => select(spatialMean(act), unitMask(spec.unit, ctx, act, layerId)),
+  channelRms: (spec, { act, layerId, ctx }) =>
+    select(tf.sqrt(tf.add(spatialMean(tf.square(act)), 1e-12)) as tf.Tensor2D, unitMask(spec.unit, ctx, act, layerId)),
+  classLogit: (spec, { act, layerId, ctx }) => select(spatialMean(act), unitMask(spec.classIndex, ctx, act, layerId)),
+  neuron: (spec, { act, layerId, ctx }) => select(atPosition(act, spec.x, spec.y, layerId), unitMask(spec.unit, ctx, act, layerId)),
+  layerL2: (_spec, { act }) => tf.mean(tf.reshape(tf.square(act), [act.shape[0], -1]), 1) as tf.Tensor1D,
+  direction: (spec, { act, layerId }) => direction(act, spec.vector, spec.cossimPower ?? 0, layerId),
+  diversity: (_spec, { act }) => diversity(act),
+  penalty: (spec, { image }) => PENALTIES[spec.penalty](image),
+};
+
+export function leafLayer(spec: LayerLeaf, ctx: ObjectiveContext): string {
   if (spec.kind === 'classLogit') {
     const id = spec.layerId ?? ctx.logitsId;
     if (!id) throw new LayerLensError('badArgument', 'The model names no logits layer, so a class-logit objective needs a layerId.');
@@ -32,46 +57,53 @@ export function objectiveLayers(spec: ActmaxObjectiveSpec, ctx: ObjectiveContext
   const walk = (s: ActmaxObjectiveSpec): void => {
     if (s.kind === 'negative') walk(s.of);
     else if (s.kind === 'sum') s.terms.forEach((t) => walk(t.objective));
-    else out.add(leafLayer(s, ctx));
+    else if (s.kind !== 'penalty') out.add(leafLayer(s, ctx));
   };
   walk(spec);
   return [...out];
 }
 
-/** Per-item values [N] of `spec`, given the outputs of `objectiveLayers` by id. */
-export function evaluateObjective(spec: ActmaxObjectiveSpec, acts: ReadonlyMap<string, tf.Tensor>, ctx: ObjectiveContext): tf.Tensor1D {
+/**
+ * The penalty terms of a preset's or request's weights, in table order: Σ −weight · penalty, or null when every
+ * weight is 0. A run maximizes its objective plus this.
+ */
+export function penaltyObjective(weights: ActmaxRegularizerWeights): ActmaxObjectiveSpec | null {
+  const terms = ACTMAX_PENALTY_KINDS.filter((kind) => (weights[kind] ?? 0) !== 0).map((kind) => ({
+    weight: -(weights[kind] as number),
+    objective: { kind: 'penalty', penalty: kind } as const,
+  }));
+  return terms.length === 0 ? null : { kind: 'sum', terms };
+}
+
+/**
+ * Per-item values [N] of `spec`, given the outputs of `objectiveLayers` by id and, for penalties, the image
+ * [N, H, W, C] in 0..1.
+ */
+export function evaluateObjective(
+  spec: ActmaxObjectiveSpec,
+  acts: ReadonlyMap<string, tf.Tensor>,
+  ctx: ObjectiveContext,
+  image?: tf.Tensor4D,
+): tf.Tensor1D {
   return tf.tidy(() => {
-    if (spec.kind === 'negative') return tf.neg(evaluateObjective(spec.of, acts, ctx));
+    if (spec.kind === 'negative') return tf.neg(evaluateObjective(spec.of, acts, ctx, image));
     if (spec.kind === 'sum') {
       if (spec.terms.length === 0) throw new LayerLensError('badArgument', 'A sum objective needs at least one term.');
-      return tf.addN(spec.terms.map((t) => tf.mul(evaluateObjective(t.objective, acts, ctx), t.weight))) as tf.Tensor1D;
+      return tf.addN(spec.terms.map((t) => tf.mul(evaluateObjective(t.objective, acts, ctx, image), t.weight))) as tf.Tensor1D;
+    }
+    if (spec.kind === 'penalty') {
+      if (!image) throw new LayerLensError('badArgument', `A ${spec.penalty} penalty needs the image, and none was given.`);
+      return evaluateLeaf(spec, { act: image, layerId: '', image, ctx });
     }
     const layerId = leafLayer(spec, ctx);
     const act = acts.get(layerId);
     if (!act) throw new LayerLensError('unknownLayer', `Layer ${layerId} was not computed for the objective.`);
-    return evaluateLeaf(spec, act, layerId, ctx);
+    return evaluateLeaf(spec, { act, layerId, image: image as tf.Tensor4D, ctx });
   });
 }
 
-function evaluateLeaf(spec: Leaf, act: tf.Tensor, layerId: string, ctx: ObjectiveContext): tf.Tensor1D {
-  const n = act.shape[0];
-  const channels = act.shape[act.rank - 1];
-  switch (spec.kind) {
-    case 'channel':
-      return select(spatialMean(act), unitMask(spec.unit, ctx, n, channels, layerId));
-    case 'channelRms':
-      return select(tf.sqrt(tf.add(spatialMean(tf.square(act)), 1e-12)) as tf.Tensor2D, unitMask(spec.unit, ctx, n, channels, layerId));
-    case 'classLogit':
-      return select(spatialMean(act), unitMask(spec.classIndex, ctx, n, channels, layerId));
-    case 'neuron':
-      return select(atPosition(act, spec.x, spec.y, layerId), unitMask(spec.unit, ctx, n, channels, layerId));
-    case 'layerL2':
-      return tf.mean(tf.reshape(tf.square(act), [n, -1]), 1) as tf.Tensor1D;
-    case 'direction':
-      return direction(act, spec.vector, spec.cossimPower ?? 0, layerId);
-    case 'diversity':
-      return diversity(act);
-  }
+function evaluateLeaf(spec: Leaf, input: LeafInput): tf.Tensor1D {
+  return (LEAVES[spec.kind] as LeafFn<Leaf['kind']>)(spec as never, input);
 }
 
 /** [N, ..., C] → [N, C]: mean over every axis between batch and channels. */
@@ -81,7 +113,9 @@ function spatialMean(act: tf.Tensor): tf.Tensor2D {
   return tf.mean(act, axes) as tf.Tensor2D;
 }
 
-function unitMask(fixed: number | undefined, ctx: ObjectiveContext, n: number, channels: number, layerId: string): tf.Tensor2D {
+function unitMask(fixed: number | undefined, ctx: ObjectiveContext, act: tf.Tensor, layerId: string): tf.Tensor2D {
+  const n = act.shape[0];
+  const channels = act.shape[act.rank - 1];
   const mask = new Float32Array(n * channels);
   for (let i = 0; i < n; i++) {
     const unit = fixed ?? ctx.units[i];

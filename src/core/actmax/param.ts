@@ -36,14 +36,7 @@ const INIT_SD = 0.01;
 const MACO_STD = 1.0;
 
 export function createParam(cfg: ParamConfig): ImageParam {
-  switch (cfg.kind) {
-    case 'pixel':
-      return pixelParam(cfg);
-    case 'fourier':
-      return fourierParam(cfg);
-    case 'maco':
-      return macoParam(cfg);
-  }
+  return PARAMS[cfg.kind](cfg);
 }
 
 let nextId = 0;
@@ -161,3 +154,10 @@ function macoParam(cfg: ParamConfig): ImageParam {
     },
   };
 }
+
+/** Parameterization kind → its factory. A new one is one entry in src/shared/actmax.ts's ACTMAX_PARAMS and one here. */
+const PARAMS: Record<ActmaxParamKind, (cfg: ParamConfig) => ImageParam> = {
+  pixel: pixelParam,
+  fourier: fourierParam,
+  maco: macoParam,
+};

@@ -1,11 +1,13 @@
 // Named presets (the seed's six trials, Lucid's default, MACO) and their resolution with a request's overrides.
-import { ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
+import { ACTMAX_PENALTY_KINDS, ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
 import type { ActmaxObjectiveSpec, ActmaxPresetName, ActmaxRegularizerWeights, ActmaxTransformSpec, ActmaxRequest, ActmaxSettings } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec, ModelInfo } from '../../shared/model';
 import { standardTransforms } from './transforms';
 
-type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery' | 'transforms'> & {
+type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery' | 'transforms' | 'regularizers'> & {
+  /** Penalty weights; the ones not named are 0. */
+  regularizers: ActmaxRegularizerWeights;
   /** Fixed transforms, or 'standard': Lucid's, with pixel amounts scaled to the image side (transforms.ts). */
   transforms: ActmaxTransformSpec[] | 'standard';
   /** What a channel objective reduces with when the request names none. */
@@ -15,10 +17,10 @@ type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objec
    * request's overrides. Class logits are large (~15 on MNIST), so the pull toward black shapes the digit; a channel
    * mean is ~1, and the same pull would black the image out (measured: conv2 objectives fell from ~1 to ~0.1).
    */
-  smallGrey?: Partial<ActmaxRegularizerWeights>;
+  smallGrey?: ActmaxRegularizerWeights;
 };
 
-const NO_REGULARIZERS = { l1: 0, l2: 0, totalVariation: 0, scharr: 0, blur: 0 };
+const NO_REGULARIZERS: ActmaxRegularizerWeights = {};
 /** The seed's trials: raw pixels, Adam, no transforms and no ReLU redirect (the notebooks had none). */
 const NAIVE: PresetValues = {
   param: 'pixel',
@@ -75,6 +77,11 @@ export function isPresetName(name: string): name is ActmaxPresetName {
   return (ACTMAX_PRESETS as readonly string[]).includes(name);
 }
 
+/** Every penalty kind at weight 0: the settings a run used name them all. */
+function noPenalties(): ActmaxSettings['regularizers'] {
+  return Object.fromEntries(ACTMAX_PENALTY_KINDS.map((kind) => [kind, 0])) as ActmaxSettings['regularizers'];
+}
+
 function bad(sentence: string): never {
   throw new LayerLensError('badArgument', sentence);
 }
@@ -122,7 +129,7 @@ export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: I
     lr,
     seed: o.seed ?? 0,
     transforms: o.transforms ?? (preset.transforms === 'standard' ? standardTransforms(Math.min(height, width)) : preset.transforms),
-    regularizers: { ...preset.regularizers, ...(smallGrey && objective.kind === 'classLogit' ? preset.smallGrey : {}), ...(o.regularizers ?? {}) },
+    regularizers: { ...noPenalties(), ...preset.regularizers, ...(smallGrey && objective.kind === 'classLogit' ? preset.smallGrey : {}), ...(o.regularizers ?? {}) },
     octaves,
     reluRedirectSteps: o.reluRedirectSteps ?? preset.reluRedirectSteps,
     frameEvery: o.frameEvery ?? 16,

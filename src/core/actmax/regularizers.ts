@@ -1,7 +1,8 @@
 // Penalties on the image (0..1, [N, H, W, C]), each a per-image mean so that weights do not depend on size.
-// Each returns [N]: one value per batch item, so the run can report and weight them per unit.
+// Each returns [N]: one value per batch item. They are objective leaves (`{ kind: 'penalty' }`, objectives.ts), so
+// a run combines them with its objective through the same weighted sum as any other term.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActmaxRegularizerWeights } from '../../shared/actmax';
+import type { ActmaxPenaltyKind } from '../../shared/actmax';
 
 /** mean |x − 0.5| per image. */
 export function l1Penalty(img: tf.Tensor4D): tf.Tensor1D {
@@ -79,17 +80,12 @@ export function blurPenalty(img: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => tf.mean(tf.square(tf.sub(img, blurredConstant(img))), [1, 2, 3]) as tf.Tensor1D);
 }
 
-/** Σ weight · penalty, per image ([N]); null when every weight is 0. */
-export function regularizerPenalty(img: tf.Tensor4D, weights: ActmaxRegularizerWeights): tf.Tensor1D | null {
-  const terms: [number, (x: tf.Tensor4D) => tf.Tensor1D][] = [
-    [weights.l1, l1Penalty],
-    [weights.l2, l2Penalty],
-    [weights.totalVariation, totalVariation],
-    [weights.scharr, scharrGradientRms],
-    [weights.blur, blurPenalty],
-    [weights.dark ?? 0, darkPenalty],
-  ];
-  const active = terms.filter(([weight]) => weight !== 0);
-  if (active.length === 0) return null;
-  return tf.tidy(() => tf.addN(active.map(([weight, f]) => tf.mul(f(img), weight))) as tf.Tensor1D);
-}
+/** Every penalty kind of src/shared/actmax.ts → its function. */
+export const PENALTIES: Record<ActmaxPenaltyKind, (img: tf.Tensor4D) => tf.Tensor1D> = {
+  l1: l1Penalty,
+  l2: l2Penalty,
+  totalVariation,
+  scharr: scharrGradientRms,
+  blur: blurPenalty,
+  dark: darkPenalty,
+};

@@ -9,10 +9,9 @@ import { LayerLensError } from '../../shared/errors';
 import { throwIfAborted, yieldToEventLoop } from '../abort';
 import type { LoadedModel, LongCallOptions } from '../model/loadedModel';
 import { defaultInputSpec, fixedInputSize, toModelInput, toRgba } from './modelInput';
-import { evaluateObjective, objectiveLayers, type ObjectiveContext } from './objectives';
+import { evaluateObjective, objectiveLayers, penaltyObjective, type ObjectiveContext } from './objectives';
 import { createParam, type ImageParam } from './param';
 import { resolveSettings } from './presets';
-import { regularizerPenalty } from './regularizers';
 import { withRedirectedRelu } from './reluRedirect';
 import { disposeFlipCache, withFastConvGrad, type FlipCache } from './fastConvGrad';
 import { createRng } from './rng';
@@ -45,6 +44,8 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
   const settings = resolveSettings(model.info, request, spec);
   const ctx: ObjectiveContext = { layerId: settings.layerId, units: settings.units, logitsId: model.info.logitsId };
   const layers = objectiveLayers(settings.objective, ctx);
+  // The curve shows the objective; the run maximizes objective + Σ −weight·penalty, one weighted sum.
+  const penalties = penaltyObjective(settings.regularizers);
   for (const id of layers) {
     if (!model.info.layers.some((l) => l.id === id)) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);
   }
@@ -87,11 +88,11 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
           let x = applyTransforms(fullImg, settings.transforms, rng);
           if (fixed) x = fitToSize(x, fixed[0], fixed[1]);
           const outputs = model.forward(toModelInput(x, spec), layers);
-          const objective = evaluateObjective(settings.objective, new Map(layers.map((id, i) => [id, outputs[i]])), ctx);
+          const acts = new Map(layers.map((id, i) => [id, outputs[i]]));
+          const objective = evaluateObjective(settings.objective, acts, ctx, img);
           perUnit = tf.keep(objective);
-          const penalty = regularizerPenalty(img, settings.regularizers);
-          const total = tf.neg(tf.sum(objective));
-          return (penalty ? tf.add(total, tf.sum(penalty)) : total) as tf.Scalar;
+          const total = penalties ? tf.add(objective, evaluateObjective(penalties, acts, ctx, img)) : objective;
+          return tf.neg(tf.sum(total)) as tf.Scalar;
         };
         const run = () => withFastConvGrad(flips, () => tf.variableGrads(loss, current.variables));
         // Every preset, the seed's trials included: without it a dead unit's image never changes from the start.

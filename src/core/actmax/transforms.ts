@@ -55,26 +55,21 @@ export function rotate(x: tf.Tensor4D, degrees: number, fill = 0.5): tf.Tensor4D
   return rotateBilinear(x, degrees, fill);
 }
 
+type TransformFn<K extends ActmaxTransformSpec['kind']> = (x: tf.Tensor4D, spec: Extract<ActmaxTransformSpec, { kind: K }>, rng: Rng) => tf.Tensor4D;
+
+/** Transform kind → what it does. A new transform is one union member in src/shared/actmax.ts and one entry here. */
+const TRANSFORMS: { [K in ActmaxTransformSpec['kind']]: TransformFn<K> } = {
+  pad: (x, spec) => pad(x, spec.pixels, spec.value ?? 0.5),
+  jitter: (x, spec, rng) => jitter(x, spec.pixels, rng),
+  scale: (x, spec, rng) => (spec.factors.length ? scale(x, rng.pick(spec.factors)) : x),
+  rotate: (x, spec, rng) => (spec.degrees.length ? rotate(x, rng.pick(spec.degrees)) : x),
+};
+
 /** Applies `specs` in order, drawing from `rng`. Returns a new tensor; `x` is left alone. */
 export function applyTransforms(x: tf.Tensor4D, specs: readonly ActmaxTransformSpec[], rng: Rng): tf.Tensor4D {
   return tf.tidy(() => {
     let y: tf.Tensor4D = x;
-    for (const spec of specs) {
-      switch (spec.kind) {
-        case 'pad':
-          y = pad(y, spec.pixels, spec.value ?? 0.5);
-          break;
-        case 'jitter':
-          y = jitter(y, spec.pixels, rng);
-          break;
-        case 'scale':
-          y = spec.factors.length ? scale(y, rng.pick(spec.factors)) : y;
-          break;
-        case 'rotate':
-          y = spec.degrees.length ? rotate(y, rng.pick(spec.degrees)) : y;
-          break;
-      }
-    }
+    for (const spec of specs) y = (TRANSFORMS[spec.kind] as TransformFn<ActmaxTransformSpec['kind']>)(y, spec as never, rng);
     return y === x ? tf.clone(x) : y;
   });
 }

@@ -1,7 +1,7 @@
 // The actmax panel's settings (edited in the webview, so untrusted) → a validated ActmaxRequest. No vscode here:
 // unit tests run it in plain Node.
-import { ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
-import type { ActmaxObjectiveSpec, ActmaxOverrides, ActmaxPresetName, ActmaxRequest } from '../../shared/actmax';
+import { ACTMAX_PARAM_KINDS, ACTMAX_PENALTY_KINDS, ACTMAX_PRESETS, DEFAULT_ACTMAX_PRESET } from '../../shared/actmax';
+import type { ActmaxObjectiveSpec, ActmaxOverrides, ActmaxParamKind, ActmaxPresetName, ActmaxRequest } from '../../shared/actmax';
 import {
   ACTMAX_OBJECTIVE_CHOICES,
   type ActmaxLayerChoice,
@@ -100,11 +100,11 @@ export function parseUiSettings(raw: unknown): ActmaxUiSettings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const regsRaw = (typeof s.regularizers === 'object' && s.regularizers !== null ? s.regularizers : {}) as Record<string, unknown>;
   const regularizers: ActmaxUiSettings['regularizers'] = {};
-  for (const k of ['l1', 'l2', 'totalVariation', 'scharr', 'blur'] as const) {
+  for (const k of ACTMAX_PENALTY_KINDS) {
     const v = num(regsRaw[k], 0, 1e6);
     if (v !== undefined) regularizers[k] = v;
   }
-  const param = s.param === 'pixel' || s.param === 'fourier' || s.param === 'maco' ? s.param : undefined;
+  const param = ACTMAX_PARAM_KINDS.includes(s.param as ActmaxParamKind) ? (s.param as ActmaxParamKind) : undefined;
   const steps = int(s.steps, 1, 100000);
   const size = int(s.size, 8, 1024);
   const lr = num(s.lr, 1e-6, 100);

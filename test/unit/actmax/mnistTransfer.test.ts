@@ -21,7 +21,8 @@ import type { ActmaxPresetName } from '../../../src/shared/actmax';
 import type { InputSpec } from '../../../src/shared/model';
 import { loadMnistSplit } from '../../../scripts/mnistData';
 import { resolveSettings } from '../../../src/core/actmax/presets';
-import { darkPenalty, regularizerPenalty } from '../../../src/core/actmax/regularizers';
+import { evaluateObjective, penaltyObjective } from '../../../src/core/actmax/objectives';
+import { darkPenalty } from '../../../src/core/actmax/regularizers';
 import { fixtureDir, mnistMlp, readWeights } from './nets';
 
 const samplePath = join(sampleModelDir, 'model.json');
@@ -124,10 +125,12 @@ test('lucid pulls small greyscale images toward black; trials, maco and larger o
   // A request's own weight wins over the preset's.
   const own = resolveSettings(sample.model.info, { ...request('lucid'), overrides: { regularizers: { dark: 0 } } }, sample.spec);
   assert.equal(own.regularizers.dark, 0);
-  // mean pixel per image, weighted into the total
+  // mean pixel per image, weighted into the run's objective as a term of −weight
   const img = tf.tensor4d([0, 0, 1, 1, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 1]);
   assert.deepEqual(Array.from(darkPenalty(img).dataSync()), [0.5, 0.5]);
-  const total = regularizerPenalty(img, { l1: 0, l2: 0, totalVariation: 0, scharr: 0, blur: 0, dark: 4 });
-  assert.deepEqual(Array.from((total as tf.Tensor).dataSync()), [2, 2]);
-  tf.dispose([img, total as tf.Tensor]);
+  const terms = penaltyObjective({ l1: 0, dark: 4 });
+  assert.ok(terms);
+  const total = evaluateObjective(terms, new Map(), { layerId: 'fc', units: [3, 3] }, img);
+  assert.deepEqual(Array.from(total.dataSync()), [-2, -2]);
+  tf.dispose([img, total]);
 });

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
-import { evaluateObjective, objectiveLayers } from '../../../src/core/actmax/objectives';
+import { evaluateObjective, objectiveLayers, penaltyObjective } from '../../../src/core/actmax/objectives';
 import type { ActmaxObjectiveSpec } from '../../../src/shared/actmax';
 import { LayerLensError } from '../../../src/shared/errors';
 
@@ -30,7 +30,11 @@ function evaluate(spec: ActmaxObjectiveSpec): number[] {
   });
 }
 
-const close = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-4) || assert.fail(`${a} vs ${b}`);
+/** Same length, and every value within 1e-4, relative above 1 (float32 sums); a shorter or longer result fails, as does NaN. */
+function close(a: number[], b: number[]): void {
+  assert.equal(a.length, b.length, `${a.length} values [${a}] where ${b.length} [${b}] were expected`);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])), `item ${i}: ${a} vs ${b}`));
+}
 
 test('channel mean uses each batch item’s unit', () => {
   // mean over y,x of y*2+x is 1.5
@@ -44,8 +48,8 @@ test('channel RMS, neuron, layer L2', () => {
   // center of a 2×2 map is (x=1, y=1): y*2+x = 3
   close(evaluate({ kind: 'neuron' }), [13, 123]);
   close(evaluate({ kind: 'neuron', x: 0, y: 1 }), [12, 122]);
-  const all0 = Array.from(aValues.slice(0, 12));
-  close(evaluate({ kind: 'layerL2' }).slice(0, 1), [all0.reduce((s, v) => s + v * v, 0) / 12]);
+  const meanSquare = (vals: number[]) => vals.reduce((s, v) => s + v * v, 0) / vals.length;
+  close(evaluate({ kind: 'layerL2' }), [meanSquare(Array.from(aValues.slice(0, 12))), meanSquare(Array.from(aValues.slice(12)))]);
 });
 
 test('class logit reads the logits layer by default', () => {
@@ -79,4 +83,41 @@ test('diversity: identical items score −(N−1)/N each; different ones score h
 
 test('a unit out of range is a badArgument error naming the layer', () => {
   assert.throws(() => evaluate({ kind: 'channel', unit: 7 }), (e: unknown) => e instanceof LayerLensError && e.code === 'badArgument' && /layer a/.test(e.message));
+});
+
+test('close() fails on a length mismatch and on a wrong value', () => {
+  assert.throws(() => close([1], [1, 2]), /1 values/);
+  assert.throws(() => close([1, 2], [1]), /2 values/);
+  assert.throws(() => close([1, 2.1], [1, 2]), /item 1/);
+  assert.throws(() => close([NaN], [0]), /item 0/);
+});
+
+test('penalties are objective terms: weighted inside a sum with layer objectives, reading the image', () => {
+  // Two images [2, 1, 2, 1]: [0, 1] and [0.5, 0.5]. l2 = mean (x − 0.5)²: 0.25 and 0; dark = mean x: 0.5 and 0.5.
+  const image = tf.tensor4d([0, 1, 0.5, 0.5], [2, 1, 2, 1]);
+  const withImage = (spec: ActmaxObjectiveSpec) =>
+    tf.tidy(() => {
+      const acts = new Map<string, tf.Tensor>([['a', tf.tensor4d(aValues, [2, 2, 2, 3])]]);
+      return Array.from(evaluateObjective(spec, acts, ctx, image).dataSync());
+    });
+  close(withImage({ kind: 'penalty', penalty: 'l2' }), [0.25, 0]);
+  close(
+    withImage({ kind: 'sum', terms: [{ weight: 1, objective: { kind: 'channel' } }, { weight: -4, objective: { kind: 'penalty', penalty: 'l2' } }] }),
+    [11.5 - 1, 121.5],
+  );
+  // A preset's weights become terms of −weight, in table order; zeros are left out.
+  const penalties = penaltyObjective({ dark: 2, l2: 4, blur: 0 });
+  assert.deepEqual(penalties, {
+    kind: 'sum',
+    terms: [
+      { weight: -4, objective: { kind: 'penalty', penalty: 'l2' } },
+      { weight: -2, objective: { kind: 'penalty', penalty: 'dark' } },
+    ],
+  });
+  close(withImage(penalties as ActmaxObjectiveSpec), [-4 * 0.25 - 2 * 0.5, -2 * 0.5]);
+  assert.equal(penaltyObjective({ l1: 0 }), null);
+  // A penalty reads no layer, and without the image it is an error, not a silent 0.
+  assert.deepEqual(objectiveLayers({ kind: 'sum', terms: [{ weight: -1, objective: { kind: 'penalty', penalty: 'l1' } }] }, ctx), []);
+  assert.throws(() => evaluate({ kind: 'penalty', penalty: 'l1' }), (e: unknown) => e instanceof LayerLensError && /needs the image/.test(e.message));
+  image.dispose();
 });

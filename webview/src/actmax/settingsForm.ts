@@ -1,8 +1,8 @@
 // The actmax toolbar (layer, units, objective, preset, run / atlas / cancel / export) and the "Advanced" fields.
 // It reads and writes ActmaxUiSettings; empty advanced fields mean "the preset's value".
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { ACTMAX_PRESETS } from '../../../src/shared/actmax';
-import type { ActmaxPresetName } from '../../../src/shared/actmax';
+import { ACTMAX_PARAM_KINDS, ACTMAX_PARAMS, ACTMAX_PENALTIES, ACTMAX_PENALTY_KINDS, ACTMAX_PRESETS } from '../../../src/shared/actmax';
+import type { ActmaxParamKind, ActmaxPenaltyKind, ActmaxPresetName } from '../../../src/shared/actmax';
 import {
   ACTMAX_OBJECTIVE_CHOICES,
   ACTMAX_OBJECTIVE_LABELS,
@@ -24,21 +24,21 @@ export interface FormCallbacks {
   onExport(): void;
 }
 
-const NUMBER_FIELDS = [
+const SETTING_FIELDS = [
   ['steps', 'Steps'],
   ['size', 'Size (px)'],
   ['seed', 'Seed'],
   ['lr', 'Learning rate'],
   ['decayPower', 'Spectrum decay'],
-  ['l1', 'L1'],
-  ['l2', 'L2'],
-  ['totalVariation', 'Total variation'],
-  ['scharr', 'Scharr RMS'],
-  ['blur', 'Blur'],
-  ['frameEvery', 'Frame every'],
 ] as const;
-type NumberField = (typeof NUMBER_FIELDS)[number][0];
-const REGULARIZERS = ['l1', 'l2', 'totalVariation', 'scharr', 'blur'] as const;
+type SettingField = (typeof SETTING_FIELDS)[number][0] | 'frameEvery';
+/** A number field: a setting, or the weight of one penalty kind (one field per kind of the shared table). */
+type NumberField = SettingField | ActmaxPenaltyKind;
+const NUMBER_FIELDS: readonly (readonly [NumberField, string])[] = [
+  ...SETTING_FIELDS,
+  ...ACTMAX_PENALTY_KINDS.map((kind) => [kind, ACTMAX_PENALTIES[kind]] as const),
+  ['frameEvery', 'Frame every'],
+];
 
 export class SettingsForm {
   readonly layerSelect: ValueEl;
@@ -87,9 +87,7 @@ export class SettingsForm {
     box.className = 'am-fields';
     const paramWrap = select('param', 'Image', [
       { value: '', label: 'Preset' },
-      { value: 'pixel', label: 'Pixels' },
-      { value: 'fourier', label: 'Fourier' },
-      { value: 'maco', label: 'MACO' },
+      ...ACTMAX_PARAM_KINDS.map((kind) => ({ value: kind, label: ACTMAX_PARAMS[kind] })),
     ], '', () => cb.onChange());
     this.param = paramWrap.querySelector('vscode-single-select') as ValueEl;
     box.append(paramWrap);
@@ -120,9 +118,9 @@ export class SettingsForm {
     this.preset.value = s.preset;
     this.param.value = s.param ?? '';
     const values: Record<NumberField, number | undefined> = {
+      ...s.regularizers,
       steps: s.steps, size: s.size, seed: s.seed, lr: s.lr, decayPower: s.decayPower, frameEvery: s.frameEvery,
-      l1: s.regularizers.l1, l2: s.regularizers.l2, totalVariation: s.regularizers.totalVariation, scharr: s.regularizers.scharr, blur: s.regularizers.blur,
-    };
+    } as Record<NumberField, number | undefined>;
     for (const [key, el] of this.fields) el.value = values[key] === undefined ? '' : String(values[key]);
   }
 
@@ -134,7 +132,7 @@ export class SettingsForm {
       return text === '' || !Number.isFinite(v) ? undefined : v;
     };
     const regularizers: ActmaxUiSettings['regularizers'] = {};
-    for (const r of REGULARIZERS) {
+    for (const r of ACTMAX_PENALTY_KINDS) {
       const v = n(r);
       if (v !== undefined) regularizers[r] = v;
     }
@@ -147,7 +145,7 @@ export class SettingsForm {
       ...(n('size') !== undefined ? { size: n('size') } : {}),
       seed: n('seed') ?? 0,
       ...(n('lr') !== undefined ? { lr: n('lr') } : {}),
-      ...(param === 'pixel' || param === 'fourier' || param === 'maco' ? { param } : {}),
+      ...(ACTMAX_PARAM_KINDS.includes(param as ActmaxParamKind) ? { param: param as ActmaxParamKind } : {}),
       ...(n('decayPower') !== undefined ? { decayPower: n('decayPower') } : {}),
       regularizers,
       frameEvery: n('frameEvery') ?? 8,
