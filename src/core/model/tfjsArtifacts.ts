@@ -3,6 +3,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { LayerLensError } from '../../shared/errors';
 import { baseName, type ModelFiles } from '../io/modelFiles';
+import { readManifest, weightBytes, type WeightSpec } from './validateManifest';
+import { checkFiniteWeights } from './validateWeightValues';
+import { validateLayersTopology } from './validateLayersTopology';
+import { validateGraphTopology } from './validateGraphTopology';
+import { graphOpSupport } from './tfjsGraphOps';
 
 export type TfjsKind = 'layers' | 'graph';
 
@@ -11,22 +16,19 @@ export interface TfjsArtifacts {
   artifacts: tf.io.ModelArtifacts;
 }
 
-type WeightSpec = tf.io.WeightsManifestEntry;
-
-interface ManifestGroup {
-  paths: string[];
-  weights: WeightSpec[];
-}
-
 export async function readTfjsArtifacts(files: ModelFiles): Promise<TfjsArtifacts> {
   const bytes = await files.read(baseName(files.path));
   const json = parseJson(bytes, files.path);
   const kind = modelKind(json, files.path);
   const manifest = readManifest(json, files.path);
+  // The topology is checked before any shard is read: a broken one is refused at once, and never reaches TF.js.
+  const topology = json.modelTopology as Record<string, unknown>;
+  if (kind === 'layers') validateLayersTopology(topology, files.path);
+  else validateGraphTopology(topology.node, manifest.flatMap((g) => g.weights), files.path, graphOpSupport);
   const weightSpecs: WeightSpec[] = [];
   const shards: Uint8Array[] = [];
   for (const group of manifest) {
-    const expected = group.weights.reduce((sum, w) => sum + weightBytes(w, files.path), 0);
+    const expected = group.weights.some((w) => weightBytes(w) < 0) ? -1 : group.weights.reduce((sum, w) => sum + weightBytes(w), 0);
     const groupShards: Uint8Array[] = [];
     for (const shardPath of group.paths) groupShards.push(await files.read(shardPath));
     const actual = groupShards.reduce((sum, s) => sum + s.byteLength, 0);
@@ -40,11 +42,12 @@ export async function readTfjsArtifacts(files: ModelFiles): Promise<TfjsArtifact
     weightSpecs.push(...group.weights);
     shards.push(...groupShards);
   }
-  const topology = (json as { modelTopology: object }).modelTopology;
+  const weightData = concat(shards);
+  checkFiniteWeights(new Uint8Array(weightData), weightSpecs, files.path);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: topology,
     weightSpecs,
-    weightData: concat(shards),
+    weightData,
     format: typeof json.format === 'string' ? json.format : undefined,
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
     convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
@@ -82,36 +85,6 @@ function modelKind(json: Record<string, unknown>, path: string): TfjsKind {
   const config = (t.model_config && typeof t.model_config === 'object' ? t.model_config : t) as Record<string, unknown>;
   if (typeof config.class_name === 'string' && config.config && typeof config.config === 'object') return 'layers';
   throw new LayerLensError('notAModel', `${path} is JSON but not a TensorFlow.js model (its modelTopology is neither a Keras model nor a graph).`);
-}
-
-function readManifest(json: Record<string, unknown>, path: string): ManifestGroup[] {
-  const manifest = json.weightsManifest;
-  if (manifest === undefined) return [];
-  const bad = (): LayerLensError =>
-    new LayerLensError('malformedModel', `${path} has a weightsManifest that is not a list of { paths, weights } groups.`);
-  if (!Array.isArray(manifest)) throw bad();
-  return manifest.map((group: unknown) => {
-    if (!group || typeof group !== 'object') throw bad();
-    const { paths, weights } = group as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw bad();
-    if (!Array.isArray(weights)) throw bad();
-    for (const w of weights) {
-      if (!w || typeof w !== 'object' || typeof (w as WeightSpec).name !== 'string' || !Array.isArray((w as WeightSpec).shape)) throw bad();
-    }
-    return { paths: paths as string[], weights: weights as WeightSpec[] };
-  });
-}
-
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
-
-/** Bytes a weight takes in its shard, or -1 for variable-size (string) weights, which skips the size check. */
-function weightBytes(spec: WeightSpec, path: string): number {
-  const count = spec.shape.reduce((a, b) => a * b, 1);
-  const storedType = spec.quantization ? spec.quantization.dtype : spec.dtype;
-  if (storedType === 'string') return Number.NEGATIVE_INFINITY;
-  const size = DTYPE_BYTES[storedType];
-  if (size === undefined) throw new LayerLensError('malformedModel', `${path} stores the weight ${spec.name} as ${storedType}, which TensorFlow.js cannot read.`);
-  return count * size;
 }
 
 function concat(parts: Uint8Array[]): ArrayBuffer {

@@ -5,6 +5,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { LayerInfo, ModelInfo } from '../../shared/model';
 import { LayerLensError } from '../../shared/errors';
 import type { LoadedModel } from './loadedModel';
+import { tfjsReason } from './tfjsReason';
 import { graphKind, inputNodeName, scopesOf, UNFUSED_SUFFIX, type GraphNodeJson } from './tfjsGraphTopology';
 
 export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: string, name: string): LoadedModel {
@@ -46,7 +47,7 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
     // Parameters: the float constant inputs of this node and of its helper (int constants are shapes, axes).
     const constInputs = [...(node.input ?? []), ...(helper?.input ?? [])].map(inputNodeName).filter(isConst);
     info.paramCount = constInputs.reduce((sum, c) => sum + floatSize(weights[c]?.[0]), 0);
-    const filter = kernelInput(node, helper);
+    const filter = kernelInput(node, helper, nodeByName);
     if (filter) {
       const w = weights[filter]?.[0];
       if (w && w.rank === 4) info.kernelShape = w.shape.slice();
@@ -98,7 +99,7 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
     kernel(layerId: string): tf.Tensor4D | null {
       const node = nodeByName.get(layerId);
       if (!node) return null;
-      const filter = kernelInput(node, nodeByName.get(node.name + UNFUSED_SUFFIX));
+      const filter = kernelInput(node, nodeByName.get(node.name + UNFUSED_SUFFIX), nodeByName);
       const w = filter ? weights[filter]?.[0] : undefined;
       return w && w.rank === 4 ? (tf.clone(w) as tf.Tensor4D) : null;
     },
@@ -120,11 +121,19 @@ function floatSize(t: tf.Tensor | undefined): number {
   return t && t.dtype === 'float32' ? t.size : 0;
 }
 
-function kernelInput(node: GraphNodeJson, helper: GraphNodeJson | undefined): string | null {
+/** The weight a conv's filter comes from, through the Identity nodes TensorFlow 1 graphs put in between. */
+function kernelInput(node: GraphNodeJson, helper: GraphNodeJson | undefined, nodeByName: Map<string, GraphNodeJson>): string | null {
   const conv = helper ?? node;
   if (graphKind(conv.op) !== 'conv' && graphKind(conv.op) !== 'depthwiseConv') return null;
   const filter = conv.input?.[1];
-  return filter ? inputNodeName(filter) : null;
+  if (!filter) return null;
+  let name = inputNodeName(filter);
+  for (let hops = 0; hops < 16; hops++) {
+    const source = nodeByName.get(name);
+    if (!source || source.op !== 'Identity' || !source.input?.[0]) break;
+    name = inputNodeName(source.input[0]);
+  }
+  return name;
 }
 
 function lastSegment(name: string): string {
@@ -168,9 +177,10 @@ function fillShapes(model: LoadedModel, inputShape: (number | null)[], warnings:
       });
     });
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    const op = /not supported[^:]*:\s*([\w.]+)/i.exec(why)?.[1];
+    const message = e instanceof Error ? e.message : String(e);
+    const op = /not supported[^:]*:\s*([\w.]+)/i.exec(message)?.[1];
     if (op) throw new LayerLensError('unsupportedOp', `${path} uses the op ${op}, which TensorFlow.js cannot run.`);
-    warnings.push(`Layer output shapes are unknown: a probe run failed (${why}).`);
+    const why = e instanceof LayerLensError ? e.message.replace(/\.$/, '') : tfjsReason(e);
+    warnings.push(`Layer output shapes are unknown: a probe run on a blank image failed${why ? ` (${why})` : ''}.`);
   }
 }

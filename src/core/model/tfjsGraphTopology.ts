@@ -56,6 +56,19 @@ export function unfuseLinearOps(nodes: GraphNodeJson[]): GraphNodeJson[] {
   return out;
 }
 
+const DILATED_OPS = new Set(['Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'DepthwiseConv2D', 'FusedDepthwiseConv2dNative', 'Conv2DBackpropInput']);
+
+/**
+ * Fills the attributes TensorFlow gives a default but tfjs-converter reads unconditionally (a conv without
+ * `dilations` means dilation 1 in TensorFlow; the converter would read past it), as hand-written graphs omit them.
+ */
+export function withDefaultAttrs(nodes: GraphNodeJson[]): GraphNodeJson[] {
+  return nodes.map((node) => {
+    if (!DILATED_OPS.has(node.op) || node.attr?.dilations) return node;
+    return { ...node, attr: { ...(node.attr ?? {}), dilations: { list: { i: ['1', '1', '1', '1'] } } } };
+  });
+}
+
 /** Nodes in an order where every node follows its inputs (the JSON's own order is usually but not always so). */
 export function topoOrder(nodes: GraphNodeJson[]): GraphNodeJson[] {
   const byName = new Map(nodes.map((n) => [n.name, n]));

@@ -7,9 +7,11 @@ import { LayerLensError } from '../../shared/errors';
 import { baseName, dirName, type ModelFiles } from '../io/modelFiles';
 import type { LoadedModel } from './loadedModel';
 import { readTfjsArtifacts } from './tfjsArtifacts';
-import { topoOrder, unfuseLinearOps, type GraphNodeJson } from './tfjsGraphTopology';
+import { topoOrder, unfuseLinearOps, withDefaultAttrs, type GraphNodeJson } from './tfjsGraphTopology';
 import { wrapGraphModel } from './tfjsGraphModel';
 import { wrapLayersModel } from './tfjsLayersModel';
+import { matchLayersWeights } from './matchLayersWeights';
+import { tfjsReason } from './tfjsReason';
 
 export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
   const { kind, artifacts } = await readTfjsArtifacts(files);
@@ -20,18 +22,22 @@ export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
     try {
       model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true });
     } catch (e) {
-      throw loadError(e, files.path);
+      throw await diagnoseLayersLoad(e, artifacts, files.path);
     }
     return wrapLayersModel(model, files.path, name);
   }
-  const topology = artifacts.modelTopology as { node: GraphNodeJson[] };
-  const nodes = topoOrder(unfuseLinearOps(topology.node));
-  const rewritten: tf.io.ModelArtifacts = { ...artifacts, modelTopology: { ...topology, node: nodes } };
+  const topology = artifacts.modelTopology as { node: GraphNodeJson[]; versions?: unknown };
+  const nodes = topoOrder(unfuseLinearOps(withDefaultAttrs(topology.node)));
+  // The converter reads versions.producer; hand-written graphs often leave `versions` out.
+  const versions = topology.versions && typeof topology.versions === 'object' ? topology.versions : {};
+  const rewritten: tf.io.ModelArtifacts = { ...artifacts, modelTopology: { ...topology, versions, node: nodes } };
   let model;
   try {
     model = await loadGraphModel(tf.io.fromMemory(rewritten));
   } catch (e) {
-    throw loadError(e, files.path);
+    if (e instanceof LayerLensError) throw e;
+    const why = tfjsReason(e);
+    throw new LayerLensError('malformedModel', `${files.path} is a graph model TensorFlow.js cannot load${why ? ` (${why})` : ''}.`);
   }
   return wrapGraphModel(model, nodes, files.path, name);
 }
@@ -59,10 +65,32 @@ function checkLayerClasses(topology: object, path: string): void {
   visit(root);
 }
 
+/**
+ * Names what made tfjs-layers refuse a model that passed the structural checks. Weight mismatches are found by
+ * building the topology alone (without weights: only on this failure path) and comparing its weights with the
+ * manifest; anything else is the layers' configuration.
+ */
+async function diagnoseLayersLoad(e: unknown, artifacts: tf.io.ModelArtifacts, path: string): Promise<LayerLensError> {
+  if (e instanceof LayerLensError) return e;
+  let bare: tfl.LayersModel;
+  try {
+    bare = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: artifacts.modelTopology }));
+  } catch (inner) {
+    return loadError(inner, path);
+  }
+  try {
+    const needed = bare.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
+    matchLayersWeights(needed, (artifacts.weightSpecs ?? []).map((w) => ({ name: w.name, shape: w.shape })), path);
+  } finally {
+    bare.dispose();
+  }
+  return loadError(e, path);
+}
+
 function loadError(e: unknown, path: string): LayerLensError {
   if (e instanceof LayerLensError) return e;
-  const why = e instanceof Error ? e.message.replace(/\s+/g, ' ').replace(/\.\s*$/, '') : String(e);
-  if (/Unknown layer/i.test(why)) return new LayerLensError('unknownLayer', `${path} uses a layer class TensorFlow.js does not know (${why}).`);
-  if (/weight|shape/i.test(why)) return new LayerLensError('badWeights', `The weights of ${path} do not fit its layers (${why}).`);
-  return new LayerLensError('malformedModel', `${path} could not be loaded by TensorFlow.js (${why}).`);
+  const why = tfjsReason(e);
+  if (/Unknown layer/i.test(why)) return new LayerLensError('unknownLayer', `${path} uses a layer class TensorFlow.js does not know.`);
+  if (/weight|shape/i.test(why)) return new LayerLensError('badWeights', `The weights of ${path} do not fit its layers${why ? ` (${why})` : ''}.`);
+  return new LayerLensError('malformedModel', `${path} has a layer configuration TensorFlow.js cannot build${why ? ` (${why})` : ''}.`);
 }

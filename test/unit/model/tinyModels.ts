@@ -1,6 +1,6 @@
 // Builds tiny TF.js models on disk for the model tests: Layers models saved through tf.io.withSaveHandler,
 // and a GraphModel JSON written by hand.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -126,4 +126,28 @@ export function writeGraphModel(dir = tempDir()): { path: string; conv: Float32A
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
   return { path: join(dir, 'model.json'), conv, bias, dense };
+}
+
+/** Copies a model folder (model.json and its shards) into a fresh folder and returns the new model.json path. */
+export function copyModel(modelJson: string): string {
+  const from = join(modelJson, '..');
+  const dir = tempDir();
+  for (const name of readdirSync(from)) writeFileSync(join(dir, name), readFileSync(join(from, name)));
+  return join(dir, 'model.json');
+}
+
+/** Rewrites a model.json in place. */
+export function editModelJson(path: string, edit: (json: Record<string, any>) => void): string {
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  edit(json);
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+/** The layer entries of a saved functional model's topology, by name. */
+export function layerByName(json: Record<string, any>, name: string): Record<string, any> {
+  const layers = json.modelTopology.config.layers as Record<string, any>[];
+  const layer = layers.find((l) => l.name === name);
+  if (!layer) throw new Error(`no layer ${name}`);
+  return layer;
 }
