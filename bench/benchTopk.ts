@@ -29,7 +29,7 @@ export async function benchTopk(backend: string, fixtures: string, sampleModel: 
   const googlenet = join(fixtures, 'googlenet.onnx');
   if (!existsSync(googlenet)) return;
   // Measured on the cpu backend's own kernels: 20 images took 634 s cold (the receptive field probe ~550 s of it),
-  // 81 s warm; with the native kernels 5.1 s cold, 0.9 s warm (.scratch measurement, session 2).
+  // 81 s warm; with the native kernels 5.1 s cold, 0.9 s warm.
   if (slow) {
     line(`[${backend}] top-${K} googlenet → inception4a, 224 px`, 'skipped on cpu without native kernels (~10 min cold); use wasm');
     return;

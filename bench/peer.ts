@@ -1,5 +1,5 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
-// each ratio against the issue's target and the FLOP rate each side reaches. Prints numbers; asserts nothing.
+// each ratio against its target (within 2× of PyTorch) and the FLOP rate each side reaches. Prints numbers; asserts nothing.
 // Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,stall] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
@@ -13,7 +13,7 @@ import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerL
 import { measureStall } from './peer/eventLoopStall';
 import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
 
-/** This CPU's single-precision FMA peak measured for NOTES.md (2 cores, AVX-512); override with LAYER_LENS_FMA_PEAK_GFLOPS. */
+/** This CPU's single-precision FMA peak (2 cores, AVX-512: docs/reference-numbers.md); override with LAYER_LENS_FMA_PEAK_GFLOPS. */
 const FMA_PEAK_GFLOPS = Number(process.env.LAYER_LENS_FMA_PEAK_GFLOPS ?? 524 * (cpus().length / 2));
 const LAYER = 'inception4a';
 const SIZE = 224;

@@ -1,6 +1,6 @@
 // Gradient kernels for the wasm backend, so the MNIST CNN can be trained there (training script only).
 // Why: wasm has no Conv2DBackpropFilter, its MaxPoolGrad mishandles windows whose maximum is <= 0
-// (NOTES.md), its Conv2DBackpropInput is a slow loop, and the cpu backend's versions take seconds per
+// (docs/tfjs-facts.md), its Conv2DBackpropInput is a slow loop, and the cpu backend's versions take seconds per
 // batch. For stride 1 both conv gradients are rewritten as forward convolutions, which wasm runs
 // through XNNPACK; other strides use plain loops over NHWC float32 data. Valid padding only.
 import * as tf from '@tensorflow/tfjs-core';

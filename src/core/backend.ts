@@ -31,7 +31,7 @@ export interface BackendOptions {
   nativeThreads?: number;
 }
 
-/** Chooses and activates a backend as DESIGN.md says; never throws for a backend that fails, it records why. */
+/** Chooses and activates a backend in the order docs/architecture.md gives; never throws for a backend that fails, it records why. */
 export async function initBackend(preference: BackendPreference, options: BackendOptions = {}): Promise<BackendStatus> {
   // PROD silences TF.js's console banners (e.g. "Hi, looks like you are running TensorFlow.js in Node.js"),
   // which would otherwise land in the CLI's output and the engine's log.

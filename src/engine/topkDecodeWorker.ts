@@ -1,5 +1,5 @@
 // Whether the engine decodes top-k images on a worker thread while the model runs. Only where cores are to
-// spare: on 2 cores the forward pass already uses both, and the worker measured within noise (+2%, helper's
+// spare: on 2 cores the forward pass already uses both, and the worker measured within noise (+2%,
 // interleaved medians), so it stays off there. LAYER_LENS_TOPK_WORKER=1 / 0 forces it on / off (tests).
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';

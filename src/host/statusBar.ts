@@ -18,7 +18,7 @@ export class BackendStatusBar implements vscode.Disposable {
   }
 
   update(status: BackendStatus): void {
-    // The issue asks for the kernel choice to be visible: "wasm + native" when the native conv kernels run.
+    // The kernels in use are part of the backend a user sees: "wasm + native" when the native conv kernels run.
     const native = status.kernels?.startsWith('native') ? ' + native' : '';
     this.item.text = `$(circuit-board) Layer Lens: ${status.active}${native}`;
     const skipped = status.attempts.filter((a) => !a.ok).map((a) => `- ${a.backend} skipped: ${a.reason}`);

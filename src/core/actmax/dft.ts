@@ -1,5 +1,5 @@
 // A 2-D real inverse DFT (and its forward) written as matrix products with precomputed cos/sin bases.
-// Why not tf.spectral: FFT/IFFT/Complex have no wasm kernels and no gradients there (NOTES.md); matMul has both,
+// Why not tf.spectral: FFT/IFFT/Complex have no wasm kernels and no gradients there (docs/tfjs-facts.md); matMul has both,
 // and for images up to ~224 px the dense bases are small (224² floats each) and the products fast.
 //
 // Layout: a half spectrum is two real tensors (re, im) of shape [H, B, Wf] with Wf = floor(W/2) + 1 — the

@@ -1,7 +1,7 @@
 // A faster input gradient for plain Conv2D during actmax: the input gradient of a stride-1 conv is a forward conv
 // of dy with the spatially flipped, in/out-transposed kernel. wasm runs that through its fast conv (XNNPACK) while
 // its Conv2DBackpropInput is a plain loop: on the MNIST sample → conv2 that kernel was 10 of 16 ms per step at
-// batch 16 (NOTES.md measured the same trick 2.5× faster on InceptionV3). TF.js Layers and Graph models run
+// batch 16 (the same trick measured 2.5× faster on InceptionV3: docs/tfjs-facts.md). TF.js Layers and Graph models run
 // Conv2D through the registered gradient, so it is swapped for the duration of one gradient computation, as
 // reluRedirect.ts does; ONNX models already carry their own flipped-kernel gradient. Cases other than NHWC,
 // stride 1, dilation 1 and 'same'/'valid'/symmetric numeric padding keep the ordinary gradient.

@@ -2,7 +2,7 @@
 // per batch item ([N]); sums, weights and negation combine them elementwise, and the run maximizes the batch sum.
 // Penalties on the image are leaves like any other, so "objective − λ·penalty" is one weighted sum.
 // Each leaf kind is one entry of LEAVES. Units are selected with a one-hot mask rather than gather/strided slices,
-// whose gradients are missing or slow on some backends (NOTES.md).
+// whose gradients are missing or slow on some backends (docs/tfjs-facts.md).
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTMAX_PENALTY_KINDS, type ActmaxObjectiveSpec, type ActmaxRegularizerWeights } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';

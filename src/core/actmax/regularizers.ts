@@ -52,7 +52,7 @@ function planes(img: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * RMS of the Scharr x and y derivatives of every channel (trial 6). A plain conv2d over channel planes, not a
- * depthwise conv: wasm has no depthwise input gradient (NOTES.md).
+ * depthwise conv: wasm has no depthwise input gradient (docs/tfjs-facts.md).
  */
 export function scharrGradientRms(img: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => {

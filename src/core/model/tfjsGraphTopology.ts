@@ -1,6 +1,6 @@
 // Reads the node list of a TF.js GraphModel's JSON: topological order, name scopes, op kinds, and the one rewrite
 // that keeps input gradients cheap (a `_FusedConv2D`/`_FusedMatMul` with only a bias add is split in two: fused, its
-// gradient also computes the filter gradient, slow on cpu and missing on wasm — NOTES.md).
+// gradient also computes the filter gradient, slow on cpu and missing on wasm — docs/tfjs-facts.md).
 
 export interface GraphNodeJson {
   name: string;

@@ -1,6 +1,6 @@
 // Evaluates single Keras layers eagerly. Conv2D and Dense are computed here from their weights with plain ops
 // instead of the layer's own call: tfjs-layers runs them as fused ops, whose gradient (linear activation) also
-// computes the filter gradient — very slow on cpu and missing on wasm (NOTES.md). The outputs are identical.
+// computes the filter gradient — very slow on cpu and missing on wasm (docs/tfjs-facts.md). The outputs are identical.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
 

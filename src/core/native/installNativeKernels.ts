@@ -2,7 +2,7 @@
 // Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV) in place of TF.js's own on the wasm and
 // cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
 // spend most of their time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's
-// AVX2/AVX-512 rate (issue 8). Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any
+// AVX2/AVX-512 rate. Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any
 // call a native kernel does not cover (another dtype or data format, PReLU, an unexpected backend object) runs
 // TF.js's own kernel.
 import * as tf from '@tensorflow/tfjs-core';

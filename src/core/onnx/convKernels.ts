@@ -1,7 +1,7 @@
 // Conv forward passes whose input gradient is another forward conv with the flipped kernel (or, when the native
 // kernels are installed, their Conv2DBackpropInput).
 // Why: on wasm the depthwise input gradient kernel is missing, neither backend has a gradient for dilated
-// convs, and the flipped-kernel forward conv is faster than Conv2DBackpropInput (see NOTES.md). Weights are
+// convs, and the flipped-kernel forward conv is faster than Conv2DBackpropInput (docs/tfjs-facts.md). Weights are
 // constants captured by the closure, so no filter gradient is ever requested.
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeKernelsInstalled } from '../native/installNativeKernels';

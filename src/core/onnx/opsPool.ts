@@ -145,7 +145,7 @@ export const batchNormalization: Compiler = (node, ins, cx) => {
   const bias = constVec(cx, node, ins, 2, 'bias');
   const mean = constVec(cx, node, ins, 3, 'mean');
   const variance = constVec(cx, node, ins, 4, 'variance');
-  // Inference BatchNorm as one multiply and one add: tf.batchNorm's gradient has gaps (NOTES.md).
+  // Inference BatchNorm as one multiply and one add: tf.batchNorm's gradient has gaps (docs/tfjs-facts.md).
   const a = scale.map((s, c) => s / Math.sqrt(variance[c] + eps));
   const b = bias.map((bb, c) => bb - mean[c] * a[c]);
   const at = cx.cached(`${node.index}/a`, () => tf.tensor1d(a)) as tf.Tensor1D;

@@ -1,4 +1,4 @@
-// The wasm backend lacks some kernels that gradients need (NOTES.md). For those the importer can reach
+// The wasm backend lacks some kernels that gradients need (docs/tfjs-facts.md). For those the importer can reach
 // (UnsortedSegmentSum: the gradient of a Gather with run-time or strided indices), register a wasm kernel
 // that copies its inputs to the cpu backend, runs the cpu kernel and copies the result back. Conv gradients
 // need none of this: convKernels.ts computes them with forward convs.

@@ -48,7 +48,7 @@ for (const { name, img, spec } of cases) {
         worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
         if (a[i] !== b[i]) differ++;
       }
-      // Bit for bit on wasm (float32 emulated step by step): the brief's bound is 1e-6, but near-ties between grid
+      // Bit for bit on wasm (float32 emulated step by step): the required bound is 1e-6, but near-ties between grid
       // positions of periodic images flip an argmax on differences far below that.
       assert.ok(worst <= 1e-6, `largest difference ${worst}`);
       assert.equal(differ, 0, `${differ} of ${a.length} values differ (largest ${worst})`);

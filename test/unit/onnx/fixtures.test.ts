@@ -1,5 +1,5 @@
 // Every ONNX fixture's output and listed intermediate modules match PyTorch (relative L2 <= 1e-4) on wasm;
-// and on cpu (the plain-JavaScript backend: slower at 224 px, but every fixture, as the issue asks).
+// and on cpu (the plain-JavaScript backend: slower at 224 px, but every fixture, so the reference backend is checked too).
 import { describe, it, before } from 'node:test';
 import { useBackend } from '../../helpers/backend';
 import { checkFixtureModel, fixtureIndex } from './fixtureData';
