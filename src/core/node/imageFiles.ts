@@ -1,7 +1,6 @@
 // Node-only: an image file on disk → decoded pixels → the model's input tensor, with one-sentence errors
 // naming the file. The engine and the CLI both start here.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { decodeImage, webpWasmConfigured } from '../image';
@@ -10,6 +9,7 @@ import type { DecodedImage } from '../image/types';
 import type { LoadedModel } from '../model/loadedModel';
 import { preprocess, resolveInputSpec } from '../preprocess';
 import { readSidecar } from './readSidecar';
+import { FileRefusal, MAX_IMAGE_FILE_BYTES, readRegularFile } from './regularFile';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
 
@@ -17,12 +17,12 @@ export async function readImageFile(path: string): Promise<DecodedImage> {
   configureWebp();
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new LayerLensError('notFound', `${path} does not exist.`);
-    if (code === 'EISDIR') throw new LayerLensError('notAnImage', `${path} is a folder, not an image.`);
-    throw new LayerLensError('notFound', `${path} could not be read (${e instanceof Error ? e.message : String(e)}).`);
+    const refusal = e instanceof FileRefusal ? e : new FileRefusal('unreadable', `could not be read (${e instanceof Error ? e.message : String(e)})`);
+    if (refusal.kind === 'notFound') throw new LayerLensError('notFound', `${path} does not exist.`);
+    const code = refusal.kind === 'tooLarge' ? 'imageTooLarge' : refusal.kind === 'unreadable' ? 'notFound' : 'notAnImage';
+    throw new LayerLensError(code, `${path} ${refusal.message}, so it was not read as an image.`);
   }
   return decodeImage(bytes, basename(path));
 }

@@ -1,14 +1,25 @@
-// Node-only adapter: reads a model's files from disk and refuses every name that leaves the model's folder,
-// symbolic links included (checked on the real path).
-import { readFile, realpath } from 'node:fs/promises';
-import { dirname, basename, join, resolve, sep } from 'node:path';
+// Node-only adapter: reads a model's files from disk. The model file itself may be a symbolic link anywhere (a
+// Hugging Face or DVC cache stores `snapshots/<rev>/model.onnx -> ../../blobs/<sha>`). Every other file it names
+// must lie lexically inside the model's folder, and when it is a link, its target must be a file inside that
+// folder's real path or inside the real folder of the model file (the cache's blobs). Only regular files of
+// bounded size are read: a FIFO or a device never hangs or floods the engine.
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
 import { normalizeInside, type ModelFiles } from '../io/modelFiles';
+import { FileRefusal, MAX_MODEL_FILE_BYTES, readRegularFile, refuse } from './regularFile';
 
-export function nodeModelFiles(modelPath: string): ModelFiles {
+export function nodeModelFiles(modelPath: string, limit = MAX_MODEL_FILE_BYTES): ModelFiles {
   const path = resolve(modelPath);
   const folder = dirname(path);
   const ownName = basename(path);
+  let roots: Promise<string[]> | undefined;
+  // Where a linked file named by the model may point: the folder's real path and the model file's real folder.
+  const allowedRoots = (): Promise<string[]> =>
+    (roots ??= Promise.all([
+      realpath(folder),
+      realpath(path).then(dirname, () => undefined),
+    ]).then((list) => [...new Set(list.filter((p): p is string => p !== undefined))]));
   return {
     path,
     async read(relative: string): Promise<Uint8Array> {
@@ -16,18 +27,15 @@ export function nodeModelFiles(modelPath: string): ModelFiles {
       if (inside === null) throw escapeError(path, relative);
       const target = join(folder, ...inside.split('/'));
       const isModel = inside === ownName;
-      let real: string;
       try {
-        real = await realpath(target);
+        const real = await realpath(target).catch((e: unknown) => refuse(e));
+        if (!isModel) {
+          const within = (await allowedRoots()).some((root) => real.startsWith(root.endsWith(sep) ? root : root + sep));
+          if (!within) throw escapeError(path, relative);
+        }
+        return await readRegularFile(real, limit);
       } catch (e) {
-        throw readError(e, path, target, isModel);
-      }
-      const realFolder = await realpath(folder);
-      if (!real.startsWith(realFolder + sep)) throw escapeError(path, relative);
-      try {
-        const buffer = await readFile(real);
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      } catch (e) {
+        if (e instanceof LayerLensError) throw e;
         throw readError(e, path, target, isModel);
       }
     },
@@ -39,13 +47,16 @@ function escapeError(modelPath: string, relative: string): LayerLensError {
 }
 
 function readError(e: unknown, modelPath: string, target: string, isModel: boolean): LayerLensError {
-  const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
+  const refusal = e instanceof FileRefusal ? e : undefined;
+  if (!refusal) {
+    const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
+    return new LayerLensError(isModel ? 'notAModel' : 'badWeights', `${target} could not be read (${why}).`);
+  }
+  if (refusal.kind === 'notFound') {
     return isModel
       ? new LayerLensError('notFound', `${modelPath} does not exist.`)
       : new LayerLensError('missingWeights', `The weight file ${target} named in ${modelPath} does not exist.`);
   }
-  if (code === 'EISDIR') return new LayerLensError('notAModel', `${target} is a folder, not a model file.`);
-  const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
-  return new LayerLensError(isModel ? 'notFound' : 'missingWeights', `${target} could not be read (${why}).`);
+  if (isModel) return new LayerLensError('notAModel', `${modelPath} ${refusal.message}, so it was not opened as a model.`);
+  return new LayerLensError('badWeights', `${target}, named in ${modelPath}, ${refusal.message}, so it was not read.`);
 }

@@ -1,25 +1,54 @@
 // Node-only adapter of dataset examples: image folders on disk, the on-disk cache store, the model's hash.
 // The engine and the CLI import this file; the rest of src/core/topk stays free of Node APIs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
+import { normalizeInside } from '../io/modelFiles';
 import type { TopkFile } from '../topk/findTopImages';
 import type { TopkCacheStore } from '../topk/topkCache';
+import { FileRefusal, MAX_IMAGE_FILE_BYTES, MAX_MODEL_FILE_BYTES, notRegularClause, readRegularFile, readRegularFileSync, refuse } from './regularFile';
 
 export const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
-/** One file on disk as a TopkFile (stat now, bytes when read). */
+/**
+ * One file on disk as a TopkFile (stat now, bytes when read). Only a regular file of at most 256 MiB is read; a
+ * path that is anything else (a FIFO, a device, a folder, a looping link) becomes a file whose read rejects with
+ * the reason, so top-k skips and counts it like every other bad file and nothing blocks on it.
+ */
 export function nodeTopkFile(path: string): TopkFile {
   const abs = resolve(path);
-  const st = statSync(abs);
-  return { path: abs, size: st.size, mtimeMs: st.mtimeMs, read: () => readFile(abs) };
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    return refusedFile(abs, e);
+  }
+  const clause = notRegularClause(st);
+  if (clause) return refusedFile(abs, new FileRefusal('notRegular', clause));
+  return { path: abs, size: st.size, mtimeMs: st.mtimeMs, read: () => readRegularFile(abs, MAX_IMAGE_FILE_BYTES).catch((e: unknown) => Promise.reject(skipReason(e))) };
+}
+
+function refusedFile(path: string, e: unknown): TopkFile {
+  const reason = skipReason(e);
+  return { path, size: 0, mtimeMs: 0, read: () => Promise.reject(reason) };
+}
+
+/** The top-k skip list reads "<name> could not be read (<this>)": "it is a named pipe (FIFO), not a file". */
+function skipReason(e: unknown): Error {
+  try {
+    refuse(e);
+  } catch (refusal) {
+    return new Error(`it ${(refusal as Error).message}`);
+  }
 }
 
 /**
  * Every image under `dir` (recursively; by extension; hidden folders skipped), sorted by path relative to `dir`
- * so that the order, and with it the tie-breaking between equal scores, is the same on every machine.
+ * so that the order, and with it the tie-breaking between equal scores, is the same on every machine. Entries
+ * named like images that are not regular files (a folder `x.png/`, a FIFO, a device, a link that loops or
+ * dangles) are listed too, as files whose read fails with the reason: top-k then skips and counts them. Linked
+ * folders are not followed (a link back up the tree would never end).
  */
 export function listImageFiles(dir: string): TopkFile[] {
   const root = resolve(dir);
@@ -31,26 +60,42 @@ export function listImageFiles(dir: string): TopkFile[] {
   }
   if (!st.isDirectory()) throw new LayerLensError('badArgument', `${root} is not a folder of images.`);
   const found: string[] = [];
+  const unreadable: TopkFile[] = [];
   const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      // The root was checked above; a subfolder that cannot be listed is one bad entry, not a failed run.
+      if (d !== root) unreadable.push(refusedFile(d, e));
+      else throw new LayerLensError('notFound', `The image folder ${root} could not be read (${(e as Error).message}).`);
+      return;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && IMAGE_EXTENSIONS.test(entry.name)) found.push(p);
+      const imageName = IMAGE_EXTENSIONS.test(entry.name);
+      if (entry.isDirectory() && !imageName) walk(p);
+      // A folder named like an image, or anything but a regular file: nodeTopkFile turns it into a skip.
+      else if (imageName) found.push(p);
     }
   };
   walk(root);
   const key = (p: string): string => relative(root, p).split(sep).join('/');
-  found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return found.map(nodeTopkFile);
+  const files = [...found.map(nodeTopkFile), ...unreadable];
+  return files.sort((a, b) => (key(a.path) < key(b.path) ? -1 : key(a.path) > key(b.path) ? 1 : 0));
 }
+
+/** A cached result is a few numbers per channel and image path; anything larger is not one of ours. */
+const MAX_CACHE_FILE_BYTES = 256 * 1024 ** 2;
 
 /** A cache folder (created on first write); files are replaced atomically (temp file + rename). */
 export function nodeCacheStore(dir: string): TopkCacheStore {
   return {
     async read(name) {
       try {
-        return await readFile(join(dir, name));
+        // A miss, whatever sits there: a FIFO or a device under the cache's name must not block the run.
+        return await readRegularFile(join(dir, name), MAX_CACHE_FILE_BYTES);
       } catch {
         return undefined;
       }
@@ -70,17 +115,27 @@ export function nodeCacheStore(dir: string): TopkCacheStore {
  */
 export function hashModelFile(modelPath: string): string {
   const hash = createHash('sha256');
-  const bytes = readFileSync(modelPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = readRegularFileSync(modelPath, MAX_MODEL_FILE_BYTES);
+  } catch (e) {
+    const refusal = e instanceof FileRefusal ? e : undefined;
+    if (refusal?.kind === 'notFound') throw new LayerLensError('notFound', `${modelPath} does not exist.`);
+    throw new LayerLensError('notAModel', `${modelPath} ${refusal?.message ?? 'could not be read'}, so it was not opened as a model.`);
+  }
   hash.update(bytes);
   if (modelPath.toLowerCase().endsWith('.json')) {
     try {
-      const json = JSON.parse(bytes.toString('utf8')) as { weightsManifest?: { paths?: string[] }[] };
+      const json = JSON.parse(new TextDecoder().decode(bytes)) as { weightsManifest?: { paths?: string[] }[] };
       for (const group of json.weightsManifest ?? []) {
         for (const p of group.paths ?? []) {
+          // Names outside the folder are refused by the loader; here they only must not be read.
+          const inside = typeof p === 'string' ? normalizeInside(p) : null;
           try {
-            hash.update(readFileSync(join(dirname(modelPath), p)));
+            if (inside === null) throw new Error('outside');
+            hash.update(readRegularFileSync(join(dirname(modelPath), ...inside.split('/')), MAX_MODEL_FILE_BYTES));
           } catch {
-            hash.update(`missing:${p}`);
+            hash.update(`missing:${String(p)}`);
           }
         }
       }
