@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations } from '../../core/activations';
@@ -6,6 +5,7 @@ import { loadModelInput } from '../../core/node/imageFiles';
 import { readNpy, writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
 import { loadModel } from '../../core/node/loadModelFile';
+import { FileRefusal, MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 import { LayerLensError } from '../../shared/errors';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
@@ -58,9 +58,10 @@ async function readInput(model: LoadedModel, path: string): Promise<tf.Tensor4D>
   if (!path.toLowerCase().endsWith('.npy')) return (await loadModelInput(model, path)).input;
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch {
-    throw new LayerLensError('notFound', `${path} does not exist.`);
+    bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
+  } catch (e) {
+    if (!(e instanceof FileRefusal) || e.kind === 'notFound') throw new LayerLensError('notFound', `${path} does not exist.`);
+    throw new LayerLensError('badArgument', `${path} ${e.message}, so it was not read as an input array.`);
   }
   const npy = readNpy(bytes, basename(path));
   const expected = nativeInputShape(model);
