@@ -7,7 +7,7 @@ import { LayerLensError } from '../../shared/errors';
 import type { LayerInfo, ModelInfo } from '../../shared/model';
 import type { LoadedModel } from '../model/loadedModel';
 import { buildGraph, decodeModel } from './onnxGraph';
-import type { OnnxGraph, OnnxNode } from './onnxGraph';
+import type { ConstValue, OnnxGraph, OnnxNode } from './onnxGraph';
 import { NHWC, toNhwc, toPlain } from './layout';
 import { Program } from './program';
 import type { ModelContext } from './program';
@@ -16,6 +16,7 @@ import { buildLayers, canonicalShape } from './modules';
 import type { LayerEntry } from './modules';
 import { depthwiseFilter, oihwToHwio } from './convKernels';
 import { ensureWasmGradientKernels } from './wasmGradients';
+import { checkFiniteWeights, validateOnnxModel } from './validateOnnxGraph';
 
 const MAX_PROGRAMS = 3;
 
@@ -25,7 +26,10 @@ export async function loadOnnxModel(
   readExternal?: (relativeName: string) => Promise<Uint8Array>,
 ): Promise<LoadedModel> {
   const file = path.split(/[\\/]/).pop() || path;
-  const graph = await buildGraph(decodeModel(bytes, file), file, readExternal);
+  const decoded = decodeModel(bytes, file);
+  validateOnnxModel(decoded, file);
+  const graph = await buildGraph(decoded, file, readExternal);
+  checkFiniteWeights(graph, file);
   checkOps(graph, file);
   ensureWasmGradientKernels();
   const model = new OnnxModel(graph, path, file);
@@ -61,6 +65,8 @@ class OnnxModel implements LoadedModel {
   private readonly programs = new Map<string, Program>();
   private readonly ctx: ModelContext;
   private layers = new Map<string, LayerEntry>();
+  /** Constants folded at load (the load-time program's), for weights computed from initializers. */
+  private foldedConst: (name: string) => ConstValue | undefined = () => undefined;
   private readonly inputName: string;
   private readonly inputNchw: number[];
 
@@ -110,6 +116,7 @@ class OnnxModel implements LoadedModel {
       const x = tf.zeros([1, h, w, c]);
       program.execute(this.inputName, { t: x, perm: NHWC }, this.graph.outputs, true);
     });
+    this.foldedConst = (n) => program.constValue(n);
     const entries = buildLayers({
       graph: this.graph,
       shapes: program.shapes,
@@ -214,7 +221,8 @@ class OnnxModel implements LoadedModel {
     }
     const node = e.convNode;
     if (!node || !e.info.kernelShape) return null;
-    const w = this.graph.initializers.get(node.inputs[1]);
+    // The weights may reach the conv through a Cast (float16/float64 files) or another folded constant.
+    const w = this.graph.initializers.get(node.inputs[1]) ?? this.foldedConst(node.inputs[1]);
     if (!w || w.shape.length !== 4) return null;
     return e.info.kind === 'depthwiseConv'
       ? depthwiseFilter(w.data, w.shape, e.info.kernelShape[2])

@@ -4,6 +4,7 @@ import * as protobuf from 'protobufjs/light';
 import { LayerLensError } from '../../shared/errors';
 import { ONNX_SCHEMA, AttrType, DataType } from './onnxSchema';
 import type { AttributeMsg, GraphMsg, ModelMsg, TensorMsg } from './onnxSchema';
+import { MAX_TENSOR_ELEMENTS } from './validateOnnxGraph';
 
 /** A constant tensor held in JS: initializers and everything folded at load time. Integers are int32. */
 export interface ConstValue {
@@ -51,10 +52,22 @@ export function decodeModel(bytes: Uint8Array, fileName: string): ModelMsg {
   try {
     msg = onnxModelType().decode(bytes);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new LayerLensError('malformedModel', `${fileName} is not a readable ONNX file: it is truncated or corrupt (${why}).`);
+    throw new LayerLensError('malformedModel', `${fileName} is not a readable ONNX file: ${decodeProblem(e, bytes.length)}.`);
   }
   return onnxModelType().toObject(msg, { longs: Number, arrays: true }) as ModelMsg;
+}
+
+/** How a message names a tensor: byte flips can leave it nameless. */
+function tensorLabel(t: TensorMsg): string {
+  return t.name ? `tensor '${t.name}'` : 'an unnamed tensor';
+}
+
+/** protobufjs's reason, in words: where the bytes stop making sense. */
+function decodeProblem(e: unknown, length: number): string {
+  const why = e instanceof Error ? e.message : '';
+  if (/index out of range/i.test(why)) return `it ends in the middle of a record after ${length} bytes (truncated)`;
+  const at = /offset (\d+)/i.exec(why)?.[1];
+  return `its bytes stop being ONNX data${at ? ` at byte ${at}` : ''} (corrupt, or not an ONNX model)`;
 }
 
 /** Builds the graph, reading external tensor data through `readExternal`. */
@@ -164,10 +177,10 @@ async function tensorValue(
   if (t.dataLocation !== 1) return decodeTensorData(t, t.rawData, fileName);
   const entry = (k: string) => t.externalData?.find((e) => e.key === k)?.value;
   const location = entry('location');
-  if (!location) throw new LayerLensError('malformedModel', `${fileName} is malformed: tensor '${t.name}' is stored externally but names no file.`);
+  if (!location) throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} is stored externally but names no file.`);
   let file = cache.get(location);
   if (!file) {
-    if (!readExternal) throw new LayerLensError('missingWeights', `${fileName} keeps tensor '${t.name}' in the external file '${location}', which cannot be read here.`);
+    if (!readExternal) throw new LayerLensError('missingWeights', `${fileName} keeps ${tensorLabel(t)} in the external file '${location}', which cannot be read here.`);
     try {
       file = await readExternal(location);
     } catch (e) {
@@ -199,13 +212,17 @@ function decodeTensorData(t: TensorMsg, raw: Uint8Array | undefined, fileName: s
   const dtype: ConstValue['dtype'] = isFloat ? 'float32' : type === DataType.BOOL ? 'bool' : 'int32';
   const bytesPer = BYTES_PER[type];
   if (bytesPer === undefined) {
-    throw new LayerLensError('unsupportedOp', `${fileName} holds tensor '${t.name}' of ONNX data type ${type}, which Layer Lens cannot import.`);
+    throw new LayerLensError('unsupportedOp', `${fileName} holds ${tensorLabel(t)} of ONNX data type ${type}, which Layer Lens cannot import.`);
   }
-  const data = isFloat ? new Float32Array(size) : new Int32Array(size);
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_TENSOR_ELEMENTS) {
+    throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} claims the shape [${shape.join(', ')}], which no tensor can have.`);
+  }
+  // Sizes are compared before anything is allocated: a flipped dim must not ask for gigabytes first.
+  if (raw && raw.length > 0 && raw.length !== size * bytesPer) {
+    throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} has ${raw.length} bytes of data where its shape needs ${size * bytesPer} (is the file truncated?).`);
+  }
   if (raw && raw.length > 0) {
-    if (raw.length !== size * bytesPer) {
-      throw new LayerLensError('malformedModel', `${fileName} is malformed: tensor '${t.name}' has ${raw.length} bytes of data where its shape needs ${size * bytesPer} (is the file truncated?).`);
-    }
+    const data = isFloat ? new Float32Array(size) : new Int32Array(size);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < size; i++) data[i] = readRaw(view, i, type);
     return { shape, dtype, data };
@@ -218,10 +235,11 @@ function decodeTensorData(t: TensorMsg, raw: Uint8Array | undefined, fileName: s
             : t.int32Data ?? [];
   if (list.length !== size) {
     if (list.length === 0 && size > 0 && (t.dataLocation ?? 0) === 0) {
-      throw new LayerLensError('malformedModel', `${fileName} is malformed: tensor '${t.name}' has no data (is the file truncated?).`);
+      throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} has no data (is the file truncated?).`);
     }
-    if (list.length !== size) throw new LayerLensError('malformedModel', `${fileName} is malformed: tensor '${t.name}' has ${list.length} values where its shape needs ${size}.`);
+    if (list.length !== size) throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} has ${list.length} values where its shape needs ${size}.`);
   }
+  const data = isFloat ? new Float32Array(size) : new Int32Array(size);
   if (type === DataType.FLOAT16 || type === DataType.BFLOAT16) {
     for (let i = 0; i < size; i++) data[i] = type === DataType.FLOAT16 ? half(list[i]) : bfloat(list[i]);
   } else {

@@ -8,6 +8,7 @@ import { logicalShape } from './layout';
 import type { LT } from './layout';
 import type { CompileContext, StaticIn, Step } from './opTypes';
 import { compilerFor, SHAPE_ONLY_OPS } from './opRegistry';
+import { claimedOutputElements, MAX_TENSOR_ELEMENTS } from './validateOnnxGraph';
 
 export interface ModelContext {
   graph: OnnxGraph;
@@ -123,7 +124,7 @@ export class Program {
     try {
       return step(inputs);
     } catch (e) {
-      throw wrapError(e, this.m.file, node);
+      throw wrapError(e, this.m.file, node, inputs.map((v) => (v ? logicalShape(v) : undefined)));
     }
   }
 
@@ -153,6 +154,10 @@ export class Program {
       if (!k) throw new LayerLensError('malformedModel', `${this.m.file} is malformed: node '${node.name}' reads '${name}', which was never computed.`);
       return { shape: k.shape, konst: k };
     });
+    const claimed = claimedOutputElements(node.opType, ins);
+    if (claimed !== undefined && !(claimed <= MAX_TENSOR_ELEMENTS)) {
+      throw new LayerLensError('malformedModel', `${this.m.file} is malformed: node '${node.name}' (${node.opType}) would make a tensor of ${claimed} values, more than Layer Lens allocates.`);
+    }
     const compiler = compilerFor(node.opType, node.domain)!;
     let step: Step;
     try {
@@ -188,8 +193,17 @@ export class Program {
   }
 }
 
-function wrapError(e: unknown, file: string, node: OnnxNode): Error {
+function wrapError(e: unknown, file: string, node: OnnxNode, shapes?: (number[] | undefined)[]): Error {
   if (e instanceof LayerLensError) return e;
   const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/\.\s*$/, '');
+  // TF.js's own op checks ("Error in matMul: inner shapes ... must match"): the file's shapes do not fit.
+  if (shapes && /^Error in \w+:|must match|shapes? .* (?:are|is) not|broadcast/i.test(why)) {
+    const listed = shapes.filter((s): s is number[] => s !== undefined).map((s) => `[${s.join(', ')}]`).join(' and ');
+    return new LayerLensError('malformedModel', `${file} could not run node '${node.name}' (${node.opType}): its inputs of shapes ${listed} do not fit together.`);
+  }
+  // A V8 or TF.js internal message says nothing to a user: the node's attributes or inputs are what is wrong.
+  if (e instanceof TypeError || e instanceof RangeError || /undefined|null|NaN|tfjs|File an issue/.test(why)) {
+    return new LayerLensError('malformedModel', `${file} could not run node '${node.name}' (${node.opType}): its attributes or inputs are not ones this op takes.`);
+  }
   return new LayerLensError('unsupportedOp', `${file} could not run node '${node.name}' (${node.opType}): ${why}.`);
 }

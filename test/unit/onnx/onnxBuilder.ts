@@ -17,14 +17,39 @@ export interface TensorSpec {
   /** Store the data in an external file instead of inline. */
   external?: { location: string; offset?: number; length?: number };
   int64?: boolean;
+  /** Stored element type (raw little-endian bytes); default float32. */
+  dataType?: 'float16' | 'float64' | 'int8' | 'int64';
 }
 
 export interface ModelSpec {
-  input: { name: string; dims: (number | string)[] };
+  /** elemType: ONNX TensorProto.DataType of the input (default 1, float32). */
+  input: { name: string; dims: (number | string)[]; elemType?: number };
   outputs: string[];
   nodes: NodeSpec[];
   initializers?: TensorSpec[];
-  opset?: number;
+  /** null: no opset import for the standard domain at all. */
+  opset?: number | null;
+}
+
+const DATA_TYPES = { float16: 10, float64: 11, int8: 3, int64: 7 } as const;
+
+/** IEEE half-precision bits of a number (round to nearest; enough for test weights). */
+export function toHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a === Infinity || a >= 65520) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | Math.round(a / 2 ** -24);
+  const e = Math.floor(Math.log2(a));
+  const m = Math.round((a / 2 ** e - 1) * 1024);
+  return m === 1024 ? sign | ((e + 16) << 10) : sign | ((e + 15) << 10) | m;
+}
+
+function rawBytes(type: keyof typeof DATA_TYPES, data: number[]): Uint8Array {
+  if (type === 'float16') return new Uint8Array(Uint16Array.from(data, toHalf).buffer);
+  if (type === 'float64') return new Uint8Array(Float64Array.from(data).buffer);
+  if (type === 'int8') return new Uint8Array(Int8Array.from(data).buffer);
+  return new Uint8Array(BigInt64Array.from(data, (x) => BigInt(x)).buffer);
 }
 
 function attr(name: string, v: number | number[] | string) {
@@ -41,6 +66,7 @@ function tensor(t: TensorSpec) {
     return { name: t.name, dims: t.dims, dataType: 1, dataLocation: 1, externalData: ext };
   }
   if (t.int64) return { name: t.name, dims: t.dims, dataType: 7, int64Data: t.data ?? [] };
+  if (t.dataType) return { name: t.name, dims: t.dims, dataType: DATA_TYPES[t.dataType], rawData: rawBytes(t.dataType, t.data ?? []) };
   const raw = new Uint8Array(new Float32Array(t.data ?? []).buffer);
   return { name: t.name, dims: t.dims, dataType: 1, rawData: raw };
 }
@@ -50,7 +76,7 @@ export function buildOnnx(spec: ModelSpec): Uint8Array {
   const dims = spec.input.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   const msg = type.fromObject({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
+    opsetImport: spec.opset === null ? [] : [{ domain: '', version: spec.opset ?? 13 }],
     producerName: 'layer-lens-test',
     graph: {
       name: 'g',
@@ -63,7 +89,7 @@ export function buildOnnx(spec: ModelSpec): Uint8Array {
         attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)),
       })),
       initializer: (spec.initializers ?? []).map(tensor),
-      input: [{ name: spec.input.name, type: { tensorType: { elemType: 1, shape: { dim: dims } } } }],
+      input: [{ name: spec.input.name, type: { tensorType: { elemType: spec.input.elemType ?? 1, shape: { dim: dims } } } }],
       output: spec.outputs.map((name) => ({ name, type: { tensorType: { elemType: 1 } } })),
     },
   });
