@@ -88,7 +88,7 @@ export function refuse(e: unknown): never {
   if (e instanceof FileRefusal) throw e;
   const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
   if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileRefusal('notFound', 'does not exist');
-  if (code === 'ELOOP') throw new FileRefusal('loop', 'is a symbolic link that loops (it never reaches a file)');
+  if (code === 'ELOOP') throw new FileRefusal('loop', 'is a symbolic link that loops back on itself');
   if (code === 'EISDIR') throw new FileRefusal('folder', 'is a folder, not a file');
   if (code === 'EACCES' || code === 'EPERM') throw new FileRefusal('unreadable', 'cannot be read (permission denied)');
   const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
