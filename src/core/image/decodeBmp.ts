@@ -1,4 +1,5 @@
 import { decode } from 'bmp-ts';
+import { checkBmpLayout, withPixelsAfterPalette } from './bmpLayout';
 import type { DecodedImage } from './types';
 
 /**
@@ -7,7 +8,8 @@ import type { DecodedImage } from './types';
  * It is asked for its ABGR layout: its RGBA path misplaces bytes for 1-bit images.
  */
 export function decodeBmp(bytes: Uint8Array): DecodedImage {
-  const bmp = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: false });
+  const file = withPixelsAfterPalette(bytes, checkBmpLayout(bytes));
+  const bmp = readPixels(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
   const { width, height } = bmp;
   const n = width * height;
   const abgr = bmp.data;
@@ -27,4 +29,14 @@ export function decodeBmp(bytes: Uint8Array): DecodedImage {
     if (gray && (out[s] !== out[s + 1] || out[s] !== out[s + 2])) gray = false;
   }
   return { width, height, channels: alphaSeen ? 4 : gray ? 1 : 3, format: 'bmp', data: out, maxValue: 255 };
+}
+
+/** Only run-length data can still run past the end after checkBmpLayout; Node's range error says it badly. */
+function readPixels(buffer: Buffer): ReturnType<typeof decode> {
+  try {
+    return decode(buffer, { toRGBA: false });
+  } catch (e) {
+    if (e instanceof RangeError) throw new Error('its run-length pixel data runs past its end');
+    throw e;
+  }
 }

@@ -4,7 +4,7 @@ import { decodeGif } from './decodeGif';
 import { decodeJpeg } from './decodeJpeg';
 import { decodePng } from './decodePng';
 import { decodeWebp } from './decodeWebp';
-import { foreignFormat, sniffImage } from './sniff';
+import { foreignFormat, formatFromMagic, sniffImage } from './sniff';
 import type { ImageHeader } from './sniff';
 import { MAX_IMAGE_PIXELS } from './types';
 import type { DecodedImage, ImageFormat } from './types';
@@ -25,7 +25,7 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
     if (e instanceof LayerLensError) throw e;
     throw new LayerLensError(
       'notAnImage',
-      `${fileName} looks like a ${FORMAT_NAMES[header.format]} image but could not be decoded (${reason(e)}).`,
+      `${fileName} looks like a ${FORMAT_NAMES[header.format]} image but could not be decoded: ${reason(e)}.`,
     );
   }
   if (image.width * image.height === 0) {
@@ -38,6 +38,10 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
 export function readImageHeader(bytes: Uint8Array, fileName: string): ImageHeader {
   const header = sniffImage(bytes);
   if (!header) {
+    const started = formatFromMagic(bytes);
+    if (started) {
+      throw new LayerLensError('notAnImage', `${fileName} starts like a ${FORMAT_NAMES[started]} image but its header is cut short or corrupt.`);
+    }
     const foreign = foreignFormat(bytes);
     if (foreign) {
       throw new LayerLensError(
@@ -76,8 +80,12 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array): Promise<Dec
   }
 }
 
-/** A library's message shortened to a clause; it goes inside parentheses of our one sentence. */
+/**
+ * A decoder's message as a clause of our one sentence. Range and type errors come from the JavaScript engine
+ * (a read past the end of a buffer inside a library), whose wording means nothing to a user.
+ */
 function reason(e: unknown): string {
-  const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim();
+  if (e instanceof RangeError || e instanceof TypeError) return 'its data is corrupt or cut short';
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').replace(/[.\s]+$/, '').replace(/\. /g, '; ').trim();
   return text.length > 120 ? `${text.slice(0, 117)}...` : text || 'unknown error';
 }

@@ -1,8 +1,14 @@
 import { convertIndexedToRgb, decode } from 'fast-png';
+import { checkPngData } from './pngData';
 import type { DecodedImage } from './types';
 
-/** PNG of any bit depth (1–16) and colour type (gray, gray+alpha, RGB, RGBA, palette with or without tRNS). */
+/**
+ * PNG of any bit depth (1–16) and colour type (gray, gray+alpha, RGB, RGBA, palette with or without tRNS).
+ * The chunks and the inflated size are checked first, so that a file cut short or a zlib bomb is refused
+ * before fast-png inflates everything into memory.
+ */
 export function decodePng(bytes: Uint8Array): DecodedImage {
+  checkPngData(bytes);
   const png = decode(bytes);
   const { width, height } = png;
   const n = width * height;

@@ -48,7 +48,10 @@ export async function decodeWebp(bytes: Uint8Array): Promise<DecodedImage> {
   const decode = await decoder();
   // The library takes an ArrayBuffer; copy so that a view into a larger buffer passes only its own bytes.
   const own = bytes.slice().buffer;
-  const img = await decode(own);
+  // libwebp checks the bitstream against the header (sizes, lengths) and only says "Decoding error".
+  const img = await decode(own).catch(() => {
+    throw new Error('libwebp found its data corrupt or cut short');
+  });
   return {
     width: img.width,
     height: img.height,

@@ -23,6 +23,16 @@ export function sniffImage(bytes: Uint8Array): ImageHeader | null {
   return null;
 }
 
+/** The format whose magic bytes the file starts with, even when the header after them is cut short. */
+export function formatFromMagic(bytes: Uint8Array): ImageFormat | null {
+  if (isPng(bytes)) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
+  // Not BMP: 'BM' alone is too common a start of a text file to call it a cut-short BMP.
+  return null;
+}
+
 export function foreignFormat(bytes: Uint8Array): ForeignFormat | null {
   const head4 = ascii(bytes, 0, 4);
   if (head4 === 'II*\0' || head4 === 'MM\0*') return 'tiff';
@@ -87,6 +97,33 @@ export function jpegComponents(b: Uint8Array): number {
     p += 2 + len;
   }
   return 3;
+}
+
+/**
+ * Whether a JPEG's image data is complete: a start-of-scan marker, and after it an end-of-image marker (FF D9).
+ * Inside entropy-coded data every FF byte is followed by 00 or a restart marker, so an FF D9 after the first
+ * scan can only be the end of the image; an EXIF thumbnail's own FF D9 sits in a segment before it.
+ */
+export function jpegDataComplete(b: Uint8Array): 'complete' | 'noScan' | 'noEnd' {
+  let p = 2;
+  let scan = -1;
+  while (p + 4 <= b.length && b[p] === 0xff) {
+    const marker = b[p + 1];
+    if (marker === 0xff || marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      p += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    if (marker === 0xda) {
+      scan = p;
+      break;
+    }
+    p += 2 + ((b[p + 2] << 8) | b[p + 3]);
+  }
+  if (scan < 0) return 'noScan';
+  for (let i = b.length - 2; i > scan; i--) {
+    if (b[i] === 0xff && b[i + 1] === 0xd9) return 'complete';
+  }
+  return 'noEnd';
 }
 
 function gifHeader(b: Uint8Array): ImageHeader | null {

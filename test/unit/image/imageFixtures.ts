@@ -1,6 +1,7 @@
 // Builders of small image files for the decoder tests: real encoders where a library has one, hand-built
 // bytes where the point is a header the encoders would never write (EXIF, huge sizes, BMP variants).
 import { readFileSync } from 'node:fs';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import { encode as encodePngLib } from 'fast-png';
 import type { ImageData as PngImageData } from 'fast-png';
 import { encode as encodeJpegLib } from 'jpeg-js';
@@ -100,4 +101,96 @@ export function pngHeaderOnly(width: number, height: number): Uint8Array {
   v.setUint32(20, height);
   b.set([8, 6, 0, 0, 0], 24); // 8-bit RGBA; CRC left zero: nothing may read that far
   return b;
+}
+
+// ---- Hostile files: each is what a broken or malicious file would hold, built in code so that nothing large
+// ---- lives in the repository.
+
+/** A PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, data.length);
+  out.set(Buffer.from(type, 'latin1'), 4);
+  out.set(data, 8);
+  v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)) >>> 0);
+  return out;
+}
+
+/**
+ * A zlib bomb as a PNG: the header says `width` × `height` 8-bit RGBA, the IDAT holds a zlib stream of
+ * `inflatedMiB` MiB of zeros. The stream is one ~1 KB compressed MiB repeated (a sync-flushed deflate block
+ * of zeros refers back only to zeros, so copies chain), so a 1 GiB bomb takes about 1 MB and no time to build.
+ */
+export function pngBomb(inflatedMiB: number, width = 16, height = 16): Uint8Array {
+  const mib = deflateRawSync(new Uint8Array(2 ** 20), { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const zlib = new Uint8Array(2 + mib.length * inflatedMiB + 2 + 4);
+  zlib.set([0x78, 0xda]);
+  for (let i = 0; i < inflatedMiB; i++) zlib.set(mib, 2 + i * mib.length);
+  zlib.set([0x03, 0x00], 2 + mib.length * inflatedMiB); // a final, empty fixed-Huffman block
+  // Adler-32 of n zeros: a = 1, b = n mod 65521.
+  new DataView(zlib.buffer).setUint32(zlib.length - 4, (((inflatedMiB * 2 ** 20) % 65521) * 65536 + 1) >>> 0);
+  return pngWithIdat(width, height, 6, zlib);
+}
+
+/** Signature, IHDR (8 bits, the colour type given), one IDAT holding `zlib`, IEND. */
+export function pngWithIdat(width: number, height: number, colorType: number, zlib: Uint8Array): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const v = new DataView(ihdr.buffer);
+  v.setUint32(0, width);
+  v.setUint32(4, height);
+  ihdr.set([8, colorType, 0, 0, 0], 8);
+  return Buffer.concat([
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+/** Offset of a GIF's first image descriptor (0x2C) after the header and global palette; GifWriter writes no extension before it. */
+function gifDescriptorAt(g: Uint8Array): number {
+  const paletteBytes = g[10]! & 0x80 ? 3 * 2 ** ((g[10]! & 7) + 1) : 0;
+  const at = 13 + paletteBytes;
+  if (g[at] !== 0x2c) throw new Error(`fixture: no image descriptor at ${at}`);
+  return at;
+}
+
+/** A GIF whose first frame's descriptor claims `frameWidth` × `frameHeight` at (x, y), on an unchanged screen. */
+export function gifWithFrameSize(g: Uint8Array, frameWidth: number, frameHeight: number, x = 0, y = 0): Uint8Array {
+  const out = g.slice();
+  const v = new DataView(out.buffer);
+  const at = gifDescriptorAt(out);
+  v.setUint16(at + 1, x, true);
+  v.setUint16(at + 3, y, true);
+  v.setUint16(at + 5, frameWidth, true);
+  v.setUint16(at + 7, frameHeight, true);
+  return out;
+}
+
+/** A GIF whose screen is `width` × `height` (the frame keeps its own descriptor). */
+export function gifWithScreen(g: Uint8Array, width: number, height: number): Uint8Array {
+  const out = g.slice();
+  new DataView(out.buffer).setUint16(6, width, true);
+  new DataView(out.buffer).setUint16(8, height, true);
+  return out;
+}
+
+/** A BMP whose header puts the pixels at `offset`, the file unchanged. */
+export function bmpWithPixelOffset(b: Uint8Array, offset: number): Uint8Array {
+  const out = b.slice();
+  new DataView(out.buffer).setUint32(10, offset, true);
+  return out;
+}
+
+/** The same BMP with `gap` junk bytes between its palette and its pixels, and the header's offset saying so. */
+export function bmpWithGap(b: Uint8Array, gap: number): Uint8Array {
+  const offset = new DataView(b.buffer, b.byteOffset).getUint32(10, true);
+  const out = new Uint8Array(b.length + gap);
+  out.set(b.subarray(0, offset));
+  out.fill(0xee, offset, offset + gap);
+  out.set(b.subarray(offset), offset + gap);
+  new DataView(out.buffer).setUint32(10, offset + gap, true);
+  new DataView(out.buffer).setUint32(2, out.length, true);
+  return out;
 }
