@@ -24,7 +24,7 @@ export interface TopkOptions extends LongCallOptions {
   k: number;
   /** Images per forward pass; by default chosen from the layer sizes to stay within about 256 MB of activations. */
   batchSize?: number;
-  /** Reuse and store results; `modelHash` identifies the model's bytes (see hashModelFile in src/core/node/nodeTopk.ts). */
+  /** Reuse and store results; `modelHash` is the model's identity (src/shared/modelIdentity.ts). */
   cache?: { cache: TopkCache; modelHash: string };
   /** Where prepared batches come from; default: this thread, reading the next batch's files ahead. */
   batches?: BatchSourceFactory;

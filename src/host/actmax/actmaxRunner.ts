@@ -31,7 +31,7 @@ export class ActmaxRunner {
 
   /** One run (one or more units as a batch): frames as they come, then the result; a cached run answers at once. */
   async runSingle(runId: number, modelPath: string, request: ActmaxRequest, signal: AbortSignal, sink: RunSink): Promise<{ result: ActmaxResult; cached: boolean }> {
-    const stamp = modelStamp(modelPath);
+    const stamp = await modelStamp(modelPath);
     const key = actmaxCacheKey(modelPath, stamp, request);
     const hit = await this.cache?.get(key);
     if (hit) {
@@ -68,7 +68,7 @@ export class ActmaxRunner {
   ): Promise<number> {
     const batches = atlasBatches(channels, ATLAS_BATCH);
     sink.post({ type: 'atlasStarted', runId, layerId, channels, batch: ATLAS_BATCH });
-    const stamp = modelStamp(modelPath);
+    const stamp = await modelStamp(modelPath);
     // Atlas frames are not drawn, only counted for the progress bar: a few per batch keep the IPC traffic low.
     const atlasSettings = { ...settings, frameEvery: ATLAS_FRAME_EVERY };
     const jobs = batches.map((units) => {

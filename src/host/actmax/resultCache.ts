@@ -1,11 +1,12 @@
 // Finished actmax runs on disk (the extension's global storage), so that a run the user repeats — or an atlas
-// reopened tomorrow — shows at once. One file per run, keyed by the model's bytes on disk (file and sidecar
-// stamps) and the complete request (layer, units, objective, preset, overrides). Node only; no vscode.
+// reopened tomorrow — shows at once. One file per run, keyed by the model's identity (its files' contents) and
+// the complete request (layer, units, objective, preset, overrides). Node only; no vscode.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
+import { modelIdentity } from '../../shared/modelIdentity';
 import { ActmaxUnitIndex, unitIndexDir, unitsOfRun } from './unitIndex';
 import { announceUnitsRecorded } from './unitsRecorded';
 import { frameHeader, readFrameHeader } from '../storage/framedFile';
@@ -14,20 +15,30 @@ const MAGIC = 'LLAM1';
 /** Oldest files go when the folder passes this size. */
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 
-/** `mtime:size` of the model file and of the sidecars it may read: retraining or editing either misses the cache. */
-export function modelStamp(modelPath: string): string {
-  const stem = basename(modelPath, extname(modelPath));
-  const names = [basename(modelPath), `${stem}.layerlens.json`, 'model.layerlens.json'];
-  return [...new Set(names)]
-    .map((name) => {
+/**
+ * The model's identity (src/shared/modelIdentity.ts: a hash of the model file, its weights, sidecar and labels),
+ * the same one the engine's top-k cache uses: retraining or editing any of them misses the cache. Files are hashed
+ * again only when one of them changed (mtime or size).
+ */
+export function modelStamp(modelPath: string): Promise<string> {
+  const dir = dirname(modelPath);
+  return modelIdentity({
+    path: modelPath,
+    read: async (name) => {
+      // Only regular files: a FIFO or a device named like a sidecar must not block the extension host.
+      const path = join(dir, name);
+      if (!(await stat(path)).isFile()) throw new Error(`${path} is not a regular file`);
+      return readFile(path);
+    },
+    stamp: (name) => {
       try {
-        const s = statSync(join(dirname(modelPath), name));
-        return `${name}=${s.mtimeMs}:${s.size}`;
+        const s = statSync(join(dir, name));
+        return s.isFile() ? `${s.mtimeMs}:${s.size}` : undefined;
       } catch {
-        return `${name}=none`;
+        return undefined;
       }
-    })
-    .join(';');
+    },
+  });
 }
 
 /**

@@ -2,7 +2,8 @@
 // keyed by the whole request, so it cannot answer "any picture of channel 7 of conv2"; this index can. One small
 // file per unit — `<hash of model path, stamp, layer>-<unit>.llunit` — so a layer is one readdir away, a newer run
 // of the same unit replaces its file atomically, and two windows never rewrite a shared index file.
-// The model's stamp (mtime and size of model and sidecar) is part of the key: retrained weights miss.
+// The model's identity (src/shared/modelIdentity.ts, the contents of model, weights and sidecar) is part of the
+// key: retrained weights miss.
 // Node only; no vscode.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';

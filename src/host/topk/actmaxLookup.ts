@@ -24,7 +24,7 @@ function toTopk(image: UnitImage): TopkActmaxImage {
 }
 
 export async function actmaxImageFor(context: ActmaxLookupContext, modelPath: string, layerId: string, channel: number): Promise<TopkActmaxImage | undefined> {
-  const image = await indexOf(context).get(modelPath, modelStamp(modelPath), layerId, channel);
+  const image = await indexOf(context).get(modelPath, await modelStamp(modelPath), layerId, channel);
   return image ? toTopk(image) : undefined;
 }
 
@@ -36,7 +36,7 @@ export async function actmaxImagesFor(
   channels: number,
   budgetBytes = TOPK_ACTMAX_BUDGET_BYTES,
 ): Promise<TopkActmaxImage[]> {
-  const found = (await indexOf(context).layer(modelPath, modelStamp(modelPath), layerId)).filter((u) => u.unit >= 0 && u.unit < channels);
+  const found = (await indexOf(context).layer(modelPath, await modelStamp(modelPath), layerId)).filter((u) => u.unit >= 0 && u.unit < channels);
   return fitBudget(found.map(toTopk), budgetBytes);
 }
 

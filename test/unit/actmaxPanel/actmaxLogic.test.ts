@@ -111,17 +111,17 @@ test('cache keys: same settings in any key order match; unit, seed, preset, laye
   assert.equal(stableJson({ b: 1, a: [{ d: 1, c: 2 }] }), '{"a":[{"c":2,"d":1}],"b":1}');
 });
 
-test('modelStamp changes when the model file or its sidecar changes', () => {
+test('modelStamp changes when the model file or its sidecar changes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'actmax-stamp-'));
   try {
     const model = join(dir, 'net.onnx');
     writeFileSync(model, 'abc');
-    const a = modelStamp(model);
+    const a = await modelStamp(model);
     writeFileSync(join(dir, 'net.layerlens.json'), '{}');
-    const b = modelStamp(model);
+    const b = await modelStamp(model);
     assert.notEqual(a, b);
     writeFileSync(model, 'abcd');
-    assert.notEqual(modelStamp(model), b);
+    assert.notEqual(await modelStamp(model), b);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

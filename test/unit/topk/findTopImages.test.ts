@@ -9,7 +9,8 @@ import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { decodeImage } from '../../../src/core/image/decodeImage';
 import { preprocess } from '../../../src/core/preprocess/preprocess';
 import { findTopImages, type TopkFile } from '../../../src/core/topk/findTopImages';
-import { hashModelFile, listImageFiles, nodeCacheStore } from '../../../src/core/node/nodeTopk';
+import { listImageFiles, nodeCacheStore } from '../../../src/core/node/nodeTopk';
+import { modelIdentityOfFile } from '../../../src/core/node/modelIdentityFile';
 import { unitBox } from '../../../src/core/topk/receptiveField';
 import { TopkCache } from '../../../src/core/topk/topkCache';
 import { LayerLensError } from '../../../src/shared/errors';
@@ -127,7 +128,7 @@ test('the cache: a cancelled run writes nothing, a finished one is reused, a cha
   const dir = tempFolder();
   writeDigits(dir, 30);
   const cacheDir = tempFolder('layer-lens-topk-cache-');
-  const cache = { cache: new TopkCache(nodeCacheStore(cacheDir)), modelHash: hashModelFile(modelPath) };
+  const cache = { cache: new TopkCache(nodeCacheStore(cacheDir)), modelHash: await modelIdentityOfFile(modelPath) };
 
   const controller = new AbortController();
   const cancelled = findTopImages(model, 'conv2', listImageFiles(dir), DIGIT_SPEC, {

@@ -1,9 +1,9 @@
 // Actmax runs reach the Top Images lookup: the panel's runner, with the real on-disk cache and the real core
 // (the engine's actmax handler, in process) on the MNIST sample model, files every unit it pictures; the lookup
-// returns exactly the pictures the run produced, and a changed model file hides them.
+// returns exactly the pictures the run produced, and changed weights hide them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../../../src/core/node/loadModelFile';
@@ -77,15 +77,19 @@ test('an atlas files every channel of the layer, batch by batch; the pictures di
   assert.notDeepEqual(images[0]!.rgba, images[1]!.rgba);
 });
 
-test('a cache hit does not call the engine, and the pictures stay; a touched model file hides them', async () => {
+test('a cache hit does not call the engine, and the pictures stay; changed weights hide them', async () => {
   const before = engineCalls;
   await runner.runSingle(3, modelPath, buildActmaxRequest('conv2', [2, 5], settings), new AbortController().signal, sink());
   assert.equal(engineCalls, before, 'answered from the cache');
   assert.ok(await actmaxImageFor({ storageDir }, modelPath, 'conv2', 5));
+  // The model's identity is its files' contents: touching them changes nothing, new weights do.
   const later = new Date(Date.now() + 5000);
-  utimesSync(join(root, 'mnist-cnn', 'weights.bin'), later, later); // not part of the stamp: still found
-  assert.ok(await actmaxImageFor({ storageDir }, modelPath, 'conv2', 5));
   utimesSync(modelPath, later, later);
+  assert.ok(await actmaxImageFor({ storageDir }, modelPath, 'conv2', 5));
+  const weights = join(root, 'mnist-cnn', 'weights.bin');
+  const bytes = readFileSync(weights);
+  bytes[0] ^= 1;
+  writeFileSync(weights, bytes);
   assert.equal(await actmaxImageFor({ storageDir }, modelPath, 'conv2', 5), undefined);
   assert.deepEqual(await actmaxImagesFor({ storageDir }, modelPath, 'conv1', 16), []);
 });

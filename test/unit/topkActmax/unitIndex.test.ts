@@ -124,7 +124,7 @@ test('actmaxImageFor/actmaxImagesFor: found by the model stamp on disk; a change
   mkdirSync(modelDir, { recursive: true });
   writeFileSync(modelPath, 'weights v1');
   const index = new ActmaxUnitIndex(unitIndexDir(join(storageDir, 'actmax')));
-  await index.record(modelPath, modelStamp(modelPath), fakeResult([1, 3, 9], 8, { kind: 'channel' }, (i) => 40 + i));
+  await index.record(modelPath, await modelStamp(modelPath), fakeResult([1, 3, 9], 8, { kind: 'channel' }, (i) => 40 + i));
   const context = { storageDir };
   const one = await actmaxImageFor(context, modelPath, 'conv2', 3);
   assert.equal(one?.channel, 3);
