@@ -2,11 +2,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModel } from '../../core/node/loadModelFile';
-import { resolveInputSpec } from '../../core/preprocess/inputSpec';
-import { readSidecar } from '../../core/node/readSidecar';
-import { findTopImages } from '../../core/topk/findTopImages';
-import { hashModelFile, listImageFiles, nodeCacheStore } from '../../core/node/nodeTopk';
-import { TopkCache } from '../../core/topk/topkCache';
+import { listImageFiles } from '../../core/node/nodeTopk';
+import { topkOfFolder } from '../../core/node/topkOfFolder';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
 import type { PixelBox, TopkResult } from '../../shared/topk';
 import { backendOption, integer, parse, required } from '../cliArgs';
@@ -39,17 +36,13 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const outDir = resolve(required(values, 'out'));
   const k = integer(values.k, 'k', 9, 1);
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
-  const files = listImageFiles(imagesDir);
+  const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
   await startBackend(values.backend);
   const model = await loadModel(modelPath);
   try {
-    const spec = resolveInputSpec(model.info, await readSidecar(modelPath));
-    const cache = typeof values.cache === 'string' ? { cache: new TopkCache(nodeCacheStore(resolve(values.cache))), modelHash: hashModelFile(modelPath) } : undefined;
     const tty = process.stderr.isTTY && !values.json;
-    const result = await findTopImages(model, layerId, files, spec, {
-      k,
-      batchSize,
-      cache,
+    const cacheDir = typeof values.cache === 'string' ? resolve(values.cache) : undefined;
+    const { result, spec } = await topkOfFolder(model, { layerId, images: { folder: imagesDir, listed }, k, batchSize, cacheDir }, {
       onProgress: tty ? (p) => process.stderr.write(`\r${p.message ?? `${p.done} of ${p.total}`}\x1b[K`) : undefined,
     });
     if (tty) process.stderr.write('\n');

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePng } from '../../core/image/encodePng';
-import { resolveInputSpec } from '../../core/preprocess/inputSpec';
-import { readSidecar } from '../../core/node/readSidecar';
-import { findTopImages } from '../../core/topk/findTopImages';
-import { nodeTopkFile } from '../../core/node/nodeTopk';
+import { topkOfFolder } from '../../core/node/topkOfFolder';
+import { LayerLensError } from '../../shared/errors';
 import { channelRow, loadDisplayImages, rowLayout, rowSize } from '../../core/topk/topkPictures';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
@@ -15,13 +13,20 @@ const K = 5;
 const MAX_CHANNELS = 64;
 
 /** Top-5 of the report's images for every channel of the model's last conv layer, with their crops. */
-export const topkSection: ReportSection = async ({ model, modelPath, outDir, images, log }) => {
+export const topkSection: ReportSection = async ({ model, outDir, images, log }) => {
   const title = '<h2>Dataset examples</h2>';
   const layer = model.info.layers.filter((l) => l.kind === 'conv' && l.outputShape.length === 4).pop();
   if (!layer) return `<section>${title}<p class="note">This model has no convolution layer with a spatial output.</p></section>`;
   if (images.length === 0) return `<section>${title}<p class="note">No images were given (pass --images DIR, or put some in the model's samples/ folder).</p></section>`;
-  const spec = resolveInputSpec(model.info, await readSidecar(modelPath));
-  const result = await findTopImages(model, layer.id, images.map(nodeTopkFile), spec, { k: K });
+  let found;
+  try {
+    found = await topkOfFolder(model, { layerId: layer.id, images: { files: images }, k: K });
+  } catch (e) {
+    // None of the images could be read: the rest of the report still stands.
+    if (e instanceof LayerLensError && e.code === 'notAnImage') return `<section>${title}<p class="note">${escapeHtml(e.message)}</p></section>`;
+    throw e;
+  }
+  const { result, spec } = found;
   const pictures = await loadDisplayImages(result, (f) => readFile(f), spec);
   const layout = rowLayout(result, 56);
   const shown = Math.min(result.channels, MAX_CHANNELS);

@@ -1,7 +1,7 @@
 // The engine's picture payload for the Top Images panel: budget plan, slot → file index, crop sizes, area resampling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cropSizeOf, planPictures, resampleInto, slotFiles } from '../../../src/engine/handlers/topk';
+import { cropSizeOf, planPictures, resampleInto, slotFiles } from '../../../src/core/topk/panelPictures';
 import type { TopkEntry } from '../../../src/shared/topk';
 
 const entry = (file: string, value: number): TopkEntry => ({ file, value, mean: 0, x: 0, y: 0, box: { x: 0, y: 0, width: 3, height: 3 } });
