@@ -30,6 +30,8 @@ const builds = [
   { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals },
   // The engine's top-k decode worker (src/core/node/nodeBatchWorker.ts looks for it beside the engine).
   { ...node, entryPoints: { topkWorker: 'src/core/node/batchWorkerMain.ts' }, outdir: dist },
+  // The engine's model-load check (src/engine/modelLoadCheck.ts looks for it beside the engine).
+  { ...node, entryPoints: { modelLoadWorker: 'src/engine/modelLoadWorker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,

@@ -1,7 +1,7 @@
 // Entry of the engine child process: owns TF.js, the loaded models and every heavy call.
 import * as tf from '@tensorflow/tfjs-core';
 import { startNodeBackend } from '../core/node/startNodeBackend';
-import type { EngineToHost, HostToEngine } from '../shared/protocol/engineProtocol';
+import type { EngineMethod, EngineToHost } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
 import { kernelsHandler } from './handlers/kernels';
@@ -28,7 +28,8 @@ const handlers: HandlerTable = {
       nativeKernelsOffReason: params.nativeKernelsOffReason ?? 'turned off by layerLens.nativeKernels',
     });
   },
-  loadModel: async ({ path }) => (await models.get(path)).info,
+  // The layer tree's request: answered from the worker-thread check, so it never loads the model here.
+  loadModel: ({ path }, ctx) => models.info(path, ctx.signal),
   memory: async () => {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes };
@@ -40,8 +41,20 @@ const handlers: HandlerTable = {
   actmax: (params, ctx) => actmaxHandler(models, params, { signal: ctx.signal, onFrame: ctx.progress }),
 };
 
-const server = new RpcServer(handlers, send);
-process.on('message', (msg: HostToEngine) => server.receive(msg));
+/** The model file a request names (params are validated by then), or undefined. */
+function modelPathOf(method: EngineMethod, params: unknown): string | undefined {
+  const p = params as { path?: unknown; modelPath?: unknown };
+  const path = method === 'loadModel' ? p.path : p.modelPath;
+  return typeof path === 'string' ? path : undefined;
+}
+
+// A request on a model first waits, outside the handler queue, for the model to have loaded on a worker thread:
+// a model that never finishes loading (or is slow to) holds up only the requests on that model.
+const server = new RpcServer(handlers, send, (method, params, signal) => {
+  const path = modelPathOf(method, params);
+  return path === undefined ? undefined : models.checked(path, signal).then(() => undefined);
+});
+process.on('message', (msg: unknown) => server.receive(msg));
 // The engine lives as long as its parent: when the IPC channel closes, exit.
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', pid: process.pid });

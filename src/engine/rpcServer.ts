@@ -1,8 +1,11 @@
 // The engine's side of the RPC: one handler per method, an AbortController per request, progress relayed.
-// Handlers run one at a time in arrival order (TF.js is single-threaded here anyway); a cancel aborts the
-// running handler's signal, or drops a queued request before it starts.
+// Every request is acknowledged (`accepted`) as soon as it is read, and its params are validated before anything
+// else (validateParams.ts). A request may then have a `prepare` step that runs concurrently with the queue (the
+// model-load check, which runs on a worker thread); after it, handlers run one at a time in order (TF.js is
+// single-threaded here anyway). A cancel aborts the running handler's signal, or drops a request before it starts.
 import { LayerLensError, toErrorPayload } from '../shared/errors';
-import type { EngineMethod, EngineToHost, HostToEngine, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
+import type { EngineMethod, EngineToHost, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
+import { validateParams } from './validateParams';
 
 export interface HandlerContext<M extends EngineMethod> {
   signal: AbortSignal;
@@ -12,6 +15,12 @@ export interface HandlerContext<M extends EngineMethod> {
 export type Handler<M extends EngineMethod> = (params: ParamsOf<M>, ctx: HandlerContext<M>) => Promise<ResultOf<M>>;
 export type HandlerTable = { [M in EngineMethod]: Handler<M> };
 
+/**
+ * Work a request needs done before it may join the handler queue, run concurrently with the queue; e.g. making sure
+ * that the model it names loads in bounded time, so that a model that never finishes loading blocks only itself.
+ */
+export type PrepareStep = (method: EngineMethod, params: unknown, signal: AbortSignal) => Promise<void> | undefined;
+
 export class RpcServer {
   private readonly controllers = new Map<number, AbortController>();
   private queue: Promise<void> = Promise.resolve();
@@ -19,22 +28,52 @@ export class RpcServer {
   constructor(
     private readonly handlers: HandlerTable,
     private readonly send: (msg: EngineToHost) => void,
+    private readonly prepare?: PrepareStep,
   ) {}
 
-  receive(msg: HostToEngine): void {
-    if (msg.type === 'cancel') {
-      this.controllers.get(msg.id)?.abort();
+  /** One message from the host; anything malformed is logged and dropped (there is no id to answer). */
+  receive(msg: unknown): void {
+    if (typeof msg !== 'object' || msg === null) return this.log('a message that is not an object');
+    const { type, id, method, params } = msg as { type?: unknown; id?: unknown; method?: unknown; params?: unknown };
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return this.log(`a ${String(type).slice(0, 40)} message without a numeric id`);
+    if (type === 'cancel') {
+      this.controllers.get(id)?.abort();
       return;
     }
+    if (type !== 'request') return this.log(`a message of unknown type ${String(type).slice(0, 40)}`);
+    this.send({ type: 'accepted', id });
+    if (this.controllers.has(id)) return this.fail(id, String(method), new LayerLensError('badArgument', `Request ${id} is already running.`));
+    try {
+      validateParams(method, params);
+    } catch (err) {
+      return this.fail(id, String(method), err);
+    }
     const controller = new AbortController();
-    this.controllers.set(msg.id, controller);
-    this.queue = this.queue.then(() => this.run(msg.id, msg.method, msg.params, controller));
+    this.controllers.set(id, controller);
+    const enqueue = () => {
+      this.queue = this.queue.then(() => this.run(id, method, params, controller));
+    };
+    const failed = (err: unknown) => {
+      this.controllers.delete(id);
+      this.fail(id, method, err);
+    };
+    let prepared: Promise<void> | undefined;
+    try {
+      prepared = this.prepare?.(method, params, controller.signal);
+    } catch (err) {
+      return failed(err);
+    }
+    if (!prepared) return enqueue();
+    prepared.then(enqueue, failed);
   }
 
   private async run(id: number, method: EngineMethod, params: unknown, controller: AbortController): Promise<void> {
     try {
       if (controller.signal.aborted) throw new LayerLensError('cancelled', 'The request was cancelled.');
-      const handler = this.handlers[method] as unknown as Handler<EngineMethod> | undefined;
+      // validateParams let only own properties of its table through; the handler table has the same keys.
+      const handler = (Object.prototype.hasOwnProperty.call(this.handlers, method) ? this.handlers[method] : undefined) as
+        | Handler<EngineMethod>
+        | undefined;
       if (!handler) throw new LayerLensError('badArgument', `The engine has no method named ${method}.`);
       const ctx: HandlerContext<EngineMethod> = {
         signal: controller.signal,
@@ -43,11 +82,19 @@ export class RpcServer {
       const result = await handler(params as ParamsOf<EngineMethod>, ctx);
       this.send({ type: 'response', id, result });
     } catch (err) {
-      const error = toErrorPayload(err);
-      if (error.code === 'internal') this.send({ type: 'log', level: 'error', message: `${method}: ${err instanceof Error ? err.stack : error.message}` });
-      this.send({ type: 'error', id, error });
+      this.fail(id, method, err);
     } finally {
       this.controllers.delete(id);
     }
+  }
+
+  private fail(id: number, method: string, err: unknown): void {
+    const error = toErrorPayload(err);
+    if (error.code === 'internal') this.send({ type: 'log', level: 'error', message: `${method}: ${err instanceof Error ? err.stack : error.message}` });
+    this.send({ type: 'error', id, error });
+  }
+
+  private log(what: string): void {
+    this.send({ type: 'log', level: 'warn', message: `The engine ignored ${what}.` });
   }
 }

@@ -1,5 +1,7 @@
 // The host's side of the engine RPC: starts the child process lazily, restarts it after a crash on the next
 // request, turns cancellation into a cancel message and, if the engine does not stop in time, into a kill.
+// A request that an engine never read (sent in the moment between its death and its exit event) is sent once
+// more to the next engine; one that it read fails with the crash, since the request may be what killed it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { LayerLensError } from '../../shared/errors';
 import type { EngineMethod, EngineToHost, HostToEngine, ParamsOf, ProgressOf, ResultOf } from '../../shared/protocol/engineProtocol';
@@ -12,9 +14,15 @@ export interface RequestOptions<M extends EngineMethod> {
 interface Pending {
   /** The process the request went to: only its exit fails the request. */
   child: ChildProcess;
+  method: EngineMethod;
+  params: unknown;
+  options: RequestOptions<EngineMethod>;
+  /** The engine said it read the request. */
+  accepted: boolean;
+  /** This is already the second attempt. */
+  retried: boolean;
   resolve(value: unknown): void;
   reject(err: Error): void;
-  onProgress?: (p: unknown) => void;
 }
 
 export interface EngineClientOptions {
@@ -46,9 +54,13 @@ export class EngineClient {
   }
 
   async request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
+    return this.attempt(method, params, options, false);
+  }
+
+  private async attempt<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, retried: boolean): Promise<ResultOf<M>> {
     if (method !== 'init') await this.ensureStarted();
     else if (!this.child) this.spawn();
-    return this.send(method, params, options);
+    return this.send(method, params, options, retried);
   }
 
   /** Kills the engine; the next request starts a fresh one. */
@@ -90,32 +102,46 @@ export class EngineClient {
       if (!this.disposed) this.options.onExit?.(code, signal);
       for (const [id, p] of this.pending) {
         if (p.child !== child) continue;
-        p.reject(new LayerLensError('engineCrashed', `The Layer Lens engine ${why}; the next request starts a new one.`));
         this.pending.delete(id);
+        if (!this.retry(p)) p.reject(new LayerLensError('engineCrashed', `The Layer Lens engine ${why}; the next request starts a new one.`));
       }
     });
   }
 
-  private send<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
+  private send<M extends EngineMethod>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, retried: boolean): Promise<ResultOf<M>> {
     const child = this.child;
-    if (!child) return Promise.reject(new LayerLensError('engineCrashed', 'The Layer Lens engine is not running.'));
+    if (!child) {
+      // The engine was forgotten (killed, restarted) after this request waited for it: the next one takes it.
+      if (!retried && method !== 'init' && !this.disposed) return this.attempt(method, params, options, true);
+      return Promise.reject(new LayerLensError('engineCrashed', 'The Layer Lens engine is not running.'));
+    }
     const id = this.nextId++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new LayerLensError('cancelled', 'The request was cancelled.'));
         return;
       }
-      this.pending.set(id, {
+      const pending: Pending = {
         child,
+        method,
+        params,
+        options: options as RequestOptions<EngineMethod>,
+        accepted: false,
+        retried,
         resolve: resolve as (v: unknown) => void,
         reject,
-        onProgress: options.onProgress as ((p: unknown) => void) | undefined,
-      });
+      };
+      this.pending.set(id, pending);
       options.signal?.addEventListener('abort', () => this.cancel(id, child), { once: true });
       const msg = { type: 'request', id, method, params } as HostToEngine;
       const failed = (why: string) => {
         if (!this.pending.delete(id)) return;
-        reject(new LayerLensError('engineCrashed', `The Layer Lens engine could not take the request (${why}); the next request starts a new one.`));
+        // The engine is dead or dying: forget it, so that the retry (or the next request) starts a new one.
+        if (this.child === child) this.child = undefined;
+        child.kill('SIGKILL');
+        if (!this.retry(pending)) {
+          reject(new LayerLensError('engineCrashed', `The Layer Lens engine could not take the request (${why}); the next request starts a new one.`));
+        }
       };
       if (!child.connected) {
         failed('it is shutting down');
@@ -123,6 +149,14 @@ export class EngineClient {
       }
       child.send(msg, (err) => err && failed(err.message));
     });
+  }
+
+  /** Sends a request the dead engine never read to the next engine, once; false when it may not be retried. */
+  private retry(p: Pending): boolean {
+    if (p.accepted || p.retried || p.method === 'init' || this.disposed) return false;
+    this.options.log('info', `Layer Lens engine: ${p.method} is sent again to a new engine (the last one ended before reading it).`);
+    this.attempt(p.method as 'memory', p.params as ParamsOf<'memory'>, p.options as RequestOptions<'memory'>, true).then(p.resolve, p.reject);
+    return true;
   }
 
   private cancel(id: number, child: ChildProcess): void {
@@ -143,11 +177,16 @@ export class EngineClient {
     switch (msg.type) {
       case 'ready':
         return;
+      case 'accepted': {
+        const p = this.pending.get(msg.id);
+        if (p) p.accepted = true;
+        return;
+      }
       case 'log':
         this.options.log(msg.level, msg.message);
         return;
       case 'progress':
-        this.pending.get(msg.id)?.onProgress?.(msg.progress);
+        this.pending.get(msg.id)?.options.onProgress?.(msg.progress as never);
         return;
       case 'response': {
         const p = this.pending.get(msg.id);

@@ -38,6 +38,8 @@ export type HostToEngine = EngineRequest | { type: 'cancel'; id: number };
 
 export type EngineToHost =
   | { type: 'ready'; pid: number }
+  /** The engine read the request: from here on a crash of the engine may be the request's doing, so it is not retried. */
+  | { type: 'accepted'; id: number }
   | { type: 'response'; id: number; result: unknown }
   | { type: 'error'; id: number; error: ErrorPayload }
   | { type: 'progress'; id: number; progress: unknown }

@@ -1,0 +1,83 @@
+// Every request's params, checked by the engine itself before its handler runs: the host is not the only
+// possible sender (a test, a future client, a bug), and a handler given 5,000 units or a 10^9-pixel size would
+// allocate first and fail late. One validator per method, in a table looked up by own property only; a bad
+// param is one badArgument sentence that names the method and the field.
+import { TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES } from '../shared/topkProtocol';
+import type { EngineMethod } from '../shared/protocol/engineProtocol';
+import { LayerLensError } from '../shared/errors';
+import { checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
+import { checkActmaxRequest, checkInputSpec } from './validateActmax';
+
+/** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
+export const MAX_TOPK_BATCH = 1024;
+/** Layers one feature-maps pass may name (GoogLeNet has a few hundred). */
+const MAX_LAYER_IDS = 10_000;
+const MAX_WASM_THREADS = 64;
+
+type Validator = (p: ParamReader) => void;
+
+const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
+  init(p) {
+    p.oneOf('backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
+    p.optionalString('nativeBackendPath', MAX_PATH_LENGTH);
+    p.optionalInteger('wasmThreads', 0, MAX_WASM_THREADS);
+    p.optionalBoolean('nativeKernels');
+    p.optionalString('nativeKernelsOffReason');
+  },
+  loadModel(p) {
+    p.path('path');
+  },
+  memory() {
+    // No params: anything in the object is ignored.
+  },
+  kernels(p) {
+    p.path('modelPath');
+    p.string('layerId');
+    p.oneOf('mode', ['auto', 'rgb', 'perChannel', 'mean'] as const);
+    p.oneOf('normalize', ['filter', 'layer'] as const);
+  },
+  'featureMaps.open'(p) {
+    p.path('modelPath');
+    p.path('imagePath');
+    const settings = p.optionalChild('inputSettings');
+    if (settings) checkInputSpec(settings, false);
+    p.optionalList('layerIds', 0, MAX_LAYER_IDS, (v, w) => checkString(v, w));
+  },
+  'featureMaps.layer'(p) {
+    p.path('modelPath');
+    p.path('imagePath');
+    p.string('layerId');
+    const settings = p.optionalChild('inputSettings');
+    if (settings) checkInputSpec(settings, false);
+  },
+  'topk.find'(p) {
+    p.path('modelPath');
+    p.string('layerId');
+    p.path('folder');
+    p.integer('k', 1, TOPK_MAX_K);
+    p.path('cacheDir');
+    p.optionalInteger('batchSize', 1, MAX_TOPK_BATCH);
+    p.optionalInteger('pictureBudgetBytes', 1, TOPK_PICTURE_BUDGET_BYTES);
+  },
+  actmax(p) {
+    p.path('modelPath');
+    checkActmaxRequest(p.child('request'));
+    const settings = p.optionalChild('inputSettings');
+    if (settings) checkInputSpec(settings, false);
+  },
+};
+
+/** Whether `method` names an engine method (own property of the table: never `constructor`, `toString`, `__proto__`). */
+export function isEngineMethod(method: unknown): method is EngineMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(VALIDATORS, method);
+}
+
+/** Throws a badArgument LayerLensError (one sentence) unless `params` are what `method` accepts. */
+export function validateParams(method: unknown, params: unknown): asserts method is EngineMethod {
+  if (!isEngineMethod(method)) {
+    const name = typeof method === 'string' ? method.slice(0, 100) : typeof method;
+    throw new LayerLensError('badArgument', `The engine has no method named ${name}.`);
+  }
+  if (params === undefined && method === 'memory') return;
+  (VALIDATORS[method] as Validator)(ParamReader.of(params, `${method}: params`));
+}
