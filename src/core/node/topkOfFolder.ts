@@ -61,7 +61,7 @@ export async function topkOfFolder(
     batches: options.batches,
   });
   if (result.imageCount === 0) {
-    const first = result.skipped[0]?.reason;
+    const first = result.skipped[0]?.reason.replace(/\.$/, '');
     throw new LayerLensError('notAnImage', `None of the ${files.length} images in ${where} could be read${first ? ` (the first: ${first})` : ''}.`);
   }
   return { result, spec };
