@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadModel } from '../src/core/node/loadModelFile';
 import { startNodeBackend } from '../src/core/node/startNodeBackend';
+import { benchFixturesDir } from './benchFixtures';
 import { ensureImageFolder } from './peer/imageFolder';
 import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
 import { measureStall } from './peer/eventLoopStall';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${loadLine()}\n\n`);
   row('work', 'Layer Lens', 'PyTorch', 'ratio', 'target');
 
-  const model = await loadModel(join(root, '../shared/fixtures/onnx/googlenet.onnx'));
+  const model = await loadModel(join(benchFixturesDir(root), 'googlenet.onnx'));
   const details: string[] = [];
   const torch = (args: string[]): TorchResult[] => runTorch(root, [...args, '--threads', '2', '--size', String(SIZE), '--layer', LAYER, '--runs', String(runs)]);
   try {

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import { benchActmax } from './benchActmax';
+import { benchFixturesDir } from './benchFixtures';
 import { benchForward } from './benchForward';
 import { benchTopk } from './benchTopk';
 
@@ -20,7 +21,7 @@ const sections: Record<string, (backend: string, fixtures: string, sample: strin
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { backend: { type: 'string', multiple: true }, only: { type: 'string' } } });
   const root = join(__dirname, '..');
-  const fixtures = join(root, '../shared/fixtures/onnx');
+  const fixtures = benchFixturesDir(root);
   const sample = join(root, 'models/mnist-cnn/model.json');
   const backends = values.backend ?? ['wasm', 'cpu'];
   const only = values.only?.split(',');

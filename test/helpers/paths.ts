@@ -1,7 +1,21 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FIXTURES_MISSING, onnxFixturesCacheDir } from '../../scripts/fixtures/fixturesCache.mjs';
 
 export const repoRoot = resolve(__dirname, '../..');
-/** shared/ sits beside the checkout (CI clones it there too). */
-export const sharedDir = resolve(repoRoot, '../shared');
-export const onnxFixturesDir = join(sharedDir, 'fixtures/onnx');
 export const sampleModelDir = join(repoRoot, 'models/mnist-cnn');
+
+/**
+ * The ONNX fixtures made by `npm run fixtures` (scripts/fixtures/), in the cache folder keyed by those scripts.
+ * Throws one line saying what to run and install when they have not been made.
+ */
+export function onnxFixturesDir(): string {
+  const dir = onnxFixturesCacheDir();
+  if (!existsSync(join(dir, 'index.json'))) throw new Error(FIXTURES_MISSING);
+  return dir;
+}
+
+/** One fixture file (a model or an .npy), by name. */
+export function onnxFixture(file: string): string {
+  return join(onnxFixturesDir(), file);
+}

@@ -4,6 +4,7 @@ import { conv, convTranspose } from './opsConv';
 import { averagePool, batchNormalization, globalAveragePool, globalMaxPool, instanceNormalization, lrn, maxPool } from './opsPool';
 import { cast, clip, nary, naryOps, unary, unaryOps } from './opsElementwise';
 import { gemm, logSoftmax, matMul, reduce, reduceOps, resize, softmax } from './opsMath';
+import { layerNormalization } from './opsNorm';
 import {
   concat, constant, constantOfShape, expand, flatten, gather, pad, range, reshape, shapeOp, sizeOp, slice, split,
   squeeze, tile, transpose, unsqueeze,
@@ -19,6 +20,7 @@ const OPS = new Map<string, Compiler>([
   ['LRN', lrn],
   ['BatchNormalization', batchNormalization],
   ['InstanceNormalization', instanceNormalization],
+  ['LayerNormalization', layerNormalization],
   ['Clip', clip],
   ['Cast', cast],
   ['Gemm', gemm],

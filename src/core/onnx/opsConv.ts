@@ -79,13 +79,25 @@ export const conv: Compiler = (node, ins, cx) => {
   }, oh, ow, O);
 };
 
+/** A kernel with d-1 zeros between its taps: a dilated transposed conv is a plain one with this kernel. */
+function dilateKernel(data: Float32Array | Int32Array, shape: number[], dilations: number[]): { data: Float32Array; shape: number[] } {
+  const [a, b, kh, kw] = shape;
+  const [dh, dw] = [Math.max(1, dilations[0]), Math.max(1, dilations[1] ?? dilations[0])];
+  const [KH, KW] = [dh * (kh - 1) + 1, dw * (kw - 1) + 1];
+  const out = new Float32Array(a * b * KH * KW);
+  for (let i = 0; i < a * b; i++) {
+    for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[(i * KH + y * dh) * KW + x * dw] = data[(i * kh + y) * kw + x];
+  }
+  return { data: out, shape: [a, b, KH, KW] };
+}
+
 export const convTranspose: Compiler = (node, ins, cx) => {
-  const w = weightsOf(node, ins, cx);
+  const given = weightsOf(node, ins, cx);
+  const dilations = attrInts(node, 'dilations') ?? [1, 1];
+  const w = dilations.some((d) => d > 1) ? dilateKernel(given.data, given.shape, dilations) : given;
   const [Cin, Og, kh, kw] = w.shape;
   const group = attrInt(node, 'group', 1);
   const strides = (attrInts(node, 'strides') ?? [1, 1]) as [number, number];
-  const dilations = attrInts(node, 'dilations') ?? [1, 1];
-  if (dilations.some((d) => d > 1)) throw unsupported(cx, node, 'dilations above 1');
   const [, , H, W] = ins[0]!.shape;
   const outPad = attrInts(node, 'output_padding') ?? [0, 0];
   const full = [strides[0] * (H - 1) + kh, strides[1] * (W - 1) + kw];

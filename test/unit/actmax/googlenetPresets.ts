@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   await useBackend('wasm');
   const unit = Number(process.argv[2] ?? 11);
   const steps = Number(process.argv[3] ?? 32);
-  const model = await loadModel(join(onnxFixturesDir, 'googlenet.onnx'));
+  const model = await loadModel(join(onnxFixturesDir(), 'googlenet.onnx'));
   const inputSpec = { height: 224, width: 224, channels: 3 as const, channelOrder: 'rgb' as const, resize: 'stretch' as const, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
   for (const preset of ACTMAX_PRESETS.filter((p) => !process.env.PRESETS || process.env.PRESETS.split(",").includes(p))) {
     const r = await renderActmax(model, { layerId: 'inception4a', units: [unit], preset, inputSpec, overrides: { steps } });

@@ -15,7 +15,7 @@ import { LayerLensError } from '../../../src/shared/errors';
 import { ensureBuilt } from '../../helpers/build';
 import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
 
-const mnistOnnx = join(onnxFixturesDir, 'mnist_cnn.onnx');
+const mnistOnnx = join(onnxFixturesDir(), 'mnist_cnn.onnx');
 let client: EngineClient;
 let starts = 0;
 let engineCalls = 0;

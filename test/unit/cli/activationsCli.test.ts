@@ -17,12 +17,12 @@ function relL2(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(num / den);
 }
 
-const fixture = (name: string) => readNpy(new Uint8Array(readFileSync(join(onnxFixturesDir, name))));
+const fixture = (name: string) => readNpy(new Uint8Array(readFileSync(join(onnxFixturesDir(), name))));
 
 test('activations of an ONNX model are written as NCHW .npy files that match PyTorch', () => {
   const out = tempDir();
   const r = runCli([
-    'activations', '--model', join(onnxFixturesDir, 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir, 'mnist_cnn.input.npy'),
+    'activations', '--model', join(onnxFixturesDir(), 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir(), 'mnist_cnn.input.npy'),
     '--layer', 'conv1', '--layer', 'conv2', '--outputs', '--out', out, '--json',
   ]);
   assert.equal(r.status, 0, r.stderr);
@@ -37,7 +37,7 @@ test('activations of an ONNX model are written as NCHW .npy files that match PyT
 });
 
 test('an input that does not fit the model is one sentence naming the file', () => {
-  const r = runCli(['activations', '--model', join(onnxFixturesDir, 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir, 'alexnet_narrow.input.npy'), '--out', tempDir()]);
+  const r = runCli(['activations', '--model', join(onnxFixturesDir(), 'mnist_cnn.onnx'), '--input', join(onnxFixturesDir(), 'alexnet_narrow.input.npy'), '--out', tempDir()]);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /alexnet_narrow\.input\.npy/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

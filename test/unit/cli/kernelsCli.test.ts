@@ -72,7 +72,7 @@ test('a corrupt model gives one sentence naming the file, and an existing output
 });
 
 test('the AlexNet fixture\'s 64 conv1 kernels come out as 11×11 RGB tiles (Figure 3 of the AlexNet paper)', async () => {
-  const modelPath = join(onnxFixturesDir, 'alexnet_narrow.onnx');
+  const modelPath = join(onnxFixturesDir(), 'alexnet_narrow.onnx');
   const out = join(tempDir(), 'alexnet.png');
   const r = runCli(['kernels', '--model', modelPath, '--layer', 'features.0', '--out', out, '--scale', '1', '--json']);
   assert.equal(r.status, 0, r.stderr);

@@ -12,17 +12,20 @@ export interface FixtureModel {
   onnx: string;
   input: string;
   output: string;
+  opset: number;
+  input_shape_nchw: number[];
   intermediates: Record<string, { file: string; shape_nchw: number[] }>;
 }
 
-export const fixtureIndex = JSON.parse(readFileSync(join(onnxFixturesDir, 'index.json'), 'utf8')) as { models: Record<string, FixtureModel> };
+/** Made by `npm run fixtures`; reading it throws one line that says what to install when they were not made. */
+export const fixtureIndex = JSON.parse(readFileSync(join(onnxFixturesDir(), 'index.json'), 'utf8')) as { models: Record<string, FixtureModel> };
 
 export function fixtureBytes(file: string): Uint8Array {
-  return readFileSync(join(onnxFixturesDir, file));
+  return readFileSync(join(onnxFixturesDir(), file));
 }
 
 export function fixturePath(file: string): string {
-  return join(onnxFixturesDir, file);
+  return join(onnxFixturesDir(), file);
 }
 
 export function fixtureNpy(file: string): NpyArray {

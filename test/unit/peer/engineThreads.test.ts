@@ -13,7 +13,7 @@ import type { BackendStatus } from '../../../src/shared/backend';
 import { ensureBuilt } from '../../helpers/build';
 import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
 
-const googlenet = join(onnxFixturesDir, 'googlenet.onnx');
+const googlenet = join(onnxFixturesDir(), 'googlenet.onnx');
 const LAYER = 'inception4a';
 let dir: string;
 let imagePath: string;

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend } from '../../helpers/backend';
-import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
+import { onnxFixturesDir } from '../../helpers/paths';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import { resolveInputSpec } from '../../../src/core/preprocess/inputSpec';
 import { findTopImages } from '../../../src/core/topk/findTopImages';
@@ -34,12 +33,9 @@ test('a non-square model: each axis measured on its own, same padding runs past 
   model.dispose();
 });
 
-const onnxPath = join(onnxFixturesDir, 'mnist_cnn.onnx');
-const haveOnnx = existsSync(onnxPath) && existsSync(join(repoRoot, 'src/core/onnx/loadOnnx.ts'));
-
-test('the ONNX fixture mnist_cnn: conv2 field 8 px / stride 2, and top-k over digits equals brute force', { skip: !haveOnnx && 'ONNX importer or fixture missing' }, async () => {
+test('the ONNX fixture mnist_cnn: conv2 field 8 px / stride 2, and top-k over digits equals brute force', async () => {
   await useBackend('wasm');
-  const model = await loadModel(onnxPath);
+  const model = await loadModel(join(onnxFixturesDir(), 'mnist_cnn.onnx'));
   const spec = resolveInputSpec(model.info);
   const dir = tempFolder();
   writeDigits(dir, 30);

@@ -12,7 +12,7 @@ import { ensureBuilt } from '../../helpers/build';
 import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
 import { tempFolder, writeDigits } from '../topk/topkFixtures';
 
-const modelPath = join(onnxFixturesDir, 'mnist_cnn.onnx');
+const modelPath = join(onnxFixturesDir(), 'mnist_cnn.onnx');
 let client: EngineClient;
 let digits: string;
 let files: string[];
