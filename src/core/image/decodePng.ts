@@ -5,11 +5,10 @@ import type { DecodedImage } from './types';
 /**
  * PNG of any bit depth (1–16) and colour type (gray, gray+alpha, RGB, RGBA, palette with or without tRNS).
  * The chunks and the inflated size are checked first, so that a file cut short or a zlib bomb is refused
- * before fast-png inflates everything into memory.
+ * before fast-png inflates everything into memory; an embedded colour profile (unused) is left out.
  */
 export function decodePng(bytes: Uint8Array): DecodedImage {
-  checkPngData(bytes);
-  const png = decode(bytes);
+  const png = decode(checkPngData(bytes));
   const { width, height } = png;
   const n = width * height;
 

@@ -6,8 +6,12 @@ import { Unzlib } from 'fflate';
  * at the size, so a 1 MB file whose header says 16 × 16 could make it allocate a gigabyte; after this check
  * its inflated data is known to be exactly the header's size. Throws an Error whose message is a clause for
  * decodeImage's sentence ("it is cut short inside its IDAT chunk").
+ *
+ * Returns the bytes to hand to fast-png: the file itself, or a copy without its iCCP chunks. fast-png
+ * inflates an embedded colour profile in one go, with no bound, and the profile is not used here.
  */
-export function checkPngData(bytes: Uint8Array): void {
+export function checkPngData(bytes: Uint8Array): Uint8Array {
+  const profiles: [number, number][] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: PngLayout | undefined;
   let expected = 0;
@@ -33,6 +37,8 @@ export function checkPngData(bytes: Uint8Array): void {
       feed(inflater, bytes.subarray(data, data + length), () => inflated, expected, header);
     } else if (type === 'IEND') {
       break;
+    } else if (type === 'iCCP') {
+      profiles.push([at, data + length + 4]);
     }
     at = data + length + 4; // chunk data, then its CRC
   }
@@ -46,6 +52,20 @@ export function checkPngData(bytes: Uint8Array): void {
   if (inflated < expected) {
     throw new Error(`its pixel data holds ${inflated.toLocaleString('en')} of the ${expected.toLocaleString('en')} bytes its ${header.width} × ${header.height} header needs`);
   }
+  return profiles.length === 0 ? bytes : withoutRanges(bytes, profiles);
+}
+
+function withoutRanges(bytes: Uint8Array, ranges: [number, number][]): Uint8Array {
+  const out = new Uint8Array(bytes.length - ranges.reduce((n, [a, b]) => n + b - a, 0));
+  let from = 0;
+  let to = 0;
+  for (const [a, b] of ranges) {
+    out.set(bytes.subarray(from, a), to);
+    to += a - from;
+    from = b;
+  }
+  out.set(bytes.subarray(from), to);
+  return out;
 }
 
 interface PngLayout {

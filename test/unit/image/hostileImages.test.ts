@@ -49,6 +49,12 @@ test('a 1 MB PNG whose 16 × 16 header hides 1 GiB of pixel data is refused whil
   assert.ok(growthMB < 100, `peak RSS grew by ${growthMB.toFixed(0)} MB`);
 });
 
+test('a PNG whose colour profile hides 1 GiB still decodes, without inflating the profile', { timeout: 60_000 }, () => {
+  const { message, growthMB } = decodeInChild('png-profile-bomb-1gib');
+  assert.equal(message, 'accepted 2 × 1: 10 20 30 255');
+  assert.ok(growthMB < 100, `peak RSS grew by ${growthMB.toFixed(0)} MB`);
+});
+
 test('PNG pixel data must match its header: too much, too little, none, or not zlib', async () => {
   const t0 = performance.now();
   await refused(pngBomb(64), 'bomb.png');

@@ -194,3 +194,11 @@ export function bmpWithGap(b: Uint8Array, gap: number): Uint8Array {
   new DataView(out.buffer).setUint32(2, out.length, true);
   return out;
 }
+
+/** A good PNG with an iCCP chunk (keyword "icc") after its IHDR whose zlib profile inflates to `inflatedMiB` MiB. */
+export function pngWithProfileBomb(good: Uint8Array, inflatedMiB: number): Uint8Array {
+  const bomb = pngBomb(inflatedMiB);
+  const idatData = bomb.subarray(8 + 25 + 8, bomb.length - 12 - 4); // signature, IHDR chunk, IDAT length + type
+  const iccp = pngChunk('iCCP', Buffer.concat([Buffer.from('icc\0', 'latin1'), new Uint8Array([0]), idatData]));
+  return Buffer.concat([good.subarray(0, 33), iccp, good.subarray(33)]);
+}

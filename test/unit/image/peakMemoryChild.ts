@@ -2,7 +2,7 @@
 // peak RSS is the honest measure of what a decoder allocated (a peak freed again is invisible in-process).
 // Run by hostileImages.test.ts as: node --import tsx peakMemoryChild.ts <kind>
 import { decodeImage } from '../../../src/core/image';
-import { gif, gifWithFrameSize, gifWithScreen, pngBomb } from './imageFixtures';
+import { gif, gifWithFrameSize, gifWithScreen, png, pngBomb, pngWithProfileBomb } from './imageFixtures';
 
 function fixture(kind: string): { bytes: Uint8Array; name: string } {
   switch (kind) {
@@ -13,6 +13,10 @@ function fixture(kind: string): { bytes: Uint8Array; name: string } {
       const small = gif(4, 4, Array.from({ length: 16 }, (_, i) => i % 2), [0x000000, 0xffffff]);
       return { bytes: gifWithFrameSize(gifWithScreen(small, 4, 4), 65535, 65535), name: 'frame.gif' };
     }
+    case 'png-profile-bomb-1gib': {
+      const good = png({ width: 2, height: 1, data: new Uint8Array([10, 20, 30, 40, 50, 60]), channels: 3, depth: 8 });
+      return { bytes: pngWithProfileBomb(good, 1024), name: 'profile.png' };
+    }
     default:
       throw new Error(`unknown fixture ${kind}`);
   }
@@ -22,7 +26,7 @@ const { bytes, name } = fixture(process.argv[2] ?? '');
 const before = process.resourceUsage().maxRSS;
 decodeImage(bytes, name)
   .then(
-    () => 'accepted',
+    (img) => `accepted ${img.width} × ${img.height}: ${Array.from(img.data.subarray(0, 4)).join(' ')}`,
     (e: unknown) => (e instanceof Error ? e.message : String(e)),
   )
   .then((message) => {
