@@ -76,7 +76,9 @@ async function diagnoseLayersLoad(e: unknown, artifacts: tf.io.ModelArtifacts, p
   try {
     bare = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: artifacts.modelTopology }));
   } catch (inner) {
-    return loadError(inner, path);
+    if (inner instanceof LayerLensError) return inner;
+    const why = tfjsReason(inner);
+    return new LayerLensError('malformedModel', `${path} has a layer configuration TensorFlow.js cannot build${why ? ` (${why})` : ''}.`);
   }
   try {
     const needed = bare.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));

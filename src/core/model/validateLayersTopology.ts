@@ -3,6 +3,7 @@
 // layer never gets), a duplicated layer name or a layer whose config names it differently re-queue forever.
 // Everything here is plain JSON work and stops at the first problem with one sentence naming the file.
 import { LayerLensError } from '../../shared/errors';
+import { layerConfigProblem } from './validateLayerConfig';
 
 type Json = Record<string, unknown>;
 
@@ -54,6 +55,12 @@ function validateSequential(config: unknown, path: string, where: string): void 
   const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
   if (!Array.isArray(layers)) fail(path, `${where} (Sequential) has no list of layers`);
   if (layers.length === 0) fail(path, `${where} (Sequential) has no layers`);
+  const first = layers[0] as Json;
+  const firstConfig = isObject(first) && isObject(first.config) ? first.config : {};
+  // A nested Sequential takes its input from the outer graph; the outermost one must say what it takes.
+  if (where === 'the model' && isObject(first) && first.class_name !== 'InputLayer' && firstConfig.batch_input_shape == null && firstConfig.batchInputShape == null && !CONTAINERS.has(String(first.class_name))) {
+    fail(path, `the first layer of ${where} (Sequential) does not say the input shape (batch_input_shape)`);
+  }
   const names = new Set<string>();
   layers.forEach((layer: unknown, i) => {
     const entry = layerHeader(layer, path, `layer ${i + 1} of ${where}`);
@@ -71,6 +78,11 @@ function layerHeader(layer: unknown, path: string, where: string): { className: 
   if (!isObject(layer)) fail(path, `${where} is not an object`);
   if (typeof layer.class_name !== 'string' || layer.class_name === '') fail(path, `${where} has no class_name`);
   if (!isObject(layer.config)) fail(path, `${where} (${layer.class_name}) has no config`);
+  const problem = layerConfigProblem(layer.class_name, layer.config);
+  if (problem) {
+    const name = typeof layer.config.name === 'string' ? `layer '${layer.config.name}'` : where;
+    throw new LayerLensError('malformedModel', `${path} cannot be built: ${name} (${layer.class_name}) ${problem}.`);
+  }
   return { className: layer.class_name, config: layer.config };
 }
 

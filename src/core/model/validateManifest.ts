@@ -12,7 +12,8 @@ export interface ManifestGroup {
 
 /** Bytes per stored value; 'string' weights have no fixed size. */
 const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
-const DTYPES = new Set(['float32', 'int32', 'bool', 'complex64', 'string']);
+/** Numeric types only: a string weight is nothing a CNN's layers read, and has no size to check. */
+const DTYPES = new Set(['float32', 'int32', 'bool', 'complex64']);
 const QUANTIZED = new Set(['uint8', 'uint16', 'float16']);
 /** Beyond this a typed array cannot be made, so such a claim is refused before anything is read. */
 const MAX_ELEMENTS = 2 ** 31 - 1;
@@ -49,7 +50,7 @@ function specProblem(w: unknown): string | null {
   if (!Array.isArray(spec.shape) || !spec.shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
     return 'has a shape that is not a list of non-negative whole numbers';
   }
-  if (typeof spec.dtype !== 'string' || !DTYPES.has(spec.dtype)) return `has the data type ${JSON.stringify(spec.dtype)}, which TensorFlow.js does not know`;
+  if (typeof spec.dtype !== 'string' || !DTYPES.has(spec.dtype)) return `has the data type ${JSON.stringify(spec.dtype)}, which Layer Lens cannot read as weights`;
   if (elementCount(spec.shape as number[]) > MAX_ELEMENTS) return `claims ${elementCount(spec.shape as number[])} values, more than can be loaded`;
   const q = spec.quantization;
   if (q === undefined || q === null) return null;

@@ -83,6 +83,31 @@ test('a shared layer applied twice still loads', TIMEOUT, async () => {
   model.dispose();
 });
 
+test('layer configs whose sizes cannot be built are refused before tfjs-layers allocates them', TIMEOUT, async () => {
+  await useBackend('cpu');
+  const base = await saveLayersModel(tinyFunctional());
+  const seq = await saveLayersModel(tinySequential());
+  const cases: { label: string; from: string; parts: string[]; edit: (j: Record<string, any>) => void }[] = [
+    { label: 'filters 1e9', from: base, parts: ["'convB'", 'filters'], edit: (j) => (layerByName(j, 'convB').config.filters = 1e9) },
+    { label: 'kernel 0', from: base, parts: ["'convB'", 'kernel_size'], edit: (j) => (layerByName(j, 'convB').config.kernel_size = [0, 0]) },
+    { label: 'strides 0', from: base, parts: ["'convB'", 'strides'], edit: (j) => (layerByName(j, 'convB').config.strides = [0, 0]) },
+    { label: 'negative input', from: base, parts: ["'image'", '-5'], edit: (j) => (layerByName(j, 'image').config.batch_input_shape = [null, -5, 5, 3]) },
+    { label: 'huge input', from: base, parts: ["'image'", '30000000000 values'], edit: (j) => (layerByName(j, 'image').config.batch_input_shape = [null, 100000, 100000, 3]) },
+    { label: 'units -1', from: base, parts: ["'logits'", 'units'], edit: (j) => (layerByName(j, 'logits').config.units = -1) },
+    { label: 'no input shape', from: seq, parts: ['input shape'], edit: (j) => delete j.modelTopology.config.layers[0].config.batch_input_shape },
+  ];
+  const paths = cases.map((c) => editModelJson(copyModel(c.from), c.edit));
+  const outcomes = loadAllInChild(paths);
+  cases.forEach((c, i) => {
+    const o = outcomes.get(paths[i] as string);
+    assert.ok(o && !o.hung, `${c.label}: the load hung or never ran`);
+    assert.equal(o.code, 'malformedModel', `${c.label}: ${o.message}`);
+    assertClear(o.message as string, paths[i] as string, ...c.parts);
+  });
+  const activation = editModelJson(copyModel(base), (j) => (layerByName(j, 'convB').config.activation = 'sparkle'));
+  await refused(activation, 'malformedModel', 'sparkle');
+});
+
 test('manifest entries that are duplicated or do not match the topology are refused', TIMEOUT, async () => {
   await useBackend('cpu');
   const base = await saveLayersModel(tinySequential());
@@ -103,6 +128,8 @@ test('manifest entries that are duplicated or do not match the topology are refu
   await refused(badShape, 'malformedModel', "'conv1/bias'", 'shape');
   const badType = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[1].dtype = 'float64'));
   await refused(badType, 'malformedModel', "'conv1/bias'", 'float64');
+  const text = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[0].dtype = 'string'));
+  await refused(text, 'malformedModel', "'conv1/kernel'", 'string');
   const huge = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[1].shape = [300000, 300000]));
   await refused(huge, 'malformedModel', "'conv1/bias'");
 });
