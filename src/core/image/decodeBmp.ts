@@ -2,14 +2,20 @@ import { decode } from 'bmp-ts';
 import { checkBmpLayout, withPixelsAfterPalette } from './bmpLayout';
 import type { DecodedImage } from './types';
 
+type BmpInput = Parameters<typeof decode>[0];
+
 /**
  * BMP (1/4/8/16/24/32 bits, RLE4/RLE8, bitfields, top-down or bottom-up) through bmp-ts.
- * bmp-ts reads through Node's Buffer, which the engine always has; a browser bundle would need a Buffer shim.
- * It is asked for its ABGR layout: its RGBA path misplaces bytes for 1-bit images.
+ * bmp-ts reads through Node's Buffer, which the engine and the CLI have; where there is none (a webview, a
+ * worker) a BMP is refused in one sentence. It is asked for its ABGR layout: its RGBA path misplaces bytes for
+ * 1-bit images.
  */
 export function decodeBmp(bytes: Uint8Array): DecodedImage {
   const file = withPixelsAfterPalette(bytes, checkBmpLayout(bytes));
-  const bmp = readPixels(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
+  // Looked up, not named: src/core outside src/core/node must not depend on Node's globals.
+  const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): BmpInput } }).Buffer;
+  if (!NodeBuffer) throw new Error("BMP decoding needs Node's Buffer, which this runtime lacks");
+  const bmp = readPixels(NodeBuffer.from(file.buffer, file.byteOffset, file.byteLength));
   const { width, height } = bmp;
   const n = width * height;
   const abgr = bmp.data;
@@ -32,7 +38,7 @@ export function decodeBmp(bytes: Uint8Array): DecodedImage {
 }
 
 /** Only run-length data can still run past the end after checkBmpLayout; Node's range error says it badly. */
-function readPixels(buffer: Buffer): ReturnType<typeof decode> {
+function readPixels(buffer: BmpInput): ReturnType<typeof decode> {
   try {
     return decode(buffer, { toRGBA: false });
   } catch (e) {
