@@ -24,6 +24,8 @@ export interface LayerLensApi {
   activeModel(): Promise<ModelInfo | undefined>;
   /** Labels of the Layers view's root items (models) and, for the active model, its layers' labels. */
   layersViewLabels(): Promise<{ models: string[]; layers: string[] }>;
+  /** Whether the Layers view is shown in the workbench now. */
+  layersViewVisible(): boolean;
   /** Pixels of the open panel of that kind, or undefined when none is open. */
   panelSnapshot(kind: PanelKind): Promise<CanvasSnapshot | undefined>;
   /** User-facing error and warning sentences shown since activation, newest last. */

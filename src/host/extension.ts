@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const statusBar = new BackendStatusBar();
   const registry = new ModelRegistry(context, engine);
   const tree = new LayersTreeProvider(registry);
+  const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
   const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax') };
 
   context.subscriptions.push(
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     registry,
     tree,
     engine.onDidChangeStatus((s) => statusBar.update(s)),
-    vscode.window.registerTreeDataProvider('layerLens.layers', tree),
+    layersView,
     vscode.window.registerWebviewPanelSerializer(KernelsPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => void KernelsPanel.revive(panel, deps, state),
     }),
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     },
     panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
     shownMessages: () => messages.history,
+    layersViewVisible: () => layersView.visible,
   };
 }
 

@@ -1,7 +1,7 @@
 // The extension activates in a real VS Code and registers every command its manifest contributes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, extension } from './helpers';
+import { api, extension, waitFor } from './helpers';
 
 interface ContributedCommand {
   command: string;
@@ -37,8 +37,12 @@ suite('activation', () => {
   });
 
   test('the Layers view can be focused', async () => {
-    await api();
-    // `<viewId>.focus` exists only for a registered view; executing it opens the container.
+    const lens = await api();
+    // Hidden first, so that the view becoming visible is the focus command's doing.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the Layers view to be hidden', () => !lens.layersViewVisible(), 10_000);
+    // `<viewId>.focus` exists only for a registered view; executing it opens the container and shows the view.
     await vscode.commands.executeCommand('layerLens.layers.focus');
+    await waitFor('the Layers view to be visible after focus', () => lens.layersViewVisible(), 10_000);
   });
 });

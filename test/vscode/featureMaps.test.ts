@@ -60,9 +60,14 @@ suite('Show Feature Maps', () => {
     assert.ok(values.size > 16, `only ${values.size} distinct colors`);
   });
 
-  test('lists top predictions', () => {
-    assert.equal(typeof snap.meta.predictions, 'string');
-    assert.ok(String(snap.meta.predictions).length > 0, 'no predictions');
+  test('lists top predictions, the digit shown first', () => {
+    // The sample files are named digit-<class>-<letter>.png; the sample model reads every one of them right.
+    const digit = /digit-(\d)-/.exec(path.basename(sampleDigit()))?.[1];
+    assert.ok(digit, `the first sample's name does not say its digit: ${sampleDigit()}`);
+    const labels = String(snap.meta.predictions).split('|');
+    assert.equal(labels.length, 5, `five predictions expected: ${snap.meta.predictions}`);
+    assert.equal(labels[0], digit, `top prediction ${labels[0]} for a ${digit}: ${snap.meta.predictions}`);
+    assert.equal(new Set(labels).size, 5, `repeated labels: ${snap.meta.predictions}`);
   });
 });
 
