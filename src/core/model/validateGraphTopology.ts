@@ -46,6 +46,7 @@ export function validateGraphTopology(
   checkOps(list, path, support);
   for (const n of list) checkWindowAttrs(n, fail);
   if (!list.some((n) => n.op === 'Placeholder')) fail('it has no input (Placeholder) node');
+  for (const n of list) if (n.op === 'Placeholder') checkPlaceholder(n, fail);
   checkWeights(list, byName, weights, path);
   return list;
 }
@@ -92,6 +93,21 @@ function checkWindowAttrs(n: GraphNodeJson, fail: (what: string) => never): void
   }
 }
 
+/** One input's values (batch excluded) beyond which a probe run would ask for gigabytes: 2^26, as for ONNX. */
+const MAX_INPUT_VALUES = 2 ** 26;
+
+/** An input's declared dims are -1 (any) or positive, and a fixed input is not absurdly large. */
+function checkPlaceholder(n: GraphNodeJson, fail: (what: string) => never): void {
+  const dim = (n.attr?.shape as { shape?: { dim?: unknown; unknownRank?: boolean } } | undefined)?.shape?.dim;
+  if (!Array.isArray(dim)) return;
+  const sizes = dim.map((d: unknown) => Number((d as { size?: unknown } | null)?.size ?? -1));
+  if (!sizes.every((d) => Number.isSafeInteger(d) && (d === -1 || d >= 1))) fail(`its input '${n.name}' has the shape [${sizes.join(', ')}]`);
+  const values = sizes.slice(1).reduce((a, d) => a * Math.max(d, 1), 1);
+  if (values > MAX_INPUT_VALUES) fail(`its input '${n.name}' claims ${values} values per image (shape [${sizes.join(', ')}]), more than Layer Lens can run`);
+}
+
+const TF_DTYPES: Record<string, string> = { DT_FLOAT: 'float32', DT_INT32: 'int32', DT_BOOL: 'bool', DT_COMPLEX64: 'complex64' };
+
 /** Every weight names a node, every constant has a weight, and a constant's declared shape is its weight's. */
 function checkWeights(nodes: GraphNodeJson[], byName: Map<string, GraphNodeJson>, weights: readonly WeightSpec[], path: string): void {
   const weightByName = new Map(weights.map((w) => [w.name, w]));
@@ -102,6 +118,11 @@ function checkWeights(nodes: GraphNodeJson[], byName: Map<string, GraphNodeJson>
     if (n.op !== 'Const') continue;
     const w = weightByName.get(n.name);
     if (!w) throw new LayerLensError('missingWeights', `${path} has no value for the constant node '${n.name}' in its weights.`);
+    const tfType = (n.attr?.dtype as { type?: unknown } | undefined)?.type;
+    const expected = typeof tfType === 'string' ? TF_DTYPES[tfType] : undefined;
+    if (expected && w.dtype !== expected) {
+      throw new LayerLensError('badWeights', `${path} stores the weight '${w.name}' as ${w.dtype}, but its node declares ${expected}.`);
+    }
     const declared = declaredShape(n);
     if (declared && (declared.length !== w.shape.length || declared.some((d, i) => d !== w.shape[i]))) {
       throw new LayerLensError(

@@ -205,6 +205,12 @@ test('graph models with unknown ops, async ops, cycles and dangling inputs are r
   await refused(extraWeight, 'badWeights', "'block/conv/bias_renamed'");
   const noStrides = editModelJson(copyModel(base), (j) => delete node(j, 'block/conv/Conv2D').attr.strides);
   await refused(noStrides, 'malformedModel', "'block/conv/Conv2D'", 'strides');
+  const wrongType = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[2].dtype = 'float32'));
+  await refused(wrongType, 'badWeights', "'head/flat/shape'", 'int32');
+  const hugeInput = editModelJson(copyModel(base), (j) => (node(j, 'x').attr.shape.shape.dim = [-1, 100000, 100000, 3].map((size) => ({ size: String(size) }))));
+  await refused(hugeInput, 'malformedModel', "'x'", '30000000000 values');
+  const negInput = editModelJson(copyModel(base), (j) => (node(j, 'x').attr.shape.shape.dim = [-1, -4, 4, 1].map((size) => ({ size: String(size) }))));
+  await refused(negInput, 'malformedModel', "'x'", '-4');
   const wrongShape = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1]));
   await refused(wrongShape, 'badWeights', "'block/conv/filter'", '[3, 3, 1, 2]');
 });
