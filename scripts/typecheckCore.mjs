@@ -2,8 +2,9 @@
 // web globals of types/webGlobals.d.ts, with no Node types. tsc alone cannot do this: libraries' declarations
 // (TF.js, exifr, bmp-ts) carry `/// <reference types="node" />`, which pulls @types/node back in whatever
 // "types" says, and with it `process`, `Buffer` and `require`. So the compiler host here does not see it.
-// Usage: node scripts/typecheckCore.mjs   (exit code 1 and tsc-style errors when anything fails)
-import { dirname, join } from 'node:path';
+// Usage: node scripts/typecheckCore.mjs [extra.ts ...]   (exit code 1 and tsc-style errors when anything fails;
+// extra files are checked as if they were in src/core, which is how the check's own test shows it catches Node use)
+import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
@@ -20,7 +21,8 @@ host.fileExists = (path) => !isNodeTypes(path) && fileExists(path);
 const directoryExists = host.directoryExists?.bind(host);
 if (directoryExists) host.directoryExists = (path) => !isNodeTypes(path) && directoryExists(path);
 
-const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
+const extra = process.argv.slice(2).map((f) => resolve(f));
+const program = ts.createProgram({ rootNames: [...parsed.fileNames, ...extra], options: parsed.options, host });
 const leaked = program.getSourceFiles().filter((f) => isNodeTypes(f.fileName));
 if (leaked.length > 0) {
   console.error(`typecheckCore: @types/node was still loaded (${leaked[0].fileName}); the check would not catch Node globals.`);
