@@ -55,13 +55,14 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 // A reader that stops early (`layer-lens layers … | head`) closes the pipe: nothing more can reach it, so end
-// quietly as a Unix tool does instead of crashing on the unhandled EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    throw err;
-  });
-}
+// quietly as a Unix tool does instead of crashing on the unhandled EPIPE. Any other failure to write (a full
+// disk behind `> file`) is one sentence, not a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  process.stderr.write(`layer-lens: could not write the output (${err.code ?? err.message}).\n`);
+  process.exit(1);
+});
+process.stderr.on('error', () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 1));
 
 // process.exit rather than an idle end: the TF.js backends can hold the event loop open after the work is done.
 main(process.argv.slice(2))

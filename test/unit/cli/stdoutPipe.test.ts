@@ -3,13 +3,13 @@
 // exited while its own write queue still held the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend } from '../../helpers/backend';
 import { repoRoot } from '../../helpers/paths';
-import { saveLayersModel, tempDir } from '../model/tinyModels';
+import { saveLayersModel, tempDir, tinySequential } from '../model/tinyModels';
 import { tempFolder, writeDigits, seededMnistCnn } from '../topk/topkFixtures';
 
 interface PipedRun {
@@ -126,3 +126,32 @@ test('a reader that stops early ends the CLI quietly, without an EPIPE stack', a
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
 });
+
+test('help and kernels --json reach a pipe read late, whole', async () => {
+  const help = await runCliThroughSlowPipe(['--help'], 500);
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /^Usage:\n[\s\S]*--backend wasm\|cpu\|tensorflow \(default wasm\)\.\n$/);
+
+  const model = await tinyModelPath();
+  const out = join(tempDir(), 'k.png');
+  const kernels = await runCliThroughSlowPipe(['kernels', '--model', model, '--layer', 'conv1', '--out', out, '--json', '--backend', 'cpu'], 500);
+  assert.equal(kernels.status, 0, kernels.stderr);
+  assert.equal((JSON.parse(kernels.stdout) as { tiles: number }).tiles, 2);
+});
+
+test('an output that cannot be written (a full disk) is one sentence and exit 1, not a stack trace', () => {
+  assert.ok(existsSync('/dev/full'), 'this test needs /dev/full, the Linux device on which every write fails with ENOSPC');
+  const fd = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), '--help'], { cwd: repoRoot, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'layer-lens: could not write the output (ENOSPC).\n');
+  } finally {
+    closeSync(fd);
+  }
+});
+
+async function tinyModelPath(): Promise<string> {
+  await useBackend('cpu');
+  return saveLayersModel(tinySequential());
+}
