@@ -1,8 +1,8 @@
 // Node-only adapter: reads a model's files from disk. The model file itself may be a symbolic link anywhere (a
 // Hugging Face or DVC cache stores `snapshots/<rev>/model.onnx -> ../../blobs/<sha>`). Every other file it names
 // must lie lexically inside the model's folder, and when it is a link, its target must be a file inside that
-// folder's real path or inside the real folder of the model file (the cache's blobs). Only regular files of
-// bounded size are read: a FIFO or a device never hangs or floods the engine.
+// folder's real path or inside the cache folder of the model file (Hugging Face's blobs/, DVC's md5/). Only
+// regular files of bounded size are read: a FIFO or a device never hangs or floods the engine.
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
@@ -18,7 +18,7 @@ export function nodeModelFiles(modelPath: string, limit = MAX_MODEL_FILE_BYTES):
   const allowedRoots = (): Promise<string[]> =>
     (roots ??= Promise.all([
       realpath(folder),
-      realpath(path).then(dirname, () => undefined),
+      realpath(path).then(cacheFolder, () => undefined),
     ]).then((list) => [...new Set(list.filter((p): p is string => p !== undefined))]));
   return {
     path,
@@ -40,6 +40,15 @@ export function nodeModelFiles(modelPath: string, limit = MAX_MODEL_FILE_BYTES):
       }
     },
   };
+}
+
+/**
+ * The cache folder a linked model file lives in: its own folder (Hugging Face's blobs/), or, in DVC's cache,
+ * which fans files out by the first two hex digits of their hash (files/md5/ab/cdef…), the folder above that.
+ */
+function cacheFolder(realModelPath: string): string {
+  const own = dirname(realModelPath);
+  return /^[0-9a-f]{2}$/.test(basename(own)) && /^[0-9a-f]{30,}$/.test(basename(realModelPath)) ? dirname(own) : own;
 }
 
 function escapeError(modelPath: string, relative: string): LayerLensError {

@@ -119,6 +119,23 @@ test('a TF.js model stored as links into a Hugging Face style cache opens, with 
   expected.dispose();
 });
 
+test('a TF.js model in a DVC cache (files/md5/ab/cdef…, one fan-out folder per file) opens', LIMIT, async () => {
+  await useBackend('cpu');
+  const path = await saveLayersModel(tinySequential());
+  const folder = join(path, '..');
+  const md5 = join(tempDir(), 'cache', 'files', 'md5');
+  const workspace = join(tempDir(), 'model');
+  mkdirSync(workspace);
+  for (const [name, hash] of [['model.json', 'ab' + '1'.repeat(30)], ['weights.bin', 'cd' + '2'.repeat(30)]] as const) {
+    mkdirSync(join(md5, hash.slice(0, 2)), { recursive: true });
+    renameSync(join(folder, name), join(md5, hash.slice(0, 2), hash.slice(2)));
+    symlinkSync(join(md5, hash.slice(0, 2), hash.slice(2)), join(workspace, name));
+  }
+  const model = await loadModel(join(workspace, 'model.json'));
+  assert.equal(model.info.layers.length, 6);
+  model.dispose();
+});
+
 test('an ONNX model stored as a link into a cache opens', LIMIT, async () => {
   await useBackend('cpu');
   const dir = tempDir();
