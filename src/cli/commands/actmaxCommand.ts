@@ -3,14 +3,28 @@ import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import { loadModel } from '../../core/node/loadModelFile';
-import { ACTMAX_PRESETS, type ActmaxObjectiveSpec, type ActmaxOverrides, type ActmaxPresetName } from '../../shared/actmax';
+import {
+  ACTMAX_PARAM_KINDS,
+  ACTMAX_PENALTY_KINDS,
+  ACTMAX_PRESETS,
+  type ActmaxObjectiveSpec,
+  type ActmaxOverrides,
+  type ActmaxParamKind,
+  type ActmaxPenaltyKind,
+  type ActmaxPresetName,
+  type ActmaxRegularizerWeights,
+} from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 
 export const actmaxUsage =
-  'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] --out DIR [--json]';
+  'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] [--lr R] [--param ' +
+  ACTMAX_PARAM_KINDS.join('|') +
+  '] [--penalty KIND=WEIGHT ...] --out DIR [--json]   (penalty kinds: ' +
+  ACTMAX_PENALTY_KINDS.join(', ') +
+  ')';
 
 const OBJECTIVES = ['channel', 'rms', 'neuron', 'deepdream', 'logit'] as const;
 
@@ -25,6 +39,8 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
     size: { type: 'string' },
     seed: { type: 'string' },
     lr: { type: 'string' },
+    param: { type: 'string' },
+    penalty: { type: 'string', multiple: true },
     out: { type: 'string' },
     json: { type: 'boolean' },
     ...backendOption,
@@ -44,6 +60,9 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
     if (!(lr > 0)) throw new LayerLensError('badArgument', `--lr must be a positive number, not ${String(values.lr)}.`);
     overrides.lr = lr;
   }
+  if (values.param !== undefined) overrides.param = oneOf<ActmaxParamKind>(values.param, 'param', ACTMAX_PARAM_KINDS, 'pixel');
+  const penalties = penaltyWeights((values.penalty as string[] | undefined) ?? []);
+  if (penalties) overrides.regularizers = penalties;
 
   await startBackend(values.backend);
   const model = await loadModel(required(values, 'model'));
@@ -81,4 +100,20 @@ function objectiveSpec(name: (typeof OBJECTIVES)[number], layerId: string): Actm
     case 'logit':
       return { kind: 'classLogit', layerId };
   }
+}
+
+/** `--penalty l2=10 --penalty scharr=5` → weights over the preset's; any kind of the shared table is accepted. */
+function penaltyWeights(args: readonly string[]): ActmaxRegularizerWeights | undefined {
+  if (args.length === 0) return undefined;
+  const weights: ActmaxRegularizerWeights = {};
+  for (const arg of args) {
+    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(arg);
+    const kind = m?.[1] as ActmaxPenaltyKind | undefined;
+    const weight = Number(m?.[2]);
+    if (!m || !kind || !ACTMAX_PENALTY_KINDS.includes(kind) || !Number.isFinite(weight) || weight < 0) {
+      throw new LayerLensError('badArgument', `--penalty must be KIND=WEIGHT with KIND one of ${ACTMAX_PENALTY_KINDS.join(', ')} and a weight >= 0, not ${arg}.`);
+    }
+    weights[kind] = weight;
+  }
+  return weights;
 }

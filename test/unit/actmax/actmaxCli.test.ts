@@ -1,0 +1,40 @@
+// `layer-lens actmax --penalty KIND=WEIGHT`: any penalty kind of the shared table, weighted over the preset's. The
+// naive trial plus an L2 weight of 10 is the L2 trial, pixel for pixel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../helpers/runCli';
+import { sampleModelDir } from '../../helpers/paths';
+
+const model = join(sampleModelDir, 'model.json');
+
+function actmax(extra: string[]): { png: Buffer; summary: { settings: { regularizers: Record<string, number>; param: string } } } {
+  const out = mkdtempSync(join(tmpdir(), 'actmax-cli-'));
+  const r = runCli(['actmax', '--model', model, '--layer', 'conv2', '--unit', '3', '--steps', '6', '--seed', '1', '--backend', 'cpu', '--out', out, '--json', ...extra]);
+  assert.equal(r.status, 0, r.stderr);
+  return { png: readFileSync(join(out, 'conv2-3.png')), summary: JSON.parse(r.stdout) };
+}
+
+test('--penalty adds a weighted penalty term: trial1-naive with l2=10 is trial4-l2', () => {
+  const own = actmax(['--preset', 'trial1-naive', '--penalty', 'l2=10', '--penalty', 'dark=0']);
+  const trial4 = actmax(['--preset', 'trial4-l2']);
+  assert.equal(own.summary.settings.regularizers.l2, 10);
+  assert.equal(own.summary.settings.regularizers.scharr, 0);
+  assert.deepEqual(own.png, trial4.png);
+  const fourier = actmax(['--preset', 'trial1-naive', '--param', 'fourier', '--penalty', 'totalVariation=0.5']);
+  assert.equal(fourier.summary.settings.param, 'fourier');
+  assert.equal(fourier.summary.settings.regularizers.totalVariation, 0.5);
+});
+
+test('a malformed --penalty or --param is one sentence naming the kinds', () => {
+  const out = mkdtempSync(join(tmpdir(), 'actmax-cli-'));
+  for (const bad of [['--penalty', 'sharpness=1'], ['--penalty', 'l2'], ['--penalty', 'l2=-1'], ['--param', 'wavelet']]) {
+    const r = runCli(['actmax', '--model', model, '--layer', 'conv2', '--unit', '3', '--out', out, ...bad]);
+    assert.notEqual(r.status, 0, bad.join(' '));
+    const line = r.stderr.trim();
+    assert.equal(line.split('\n').length, 1, line);
+    assert.match(line, bad[0] === '--param' ? /--param must be one of pixel, fourier, maco/ : /--penalty must be KIND=WEIGHT with KIND one of l1, l2, totalVariation, scharr, blur, dark/);
+  }
+});
