@@ -81,7 +81,7 @@ export class EngineService implements vscode.Disposable {
 function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?: string; wasmThreads: number; nativeKernels: boolean } {
   const config = vscode.workspace.getConfiguration('layerLens');
   const backend = config.get<BackendPreference>('backend', 'auto');
-  const nativeBackendPath = config.get<string>('nativeBackendPath') || undefined;
+  const nativeBackendPath = userValueOnly(config, 'nativeBackendPath');
   const wasmThreads = config.get<number>('wasmThreads', 0);
   return {
     backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto',
@@ -89,4 +89,15 @@ function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?
     wasmThreads: Number.isInteger(wasmThreads) && wasmThreads >= 0 ? wasmThreads : 0,
     nativeKernels: config.get<boolean>('nativeKernels', true) !== false,
   };
+}
+
+/**
+ * A setting that names code the engine runs: only a value the user set counts. The setting's `machine` scope
+ * already keeps VS Code from applying a workspace's value; this also drops one should the scope ever be lost.
+ */
+function userValueOnly(config: vscode.WorkspaceConfiguration, key: string): string | undefined {
+  const value = config.get<string>(key) || undefined;
+  const where = config.inspect<string>(key);
+  const fromWorkspace = value !== undefined && (value === where?.workspaceValue || value === where?.workspaceFolderValue);
+  return fromWorkspace && value !== where?.globalValue ? undefined : value;
 }
