@@ -157,6 +157,12 @@ function checkImageInput(g: GraphMsg, file: string): void {
 
 /** Every tensor has one producer, and every graph output is produced by something. */
 function checkProducers(g: GraphMsg, nodeNames: string[], file: string): void {
+  const initNames = new Set<string>();
+  for (const t of g.initializer ?? []) {
+    const name = t.name ?? '';
+    if (initNames.has(name)) throw malformed(file, name ? `the initializer '${name}' is listed twice` : 'two initializers have no name');
+    initNames.add(name);
+  }
   const defined = new Set<string>([...(g.initializer ?? []).map((t) => t.name ?? ''), ...(g.input ?? []).map((v) => v.name ?? '')]);
   const producer = new Map<string, string>();
   g.node?.forEach((n, i) => {

@@ -128,6 +128,9 @@ test('manifest entries that are duplicated or do not match the topology are refu
   await refused(badShape, 'malformedModel', "'conv1/bias'", 'shape');
   const badType = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[1].dtype = 'float64'));
   await refused(badType, 'malformedModel', "'conv1/bias'", 'float64');
+  // No manifest at all: TF.js would initialize every weight at random and draw noise.
+  const none = editModelJson(copyModel(base), (j) => delete j.weightsManifest);
+  await refused(none, 'missingWeights', "'conv1/kernel'", '3 other weights');
   const text = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[0].dtype = 'string'));
   await refused(text, 'malformedModel', "'conv1/kernel'", 'string');
   const huge = editModelJson(copyModel(base), (j) => (j.weightsManifest[0].weights[1].shape = [300000, 300000]));

@@ -174,6 +174,8 @@ describe('ONNX import errors', () => {
       { op: 'Sigmoid', name: '/b/Sigmoid', inputs: ['x'], outputs: ['y'] },
     ]);
     await rejects(loadOnnxModel(twice, '/m/twice.onnx'), 'malformedModel', 'twice.onnx', "'y'", "'/b/Sigmoid'");
+    const twoInits = conv({ initializers: [{ name: 'w', dims: [2, 1, 3, 3], data: seeded(18) }, { name: 'w', dims: [2, 1, 3, 3], data: seeded(18, 5) }] });
+    await rejects(loadOnnxModel(twoInits, '/m/inits.onnx'), 'malformedModel', 'inits.onnx', "'w'", 'twice');
     const attrs = (a: Record<string, number | number[] | string>) =>
       conv({ nodes: [{ op: 'Conv', name: '/c/Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { kernel_shape: [3, 3], ...a } }] });
     await rejects(loadOnnxModel(attrs({ kernel_shape: [2.5, 3.5] }), '/m/ks.onnx'), 'malformedModel', 'ks.onnx', "'kernel_shape'", "'/c/Conv'");
