@@ -107,11 +107,11 @@ export function pngDataBytes(layout: PngLayout): number {
 /** Deflate expands at most about 1032:1 (a 258-byte match in two bits). */
 const MAX_RATIO = 1032;
 /** How far past the header's size one step may inflate before the running total is checked again. */
-const OVERSHOOT = 4 * 2 ** 20;
+const OVERSHOOT = 16 * 2 ** 20;
 
 /**
  * Hands the compressed bytes to the inflater in steps that cannot make more than what is still allowed plus
- * OVERSHOOT, so a bomb stops within ~4 MB of its header's size while an ordinary file goes in few steps (each
+ * OVERSHOOT, so a bomb stops within ~16 MB of its header's size while an ordinary file goes in few steps (each
  * step copies the inflater's 32 KB window, so tiny steps would cost more than the inflating).
  */
 function feed(inflater: Unzlib, data: Uint8Array, inflated: () => number, expected: number, layout: PngLayout): void {
