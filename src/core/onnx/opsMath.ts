@@ -1,9 +1,9 @@
 // Gemm / MatMul, Softmax / LogSoftmax, Reduce*, Resize / Upsample.
 import * as tf from '@tensorflow/tfjs-core';
-import { NHWC, permWithout, physAxis, toNhwc, toPlain } from './layout';
+import { NHWC, logicalShape, permWithout, physAxis, toNhwc, toPlain } from './layout';
 import type { LT } from './layout';
 import { attrFloat, attrInt, attrInts, attrString, constFloats, constInts, normAxis, product, unsupported } from './opTypes';
-import type { Compiler } from './opTypes';
+import type { Compiler, Step } from './opTypes';
 
 export const gemm: Compiler = (node, ins, cx) => {
   const transA = attrInt(node, 'transA', 0) === 1;
@@ -23,10 +23,25 @@ export const gemm: Compiler = (node, ins, cx) => {
   };
 };
 
+/** numpy matmul's output shape (batch axes broadcast; a 1-D operand loses its axis). */
+function matMulShape(a: number[], b: number[]): number[] {
+  const rows = a.length === 1 ? [] : [a[a.length - 2]];
+  const cols = b.length === 1 ? [] : [b[b.length - 1]];
+  const ab = a.slice(0, -2);
+  const bb = b.slice(0, -2);
+  const rank = Math.max(ab.length, bb.length);
+  const batch = Array.from({ length: rank }, (_, i) => {
+    const x = ab[ab.length - rank + i] ?? 1;
+    const y = bb[bb.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+  return [...batch, ...rows, ...cols];
+}
+
 export const matMul: Compiler = (node, ins, cx) => {
   const bk = ins[1]?.konst;
   const B = bk ? cx.cached(`${node.index}/B`, () => tf.tensor(bk.data, bk.shape, 'float32')) : undefined;
-  return ([a, b]) => {
+  const step: Step = ([a, b]) => {
     let at = toPlain(a!);
     let bt = B ?? toPlain(b!);
     const aVec = at.rank === 1;
@@ -38,6 +53,9 @@ export const matMul: Compiler = (node, ins, cx) => {
     if (bVec) y = tf.squeeze(y, [y.rank - 1]);
     return [{ t: y, perm: null }];
   };
+  // The load-time shape pass needs no product: ConvNeXt's pointwise layers are most of its work.
+  step.dry = ([a, b]) => [{ t: tf.zeros(matMulShape(logicalShape(a!), bk ? bk.shape : logicalShape(b!))), perm: null }];
+  return step;
 };
 
 function softmaxLike(log: boolean): Compiler {

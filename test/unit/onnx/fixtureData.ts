@@ -15,6 +15,8 @@ export interface FixtureModel {
   opset: number;
   input_shape_nchw: number[];
   intermediates: Record<string, { file: string; shape_nchw: number[] }>;
+  /** PyTorch's input gradient of sum(output of `module` * the NCHW array in `projection`). */
+  gradient?: { module: string; projection: string; input_gradient: string };
 }
 
 /** Made by `npm run fixtures`; reading it throws one line that says what to install when they were not made. */

@@ -1,13 +1,14 @@
-// Input gradients through imported graphs: finite, and equal to finite differences (MNIST fixture, and a
-// small graph with strided depthwise, dilated grouped convs, signed max pooling, padded average pooling
-// and a transposed conv), on wasm and cpu. Conv forward values are checked against a naive convolution.
+// Input gradients through imported graphs: equal to PyTorch's for the small fixtures that keep one; finite and
+// equal to finite differences for the MNIST fixture and a small graph with strided depthwise, dilated grouped
+// convs, signed max pooling, padded average pooling and a transposed conv; on wasm and cpu. Conv forward values
+// are checked against a naive convolution.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
 import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
-import { fixtureBytes, fixtureIndex, fixturePath, nhwcInput } from './fixtureData';
+import { fixtureBytes, fixtureIndex, fixtureNpy, fixturePath, nhwcInput, relL2 } from './fixtureData';
 import { buildOnnx, seeded } from './onnxBuilder';
 
 /** Checks tf.grad of sum(out * r) against central differences along random directions. */
@@ -102,6 +103,25 @@ for (const backend of ['wasm', 'cpu'] as const) {
       x.dispose();
       model.dispose();
     });
+
+    // PyTorch's own input gradients (float64) of sum(module output * r) for the fixtures that keep one: MNIST,
+    // dilated, grouped/depthwise, dilated ConvTranspose, 1- and 4-channel inputs with folded BatchNorm, and
+    // LayerNormalization + Erf GELU + channels-last Transposes at opset 17.
+    for (const [name, m] of Object.entries(fixtureIndex.models)) {
+      if (!m.gradient) continue;
+      const { module, projection, input_gradient: reference } = m.gradient;
+      it(`${name}: input gradient of ${module} equals PyTorch's (relative L2 <= 1e-4)`, async () => {
+        await useBackend(backend);
+        const model = await loadOnnxModel(fixtureBytes(m.onnx), fixturePath(m.onnx));
+        const x = nhwcInput(m.input);
+        const r = nhwcInput(projection);
+        const g = tf.grad((inp: tf.Tensor) => tf.sum(tf.mul(model.forward(inp as tf.Tensor4D, [module])[0], r)))(x);
+        const err = relL2(g, fixtureNpy(reference));
+        assert.ok(err <= 1e-4, `${name}: relative L2 error ${err}`);
+        tf.dispose([g, r, x]);
+        model.dispose();
+      });
+    }
 
     it('synthetic strided/dilated/grouped convs, pools and ConvTranspose', async () => {
       await useBackend(backend);
