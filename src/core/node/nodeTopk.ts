@@ -1,13 +1,11 @@
-// Node-only adapter of dataset examples: image folders on disk, the on-disk cache store, the model's hash.
+// Node-only adapter of dataset examples: image folders on disk and the on-disk cache store.
 // The engine and the CLI import this file; the rest of src/core/topk stays free of Node APIs.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Dirent } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
-import { normalizeInside } from '../io/modelFiles';
 import type { TopkFile } from '../topk/findTopImages';
 import type { TopkCacheStore } from '../topk/topkCache';
-import { FileRefusal, MAX_IMAGE_FILE_BYTES, MAX_MODEL_FILE_BYTES, notRegularClause, readRegularFile, readRegularFileSync, refuse } from './regularFile';
+import { FileRefusal, MAX_IMAGE_FILE_BYTES, notRegularClause, readRegularFile, refuse } from './regularFile';
 
 export const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
@@ -107,41 +105,4 @@ export function nodeCacheStore(dir: string): TopkCacheStore {
       renameSync(temp, join(dir, name));
     },
   };
-}
-
-/**
- * SHA-256 of the model's bytes: the file itself and, for a TF.js model.json, the weight shards its manifest names
- * (those that exist), so retrained weights under the same model.json miss the cache.
- */
-export function hashModelFile(modelPath: string): string {
-  const hash = createHash('sha256');
-  let bytes: Uint8Array;
-  try {
-    bytes = readRegularFileSync(modelPath, MAX_MODEL_FILE_BYTES);
-  } catch (e) {
-    const refusal = e instanceof FileRefusal ? e : undefined;
-    if (refusal?.kind === 'notFound') throw new LayerLensError('notFound', `${modelPath} does not exist.`);
-    throw new LayerLensError('notAModel', `${modelPath} ${refusal?.message ?? 'could not be read'}, so it was not opened as a model.`);
-  }
-  hash.update(bytes);
-  if (modelPath.toLowerCase().endsWith('.json')) {
-    try {
-      const json = JSON.parse(new TextDecoder().decode(bytes)) as { weightsManifest?: { paths?: string[] }[] };
-      for (const group of json.weightsManifest ?? []) {
-        for (const p of group.paths ?? []) {
-          // Names outside the folder are refused by the loader; here they only must not be read.
-          const inside = typeof p === 'string' ? normalizeInside(p) : null;
-          try {
-            if (inside === null) throw new Error('outside');
-            hash.update(readRegularFileSync(join(dirname(modelPath), ...inside.split('/')), MAX_MODEL_FILE_BYTES));
-          } catch {
-            hash.update(`missing:${String(p)}`);
-          }
-        }
-      }
-    } catch {
-      // Not JSON: the loader reports that; the hash of the bytes is still a fine key.
-    }
-  }
-  return hash.digest('hex');
 }

@@ -2,7 +2,7 @@
 // (/dev/zero, /dev/stdin, behind a symbolic link or not), a socket or a folder is refused at once instead of
 // hanging the reader or filling memory. The kind is checked with stat before opening, and again on the open
 // descriptor: the open is non-blocking (a FIFO swapped in between would otherwise block until a writer comes).
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** Model files: ONNX's protobuf cannot exceed 2 GiB, and TF.js shards are 4 MB by default. */
@@ -39,30 +39,6 @@ export async function readRegularFile(path: string, limit: number): Promise<Uint
     return filled === size ? bytes : bytes.subarray(0, filled);
   } finally {
     await handle.close();
-  }
-}
-
-/** The same, for callers that must stay synchronous (hashing a model for the top-k cache key). */
-export function readRegularFileSync(path: string, limit: number): Uint8Array {
-  let fd: number;
-  try {
-    checkKind(statSync(path), limit);
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (e) {
-    refuse(e);
-  }
-  try {
-    const size = checkKind(fstatSync(fd), limit);
-    const bytes = new Uint8Array(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync(fd, bytes, filled, size - filled, filled);
-      if (n === 0) break;
-      filled += n;
-    }
-    return filled === size ? bytes : bytes.subarray(0, filled);
-  } finally {
-    closeSync(fd);
   }
 }
 
