@@ -21,6 +21,11 @@ interface LayerEntry {
   calls: TensorRef[][];
   /** How many outputs one call of the layer may have (1 except for recurrent layers and nested models). */
   maxOutputs: number;
+  /**
+   * Nodes the layer has before any call: an InputLayer's own, and a nested model's inner one (so a nested model's
+   * first call is node 1). Call k makes node offset + k.
+   */
+  offset: number;
 }
 
 const CONTAINERS = new Set(['Sequential', 'Model', 'Functional']);
@@ -97,8 +102,7 @@ function validateFunctional(config: unknown, path: string, where: string): void 
     byName.set(entry.name, entry);
     entries.push(entry);
   });
-  // Calls of each layer: an InputLayer has its one node from construction; other layers one per call.
-  const nodeCount = (e: LayerEntry): number => (e.className === 'InputLayer' ? 1 : e.calls.length);
+  const nodeCount = (e: LayerEntry): number => e.offset + e.calls.length;
   const checkRef = (ref: TensorRef, what: string): LayerEntry => {
     const target = byName.get(ref.layer);
     if (!target) fail(path, `${what} reads layer '${ref.layer}', which ${where} does not have`);
@@ -112,7 +116,7 @@ function validateFunctional(config: unknown, path: string, where: string): void 
     e.calls.forEach((call, k) => {
       for (const ref of call) {
         // A shared layer may read its own earlier call (A(A(x))), never this call or a later one.
-        if (ref.layer === e.name && ref.node >= k) fail(path, `layer '${e.name}' takes its own output as input`);
+        if (ref.layer === e.name && ref.node >= e.offset + k) fail(path, `layer '${e.name}' takes its own output as input`);
         checkRef(ref, `layer '${e.name}'${e.calls.length > 1 ? ` (call ${k})` : ''}`);
       }
     });
@@ -147,7 +151,7 @@ function readLayer(raw: unknown, path: string, where: string): LayerEntry {
     if (call.length === 0) fail(path, `call ${k} of layer '${name}' has no inputs`);
     return call.map((ref: unknown) => readRef(ref, path, `an input of layer '${name}'`));
   });
-  return { name, className, calls, maxOutputs: maxOutputs(className, config) };
+  return { name, className, calls, maxOutputs: maxOutputs(className, config), offset: nodesAtConstruction(className, config) };
 }
 
 function readRef(ref: unknown, path: string, what: string): TensorRef {
@@ -163,6 +167,16 @@ function readRefList(list: unknown, path: string, what: string): TensorRef[] {
   return list.map((ref) => readRef(ref, path, `an entry of ${what}`));
 }
 
+function nodesAtConstruction(className: string, config: Json): number {
+  if (className === 'InputLayer' || className === 'Model' || className === 'Functional') return 1;
+  if (className !== 'Sequential') return 0;
+  // A Sequential whose first layer states its input shape is built, with its inner node, when it is made.
+  const layers = Array.isArray(config) ? config : Array.isArray(config.layers) ? config.layers : [];
+  const first = layers[0] as Json | undefined;
+  const inner = first && isObject(first.config) ? first.config : {};
+  return first?.class_name === 'InputLayer' || inner.batch_input_shape != null || inner.batchInputShape != null ? 1 : 0;
+}
+
 /** Recurrent layers can return their states; nested models one output per output layer; other layers one. */
 function maxOutputs(className: string, config: Json): number {
   if (/RNN|LSTM|GRU|Bidirectional/.test(className)) return Number.MAX_SAFE_INTEGER;
@@ -174,25 +188,27 @@ function maxOutputs(className: string, config: Json): number {
 }
 
 /**
- * A cycle among layer calls, as layer names, or null. Call k of a layer depends on the calls it reads and on the
- * layer's call k − 1 (tfjs-layers creates a layer's calls in order). Iterative: real models are deep.
+ * A cycle among layer calls, as layer names, or null. A layer's node made by a call depends on the nodes the call
+ * reads and on the layer's previous call's node (tfjs-layers creates a layer's nodes in order). Iterative: real
+ * models are deep.
  */
 function findCycle(entries: LayerEntry[], byName: Map<string, LayerEntry>): string[] | null {
   const key = (layer: string, node: number): string => `${node}\u0000${layer}`;
   const deps = (layer: string, node: number): [string, number][] => {
     const e = byName.get(layer) as LayerEntry;
-    const out: [string, number][] = (e.calls[node] ?? []).map((r) => [r.layer, r.node]);
-    if (node > 0 && e.className !== 'InputLayer') out.push([layer, node - 1]);
+    if (node < e.offset) return [];
+    const out: [string, number][] = (e.calls[node - e.offset] ?? []).map((r) => [r.layer, r.node]);
+    if (node > e.offset) out.push([layer, node - 1]);
     return out;
   };
   const state = new Map<string, 1 | 2>(); // 1: on the current path, 2: done
   for (const e of entries) {
-    for (let k = 0; k < Math.max(1, e.calls.length); k++) {
-      if (state.has(key(e.name, k))) continue;
+    for (let node = e.offset; node < e.offset + e.calls.length; node++) {
+      if (state.has(key(e.name, node))) continue;
       const stack: { layer: string; node: number; next: [string, number][]; i: number }[] = [
-        { layer: e.name, node: k, next: deps(e.name, k), i: 0 },
+        { layer: e.name, node, next: deps(e.name, node), i: 0 },
       ];
-      state.set(key(e.name, k), 1);
+      state.set(key(e.name, node), 1);
       while (stack.length > 0) {
         const top = stack[stack.length - 1] as (typeof stack)[number];
         if (top.i >= top.next.length) {

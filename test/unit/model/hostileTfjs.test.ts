@@ -71,7 +71,7 @@ test('broken layer graphs are refused before tfjs-layers can loop on them', TIME
 });
 
 // A shared layer reading its own earlier call is a valid Keras graph (A(A(x))), not a self loop.
-test('a shared layer applied twice still loads', TIMEOUT, async () => {
+test('a shared layer or nested model applied twice still loads', TIMEOUT, async () => {
   await useBackend('cpu');
   const tfl = await import('@tensorflow/tfjs-layers');
   const input = tfl.input({ shape: [4], name: 'v' });
@@ -81,6 +81,16 @@ test('a shared layer applied twice still loads', TIMEOUT, async () => {
   const model = await loadModel(path);
   assert.ok(model.info.layers.some((l) => l.id === 'twice'));
   model.dispose();
+  // Nested models count their inner node first: their calls from outside are nodes 1, 2, ...
+  const block = tfl.sequential({ name: 'block', layers: [tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, padding: 'same', name: 'innerConv' })] });
+  const image = tfl.input({ shape: [6, 6, 2], name: 'img' });
+  const twiceBlock = block.apply(block.apply(image)) as import('@tensorflow/tfjs-layers').SymbolicTensor;
+  const sub = tfl.model({ inputs: image, outputs: twiceBlock, name: 'sub' });
+  const outer = tfl.input({ shape: [6, 6, 2], name: 'outer' });
+  const gap = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(sub.apply(outer)) as import('@tensorflow/tfjs-layers').SymbolicTensor;
+  const nested = await loadModel(await saveLayersModel(tfl.model({ inputs: outer, outputs: gap })));
+  assert.deepEqual(nested.info.layers.map((l) => l.id), ['outer', 'sub', 'gap']);
+  nested.dispose();
 });
 
 test('layer configs whose sizes cannot be built are refused before tfjs-layers allocates them', TIMEOUT, async () => {
