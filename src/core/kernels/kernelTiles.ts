@@ -11,7 +11,7 @@ export type KernelTiles = Omit<KernelsResult, 'layerId'>;
 /** Reads a layer's kernel from the model and draws its tiles. Depthwise kernels show one tile per output channel. */
 export async function computeKernelTiles(model: LoadedModel, layerId: string, options: KernelTileOptions): Promise<KernelsResult> {
   const kernel = model.kernel(layerId);
-  if (!kernel) throw new LayerLensError('badArgument', `The layer ${layerId} of ${model.info.path} has no convolution kernel to draw.`);
+  if (!kernel) throw new LayerLensError('badArgument', `The layer ${layerId} of ${model.info.path} has no convolution kernel to draw${kernelHint(model)}.`);
   let shape = kernel.shape.slice();
   let data: Float32Array;
   try {
@@ -23,6 +23,14 @@ export async function computeKernelTiles(model: LoadedModel, layerId: string, op
   // [kh, kw, C, mult]: output channel c·mult+m sees input channel c only; flattening keeps that order.
   if (layer?.kind === 'depthwiseConv') shape = [shape[0] as number, shape[1] as number, 1, (shape[2] as number) * (shape[3] as number)];
   return { layerId, ...kernelTiles(Float32Array.from(data), shape, options, model.info.path) };
+}
+
+/** Which layers do have kernels, so that the refusal says where to look instead. */
+function kernelHint(model: LoadedModel): string {
+  const withKernels = model.info.layers.filter((l) => l.kernelShape && l.kernelShape.length === 4).map((l) => l.id);
+  if (withKernels.length === 0) return ' (no layer of this model has one)';
+  const shown = withKernels.slice(0, 4).join(', ');
+  return ` (layers with kernels: ${shown}${withKernels.length > 4 ? ` and ${withKernels.length - 4} more` : ''})`;
 }
 
 export function kernelTiles(data: Float32Array, shape: readonly number[], options: KernelTileOptions, path = 'the model'): KernelTiles {

@@ -20,7 +20,8 @@ test('computeKernelTiles reads a Layers conv kernel and draws it without leaking
   assert.equal(r.tiles[(0 * 9 + 0) * 4], 128);
   assert.equal(r.tiles[(1 * 9 + 4) * 4], 0);
   assert.deepEqual(Array.from(r.stats.l2), [1, 1]);
-  await assert.rejects(computeKernelTiles(model, 'pool', { mode: 'auto', normalize: 'filter' }), (e: Error & { code?: string }) => e.code === 'badArgument' && e.message.includes('pool'));
+  await assert.rejects(computeKernelTiles(model, 'pool', { mode: 'auto', normalize: 'filter' }), (e: Error & { code?: string }) =>
+    e.code === 'badArgument' && e.message.includes('pool') && e.message.includes('layers with kernels: conv1'));
   model.dispose();
 });
 
