@@ -19,6 +19,7 @@ function assertOneSentenceNaming(stderr: string, folder: string): void {
   assert.ok(line.startsWith('layer-lens topk: '), line);
   assert.ok(line.includes(folder), `names ${folder}: ${line}`);
   assert.ok(line.endsWith('.'), line);
+  assert.doesNotMatch(line, /\.\)|\.\.|\.\s/, `a single full stop, at the end: ${line}`);
 }
 
 test('topk over a folder whose every image is unreadable, hostile or missing exits non-zero with one sentence naming the folder', async () => {
