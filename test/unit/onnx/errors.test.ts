@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeKernelTiles } from '../../../src/core/kernels/kernelTiles';
 import { loadAllInChild } from '../model/loadChildRun';
+import { decodeModel } from '../../../src/core/onnx/onnxGraph';
+import { validateOnnxModel } from '../../../src/core/onnx/validateOnnxGraph';
 import { buildOnnx, seeded, toHalf } from './onnxBuilder';
 import type { ModelSpec } from './onnxBuilder';
 
@@ -127,6 +129,17 @@ describe('ONNX import errors', () => {
     for (const [dims, part] of [[[1, 1, -4, 4], '-4'], [[1, 3, 100000, 100000], 'values per image']] as const) {
       await rejects(loadOnnxModel(conv({ input: { name: 'x', dims: [...dims] } }), '/m/input.onnx'), 'malformedModel', 'input.onnx', "'x'", part);
     }
+    // An explicit zero dim (protobufjs never writes one, so the decoded message is made by hand).
+    const decoded = decodeModel(conv(), 'zero-input.onnx');
+    const dim = decoded.graph?.input?.[0]?.type?.tensorType?.shape?.dim;
+    assert.ok(dim && dim[2]);
+    dim[2] = { dimValue: 0 };
+    assert.throws(() => validateOnnxModel(decoded, 'zero-input.onnx'), (e: LayerLensError) => {
+      assert.equal(e.code, 'malformedModel');
+      assert.ok(e.message.includes("'x'") && e.message.includes('dimension 0'), e.message);
+      assertClear(e.message);
+      return true;
+    });
     // A shape made at load time from constants is sized before it is allocated.
     const fill = buildOnnx({
       input: { name: 'x', dims: [1, 1, 2, 2] },
