@@ -47,7 +47,10 @@ export class ModelCache {
       // A failed check must not stay cached: the user may fix the file and try again.
       info.catch(() => this.checks.get(path) === fresh && this.checks.delete(path));
     }
-    return signal ? this.wait(path, check, signal) : check.info;
+    if (signal) return this.wait(path, check, signal);
+    // A caller that cannot cancel keeps the check alive even when every cancellable waiter gives up.
+    check.waiters = Number.POSITIVE_INFINITY;
+    return check.info;
   }
 
   /** The info of a model: from the engine's copy when loaded, else from the worker's check (no load here). */
