@@ -1,7 +1,7 @@
 import { Unzlib } from 'fflate';
 
 /**
- * Checks a PNG's chunk layout and inflates its pixel data in small steps, stopping as soon as the data grows
+ * Checks a PNG's chunk layout and inflates its pixel data in bounded steps, stopping as soon as the data grows
  * past what the header's size allows. The decoder (fast-png) inflates the whole IDAT stream before it looks
  * at the size, so a 1 MB file whose header says 16 × 16 could make it allocate a gigabyte; after this check
  * its inflated data is known to be exactly the header's size. Throws an Error whose message is a clause for
@@ -49,6 +49,7 @@ export function checkPngData(bytes: Uint8Array): Uint8Array {
   } catch {
     throw new Error('its compressed pixel data is cut short');
   }
+  if (inflated > expected) throw tooMuchData(expected, header);
   if (inflated < expected) {
     throw new Error(`its pixel data holds ${inflated.toLocaleString('en')} of the ${expected.toLocaleString('en')} bytes its ${header.width} × ${header.height} header needs`);
   }
@@ -124,9 +125,13 @@ function feed(inflater: Unzlib, data: Uint8Array, inflated: () => number, expect
       throw new Error('its compressed pixel data is corrupt');
     }
     if (inflated() > expected) {
-      throw new Error(`its compressed pixel data inflates past the ${expected.toLocaleString('en')} bytes its ${layout.width} × ${layout.height} header allows`);
+      throw tooMuchData(expected, layout);
     }
   }
+}
+
+function tooMuchData(expected: number, layout: PngLayout): Error {
+  return new Error(`its compressed pixel data inflates past the ${expected.toLocaleString('en')} bytes its ${layout.width} × ${layout.height} header allows`);
 }
 
 /** A chunk type as text for a message; a corrupt file can hold any bytes there. */
