@@ -10,10 +10,13 @@ export const sampleModelDir = join(repoRoot, 'models/mnist-cnn');
  * Throws one line saying what to run and install when they have not been made.
  */
 export function onnxFixturesDir(): string {
-  const dir = onnxFixturesCacheDir();
-  if (!existsSync(join(dir, 'index.json'))) throw new Error(FIXTURES_MISSING);
-  return dir;
+  // Keyed once per process: editing the scripts during a run must not move the folder under the tests.
+  fixturesDir ??= onnxFixturesCacheDir();
+  if (!existsSync(join(fixturesDir, 'index.json'))) throw new Error(FIXTURES_MISSING);
+  return fixturesDir;
 }
+
+let fixturesDir: string | undefined;
 
 /** One fixture file (a model or an .npy), by name. */
 export function onnxFixture(file: string): string {
