@@ -1,4 +1,5 @@
 // Errors that reach the user. One sentence, naming the file and the problem; the code lets the host react.
+import { oneLine } from './userText';
 
 export type ErrorCode =
   | 'notFound'
@@ -29,7 +30,8 @@ export class LayerLensError extends Error {
     readonly code: ErrorCode,
     message: string,
   ) {
-    super(message);
+    // Names quoted from a hostile file may hold line breaks; the message the user reads is always one line.
+    super(oneLine(message));
     this.name = 'LayerLensError';
   }
 

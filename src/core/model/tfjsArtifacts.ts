@@ -2,6 +2,7 @@
 // wrong before TF.js sees it, so that each mistake gets one sentence naming the file.
 import type * as tf from '@tensorflow/tfjs-core';
 import { LayerLensError } from '../../shared/errors';
+import { jsonProblem } from '../../shared/userText';
 import { baseName, type ModelFiles } from '../io/modelFiles';
 import { readManifest, weightBytes, type WeightSpec } from './validateManifest';
 import { checkFiniteWeights } from './validateWeightValues';
@@ -62,11 +63,11 @@ export async function readTfjsArtifacts(files: ModelFiles): Promise<TfjsArtifact
 
 function parseJson(bytes: Uint8Array, path: string): Record<string, unknown> {
   let value: unknown;
+  const text = new TextDecoder('utf-8').decode(bytes);
   try {
-    value = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+    value = JSON.parse(text);
   } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
-    throw new LayerLensError('notJson', `${path} is not valid JSON (${why}).`);
+    throw new LayerLensError('notJson', `${path} cannot be read as a model: ${jsonProblem(text, e)}.`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new LayerLensError('notAModel', `${path} is JSON but not a TensorFlow.js model (it is not an object with a modelTopology).`);

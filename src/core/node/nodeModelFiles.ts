@@ -58,8 +58,11 @@ function escapeError(modelPath: string, relative: string): LayerLensError {
 function readError(e: unknown, modelPath: string, target: string, isModel: boolean): LayerLensError {
   const refusal = e instanceof FileRefusal ? e : undefined;
   if (!refusal) {
-    const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
-    return new LayerLensError(isModel ? 'notAModel' : 'badWeights', `${target} could not be read (${why}).`);
+    try {
+      refuse(e);
+    } catch (mapped) {
+      return readError(mapped, modelPath, target, isModel);
+    }
   }
   if (refusal.kind === 'notFound') {
     return isModel

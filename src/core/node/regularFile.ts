@@ -67,9 +67,20 @@ export function refuse(e: unknown): never {
   if (code === 'ELOOP') throw new FileRefusal('loop', 'is a symbolic link that loops back on itself');
   if (code === 'EISDIR') throw new FileRefusal('folder', 'is a folder, not a file');
   if (code === 'EACCES' || code === 'EPERM') throw new FileRefusal('unreadable', 'cannot be read (permission denied)');
-  const why = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
-  throw new FileRefusal('unreadable', `could not be read (${why})`);
+  // Node's own texts name its internals (codes, argument names); the user gets the reason in words.
+  throw new FileRefusal('unreadable', `could not be read (${SYSTEM_REASONS[code] ?? 'the system refused to read it'})`);
 }
+
+const SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENAMETOOLONG: 'its name is too long for the file system',
+  ERR_INVALID_ARG_VALUE: 'its name holds a NUL character',
+  ERR_INVALID_ARG_TYPE: 'its name holds a NUL character',
+  EIO: 'an input/output error',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EBUSY: 'it is busy',
+  ENXIO: 'it is a device without a reader',
+};
 
 function megabytes(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;

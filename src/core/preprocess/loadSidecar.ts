@@ -1,5 +1,6 @@
 // Finds and reads a model's sidecar through the ModelFiles seam (no file system here).
 import { LayerLensError } from '../../shared/errors';
+import { jsonProblem } from '../../shared/userText';
 import type { ModelFiles } from '../io/modelFiles';
 import { parseLabelsText } from './inputSpec';
 import type { SidecarFile } from './inputSpec';
@@ -18,10 +19,11 @@ export async function loadSidecar(files: ModelFiles): Promise<SidecarFile | unde
     const bytes = await readOptional(files, name);
     if (!bytes) continue;
     let json: unknown;
+    const text = new TextDecoder().decode(bytes);
     try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
+      json = JSON.parse(text);
     } catch (e) {
-      throw new LayerLensError('notJson', `${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+      throw new LayerLensError('notJson', `The sidecar ${name} cannot be read: ${jsonProblem(text, e)}.`);
     }
     const sidecar: SidecarFile = { fileName: name, json };
     const labelsFile = typeof json === 'object' && json !== null ? (json as { labelsFile?: unknown }).labelsFile : undefined;
@@ -41,7 +43,7 @@ function parseLabels(text: string, fileName: string): string[] {
   try {
     list = JSON.parse(text);
   } catch (e) {
-    throw new LayerLensError('notJson', `${fileName} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+    throw new LayerLensError('notJson', `The labels file ${fileName} cannot be read: ${jsonProblem(text, e)}.`);
   }
   if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
     throw new LayerLensError('badArgument', `${fileName} must hold a JSON list of class names.`);
