@@ -43,6 +43,14 @@ export const matMul: Compiler = (node, ins, cx) => {
   const B = bk ? cx.cached(`${node.index}/B`, () => tf.tensor(bk.data, bk.shape, 'float32')) : undefined;
   const step: Step = ([a, b]) => {
     let at = toPlain(a!);
+    // A Linear layer on channels-last activations ([N, H, W, C] x [C, O], ConvNeXt): one 2-D product instead of
+    // N*H batched ones (the cpu backend's batched product is slow, and the native kernels take 2-D ones).
+    if (B && B.rank === 2 && at.rank > 2) {
+      const lead = at.shape.slice(0, -1);
+      const k = at.shape[at.rank - 1] as number;
+      const y = tf.matMul(tf.reshape(at, [-1, k]) as tf.Tensor2D, B as tf.Tensor2D);
+      return [{ t: tf.reshape(y, [...lead, B.shape[1] as number]), perm: null }];
+    }
     let bt = B ?? toPlain(b!);
     const aVec = at.rank === 1;
     const bVec = bt.rank === 1;
