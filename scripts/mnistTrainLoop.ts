@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { augmentDigit } from './mnistAugment';
 import type { AugmentOptions } from './mnistAugment';
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS, permutation } from './mnistData';
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS, permutation, seededRandom } from './mnistData';
 import type { DigitSet } from './mnistData';
-import { logitsLoss } from './mnistModel';
+import { accuracy, logitsLoss, predictClasses } from './mnistModel';
 
 /** Augmentation limits apply to training digits only; all zero turns augmentation off. */
 export interface TrainOptions extends AugmentOptions {
@@ -18,7 +18,7 @@ export interface TrainOptions extends AugmentOptions {
 }
 
 /** Adam whose learning rate the loop can lower as training goes (cosine decay). */
-export class ScheduledAdam extends tf.AdamOptimizer {
+class ScheduledAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
@@ -31,7 +31,7 @@ function scheduledRate(base: number, step: number, totalSteps: number): number {
 }
 
 /** One epoch (0-based) of minibatch Adam over a seeded permutation; returns the mean training loss. */
-export function trainEpoch(model: tfl.LayersModel, optimizer: ScheduledAdam, train: DigitSet, opts: TrainOptions, epoch: number, random: () => number): number {
+function trainEpoch(model: tfl.LayersModel, optimizer: ScheduledAdam, train: DigitSet, opts: TrainOptions, epoch: number, random: () => number): number {
   const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const order = permutation(train.count, random);
@@ -58,4 +58,25 @@ export function trainEpoch(model: tfl.LayersModel, optimizer: ScheduledAdam, tra
     batches++;
   }
   return lossSum / batches;
+}
+
+/**
+ * Trains `model` for opts.epochs epochs with Adam from opts.seed (permutation and augmentation), printing each
+ * epoch's loss and test accuracy; returns the test accuracy after the last epoch.
+ */
+export function trainWithReport(model: tfl.LayersModel, train: DigitSet, test: DigitSet, opts: TrainOptions): number {
+  const optimizer = new ScheduledAdam(opts.learningRate, 0.9, 0.999, 1e-7);
+  const random = seededRandom(opts.seed);
+  let testAccuracy = 0;
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      const t0 = Date.now();
+      const loss = trainEpoch(model, optimizer, train, opts, epoch, random);
+      testAccuracy = accuracy(predictClasses(model, test.images, test.count), test.labels);
+      console.log(`epoch ${epoch + 1}/${opts.epochs}: loss ${loss.toFixed(4)}, test accuracy ${(testAccuracy * 100).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return testAccuracy;
 }

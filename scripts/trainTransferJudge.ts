@@ -9,9 +9,9 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { resolve } from 'node:path';
 import { saveLayersModel } from './mnistArtifacts';
-import { IMAGE_SIZE, NUM_CLASSES, loadMnistSplit, seededRandom } from './mnistData';
-import { accuracy, predictClasses } from './mnistModel';
-import { ScheduledAdam, trainEpoch, type TrainOptions } from './mnistTrainLoop';
+import { IMAGE_SIZE, NUM_CLASSES, loadMnistSplit } from './mnistData';
+import { parseTrainArgs, runScript } from './mnistTrainCli';
+import { trainWithReport, type TrainOptions } from './mnistTrainLoop';
 import { startTrainingBackend } from './wasmTrainingKernels';
 
 const repoRoot = resolve(__dirname, '..');
@@ -34,48 +34,25 @@ function buildJudgeCnn(seed: number): tfl.LayersModel {
   return tfl.model({ name: 'mnist_judge_cnn', inputs: input, outputs: logits });
 }
 
-function parseArgs(argv: string[]): { opts: TrainOptions; out: string; write: boolean } {
-  const opts = { ...DEFAULTS };
-  let out = resolve(repoRoot, 'test/fixtures/actmax/mnist-judge-cnn');
-  let write = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--epochs') opts.epochs = Number(argv[++i]);
-    else if (arg === '--seed') opts.seed = Number(argv[++i]);
-    else if (arg === '--out') out = resolve(argv[++i]);
-    else if (arg === '--no-write') write = false;
-    else throw new Error(`Unknown option ${arg}; use --epochs N, --seed N, --out DIR or --no-write.`);
-  }
-  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new Error('--epochs takes a positive integer.');
-  return { opts, out, write };
-}
+const FLAGS = [
+  { flag: '--epochs', key: 'epochs', value: 'N' },
+  { flag: '--seed', key: 'seed', value: 'N' },
+] as const;
 
 async function main(): Promise<void> {
-  const { opts, out, write } = parseArgs(process.argv.slice(2));
+  const { opts, out, write } = parseTrainArgs(process.argv.slice(2), DEFAULTS, resolve(repoRoot, 'test/fixtures/actmax/mnist-judge-cnn'), FLAGS);
   await startTrainingBackend();
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);
   const model = buildJudgeCnn(opts.seed);
-  const optimizer = new ScheduledAdam(opts.learningRate, 0.9, 0.999, 1e-7);
-  const random = seededRandom(opts.seed);
-  let testAccuracy = 0;
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const t0 = Date.now();
-    const loss = trainEpoch(model, optimizer, train, opts, epoch, random);
-    testAccuracy = accuracy(predictClasses(model, test.images, test.count), test.labels);
-    console.log(`epoch ${epoch + 1}/${opts.epochs}: loss ${loss.toFixed(4)}, test accuracy ${(testAccuracy * 100).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  }
+  const testAccuracy = trainWithReport(model, train, test, opts);
   const seconds = (Date.now() - started) / 1000;
   console.log(`trained in ${seconds.toFixed(1)} s on ${train.count} digits; test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count}`);
   if (write) {
     await saveLayersModel(model, out, { generatedBy: 'Layer Lens scripts/trainTransferJudge.ts', metadata: { ...opts, testAccuracy, testDigits: test.count, split: 'scripts/mnistData.ts loadMnistSplit (last 150 of each class file = test)' } });
     console.log(`wrote ${out}`);
   }
-  optimizer.dispose();
   model.dispose();
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
-  process.exit(1);
-});
+runScript(main);
