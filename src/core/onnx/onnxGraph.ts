@@ -4,7 +4,7 @@ import * as protobuf from 'protobufjs/light';
 import { LayerLensError } from '../../shared/errors';
 import { ONNX_SCHEMA, AttrType, DataType } from './onnxSchema';
 import type { AttributeMsg, GraphMsg, ModelMsg, TensorMsg } from './onnxSchema';
-import { MAX_TENSOR_ELEMENTS } from './validateOnnxGraph';
+import { MAX_TENSOR_ELEMENTS } from './validateOnnxSizes';
 
 /** A constant tensor held in JS: initializers and everything folded at load time. Integers are int32. */
 export interface ConstValue {

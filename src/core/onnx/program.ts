@@ -8,7 +8,7 @@ import { logicalShape } from './layout';
 import type { LT } from './layout';
 import type { CompileContext, StaticIn, Step } from './opTypes';
 import { compilerFor, SHAPE_ONLY_OPS } from './opRegistry';
-import { claimedOutputElements, MAX_TENSOR_ELEMENTS } from './validateOnnxGraph';
+import { claimedOutputElements, MAX_TENSOR_ELEMENTS } from './validateOnnxSizes';
 
 export interface ModelContext {
   graph: OnnxGraph;
