@@ -10,18 +10,22 @@ import { FAILURE_LABELS } from '../../hostile/judge';
 import { reproduce, runCorpus, summaryLines } from '../../hostile/runCorpus';
 import type { CaseResult } from '../../hostile/runCorpus';
 
+// LAYER_LENS_HOSTILE_CLASSES=cli,topk runs only those classes (the others are reported as skipped).
+const only = process.env.LAYER_LENS_HOSTILE_CLASSES?.split(',').map((s) => s.trim()).filter(Boolean);
+
 describe('hostile inputs through the CLI', () => {
   let results: CaseResult[] = [];
 
   before(async () => {
     ensureBuilt();
     const corpus = await generateCorpus();
-    results = await runCorpus(corpus.cases, corpus.root);
+    results = await runCorpus(corpus.cases.filter((c) => !only || only.includes(c.cls)), corpus.root);
     console.log(summaryLines(results).join('\n'));
   });
 
   for (const cls of HOSTILE_CLASSES) {
-    it(`${cls}: every case refused in one sentence naming the file, or accepted with correct output`, () => {
+    const skip = only && !only.includes(cls) ? `LAYER_LENS_HOSTILE_CLASSES=${only.join(',')}` : false;
+    it(`${cls}: every case refused in one sentence naming the file, or accepted with correct output`, { skip }, () => {
       const mine = results.filter((r) => r.c.cls === cls);
       assert.ok(mine.length > 0, `no ${cls} cases ran`);
       const failed = mine.filter((r) => !r.verdict.ok);
