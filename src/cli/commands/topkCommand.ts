@@ -1,5 +1,4 @@
 import { join, relative, resolve, sep } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
@@ -9,6 +8,7 @@ import type { PixelBox, TopkResult } from '../../shared/topk';
 import { backendOption, integer, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 
 export const topkUsage =
   'layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--json]';
@@ -47,7 +47,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
     });
     if (tty) process.stderr.write('\n');
     writeFileAtomic(join(outDir, 'topk.json'), `${JSON.stringify(topkJson(result, imagesDir), null, 1)}\n`);
-    const images = await loadDisplayImages(result, (f) => readFile(f), spec);
+    const images = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
     const layout = rowLayout(result);
     result.top.forEach((entries, c) => {
       const row = channelRow(entries, k, images, layout);

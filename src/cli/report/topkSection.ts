@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePng } from '../../core/image/encodePng';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
@@ -7,6 +6,7 @@ import { channelRow, loadDisplayImages, rowLayout, rowSize } from '../../core/to
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import type { ReportSection } from './reportTypes';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 
 const K = 5;
 /** A wide last layer (1024 channels) would drown the page: the first ones tell the story. */
@@ -27,7 +27,7 @@ export const topkSection: ReportSection = async ({ model, outDir, images, log })
     throw e;
   }
   const { result, spec } = found;
-  const pictures = await loadDisplayImages(result, (f) => readFile(f), spec);
+  const pictures = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
   const layout = rowLayout(result, 56);
   const shown = Math.min(result.channels, MAX_CHANNELS);
   const figures: string[] = [];
