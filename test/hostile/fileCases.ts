@@ -44,6 +44,15 @@ export function fileCases(f: CaseFolder): HostileCase[] {
   weightsAs('weights-directory', 'weights.bin is a folder', (rel) => f.dir(rel));
   weightsAs('weights-loop', 'weights.bin is a symlink to itself', (rel) => f.symlink(rel, 'weights.bin'));
 
+  // ONNX external data that is not a regular file (the location itself stays in the folder).
+  const external = buildOnnx({
+    ...baseSpec(),
+    initializers: baseSpec().initializers!.map((t) => (t.name === 'conv1.weight' ? { name: t.name, dims: t.dims, external: { location: 'conv1.bin' } } : t)),
+  });
+  refuseModel('onnx-external-fifo', 'external data conv1.bin is a FIFO', (f.fifo('files/onnx-external-fifo/conv1.bin'), f.file('files/onnx-external-fifo/model.onnx', external)), ['conv1.bin']);
+  refuseModel('onnx-external-dev-zero', 'external data conv1.bin links to /dev/zero',
+    (f.symlink('files/onnx-external-dev-zero/conv1.bin', '/dev/zero'), f.file('files/onnx-external-dev-zero/model.onnx', external)), ['conv1.bin']);
+
   // Cache layouts: every file a symlink into a blob store outside the model's folder. Valid.
   f.file('files/hf/blobs/3f2a9c', json);
   f.file('files/hf/blobs/77be01', weights);
