@@ -35,6 +35,11 @@ export function setChoices(el: HTMLElement, choices: Choice[], value: string): v
   (el as HTMLElement & { value: string }).value = value;
 }
 
+/** Shows `value` in a control that select() built (the label wraps the vscode-single-select). */
+export function setSelected(control: HTMLElement, value: string): void {
+  (control.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = value;
+}
+
 export function checkbox(id: string, label: string, checked: boolean, onChange: (v: boolean) => void): HTMLElement {
   const el = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean; label: string };
   el.id = id;

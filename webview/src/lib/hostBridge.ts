@@ -9,9 +9,12 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** A message from the host, unpacked: its `type` is checked, the rest each panel reads as its protocol says. */
+export type HostMessage = { type: string } & Record<string, unknown>;
+
 export interface HostBridge<ToHost, State> {
   post(msg: ToHost): void;
-  onMessage(handler: (msg: { type: string } & Record<string, unknown>) => void): void;
+  onMessage(handler: (msg: HostMessage) => void): void;
   savedState(): State | undefined;
   saveState(state: State): void;
 }
@@ -24,7 +27,7 @@ export function connectToHost<ToHost, State>(): HostBridge<ToHost, State> {
       window.addEventListener('message', (e: MessageEvent) => {
         const data: unknown = unpackBinary(e.data);
         if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') {
-          handler(data as { type: string } & Record<string, unknown>);
+          handler(data as HostMessage);
         }
       }),
     savedState: () => (api.getState() as State | undefined) ?? undefined,

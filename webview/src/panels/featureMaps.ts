@@ -22,8 +22,9 @@ import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import '../lib/panel.css';
 import '../featureMaps/featureMaps.css';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
-import { button, select, setChoices } from '../lib/controls';
+import { button, select, setChoices, setSelected } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
+import { routeHostMessages, showBackend } from '../lib/hostMessages';
 import { mountGridPanel } from '../lib/gridPanelShell';
 
 const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
@@ -252,55 +253,42 @@ function onSummary(result: FeatureMapsOpenResult): void {
   selectLayer(wanted.id);
 }
 
-host.onMessage((msg) => {
-  switch (msg.type) {
-    case 'init': {
-      state = msg.state as FeatureMapsPanelState;
-      host.saveState(state);
-      (colormapSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.colormap;
-      (normSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.normalize;
-      (sortSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.sort;
-      document.getElementById('backend')!.textContent = msg.backend as string;
-      renderCrumbs();
-      return;
-    }
-    case 'summary':
-      onSummary(msg.result as FeatureMapsOpenResult);
-      return;
-    case 'layer': {
-      const result = msg.result as FeatureMapsLayerResult;
-      cache.put(result);
-      showValues(result);
-      return;
-    }
-    case 'showLayer':
-      selectLayer(msg.layerId as string);
-      return;
-    case 'loading':
-      status.loading(msg.message as string);
-      return;
-    case 'error':
-      status.error(msg.message as string);
-      // A failed image or model: show nothing stale, keep the controls usable (Choose Image…, the palette).
-      if (!layer || !summary) {
-        view = undefined;
-        layout = undefined;
-        draw();
-      }
-      return;
-    case 'clear':
-      summary = undefined;
-      layer = undefined;
+routeHostMessages(host, status, {
+  init: (msg) => {
+    state = msg.state as FeatureMapsPanelState;
+    host.saveState(state);
+    setSelected(colormapSelect, state.colormap);
+    setSelected(normSelect, state.normalize);
+    setSelected(sortSelect, state.sort);
+    showBackend(msg);
+    renderCrumbs();
+  },
+  summary: (msg) => onSummary(msg.result as FeatureMapsOpenResult),
+  layer: (msg) => {
+    const result = msg.result as FeatureMapsLayerResult;
+    cache.put(result);
+    showValues(result);
+  },
+  showLayer: (msg) => selectLayer(msg.layerId as string),
+  error: (msg) => {
+    status.error(msg.message as string);
+    // A failed image or model: show nothing stale, keep the controls usable (Choose Image…, the palette).
+    if (!layer || !summary) {
       view = undefined;
       layout = undefined;
-      cache.clear();
-      detail.hide();
       draw();
-      return;
-    case 'requestSnapshot':
-      snapshot(msg.requestId as number);
-      return;
-  }
+    }
+  },
+  clear: () => {
+    summary = undefined;
+    layer = undefined;
+    view = undefined;
+    layout = undefined;
+    cache.clear();
+    detail.hide();
+    draw();
+  },
+  requestSnapshot: (msg) => snapshot(msg.requestId as number),
 });
 
 if (state) renderCrumbs();

@@ -5,8 +5,9 @@ import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState } from '../
 import { drawRows } from '../kernels/drawTiles';
 import { hitTest, layoutGrid, type GridLayout } from '../kernels/gridLayout';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
-import { button, checkbox, select, setChoices } from '../lib/controls';
+import { button, checkbox, select, setChoices, setSelected } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
+import { routeHostMessages, showBackend } from '../lib/hostMessages';
 import { mountGridPanel } from '../lib/gridPanelShell';
 import '../lib/panel.css';
 
@@ -131,40 +132,30 @@ async function exportPng(): Promise<void> {
   host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${state.layerId}-kernels.png` });
 }
 
-host.onMessage((msg) => {
-  switch (msg.type) {
-    case 'init': {
-      state = msg.state as KernelsPanelState;
-      layers = msg.layers as ConvLayerChoice[];
-      host.saveState(state);
-      setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelShape.join('×')})` })), state.layerId);
-      (modeSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.mode;
-      (normSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.normalize;
-      (sortBox as HTMLElement & { checked: boolean }).checked = state.sortByL2;
-      document.getElementById('backend')!.textContent = msg.backend as string;
-      renderCrumbs();
-      return;
-    }
-    case 'kernels':
-      result = msg.result as KernelsResult;
-      status.clear();
-      relayout();
-      return;
-    case 'loading':
-      status.loading(msg.message as string);
-      return;
-    case 'error':
-      status.error(msg.message as string);
-      return;
-    case 'requestSnapshot': {
-      const c = fullCanvas() ?? canvas;
-      const meta: Record<string, number | string> = layout && result
-        ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
-        : {};
-      host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
-      return;
-    }
-  }
+routeHostMessages(host, status, {
+  init: (msg) => {
+    state = msg.state as KernelsPanelState;
+    layers = msg.layers as ConvLayerChoice[];
+    host.saveState(state);
+    setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelShape.join('×')})` })), state.layerId);
+    setSelected(modeSelect, state.mode);
+    setSelected(normSelect, state.normalize);
+    (sortBox as HTMLElement & { checked: boolean }).checked = state.sortByL2;
+    showBackend(msg);
+    renderCrumbs();
+  },
+  kernels: (msg) => {
+    result = msg.result as KernelsResult;
+    status.clear();
+    relayout();
+  },
+  requestSnapshot: (msg) => {
+    const c = fullCanvas() ?? canvas;
+    const meta: Record<string, number | string> = layout && result
+      ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
+      : {};
+    host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+  },
 });
 
 if (state) renderCrumbs();

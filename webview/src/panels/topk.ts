@@ -4,8 +4,9 @@
 // button on a tile opens Feature Maps of that image. State is saved with setState so a window reload restores it.
 import type { TopkActmaxImage, TopkFindResult, TopkFromWebview, TopkPanelState, TopkSort } from '../../../src/shared/topkProtocol';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
-import { button, select } from '../lib/controls';
+import { button, select, setSelected } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
+import { routeHostMessages, showBackend } from '../lib/hostMessages';
 import { mountGridPanel } from '../lib/gridPanelShell';
 import { channelOrder, describeEntry } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
@@ -180,48 +181,34 @@ function onActmax(images: TopkActmaxImage[]): void {
   relayout();
 }
 
-host.onMessage((msg) => {
-  switch (msg.type) {
-    case 'init': {
-      const next = msg.state as TopkPanelState;
-      const changed = !state || next.layerId !== state.layerId || next.folder !== state.folder || next.modelPath !== state.modelPath || next.k !== state.k;
-      state = next;
-      host.saveState(state);
-      (sortSelect.querySelector('vscode-single-select') as HTMLElement & { value: string }).value = state.sort;
-      document.getElementById('backend')!.textContent = msg.backend as string;
-      renderCrumbs();
-      if (changed) {
-        view = undefined;
-        summary.textContent = '';
-        relayout();
-      }
+routeHostMessages(host, status, {
+  init: (msg) => {
+    const next = msg.state as TopkPanelState;
+    const changed = !state || next.layerId !== state.layerId || next.folder !== state.folder || next.modelPath !== state.modelPath || next.k !== state.k;
+    state = next;
+    host.saveState(state);
+    setSelected(sortSelect, state.sort);
+    showBackend(msg);
+    renderCrumbs();
+    if (changed) {
+      view = undefined;
+      summary.textContent = '';
+      relayout();
+    }
+  },
+  result: (msg) => {
+    const run = normalizeRun(msg.result);
+    if (!run) {
+      status.error('The result from the engine was incomplete; run "Find Top Images…" again.');
       return;
     }
-    case 'result': {
-      const run = normalizeRun(msg.result);
-      if (!run) {
-        status.error('The result from the engine was incomplete; run "Find Top Images…" again.');
-        return;
-      }
-      onResult(run);
-      return;
-    }
-    case 'actmax':
-      if (Array.isArray(msg.images)) onActmax(msg.images as TopkActmaxImage[]);
-      return;
-    case 'loading':
-      status.loading(msg.message as string);
-      return;
-    case 'info':
-      status.info(msg.message as string);
-      return;
-    case 'error':
-      status.error(msg.message as string);
-      return;
-    case 'requestSnapshot':
-      snapshot(msg.requestId as number);
-      return;
-  }
+    onResult(run);
+  },
+  actmax: (msg) => {
+    if (Array.isArray(msg.images)) onActmax(msg.images as TopkActmaxImage[]);
+  },
+  info: (msg) => status.info(msg.message as string),
+  requestSnapshot: (msg) => snapshot(msg.requestId as number),
 });
 
 if (state) renderCrumbs();
