@@ -16,7 +16,15 @@ export interface TrainArgs {
   write: boolean;
 }
 
-export function parseTrainArgs(argv: string[], defaults: TrainOptions, defaultOut: string, flags: readonly NumberFlag[]): TrainArgs {
+/** The numeric options every training script takes. */
+const COMMON_FLAGS: readonly NumberFlag[] = [
+  { flag: '--epochs', key: 'epochs', value: 'N' },
+  { flag: '--seed', key: 'seed', value: 'N' },
+];
+
+/** Reads --epochs N, --seed N, the script's own numeric options, --out DIR and --no-write. */
+export function parseTrainArgs(argv: string[], defaults: TrainOptions, defaultOut: string, ownFlags: readonly NumberFlag[] = []): TrainArgs {
+  const flags = [...COMMON_FLAGS, ...ownFlags];
   const opts = { ...defaults };
   let out = defaultOut;
   let write = true;

@@ -25,9 +25,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 
 const repoRoot = resolve(__dirname, '..');
 
-const FLAGS = [
-  { flag: '--epochs', key: 'epochs', value: 'N' },
-  { flag: '--seed', key: 'seed', value: 'N' },
+const OWN_FLAGS = [
   { flag: '--batch', key: 'batchSize', value: 'N' },
   { flag: '--lr', key: 'learningRate', value: 'X' },
   { flag: '--shift', key: 'maxShift', value: 'N' },
@@ -36,7 +34,7 @@ const FLAGS = [
 ] as const;
 
 async function main(): Promise<void> {
-  const { opts, out, write } = parseTrainArgs(process.argv.slice(2), DEFAULT_TRAIN_OPTIONS, resolve(repoRoot, 'models/mnist-cnn'), FLAGS);
+  const { opts, out, write } = parseTrainArgs(process.argv.slice(2), DEFAULT_TRAIN_OPTIONS, resolve(repoRoot, 'models/mnist-cnn'), OWN_FLAGS);
   await startTrainingBackend();
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);

@@ -34,13 +34,8 @@ function buildJudgeCnn(seed: number): tfl.LayersModel {
   return tfl.model({ name: 'mnist_judge_cnn', inputs: input, outputs: logits });
 }
 
-const FLAGS = [
-  { flag: '--epochs', key: 'epochs', value: 'N' },
-  { flag: '--seed', key: 'seed', value: 'N' },
-] as const;
-
 async function main(): Promise<void> {
-  const { opts, out, write } = parseTrainArgs(process.argv.slice(2), DEFAULTS, resolve(repoRoot, 'test/fixtures/actmax/mnist-judge-cnn'), FLAGS);
+  const { opts, out, write } = parseTrainArgs(process.argv.slice(2), DEFAULTS, resolve(repoRoot, 'test/fixtures/actmax/mnist-judge-cnn'));
   await startTrainingBackend();
   const started = Date.now();
   const { train, test } = loadMnistSplit(repoRoot);
