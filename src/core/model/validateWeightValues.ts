@@ -33,7 +33,11 @@ export function nonFiniteWeights(data: Uint8Array, specs: readonly WeightSpec[])
 
 /** Throws 'badWeights' naming the first non-finite weight of `path` and how many values it has. */
 export function checkFiniteWeights(data: Uint8Array, specs: readonly WeightSpec[], path: string): void {
-  const found = nonFiniteWeights(data, specs);
+  refuseNonFinite(path, nonFiniteWeights(data, specs));
+}
+
+/** Throws 'badWeights' naming the first of `found` (weights with NaN/Inf values, in file order), if any. */
+export function refuseNonFinite(path: string, found: readonly { name: string; count: number }[]): void {
   const first = found[0];
   if (!first) return;
   const others = found.length > 1 ? ` (and ${found.length - 1} other weight${found.length > 2 ? 's' : ''} with such values)` : '';

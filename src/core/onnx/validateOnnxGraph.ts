@@ -7,6 +7,7 @@ import { AttrType, DataType } from './onnxSchema';
 import type { AttributeMsg, GraphMsg, ModelMsg, NodeMsg, TensorMsg } from './onnxSchema';
 import type { OnnxGraph } from './onnxGraph';
 import { claimedElements, MAX_INPUT_ELEMENTS } from './validateOnnxSizes';
+import { refuseNonFinite } from '../model/validateWeightValues';
 
 /** Opsets whose semantics the op compilers follow (older ones moved inputs into attributes). */
 export const MIN_OPSET = 7;
@@ -268,12 +269,6 @@ export function checkFiniteWeights(graph: OnnxGraph, file: string): void {
       if (count > 0) bad.push({ name, count });
     }
   }
-  const first = bad[0];
-  if (!first) return;
-  const others = bad.length > 1 ? ` (and ${bad.length - 1} other weight${bad.length > 2 ? 's' : ''} with such values)` : '';
-  throw new LayerLensError(
-    'badWeights',
-    `${file} has weights that are not finite numbers: '${first.name}' holds ${first.count} NaN or infinite value${first.count > 1 ? 's' : ''}${others}.`,
-  );
+  refuseNonFinite(file, bad);
 }
 
