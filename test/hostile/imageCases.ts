@@ -77,6 +77,25 @@ export async function imageCases(f: CaseFolder): Promise<HostileCase[]> {
   add('gif-huge-screen', 'a GIF screen of 65535×65535', hugeGif, 'huge.gif', 'refuse');
   const riff = Buffer.concat([Buffer.from('RIFF'), Buffer.from([200, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.from([100, 0, 0, 0, 1, 2, 3])]);
   add('webp-truncated', 'a WebP cut after its chunk header', riff, 'cut.webp', 'refuse');
+  const vp8x = Buffer.alloc(30);
+  vp8x.write('RIFF', 0, 'ascii');
+  vp8x.writeUInt32LE(22, 4);
+  vp8x.write('WEBPVP8X', 8, 'ascii');
+  vp8x.writeUInt32LE(10, 16);
+  vp8x.writeUIntLE(16383, 24, 3); // canvas 16384×16384 (width-1, height-1), and no image chunk at all
+  vp8x.writeUIntLE(16383, 27, 3);
+  add('webp-huge-canvas', 'a WebP header of 16384×16384 with no image data', vp8x, 'canvas.webp', 'refuse');
+  const zeroGif = g.slice();
+  zeroGif.set([0, 0, 0, 0], 6);
+  add('gif-zero-screen', 'a GIF screen of 0×0', zeroGif, 'zero.gif', 'refuse');
+  const zeroJpeg = jpg.slice();
+  for (let i = 2; i + 8 < zeroJpeg.length; i++) {
+    if (zeroJpeg[i] === 0xff && zeroJpeg[i + 1] === 0xc0) {
+      zeroJpeg.set([0, 0], i + 5); // SOF0 height 0
+      break;
+    }
+  }
+  add('jpeg-zero-height', 'a JPEG whose frame is 0 pixels high', zeroJpeg, 'flat.jpg', 'refuse');
   // Disguised.
   add('text-as-png', 'a text file named .png', 'just some text, not an image\n', 'note.png', 'refuse');
   add('empty-png', 'an empty .png', '', 'empty.png', 'refuse');

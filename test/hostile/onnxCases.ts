@@ -4,6 +4,7 @@ import { onnxModelType } from '../../src/core/onnx/onnxGraph';
 import { buildOnnx, seeded } from '../unit/onnx/onnxBuilder';
 import type { ModelSpec } from '../unit/onnx/onnxBuilder';
 import { CaseFolder, GiB, npyBytes, parseJson, rng } from './corpusTypes';
+import { digitPng } from './imageBytes';
 import type { CaseRun, HostileCase } from './corpusTypes';
 
 /** x [1,1,8,8] → conv1 (4 filters 3×3) → relu → pool (2×2) → flatten → fc (Gemm 36 → 3). */
@@ -90,6 +91,16 @@ export function onnxCases(f: CaseFolder): HostileCase[] {
       if (typeof r === 'string') return r;
       const conv = r.files?.find((x) => x.layer === 'conv1');
       return conv && conv.shape.join(',') === '1,4,6,6' ? null : `conv1 activation missing or wrong shape: ${JSON.stringify(conv)}`;
+    },
+  });
+
+  cases.push({
+    id: 'onnx/valid-base-image', cls: 'onnx', what: 'activations of the small model from a 28×28 PNG (resized to 8×8)', expect: 'accept', names: [basePath],
+    args: ['activations', '--model', basePath, '--input', f.file('onnx/base/digit.png', digitPng(5)), '--layer', 'conv1', '--out', f.out('onnx/valid-base-image'), '--json'],
+    check: (run) => {
+      const r = parseJson<{ files?: { layer: string; shape: number[] }[] }>(run.stdout);
+      if (typeof r === 'string') return r;
+      return r.files?.[0]?.shape.join(',') === '1,4,6,6' ? null : `unexpected files ${JSON.stringify(r.files)}`;
     },
   });
 
