@@ -145,3 +145,14 @@ export function parseJson<T>(stdout: string): T | string {
     return `stdout is not complete JSON (${stdout.length} chars, ends ${JSON.stringify(stdout.slice(-40))})`;
   }
 }
+
+/** A check that `layers --json` listed every one of `ids`. */
+export function layersHave(ids: string[]): (run: CaseRun) => string | null {
+  return (run) => {
+    const info = parseJson<{ layers?: { id: string }[] }>(run.stdout);
+    if (typeof info === 'string') return info;
+    const have = new Set((info.layers ?? []).map((l) => l.id));
+    const missing = ids.filter((id) => !have.has(id));
+    return missing.length ? `layers lack ${missing.join(', ')}` : null;
+  };
+}

@@ -4,7 +4,8 @@ import { buildOnnx } from '../unit/onnx/onnxBuilder';
 import { CaseFolder } from './corpusTypes';
 import type { HostileCase } from './corpusTypes';
 import { baseSpec } from './onnxCases';
-import { layersHave, sampleJson, sampleWeights } from './tfjsCases';
+import { layersHave } from './corpusTypes';
+import { sampleJson, sampleWeights } from './tfjsCases';
 import { digitPng } from './imageBytes';
 
 export function fileCases(f: CaseFolder): HostileCase[] {

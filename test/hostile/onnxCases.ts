@@ -3,7 +3,7 @@
 import { onnxModelType } from '../../src/core/onnx/onnxGraph';
 import { buildOnnx, seeded } from '../unit/onnx/onnxBuilder';
 import type { ModelSpec } from '../unit/onnx/onnxBuilder';
-import { CaseFolder, GiB, npyBytes, parseJson, rng } from './corpusTypes';
+import { CaseFolder, GiB, layersHave, npyBytes, parseJson, rng } from './corpusTypes';
 import { digitPng } from './imageBytes';
 import type { CaseRun, HostileCase } from './corpusTypes';
 
@@ -56,16 +56,6 @@ function halfBits(x: number): number {
   const mant = (u >>> 13) & 0x3ff;
   if (x === 0) return sign;
   return sign | (exp << 10) | mant;
-}
-
-function layersHave(ids: string[]): (run: CaseRun) => string | null {
-  return (run) => {
-    const info = parseJson<{ layers?: { id: string }[] }>(run.stdout);
-    if (typeof info === 'string') return info;
-    const have = new Set((info.layers ?? []).map((l) => l.id));
-    const missing = ids.filter((id) => !have.has(id));
-    return missing.length ? `layers lack ${missing.join(', ')}` : null;
-  };
 }
 
 export function onnxCases(f: CaseFolder): HostileCase[] {

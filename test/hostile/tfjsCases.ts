@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths';
-import { CaseFolder, GiB, parseJson } from './corpusTypes';
-import type { CaseRun, HostileCase } from './corpusTypes';
+import { CaseFolder, GiB, layersHave } from './corpusTypes';
+import type { HostileCase } from './corpusTypes';
 
 const sampleDir = join(repoRoot, 'models/mnist-cnn');
 
@@ -26,16 +26,6 @@ export function sampleWeights(): Uint8Array {
 
 const inbound = (name: string) => [[[name, 0, 0, {}]]];
 const layer = (m: ModelJson, name: string) => m.modelTopology.config.layers.find((l) => l.name === name)!;
-
-export function layersHave(ids: string[]): (run: CaseRun) => string | null {
-  return (run) => {
-    const info = parseJson<{ layers?: { id: string }[] }>(run.stdout);
-    if (typeof info === 'string') return info;
-    const have = new Set((info.layers ?? []).map((l) => l.id));
-    const missing = ids.filter((id) => !have.has(id));
-    return missing.length ? `layers lack ${missing.join(', ')}` : null;
-  };
-}
 
 function b64(s: string): string {
   return Buffer.from(s, 'ascii').toString('base64');
