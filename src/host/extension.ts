@@ -74,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     },
     panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
     shownMessages: () => messages.history,
+    hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
     layersViewVisible: () => layersView.visible,
   };
 }

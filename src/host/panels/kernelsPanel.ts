@@ -76,6 +76,12 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
     await this.compute();
   }
 
+  /** Tests only: the webview moves a synthetic mouse over the first cell, through its real mousemove handler. */
+  hoverFirstCell(): boolean {
+    this.post({ type: 'hoverFirstCell' });
+    return true;
+  }
+
   protected exportDir(): string {
     return path.dirname(this.state.modelPath);
   }

@@ -31,7 +31,9 @@ export interface KernelsPanelState {
 export type KernelsToWebview =
   | CommonToWebview
   | { type: 'init'; state: KernelsPanelState; layers: ConvLayerChoice[]; backend: string }
-  | { type: 'kernels'; result: KernelsResult };
+  | { type: 'kernels'; result: KernelsResult }
+  /** Tests only: move the mouse over the first cell of the grid, as a user would. */
+  | { type: 'hoverFirstCell' };
 
 export type KernelsFromWebview =
   | CommonFromWebview

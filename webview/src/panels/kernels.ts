@@ -18,8 +18,9 @@ let result: KernelsResult | undefined;
 let layout: GridLayout | undefined;
 let zoom = 1;
 
+const HOVER_HINT = 'Hover a filter for its numbers; click it to zoom.';
 const { status, scroller, canvas, hover, grid } = mountGridPanel({
-  hoverHint: 'Hover a filter for its numbers; click it to zoom.',
+  hoverHint: HOVER_HINT,
   side: '<aside id="detail" class="detail" hidden></aside>',
   paint: (ctx, view) => {
     if (!result || !layout) return;
@@ -146,14 +147,27 @@ routeHostMessages(host, status, {
   },
   kernels: (msg) => {
     result = msg.result as KernelsResult;
+    // The hover line and the zoomed filter describe the previous result (often another layer): the mouse has
+    // not moved over the new grid yet, so they go until it does.
+    hover.textContent = HOVER_HINT;
+    detail.hidden = true;
     status.clear();
     relayout();
+  },
+  hoverFirstCell: () => {
+    if (!layout) return;
+    // The inverse of grid.pointAt, so that the event lands on the picture point (cell centre).
+    const rect = canvas.getBoundingClientRect();
+    const clientX = rect.left + layout.cellWidth / 2;
+    const clientY = rect.top + layout.cellHeight / 2 - scroller.scrollTop;
+    canvas.dispatchEvent(new MouseEvent('mousemove', { clientX, clientY }));
   },
   requestSnapshot: (msg) => {
     const c = fullCanvas() ?? canvas;
     const meta: Record<string, number | string> = layout && result
       ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
       : {};
+    meta.hover = hover.textContent ?? '';
     host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
   },
 });
