@@ -28,8 +28,10 @@ export interface LayerLensApi {
   layersViewVisible(): boolean;
   /** Pixels of the open panel of that kind, or undefined when none is open. */
   panelSnapshot(kind: PanelKind): Promise<CanvasSnapshot | undefined>;
-  /** User-facing error and warning sentences shown since activation, newest last. */
+  /** User-facing error, warning and information sentences shown since activation, newest last. */
   shownMessages(): readonly string[];
+  /** Moves the mouse over the first cell of the open kernels grid; false when no kernels panel is open. */
+  hoverFirstKernel(): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */
   enginePid(): number | undefined;
 }

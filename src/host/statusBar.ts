@@ -18,9 +18,7 @@ export class BackendStatusBar implements vscode.Disposable {
   }
 
   update(status: BackendStatus): void {
-    // The kernels in use are part of the backend a user sees: "wasm + native" when the native conv kernels run.
-    const native = status.kernels?.startsWith('native') ? ' + native' : '';
-    this.item.text = `$(circuit-board) Layer Lens: ${status.active}${native}`;
+    this.item.text = `$(circuit-board) Layer Lens: ${backendLabel(status)}`;
     const skipped = status.attempts.filter((a) => !a.ok).map((a) => `- ${a.backend} skipped: ${a.reason}`);
     const kernels = status.kernels ? [`Kernels: ${status.kernels}`] : [];
     const lines = [`Backend: ${status.detail} (setting: ${status.preference})`, ...kernels, ...skipped, '', 'Click to change layerLens.backend.'];
@@ -30,4 +28,11 @@ export class BackendStatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
+}
+
+/** The backend as the user reads it in the status bar and in messages: "wasm", or "wasm + native". */
+export function backendLabel(status: BackendStatus): string {
+  // The kernels in use are part of the backend a user sees: "wasm + native" when the native conv kernels run.
+  const native = status.kernels?.startsWith('native') ? ' + native' : '';
+  return `${status.active}${native}`;
 }

@@ -27,6 +27,12 @@ export class UserMessages implements vscode.Disposable {
     void vscode.window.showWarningMessage(message);
   }
 
+  info(message: string): void {
+    this.shown.push(message);
+    this.output.info(message);
+    void vscode.window.showInformationMessage(message);
+  }
+
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.output[level](message);
   }

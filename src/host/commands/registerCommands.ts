@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { LayerLensError, toErrorPayload } from '../../shared/errors';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { openActmax } from '../actmax/openActmax';
 import { showFeatureMaps } from '../images/showFeatureMaps';
 import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
+import { backendLabel } from '../statusBar';
 import type { UserMessages } from '../userMessages';
 import { parseLayerTarget } from './commandArgs';
 import { selectLayer } from './selectLayer';
@@ -74,8 +76,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('layerLens.selectLayer', async (arg) => selectLayer(deps, parseLayerTarget(arg))),
     register('layerLens.refreshLayers', async () => registry.refresh()),
     register('layerLens.restartEngine', async () => {
-      engine.restart();
-      await engine.backendStatus();
+      // A restart takes seconds (the backend initialises again): show that it runs, then what it came up with.
+      const status = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Restarting the Layer Lens engine…' },
+        async () => {
+          engine.restart();
+          return engine.backendStatus();
+        },
+      ).then(undefined, (err: unknown) => {
+        throw new LayerLensError('engineCrashed', `The Layer Lens engine did not restart: ${toErrorPayload(err).message}`);
+      });
+      const kernels = status.kernels ? `, kernels ${status.kernels}` : '';
+      messages.info(`Layer Lens engine restarted: ${backendLabel(status)} — ${status.detail}${kernels}.`);
     }),
   ];
 }
