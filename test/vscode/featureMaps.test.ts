@@ -1,7 +1,7 @@
 // "Show Feature Maps" on a sample digit draws conv1's 16 maps (26×26 after a valid 3×3 conv of 28×28) on the
 // panel's canvas and lists top predictions.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CanvasSnapshot } from '../../src/host/api';
@@ -111,6 +111,9 @@ suite('Show Feature Maps: images and layers', () => {
     // The panel still answers, and shows no maps of the previous image under the broken one's name.
     const snap = await waitForSnapshot('featureMaps', 'the panel after the error', () => true);
     assert.equal(snap.meta.layerId, undefined, `stale maps after the error: ${JSON.stringify(snap.meta)}`);
+    // The error replaces the whole previous content: no thumbnail or top 5 of the previous image beside it.
+    assert.equal(snap.meta.inputShown, 0, `the previous image's thumbnail stayed: ${JSON.stringify(snap.meta)}`);
+    assert.equal(snap.meta.top5Shown, 0, `the previous image's top 5 stayed: ${JSON.stringify(snap.meta)}`);
   });
 
   test('a good PNG after the corrupt one draws again', async function () {
@@ -122,6 +125,9 @@ suite('Show Feature Maps: images and layers', () => {
     const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(good)}`, (s) => s.meta.imageName === path.basename(good) && s.meta.layerId === 'conv1');
     assert.equal(snap.meta.channels, 16);
     assert.equal(snap.meta.mapWidth, 26);
+    assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
+    assert.equal(snap.meta.inputShown, 1);
+    assert.equal(snap.meta.top5Shown, 1);
     assert.deepEqual(lens.shownMessages().slice(before), []);
   });
 
@@ -134,6 +140,7 @@ suite('Show Feature Maps: images and layers', () => {
     assert.equal(snap.meta.channels, 16);
     assert.equal(snap.meta.mapWidth, 13);
     assert.equal(snap.meta.mapHeight, 13);
+    assert.equal(snap.meta.layerSelect, 'pool1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
   });
 
   test('with no argument it takes the image open in the image preview', async function () {
@@ -149,5 +156,32 @@ suite('Show Feature Maps: images and layers', () => {
     const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
     assert.equal(snap.meta.layerId, 'conv1');
     assert.equal(snap.meta.channels, 16);
+    assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
+  });
+
+  test('another image opened in the preview while the panel is open keeps the Layer dropdown on the layer drawn', async function () {
+    this.timeout(60_000);
+    const image = sampleDigit(3);
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imagePreview.previewEditor');
+    await waitFor('the image preview tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
+    }, 10_000);
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+    const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
+    assert.equal(snap.meta.layerId, 'conv1');
+    assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
+  });
+
+  test('switching model keeps the Layer dropdown on the layer drawn', async function () {
+    this.timeout(60_000);
+    // The same network under another path is another model to the panel.
+    const copy = path.join(dir, 'mnist-copy');
+    cpSync(path.dirname(sampleModelPath()), copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}samples`) });
+    const modelPath = path.join(copy, 'model.json');
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath });
+    const snap = await waitForSnapshot('featureMaps', 'the maps of the copied model', (s) => s.meta.modelName === 'mnist-copy' && typeof s.meta.layerId === 'string', 60_000);
+    assert.equal(snap.meta.layerId, 'conv1');
+    assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
   });
 });

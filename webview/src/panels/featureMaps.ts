@@ -225,14 +225,18 @@ async function exportGrid(): Promise<void> {
 function snapshot(requestId: number): void {
   const full = fullCanvas(4096);
   const c = full?.canvas ?? canvas;
+  // What the toolbar and the side column show, with or without maps: the tests check that nothing stale stays.
+  const inputShown = document.getElementById('inputCanvas') !== null;
+  const top5Shown = !document.getElementById('top5')!.hidden && document.getElementById('predictions') !== null;
+  const controls = { layerSelect: layerCombo.value, inputShown: inputShown ? 1 : 0, top5Shown: top5Shown ? 1 : 0 };
   const meta: Record<string, number | string> = view && layout && layer
-    ? {
+    ? { ...controls,
       layerId: layer.id, channels: view.geometry.channels, cols: layout.cols, rows: layout.rows, rowsInSnapshot: full?.rows ?? 0,
       cellWidth: layout.cellWidth, cellHeight: layout.cellHeight, gap: layout.gap, mapWidth: view.geometry.width, mapHeight: view.geometry.height,
       colormap: view.colormap, sort: state?.sort ?? 'index', normalize: view.normalize, detailChannel: detail.shownChannel,
-      predictions: summary?.predictions.map((p) => p.label).join('|') ?? '', imageName: summary?.imageName ?? '',
+      predictions: summary?.predictions.map((p) => p.label).join('|') ?? '', imageName: summary?.imageName ?? '', modelName: summary?.modelName ?? '',
     }
-    : {};
+    : controls;
   host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
 }
 
@@ -242,8 +246,10 @@ function onSummary(result: FeatureMapsOpenResult): void {
   status.clear();
   renderInput(document.getElementById('input')!, result);
   renderPredictions(document.getElementById('top5')!, result);
-  setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: `${l.id} · ${l.height}×${l.width}×${l.channels}` })), '');
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
+  // The new options are marked with the layer to show: the select re-reads its options when they are slotted
+  // (after this call), and a value set only as a property, while the old options are still there, is lost.
+  setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: `${l.id} · ${l.height}×${l.width}×${l.channels}` })), wanted?.id ?? '');
   if (!wanted) {
     status.info(`${result.modelName} has no layer with feature maps.`);
     return;
@@ -251,6 +257,15 @@ function onSummary(result: FeatureMapsOpenResult): void {
   layer = undefined;
   if (state) state = { ...state, layerId: state.layerId === wanted.id ? wanted.id : '' };
   selectLayer(wanted.id);
+}
+
+/** Empties the side column: its thumbnail and top 5 belong to the image whose maps were just dropped. */
+function clearSide(): void {
+  detail.hide();
+  document.getElementById('input')!.replaceChildren();
+  const top5 = document.getElementById('top5')!;
+  top5.hidden = true;
+  top5.replaceChildren();
 }
 
 routeHostMessages(host, status, {
@@ -272,10 +287,12 @@ routeHostMessages(host, status, {
   showLayer: (msg) => selectLayer(msg.layerId as string),
   error: (msg) => {
     status.error(msg.message as string);
-    // A failed image or model: show nothing stale, keep the controls usable (Choose Image…, the palette).
+    // A failed image or model: show nothing stale (maps, thumbnail, top 5), keep the controls usable
+    // (Choose Image…, the palette). A failed layer of a shown image keeps that image's side column.
     if (!layer || !summary) {
       view = undefined;
       layout = undefined;
+      clearSide();
       draw();
     }
   },
@@ -286,6 +303,7 @@ routeHostMessages(host, status, {
     layout = undefined;
     cache.clear();
     detail.hide();
+    clearSide();
     draw();
   },
   requestSnapshot: (msg) => snapshot(msg.requestId as number),
