@@ -146,14 +146,7 @@ suite('Show Feature Maps: images and layers', () => {
   test('with no argument it takes the image open in the image preview', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const image = sampleDigit(7);
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imagePreview.previewEditor');
-    await waitFor('the image preview tab', () => {
-      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-      return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
-    }, 10_000);
-    await vscode.commands.executeCommand('layerLens.showFeatureMaps');
-    const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
+    const snap = await mapsOfPreviewedImage(sampleDigit(7));
     assert.equal(snap.meta.layerId, 'conv1');
     assert.equal(snap.meta.channels, 16);
     assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
@@ -161,14 +154,7 @@ suite('Show Feature Maps: images and layers', () => {
 
   test('another image opened in the preview while the panel is open keeps the Layer dropdown on the layer drawn', async function () {
     this.timeout(60_000);
-    const image = sampleDigit(3);
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imagePreview.previewEditor');
-    await waitFor('the image preview tab', () => {
-      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-      return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
-    }, 10_000);
-    await vscode.commands.executeCommand('layerLens.showFeatureMaps');
-    const snap = await waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
+    const snap = await mapsOfPreviewedImage(sampleDigit(3));
     assert.equal(snap.meta.layerId, 'conv1');
     assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
   });
@@ -185,3 +171,14 @@ suite('Show Feature Maps: images and layers', () => {
     assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
   });
 });
+
+/** Opens `image` in VS Code's image preview, runs Show Feature Maps with no argument, and waits for its maps. */
+async function mapsOfPreviewedImage(image: string) {
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(image), 'imagePreview.previewEditor');
+  await waitFor('the image preview tab', () => {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
+  }, 10_000);
+  await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+  return waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
+}
