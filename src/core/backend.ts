@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendPreference, BackendStatus } from '../shared/backend';
+import { installInputGradients } from './gradients/installGradients';
 import { installNativeKernels, uninstallNativeKernels } from './native/installNativeKernels';
 import type { NativeKernelsBinding } from './native/nativeKernelsBinding';
 
@@ -36,6 +37,8 @@ export async function initBackend(preference: BackendPreference, options: Backen
   // PROD silences TF.js's console banners (e.g. "Hi, looks like you are running TensorFlow.js in Node.js"),
   // which would otherwise land in the CLI's output and the engine's log.
   tf.env().set('PROD', true);
+  // Before the native kernels install: they wrap the wasm kernels this adds.
+  installInputGradients();
   const attempts: BackendAttempt[] = [];
   const chosen = await chooseBackend(preference, options, attempts);
   // A second start in the same process (tests, a reinit) must not inherit the first one's kernels.

@@ -1,5 +1,5 @@
 // Reads the node list of a TF.js GraphModel's JSON: topological order, name scopes, op kinds, and the one rewrite
-// that keeps input gradients cheap (a `_FusedConv2D`/`_FusedMatMul` with only a bias add is split in two: fused, its
+// that keeps input gradients cheap (a `_FusedConv2D`/`FusedDepthwiseConv2dNative`/`_FusedMatMul` with only a bias add is split in two: fused, its
 // gradient also computes the filter gradient, slow on cpu and missing on wasm — docs/tfjs-facts.md).
 
 export interface GraphNodeJson {
@@ -33,12 +33,19 @@ function decodeBase64(s: string): string {
   }
 }
 
-/** Returns the nodes with every bias-only fused conv/matmul split into the plain op plus BiasAdd. */
+/** The plain op of each fused op that TF.js keeps fused under a gradient tape when its activation is linear. */
+const UNFUSED_OPS: Record<string, string | undefined> = {
+  _FusedConv2D: 'Conv2D',
+  FusedDepthwiseConv2dNative: 'DepthwiseConv2dNative',
+  _FusedMatMul: 'MatMul',
+};
+
+/** Returns the nodes with every bias-only fused conv/depthwise conv/matmul split into the plain op plus BiasAdd. */
 export function unfuseLinearOps(nodes: GraphNodeJson[]): GraphNodeJson[] {
   const out: GraphNodeJson[] = [];
   for (const node of nodes) {
     const ops = fusedOps(node);
-    const plain = node.op === '_FusedConv2D' ? 'Conv2D' : node.op === '_FusedMatMul' ? 'MatMul' : null;
+    const plain = UNFUSED_OPS[node.op];
     const inputs = node.input ?? [];
     if (!plain || ops.length !== 1 || ops[0] !== 'BiasAdd' || inputs.length < 3) {
       out.push(node);

@@ -1,12 +1,14 @@
-// The wasm backend lacks some kernels that gradients need (docs/tfjs-facts.md). For those the importer can reach
-// (UnsortedSegmentSum: the gradient of a Gather with run-time or strided indices), register a wasm kernel
-// that copies its inputs to the cpu backend, runs the cpu kernel and copies the result back. Conv gradients
-// need none of this: convKernels.ts computes them with forward convs.
+// The wasm backend lacks some kernels that gradients need (docs/tfjs-facts.md). For those, register a wasm kernel
+// that copies its inputs to the cpu backend, runs the cpu kernel and copies the result back:
+// UnsortedSegmentSum (the gradient of a Gather with run-time or strided indices), and the conv backprop kernels
+// that TF.js's fused ops reach when their gradient is taken whole (a fused conv with a linear activation computes
+// its filter gradient too). Plain and depthwise conv input gradients never come here: the registered gradients
+// of src/core/gradients/ compute them with forward convs.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-const DELEGATED = ['UnsortedSegmentSum'];
+const DELEGATED = ['UnsortedSegmentSum', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'Conv2DBackpropFilter'];
 
 export function ensureWasmGradientKernels(): void {
   for (const name of DELEGATED) {

@@ -1,0 +1,99 @@
+// The input gradient of a conv (plain or depthwise, any stride, dilation and padding) as a forward conv of dy with
+// the spatially flipped kernel. Why: TF.js has no gradient for dilated convs on any backend, wasm has no
+// DepthwiseConv2dNativeBackpropInput kernel, and wasm runs forward convs through XNNPACK while its backprop
+// kernels are plain loops (docs/tfjs-facts.md). Used by the registered gradients (convGradients.ts) and by the
+// ONNX importer's convs (src/core/onnx/convKernels.ts).
+import * as tf from '@tensorflow/tfjs-core';
+
+export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+export interface ConvGradGeometry {
+  strides: [number, number];
+  dilations: [number, number];
+  /** Padding of the forward conv above and left of the input (what it adds below/right does not matter). */
+  top: number;
+  left: number;
+}
+
+/**
+ * dy spread onto the input grid (one value every `stride` rows/cols, zeros between) and the padding that makes
+ * a stride-1 conv of it with the flipped [kh, kw] kernel (dilated like the forward one) produce the input
+ * gradient of height H, width W. Positive padding is left to the conv (no padded copy); a crop is done here.
+ */
+export function spreadForInputGrad(
+  dy: tf.Tensor4D, H: number, W: number, kh: number, kw: number, g: ConvGradGeometry,
+): { d: tf.Tensor4D; pad: ExplicitPad | 'valid' } {
+  let d = dy;
+  const [n, ho, wo, c] = d.shape;
+  const [sh, sw] = g.strides;
+  if (sh > 1 || sw > 1) {
+    // The trailing stride − 1 zero rows/cols stay and are taken off the bottom/right padding below (no slice).
+    const r = tf.reshape(d, [n, ho, 1, wo, 1, c]);
+    const p = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    d = tf.reshape(p, [n, ho * sh, wo * sw, c]);
+  }
+  const [dh, dw] = g.dilations;
+  const top = dh * (kh - 1) - g.top;
+  const left = dw * (kw - 1) - g.left;
+  const bottom = H + g.top - ho * sh;
+  const right = W + g.left - wo * sw;
+  if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) return { d, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] };
+  return { d: padOrCrop(d, top, bottom, left, right), pad: 'valid' };
+}
+
+/** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
+export function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  let y = x;
+  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
+    y = tf.pad(y, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+  }
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const [n, h, w, c] = y.shape;
+    const t0 = Math.max(0, -top);
+    const l0 = Math.max(0, -left);
+    y = tf.slice(y, [0, t0, l0, 0], [n, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
+  }
+  return y;
+}
+
+/** Geometry of a TF.js conv call (its `pad` in any form TF.js takes) for an NHWC input of shape `xShape`. */
+export function convGradGeometry(
+  xShape: number[], filterShape: number[], strides: number | [number, number], dilations: number | [number, number] | undefined,
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding, dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined, depthwise: boolean,
+): ConvGradGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    strides, dilations ?? 1, pad, dimRoundingMode, depthwise, 'channelsLast',
+  );
+  return {
+    strides: [info.strideHeight, info.strideWidth],
+    dilations: [info.dilationHeight, info.dilationWidth],
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+/** Input gradient of conv2d(x, filter) (NHWC, HWIO filter): a conv of spread dy with the flipped, transposed filter. */
+export function conv2dInputGrad(dy: tf.Tensor4D, xShape: number[], filter: tf.Tensor4D, g: ConvGradGeometry): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = filter.shape;
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const { d, pad } = spreadForInputGrad(dy, xShape[1] as number, xShape[2] as number, kh, kw, g);
+    return tf.conv2d(d, flipped, 1, pad, 'NHWC', g.dilations);
+  });
+}
+
+/**
+ * Input gradient of depthwiseConv2d(x, filter) (NHWC, filter [kh, kw, C, M]): a depthwise conv of spread dy
+ * (C·M channels) with the flipped filter, then the M products of each input channel summed.
+ */
+export function depthwiseInputGrad(dy: tf.Tensor4D, xShape: number[], filter: tf.Tensor4D, g: ConvGradGeometry): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, C, M] = filter.shape;
+    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, C * M, 1]) as tf.Tensor4D;
+    const [n, H, W] = xShape as [number, number, number, number];
+    const { d, pad } = spreadForInputGrad(dy, H, W, kh, kw, g);
+    const y = tf.depthwiseConv2d(d, flipped, 1, pad, 'NHWC', g.dilations);
+    return M === 1 ? y : (tf.sum(tf.reshape(y, [n, H, W, C, M]), 4) as tf.Tensor4D);
+  });
+}

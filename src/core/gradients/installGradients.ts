@@ -1,0 +1,25 @@
+// Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the wasm
+// and cpu backends: registered gradients TF.js lacks or gets wrong (dilated and depthwise convs, batch norm
+// without scale or offset, strided slices) and wasm kernels that gradients reach but wasm lacks. Called by
+// initBackend before the native kernels wrap the wasm/cpu kernels, so they wrap these too.
+import * as tf from '@tensorflow/tfjs-core';
+// TF.js's own gradients must be in place first: registering them later would undo ours.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { ensureWasmGradientKernels } from '../onnx/wasmGradients';
+import { batchNormGradConfig } from './batchNormGradient';
+import { conv2dGradConfig, depthwiseGradConfig } from './convGradients';
+import { stridedSliceGradConfig } from './stridedSliceGradient';
+
+let installed = false;
+
+export function installInputGradients(): void {
+  if (installed) return;
+  installed = true;
+  const conv = tf.getGradient('Conv2D');
+  const depthwise = tf.getGradient('DepthwiseConv2dNative');
+  if (conv) tf.registerGradient(conv2dGradConfig(conv));
+  if (depthwise) tf.registerGradient(depthwiseGradConfig(depthwise));
+  tf.registerGradient(batchNormGradConfig);
+  tf.registerGradient(stridedSliceGradConfig);
+  ensureWasmGradientKernels();
+}
