@@ -14,6 +14,7 @@ import { createParam, type ImageParam } from './param';
 import { resolveSettings } from './presets';
 import { withRedirectedRelu } from './reluRedirect';
 import { disposeFlipCache, withFastConvGrad, type FlipCache } from './fastConvGrad';
+import { checkGradientPath } from './gradientCheck';
 import { createRng } from './rng';
 import { applyTransforms, fitToSize } from './transforms';
 
@@ -50,6 +51,8 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
     if (!model.info.layers.some((l) => l.id === id)) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);
   }
   const fixed = fixedInputSize(model.info);
+  // Before any long work: an op on the path back to the image that TF.js cannot differentiate is refused here.
+  checkGradientPath(model, layers, { height: settings.height, width: settings.width, channels: settings.channels, spec, fixed });
   const rng = createRng(settings.seed);
   const batch = settings.units.length;
   const history = settings.units.map(() => new Float32Array(settings.steps));
