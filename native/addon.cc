@@ -12,6 +12,7 @@
 
 #include "conv2d.h"
 #include "conv2dBackpropInput.h"
+#include "depthwiseConv.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "matMul.h"
@@ -164,6 +165,48 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   }
   napi_get_value_bool(env, argv[5], &ep.relu);
   layerlens::conv2d(x.data, w, out.data, g, ep, pool());
+  return nullptr;
+}
+
+// The depthwise filter [kh, kw, C, M] against a geometry with inC = C, outC = C·M.
+bool depthwiseSizes(napi_env env, const ConvGeometry& g, size_t filterLength) {
+  if (g.outC % g.inC != 0) return fail(env, "output channels must be a multiple of the input channels");
+  return sizeIs(env, filterLength, elements(g.kernelH, g.kernelW, g.outC, 1), "filter");
+}
+
+// depthwiseConv2d(x, filter, out, geometry: Int32Array(15), bias: Float32Array | null, activation: 0 linear, 1 relu, 2 relu6)
+napi_value DepthwiseConv2d(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, w, out, bias;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "filter", w) || !floatsOf(env, argv[2], "out", out)) return nullptr;
+  ConvGeometry g;
+  if (!convGeometry(env, argv[3], g) || !depthwiseSizes(env, g, w.length)) return nullptr;
+  if (!sizeIs(env, x.length, elements(g.batch, g.inH, g.inW, g.inC), "x") || !sizeIs(env, out.length, elements(g.batch, g.outH, g.outW, g.outC), "out")) return nullptr;
+  napi_valuetype biasType;
+  napi_typeof(env, argv[4], &biasType);
+  const float* biasData = nullptr;
+  if (biasType != napi_null && biasType != napi_undefined) {
+    if (!floatsOf(env, argv[4], "bias", bias) || !sizeIs(env, bias.length, g.outC, "bias")) return nullptr;
+    biasData = bias.data;
+  }
+  int32_t activation = 0;
+  napi_get_value_int32(env, argv[5], &activation);
+  if (activation < 0 || activation > 2) return (fail(env, "activation must be 0 (linear), 1 (relu) or 2 (relu6)"), nullptr);
+  layerlens::depthwiseConv2d(x.data, w.data, biasData, out.data, g, static_cast<layerlens::Activation>(activation), pool());
+  return nullptr;
+}
+
+// depthwiseConv2dBackpropInput(dy, filter, dx, geometry: Int32Array(15)) — geometry of the forward conv
+napi_value DepthwiseConv2dBackpropInput(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  Floats dy, w, dx;
+  if (!floatsOf(env, argv[0], "dy", dy) || !floatsOf(env, argv[1], "filter", w) || !floatsOf(env, argv[2], "dx", dx)) return nullptr;
+  ConvGeometry g;
+  if (!convGeometry(env, argv[3], g) || !depthwiseSizes(env, g, w.length)) return nullptr;
+  if (!sizeIs(env, dx.length, elements(g.batch, g.inH, g.inW, g.inC), "dx") || !sizeIs(env, dy.length, elements(g.batch, g.outH, g.outW, g.outC), "dy")) return nullptr;
+  layerlens::depthwiseConv2dBackpropInput(dy.data, w.data, dx.data, g, pool());
   return nullptr;
 }
 
@@ -320,6 +363,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"packFilterTransposed", nullptr, PackFilterTransposed, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwiseConv2d", nullptr, DepthwiseConv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwiseConv2dBackpropInput", nullptr, DepthwiseConv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,30 +1,47 @@
 // Registers the native addon's kernels (nativeKernelFuncs.ts: Conv2D, FusedConv2D with bias + linear/ReLU,
-// Conv2DBackpropInput, MaxPool, MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV) in place of TF.js's own on the wasm and
-// cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
+// Conv2DBackpropInput, the depthwise convs and their input gradient (depthwiseKernelFuncs.ts), MaxPool,
+// MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV) in place of TF.js's own on the wasm and cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
 // spend most of their time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's
 // AVX2/AVX-512 rate. Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any
 // call a native kernel does not cover (another dtype or data format, PReLU, an unexpected backend object) runs
 // TF.js's own kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tensorAccess } from './backendTensors';
 import type { NativeKernelsBinding } from './nativeKernelsBinding';
 import { NATIVE_KERNEL_FUNCS, type KernelArgs } from './nativeKernelFuncs';
+import { cpuDelegate } from './cpuDelegate';
+import { nativeDepthwiseGradConfig } from './depthwiseGradient';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 const KERNELS = Object.keys(NATIVE_KERNEL_FUNCS);
+/** Kernels a backend may lack, registered there with the cpu kernel as the fallback. */
+const CPU_DELEGATED = new Set(['DepthwiseConv2dNativeBackpropInput']);
 
-let installed: { binding: NativeKernelsBinding; originals: KernelConfig[] } | null = null;
+let installed: {
+  binding: NativeKernelsBinding;
+  originals: KernelConfig[];
+  added: { kernelName: string; backendName: string }[];
+  depthwiseGrad: GradConfig | undefined;
+} | null = null;
 
 /** Installs the native kernels (idempotent); returns a line for the backend status, e.g. "native conv (AVX-512, 2 threads)". */
 export function installNativeKernels(binding: NativeKernelsBinding, threads: number): string {
   binding.setThreads(Math.max(1, threads));
   if (!installed) {
     const originals: KernelConfig[] = [];
+    const added: { kernelName: string; backendName: string }[] = [];
     for (const backendName of BACKENDS) {
       for (const kernelName of KERNELS) {
         const original = tf.getKernel(kernelName, backendName);
-        if (!original) continue;
+        if (!original) {
+          // wasm has no depthwise input gradient of its own: the native one is it, and what it does not cover
+          // runs the cpu kernel. Uninstalling takes it away again (nothing of TF.js's to put back).
+          if (!CPU_DELEGATED.has(kernelName) || backendName === 'cpu' || !tf.getKernel(kernelName, 'cpu')) continue;
+          tf.registerKernel({ kernelName, backendName, kernelFunc: nativeKernel(binding, kernelName, backendName, cpuDelegate(kernelName)) });
+          added.push({ kernelName, backendName });
+          continue;
+        }
         originals.push(original);
         tf.unregisterKernel(kernelName, backendName);
         // The original's setupFunc stays: the backend may not have started yet, and its fallback needs it.
@@ -34,7 +51,10 @@ export function installNativeKernels(binding: NativeKernelsBinding, threads: num
     for (const backendName of BACKENDS) {
       tf.registerKernel({ kernelName: SHEAR_KERNEL, backendName, kernelFunc: (args) => shearKernel(binding, backendName, args) });
     }
-    installed = { binding, originals };
+    // The registered depthwise gradient (TF.js's, or one installed before this) with its input gradient on the native kernel.
+    const depthwiseGrad = tf.getGradient('DepthwiseConv2dNative');
+    if (depthwiseGrad) tf.registerGradient(nativeDepthwiseGradConfig(depthwiseGrad, BACKENDS));
+    installed = { binding, originals, added, depthwiseGrad };
   }
   const info = binding.info();
   return `native conv (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
@@ -47,6 +67,8 @@ export function uninstallNativeKernels(): void {
     tf.unregisterKernel(original.kernelName, original.backendName);
     tf.registerKernel(original);
   }
+  for (const { kernelName, backendName } of installed.added) tf.unregisterKernel(kernelName, backendName);
+  if (installed.depthwiseGrad) tf.registerGradient(installed.depthwiseGrad);
   for (const backendName of BACKENDS) tf.unregisterKernel(SHEAR_KERNEL, backendName);
   installed = null;
 }
@@ -85,7 +107,7 @@ function nativeKernel(binding: NativeKernelsBinding, kernelName: string, backend
   const run = NATIVE_KERNEL_FUNCS[kernelName]!;
   return (args) => {
     const access = tensorAccess(backendName, args.backend);
-    const result = access ? run(binding, args, access, kernelName === 'FusedConv2D') : null;
+    const result = access ? run(binding, args, access, kernelName.startsWith('Fused')) : null;
     return result ?? fallback(args);
   };
 }

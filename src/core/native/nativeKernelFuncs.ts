@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
+import { depthwiseConv2d, depthwiseConv2dBackpropInput } from './depthwiseKernelFuncs';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | TensorInfo[] | null;
@@ -203,6 +204,9 @@ export const NATIVE_KERNEL_FUNCS: Record<string, NativeKernelFunc> = {
   Conv2D: conv2d,
   FusedConv2D: conv2d,
   Conv2DBackpropInput: conv2dBackpropInput,
+  DepthwiseConv2dNative: depthwiseConv2d,
+  FusedDepthwiseConv2D: depthwiseConv2d,
+  DepthwiseConv2dNativeBackpropInput: depthwiseConv2dBackpropInput,
   MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
   Relu: relu,

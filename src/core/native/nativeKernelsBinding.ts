@@ -20,6 +20,13 @@ export interface NativeKernelsBinding {
    */
   conv2d(x: Float32Array, filter: PackedFilter, out: Float32Array, geometry: Int32Array, bias: Float32Array | null, relu: boolean): void;
   /**
+   * Depthwise NHWC convolution into `out`: filter [kh, kw, C, M] as stored, geometry as for conv2d with inC = C
+   * and outC = C·M. `bias` (outC values) and the activation (0 linear, 1 ReLU, 2 ReLU6) are fused.
+   */
+  depthwiseConv2d(x: Float32Array, filter: Float32Array, out: Float32Array, geometry: Int32Array, bias: Float32Array | null, activation: number): void;
+  /** Input gradient of a depthwise conv into `dx` (overwritten); geometry is the forward conv's. */
+  depthwiseConv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /**
    * Max-pool gradient (NHWC) into `dx`. geometry: batch, inH, inW, channels, outH, outW, filterH, filterW,
    * strideH, strideW, dilationH, dilationW, padTop, padLeft.
    */

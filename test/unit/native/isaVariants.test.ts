@@ -1,5 +1,6 @@
-// Every matrix-product kernel of the addon, not only the one this CPU picks: the whole native suite runs again
-// in child processes with LAYER_LENS_NATIVE_ISA=avx2 (what most laptops run) and =portable (any other CPU).
+// Every matrix-product kernel of the addon (and the depthwise loops' copy for that instruction set), not only the
+// one this CPU picks: the native and depthwise suites run again in child processes with LAYER_LENS_NATIVE_ISA=avx2
+// (what most laptops run) and =portable (any other CPU).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,8 @@ for (const isa of ['avx2', 'portable'] as const) {
     }
     // Without NODE_TEST_CONTEXT the child reports in plain TAP, not to this runner.
     const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', join(repoRoot, 'test/unit/native/nativeKernels.test.ts')], {
+    const suites = ['nativeKernels.test.ts', 'depthwise.test.ts'].map((f) => join(repoRoot, 'test/unit/native', f));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...suites], {
       cwd: repoRoot,
       env: { ...env, LAYER_LENS_NATIVE_ISA: isa },
       encoding: 'utf8',
