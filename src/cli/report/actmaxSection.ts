@@ -2,54 +2,98 @@ import { join } from 'node:path';
 import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
 import { modelInputSpec } from '../../core/node/imageFiles';
-import { composeImageGrid } from '../../core/render/imageGrid';
+import { composeImageGrid, type RgbaPicture } from '../../core/render/imageGrid';
 import type { ActmaxRequest } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+import type { LayerInfo } from '../../shared/model';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import type { ReportContext, ReportSection } from './reportTypes';
 
-/** Steps per image in the report: enough for a clear picture on a small model, short enough for a demo. */
-const REPORT_STEPS = 256;
 /** Units optimized together in one batch. */
 const BATCH = 16;
+/** A wide layer would take an hour and drown the page: its first channels tell the story. */
+const MAX_UNITS = 64;
 
-/** The seed's GoogLeNet gallery, for the report's model: every channel of its last conv layer, and every class. */
+/**
+ * The seed's GoogLeNet gallery, for the report's model: every channel of its last conv layer (or of each of the
+ * --layers), and every class.
+ */
 export const actmaxSection: ReportSection = async (ctx) => {
-  const { model } = ctx;
-  const convs = model.info.layers.filter((l) => l.kind === 'conv' && l.kernelShape);
-  const lastConv = convs[convs.length - 1];
+  const { model, steps } = ctx;
   const parts: string[] = [];
-  if (lastConv) {
-    const channels = lastConv.kernelShape![3];
-    const units = Array.from({ length: Math.min(channels, 64) }, (_, i) => i);
-    const file = await atlas(ctx, { layerId: lastConv.id, units, preset: 'lucid', overrides: { steps: REPORT_STEPS } }, `atlas-${fileSafe(lastConv.id)}.png`);
-    parts.push(`<h3>${escapeHtml(lastConv.id)}: every channel</h3>${figure(file.name, `${units.length} channels, preset lucid, ${REPORT_STEPS} steps, ${file.msPerStep.toFixed(1)} ms/step`)}`);
+  for (const layer of actmaxLayers(ctx)) {
+    const what = `Activation maximization of ${layer.id}`;
+    const channels = Number(layer.outputShape[layer.outputShape.length - 1]);
+    if (!(channels > 0)) {
+      parts.push(`<h3>${escapeHtml(layer.id)}</h3>${ctx.fail(what, new LayerLensError('unresolvedShape', `${layer.id} has no fixed channel count, so the report cannot pick its units.`))}`);
+      continue;
+    }
+    const units = Array.from({ length: Math.min(channels, MAX_UNITS) }, (_, i) => i);
+    parts.push(
+      `<h3>${escapeHtml(layer.id)}: every channel</h3>` +
+        (await ctx.part(what, async () => {
+          const file = await atlas(ctx, what, { layerId: layer.id, units, preset: 'lucid', overrides: { steps } }, `atlas-${fileSafe(layer.id)}.png`);
+          const more = units.length < channels ? ` (the first ${units.length} of ${channels})` : '';
+          return `${file.notices}${figure(file.name, `${units.length} channels${more}, preset lucid, ${steps} steps, ${file.msPerStep.toFixed(1)} ms/step`)}`;
+        })),
+    );
   }
   const logitsId = model.info.logitsId;
   const logits = logitsId ? model.info.layers.find((l) => l.id === logitsId) : undefined;
   const classes = logits ? Number(logits.outputShape[logits.outputShape.length - 1]) : 0;
   if (logitsId && classes > 0 && classes <= 100) {
     const units = Array.from({ length: classes }, (_, i) => i);
-    const file = await atlas(ctx, { layerId: logitsId, units, preset: 'lucid', objective: { kind: 'classLogit', layerId: logitsId }, overrides: { steps: REPORT_STEPS } }, 'classes.png');
-    parts.push(`<h3>Class logits ${escapeHtml(logitsId)}: one image per class</h3>${figure(file.name, `classes 0–${classes - 1}, preset lucid, ${REPORT_STEPS} steps`)}`);
+    const what = `Class images of ${logitsId}`;
+    parts.push(
+      `<h3>Class logits ${escapeHtml(logitsId)}: one image per class</h3>` +
+        (await ctx.part(what, async () => {
+          const file = await atlas(ctx, what, { layerId: logitsId, units, preset: 'lucid', objective: { kind: 'classLogit', layerId: logitsId }, overrides: { steps } }, 'classes.png');
+          return `${file.notices}${figure(file.name, `classes 0–${classes - 1}, preset lucid, ${steps} steps`)}`;
+        })),
+    );
   }
   if (parts.length === 0) return '';
   return `<section><h2>Activation maximization</h2><p class="note">Images optimized to excite one unit each (Fourier parameterization, color decorrelation, Lucid's standard transforms, Adam). Reproduce one with <code>layer-lens actmax --model M --layer L --unit K</code>.</p>\n${parts.join('\n')}</section>`;
 };
 
-async function atlas(ctx: ReportContext, request: ActmaxRequest, name: string): Promise<{ name: string; msPerStep: number }> {
+/** The last conv layer by default; with --layers, each chosen layer but the input. */
+function actmaxLayers(ctx: ReportContext): LayerInfo[] {
+  const { layers } = ctx.model.info;
+  if (ctx.layers) {
+    const picked = new Set(ctx.layers);
+    return layers.filter((l) => picked.has(l.id) && l.kind !== 'input');
+  }
+  const last = layers.filter((l) => l.kind === 'conv' && l.kernelShape).pop();
+  return last ? [last] : [];
+}
+
+/**
+ * One image per unit, BATCH units at a time, as one grid. When the first batch fails the layer fails; a later
+ * batch that fails leaves grey tiles and a notice, the others stay.
+ */
+async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, name: string): Promise<{ name: string; msPerStep: number; notices: string }> {
   const inputSpec = await modelInputSpec(ctx.model);
-  const pictures = [];
+  const pictures: RgbaPicture[] = [];
+  const notices: string[] = [];
   let ms = 0;
   for (let i = 0; i < request.units.length; i += BATCH) {
     const units = request.units.slice(i, i + BATCH);
-    const result = await renderActmax(ctx.model, { ...request, units, inputSpec });
-    ms = result.msPerStep;
-    for (const rgba of result.images) pictures.push({ width: result.width, height: result.height, rgba });
-    ctx.log(`actmax ${request.layerId} units ${units[0]}–${units[units.length - 1]}: ${result.msPerStep.toFixed(1)} ms/step`);
+    const span = `units ${units[0]}–${units[units.length - 1]}`;
+    try {
+      const result = await renderActmax(ctx.model, { ...request, units, inputSpec }, { signal: ctx.signal });
+      ms = result.msPerStep;
+      for (const rgba of result.images) pictures.push({ width: result.width, height: result.height, rgba });
+      ctx.log(`actmax ${request.layerId} ${span}: ${result.msPerStep.toFixed(1)} ms/step`);
+    } catch (e) {
+      if (i === 0) throw e;
+      notices.push(ctx.fail(`${what}, ${span}`, e));
+      const { width, height } = pictures[0];
+      for (let u = 0; u < units.length; u++) pictures.push({ width, height, rgba: new Uint8ClampedArray(width * height * 4).fill(200) });
+    }
   }
   const scale = pictures[0] && pictures[0].width < 64 ? 3 : 1;
   const grid = composeImageGrid(pictures, { scale, gap: 3, columns: Math.min(pictures.length, 8), background: [255, 255, 255, 255] });
   writeFileAtomic(join(ctx.outDir, name), encodePng(grid.rgba, grid.width, grid.height));
-  return { name, msPerStep: ms };
+  return { name, msPerStep: ms, notices: notices.join('\n') };
 }

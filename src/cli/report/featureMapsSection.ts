@@ -1,46 +1,73 @@
 import { basename, join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
 import { channelPictures } from '../../core/render/channelMaps';
 import { composeImageGrid } from '../../core/render/imageGrid';
+import type { InputSpec } from '../../shared/model';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
-import type { ReportSection } from './reportTypes';
+import { failureReason } from './partFailure';
+import type { ReportContext, ReportSection } from './reportTypes';
 
 /** How many sample images the report shows feature maps for. */
 const IMAGES = 4;
 
-export const featureMapsSection: ReportSection = async ({ model, outDir, images, log }) => {
-  const layers = model.info.layers.filter((l) => l.kind !== 'input' && l.outputShape.length === 4);
-  const predictId = predictionLayerId(model.info);
-  if (images.length === 0) return '<section><h2>Feature maps</h2><p class="note">No sample images: pass --images DIR.</p></section>';
+export const featureMapsSection: ReportSection = async (ctx) => {
+  const { model, images } = ctx;
+  const picked = ctx.layers ? new Set(ctx.layers) : undefined;
+  const layers = model.info.layers.filter((l) => l.kind !== 'input' && l.outputShape.length === 4 && (!picked || picked.has(l.id)));
+  const title = '<h2>Feature maps</h2>';
+  if (images.length === 0) return `<section>${title}<p class="note">No sample images: pass --samples DIR.</p></section>`;
+  if (layers.length === 0) return `<section>${title}<p class="note">None of the chosen layers has a spatial output.</p></section>`;
   const blocks: string[] = [];
-  for (const imagePath of images.slice(0, IMAGES)) {
-    const { input, spec } = await loadModelInput(model, imagePath);
+  const skipped: string[] = [];
+  let shown = 0;
+  // A sample that cannot be read is passed over (and named): the next one takes its place.
+  for (const imagePath of images) {
+    if (shown === IMAGES) break;
+    let loaded: { input: tf.Tensor4D; spec: InputSpec };
     try {
-      const ids = [...layers.map((l) => l.id), ...(predictId ? [predictId] : [])];
-      const acts = await computeActivations(model, input, ids);
-      const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
-      const display = toDisplayRgba(input, spec);
-      const inputFile = `maps-${stem}-input.png`;
-      writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
-      const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112)];
-      for (const act of acts.filter((a) => a.shape.length === 4)) {
-        const grid = composeImageGrid(channelPictures(act, 'viridis', 64), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
-        const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
-        writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
-        figures.push(figure(file, `${act.layerId}: ${act.shape.slice(1).join('×')}`));
-      }
-      const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
-      const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];
-      const predText = preds.map((p) => `${escapeHtml(p.label)} ${(p.probability * 100).toFixed(1)}%`).join(', ');
-      blocks.push(`<h3>${escapeHtml(basename(imagePath))}</h3>${preds.length ? `<p>Top predictions: ${predText}</p>` : ''}\n${figures.join('\n')}`);
-      log(`feature maps ${basename(imagePath)}`);
+      loaded = await loadModelInput(model, imagePath);
+    } catch (e) {
+      const reason = failureReason(e, ctx.backend);
+      skipped.push(reason);
+      ctx.skipImage(imagePath, reason);
+      continue;
+    }
+    shown++;
+    const { input, spec } = loaded;
+    try {
+      blocks.push(await ctx.part(`Feature maps of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, input, spec, layers.map((l) => l.id))));
     } finally {
       input.dispose();
     }
   }
-  return `<section><h2>Feature maps</h2><p class="note">Every layer from one forward pass; each channel coloured (viridis) over its own range.</p>\n${blocks.join('\n')}</section>`;
+  const skippedNote = skipped.length ? `<p class="notice">Skipped ${skipped.length} image${skipped.length > 1 ? 's' : ''}: ${skipped.map(escapeHtml).join(' ')}</p>\n` : '';
+  return `<section>${title}<p class="note">Every layer from one forward pass; each channel coloured (viridis) over its own range.</p>\n${skippedNote}${blocks.join('\n')}</section>`;
 };
+
+async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, layerIds: string[]): Promise<string> {
+  const { model, outDir } = ctx;
+  const predictId = predictionLayerId(model.info);
+  const ids = [...layerIds, ...(predictId && !layerIds.includes(predictId) ? [predictId] : [])];
+  const acts = await computeActivations(model, input, ids, { signal: ctx.signal });
+  const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
+  const display = toDisplayRgba(input, spec);
+  const inputFile = `maps-${stem}-input.png`;
+  writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
+  const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112)];
+  for (const act of acts.filter((a) => a.shape.length === 4 && layerIds.includes(a.layerId))) {
+    const grid = composeImageGrid(channelPictures(act, 'viridis', 64), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
+    const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
+    writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
+    figures.push(figure(file, `${act.layerId}: ${act.shape.slice(1).join('×')}`));
+  }
+  const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
+  const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];
+  const predText = preds.map((p) => `${escapeHtml(p.label)} ${(p.probability * 100).toFixed(1)}%`).join(', ');
+  ctx.log(`feature maps ${basename(imagePath)}`);
+  return `<h3>${escapeHtml(basename(imagePath))}</h3>${preds.length ? `<p>Top predictions: ${predText}</p>` : ''}\n${figures.join('\n')}`;
+}

@@ -3,9 +3,12 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Marks the page as a Layer Lens report, so a later run knows the folder is one it may replace. */
+export const REPORT_GENERATOR = 'Layer Lens report';
+
 export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="${REPORT_GENERATOR}"><title>${escapeHtml(title)}</title>
 <style>
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; } h3 { font-size: 15px; }
@@ -13,6 +16,8 @@ table { border-collapse: collapse; font-size: 13px; } td, th { padding: 2px 10px
 img.px { image-rendering: pixelated; border: 1px solid #ccc; background: #000; }
 figure { display: inline-block; margin: 6px 10px 12px 0; vertical-align: top; } figcaption { font-size: 12px; color: #555; }
 .note { color: #666; font-size: 13px; }
+.notice { background: #fff4e0; border-left: 4px solid #e0a030; padding: 6px 10px; font-size: 13px; }
+.pending { color: #999; font-style: italic; }
 </style></head><body>
 ${body}
 </body></html>
@@ -22,4 +27,9 @@ ${body}
 export function figure(src: string, caption: string, width?: number): string {
   const w = width ? ` width="${width}"` : '';
   return `<figure><img class="px" src="${escapeHtml(src)}"${w} alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+/** A part of the report that did not run, and why: `what` names the part, `why` is one sentence in our words. */
+export function notice(what: string, why: string): string {
+  return `<p class="notice"><strong>${escapeHtml(what)}</strong>: ${escapeHtml(why)}</p>`;
 }

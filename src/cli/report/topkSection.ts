@@ -1,32 +1,45 @@
 import { join } from 'node:path';
 import { encodePng } from '../../core/image/encodePng';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
-import { LayerLensError } from '../../shared/errors';
 import { channelRow, loadDisplayImages, rowLayout, rowSize } from '../../core/topk/topkPictures';
+import type { LayerInfo } from '../../shared/model';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
-import type { ReportSection } from './reportTypes';
+import type { ReportContext, ReportSection } from './reportTypes';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 
 const K = 5;
 /** A wide last layer (1024 channels) would drown the page: the first ones tell the story. */
 const MAX_CHANNELS = 64;
 
-/** Top-5 of the report's images for every channel of the model's last conv layer, with their crops. */
-export const topkSection: ReportSection = async ({ model, outDir, images, log }) => {
+/** Top-5 of the report's images for every channel of the model's last conv layer (or of each of the --layers). */
+export const topkSection: ReportSection = async (ctx) => {
   const title = '<h2>Dataset examples</h2>';
-  const layer = model.info.layers.filter((l) => l.kind === 'conv' && l.outputShape.length === 4).pop();
-  if (!layer) return `<section>${title}<p class="note">This model has no convolution layer with a spatial output.</p></section>`;
-  if (images.length === 0) return `<section>${title}<p class="note">No images were given (pass --images DIR, or put some in the model's samples/ folder).</p></section>`;
-  let found;
-  try {
-    found = await topkOfFolder(model, { layerId: layer.id, images: { files: images }, k: K });
-  } catch (e) {
-    // None of the images could be read: the rest of the report still stands.
-    if (e instanceof LayerLensError && e.code === 'notAnImage') return `<section>${title}<p class="note">${escapeHtml(e.message)}</p></section>`;
-    throw e;
+  const layers = topkLayers(ctx);
+  if (layers.length === 0) {
+    const none = ctx.layers ? 'None of the chosen layers has a spatial output.' : 'This model has no convolution layer with a spatial output.';
+    return `<section>${title}<p class="note">${none}</p></section>`;
   }
-  const { result, spec } = found;
+  if (ctx.images.length === 0) return `<section>${title}<p class="note">No images were given (pass --samples DIR, or put some in the model's samples/ folder).</p></section>`;
+  const parts: string[] = [];
+  for (const layer of layers) parts.push(await ctx.part(`Dataset examples of ${layer.id}`, () => layerTopk(ctx, layer)));
+  return `<section>${title}${parts.join('\n')}</section>`;
+};
+
+function topkLayers(ctx: ReportContext): LayerInfo[] {
+  const { layers } = ctx.model.info;
+  if (ctx.layers) {
+    const picked = new Set(ctx.layers);
+    return layers.filter((l) => picked.has(l.id) && l.kind !== 'input' && l.outputShape.length === 4);
+  }
+  const last = layers.filter((l) => l.kind === 'conv' && l.outputShape.length === 4).pop();
+  return last ? [last] : [];
+}
+
+async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> {
+  const { model, outDir, images, log } = ctx;
+  const { result, spec } = await topkOfFolder(model, { layerId: layer.id, images: { files: images }, k: K }, { signal: ctx.signal });
+  for (const s of result.skipped) ctx.skipImage(s.file, s.reason);
   const pictures = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
   const layout = rowLayout(result, 56);
   const shown = Math.min(result.channels, MAX_CHANNELS);
@@ -42,9 +55,10 @@ export const topkSection: ReportSection = async ({ model, outDir, images, log })
   const [fh, fw] = result.receptiveField.size;
   const field = fh !== null && fw !== null ? `${fh}×${fw} px` : 'the whole image';
   const skipped = result.skipped.length
-    ? `<p class="note">Skipped ${result.skipped.length}: ${result.skipped.map((s) => escapeHtml(s.reason)).join(' ')}</p>`
+    ? `<p class="notice">Skipped ${result.skipped.length}: ${result.skipped.map((s) => escapeHtml(s.reason)).join(' ')}</p>`
     : '';
   const more = shown < result.channels ? ` The first ${shown} of ${result.channels} channels are shown.` : '';
-  return `<section>${title}<p class="note">The ${K} of ${result.imageCount} images that activate each channel of ${escapeHtml(layer.id)} most (by its maximum over positions), as the model sees them with the strongest unit's receptive field (${escapeHtml(field)}) outlined, then those crops.${more}</p>
-${skipped}${figures.join('\n')}</section>`;
-};
+  const heading = ctx.layers ? `<h3>${escapeHtml(layer.id)}</h3>` : '';
+  return `${heading}<p class="note">The ${K} of ${result.imageCount} images that activate each channel of ${escapeHtml(layer.id)} most (by its maximum over positions), as the model sees them with the strongest unit's receptive field (${escapeHtml(field)}) outlined, then those crops.${more}</p>
+${skipped}${figures.join('\n')}`;
+}
