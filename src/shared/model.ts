@@ -46,6 +46,13 @@ export interface ModelInfo {
   inputShape: (number | null)[];
   /** The layout the model's own framework uses: activations written to disk follow it (NCHW for ONNX). */
   nativeLayout: 'NHWC' | 'NCHW';
+  /**
+   * The size the model was probed and runs at when its input does not fix one (`inputShape` keeps the nulls):
+   * from the `inputSize` load option, the sidecar's input.height/width, or a default. Absent for fixed sizes.
+   */
+  assumedInputSize?: AssumedInputSize;
+  /** Element type the model's input takes; absent means float32. Pixels are rounded to it at the model's boundary. */
+  inputDtype?: 'int32' | 'uint8';
   /** Layers and modules, in topological order. */
   layers: LayerInfo[];
   /** Ids (in `layers`) of the model's outputs. */
@@ -55,6 +62,15 @@ export interface ModelInfo {
   /** Number of parameters in the whole model. */
   paramCount: number;
   warnings: string[];
+}
+
+/** Where an assumed input size came from: the caller's option, the model's sidecar, or Layer Lens's default. */
+export type InputSizeSource = 'option' | 'sidecar' | 'default';
+
+export interface AssumedInputSize {
+  height: number;
+  width: number;
+  source: InputSizeSource;
 }
 
 /** A tensor that crosses a boundary: typed array, never a JSON number list. */

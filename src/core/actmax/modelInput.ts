@@ -9,12 +9,13 @@ export function defaultInputSpec(info: ModelInfo): InputSpec {
   const [, h, w, c] = info.inputShape;
   const channels = c === 1 || c === 3 || c === 4 ? c : 3;
   return {
-    height: typeof h === 'number' && h > 0 ? h : 224,
-    width: typeof w === 'number' && w > 0 ? w : 224,
+    height: typeof h === 'number' && h > 0 ? h : (info.assumedInputSize?.height ?? 224),
+    width: typeof w === 'number' && w > 0 ? w : (info.assumedInputSize?.width ?? 224),
     channels,
     channelOrder: 'rgb',
     resize: 'stretch',
-    scale: 1 / 255,
+    // An integer input takes raw 0..255 pixels; the model rounds them at its boundary (straight-through).
+    scale: info.inputDtype ? 1 : 1 / 255,
     mean: [0],
     std: [1],
   };

@@ -4,11 +4,12 @@ import { LayerLensError } from '../../shared/errors';
 import { baseName, type ModelFiles } from '../io/modelFiles';
 import type { LoadedModel } from './loadedModel';
 import { loadTfjsModel } from './tfjsLoad';
+import type { ModelLoadOptions } from './loadOptions';
 
-export async function loadModelFiles(files: ModelFiles): Promise<LoadedModel> {
+export async function loadModelFiles(files: ModelFiles, options: ModelLoadOptions = {}): Promise<LoadedModel> {
   const path = files.path;
   const lower = path.toLowerCase();
-  if (lower.endsWith('.json')) return loadTfjsModel(files);
+  if (lower.endsWith('.json')) return loadTfjsModel(files, options);
   if (lower.endsWith('.onnx')) {
     // Imported lazily: the ONNX importer (protobuf decoding, op table) is only paid for by ONNX users.
     const bytes = await files.read(baseName(path));
@@ -16,5 +17,10 @@ export async function loadModelFiles(files: ModelFiles): Promise<LoadedModel> {
     const { loadOnnxModel } = await import('../onnx/loadOnnx');
     return loadOnnxModel(bytes, path);
   }
-  throw new LayerLensError('notAModel', `${path} is not a model file Layer Lens can open (expected a TF.js model.json or an .onnx file).`);
+  if (lower.endsWith('.keras') || lower.endsWith('.h5') || lower.endsWith('.hdf5')) {
+    // Imported lazily: the HDF5 library (wasm) is only paid for by Keras users.
+    const { loadKerasModel } = await import('./kerasLoad');
+    return loadKerasModel(files);
+  }
+  throw new LayerLensError('notAModel', `${path} is not a model file Layer Lens can open (expected a TF.js model.json, an .onnx file or a Keras .keras/.h5 file).`);
 }

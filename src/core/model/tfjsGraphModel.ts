@@ -2,25 +2,49 @@
 // (a scope is listed as a 'module' whose output is that of the last node inside it).
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import type { LayerInfo, ModelInfo } from '../../shared/model';
+import type { AssumedInputSize, LayerInfo, ModelInfo } from '../../shared/model';
 import { LayerLensError } from '../../shared/errors';
 import type { LoadedModel } from './loadedModel';
 import { tfjsReason } from './tfjsReason';
 import { graphKind, inputNodeName, scopesOf, UNFUSED_SUFFIX, type GraphNodeJson } from './tfjsGraphTopology';
+import { inputIsChannelsFirst, nodeLayouts, placeholderShape, type Layout } from './graphChannelsFirst';
+import { enterModel, leaveModel, type InputBoundary } from './modelBoundary';
+import { chooseInputSize, describeAssumedSize, type InputSizeRequest } from './assumedInputSize';
 
-export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: string, name: string): LoadedModel {
+export interface GraphWrapOptions {
+  /** Listed node → the node that computes its output in NHWC (channels-first ops rewritten by graphChannelsFirst). */
+  inner?: Map<string, string>;
+  /** Where the size comes from when the input does not fix one. */
+  size?: InputSizeRequest;
+}
+
+/** Nodes Layer Lens adds to a graph (split fused ops, NHWC rewrites) carry this in their names and are never listed. */
+const HELPER_MARK = '__layerLens';
+
+export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: string, name: string, options: GraphWrapOptions = {}): LoadedModel {
   const warnings: string[] = [];
   const weights = model.weights;
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const isConst = (n: string): boolean => nodeByName.get(n)?.op === 'Const' || (weights[n] !== undefined && nodeByName.get(n)?.op !== 'Placeholder');
-  const listed = nodes.filter((n) => n.op !== 'Const' && n.op !== 'NoOp' && !n.name.endsWith(UNFUSED_SUFFIX));
+  const inner = options.inner ?? new Map<string, string>();
+  const listed = nodes.filter((n) => n.op !== 'Const' && n.op !== 'NoOp' && !n.name.includes(HELPER_MARK));
   const listedNames = new Set(listed.map((n) => n.name));
 
   const inputInfo = model.inputs[0];
   if (!inputInfo) throw new LayerLensError('malformedModel', `${path} is a graph model without an input.`);
   if (model.inputs.length > 1) warnings.push(`The model has ${model.inputs.length} inputs; Layer Lens feeds the image to the first one only.`);
   const inputName = inputInfo.name.replace(/:0$/, '');
-  const inputShape = (inputInfo.shape ?? []).map((d, i) => (i === 0 || d < 0 ? null : d));
+  const inputNode = nodeByName.get(inputName);
+  const boundary = inputBoundary(inputNode, inputInfo.dtype, nodes, path);
+  const declared = (inputInfo.shape ?? (inputNode ? placeholderShape(inputNode) : [])).map((d, i) => (i === 0 || d < 0 ? null : d));
+  const inputShape = boundary.layout === 'NCHW' && declared.length === 4 ? [declared[0] ?? null, declared[2] ?? null, declared[3] ?? null, declared[1] ?? null] : declared;
+  const assumed = inputShape.length === 4 ? chooseInputSize([inputShape[1] ?? null, inputShape[2] ?? null], options.size ?? {}, path) : undefined;
+  if (assumed) warnings.push(`The input size is not fixed in the model; it runs at ${describeAssumedSize(assumed)}.`);
+  const constInts = (n: string): number[] | undefined => {
+    const t = weights[n]?.[0];
+    return t && t.dtype === 'int32' && t.size <= 8 ? Array.from(t.dataSync()) : undefined;
+  };
+  const layouts = nodeLayouts(nodes, () => boundary.layout, constInts);
 
   // The node whose output stands for each id (a module's is its last node).
   const target = new Map<string, string>();
@@ -38,25 +62,26 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
       layers.push(entry);
       moduleEntries.set(scope, entry);
     }
-    // A split fused op is listed as the op the file has.
-    const helper = nodeByName.get(node.name + UNFUSED_SUFFIX);
-    const op = originalOp(node, helper);
+    // A rewritten channels-first op is listed as its NHWC twin; a split fused op as the op the file has.
+    const core = nodeByName.get(inner.get(node.name) ?? node.name) ?? node;
+    const helper = nodeByName.get(core.name + UNFUSED_SUFFIX);
+    const op = originalOp(core, helper);
     const info: LayerInfo = { id: node.name, name: lastSegment(node.name), className: op, kind: graphKind(op), outputShape: [null], paramCount: 0 };
     const parent = nearestScope(node.name, seenScopes, listedNames);
     if (parent) info.parent = parent;
     // Parameters: the float constant inputs of this node and of its helper (int constants are shapes, axes).
-    const constInputs = [...(node.input ?? []), ...(helper?.input ?? [])].map(inputNodeName).filter(isConst);
+    const constInputs = [...(core.input ?? []), ...(helper?.input ?? [])].map(inputNodeName).filter(isConst);
     info.paramCount = constInputs.reduce((sum, c) => sum + floatSize(weights[c]?.[0]), 0);
-    const filter = kernelInput(node, helper, nodeByName);
+    const filter = kernelInput(core, helper, nodeByName);
     if (filter) {
       const w = weights[filter]?.[0];
       if (w && w.rank === 4) info.kernelShape = w.shape.slice();
     }
     layers.push(info);
-    target.set(node.name, node.name);
+    target.set(node.name, core.name);
     for (const scope of scopes) {
       if (moduleEntries.has(scope)) {
-        target.set(scope, node.name);
+        target.set(scope, core.name);
         (moduleEntries.get(scope) as LayerInfo).paramCount += info.paramCount;
       }
     }
@@ -68,13 +93,15 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
     name,
     format: 'graph',
     inputShape,
-    nativeLayout: 'NHWC',
+    nativeLayout: boundary.layout,
     layers,
     outputIds,
     logitsId: findLogits(outputIds, nodeByName),
     paramCount: Object.values(weights).reduce((sum, ts) => sum + floatSize(ts[0]), 0),
     warnings,
   };
+  if (assumed) info.assumedInputSize = assumed;
+  if (boundary.dtype) info.inputDtype = boundary.dtype;
   let disposed = false;
 
   const loaded: LoadedModel = {
@@ -89,15 +116,15 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
       if (names.length === 0) return [];
       return tf.tidy(() => {
         const unique = [...new Set(names)];
-        const outs = model.execute({ [inputName]: x }, unique);
+        const outs = model.execute({ [inputName]: enterModel(x, boundary) }, unique);
         const list = Array.isArray(outs) ? outs : [outs];
-        const byName = new Map(unique.map((n, i) => [n, list[i] as tf.Tensor]));
+        const byName = new Map(unique.map((n, i) => [n, leaveModel(list[i] as tf.Tensor, layouts.get(n))]));
         // Cloned: the caller may dispose every result, even the input or a node asked for twice.
         return names.map((n) => tf.clone(byName.get(n) as tf.Tensor));
       });
     },
     kernel(layerId: string): tf.Tensor4D | null {
-      const node = nodeByName.get(layerId);
+      const node = nodeByName.get(inner.get(layerId) ?? layerId);
       if (!node) return null;
       const filter = kernelInput(node, nodeByName.get(node.name + UNFUSED_SUFFIX), nodeByName);
       const w = filter ? weights[filter]?.[0] : undefined;
@@ -108,8 +135,19 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
       disposed = true;
     },
   };
-  fillShapes(loaded, inputShape, warnings, path);
+  fillShapes(loaded, inputShape, assumed, warnings, path);
   return loaded;
+}
+
+/** How the core's NHWC float input enters the model: layout from the input's shape and attrs, integer types rounded. */
+function inputBoundary(node: GraphNodeJson | undefined, dtype: string | undefined, nodes: GraphNodeJson[], path: string): InputBoundary {
+  const layout: Layout = node && inputIsChannelsFirst(node, nodes) ? 'NCHW' : 'NHWC';
+  if (dtype === undefined || dtype === 'float32') return { layout };
+  if (dtype === 'int32') {
+    const raw = (node?.attr?.dtype as { type?: unknown } | undefined)?.type;
+    return { layout, dtype: raw === 'DT_UINT8' ? 'uint8' : 'int32' };
+  }
+  throw new LayerLensError('malformedModel', `${path} takes a ${dtype} input, which is not an image Layer Lens can feed.`);
 }
 
 function originalOp(node: GraphNodeJson, helper: GraphNodeJson | undefined): string {
@@ -160,13 +198,16 @@ function findLogits(outputIds: string[], nodeByName: Map<string, GraphNodeJson>)
   return node && ['MatMul', '_FusedMatMul', 'BiasAdd', 'Add', 'AddV2'].includes(node.op) ? node.name : undefined;
 }
 
-/** Output shapes come from one probe pass on a zero image (batch 1); unknown when the input size is not fixed. */
-function fillShapes(model: LoadedModel, inputShape: (number | null)[], warnings: string[], path: string): void {
-  const dims = inputShape.slice(1);
-  if (inputShape.length !== 4 || dims.some((d) => d === null)) {
-    warnings.push('The input size is not fixed in the model, so layer output shapes are unknown until an image runs.');
+/**
+ * Output shapes come from one probe pass on a zero image (batch 1), at the assumed size when the input size is not
+ * fixed (3 channels when the channel count is not either).
+ */
+function fillShapes(model: LoadedModel, inputShape: (number | null)[], assumed: AssumedInputSize | undefined, warnings: string[], path: string): void {
+  if (inputShape.length !== 4) {
+    warnings.push('The input is not declared as a 4-D image, so layer output shapes are unknown until an image runs.');
     return;
   }
+  const dims = [inputShape[1] ?? assumed?.height, inputShape[2] ?? assumed?.width, inputShape[3] ?? 3];
   const layers = model.info.layers;
   try {
     tf.tidy(() => {

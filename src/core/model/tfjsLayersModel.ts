@@ -7,6 +7,9 @@ import type { LayerInfo, LayerKind, ModelInfo } from '../../shared/model';
 import { LayerLensError } from '../../shared/errors';
 import type { LoadedModel } from './loadedModel';
 import { activate, evalLayer, linearConfig, linearPart } from './tfjsLayerEval';
+import { layersInput, probeLayerShapes, stepLayouts } from './layersInputs';
+import { leaveModel, shapeToNhwc } from './modelBoundary';
+import type { InputSizeRequest } from './assumedInputSize';
 
 /** Suffix of the virtual layer that exposes a softmax Dense layer's pre-activation output. */
 export const LOGITS_SUFFIX = '/logits';
@@ -19,10 +22,15 @@ interface Step {
   config: ReturnType<typeof linearConfig>;
 }
 
-export function wrapLayersModel(model: LayersModel, path: string, name: string): LoadedModel {
+export function wrapLayersModel(model: LayersModel, path: string, name: string, size: InputSizeRequest = {}): LoadedModel {
   const steps = topoSteps(model);
   const warnings: string[] = [];
   if (model.inputs.length !== 1) warnings.push(`The model has ${model.inputs.length} inputs; Layer Lens feeds the image to the first one only.`);
+  const input = model.inputs[0] as SymbolicTensor;
+  // Channels-first models take NCHW and some of their layers return it: the boundary transposes both ways.
+  const entry = layersInput(input, steps.map((s) => s.layer), size, path);
+  if (entry.assumed) warnings.push(entry.warning);
+  const layouts = stepLayouts(steps, input.id, entry.boundary.layout);
 
   const layers: LayerInfo[] = [];
   const stepOfLayer = new Map<string, Step>();
@@ -30,7 +38,7 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string):
   for (const step of steps) {
     for (const t of step.outputs) producer.set(t.id, step);
     const id = step.layer.name;
-    if (!stepOfLayer.has(id)) layers.push(layerInfo(step));
+    if (!stepOfLayer.has(id)) layers.push(layerInfo(step, layouts.get((step.outputs[0] as SymbolicTensor | undefined)?.id ?? -1)));
     else warnings.push(`Layer ${id} is used more than once; its listed output is its last use.`);
     stepOfLayer.set(id, step);
   }
@@ -58,22 +66,22 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string):
     }
   }
 
-  const input = model.inputs[0] as SymbolicTensor;
   const info: ModelInfo = {
     path,
     name,
     format: 'layers',
-    inputShape: input.shape.slice(),
-    nativeLayout: 'NHWC',
+    inputShape: entry.inputShape,
+    nativeLayout: entry.boundary.layout,
     layers,
     outputIds: model.outputs.map((t) => t.sourceLayer.name),
     logitsId,
     paramCount: model.countParams(),
     warnings,
   };
+  if (entry.assumed) info.assumedInputSize = entry.assumed;
   let disposed = false;
 
-  return {
+  const loaded: LoadedModel = {
     info,
     forward(x: tf.Tensor4D, layerIds: readonly string[]): tf.Tensor[] {
       if (disposed) throw new LayerLensError('internal', `The model ${path} was already closed.`);
@@ -86,7 +94,7 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string):
         const needed = ancestors(wanted, producer);
         const values = new Map<number, tf.Tensor>();
         const logits = new Map<Step, tf.Tensor>();
-        values.set(input.id, x);
+        values.set(input.id, entry.enter(x));
         for (const step of steps) {
           if (!needed.has(step) || step.layer.getClassName() === 'InputLayer') continue;
           const xs = step.inputs.map((t) => values.get(t.id) ?? missing(path, step));
@@ -103,8 +111,9 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string):
         // Cloned so that the caller may dispose every result, even the input or a value returned twice.
         return layerIds.map((id, i) => {
           const step = wanted[i] as Step;
-          const value = logitsOf.has(id) ? logits.get(step) : values.get((step.outputs[0] as SymbolicTensor).id);
-          return tf.clone(value ?? missing(path, step));
+          const out = step.outputs[0] as SymbolicTensor;
+          const value = logitsOf.has(id) ? logits.get(step) : values.get(out.id);
+          return tf.clone(leaveModel(value ?? missing(path, step), layouts.get(out.id)));
         });
       });
     },
@@ -119,6 +128,8 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string):
       disposed = true;
     },
   };
+  if (entry.assumed) probeLayerShapes(loaded, entry.assumed, warnings);
+  return loaded;
 }
 
 function missing(path: string, step: Step): never {
@@ -184,7 +195,7 @@ const KINDS: Record<string, LayerKind> = {
   AlphaDropout: 'dropout', Sequential: 'module', Model: 'module', Functional: 'module',
 };
 
-function layerInfo(step: Step): LayerInfo {
+function layerInfo(step: Step, layout: 'NHWC' | 'NCHW' | undefined): LayerInfo {
   const layer = step.layer;
   const className = layer.getClassName();
   const out = step.outputs[0];
@@ -193,7 +204,7 @@ function layerInfo(step: Step): LayerInfo {
     name: layer.name,
     className,
     kind: KINDS[className] ?? 'other',
-    outputShape: out ? out.shape.slice() : [null],
+    outputShape: out ? shapeToNhwc(out.shape, layout) : [null],
     paramCount: layer.countParams(),
   };
   const kernel = kernelVariable(layer);

@@ -12,10 +12,14 @@ import { wrapGraphModel } from './tfjsGraphModel';
 import { wrapLayersModel } from './tfjsLayersModel';
 import { matchLayersWeights } from './matchLayersWeights';
 import { tfjsReason } from './tfjsReason';
+import { rewriteNchwOps } from './graphChannelsFirst';
+import { sidecarInputSize } from './assumedInputSize';
+import type { ModelLoadOptions } from './loadOptions';
 
-export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
+export async function loadTfjsModel(files: ModelFiles, options: ModelLoadOptions = {}): Promise<LoadedModel> {
   const { kind, artifacts } = await readTfjsArtifacts(files);
   const name = modelName(files.path);
+  const size = { option: options.inputSize, sidecar: await sidecarInputSize(files) };
   if (kind === 'layers') {
     checkLayerClasses(artifacts.modelTopology as object, files.path);
     let model: tfl.LayersModel;
@@ -24,13 +28,16 @@ export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
     } catch (e) {
       throw await diagnoseLayersLoad(e, artifacts, files.path);
     }
-    return wrapLayersModel(model, files.path, name);
+    return wrapLayersModel(model, files.path, name, size);
   }
   const topology = artifacts.modelTopology as { node: GraphNodeJson[]; versions?: unknown };
-  const nodes = topoOrder(unfuseLinearOps(withDefaultAttrs(topology.node)));
+  // Channels-first ops become NHWC ones between transposes before the fused ops are split (TF.js runs NHWC only).
+  const nhwc = rewriteNchwOps(withDefaultAttrs(topology.node), artifacts);
+  const inner = nhwc.inner;
+  const nodes = topoOrder(unfuseLinearOps(nhwc.nodes));
   // The converter reads versions.producer; hand-written graphs often leave `versions` out.
   const versions = topology.versions && typeof topology.versions === 'object' ? topology.versions : {};
-  const rewritten: tf.io.ModelArtifacts = { ...artifacts, modelTopology: { ...topology, versions, node: nodes } };
+  const rewritten: tf.io.ModelArtifacts = { ...nhwc.artifacts, modelTopology: { ...topology, versions, node: nodes } };
   let model;
   try {
     model = await loadGraphModel(tf.io.fromMemory(rewritten));
@@ -39,7 +46,7 @@ export async function loadTfjsModel(files: ModelFiles): Promise<LoadedModel> {
     const why = tfjsReason(e);
     throw new LayerLensError('malformedModel', `${files.path} is a graph model TensorFlow.js cannot load${why ? ` (${why})` : ''}.`);
   }
-  return wrapGraphModel(model, nodes, files.path, name);
+  return wrapGraphModel(model, nodes, files.path, name, { inner, size });
 }
 
 /** `models/mnist-cnn/model.json` → `mnist-cnn`; `foo.json` → `foo`. */

@@ -15,9 +15,10 @@ const INPUT_KEYS = ['height', 'width', 'channels', 'channelOrder', 'resize', 'sc
 const TOP_KEYS = new Set(['input', 'labels', 'labelsFile', '$schema', 'description']);
 
 /**
- * Resolves the input spec of a model. Precedence: settings > sidecar > defaults inferred from
- * `info.inputShape` (NHWC [N, H, W, C]): stretch resize, RGB order, pixels scaled to [0, 1] (scale 1/255,
- * mean 0, std 1). Invalid values throw `badArgument` naming the sidecar file (or the setting) and the field.
+ * Resolves the input spec of a model. Precedence: settings > a size the model was opened at on request >
+ * sidecar > defaults inferred from `info.inputShape` (NHWC [N, H, W, C]) and `info.assumedInputSize`: stretch
+ * resize, RGB order, pixels scaled to [0, 1] (scale 1/255, mean 0, std 1; 0..255 for an integer input).
+ * Invalid values throw `badArgument` naming the sidecar file (or the setting) and the field.
  */
 export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, settings?: Partial<InputSpec>): InputSpec {
   const modelFile = lastSegment(info.path) || info.name;
@@ -28,16 +29,20 @@ export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, setting
     const v = shape.length === 4 ? shape[i] : undefined;
     return typeof v === 'number' && v > 0 ? v : undefined;
   };
+  const assumed = info.assumedInputSize;
+  const requested = assumed?.source === 'option' ? { height: assumed.height, width: assumed.width } : {};
   const merged: Partial<InputSpec> = {
-    height: fixed(1),
-    width: fixed(2),
+    height: fixed(1) ?? assumed?.height,
+    width: fixed(2) ?? assumed?.width,
     channels: channelsOf(fixed(3)),
     channelOrder: 'rgb',
     resize: 'stretch',
-    scale: 1 / 255,
+    // An integer input takes raw pixels (detectors that cast 0..255 themselves).
+    scale: info.inputDtype ? 1 : 1 / 255,
     mean: [0],
     std: [1],
     ...fromFile,
+    ...requested,
     ...fromSettings,
   };
   const sidecarName = sidecar?.fileName ?? `${stripExtension(modelFile)}.layerlens.json`;
