@@ -1,8 +1,10 @@
 // Evaluates single Keras layers eagerly. Conv2D and Dense are computed here from their weights with plain ops
 // instead of the layer's own call: tfjs-layers runs them as fused ops, whose gradient (linear activation) also
 // computes the filter gradient — very slow on cpu and missing on wasm (docs/tfjs-facts.md). The outputs are identical.
+// BatchNormalization runs as one multiply and one add (tfjsBatchNormEval.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { batchNormAsAffine } from './tfjsBatchNormEval';
 
 /** Activations applied with plain tfjs-core ops; anything else makes the layer run through its own call. */
 const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
@@ -80,6 +82,8 @@ export function activate(config: LinearConfig, z: tf.Tensor): tf.Tensor {
 /** Runs one layer on concrete tensors (inference mode). */
 export function evalLayer(layer: Layer, config: LinearConfig | null, inputs: tf.Tensor[], callArgs: object): tf.Tensor[] {
   if (config && inputs.length === 1) return [activate(config, linearPart(layer, config, inputs[0] as tf.Tensor))];
+  const normalized = inputs.length === 1 ? batchNormAsAffine(layer, inputs[0] as tf.Tensor) : null;
+  if (normalized) return [normalized];
   const out = layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs, { ...callArgs, training: false });
   return (Array.isArray(out) ? out : [out]) as tf.Tensor[];
 }
