@@ -10,10 +10,11 @@ import { LayerLensError } from '../../shared/errors';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { fromNativeLayout, toNativeLayout } from '../nativeLayout';
+import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 
 export const activationsUsage =
-  'layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] --out DIR [--json]';
+  'layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] [--input-size H,W] --out DIR [--json]';
 
 export async function activationsCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
@@ -23,12 +24,14 @@ export async function activationsCommand(argv: string[]): Promise<void> {
     outputs: { type: 'boolean' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    ...inputSizeOption,
     ...backendOption,
   });
   const inputPath = required(values, 'input');
   const outDir = required(values, 'out');
+  const options = inputSizeOf(values);
   await startBackend(values.backend);
-  const model = await loadModel(required(values, 'model'));
+  const model = await loadModel(required(values, 'model'), options);
   const input = await readInput(model, inputPath);
   try {
     const requested = (values.layer as string[] | undefined) ?? model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);

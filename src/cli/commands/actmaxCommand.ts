@@ -18,11 +18,12 @@ import { LayerLensError } from '../../shared/errors';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 
 export const actmaxUsage =
   'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] [--lr R] [--param ' +
   ACTMAX_PARAM_KINDS.join('|') +
-  '] [--penalty KIND=WEIGHT ...] --out DIR [--json]   (penalty kinds: ' +
+  '] [--penalty KIND=WEIGHT ...] [--input-size H,W] --out DIR [--json]   (penalty kinds: ' +
   ACTMAX_PENALTY_KINDS.join(', ') +
   ')';
 
@@ -43,6 +44,7 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
     penalty: { type: 'string', multiple: true },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    ...inputSizeOption,
     ...backendOption,
   });
   const layerId = required(values, 'layer');
@@ -64,8 +66,9 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   const penalties = penaltyWeights((values.penalty as string[] | undefined) ?? []);
   if (penalties) overrides.regularizers = penalties;
 
+  const options = inputSizeOf(values);
   await startBackend(values.backend);
-  const model = await loadModel(required(values, 'model'));
+  const model = await loadModel(required(values, 'model'), options);
   try {
     const inputSpec = await modelInputSpec(model);
     const objective = objectiveName ? objectiveSpec(objectiveName, layerId) : undefined;

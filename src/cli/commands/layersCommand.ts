@@ -2,20 +2,23 @@ import { loadModel } from '../../core/node/loadModelFile';
 import type { LayerInfo } from '../../shared/model';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
+import { assumedSizeLine, inputSizeOf, inputSizeOption } from '../inputSizeOption';
 
-export const layersUsage = 'layer-lens layers --model M [--json]';
+export const layersUsage = 'layer-lens layers --model M [--input-size H,W] [--json]';
 
 export async function layersCommand(argv: string[]): Promise<void> {
-  const values = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption });
+  const values = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, ...inputSizeOption, ...backendOption });
+  const options = inputSizeOf(values);
   await startBackend(values.backend);
-  const model = await loadModel(required(values, 'model'));
+  const model = await loadModel(required(values, 'model'), options);
   try {
     if (values.json) {
       process.stdout.write(`${JSON.stringify(model.info, null, 2)}\n`);
       return;
     }
     const { info } = model;
-    process.stdout.write(`${info.name} (${info.format}), input ${shape(info.inputShape)}, ${info.paramCount.toLocaleString('en')} parameters\n`);
+    const runsAt = info.assumedInputSize ? `, ${assumedSizeLine(info.assumedInputSize)}` : '';
+    process.stdout.write(`${info.name} (${info.format}), input ${shape(info.inputShape)}${runsAt}, ${info.paramCount.toLocaleString('en')} parameters\n`);
     for (const layer of info.layers) process.stdout.write(`${row(layer)}\n`);
   } finally {
     model.dispose();

@@ -9,9 +9,10 @@ import { backendOption, integer, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
+import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 
 export const topkUsage =
-  'layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--json]';
+  'layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] [--json]';
 
 /**
  * Writes DIR/topk.json — {"<channel>": [{file, value, x, y, mean, box}]}, value descending, `file` relative to the
@@ -28,6 +29,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
     batch: { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean' },
+    ...inputSizeOption,
     ...backendOption,
   });
   const modelPath = resolve(required(values, 'model'));
@@ -37,8 +39,9 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const k = integer(values.k, 'k', 9, 1);
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
+  const options = inputSizeOf(values);
   await startBackend(values.backend);
-  const model = await loadModel(modelPath);
+  const model = await loadModel(modelPath, options);
   try {
     const tty = process.stderr.isTTY && !values.json;
     const cacheDir = typeof values.cache === 'string' ? resolve(values.cache) : undefined;

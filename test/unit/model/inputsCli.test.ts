@@ -1,0 +1,47 @@
+// The real CLI on models whose input is not the core's NHWC float image of a fixed size.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBackend } from '../../helpers/backend';
+import { runCli } from '../../helpers/runCli';
+import { writeAnySizeGraph, writeNchwGraph } from './inputsModels';
+
+before(async () => {
+  // The model writers hold their reference weights as tensors.
+  await useBackend('cpu');
+});
+
+test('layers shows the assumed size of a model without a fixed one, and --input-size changes it and the shapes', () => {
+  const { path } = writeAnySizeGraph();
+  const plain = runCli(['layers', '--model', path]);
+  assert.equal(plain.status, 0, plain.stderr);
+  const header = plain.stdout.split('\n')[0] ?? '';
+  assert.match(header, /input \?×\?×\?×3, runs at 224×224 \(input size not fixed by the model; the default/);
+  assert.match(plain.stdout, /\nconv\s+Conv2D\s+\?×112×112×4/);
+
+  const sized = runCli(['layers', '--model', path, '--input-size', '64,48']);
+  assert.equal(sized.status, 0, sized.stderr);
+  assert.match(sized.stdout.split('\n')[0] ?? '', /runs at 64×48 \(input size not fixed by the model; from --input-size\)/);
+  assert.match(sized.stdout, /\nconv\s+Conv2D\s+\?×32×24×4/);
+
+  const json = runCli(['layers', '--model', path, '--input-size', '30,30', '--json']);
+  assert.deepEqual(JSON.parse(json.stdout).assumedInputSize, { height: 30, width: 30, source: 'option' });
+});
+
+test('--input-size is refused in one sentence when malformed or when the model fixes another size', () => {
+  const { path } = writeAnySizeGraph();
+  const bad = runCli(['layers', '--model', path, '--input-size', '64']);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr.trim(), /^[^\n]*--input-size must be HEIGHT,WIDTH in pixels from 1 to 8192 \(e\.g\. 224,224\), not 64\.$/);
+  const fixed = writeNchwGraph().path;
+  const other = runCli(['layers', '--model', fixed, '--input-size', '16,16']);
+  assert.notEqual(other.status, 0);
+  assert.match(other.stderr, /takes a fixed input size of 8×8, so it cannot run at 16×16\./);
+});
+
+test('layers lists a channels-first graph in NHWC with no assumed size', () => {
+  const { path } = writeNchwGraph();
+  const r = runCli(['layers', '--model', path]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout.split('\n')[0] ?? '', /input \?×8×8×3, \d+ parameters/);
+  assert.match(r.stdout, /\npool\s+MaxPool\s+\?×4×4×4/);
+});
