@@ -1,6 +1,6 @@
 // Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the wasm
-// and cpu backends: registered gradients TF.js lacks or gets wrong (dilated and depthwise convs, batch norm
-// without scale or offset, strided slices) and wasm kernels that gradients reach but wasm lacks. Called by
+// and cpu backends: registered gradients TF.js lacks or gets wrong (dilated and depthwise convs, batch norm,
+// strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
 // initBackend before the native kernels wrap the wasm/cpu kernels, so they wrap these too.
 import * as tf from '@tensorflow/tfjs-core';
 // TF.js's own gradients must be in place first: registering them later would undo ours.
@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ensureWasmGradientKernels } from '../onnx/wasmGradients';
 import { batchNormGradConfig } from './batchNormGradient';
 import { conv2dGradConfig, depthwiseGradConfig } from './convGradients';
+import { mirrorPadGradConfig } from './mirrorPadGradient';
+import { resizeGradConfigs } from './resizeGradients';
 import { stridedSliceGradConfig } from './stridedSliceGradient';
 
 let installed = false;
@@ -21,5 +23,7 @@ export function installInputGradients(): void {
   if (depthwise) tf.registerGradient(depthwiseGradConfig(depthwise));
   tf.registerGradient(batchNormGradConfig);
   tf.registerGradient(stridedSliceGradConfig);
+  tf.registerGradient(mirrorPadGradConfig);
+  for (const config of resizeGradConfigs()) tf.registerGradient(config);
   ensureWasmGradientKernels();
 }

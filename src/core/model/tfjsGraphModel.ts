@@ -152,7 +152,7 @@ function inputBoundary(node: GraphNodeJson | undefined, dtype: string | undefine
 
 function originalOp(node: GraphNodeJson, helper: GraphNodeJson | undefined): string {
   if (!helper) return node.op;
-  return helper.op === 'Conv2D' ? '_FusedConv2D' : '_FusedMatMul';
+  return helper.op === 'Conv2D' ? '_FusedConv2D' : helper.op === 'DepthwiseConv2dNative' ? 'FusedDepthwiseConv2dNative' : '_FusedMatMul';
 }
 
 function floatSize(t: tf.Tensor | undefined): number {

@@ -40,14 +40,19 @@ const UNFUSED_OPS: Record<string, string | undefined> = {
   _FusedMatMul: 'MatMul',
 };
 
-/** Returns the nodes with every bias-only fused conv/depthwise conv/matmul split into the plain op plus BiasAdd. */
+/**
+ * Returns the nodes with every bias-only fused conv/depthwise conv/matmul split into the plain op plus BiasAdd.
+ * A fused depthwise conv with LeakyRelu is split too (plus a LeakyRelu node): tfjs-converter 4.22 does not read
+ * that op's leakyrelu_alpha, so fused it computes NaN on cpu and a plain ReLU on wasm.
+ */
 export function unfuseLinearOps(nodes: GraphNodeJson[]): GraphNodeJson[] {
   const out: GraphNodeJson[] = [];
   for (const node of nodes) {
     const ops = fusedOps(node);
     const plain = UNFUSED_OPS[node.op];
     const inputs = node.input ?? [];
-    if (!plain || ops.length !== 1 || ops[0] !== 'BiasAdd' || inputs.length < 3) {
+    const leaky = node.op === 'FusedDepthwiseConv2dNative' && ops.length === 2 && ops[0] === 'BiasAdd' && ops[1] === 'LeakyRelu';
+    if (!plain || !(leaky || (ops.length === 1 && ops[0] === 'BiasAdd')) || inputs.length < 3) {
       out.push(node);
       continue;
     }
@@ -58,7 +63,16 @@ export function unfuseLinearOps(nodes: GraphNodeJson[]): GraphNodeJson[] {
     const biasAttr: Record<string, Record<string, unknown>> = {};
     if (attr.T) biasAttr.T = attr.T;
     if (attr.data_format) biasAttr.data_format = attr.data_format;
-    out.push({ name: node.name, op: 'BiasAdd', input: [helper, inputs[2] as string, ...inputs.slice(3).filter((i) => i.startsWith('^'))], attr: biasAttr });
+    const control = inputs.slice(3).filter((i) => i.startsWith('^'));
+    if (!leaky) {
+      out.push({ name: node.name, op: 'BiasAdd', input: [helper, inputs[2] as string, ...control], attr: biasAttr });
+      continue;
+    }
+    const biased = `${node.name}/bias${UNFUSED_SUFFIX}`;
+    out.push({ name: biased, op: 'BiasAdd', input: [helper, inputs[2] as string, ...control], attr: biasAttr });
+    // TensorFlow's default alpha when the attribute is absent.
+    const alpha = node.attr?.leakyrelu_alpha ?? { f: 0.2 };
+    out.push({ name: node.name, op: 'LeakyRelu', input: [biased], attr: { ...(attr.T ? { T: attr.T } : {}), alpha } });
   }
   return out;
 }

@@ -95,10 +95,14 @@ export const OP_CASES: OpCase[] = [
   { name: 'strided slice, masks', xShape: [2, 5, 6, 4], affine: true, f: (x) => tf.stridedSlice(x, [0, 1, 0, 2], [0, 4, 0, 4], [1, 1, 3, 1], 0b0101, 0b0101) },
   { name: 'strided slice, shrink', xShape: [2, 5, 6, 4], affine: true, f: (x) => tf.stridedSlice(x, [0, 1, 0, 2], [0, 4, 0, 3], [1, 1, 1, 1], 0b0101, 0b0101, 0, 0, 0b1000) },
   { name: 'strided slice, ellipsis and new axis', xShape: [1, 4, 5, 3], affine: true, f: (x) => tf.stridedSlice(x, [0, 0, 1], [0, 0, 3], [1, 1, 1], 0, 0, 0b001, 0b010) },
-  // Square: the cpu backend's ResizeBilinearGrad returns a transposed shape for non-square inputs.
-  { name: 'resize bilinear ×2', xShape: [1, 5, 5, 2], affine: true, f: (x) => tf.image.resizeBilinear(x4(x), [10, 10]) },
+  { name: 'resize bilinear ×2, non-square', xShape: [1, 4, 6, 2], affine: true, f: (x) => tf.image.resizeBilinear(x4(x), [8, 12]) },
+  { name: 'resize bilinear, half-pixel centres', xShape: [1, 6, 4, 2], affine: true, f: (x) => tf.image.resizeBilinear(x4(x), [9, 5], false, true) },
+  { name: 'resize bilinear, align corners, down', xShape: [1, 7, 5, 2], affine: true, f: (x) => tf.image.resizeBilinear(x4(x), [3, 4], true) },
   { name: 'resize nearest ×2', xShape: [1, 4, 5, 2], affine: true, f: (x) => tf.image.resizeNearestNeighbor(x4(x), [8, 10]) },
+  { name: 'resize nearest, half-pixel centres', xShape: [1, 5, 5, 2], affine: true, f: (x) => tf.image.resizeNearestNeighbor(x4(x), [3, 7], false, true) },
   { name: 'pad', xShape: [1, 4, 4, 2], affine: true, f: (x) => tf.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]]) },
+  { name: 'mirror pad, reflect', xShape: [1, 4, 5, 2], affine: true, f: (x) => tf.mirrorPad(x, [[0, 0], [1, 3], [2, 0], [0, 0]], 'reflect') },
+  { name: 'mirror pad, symmetric', xShape: [1, 4, 5, 2], affine: true, f: (x) => tf.mirrorPad(x, [[0, 0], [3, 1], [0, 5], [0, 1]], 'symmetric') },
   {
     name: 'squeeze-excite (global mean × multiply)', xShape: [1, 5, 5, 4], affine: false,
     f: (x) => tf.mul(x, tf.sigmoid(tf.matMul(tf.reshape(tf.mean(x, [1, 2]), [1, 4]), w([4, 4], 41) as tf.Tensor2D)).reshape([1, 1, 1, 4])),
