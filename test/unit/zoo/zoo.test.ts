@@ -58,6 +58,7 @@ const chosen = only ? subjects.filter((s) => only.some((o) => s.name.includes(o)
 const results = new Map<string, Map<string, StepResult>>();
 const imagesDir = writeImageFolder(join(mkdtempSync(join(tmpdir(), 'layer-lens-zoo-')), 'images'));
 const started = Date.now();
+const head = gitHead();
 const defaultBackend = (): Promise<unknown> => useBackend('wasm', { nativeKernels: nativeKernelsBuilt });
 const cpuBackend = (): Promise<unknown> => useBackend('cpu');
 
@@ -74,8 +75,19 @@ function step(subject: Subject, name: Step, fn: () => Promise<string> | string):
       row.set(name, { ok: false, detail: message });
       console.log(`FAIL ${subject.name} ${name}: ${message.split('\n')[0]}`);
       throw e;
+    } finally {
+      // After every step, so a long run shows its progress.
+      saveMatrix();
     }
   });
+}
+
+function gitHead(): string {
+  try {
+    return execSync('git log --oneline -1', { cwd: repoRoot, encoding: 'utf8' }).trim().slice(0, 100);
+  } catch {
+    return '?';
+  }
 }
 
 /** Everything one model's steps share; later steps fail with the reason when an earlier one could not set it up. */
@@ -227,7 +239,8 @@ for (const subject of chosen) {
     const path = need(state.path, state, 'the model file');
     const out = mkdtempSync(join(tmpdir(), 'layer-lens-zoo-report-'));
     const probes = state.probes;
-    const args = ['report', '--model', path, '--out', out, '--images', imagesDir, '--steps', '2', '--quiet'];
+    // Two of the six images, two actmax steps, the middle layer: every section runs, in seconds.
+    const args = ['report', '--model', path, '--out', out, '--samples', imagesDir, '--images', '2', '--steps', '2', '--quiet'];
     if (probes) args.push('--layers', probes.middle);
     const run = runCli(args, 240_000);
     const index = join(out, 'index.html');
@@ -249,23 +262,20 @@ for (const subject of chosen) {
   }
 }
 
-after(() => {
+after(() => saveMatrix());
+
+function saveMatrix(): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  let head = '';
-  try {
-    head = execSync('git log --oneline -1', { cwd: repoRoot, encoding: 'utf8' }).trim();
-  } catch {
-    head = '?';
-  }
+  const total = chosen.length * STEPS.length - chosen.filter((c) => !c.twinOf).length;
   let passed = 0;
   let failed = 0;
   for (const row of results.values()) for (const r of row.values()) r.ok ? passed++ : failed++;
   const header = [
     '# Conformance zoo status',
     '',
-    `Run ${new Date().toISOString()} at \`${head}\`: \`node scripts/runUnitTests.mjs zoo\`, ${passed} passed, ${failed} failed, ${seconds} s` +
+    `Run ${new Date().toISOString()} at \`${head}\`: \`node scripts/runUnitTests.mjs zoo\`, ${passed} passed, ${failed} failed of ${total}, ${seconds} s` +
       ` (zoo ${zoo.generatedMs ? `generated in ${(zoo.generatedMs / 1000).toFixed(1)} s` : 'from cache'}: ${zoo.dir}).`,
     `Default backend: wasm${nativeKernelsBuilt ? ' + native kernels' : ''}; reference: cpu (TF.js kernels).`,
   ].join('\n');
   writeMatrix(process.env.LAYER_LENS_ZOO_STATUS ?? join(repoRoot, '.cache/zoo-status.md'), STEPS, results, header);
-});
+}

@@ -28,12 +28,16 @@ export function seededInput(h: number, w: number, c: number, lo: number, hi: num
   return tf.tensor4d(data, [1, h, w, c]);
 }
 
-/** The channel of a layer with the largest mean |activation| on `x`: its gradient is not trivially zero. */
+/**
+ * The channel of a layer that varies most over the image on `x` (ties and vectors: largest mean |activation|): one
+ * that depends on the input, so its gradient is not trivially zero and gradient ascent can move it.
+ */
 export function liveChannel(model: LoadedModel, x: tf.Tensor4D, layerId: string): number {
   return tf.tidy(() => {
     const out = model.forward(x, [layerId])[0] as tf.Tensor;
     const axes = out.shape.slice(0, -1).map((_, i) => i);
-    return tf.argMax(tf.mean(tf.abs(out), axes)).dataSync()[0] as number;
+    const { mean, variance } = tf.moments(out, axes);
+    return tf.argMax(tf.add(variance, tf.mul(tf.abs(mean), 1e-6))).dataSync()[0] as number;
   });
 }
 
