@@ -8,6 +8,7 @@ import { useWebpWasmFromDisk, WEBP_WASM_FILE } from './nodeWebpWasm';
 import type { DecodedImage } from '../image/types';
 import type { LoadedModel } from '../model/loadedModel';
 import { preprocess, resolveInputSpec } from '../preprocess';
+import { withImageSize } from '../preprocess/imageInputSize';
 import { readSidecar } from './readSidecar';
 import { FileRefusal, MAX_IMAGE_FILE_BYTES, readRegularFile } from './regularFile';
 import { LayerLensError } from '../../shared/errors';
@@ -38,8 +39,11 @@ export async function loadModelInput(
   imagePath: string,
   settings?: Partial<InputSpec>,
 ): Promise<{ input: tf.Tensor4D; spec: InputSpec; image: DecodedImage }> {
-  const spec = await modelInputSpec(model, settings);
+  let spec = await modelInputSpec(model, settings);
   const image = await readImageFile(imagePath);
+  // A model with no size of its own but the default runs at the image's size.
+  const sized = withImageSize(model.info, image, settings);
+  if (sized !== settings) spec = await modelInputSpec(model, sized);
   return { input: preprocess(image, spec), spec, image };
 }
 

@@ -10,6 +10,9 @@ import { loadModel } from '../../../src/core/node/loadModelFile';
 import { resolveInputSpec } from '../../../src/core/preprocess';
 import { renderActmax } from '../../../src/core/actmax';
 import { LayerLensError } from '../../../src/shared/errors';
+import { loadModelInput } from '../../../src/core/node/imageFiles';
+import { encodePng } from '../../../src/core/image/encodePng';
+import { tempDir } from './tinyModels';
 import { maxDiff, writeAnySizeGraph, writeAnySizeLayers, writeNchwGraph } from './inputsModels';
 
 before(async () => {
@@ -79,4 +82,32 @@ test('a Layers model without a fixed size: shapes probed at the assumed size, ac
   const byDefault = await loadModel(path);
   assert.equal(shapeOf(byDefault, 'conv'), '?x112x112x4');
   byDefault.dispose();
+});
+
+function writePng(width: number, height: number): string {
+  const rgba = new Uint8Array(width * height * 4).map((_, i) => (i * 37) % 256);
+  const file = join(tempDir(), `img-${width}x${height}.png`);
+  writeFileSync(file, encodePng(rgba, width, height));
+  return file;
+}
+
+test('with only the default size, an image runs at its own size (multiples of 32, at most 512); a set size wins', async () => {
+  const { path } = writeAnySizeGraph();
+  const model = await loadModel(path);
+  const small = await loadModelInput(model, writePng(100, 60));
+  assert.deepEqual(small.input.shape, [1, 64, 96, 3]);
+  assert.deepEqual([small.spec.height, small.spec.width], [64, 96]);
+  const [maps] = model.forward(small.input, ['relu']) as tf.Tensor[];
+  assert.deepEqual(maps?.shape, [1, 32, 48, 4]);
+  const large = await loadModelInput(model, writePng(1000, 700));
+  assert.deepEqual(large.input.shape, [1, 352, 512, 3]);
+  const set = await loadModelInput(model, writePng(100, 60), { height: 40, width: 40 });
+  assert.deepEqual(set.input.shape, [1, 40, 40, 3]);
+  tf.dispose([small.input, large.input, set.input, maps as tf.Tensor]);
+  model.dispose();
+  const sized = await loadModel(path, { inputSize: [48, 48] });
+  const fromOption = await loadModelInput(sized, writePng(100, 60));
+  assert.deepEqual(fromOption.input.shape, [1, 48, 48, 3], 'a requested size is kept');
+  fromOption.input.dispose();
+  sized.dispose();
 });
