@@ -47,6 +47,11 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, de
         if (!depthwise && g.dilations[0] === 1 && g.dilations[1] === 1 && (thin || strided) && nativeKernelsInstalled()) {
           return tf.conv2dTranspose(dy as tf.Tensor4D, w, x4.shape, g.strides, explicit);
         }
+        // The native depthwise input gradient reads dy as it is (no zero-spread, no flipped kernel), any dilation.
+        if (depthwise && nativeKernelsInstalled()) {
+          const attrs = { strides: g.strides, pad: explicit, dilations: g.dilations, inputShape: x4.shape };
+          return tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+        }
         let d = dy as tf.Tensor4D;
         const [n, ho, wo, c] = d.shape;
         const [sh, sw] = g.strides;

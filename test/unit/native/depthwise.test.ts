@@ -113,10 +113,10 @@ function naiveBackpropInput(c: Case, dy: Float32Array, dyShape: number[], w: Flo
 
 /** A binding that counts the depthwise calls, to tell the native kernel from a fallback. */
 function counting(binding: NativeKernelsBinding, calls: { forward: number; backprop: number }): NativeKernelsBinding {
+  // The addon's functions are neither enumerable nor writable: copy them by name, then replace two.
+  const all = Object.fromEntries(Object.getOwnPropertyNames(binding).map((k) => [k, (binding as unknown as Record<string, unknown>)[k]]));
   return {
-    ...binding,
-    setThreads: (n) => binding.setThreads(n),
-    info: () => binding.info(),
+    ...(all as unknown as NativeKernelsBinding),
     depthwiseConv2d: (...a) => (calls.forward++, binding.depthwiseConv2d(...a)),
     depthwiseConv2dBackpropInput: (...a) => (calls.backprop++, binding.depthwiseConv2dBackpropInput(...a)),
   };
