@@ -2,7 +2,9 @@
 // channels-first model, and pixels rounded to an integer input's type. The rounding is a straight-through cast
 // (rounded forward, identity backward): a cast has no gradient, and activation maximization optimizes in float.
 import * as tf from '@tensorflow/tfjs-core';
+import type { AssumedInputSize } from '../../shared/model';
 import type { Layout } from './graphChannelsFirst';
+import { describeAssumedSize } from './assumedInputSize';
 
 export interface InputBoundary {
   layout: Layout;
@@ -39,4 +41,13 @@ export function shapeToNhwc<T>(shape: T[], layout: Layout | undefined): T[] {
   if (layout !== 'NCHW' || shape.length !== 4) return shape.slice();
   const [n, c, h, w] = shape as [T, T, T, T];
   return [n, h, w, c];
+}
+
+/** The note the input layer carries when the model's input is not a fixed-size NHWC float image (shown in its tooltip). */
+export function inputNote(boundary: InputBoundary, assumed: AssumedInputSize | undefined): string | undefined {
+  const parts: string[] = [];
+  if (assumed) parts.push(`The model does not fix its input size; it runs at ${describeAssumedSize(assumed)}.`);
+  if (boundary.layout === 'NCHW') parts.push('The model takes channels-first (NCHW) input; Layer Lens transposes at its edge and shows every map NHWC.');
+  if (boundary.dtype) parts.push(`The model takes ${boundary.dtype} pixels; Layer Lens rounds 0..255 values at its edge (gradients pass straight through).`);
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }

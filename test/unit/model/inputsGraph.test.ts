@@ -26,6 +26,7 @@ test('an NCHW graph is listed and run in NHWC: shapes, kernel, forward equal to 
   assert.deepEqual(model.info.inputShape, [null, 8, 8, 3]);
   assert.equal(model.info.nativeLayout, 'NCHW');
   assert.deepEqual(shapes(model.info.layers), { x: '?x8x8x3', conv: '?x8x8x4', bias: '?x8x8x4', relu: '?x8x8x4', pool: '?x4x4x4', gap: '?x4', logits: '?x2' });
+  assert.match(model.info.layers[0]?.note ?? '', /channels-first \(NCHW\) input/);
   const conv = model.info.layers.find((l) => l.id === 'conv');
   assert.equal(conv?.className, 'Conv2D');
   assert.equal(conv?.kind, 'conv');
@@ -80,6 +81,7 @@ for (const dtype of ['DT_INT32', 'DT_UINT8'] as const) {
     const { path, weights } = writeIntInputGraph(dtype);
     const model = await loadModel(path);
     assert.equal(model.info.inputDtype, dtype === 'DT_INT32' ? 'int32' : 'uint8');
+    assert.match(model.info.layers[0]?.note ?? '', /rounds 0\.\.255 values/);
     assert.deepEqual(shapes(model.info.layers).conv, '?x6x6x4');
     const spec = resolveInputSpec(model.info);
     assert.equal(spec.scale, 1);

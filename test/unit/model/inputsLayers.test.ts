@@ -16,6 +16,7 @@ test('a channels-first Layers model: NHWC shapes, forward equal to NHWC ops and 
   const model = await loadModel(path);
   assert.deepEqual(model.info.inputShape, [null, 8, 8, 3]);
   assert.equal(model.info.nativeLayout, 'NCHW');
+  assert.match(model.info.layers[0]?.note ?? '', /channels-first \(NCHW\) input/);
   const rows = Object.fromEntries(model.info.layers.map((l) => [l.id, l.outputShape.map((d) => d ?? '?').join('x')]));
   assert.deepEqual(rows, { image: '?x8x8x3', conv: '?x8x8x4', pool: '?x4x4x4', gap: '?x4', logits: '?x2' });
   const [filter, bias, dense, denseBias] = keras.getWeights() as [tf.Tensor4D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];

@@ -30,6 +30,7 @@ test('a graph without a fixed size runs at 224×224 by default; shapes come from
   assert.equal(shapeOf(model, 'conv'), '?x112x112x4');
   assert.equal(shapeOf(model, 'gap'), '?x4');
   assert.ok(model.info.warnings.some((w) => w.includes('224×224')), model.info.warnings.join(' | '));
+  assert.match(model.info.layers[0]?.note ?? '', /does not fix its input size; it runs at 224×224 \(Layer Lens's default/);
   const spec = resolveInputSpec(model.info);
   assert.deepEqual([spec.height, spec.width, spec.channels], [224, 224, 3]);
   model.dispose();
