@@ -20,7 +20,7 @@ export async function loadModelFiles(files: ModelFiles, options: ModelLoadOption
   if (lower.endsWith('.keras') || lower.endsWith('.h5') || lower.endsWith('.hdf5')) {
     // Imported lazily: the HDF5 library (wasm) is only paid for by Keras users.
     const { loadKerasModel } = await import('./kerasLoad');
-    return loadKerasModel(files);
+    return loadKerasModel(files, options);
   }
   throw new LayerLensError('notAModel', `${path} is not a model file Layer Lens can open (expected a TF.js model.json, an .onnx file or a Keras .keras/.h5 file).`);
 }
