@@ -23,7 +23,7 @@ const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
 };
 
 interface LinearConfig {
-  className: 'Conv2D' | 'Dense';
+  className: 'Conv2D' | 'DepthwiseConv2D' | 'Dense';
   activation: string;
   useBias: boolean;
   strides: [number, number];
@@ -34,11 +34,12 @@ interface LinearConfig {
 /** What `evalLayer` needs to know once per layer, read from its config. Null: use the layer's own call. */
 export function linearConfig(layer: Layer): LinearConfig | null {
   const className = layer.getClassName();
-  if (className !== 'Conv2D' && className !== 'Dense') return null;
+  // DepthwiseConv2D too: tfjs-layers' own call drops its dilationRate (a Keras dilated depthwise conv ran undilated).
+  if (className !== 'Conv2D' && className !== 'DepthwiseConv2D' && className !== 'Dense') return null;
   const c = layer.getConfig() as Record<string, unknown>;
   const activation = typeof c.activation === 'string' ? c.activation : 'linear';
   if (!(activation in ACTIVATIONS)) return null;
-  if (className === 'Conv2D') {
+  if (className !== 'Dense') {
     if (c.dataFormat !== undefined && c.dataFormat !== 'channelsLast') return null;
     if (c.padding !== 'valid' && c.padding !== 'same') return null;
   }
@@ -64,6 +65,8 @@ export function linearPart(layer: Layer, config: LinearConfig, x: tf.Tensor): tf
   let y: tf.Tensor;
   if (config.className === 'Conv2D') {
     y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, config.strides, config.padding, 'NHWC', config.dilation);
+  } else if (config.className === 'DepthwiseConv2D') {
+    y = tf.depthwiseConv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, config.strides, config.padding, 'NHWC', config.dilation);
   } else if (x.rank === 2) {
     y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
   } else {
