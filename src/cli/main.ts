@@ -16,8 +16,24 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   report: { run: reportCommand, usage: reportUsage },
 };
 
+/** What each command does, as the subject of the sentence that says it failed. */
+const ACTIONS: Record<string, string> = {
+  layers: 'Listing the layers',
+  kernels: 'Drawing the kernels',
+  activations: 'Computing the activations',
+  actmax: 'Activation maximization',
+  topk: 'Finding the top images',
+  report: 'The report',
+};
+
+function optionValue(args: readonly string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  const value = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  return value && !value.startsWith('--') ? value : undefined;
+}
+
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), 'Every command takes --backend wasm|cpu|tensorflow (default wasm).'].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), 'Every command takes --backend wasm|cpu|tensorflow (default wasm) and --verbose (the raw text of an internal error).'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -31,13 +47,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`layer-lens: unknown command ${name}.\n${usage()}\n`);
     return 2;
   }
+  // --verbose (or LAYER_LENS_DEBUG) adds the raw text of an error that is not ours after our sentence.
+  const verbose = rest.includes('--verbose') || Boolean(process.env.LAYER_LENS_DEBUG);
+  const args = rest.filter((a) => a !== '--verbose');
   try {
-    await command.run(rest);
+    await command.run(args);
     return 0;
   } catch (err) {
-    const { code, message } = toErrorPayload(err);
+    const { code, message } = toErrorPayload(err, { action: ACTIONS[name] ?? `layer-lens ${name}`, file: optionValue(args, '--model'), details: verbose ? undefined : 'run it again with --verbose for the details' });
     process.stderr.write(`layer-lens ${name}: ${message}\n`);
-    if (code === 'internal' && process.env.LAYER_LENS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    if (code === 'internal' && verbose) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     return code === 'badArgument' ? 2 : 1;
   }
 }

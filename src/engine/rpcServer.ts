@@ -5,6 +5,7 @@
 // single-threaded here anyway). A cancel aborts the running handler's signal, or drops a request before it starts.
 import { LayerLensError, toErrorPayload } from '../shared/errors';
 import type { EngineMethod, EngineToHost, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
+import { failureContext } from './failureContext';
 import { validateParams } from './validateParams';
 
 export interface HandlerContext<M extends EngineMethod> {
@@ -55,7 +56,7 @@ export class RpcServer {
     };
     const failed = (err: unknown) => {
       this.controllers.delete(id);
-      this.fail(id, method, err);
+      this.fail(id, method, err, params);
     };
     let prepared: Promise<void> | undefined;
     try {
@@ -82,14 +83,15 @@ export class RpcServer {
       const result = await handler(params as ParamsOf<EngineMethod>, ctx);
       this.send({ type: 'response', id, result });
     } catch (err) {
-      this.fail(id, method, err);
+      this.fail(id, method, err, params);
     } finally {
       this.controllers.delete(id);
     }
   }
 
-  private fail(id: number, method: string, err: unknown): void {
-    const error = toErrorPayload(err);
+  private fail(id: number, method: string, err: unknown, params?: unknown): void {
+    // An error that is not ours reaches the user as a sentence naming the work and the file; its raw text is logged.
+    const error = toErrorPayload(err, failureContext(method, params));
     if (error.code === 'internal') this.send({ type: 'log', level: 'error', message: `${method}: ${err instanceof Error ? err.stack : error.message}` });
     this.send({ type: 'error', id, error });
   }

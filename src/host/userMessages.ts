@@ -1,6 +1,6 @@
 // Every sentence shown to the user passes here: it goes to the window, the output channel and the test API.
 import * as vscode from 'vscode';
-import { toErrorPayload } from '../shared/errors';
+import { LayerLensError, toErrorPayload } from '../shared/errors';
 
 export class UserMessages implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('Layer Lens', { log: true });
@@ -11,7 +11,9 @@ export class UserMessages implements vscode.Disposable {
   }
 
   error(err: unknown): void {
-    const { code, message } = toErrorPayload(err);
+    const { code, message } = toErrorPayload(err, { details: 'the Layer Lens output channel has the details' });
+    // An error that is not ours is shown as our sentence; its raw text goes to the output channel only.
+    if (code === 'internal' && err instanceof Error && !(err instanceof LayerLensError)) this.output.error(err.stack ?? err.message);
     if (code === 'cancelled') {
       this.output.info(message);
       return;

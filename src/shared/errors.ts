@@ -1,4 +1,5 @@
 // Errors that reach the user. One sentence, naming the file and the problem; the code lets the host react.
+import { foreignErrorSentence, type FailureContext } from './foreignErrors';
 import { oneLine } from './userText';
 
 export type ErrorCode =
@@ -40,15 +41,17 @@ export class LayerLensError extends Error {
   }
 }
 
-/** Turns anything thrown into a payload; unknown errors keep their message but are marked internal. */
-export function toErrorPayload(err: unknown): ErrorPayload {
+/**
+ * Turns anything thrown into a payload. An unknown error (TF.js, V8, Node) is marked internal and its text replaced
+ * by a sentence of ours that says what failed on which file (`context`); the caller logs the raw text if it wants it.
+ */
+export function toErrorPayload(err: unknown, context?: FailureContext): ErrorPayload {
   if (err instanceof LayerLensError) return err.toPayload();
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
     const { code, message } = err as { code: unknown; message: unknown };
     if (typeof code === 'string' && typeof message === 'string' && isErrorCode(code)) return { code, message };
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message };
+  return { code: 'internal', message: oneLine(foreignErrorSentence(err, context)) };
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([

@@ -7,7 +7,7 @@ export interface FailureContext {
   action?: string;
   /** The file it was done on. */
   file?: string;
-  /** Where the raw text can be read: "the Layer Lens output channel", "LAYER_LENS_DEBUG=1". */
+  /** A clause saying where the raw text can be read: "the Layer Lens output channel has the details". */
   details?: string;
 }
 
@@ -62,6 +62,6 @@ export function foreignErrorSentence(err: unknown, context: FailureContext = {})
   const cause = knownCause(err);
   const action = context.action ?? 'Layer Lens';
   const where = context.file ? ` on ${quoteName(context.file, 200)}` : '';
-  const details = context.details ? `; ${context.details} has the details` : '';
+  const details = context.details ? `; ${context.details}` : '';
   return cause ? `${action}${where} failed: ${cause}.` : `${action}${where} failed with an internal error${details}.`;
 }

@@ -2,7 +2,7 @@
 // registers no gradient for TopK), written by hand:
 //   x [-1, 8, 8, 1] → stem/Conv2D (3×3, 1→4, same) → stem/Relu → detect/TopKV2 (k = 2 over channels)
 //   → head/Conv2D (1×1, 2→3) → head/Relu
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,4 +56,25 @@ export function writeNoGradientModel(): string {
   };
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
   return join(dir, 'model.json');
+}
+
+/**
+ * A GraphModel that loads but cannot run: x [-1, 8, 8, 1] → stem/Relu → bad/Reshape to [-1, 7] (64 values do not
+ * split into rows of 7), so TF.js throws its own error at run time.
+ */
+export function writeUnrunnableModel(): string {
+  const path = writeNoGradientModel();
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const dim = (sizes: number[]): object => ({ dim: sizes.map((s) => ({ size: String(s) })) });
+  json.modelTopology.node = [
+    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dim([-1, 8, 8, 1]) } } },
+    { name: 'bad/shape', op: 'Const', attr: { value: { tensor: { dtype: 'DT_INT32', tensorShape: dim([2]) } }, dtype: { type: 'DT_INT32' } } },
+    { name: 'stem/Relu', op: 'Relu', input: ['x'], attr: { T: { type: 'DT_FLOAT' } } },
+    { name: 'bad/Reshape', op: 'Reshape', input: ['stem/Relu', 'bad/shape'], attr: { T: { type: 'DT_FLOAT' } } },
+  ];
+  const shape = Int32Array.from([-1, 7]);
+  writeFileSync(join(path, '..', 'group1-shard1of1.bin'), new Uint8Array(shape.buffer));
+  json.weightsManifest = [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'bad/shape', shape: [2], dtype: 'int32' }] }];
+  writeFileSync(path, JSON.stringify(json));
+  return path;
 }

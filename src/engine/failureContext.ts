@@ -1,0 +1,21 @@
+// What a request was doing and on which file, for the sentence that replaces an error that is not ours.
+import type { FailureContext } from '../shared/foreignErrors';
+
+/** Each method's work, as the subject of the sentence that says it failed. */
+const ACTIONS: Record<string, string> = {
+  init: 'Starting the engine',
+  kernels: 'Drawing the kernels',
+  'featureMaps.open': 'Computing the feature maps',
+  'featureMaps.layer': 'Reading the feature maps',
+  'topk.find': 'Finding the top images',
+  actmax: 'Activation maximization',
+};
+
+export function failureContext(method: string, params: unknown): FailureContext {
+  const modelPath = params && typeof params === 'object' ? (params as { modelPath?: unknown }).modelPath : undefined;
+  return {
+    action: Object.prototype.hasOwnProperty.call(ACTIONS, method) ? ACTIONS[method] : 'The engine',
+    file: typeof modelPath === 'string' && modelPath !== '' ? modelPath : undefined,
+    details: 'the Layer Lens output channel has the details',
+  };
+}
