@@ -73,11 +73,21 @@ export function convGradGeometry(
   };
 }
 
+/**
+ * A [kh, kw, ...] kernel rotated by 180° in its two spatial axes: the kh·kw rows of its 2-D view in reverse order
+ * (wasm reverses a 2-D tensor along one axis far faster than a 4-D one along two), nothing for a 1×1 kernel.
+ */
+export function flipSpatially(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, a, b] = filter.shape;
+  if (kh * kw === 1) return filter;
+  return tf.reshape(tf.reverse(tf.reshape(filter, [kh * kw, a * b]), 0), filter.shape);
+}
+
 /** Input gradient of conv2d(x, filter) (NHWC, HWIO filter): a conv of spread dy with the flipped, transposed filter. */
 export function conv2dInputGrad(dy: tf.Tensor4D, xShape: number[], filter: tf.Tensor4D, g: ConvGradGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const flipped = tf.transpose(flipSpatially(filter), [0, 1, 3, 2]) as tf.Tensor4D;
     const { d, pad } = spreadForInputGrad(dy, xShape[1] as number, xShape[2] as number, kh, kw, g);
     return tf.conv2d(d, flipped, 1, pad, 'NHWC', g.dilations);
   });
@@ -90,7 +100,7 @@ export function conv2dInputGrad(dy: tf.Tensor4D, xShape: number[], filter: tf.Te
 export function depthwiseInputGrad(dy: tf.Tensor4D, xShape: number[], filter: tf.Tensor4D, g: ConvGradGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, C, M] = filter.shape;
-    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, C * M, 1]) as tf.Tensor4D;
+    const flipped = tf.reshape(flipSpatially(filter), [kh, kw, C * M, 1]) as tf.Tensor4D;
     const [n, H, W] = xShape as [number, number, number, number];
     const { d, pad } = spreadForInputGrad(dy, H, W, kh, kw, g);
     const y = tf.depthwiseConv2d(d, flipped, 1, pad, 'NHWC', g.dilations);

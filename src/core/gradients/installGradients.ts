@@ -1,12 +1,13 @@
 // Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the wasm
-// and cpu backends: registered gradients TF.js lacks or gets wrong (dilated and depthwise convs, batch norm,
-// strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
+// and cpu backends: registered gradients TF.js lacks, gets wrong or runs slowly on wasm (convs, batch norm,
+// clips, strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
 // initBackend before the native kernels wrap the wasm/cpu kernels, so they wrap these too.
 import * as tf from '@tensorflow/tfjs-core';
 // TF.js's own gradients must be in place first: registering them later would undo ours.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ensureWasmGradientKernels } from '../onnx/wasmGradients';
 import { batchNormGradConfig } from './batchNormGradient';
+import { clipGradConfig } from './clipGradient';
 import { conv2dGradConfig, depthwiseGradConfig } from './convGradients';
 import { mirrorPadGradConfig } from './mirrorPadGradient';
 import { resizeGradConfigs } from './resizeGradients';
@@ -22,6 +23,7 @@ export function installInputGradients(): void {
   if (conv) tf.registerGradient(conv2dGradConfig(conv));
   if (depthwise) tf.registerGradient(depthwiseGradConfig(depthwise));
   tf.registerGradient(batchNormGradConfig);
+  tf.registerGradient(clipGradConfig);
   tf.registerGradient(stridedSliceGradConfig);
   tf.registerGradient(mirrorPadGradConfig);
   for (const config of resizeGradConfigs()) tf.registerGradient(config);

@@ -74,7 +74,7 @@ export const OP_CASES: OpCase[] = [
   },
   { name: 'conv2d 3×3, dilation 2, same', xShape: [1, 8, 8, 3], affine: true, f: (x) => tf.conv2d(x4(x), w4([3, 3, 3, 4], 7), 1, 'same', 'NHWC', 2) },
   { name: 'conv2d 3×3, dilation 3, valid', xShape: [1, 10, 9, 2], affine: true, f: (x) => tf.conv2d(x4(x), w4([3, 3, 2, 3], 8), 1, 'valid', 'NHWC', 3) },
-  { name: 'conv2d 3×3, stride 2 (TF.js gradient)', xShape: [1, 7, 7, 3], affine: true, f: (x) => tf.conv2d(x4(x), w4([3, 3, 3, 2], 9), 2, 'same') },
+  { name: 'conv2d 3×3, stride 2', xShape: [1, 7, 7, 3], affine: true, f: (x) => tf.conv2d(x4(x), w4([3, 3, 3, 2], 9), 2, 'same') },
   {
     name: 'separable conv, dilation 2', xShape: [1, 8, 8, 3], affine: true,
     f: (x) => tf.separableConv2d(x4(x), w4([3, 3, 3, 2], 21), w4([1, 1, 6, 4], 22), 1, 'same', 2),
@@ -111,6 +111,11 @@ export const OP_CASES: OpCase[] = [
     name: 'hard swish', xShape: [1, 4, 4, 3], affine: false,
     f: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(tf.mul(x, 3), 3)), 6)),
     plain: (x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 0.5), 0.5), 0, 1)),
+  },
+  {
+    name: 'clip by value (Keras ReLU max_value)', xShape: [1, 4, 4, 3], affine: false,
+    f: (x) => tf.clipByValue(tf.mul(x, 3), -1, 1.5),
+    plain: (x) => tf.minimum(tf.maximum(tf.mul(x, 3), -1), 1.5),
   },
   { name: 'swish', xShape: [1, 4, 4, 3], affine: false, f: (x) => tf.mul(tf.mul(x, 2), tf.sigmoid(tf.mul(x, 2))) },
   { name: 'GELU (tanh form)', xShape: [1, 4, 4, 3], affine: false, f: (x) => tf.mul(tf.mul(x, 1.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(tf.mul(x, 1.5), tf.mul(0.044715, tf.pow(tf.mul(x, 1.5), 3))))))) },
