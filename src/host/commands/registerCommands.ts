@@ -33,7 +33,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false,
         openLabel: 'Open in Layer Lens',
-        filters: { 'Models (TF.js model.json, ONNX)': ['json', 'onnx'] },
+        filters: { 'Models (TF.js model.json, ONNX, Keras)': ['json', 'onnx', 'keras', 'h5', 'hdf5'] },
       });
       if (picked?.[0]) await registry.setActive(picked[0].fsPath);
     }),

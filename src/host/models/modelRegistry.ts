@@ -15,7 +15,7 @@ export type ModelLoadState = { kind: 'loaded'; info: ModelInfo } | { kind: 'fail
 
 const ACTIVE_KEY = 'layerLens.activeModel';
 const OPENED_KEY = 'layerLens.openedModels';
-const MODEL_GLOB = '**/{model.json,*.onnx}';
+const MODEL_GLOB = '**/{model.json,*.onnx,*.keras,*.h5,*.hdf5}';
 
 export class ModelRegistry implements vscode.Disposable {
   private workspaceModels: string[] = [];
