@@ -6,9 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { encodePng } from '../../../src/core/image/encodePng';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 
-/** Early, middle and late layers with a feature map (rank-4 output), by position among those layers. */
+/**
+ * Early, middle and late layers with a feature map (rank-4 output wider than 1 × 1), by position among those layers.
+ * 1 × 1 maps (squeeze-excite gates) are left out: there the unit choice below has no spatial spread to go by.
+ */
 export function probeLayers(model: LoadedModel): { early: string; middle: string; late: string } {
-  const maps = model.info.layers.filter((l) => l.kind !== 'input' && l.kind !== 'module' && l.outputShape.length === 4);
+  const maps = model.info.layers.filter((l) => l.kind !== 'input' && l.kind !== 'module' && l.outputShape.length === 4 && Number(l.outputShape[1]) * Number(l.outputShape[2]) > 1);
   if (maps.length === 0) throw new Error(`${model.info.name} lists no layer with a feature map`);
   const at = (f: number): string => (maps[Math.min(maps.length - 1, Math.floor(f * maps.length))] as { id: string }).id;
   return { early: at(0.2), middle: at(0.5), late: (maps[maps.length - 1] as { id: string }).id };
