@@ -4,11 +4,30 @@ import { LayerLensError } from '../../shared/errors';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { escapeHtml } from '../report/html';
-import { listSampleImages, parseReportChoices, resolveLayers } from '../report/reportChoices';
+import { DEFAULT_STEPS, listSampleImages, parseReportChoices, resolveLayers } from '../report/reportChoices';
 import { checkReportTarget, stageReport } from '../report/reportFolder';
 import { writeReport, type ReportOutcome } from '../report/writeReport';
 
-export const reportUsage = 'layer-lens report --model M --out DIR [--layers ID,ID|N] [--steps N] [--images N] [--samples DIR]';
+export const reportUsage = [
+  'layer-lens report --model M --out DIR [--layers ID,ID|N] [--steps N] [--images N] [--samples DIR] [--quiet]',
+  '      (a part that fails says why in the report, which is still written: exit 0, one warning line on stderr)',
+].join('\n');
+
+const reportHelp = `Usage: ${reportUsage.split('\n')[0]}
+Writes DIR/index.html: the model's layers, kernels, feature maps, activation maximization and dataset examples.
+  --layers ID,ID|N  the layers to draw: ids separated by commas, or N conv layers spread from first to last
+                    (default: every conv layer's kernels and feature maps, the last conv layer's actmax and top-k)
+  --steps N         activation-maximization steps per image (default ${DEFAULT_STEPS})
+  --images N        use the first N sample images, by name (default all; feature maps are drawn for up to 4)
+  --samples DIR     the sample images (default: the model's samples/ folder; --images DIR also names it)
+  --backend B       wasm (default), cpu or tensorflow
+  --quiet           no progress lines on stderr
+A part that fails (one layer's actmax, an unreadable image) says why in a notice in its place and the rest is drawn;
+the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
+Bad options and models that cannot be opened: one sentence before any work, exit 2 or 1.
+DIR must be new, empty, or an earlier report (replaced whole); the report is staged beside DIR and moved into place
+when complete. Ctrl-C leaves DIR as it was (exit 130).
+`;
 
 /** Exit status of a run stopped by Ctrl-C or SIGTERM, as shells report a signal (128 + SIGINT). */
 const INTERRUPTED = 130;
@@ -19,6 +38,10 @@ const INTERRUPTED = 130;
  * warning line on stderr naming the failed parts. The report appears in --out only when complete.
  */
 export async function reportCommand(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(reportHelp);
+    return;
+  }
   const values = parse(argv, {
     model: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' }, samples: { type: 'string' },
     layers: { type: 'string' }, steps: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOption,
