@@ -41,6 +41,8 @@ export interface FeatureMapsOpenResult {
   imageName: string;
   /** The image as the model sees it (resized, cropped or padded, normalization undone), RGBA. */
   input: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** Why the input has its size, when the model does not fix one (sidecar, default, the image's own size). */
+  inputSizeNote?: string;
   /** Size of the decoded file, before fitting it to the model's input. */
   imageWidth: number;
   imageHeight: number;

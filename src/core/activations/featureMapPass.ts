@@ -6,7 +6,7 @@ import type { LayerActivation } from '../../shared/activations';
 import type { FeatureLayerSummary, FeatureMapsOpenResult, FeatureMapsProgress } from '../../shared/featureMapsProtocol';
 import type { InputSpec } from '../../shared/model';
 import type { LoadedModel } from '../model/loadedModel';
-import { toDisplayRgba } from '../preprocess';
+import { inputSizeNote, toDisplayRgba } from '../preprocess';
 import { computeActivations } from './computeActivations';
 import { predictionLayerId, topPredictions } from './topPredictions';
 
@@ -65,6 +65,8 @@ export async function runFeatureMapPass(
     predictions: predictionsOf(model, byId, spec),
     forwardMs,
   };
+  const sizeNote = inputSizeNote(model.info, spec);
+  if (sizeNote) summary.inputSizeNote = sizeNote;
   return { summary, values: new Map(acts.map((a) => [a.layerId, a.data])), valueCount };
 }
 

@@ -22,3 +22,14 @@ export function withImageSize(
   const fit = (side: number): number => Math.max(STEP, Math.round((side * shrink) / STEP) * STEP);
   return { ...settings, height: fit(image.height), width: fit(image.width) };
 }
+
+/** Why a model without a fixed input size ran at `spec`'s size, for the feature maps caption; undefined for a fixed size. */
+export function inputSizeNote(info: ModelInfo, spec: { height: number; width: number }): string | undefined {
+  const assumed = info.assumedInputSize;
+  if (!assumed) return undefined;
+  const same = assumed.height === spec.height && assumed.width === spec.width;
+  const why = !same
+    ? assumed.source === 'default' ? 'the image' : 'the input settings'
+    : assumed.source === 'option' ? 'the size asked for' : assumed.source === 'sidecar' ? 'the sidecar' : "Layer Lens's default";
+  return `the model does not fix its input size; this one comes from ${why}`;
+}

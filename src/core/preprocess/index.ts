@@ -6,4 +6,4 @@ export { preprocess, LUMA } from './preprocess';
 export { toDisplayRgba } from './display';
 export type { RgbaImage } from './display';
 export { fitImage } from './geometry';
-export { withImageSize } from './imageInputSize';
+export { withImageSize, inputSizeNote } from './imageInputSize';

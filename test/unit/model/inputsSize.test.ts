@@ -13,6 +13,7 @@ import { LayerLensError } from '../../../src/shared/errors';
 import { loadModelInput } from '../../../src/core/node/imageFiles';
 import { encodePng } from '../../../src/core/image/encodePng';
 import { tempDir } from './tinyModels';
+import { runFeatureMapPass } from '../../../src/core/activations/featureMapPass';
 import { maxDiff, writeAnySizeGraph, writeAnySizeLayers, writeNchwGraph } from './inputsModels';
 
 before(async () => {
@@ -111,4 +112,22 @@ test('with only the default size, an image runs at its own size (multiples of 32
   assert.deepEqual(fromOption.input.shape, [1, 48, 48, 3], 'a requested size is kept');
   fromOption.input.dispose();
   sized.dispose();
+});
+
+test('the feature maps summary says why a model without a fixed size ran at its size', async () => {
+  const { path } = writeAnySizeGraph();
+  const model = await loadModel(path);
+  const loaded = await loadModelInput(model, writePng(100, 60));
+  const pass = await runFeatureMapPass(model, { input: loaded.input, spec: loaded.spec, imageName: 'a.png', imageWidth: 100, imageHeight: 60 });
+  assert.equal(pass.summary.inputSizeNote, 'the model does not fix its input size; this one comes from the image');
+  assert.deepEqual(pass.summary.layers.find((l) => l.id === 'conv')?.shape, [1, 32, 48, 4]);
+  loaded.input.dispose();
+  model.dispose();
+  const fixed = await loadModel(writeNchwGraph().path);
+  const image = await loadModelInput(fixed, writePng(100, 60));
+  const plain = await runFeatureMapPass(fixed, { input: image.input, spec: image.spec, imageName: 'a.png', imageWidth: 100, imageHeight: 60 });
+  assert.equal(plain.summary.inputSizeNote, undefined);
+  assert.deepEqual(plain.summary.layers.find((l) => l.id === 'relu')?.shape, [1, 8, 8, 4], 'NCHW maps arrive NHWC');
+  image.input.dispose();
+  fixed.dispose();
 });

@@ -12,7 +12,8 @@ export function renderInput(root: HTMLElement, summary: FeatureMapsOpenResult): 
   const caption = document.createElement('p');
   caption.className = 'fm-caption';
   const original = summary.imageWidth !== width || summary.imageHeight !== height ? ` (from ${summary.imageWidth} × ${summary.imageHeight})` : '';
-  caption.textContent = `${summary.imageName}: ${width} × ${height} input${original}, forward pass ${summary.forwardMs.toFixed(0)} ms`;
+  const sizeNote = summary.inputSizeNote ? ` (${summary.inputSizeNote})` : '';
+  caption.textContent = `${summary.imageName}: ${width} × ${height} input${original}${sizeNote}, forward pass ${summary.forwardMs.toFixed(0)} ms`;
   root.replaceChildren(c, caption);
 }
 
