@@ -12,6 +12,7 @@ import { conv2dGradConfig, depthwiseGradConfig } from './convGradients';
 import { mirrorPadGradConfig } from './mirrorPadGradient';
 import { resizeGradConfigs } from './resizeGradients';
 import { stridedSliceGradConfig } from './stridedSliceGradient';
+import { shareWasmIdentity } from './wasmIdentity';
 
 let installed = false;
 
@@ -28,4 +29,5 @@ export function installInputGradients(): void {
   tf.registerGradient(mirrorPadGradConfig);
   for (const config of resizeGradConfigs()) tf.registerGradient(config);
   ensureWasmGradientKernels();
+  shareWasmIdentity();
 }
