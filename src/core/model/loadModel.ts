@@ -5,6 +5,7 @@ import { baseName, type ModelFiles } from '../io/modelFiles';
 import type { LoadedModel } from './loadedModel';
 import { loadTfjsModel } from './tfjsLoad';
 import type { ModelLoadOptions } from './loadOptions';
+import { chooseInputSize } from './assumedInputSize';
 
 export async function loadModelFiles(files: ModelFiles, options: ModelLoadOptions = {}): Promise<LoadedModel> {
   const path = files.path;
@@ -15,7 +16,16 @@ export async function loadModelFiles(files: ModelFiles, options: ModelLoadOption
     const bytes = await files.read(baseName(path));
     // src/core/onnx/loadOnnx.ts is written by the ONNX importer's author: loadOnnxModel(bytes, path).
     const { loadOnnxModel } = await import('../onnx/loadOnnx');
-    return loadOnnxModel(bytes, path);
+    const model = await loadOnnxModel(bytes, path);
+    // ONNX inputs are fixed at load: a requested size may only repeat it.
+    const [, h, w] = model.info.inputShape;
+    try {
+      if (options.inputSize) chooseInputSize([h ?? null, w ?? null], { option: options.inputSize }, path);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return model;
   }
   if (lower.endsWith('.keras') || lower.endsWith('.h5') || lower.endsWith('.hdf5')) {
     // Imported lazily: the HDF5 library (wasm) is only paid for by Keras users.

@@ -14,6 +14,7 @@ import { loadModelInput } from '../../../src/core/node/imageFiles';
 import { encodePng } from '../../../src/core/image/encodePng';
 import { tempDir } from './tinyModels';
 import { runFeatureMapPass } from '../../../src/core/activations/featureMapPass';
+import { onnxFixture } from '../../helpers/paths';
 import { maxDiff, writeAnySizeGraph, writeAnySizeLayers, writeNchwGraph } from './inputsModels';
 
 before(async () => {
@@ -130,4 +131,15 @@ test('the feature maps summary says why a model without a fixed size ran at its 
   assert.deepEqual(plain.summary.layers.find((l) => l.id === 'relu')?.shape, [1, 8, 8, 4], 'NCHW maps arrive NHWC');
   image.input.dispose();
   fixed.dispose();
+});
+
+test('an ONNX model (its input size fixed at load) accepts only its own size as the requested one', async () => {
+  const file = onnxFixture('alexnet_narrow.onnx');
+  const model = await loadModel(file);
+  const [, h, w] = model.info.inputShape as number[];
+  model.dispose();
+  const same = await loadModel(file, { inputSize: [h as number, w as number] });
+  assert.equal(same.info.assumedInputSize, undefined);
+  same.dispose();
+  await assert.rejects(loadModel(file, { inputSize: [(h as number) + 1, w as number] }), /takes a fixed input size of \d+×\d+, so it cannot run at/);
 });
