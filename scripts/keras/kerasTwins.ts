@@ -106,6 +106,21 @@ function inceptionLike(): tfl.LayersModel {
   return randomize(tfl.model({ inputs: input, outputs: out, name: 'inception_like' }), 13);
 }
 
+/** A backbone model used as one layer of the outer model, as transfer learning does (keras.applications + a head). */
+function nestedLike(): tfl.LayersModel {
+  const inner = tfl.input({ shape: [12, 12, 3], name: 'backbone_input' });
+  let y = L.conv2d({ name: 'backbone_conv1', filters: 6, kernelSize: 3, padding: 'same' }).apply(inner) as tfl.SymbolicTensor;
+  y = L.batchNormalization({ name: 'backbone_bn1' }).apply(y) as tfl.SymbolicTensor;
+  y = L.activation({ name: 'backbone_relu1', activation: 'relu' }).apply(y) as tfl.SymbolicTensor;
+  y = L.conv2d({ name: 'backbone_conv2', filters: 6, kernelSize: 3, strides: 2, activation: 'relu' }).apply(y) as tfl.SymbolicTensor;
+  const backbone = tfl.model({ inputs: inner, outputs: y, name: 'backbone' });
+  const input = tfl.input({ shape: [12, 12, 3], name: 'image' });
+  let x = backbone.apply(input) as tfl.SymbolicTensor;
+  x = L.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
+  const out = L.dense({ name: 'head', units: 4, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;
+  return randomize(tfl.model({ inputs: input, outputs: out, name: 'nested_like' }), 14);
+}
+
 /** The sample MNIST model (a Sequential with trained weights), read from models/mnist-cnn. */
 async function mnistCnn(root: string): Promise<tfl.LayersModel> {
   const dir = join(root, 'models/mnist-cnn');
@@ -217,14 +232,27 @@ function keras3LayerConfig(className: string, config: Json): Json {
   return out;
 }
 
+const CONTAINERS = new Set(['Sequential', 'Model', 'Functional']);
+
+/** A reference as Keras 3 writes it: a nested model's calls count from 0 there (Keras 2 and TF.js count its own node first). */
 function tensorOf(model: tfl.LayersModel, ref: unknown[]): Json {
   const layer = model.getLayer(ref[0] as string);
-  const shape = layer.inboundNodes[ref[1] as number]?.outputTensors[ref[2] as number]?.shape ?? null;
-  return { class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: ref.slice(0, 3) } };
+  const node = ref[1] as number;
+  const shape = layer.inboundNodes[node]?.outputTensors[ref[2] as number]?.shape ?? null;
+  const k3node = CONTAINERS.has(layer.getClassName()) ? node - 1 : node;
+  return { class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: [ref[0], k3node, ref[2]] } };
+}
+
+function keras3Ref(model: tfl.LayersModel, ref: unknown[]): unknown[] {
+  const layer = model.getLayer(ref[0] as string);
+  return [ref[0], CONTAINERS.has(layer.getClassName()) ? (ref[1] as number) - 1 : ref[1], ref[2]];
 }
 
 export function keras3Config(model: tfl.LayersModel): Json {
-  const k2 = keras2Config(model);
+  return keras3Model(model, keras2Config(model));
+}
+
+function keras3Model(model: tfl.LayersModel, k2: Json): Json {
   const cfg = k2.config as Json;
   const layers = cfg.layers as Json[];
   if (k2.class_name === 'Sequential') {
@@ -241,24 +269,34 @@ export function keras3Config(model: tfl.LayersModel): Json {
       build_config: { input_shape: (model.inputs[0] as tfl.SymbolicTensor).shape },
     };
   }
-  const single = (refs: unknown): unknown => (Array.isArray(refs) && refs.length === 1 ? refs[0] : refs);
+  const single = (refs: unknown): unknown => {
+    const list = (refs as unknown[][]).map((r) => keras3Ref(model, r));
+    return list.length === 1 ? list[0] : list;
+  };
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
     config: {
       name: cfg.name,
       trainable: true,
-      layers: layers.map((l) => ({
-        module: 'keras.layers',
-        class_name: l.class_name,
-        config: keras3LayerConfig(l.class_name as string, l.config as Json),
-        registered_name: null,
-        name: l.name,
-        inbound_nodes: (l.inbound_nodes as unknown[][][]).map((call) => {
+      layers: layers.map((l) => {
+        const calls = (l.inbound_nodes as unknown[][][]).map((call) => {
           const tensors = call.map((ref) => tensorOf(model, ref));
           return { args: [tensors.length === 1 ? tensors[0] : tensors], kwargs: {} };
-        }),
-      })),
+        });
+        if (CONTAINERS.has(l.class_name as string)) {
+          const inner = keras3Model(model.getLayer(l.name as string) as tfl.LayersModel, { class_name: l.class_name, config: l.config });
+          return { ...inner, name: l.name, inbound_nodes: calls };
+        }
+        return {
+          module: 'keras.layers',
+          class_name: l.class_name,
+          config: keras3LayerConfig(l.class_name as string, l.config as Json),
+          registered_name: null,
+          name: l.name,
+          inbound_nodes: calls,
+        };
+      }),
       input_layers: single(cfg.input_layers),
       output_layers: single(cfg.output_layers),
     },
@@ -272,22 +310,35 @@ function snake(name: string): string {
   return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** Keras walks model.layers: a Sequential's leaves out its InputLayer. */
+function kerasLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
+  return model.layers.filter((l, i) => !(model.getClassName() === 'Sequential' && i === 0 && l.getClassName() === 'InputLayer'));
+}
+
+/** layers/<snake class>[_n]/vars/<i>; a nested model's own vars group, then its layers under its layers/ group. */
+function writeKeras3Layers(group: H5Group, layers: tfl.layers.Layer[]): void {
+  const used = new Map<string, number>();
+  for (const layer of layers) {
+    let name = snake(layer.getClassName() === 'Model' ? 'Functional' : layer.getClassName());
+    const n = used.get(name);
+    used.set(name, n === undefined ? 0 : n + 1);
+    if (n !== undefined) name = `${name}_${n + 1}`;
+    const own = group.create_group(name);
+    const vars = own.create_group('vars');
+    if (CONTAINERS.has(layer.getClassName())) {
+      writeKeras3Layers(own.create_group('layers'), kerasLayers(layer as tfl.LayersModel));
+      continue;
+    }
+    weightValues(layer).forEach((w, i) => dataset(vars, String(i), w.value, w.shape, false));
+  }
+}
+
 export async function writeKeras3(model: tfl.LayersModel, options: { deflate?: boolean; config?: Json } = {}): Promise<Uint8Array> {
   const config = options.config ?? keras3Config(model);
-  // Keras walks model.layers: a Sequential's leaves out its InputLayer.
-  const layers = model.layers.filter((l, i) => !(model.getClassName() === 'Sequential' && i === 0 && l.getClassName() === 'InputLayer'));
+  const layers = kerasLayers(model);
   const weights = await writeHdf5((f) => {
     f.create_group('vars');
-    const top = f.create_group('layers');
-    const used = new Map<string, number>();
-    for (const layer of layers) {
-      let name = snake(layer.getClassName());
-      const n = used.get(name);
-      used.set(name, n === undefined ? 0 : n + 1);
-      if (n !== undefined) name = `${name}_${n + 1}`;
-      const vars = top.create_group(name).create_group('vars');
-      weightValues(layer).forEach((w, i) => dataset(vars, String(i), w.value, w.shape, false));
-    }
+    writeKeras3Layers(f.create_group('layers'), layers);
   });
   const level = options.deflate ? 6 : 0;
   return zipSync({
@@ -314,6 +365,7 @@ export async function zooModels(root: string): Promise<{ name: string; model: tf
     { name: 'mobilenet-like', model: mobilenetLike() },
     { name: 'resnet-like', model: resnetLike() },
     { name: 'inception-like', model: inceptionLike() },
+    { name: 'nested-like', model: nestedLike() },
   ];
 }
 
