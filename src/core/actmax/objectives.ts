@@ -32,11 +32,10 @@ type LeafFn<K extends Leaf['kind']> = (spec: Extract<Leaf, { kind: K }>, input: 
 /** Leaf kind → its value per batch item. A new objective is one union member in src/shared/actmax.ts and one entry here. */
 const LEAVES: { [K in Leaf['kind']]: LeafFn<K> } = {
   channel: (spec, { act, layerId, ctx }) => select(spatialMean(act), unitMask(spec.unit, ctx, act, layerId)),
-  channelRms: (spec, { act, layerId, ctx }) =>
-    select(tf.sqrt(tf.add(spatialMean(tf.square(act)), 1e-12)) as tf.Tensor2D, unitMask(spec.unit, ctx, act, layerId)),
+  channelRms: (spec, { act, layerId, ctx }) => select(channelRootMeanSquare(act), unitMask(spec.unit, ctx, act, layerId)),
   classLogit: (spec, { act, layerId, ctx }) => select(spatialMean(act), unitMask(spec.classIndex, ctx, act, layerId)),
   neuron: (spec, { act, layerId, ctx }) => select(atPosition(act, spec.x, spec.y, layerId), unitMask(spec.unit, ctx, act, layerId)),
-  layerL2: (_spec, { act }) => tf.mean(tf.reshape(tf.square(act), [act.shape[0], -1]), 1) as tf.Tensor1D,
+  layerL2: (_spec, { act }) => layerMeanSquare(tf.reshape(act, [act.shape[0], -1]) as tf.Tensor2D),
   direction: (spec, { act, layerId }) => direction(act, spec.vector, spec.cossimPower ?? 0, layerId),
   diversity: (_spec, { act }) => diversity(act),
   penalty: (spec, { image }) => PENALTIES[spec.penalty](image),
@@ -112,6 +111,60 @@ function spatialMean(act: tf.Tensor): tf.Tensor2D {
   const axes = Array.from({ length: act.rank - 2 }, (_, i) => i + 1);
   return tf.mean(act, axes) as tf.Tensor2D;
 }
+
+// Dead starts. A unit whose ReLU output is 0 everywhere (typical from a grey start) moves only if the objective's
+// gradient there is non-zero: the ReLU redirect (reluRedirect.ts) then passes it down, and the render loop keeps
+// the redirect on while an objective value is exactly 0. The channel mean's gradient, 1/count per position, is
+// never 0. A square-based objective's is 2x/count = 0 at x = 0 (and the smooth sqrt(mean x² + ε) gave 2x/… = 0
+// as well, so a dead unit stayed at √ε = 1e-6 with a blank image). Every objective escapes the same way: where
+// its activation is 0 everywhere, its gradient is the mean's. For the RMS this is exact, not a patch: sqrt(mean x²)
+// is a norm scaled by 1/√count, whose subgradients at 0 are the vectors of length ≤ 1/√count — the mean's gradient
+// (1/count at each of count positions) is one of them. Values are exactly 0 there, with no ε.
+
+/** Per item and channel: 1 where some value is non-zero, else 0 ([N, C], from the non-negative `rms`). */
+function aliveMask(rms: tf.Tensor): tf.Tensor {
+  return tf.step(rms);
+}
+
+/** [N, ..., C] → [N, C]: sqrt(mean over positions of x²); where a channel is all 0, the mean's gradient. */
+const channelRootMeanSquare = tf.customGrad((...args) => {
+  const act = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const rms = tf.sqrt(spatialMean(tf.square(act)));
+  save([act, rms]);
+  return {
+    value: rms,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x, r] = saved;
+      const count = x.size / (x.shape[0] * x.shape[x.rank - 1]);
+      const alive = aliveMask(r);
+      // alive: x / (count·rms); dead: 1/count. (rms + 1 − alive) keeps the division finite where rms is 0.
+      const perX = tf.div(alive, tf.mul(tf.add(r, tf.sub(1, alive)), count));
+      const perOne = tf.div(tf.sub(1, alive), count);
+      const broadcast = (t: tf.Tensor) => tf.reshape(t, [x.shape[0], ...new Array<number>(x.rank - 2).fill(1), x.shape[x.rank - 1]]);
+      return tf.mul(broadcast(dy), tf.add(tf.mul(x, broadcast(perX)), broadcast(perOne)));
+    },
+  };
+}) as (act: tf.Tensor) => tf.Tensor2D;
+
+/** [N, K] → [N]: mean of x² per item; where an item is all 0, the mean's gradient. */
+const layerMeanSquare = tf.customGrad((...args) => {
+  const act = args[0] as tf.Tensor2D;
+  const save = args[1] as tf.GradSaveFunc;
+  const value = tf.mean(tf.square(act), 1);
+  save([act, value]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x, v] = saved;
+      const count = x.shape[1] as number;
+      const alive = aliveMask(v);
+      const perItem = (t: tf.Tensor) => tf.reshape(t, [x.shape[0], 1]);
+      const grad = tf.add(tf.mul(x, perItem(tf.mul(alive, 2 / count))), perItem(tf.div(tf.sub(1, alive), count)));
+      return tf.mul(perItem(dy), grad);
+    },
+  };
+}) as (act: tf.Tensor2D) => tf.Tensor1D;
 
 function unitMask(fixed: number | undefined, ctx: ObjectiveContext, act: tf.Tensor, layerId: string): tf.Tensor2D {
   const n = act.shape[0];

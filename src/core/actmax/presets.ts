@@ -8,6 +8,8 @@ import { standardTransforms } from './transforms';
 type PresetValues = Omit<ActmaxSettings, 'preset' | 'layerId' | 'units' | 'objective' | 'height' | 'width' | 'channels' | 'seed' | 'frameEvery' | 'transforms' | 'regularizers'> & {
   /** Penalty weights; the ones not named are 0. */
   regularizers: ActmaxRegularizerWeights;
+  /** Penalty weights per pixel, multiplied by the image's H·W·C at resolution (see L2_PER_PIXEL). */
+  perPixel?: ActmaxRegularizerWeights;
   /** Fixed transforms, or 'standard': Lucid's, with pixel amounts scaled to the image side (transforms.ts). */
   transforms: ActmaxTransformSpec[] | 'standard';
   /** What a channel objective reduces with when the request names none. */
@@ -36,9 +38,24 @@ const NAIVE: PresetValues = {
 };
 /** Trial 2: start 1.2^4 ≈ 2× smaller and upscale four times (the blog's 1.2 factor). */
 const RESCALE = { count: 5, scale: 1.2 };
-/** Trial 4 weight: mean (x − 0.5)² is at most 0.25, so 10 caps the penalty at 2.5. */
-const L2_WEIGHT = 10;
-const SCHARR_WEIGHT = 10;
+/**
+ * Trial 4's L2 term, λ per pixel. Simonyan et al.'s penalty is λ‖x‖², a sum over pixels; the penalty leaf is a
+ * mean of (x − 0.5)², so the preset's weight is λ·H·W·C (3.92 for a 28×28 digit, 753 at 224 px RGB). In sum form
+ * the balance is per pixel: a pixel settles where its objective gradient g (per 0..1 pixel value) meets
+ * 2λ|x − 0.5|, so only pixels with g ≥ λ stay saturated and the ones the objective barely uses stay near grey.
+ * Per pixel, objectives are alike across models: the median |g| at the grey start was 2.9e-3 on the sample's conv2
+ * units and 6.0e-3 on the GoogLeNet fixture's inception4a unit 11, while mean-form weights for the two would
+ * differ 190× (784 vs 150,528 values). The old fixed 10 was λ = 6.6e-5 at 224 px, far too weak to show (pixel std
+ * 56 vs 58 without it), and λ = 0.0128 on the sample, which left dead-start units at 0.04. λ = 0.005 halves the
+ * background energy of the sample's conv2 images (0.188 → 0.098, test/unit/actmax/trialEffects.test.ts) and
+ * keeps every unit firing.
+ */
+const L2_PER_PIXEL = 0.005;
+/**
+ * Trial 6's Scharr term per pixel, by the same reasoning (its gradient per pixel also falls as 1/(H·W·C)): 0.98 on
+ * a digit. The old fixed 10 on the sample drove 4 of 8 conv2 units to 0 (blank images); 1.57 left two at 0.005.
+ */
+const SCHARR_PER_PIXEL = 0.00125;
 /**
  * Greyscale inputs of at most this side are, in practice, digit and glyph sets (MNIST, EMNIST, KMNIST,
  * Fashion-MNIST): light strokes on a black background. The sigmoid's 0.5 grey start is far from such data, and a
@@ -53,9 +70,9 @@ const PRESETS: Record<ActmaxPresetName, PresetValues> = {
   'trial1-naive': NAIVE,
   'trial2-rescale': { ...NAIVE, octaves: RESCALE },
   'trial3-rms': { ...NAIVE, reduce: 'channelRms' },
-  'trial4-l2': { ...NAIVE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT } },
-  'trial5-rescale-l2': { ...NAIVE, octaves: RESCALE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT } },
-  'trial6-scharr': { ...NAIVE, octaves: RESCALE, regularizers: { ...NO_REGULARIZERS, l2: L2_WEIGHT, scharr: SCHARR_WEIGHT } },
+  'trial4-l2': { ...NAIVE, perPixel: { l2: L2_PER_PIXEL } },
+  'trial5-rescale-l2': { ...NAIVE, octaves: RESCALE, perPixel: { l2: L2_PER_PIXEL } },
+  'trial6-scharr': { ...NAIVE, octaves: RESCALE, perPixel: { l2: L2_PER_PIXEL, scharr: SCHARR_PER_PIXEL } },
   lucid: {
     ...NAIVE,
     param: 'fourier',
@@ -80,6 +97,11 @@ export function isPresetName(name: string): name is ActmaxPresetName {
 /** Every penalty kind at weight 0: the settings a run used name them all. */
 function noPenalties(): ActmaxSettings['regularizers'] {
   return Object.fromEntries(ACTMAX_PENALTY_KINDS.map((kind) => [kind, 0])) as ActmaxSettings['regularizers'];
+}
+
+/** Weights per pixel → weights of the mean-form penalties for an image of `pixels` values. */
+function scaledPerPixel(weights: ActmaxRegularizerWeights | undefined, pixels: number): ActmaxRegularizerWeights {
+  return Object.fromEntries(Object.entries(weights ?? {}).map(([kind, w]) => [kind, (w as number) * pixels]));
 }
 
 function bad(sentence: string): never {
@@ -129,7 +151,13 @@ export function resolveSettings(info: ModelInfo, request: ActmaxRequest, spec: I
     lr,
     seed: o.seed ?? 0,
     transforms: o.transforms ?? (preset.transforms === 'standard' ? standardTransforms(Math.min(height, width)) : preset.transforms),
-    regularizers: { ...noPenalties(), ...preset.regularizers, ...(smallGrey && objective.kind === 'classLogit' ? preset.smallGrey : {}), ...(o.regularizers ?? {}) },
+    regularizers: {
+      ...noPenalties(),
+      ...preset.regularizers,
+      ...scaledPerPixel(preset.perPixel, height * width * (spec.channels === 1 ? 1 : 3)),
+      ...(smallGrey && objective.kind === 'classLogit' ? preset.smallGrey : {}),
+      ...(o.regularizers ?? {}),
+    },
     octaves,
     reluRedirectSteps: o.reluRedirectSteps ?? preset.reluRedirectSteps,
     frameEvery: o.frameEvery ?? 16,

@@ -1,5 +1,5 @@
 // `layer-lens actmax --penalty KIND=WEIGHT`: any penalty kind of the shared table, weighted over the preset's. The
-// naive trial plus an L2 weight of 10 is the L2 trial, pixel for pixel.
+// naive trial plus the L2 trial's weight (per pixel × 28·28 values) is the L2 trial, pixel for pixel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,10 +17,13 @@ function actmax(extra: string[]): { png: Buffer; summary: { settings: { regulari
   return { png: readFileSync(join(out, 'conv2-3.png')), summary: JSON.parse(r.stdout) };
 }
 
-test('--penalty adds a weighted penalty term: trial1-naive with l2=10 is trial4-l2', () => {
-  const own = actmax(['--preset', 'trial1-naive', '--penalty', 'l2=10', '--penalty', 'dark=0']);
+test('--penalty adds a weighted penalty term: trial1-naive with trial4-l2’s weight is trial4-l2', () => {
   const trial4 = actmax(['--preset', 'trial4-l2']);
-  assert.equal(own.summary.settings.regularizers.l2, 10);
+  const weight = trial4.summary.settings.regularizers.l2;
+  // 0.005 per pixel (presets.ts) on a 28×28 grey digit; a number prints and parses back exactly.
+  assert.ok(Math.abs(weight - 3.92) < 1e-9, `trial4-l2 weight ${weight}`);
+  const own = actmax(['--preset', 'trial1-naive', '--penalty', `l2=${weight}`, '--penalty', 'dark=0']);
+  assert.equal(own.summary.settings.regularizers.l2, weight);
   assert.equal(own.summary.settings.regularizers.scharr, 0);
   assert.deepEqual(own.png, trial4.png);
   const fourier = actmax(['--preset', 'trial1-naive', '--param', 'fourier', '--penalty', 'totalVariation=0.5']);

@@ -121,3 +121,31 @@ test('penalties are objective terms: weighted inside a sum with layer objectives
   assert.throws(() => evaluate({ kind: 'penalty', penalty: 'l1' }), (e: unknown) => e instanceof LayerLensError && /needs the image/.test(e.message));
   image.dispose();
 });
+
+/** d(Σ objective)/d(layer "a") for a [2, 2, 2, 3] activation. */
+function gradient(spec: ActmaxObjectiveSpec, act: Float32Array): number[] {
+  return tf.tidy(() => {
+    const f = (a: tf.Tensor) => tf.sum(evaluateObjective(spec, new Map([['a', a]]), ctx));
+    return Array.from(tf.grad(f)(tf.tensor4d(act, [2, 2, 2, 3])).dataSync());
+  });
+}
+
+test('dead starts: RMS and layer L2 are exactly 0 on an all-zero activation, with the channel mean’s gradient there', () => {
+  // Item 0 is all zero (a dead start); item 1 is aValues' second half.
+  const act = Float32Array.from(aValues, (v, i) => (i < 12 ? 0 : v));
+  close(evaluate({ kind: 'channel' }).slice(1), [121.5]);
+  const rms = tf.tidy(() => Array.from(evaluateObjective({ kind: 'channelRms' }, new Map([['a', tf.tensor4d(act, [2, 2, 2, 3])]]), ctx).dataSync()));
+  assert.equal(rms[0], 0, 'a dead unit’s RMS is exactly 0 (the render loop keeps the ReLU redirect on for it)');
+  const mean = gradient({ kind: 'channel' }, act);
+  const rmsGrad = gradient({ kind: 'channelRms' }, act);
+  // Item 0, unit 1: 1/4 at each of the 4 positions, 0 for the other channels — the mean's gradient.
+  close(rmsGrad.slice(0, 12), mean.slice(0, 12));
+  assert.ok(rmsGrad.slice(0, 12).some((v) => v > 0));
+  // Item 1, unit 2 (values 120..123): x / (count · rms), the ordinary gradient.
+  const values = [120, 121, 122, 123];
+  const r = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / 4);
+  close([0, 1, 2, 3].map((p) => rmsGrad[12 + p * 3 + 2]), values.map((v) => v / (4 * r)));
+  const l2Grad = gradient({ kind: 'layerL2' }, act);
+  close(l2Grad.slice(0, 12), new Array(12).fill(1 / 12));
+  close(l2Grad.slice(12), Array.from(aValues.slice(12), (v) => (2 * v) / 12));
+});
