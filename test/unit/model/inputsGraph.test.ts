@@ -7,7 +7,7 @@ import { useBackend } from '../../helpers/backend';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import { renderActmax } from '../../../src/core/actmax';
 import { resolveInputSpec } from '../../../src/core/preprocess';
-import { maxDiff, writeIntInputGraph, writeNchwGraph, writeTransposingGraph } from './inputsModels';
+import { maxDiff, writeIntInputGraph, writeNchwGraph, writeNchwOpsGraph, writeTransposingGraph } from './inputsModels';
 
 before(async () => {
   await useBackend('wasm');
@@ -112,5 +112,29 @@ test('actmax through an int32 input: the straight-through cast passes the gradie
   const grad = tf.grad((x: tf.Tensor) => tf.sum((model.forward(x as tf.Tensor4D, ['logits']) as tf.Tensor[])[0] as tf.Tensor))(image(6, 6, 3, 100));
   assert.ok(tf.max(tf.abs(grad)).dataSync()[0] as number > 0, 'the input gradient is not zero');
   grad.dispose();
+  model.dispose();
+});
+
+test('NCHW fused conv, depthwise conv, batch norm, channel concat and average pool equal their NHWC twins; gradient too', async () => {
+  const { path, w } = writeNchwOpsGraph();
+  const model = await loadModel(path);
+  assert.deepEqual(shapes(model.info.layers), { x: '?x8x8x3', fconv: '?x8x8x4', dw: '?x8x8x4', bn: '?x8x8x4', cat: '?x8x8x8', avg: '?x4x4x8' });
+  assert.deepEqual(model.info.layers.map((l) => l.className), ['Placeholder', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedBatchNormV3', 'ConcatV2', 'AvgPool']);
+  assert.deepEqual(model.info.layers.find((l) => l.id === 'dw')?.kernelShape, [3, 3, 4, 1]);
+  const reference = (x: tf.Tensor4D): tf.Tensor[] => {
+    const f = tf.relu(tf.add(tf.conv2d(x, w.filter as tf.Tensor4D, 1, 'same'), w.bias as tf.Tensor));
+    const d = tf.depthwiseConv2d(f as tf.Tensor4D, w.dwFilter as tf.Tensor4D, 1, 'same');
+    const b = tf.batchNorm(d, w.mean as tf.Tensor1D, w.variance as tf.Tensor1D, w.offset as tf.Tensor1D, w.scale as tf.Tensor1D, 0.001);
+    const c = tf.concat([b, f], 3);
+    return [f, d, b, c, tf.avgPool(c as tf.Tensor4D, 2, 2, 'valid')];
+  };
+  const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 13) as tf.Tensor4D;
+  const got = model.forward(x, ['fconv', 'dw', 'bn', 'cat', 'avg']);
+  const ref = tf.tidy(() => reference(x));
+  got.forEach((t, i) => assert.ok(maxDiff(t, ref[i] as tf.Tensor) <= 1e-5, `output ${i}: ${maxDiff(t, ref[i] as tf.Tensor)}`));
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.square((model.forward(v as tf.Tensor4D, ['avg']) as tf.Tensor[])[0] as tf.Tensor)))(x);
+  const gRef = tf.grad((v: tf.Tensor) => tf.sum(tf.square(reference(v as tf.Tensor4D)[4] as tf.Tensor)))(x);
+  assert.ok(maxDiff(g, gRef) <= 1e-4, `input gradient ${maxDiff(g, gRef)}`);
+  tf.dispose([...got, ...ref, x, g, gRef, ...Object.values(w)]);
   model.dispose();
 });

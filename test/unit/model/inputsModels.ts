@@ -180,3 +180,51 @@ export async function writeAnySizeLayers(): Promise<string> {
 export function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
+
+/**
+ * Every NCHW op the rewrite handles, as a TensorFlow graph exported channels-first would hold them: x [-1, 3, 8, 8] →
+ * fconv (_FusedConv2D + BiasAdd + Relu) → dw (DepthwiseConv2dNative) → bn (FusedBatchNormV3) → cat (ConcatV2 of bn
+ * and fconv on the channel axis 1) → avg (AvgPool 2×2/2).
+ */
+export function writeNchwOpsGraph(): { path: string; w: Record<string, tf.Tensor> } {
+  const nchw = { data_format: { s: b64('NCHW') } };
+  const one = ints([1, 1, 1, 1]);
+  const filter = seeded(3 * 3 * 3 * 4, 71);
+  const bias = seeded(4, 72, 0.2);
+  const dwFilter = seeded(3 * 3 * 4, 73);
+  const scale = Float32Array.from([1.5, 0.5, 1, 2]);
+  const offset = seeded(4, 74, 0.3);
+  const mean = seeded(4, 75, 0.3);
+  const variance = Float32Array.from([0.5, 1, 2, 0.25]);
+  const nodes: Node[] = [
+    placeholder('x', [-1, 3, 8, 8]),
+    {
+      name: 'fconv', op: '_FusedConv2D', input: ['x', 'fconv/filter', 'fconv/bias'],
+      attr: { ...T, ...nchw, strides: one, padding: { s: b64('SAME') }, dilations: one, fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } }, num_args: { i: '1' }, epsilon: { f: 0 } },
+    },
+    { name: 'dw', op: 'DepthwiseConv2dNative', input: ['fconv', 'dw/filter'], attr: { ...T, ...nchw, strides: one, padding: { s: b64('SAME') }, dilations: one } },
+    {
+      name: 'bn', op: 'FusedBatchNormV3', input: ['dw', 'bn/scale', 'bn/offset', 'bn/mean', 'bn/variance'],
+      attr: { ...T, ...nchw, U: { type: 'DT_FLOAT' }, epsilon: { f: 0.001 }, is_training: { b: false } },
+    },
+    { name: 'cat', op: 'ConcatV2', input: ['bn', 'fconv', 'cat/axis'], attr: { ...T, N: { i: '2' }, Tidx: { type: 'DT_INT32' } } },
+    { name: 'avg', op: 'AvgPool', input: ['cat'], attr: { ...T, ...nchw, ksize: ints([1, 1, 2, 2]), strides: ints([1, 1, 2, 2]), padding: { s: b64('VALID') } } },
+  ];
+  const path = writeGraph(nodes, [
+    { name: 'fconv/filter', shape: [3, 3, 3, 4], data: filter },
+    { name: 'fconv/bias', shape: [4], data: bias },
+    { name: 'dw/filter', shape: [3, 3, 4, 1], data: dwFilter },
+    { name: 'bn/scale', shape: [4], data: scale },
+    { name: 'bn/offset', shape: [4], data: offset },
+    { name: 'bn/mean', shape: [4], data: mean },
+    { name: 'bn/variance', shape: [4], data: variance },
+    { name: 'cat/axis', shape: [], data: Int32Array.from([1]) },
+  ]);
+  return {
+    path,
+    w: {
+      filter: tf.tensor4d(filter, [3, 3, 3, 4]), bias: tf.tensor1d(bias), dwFilter: tf.tensor4d(dwFilter, [3, 3, 4, 1]),
+      scale: tf.tensor1d(scale), offset: tf.tensor1d(offset), mean: tf.tensor1d(mean), variance: tf.tensor1d(variance),
+    },
+  };
+}
