@@ -71,11 +71,11 @@ function convWeights(cin: number, cout: number, seed: number): { filter: Float32
  * NCHW throughout, as a TensorFlow graph exported channels-first: x [-1, 3, 8, 8] → conv (Conv2D, data_format NCHW,
  * 3×3 SAME) → bias (BiasAdd NCHW) → relu → pool (MaxPool NCHW 2×2/2) → gap (Mean over 2, 3) → logits (MatMul 4×2).
  */
-export function writeNchwGraph(): { path: string; weights: ConvNetWeights } {
+export function writeNchwGraph(inputShape = [-1, 3, 8, 8]): { path: string; weights: ConvNetWeights } {
   const w = convWeights(3, 4, 11);
   const nchw = { data_format: { s: b64('NCHW') } };
   const nodes: Node[] = [
-    placeholder('x', [-1, 3, 8, 8]),
+    placeholder('x', inputShape),
     { name: 'conv', op: 'Conv2D', input: ['x', 'conv/filter'], attr: { ...T, ...nchw, strides: ints([1, 1, 1, 1]), padding: { s: b64('SAME') }, dilations: ints([1, 1, 1, 1]) } },
     { name: 'bias', op: 'BiasAdd', input: ['conv', 'conv/bias'], attr: { ...T, ...nchw } },
     { name: 'relu', op: 'Relu', input: ['bias'], attr: T },

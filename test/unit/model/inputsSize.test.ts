@@ -59,6 +59,21 @@ test('the load option sets the size, over the sidecar; the sidecar over the defa
   fromOption.dispose();
 });
 
+test('a channels-first graph without a fixed size ([?, 3, ?, ?]) runs NHWC at the assumed size', async () => {
+  const { path, weights } = writeNchwGraph([-1, 3, -1, -1]);
+  const model = await loadModel(path, { inputSize: [12, 20] });
+  assert.deepEqual(model.info.inputShape, [null, null, null, 3]);
+  assert.equal(model.info.nativeLayout, 'NCHW');
+  assert.equal(shapeOf(model, 'relu'), '?x12x20x4');
+  assert.equal(shapeOf(model, 'pool'), '?x6x10x4');
+  const x = tf.randomNormal([1, 12, 20, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+  const [relu] = model.forward(x, ['relu']) as tf.Tensor[];
+  const ref = tf.relu(tf.add(tf.conv2d(x, weights.filter, 1, 'same'), weights.bias));
+  assert.ok(maxDiff(relu as tf.Tensor, ref) <= 1e-6);
+  tf.dispose([x, relu as tf.Tensor, ref]);
+  model.dispose();
+});
+
 test('a size that contradicts a fixed input size is refused in one sentence; the same size is accepted', async () => {
   const { path } = writeNchwGraph();
   await assert.rejects(loadModel(path, { inputSize: [16, 16] }), (e: unknown) => {
