@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LayerLensError, type ErrorPayload } from '../shared/errors';
+import { foreignErrorSentence } from '../shared/foreignErrors';
 import type { ModelInfo } from '../shared/model';
 
 export type ModelLoadReport = { ok: true; info: ModelInfo } | { ok: false; error: ErrorPayload };
@@ -31,7 +32,7 @@ export function checkModelLoads(path: string, signal: AbortSignal, timeoutMs = m
     try {
       worker = startWorker(path);
     } catch (err) {
-      reject(new LayerLensError('internal', `The engine could not start its model-load worker (${(err as Error).message}).`));
+      reject(new LayerLensError('internal', foreignErrorSentence(err, { action: 'Starting the engine\'s model-load worker', file: path })));
       return;
     }
     let settled = false;
@@ -58,7 +59,7 @@ export function checkModelLoads(path: string, signal: AbortSignal, timeoutMs = m
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? new LayerLensError('malformedModel', `${path} needs more than ${WORKER_HEAP_MB} MB of memory to load its layer graph.`)
-            : new LayerLensError('internal', `Loading ${path} failed on the engine's worker thread (${err.message}).`),
+            : new LayerLensError('internal', foreignErrorSentence(err, { action: 'Loading the model', file: path })),
         ),
       ),
     );

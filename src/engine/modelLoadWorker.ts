@@ -15,7 +15,7 @@ async function check(path: string): Promise<ModelLoadReport> {
     model.dispose();
     return { ok: true, info };
   } catch (err) {
-    return { ok: false, error: toErrorPayload(err) };
+    return { ok: false, error: toErrorPayload(err, { action: 'Loading the model', file: path }) };
   }
 }
 
