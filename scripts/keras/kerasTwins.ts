@@ -11,7 +11,7 @@
 //    layers/<class in snake case, _1, _2… by order>/vars/<i>, with an (empty) vars group for the model itself.
 // Usage: tsx scripts/keras/kerasTwins.ts [OUT_DIR]   (default .cache/keras)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { zipSync } from 'fflate';
@@ -121,10 +121,10 @@ function nestedLike(): tfl.LayersModel {
   return randomize(tfl.model({ inputs: input, outputs: out, name: 'nested_like' }), 14);
 }
 
-/** The sample MNIST model (a Sequential with trained weights), read from models/mnist-cnn. */
-async function mnistCnn(root: string): Promise<tfl.LayersModel> {
-  const dir = join(root, 'models/mnist-cnn');
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+/** A TF.js Layers model read from its model.json and shards (the sample MNIST model, a trained zoo model). */
+export async function readLayersModel(modelJson: string): Promise<tfl.LayersModel> {
+  const dir = dirname(modelJson);
+  const json = JSON.parse(readFileSync(modelJson, 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
   const data = Buffer.concat(shards);
@@ -361,7 +361,7 @@ async function saveTwin(model: tfl.LayersModel, dir: string): Promise<string> {
 
 export async function zooModels(root: string): Promise<{ name: string; model: tfl.LayersModel }[]> {
   return [
-    { name: 'mnist-cnn', model: await mnistCnn(root) },
+    { name: 'mnist-cnn', model: await readLayersModel(join(root, 'models/mnist-cnn/model.json')) },
     { name: 'mobilenet-like', model: mobilenetLike() },
     { name: 'resnet-like', model: resnetLike() },
     { name: 'inception-like', model: inceptionLike() },
