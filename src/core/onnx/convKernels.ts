@@ -4,6 +4,7 @@
 // convs, and the flipped-kernel forward conv is faster than Conv2DBackpropInput (docs/tfjs-facts.md). Weights are
 // constants captured by the closure, so no filter gradient is ever requested.
 import * as tf from '@tensorflow/tfjs-core';
+import { spreadForInputGrad } from '../gradients/convInputGrad';
 import { nativeKernelsInstalled } from '../native/installNativeKernels';
 
 export interface ConvGeom {
@@ -52,27 +53,7 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, de
           const attrs = { strides: g.strides, pad: explicit, dilations: g.dilations, inputShape: x4.shape };
           return tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
         }
-        let d = dy as tf.Tensor4D;
-        const [n, ho, wo, c] = d.shape;
-        const [sh, sw] = g.strides;
-        if (sh > 1 || sw > 1) {
-          // Spread dy onto the input grid: one value every `stride` rows/cols, zeros between. The trailing
-          // stride − 1 zero rows/cols stay and are taken off the bottom/right padding below (no slice pass).
-          const r = tf.reshape(d, [n, ho, 1, wo, 1, c]);
-          const p = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-          d = tf.reshape(p, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
-        }
-        const [dh, dw] = g.dilations;
-        const top = dh * (kh - 1) - g.pads[0];
-        const left = dw * (kw - 1) - g.pads[1];
-        const bottom = H - ((ho - 1) * sh + 1) + g.pads[0] - (sh - 1);
-        const right = W - ((wo - 1) * sw + 1) + g.pads[1] - (sw - 1);
-        // Non-negative padding goes to the conv itself (no padded copy of dy); a crop needs its slice.
-        let pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [top, bottom], [left, right], [0, 0]];
-        if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-          d = padOrCrop(d, top, bottom, left, right);
-          pad = 'valid';
-        }
+        const { d, pad } = spreadForInputGrad(dy as tf.Tensor4D, H, W, kh, kw, { strides: g.strides, dilations: g.dilations, top: g.pads[0], left: g.pads[1] });
         return gradDepthwise
           ? tf.depthwiseConv2d(d, wFlip(), 1, pad, 'NHWC', g.dilations)
           : tf.conv2d(d, wFlip(), 1, pad, 'NHWC', g.dilations);
@@ -80,21 +61,6 @@ export function convWithFlippedGrad(w: tf.Tensor4D, wFlip: () => tf.Tensor4D, de
     };
   };
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Conv;
-}
-
-/** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
-function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  let y = x;
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    y = tf.pad(y, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
-  }
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [n, h, w, c] = y.shape;
-    const t0 = Math.max(0, -top);
-    const l0 = Math.max(0, -left);
-    y = tf.slice(y, [0, t0, l0, 0], [n, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
-  }
-  return y;
 }
 
 /** OIHW (ONNX) to HWIO (TF.js), for output channels [o0, o0 + count). */
