@@ -3,7 +3,12 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend } from '../../helpers/backend';
 import { runCli } from '../../helpers/runCli';
-import { writeAnySizeGraph, writeNchwGraph } from './inputsModels';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNpy } from '../../../src/core/io/npy';
+import { encodePng } from '../../../src/core/image/encodePng';
+import { tempDir } from './tinyModels';
+import { writeAnySizeGraph, writeIntInputGraph, writeNchwGraph } from './inputsModels';
 
 before(async () => {
   // The model writers hold their reference weights as tensors.
@@ -44,4 +49,21 @@ test('layers lists a channels-first graph in NHWC with no assumed size', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.split('\n')[0] ?? '', /input \?×8×8×3, \d+ parameters/);
   assert.match(r.stdout, /\npool\s+MaxPool\s+\?×4×4×4/);
+});
+
+test('actmax runs on an int32-input graph at a requested size; activations of an NCHW graph are written NCHW', () => {
+  const out = tempDir();
+  const { path: intModel } = writeIntInputGraph('DT_INT32', [-1, -1, -1, 3]);
+  const run = runCli(['actmax', '--model', intModel, '--layer', 'logits', '--unit', '0', '--preset', 'trial1-naive', '--steps', '8', '--input-size', '16,16', '--out', out, '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout);
+  assert.ok(existsSync(join(out, 'logits-0.png')));
+  assert.deepEqual([summary.settings.height, summary.settings.width], [16, 16]);
+
+  const { path: nchw } = writeNchwGraph();
+  const image = join(out, 'in.png');
+  writeFileSync(image, encodePng(new Uint8Array(8 * 8 * 4).map((_, i) => (i * 29) % 256), 8, 8));
+  const acts = runCli(['activations', '--model', nchw, '--input', image, '--layer', 'relu', '--out', out]);
+  assert.equal(acts.status, 0, acts.stderr);
+  assert.deepEqual(readNpy(readFileSync(join(out, 'relu.npy')), 'relu.npy').shape, [1, 4, 8, 8], "written in the model's own NCHW layout");
 });
