@@ -1,6 +1,6 @@
 // Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the wasm
-// and cpu backends: registered gradients TF.js lacks, gets wrong or runs slowly on wasm (convs, batch norm,
-// clips, strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
+// and cpu backends: registered gradients TF.js lacks, gets wrong or runs slowly on wasm (convs, max pooling,
+// batch norm, clips, strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
 // initBackend before the native kernels wrap the wasm/cpu kernels, so they wrap these too.
 import * as tf from '@tensorflow/tfjs-core';
 // TF.js's own gradients must be in place first: registering them later would undo ours.
@@ -9,6 +9,7 @@ import { ensureWasmGradientKernels } from '../onnx/wasmGradients';
 import { batchNormGradConfig } from './batchNormGradient';
 import { clipGradConfig } from './clipGradient';
 import { conv2dGradConfig, depthwiseGradConfig } from './convGradients';
+import { maxPoolGradConfig } from './maxPoolGradient';
 import { mirrorPadGradConfig } from './mirrorPadGradient';
 import { resizeGradConfigs } from './resizeGradients';
 import { stridedSliceGradConfig } from './stridedSliceGradient';
@@ -23,6 +24,8 @@ export function installInputGradients(): void {
   const depthwise = tf.getGradient('DepthwiseConv2dNative');
   if (conv) tf.registerGradient(conv2dGradConfig(conv));
   if (depthwise) tf.registerGradient(depthwiseGradConfig(depthwise));
+  const maxPool = tf.getGradient('MaxPool');
+  if (maxPool) tf.registerGradient(maxPoolGradConfig(maxPool));
   tf.registerGradient(batchNormGradConfig);
   tf.registerGradient(clipGradConfig);
   tf.registerGradient(stridedSliceGradConfig);

@@ -117,6 +117,22 @@ export const OP_CASES: OpCase[] = [
     f: (x) => tf.clipByValue(tf.mul(x, 3), -1, 1.5),
     plain: (x) => tf.minimum(tf.maximum(tf.mul(x, 3), -1), 1.5),
   },
+  {
+    name: 'max pool 2×2, signed input', xShape: [1, 6, 6, 3], affine: false,
+    f: (x) => tf.maxPool(x4(x), 2, 2, 'valid'),
+    plain: (x) => tf.max(tf.reshape(x, [1, 3, 2, 3, 2, 3]), [2, 4]),
+  },
+  {
+    name: 'max pool 3×3, stride 2, same, signed input', xShape: [1, 7, 7, 2], affine: false,
+    f: (x) => tf.maxPool(x4(x), 3, 2, 'same'),
+    plain: (x) => {
+      // The nine strided views of the padded input, one per window offset; max over them.
+      const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -100);
+      const views = [];
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) views.push(tf.stridedSlice(padded, [0, i, j, 0], [1, i + 7, j + 7, 2], [1, 2, 2, 1]));
+      return tf.max(tf.stack(views), 0);
+    },
+  },
   { name: 'swish', xShape: [1, 4, 4, 3], affine: false, f: (x) => tf.mul(tf.mul(x, 2), tf.sigmoid(tf.mul(x, 2))) },
   { name: 'GELU (tanh form)', xShape: [1, 4, 4, 3], affine: false, f: (x) => tf.mul(tf.mul(x, 1.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(tf.mul(x, 1.5), tf.mul(0.044715, tf.pow(tf.mul(x, 1.5), 3))))))) },
   ...fusedCases(),
