@@ -4,6 +4,7 @@ import type { FailureContext } from '../shared/foreignErrors';
 /** Each method's work, as the subject of the sentence that says it failed. */
 const ACTIONS: Record<string, string> = {
   init: 'Starting the engine',
+  loadModel: 'Loading the model',
   kernels: 'Drawing the kernels',
   'featureMaps.open': 'Computing the feature maps',
   'featureMaps.layer': 'Reading the feature maps',
@@ -12,7 +13,8 @@ const ACTIONS: Record<string, string> = {
 };
 
 export function failureContext(method: string, params: unknown): FailureContext {
-  const modelPath = params && typeof params === 'object' ? (params as { modelPath?: unknown }).modelPath : undefined;
+  const named = params && typeof params === 'object' ? (params as { modelPath?: unknown; path?: unknown }) : {};
+  const modelPath = named.modelPath ?? named.path;
   return {
     action: Object.prototype.hasOwnProperty.call(ACTIONS, method) ? ACTIONS[method] : 'The engine',
     file: typeof modelPath === 'string' && modelPath !== '' ? modelPath : undefined,

@@ -2,6 +2,7 @@
 // which one is active (remembered per workspace), and their layer lists as the engine reports them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toErrorPayload } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model';
 import type { EngineService } from '../engine/engineService';
 
@@ -86,7 +87,7 @@ export class ModelRegistry implements vscode.Disposable {
         (err: unknown): ModelLoadState => {
           // Forget failures so that a fixed file loads next time.
           setTimeout(() => this.loads.delete(modelPath), 0);
-          return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
+          return { kind: 'failed', message: toErrorPayload(err).message };
         },
       );
       this.loads.set(modelPath, pending);

@@ -141,7 +141,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
 
   private async modelInfo(): Promise<ModelInfo | undefined> {
     return this.adeps.registry.info(this.state.modelPath).catch((err: unknown) => {
-      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.post({ type: 'error', message: toErrorPayload(err).message });
       return undefined;
     });
   }

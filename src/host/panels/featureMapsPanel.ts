@@ -3,6 +3,7 @@
 // whenever the webview picks a layer it does not have yet.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toErrorPayload } from '../../shared/errors';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
 import {
   FEATURE_MAP_NORMALIZATIONS,
@@ -159,7 +160,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
       this.post({ type: 'summary', result });
     } catch (err) {
       if (seq !== this.openSeq) return;
-      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.post({ type: 'error', message: toErrorPayload(err).message });
       this.fdeps.messages.error(err);
     }
   }
@@ -173,7 +174,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
       if (seq === this.openSeq) this.post({ type: 'layer', result });
     } catch (err) {
       if (seq !== this.openSeq) return;
-      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.post({ type: 'error', message: toErrorPayload(err).message });
       this.fdeps.messages.error(err);
     }
   }

@@ -2,6 +2,7 @@
 // options, the engine computes the tiles, the webview draws them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toErrorPayload } from '../../shared/errors';
 import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
 import type { ModelInfo } from '../../shared/model';
 import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../shared/protocol/webviewProtocol';
@@ -55,7 +56,7 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
 
   protected async onReady(): Promise<void> {
     const info = await this.kdeps.registry.info(this.state.modelPath).catch((err: unknown) => {
-      this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      this.post({ type: 'error', message: toErrorPayload(err).message });
       return undefined;
     });
     if (!info) return;
@@ -99,7 +100,7 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
       if (seq === this.requestSeq) this.post({ type: 'kernels', result });
     } catch (err) {
       if (seq !== this.requestSeq) return;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = toErrorPayload(err).message;
       this.post({ type: 'error', message });
       this.kdeps.messages.error(err);
     }
