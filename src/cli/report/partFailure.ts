@@ -14,6 +14,8 @@ const OUT_OF_MEMORY = /out of memory|allocation failed|Invalid (typed )?array le
 
 export function failureReason(err: unknown, backend: string): string {
   if (err instanceof LayerLensError) return err.message;
+  const errno = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) return `Its image could not be written or read (${errno}).`;
   const text = err instanceof Error ? err.message : String(err);
   const gradient = NO_GRADIENT.exec(text);
   if (gradient) {

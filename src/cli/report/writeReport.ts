@@ -38,7 +38,7 @@ export async function writeReport(inputs: ReportInputs, header: (seconds: number
     const why = failureReason(err, inputs.backend);
     failures.push({ what, why });
     inputs.log(`${what} failed: ${why}`);
-    if (process.env.LAYER_LENS_DEBUG && !(err instanceof LayerLensError)) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    if ((process.env.LAYER_LENS_DEBUG || process.argv.includes('--verbose')) && !(err instanceof LayerLensError)) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     return notice(what, why);
   };
   const ctx: ReportContext = {
@@ -62,7 +62,11 @@ export async function writeReport(inputs: ReportInputs, header: (seconds: number
   const write = () => {
     const pending = SECTIONS.slice(done.length).map((s) => `<section><h2>${escapeHtml(s.title)}</h2><p class="pending">Not drawn: the run stopped before this section.</p></section>`);
     const body = [header((Date.now() - started) / 1000), ...done, ...pending].join('\n');
-    writeFileAtomic(index, page(`Layer Lens — ${inputs.model.info.name}`, body));
+    try {
+      writeFileAtomic(index, page(`Layer Lens — ${inputs.model.info.name}`, body));
+    } catch (e) {
+      throw new LayerLensError('notFound', `Could not write the report's index.html (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    }
   };
   write();
   for (const section of SECTIONS) {
