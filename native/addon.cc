@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "channelBroadcast.h"
 #include "conv2d.h"
 #include "conv2dBackpropInput.h"
 #include "depthwiseConv.h"
@@ -250,6 +251,35 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// channelBroadcast(a, v, out, op: 0 add, 1 multiply, 2 subtract, 3 subtract from): out[i] = a[i] op v[i % v.length]
+napi_value ChannelBroadcast(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  Floats a, v, out;
+  if (!floatsOf(env, argv[0], "a", a) || !floatsOf(env, argv[1], "v", v) || !floatsOf(env, argv[2], "out", out)) return nullptr;
+  int32_t op = 0;
+  napi_get_value_int32(env, argv[3], &op);
+  if (op < 0 || op > 3) return (fail(env, "op must be 0 (add), 1 (multiply), 2 (subtract) or 3 (subtract from)"), nullptr);
+  if (v.length == 0 || v.length > (size_t{1} << 30) || a.length % v.length != 0) return (fail(env, "a size is not a multiple of v size"), nullptr);
+  if (!sizeIs(env, out.length, a.length, "out")) return nullptr;
+  layerlens::channelBroadcast(a.data, v.data, out.data, a.length, static_cast<int>(v.length), static_cast<layerlens::ChannelOp>(op), pool());
+  return nullptr;
+}
+
+// clamp(x, out, lo, hi): same-length Float32Arrays
+napi_value Clamp(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  Floats x, out;
+  if (!floatsOf(env, argv[0], "x", x) || !floatsOf(env, argv[1], "out", out)) return nullptr;
+  if (!sizeIs(env, out.length, x.length, "out")) return nullptr;
+  double lo = 0, hi = 0;
+  napi_get_value_double(env, argv[2], &lo);
+  napi_get_value_double(env, argv[3], &hi);
+  layerlens::clamp(x.data, out.data, x.length, static_cast<float>(lo), static_cast<float>(hi), pool());
+  return nullptr;
+}
+
 // relu(x, out): same-length Float32Arrays
 napi_value Relu(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -371,6 +401,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"channelStats", nullptr, ChannelStats, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shearLines", nullptr, ShearLines, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelBroadcast", nullptr, ChannelBroadcast, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clamp", nullptr, Clamp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

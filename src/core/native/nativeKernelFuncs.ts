@@ -6,6 +6,7 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core
 import type { TensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 import { depthwiseConv2d, depthwiseConv2dBackpropInput } from './depthwiseKernelFuncs';
+import { add, clipByValue, multiply, relu6, sub } from './elementwiseKernelFuncs';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | TensorInfo[] | null;
@@ -210,6 +211,11 @@ export const NATIVE_KERNEL_FUNCS: Record<string, NativeKernelFunc> = {
   MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
   Relu: relu,
+  Relu6: relu6,
+  ClipByValue: clipByValue,
+  Add: add,
+  Multiply: multiply,
+  Sub: sub,
   BatchMatMul: batchMatMul,
   Slice: slice,
   SplitV: splitV,

@@ -42,6 +42,10 @@ export interface NativeKernelsBinding {
   shearLines(x: Float32Array, dims: Int32Array, offsets: Float64Array, lout: number, out: Float32Array): void;
   /** A window of a 4-D tensor: shape, begin and size as Int32Array(4) each. */
   slice(x: Float32Array, shape: Int32Array, begin: Int32Array, size: Int32Array, out: Float32Array): void;
+  /** out[i] = a[i] op v[i % v.length], a.length a multiple of v.length; op 0 add, 1 multiply, 2 a − v, 3 v − a. */
+  channelBroadcast(a: Float32Array, v: Float32Array, out: Float32Array, op: number): void;
+  /** out = x clamped to [lo, hi] elementwise (NaN stays NaN). */
+  clamp(x: Float32Array, out: Float32Array, lo: number, hi: number): void;
   /** out = max(x, 0) elementwise (NaN stays NaN). */
   relu(x: Float32Array, out: Float32Array): void;
   /** Per-channel min, max, sum and zero count of NHWC values: 4 × channels doubles in that order. */
