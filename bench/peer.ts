@@ -1,6 +1,6 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
 // each ratio against its target (within 2× of PyTorch) and the FLOP rate each side reaches. Prints numbers; asserts nothing.
-// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,stall] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
+// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,stall] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { loadModel } from '../src/core/node/loadModelFile';
 import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import { benchFixturesDir } from './benchFixtures';
 import { ensureImageFolder } from './peer/imageFolder';
-import { actmaxMsPerStep, featureMapsMs, forwardMs, topkMs } from './peer/layerLensSide';
+import { actmaxMsPerStep, featureMapsMs, forwardMs, lucidMsPerStep, topkMs } from './peer/layerLensSide';
+import { ensureMobilenetV2Layers, LAYERS_TWIN_LAYER } from './peer/mobilenetV2Twin';
 import { measureStall } from './peer/eventLoopStall';
 import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
 
@@ -32,7 +33,7 @@ function row(task: string, ll: string, pt: string, ratio: string, verdict: strin
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: 'actmax,featureMaps,topk,stall' },
+      only: { type: 'string', default: 'actmax,featureMaps,topk,mobilenet,stall' },
       backend: { type: 'string', default: 'wasm' },
       'wasm-threads': { type: 'string', default: '0' },
       steps: { type: 'string', default: '10' },
@@ -92,12 +93,44 @@ async function main(): Promise<void> {
   } finally {
     model.dispose();
   }
+  if (only.has('mobilenet')) details.push(...(await mobilenetRows(root, Math.min(steps, 5), runs)));
   if (only.has('stall')) {
     const s = await measureStall(join(root, 'dist/engine.js'), join(root, 'models/mnist-cnn/model.json'), 512, values.backend as 'wasm' | 'cpu');
     row('host event-loop stall, 512-step actmax', `${s.maxLateMs.toFixed(1)} ms`, '', '', `<= 20 ms ${s.maxLateMs <= 20 ? 'MET' : 'not met'}`);
     details.push(`stall: ${s.samples} samples of a 5 ms interval in the host while the engine ran ${s.steps} MNIST actmax steps in ${s.runMs.toFixed(0)} ms; p99 lateness ${s.p99LateMs.toFixed(1)} ms`);
   }
   process.stdout.write(`\n${details.join('\n')}\n${loadLine()}\n`);
+}
+
+/**
+ * MobileNetV2's Lucid step (depthwise convs, ReLU6, inverted residuals) to its last feature layer, unit 0: the ONNX
+ * fixture in Layer Lens against torchvision's model in PyTorch, then the TF.js-Layers twin against the ONNX twin.
+ */
+async function mobilenetRows(root: string, steps: number, runs: number): Promise<string[]> {
+  const layer = 'features.18';
+  const onnx = await loadModel(join(benchFixturesDir(root), 'mobilenet_v2.onnx'));
+  const twin = await loadModel(await ensureMobilenetV2Layers(SIZE));
+  const ms = (t: number[]) => `${t[Math.floor(t.length / 2)].toFixed(1)} ms`;
+  const range = (t: number[]) => `${t[0].toFixed(1)}–${t[t.length - 1].toFixed(1)} ms`;
+  try {
+    const args = ['--model', 'mobilenet_v2', '--only', 'lucid', '--layer', layer, '--threads', '2', '--size', String(SIZE), '--steps', String(steps), '--runs', String(runs)];
+    const pt = pick(runTorch(root, args), 'lucid');
+    const ptRuns = (pt.runsMs as number[] | undefined ?? [pt.ms]).slice().sort((a, b) => a - b);
+    const ll = await lucidMsPerStep(onnx, layer, 0, SIZE, steps, runs);
+    const layers = await lucidMsPerStep(twin, LAYERS_TWIN_LAYER, 0, SIZE, steps, runs);
+    const median = (t: number[]) => t[Math.floor(t.length / 2)];
+    const ratio = median(ll) / pt.ms;
+    row(`MobileNetV2 Lucid step at ${SIZE} px`, ms(ll), `${pt.ms.toFixed(1)} ms`, `${ratio.toFixed(2)}×`, `<= 1.5× ${ratio <= 1.5 ? 'MET' : 'not met'}`);
+    const twinRatio = median(layers) / median(ll);
+    row('  TF.js-Layers twin vs ONNX twin', ms(layers), `ONNX ${ms(ll)}`, `${twinRatio.toFixed(2)}×`, `<= 1.2× ${twinRatio <= 1.2 ? 'MET' : 'not met'}`);
+    return [
+      `MobileNetV2 Lucid (${steps} steps × ${runs} runs, unit 0 of ${layer} / ${LAYERS_TWIN_LAYER}): ONNX ${range(ll)}, Layers twin ${range(layers)}, PyTorch ${range(ptRuns)}; ` +
+        `Layer Lens ${gflops(pt.macs, median(ll))}; PyTorch ${gflops(pt.macs, pt.ms)}`,
+    ];
+  } finally {
+    onnx.dispose();
+    twin.dispose();
+  }
 }
 
 /** Other processes on the same cores skew both sides (PyTorch's OpenMP threads most): say how busy the machine was. */

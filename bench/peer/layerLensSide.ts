@@ -19,6 +19,18 @@ export async function actmaxMsPerStep(model: LoadedModel, layerId: string, unit:
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * ms per step of the 'lucid' preset (Fourier image, decorrelated colors, Lucid's transforms, Adam) for one unit:
+ * a 2-step warm-up render, then `runs` renders of `steps`; every run's ms per step, sorted.
+ */
+export async function lucidMsPerStep(model: LoadedModel, layerId: string, unit: number, size: number, steps: number, runs: number): Promise<number[]> {
+  const request = (n: number) => ({ layerId, units: [unit], preset: 'lucid' as const, overrides: { steps: n, size, frameEvery: 1_000_000 } });
+  await renderActmax(model, request(2));
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await renderActmax(model, request(steps))).msPerStep);
+  return times.sort((a, b) => a - b);
+}
+
 /** Feature maps of every layer (the seed's hooks): one forward, every output read back with its stats. */
 export async function featureMapsMs(model: LoadedModel, size: number, runs: number): Promise<{ ms: number; layers: number }> {
   const input = tf.randomUniform([1, size, size, 3]) as tf.Tensor4D;

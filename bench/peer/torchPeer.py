@@ -31,9 +31,12 @@ def median_ms(fn, runs, warmup=2):
     return statistics.median(times), times
 
 
-def build_model():
+def build_model(name='googlenet'):
     torch.manual_seed(0)
-    m = torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True)
+    if name == 'mobilenet_v2':
+        m = torchvision.models.mobilenet_v2(weights=None)
+    else:
+        m = torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True)
     m.eval()
     for p in m.parameters():
         p.requires_grad_(False)
@@ -47,6 +50,13 @@ ORDER = ['conv1', 'maxpool1', 'conv2', 'conv3', 'maxpool2', 'inception3a', 'ince
 
 
 def forward_upto(model, x, upto):
+    if isinstance(model, torchvision.models.MobileNetV2):
+        # features.0 … features.18, then the classifier: the ONNX fixture names its blocks the same way.
+        for i, block in enumerate(model.features):
+            x = block(x)
+            if f'features.{i}' == upto:
+                return x
+        return model.classifier(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1))
     for name in ORDER:
         if name == 'fc':
             x = torch.flatten(x, 1)
@@ -101,6 +111,66 @@ def bench_actmax(model, size, layer, unit, steps, runs):
     ms, _ = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1)
     macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
     emit({'task': 'actmax', 'ms': ms / steps, 'macs': 2 * macs, 'note': f'{layer} unit {unit}, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'})
+
+
+# Lucid's square root of ImageNet's color covariance (its SVD form), as in lucid/optvis/param/color.py.
+COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]])
+COLOR_SQRT = COLOR_SQRT / COLOR_SQRT.norm(dim=0).max()
+
+
+def lucid_step_fn(model, size, layer, unit):
+    """One step of Lucid's default recipe, as Layer Lens's 'lucid' preset runs it: a Fourier image (half spectrum
+    scaled by 1/f, inverse real FFT, / 4), decorrelated colors and a sigmoid; Lucid's standard transforms (pad 12,
+    jitter 8, scale 0.9-1.1, rotate -10..10 degrees, jitter 4); ImageNet normalization; the mean of one channel;
+    the input gradient; Adam at lr 0.05."""
+    torch.manual_seed(1)
+    h = w = size
+    fy = torch.fft.fftfreq(h)[:, None]
+    fx = torch.fft.rfftfreq(w)[None, :]
+    freqs = torch.sqrt(fx * fx + fy * fy)
+    spectrum_scale = (1.0 / torch.clamp(freqs, min=1.0 / max(h, w))) * (h * w) ** 0.5
+    spectrum = (torch.randn(1, 3, h, w // 2 + 1, 2) * 0.01).requires_grad_(True)
+    opt = torch.optim.Adam([spectrum], lr=0.05)
+    rng = np.random.default_rng(2)
+    scales = [1 + (i - 5) / 50 for i in range(11)]
+    angles = list(range(-10, 11)) + [0] * 5
+
+    def jitter(x, d):
+        dy, dx = rng.integers(0, d + 1, size=2)
+        return x[:, :, dy:dy + x.shape[2] - d, dx:dx + x.shape[3] - d]
+
+    def rotate(x, degrees):
+        if degrees == 0:
+            return x
+        t = np.deg2rad(degrees)
+        theta = torch.tensor([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0]], dtype=torch.float32)[None]
+        grid = torch.nn.functional.affine_grid(theta, list(x.shape), align_corners=False)
+        # Fill 0.5 outside, as Layer Lens does: rotate x - 0.5 with zero padding, add 0.5 back.
+        return torch.nn.functional.grid_sample(x - 0.5, grid, mode='bilinear', padding_mode='zeros', align_corners=False) + 0.5
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        image = torch.fft.irfft2(torch.view_as_complex(spectrum) * spectrum_scale, s=(h, w), norm='ortho') / 4
+        image = torch.sigmoid(torch.einsum('nchw,dc->ndhw', image, COLOR_SQRT))
+        x = torch.nn.functional.pad(image, (12, 12, 12, 12), value=0.5)
+        x = jitter(x, 8)
+        x = torch.nn.functional.interpolate(x, scale_factor=float(rng.choice(scales)), mode='bilinear', align_corners=False)
+        x = rotate(x, float(rng.choice(angles)))
+        x = jitter(x, 4)
+        y = forward_upto(model, (x - MEAN) / STD, layer)
+        loss = -y[:, unit].mean()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def bench_lucid(model, size, layer, unit, steps, runs, name):
+    step = lucid_step_fn(model, size, layer, unit)
+    ms, times = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1)
+    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
+    emit({'task': 'lucid', 'ms': ms / steps, 'macs': 2 * macs, 'runsMs': [t / steps for t in times],
+          'note': f'{name} → {layer} unit {unit}, Lucid recipe, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'})
 
 
 def bench_hooks(model, size, names, runs):
@@ -177,15 +247,18 @@ def main():
     ap.add_argument('--modules', default='', help='comma-separated module names to hook (default: every named module)')
     ap.add_argument('--images', default='', help='folder of images for top-k')
     ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--model', default='googlenet', choices=['googlenet', 'mobilenet_v2'])
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    model = build_model()
+    model = build_model(args.model)
     emit({'task': 'info', 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'threads': torch.get_num_threads(),
-          'weights': 'torchvision googlenet, init_weights=True (random), BatchNorm unfolded, eval mode, parameters frozen'})
+          'weights': f'torchvision {args.model}, random weights, BatchNorm unfolded, eval mode, parameters frozen'})
     only = set(args.only.split(','))
     if 'sgemm' in only:
         bench_sgemm(args.runs)
+    if 'lucid' in only:
+        bench_lucid(model, args.size, args.layer, args.unit, args.steps, args.runs, args.model)
     if 'actmax' in only:
         bench_actmax(model, args.size, args.layer, args.unit, args.steps, args.runs)
     if 'featureMaps' in only:
