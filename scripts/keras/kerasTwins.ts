@@ -167,10 +167,15 @@ function dataset(g: H5Group, name: string, value: Float32Array, shape: number[],
 
 let fileCounter = 0;
 
-async function writeHdf5(fill: (root: InstanceType<H5['File']>) => void): Promise<Uint8Array> {
+/**
+ * h5py (so Keras) writes with the library's default bounds, the earliest format that can hold the data (version 0
+ * superblock, symbol-table groups); `modern` writes HDF5 1.8's format (link messages, new object headers), as
+ * h5py.File(..., libver='latest') or other HDF5 tools do.
+ */
+async function writeHdf5(fill: (root: InstanceType<H5['File']>) => void, modern = false): Promise<Uint8Array> {
   const { lib, fs } = await h5();
   const name = `/keras-twin-${fileCounter++}.h5`;
-  const file = new lib.File(name, 'w');
+  const file = new lib.File(name, 'w', { libver: modern ? ['v108', 'latest'] : ['earliest', 'latest'] });
   try {
     fill(file);
   } finally {
@@ -191,7 +196,7 @@ function keras2Config(model: tfl.LayersModel): Json {
   return { class_name: json.class_name, config: json.config };
 }
 
-export async function writeLegacyH5(model: tfl.LayersModel, options: { gzip?: boolean; config?: Json } = {}): Promise<Uint8Array> {
+export async function writeLegacyH5(model: tfl.LayersModel, options: { gzip?: boolean; modern?: boolean; config?: Json } = {}): Promise<Uint8Array> {
   return writeHdf5((f) => {
     bytesAttr(f, 'keras_version', '2.15.0');
     bytesAttr(f, 'backend', 'tensorflow');
@@ -206,7 +211,9 @@ export async function writeLegacyH5(model: tfl.LayersModel, options: { gzip?: bo
       listAttr(g, 'weight_names', weights.map((w) => `${w.name}:0`));
       for (const w of weights) dataset(g, `${w.name}:0`, w.value, w.shape, options.gzip === true);
     }
-  });
+    // The earliest format keeps attributes in the object header, at most 64 KiB: a larger model_config needs
+    // HDF5 1.8's dense attribute storage, which is what h5py falls back to only with libver='latest'.
+  }, options.modern ?? JSON.stringify(options.config ?? keras2Config(model)).length > 60_000);
 }
 
 // ------------------------------------------------ Keras 3 config (what keras.src.saving.serialization_lib writes)
@@ -378,8 +385,8 @@ export async function writeKerasTwins(root: string, out: string): Promise<TwinFi
     const twin = await saveTwin(model, dir);
     const h5 = join(dir, `${name}.h5`);
     const keras = join(dir, `${name}.keras`);
-    // Alternate the storage choices Keras users meet: gzip-compressed datasets, deflated zip entries.
-    writeFileSync(h5, await writeLegacyH5(model, { gzip: i % 2 === 1 }));
+    // Alternate the storage choices Keras users meet: gzip-compressed datasets in HDF5 1.8's format, deflated zip entries.
+    writeFileSync(h5, await writeLegacyH5(model, { gzip: i % 2 === 1, modern: i % 2 === 1 }));
     writeFileSync(keras, await writeKeras3(model, { deflate: i % 2 === 0 }));
     written.push({ name, twin, h5, keras, inputShape: (model.inputs[0] as tfl.SymbolicTensor).shape.map((d) => d ?? 1) });
     model.dispose();

@@ -181,8 +181,9 @@ function damaged(what: string): LayerLensError {
 }
 
 function asText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  // A fixed-length string may keep its NUL padding (h5py writes bytes NUL-padded).
+  if (typeof v === 'string') return v.replace(/\0+$/, '');
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v).replace(/\0+$/, '');
   if (Array.isArray(v) && v.length === 1) return asText(v[0]);
   return undefined;
 }
