@@ -1,7 +1,8 @@
-// Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the wasm
-// and cpu backends: registered gradients TF.js lacks, gets wrong or runs slowly on wasm (convs, max pooling,
-// batch norm, clips, strided slices, mirror padding, resizes) and wasm kernels that gradients reach but wasm lacks. Called by
-// initBackend before the native kernels wrap the wasm/cpu kernels, so they wrap these too.
+// Installs, once per process, what input gradients (d output / d image) of every op a CNN uses need on the
+// wasm and cpu backends: registered gradients TF.js lacks, gets wrong or runs slowly on wasm (convs, max
+// pooling, batch norm, clips, strided slices, mirror padding, resizes) and wasm kernels that gradients reach
+// but wasm lacks or runs slowly. Called by initBackend before the native kernels wrap the wasm/cpu kernels, so
+// they wrap these too.
 import * as tf from '@tensorflow/tfjs-core';
 // TF.js's own gradients must be in place first: registering them later would undo ours.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
