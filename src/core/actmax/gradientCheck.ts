@@ -164,7 +164,7 @@ function forwardFailure(model: LoadedModel, layerIds: readonly string[], e: unkn
 function refusal(model: LoadedModel, blocked: Blocked, layer: string): string {
   const where = `layer "${quoteName(layer)}" of ${quoteName(model.info.path, 200)}`;
   const op = quoteName(blocked.kernel || 'unknown', 60);
-  if (blocked.kind === 'noPath') return `Activation maximization cannot reach ${where} from the image: its output does not depend on the input.`;
+  if (blocked.kind === 'noPath') return `Activation maximization cannot optimize ${where}: its values do not depend on the image (a shape or a constant); pick a layer that does.`;
   if (blocked.kind === 'noGradient') return `Activation maximization cannot pass through ${where} (op ${op}, which has no gradient in TensorFlow.js); ${WHAT_WORKS}.`;
   const backend = tf.getBackend();
   const text = blocked.cause instanceof Error ? blocked.cause.message : String(blocked.cause);

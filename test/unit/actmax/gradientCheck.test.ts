@@ -120,6 +120,7 @@ function probeModel(op: string): LoadedModel {
       { id: 'conv', name: 'conv', className: 'Conv2D', kind: 'conv', outputShape: [null, 8, 8, 2], paramCount: 18 },
       { id: 'probe', name: 'probe', className: op, kind: 'other', outputShape: [null, 8, 8, 2], paramCount: 0 },
       { id: 'out', name: 'out', className: 'Relu', kind: 'activation', outputShape: [null, 8, 8, 2], paramCount: 0 },
+      { id: 'size', name: 'size', className: 'Shape', kind: 'other', outputShape: [4], paramCount: 0 },
     ],
     outputIds: ['out'],
     paramCount: 18,
@@ -131,7 +132,7 @@ function probeModel(op: string): LoadedModel {
       tf.tidy(() => {
         const conv = tf.conv2d(x, filter, 1, 'same');
         const probe = tf.engine().runKernel(op, { x: conv }) as tf.Tensor;
-        const byId: Record<string, tf.Tensor> = { input: x, conv, probe, out: tf.relu(probe) };
+        const byId: Record<string, tf.Tensor> = { input: x, conv, probe, out: tf.relu(probe), size: tf.tensor1d(x.shape, 'int32') };
         return ids.map((id) => tf.clone(byId[id] as tf.Tensor));
       }),
     kernel: () => null,
@@ -195,5 +196,15 @@ test('a working gradient passes the check, and the check costs about one forward
   checkGradientPath(model, ['out'], { height: 8, width: 8, channels: 1, spec, fixed: [8, 8] });
   const ms = performance.now() - t0;
   assert.ok(ms < 500, `${ms} ms`);
+  model.dispose();
+});
+
+test('a layer whose values do not depend on the image (a shape) is refused in one sentence', async () => {
+  const model = probeModel(PROBE_OP);
+  const { error } = await refusal(model, 'size');
+  assert.equal(
+    error.message,
+    'Activation maximization cannot optimize layer "size" of /models/probe/model.json: its values do not depend on the image (a shape or a constant); pick a layer that does.',
+  );
   model.dispose();
 });
