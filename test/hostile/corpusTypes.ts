@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, ftruncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export type HostileClass = 'onnx' | 'tfjs' | 'files' | 'images' | 'topk' | 'cli';
-export const HOSTILE_CLASSES: HostileClass[] = ['onnx', 'tfjs', 'files', 'images', 'topk', 'cli'];
+export type HostileClass = 'onnx' | 'tfjs' | 'keras' | 'files' | 'images' | 'topk' | 'cli';
+export const HOSTILE_CLASSES: HostileClass[] = ['onnx', 'tfjs', 'keras', 'files', 'images', 'topk', 'cli'];
 
 /**
  * refuse: non-zero exit, stderr one sentence naming the file, no internals.

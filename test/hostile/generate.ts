@@ -9,6 +9,7 @@ import type { HostileCase } from './corpusTypes';
 import { cliCases } from './cliCases';
 import { fileCases } from './fileCases';
 import { imageCases } from './imageCases';
+import { kerasCases } from './kerasCases';
 import { onnxBombCases } from './onnxBombs';
 import { onnxCases } from './onnxCases';
 import { tfjsCases } from './tfjsCases';
@@ -48,6 +49,7 @@ export async function generateCorpus(): Promise<Corpus> {
     ...onnxCases(f),
     ...onnxBombCases(f),
     ...tfjsCases(f),
+    ...(await kerasCases(f)),
     ...fileCases(f),
     ...(await imageCases(f)),
     ...(await topkCases(f)),

@@ -38,9 +38,9 @@ export async function loadKerasModel(files: ModelFiles, options: ModelLoadOption
   const name = baseName(path).replace(/\.(keras|h5|hdf5)$/i, '') || 'model';
   if (isZip(bytes)) {
     const archive = readArchive(bytes, path);
-    const h5 = await openHdf5(archive.weights, path, `The weights (model.weights.h5) inside ${path}`);
+    const h5 = await openHdf5(archive.weights, path, `The model.weights.h5 inside ${path}`);
     try {
-      return await build(archive.config, (model) => assignKerasWeights(model, h5, keras3Locator(h5, archive.config), 'perLayer', path, `The weights (model.weights.h5) inside ${path}`), path, name, size);
+      return await build(archive.config, (model) => assignKerasWeights(model, h5, keras3Locator(h5, archive.config), 'perLayer', path, `The model.weights.h5 inside ${path}`), path, name, size);
     } finally {
       h5.close();
     }
