@@ -1,10 +1,10 @@
 // Class-logit images on an MNIST classifier: the model itself must read each image as its target digit, and two
-// separately trained MNIST models are asked too — transfer. The first model is the shipped sample
-// (models/mnist-cnn). The judges, both committed (training in the test would cost more than its time budget):
-//  - a CNN of a different shape (5×5 kernels, 8 and 16 filters, scripts/trainTransferJudge.ts), the judge whose
-//    count is asserted: it reads digits by shape, as the sample does;
-//  - the 784→64→10 MLP of test/unit/actmax/trainFixtures.ts, printed only: a near-linear model that goes by ink
-//    mass, so its count says more about the images' brightness than about their shape.
+// separately trained MNIST models of other architectures are asked too — transfer. The first model is the shipped
+// sample (models/mnist-cnn, 3×3 kernels). The judges, both trained by scripts/trainTransferJudge.ts on the same
+// split and committed under test/fixtures/actmax (training in the test would cost more than its time budget):
+//  - a CNN of a different shape (5×5 kernels, 8 and 16 filters, no hidden dense layer);
+//  - an MLP with no convolution (784 → 64 → 10) trained on shifted, turned and resized digits.
+// Both must read all ten digits of the default preset for seeds 0, 1 and 2.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -23,19 +23,18 @@ import { loadMnistSplit } from '../../../scripts/mnistData';
 import { resolveSettings } from '../../../src/core/actmax/presets';
 import { evaluateObjective, penaltyObjective } from '../../../src/core/actmax/objectives';
 import { darkPenalty } from '../../../src/core/actmax/regularizers';
-import { fixtureDir, mnistMlp, readWeights } from './nets';
+import { fixtureDir } from './nets';
 
 const samplePath = join(sampleModelDir, 'model.json');
 const judgePath = join(fixtureDir, 'mnist-judge-cnn', 'model.json');
-const mlpFixture = join(fixtureDir, 'mnist-mlp.json');
-const ready = existsSync(samplePath) && existsSync(judgePath) && existsSync(mlpFixture);
-const skip = ready ? false : 'models/mnist-cnn or a judge fixture under test/fixtures/actmax is missing';
+const mlpPath = join(fixtureDir, 'mnist-judge-mlp', 'model.json');
+const missing = [samplePath, judgePath, mlpPath].filter((p) => !existsSync(p));
 /**
- * Steps per run. 256 keeps this file well under 30 s; the report's numbers come from ACTMAX_TEST_STEPS=512 (the
- * presets' default), which prints the same lines. The asserted counts held at 128, 256 and 512 steps, seeds 0–2.
+ * Steps per run. 256 keeps this file under 30 s; ACTMAX_TEST_STEPS=512 (the presets' default) prints the same
+ * lines, and ACTMAX_TEST_SEEDS=0,1,2,3,4 asks more seeds.
  */
 const STEPS = Number(process.env.ACTMAX_TEST_STEPS ?? 256);
-const SEED = Number(process.env.ACTMAX_TEST_SEED ?? 0);
+const SEEDS = (process.env.ACTMAX_TEST_SEEDS ?? '0,1,2').split(',').map(Number);
 
 interface Classifier {
   model: LoadedModel;
@@ -48,15 +47,16 @@ let judge: Classifier;
 let mlp: Classifier;
 
 before(async () => {
+  // A missing fixture is a failure that says what to make, never a skip.
+  if (missing.length > 0) throw new Error(`Missing ${missing.join(', ')}: run npx tsx scripts/trainTransferJudge.ts cnn|mlp (models/mnist-cnn ships).`);
   await useBackend('wasm');
-  if (!ready) return;
   const model = await loadModel(samplePath);
   sample = { model, spec: resolveInputSpec(model.info, await readSidecar(samplePath)), name: 'models/mnist-cnn' };
   // Both judges were trained on 0..1 pixels, which is what defaultInputSpec feeds.
   const cnn = await loadModel(judgePath);
   judge = { model: cnn, spec: defaultInputSpec(cnn.info), name: 'judge CNN' };
-  const m = mnistMlp(readWeights(mlpFixture));
-  mlp = { model: m, spec: defaultInputSpec(m.info), name: 'MLP' };
+  const m = await loadModel(mlpPath);
+  mlp = { model: m, spec: defaultInputSpec(m.info), name: 'judge MLP' };
 });
 
 /** RGBA images (grey) → each classifier's predictions through its own preprocessing. */
@@ -75,46 +75,50 @@ function classify(c: Classifier, images: Uint8ClampedArray[], height: number, wi
 const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const hits = (predicted: number[]) => predicted.filter((p, i) => p === digits[i]).length;
 
-async function run(preset: ActmaxPresetName): Promise<{ self: number; judge: number; mlp: number }> {
+async function run(preset: ActmaxPresetName, seed: number): Promise<{ self: number; judge: number; mlp: number }> {
   const logitsId = sample.model.info.logitsId as string;
-  const result = await renderActmax(sample.model, { layerId: logitsId, units: digits, preset, inputSpec: sample.spec, overrides: { steps: STEPS, seed: SEED } });
+  const result = await renderActmax(sample.model, { layerId: logitsId, units: digits, preset, inputSpec: sample.spec, overrides: { steps: STEPS, seed } });
   const [bySelf, byJudge, byMlp] = [sample, judge, mlp].map((c) => classify(c, result.images, result.height, result.width));
   const counts = { self: hits(bySelf), judge: hits(byJudge), mlp: hits(byMlp) };
   console.log(
-    `${preset} on ${sample.name}, ${STEPS} steps, seed ${SEED}: self ${counts.self}/10 [${bySelf}], ` +
+    `${preset} on ${sample.name}, ${STEPS} steps, seed ${seed}: self ${counts.self}/10 [${bySelf}], ` +
       `transfer to ${judge.name} ${counts.judge}/10 [${byJudge}], to ${mlp.name} ${counts.mlp}/10 [${byMlp}], ` +
       `${result.msPerStep.toFixed(1)} ms/step (batch 10, ${tf.getBackend()})`,
   );
   return counts;
 }
 
-test('the judge CNN is a working MNIST classifier (≥ 97 % on the held-out split), so its counts mean something', { skip }, () => {
-  // The split scripts/trainTransferJudge.ts trained on: the last 150 digits of each class file were never seen.
-  const { test: held } = loadMnistSplit(repoRoot);
-  const predicted = tf.tidy(() => {
-    const logits = judge.model.forward(tf.tensor4d(held.images, [held.count, 28, 28, 1]), [judge.model.info.logitsId as string])[0];
-    return Array.from(tf.argMax(logits, 1).dataSync());
+// An MLP without convolutions tops out lower on 8,500 training digits (95.9 % here).
+for (const [name, which, minimum] of [['judge CNN', () => judge, 0.97], ['judge MLP', () => mlp, 0.95]] as const) {
+  test(`the ${name} is a working MNIST classifier (≥ ${minimum * 100} % on the held-out split), so its counts mean something`, () => {
+    // The split scripts/trainTransferJudge.ts trained on: the last 150 digits of each class file were never seen.
+    const { test: held } = loadMnistSplit(repoRoot);
+    const c = which();
+    const predicted = tf.tidy(() => {
+      const logits = c.model.forward(tf.tensor4d(held.images, [held.count, 28, 28, 1]), [c.model.info.logitsId as string])[0];
+      return Array.from(tf.argMax(logits, 1).dataSync());
+    });
+    const accuracy = predicted.reduce((n, p, i) => n + (p === held.labels[i] ? 1 : 0), 0) / held.count;
+    console.log(`${name}: ${(accuracy * 100).toFixed(2)} % of ${held.count} held-out digits`);
+    assert.ok(accuracy >= minimum, `${name} accuracy ${accuracy}`);
   });
-  const accuracy = predicted.reduce((n, p, i) => n + (p === held.labels[i] ? 1 : 0), 0) / held.count;
-  console.log(`judge CNN: ${(accuracy * 100).toFixed(2)} % of ${held.count} held-out digits`);
-  assert.ok(accuracy >= 0.97, `judge CNN accuracy ${accuracy}`);
-});
+}
 
-test('lucid class-logit images are read as their digit by the model itself and by the judge CNN', { skip }, async () => {
-  const counts = await run('lucid');
-  assert.equal(counts.self, 10);
-  // 10/10 at seeds 0–2 and 128–512 steps (before the small-grey pull toward black too); one miss of margin.
-  assert.ok(counts.judge >= 9, `lucid transfer ${counts.judge}/10`);
-});
+for (const seed of SEEDS) {
+  test(`lucid class-logit images, seed ${seed}: the model itself and both judges read all ten digits`, async () => {
+    const counts = await run('lucid', seed);
+    assert.deepEqual(counts, { self: 10, judge: 10, mlp: 10 });
+  });
+}
 
-test('trial1-naive class-logit images are read as their digit by the model itself, and mostly by the judge CNN', { skip }, async () => {
-  const counts = await run('trial1-naive');
+test('trial1-naive class-logit images are read as their digit by the model itself, and mostly by the judge CNN', async () => {
+  const counts = await run('trial1-naive', 0);
   assert.equal(counts.self, 10);
   // Raw pixels transfer less: 7–9/10 at seeds 0–2 and 128–512 steps (0 is often read as 8, 1 as 4 or 2).
   assert.ok(counts.judge >= 6, `trial1-naive transfer ${counts.judge}/10`);
 });
 
-test('lucid pulls small greyscale images toward black; trials, maco and larger or color images are left alone', { skip }, () => {
+test('lucid pulls small greyscale images toward black; trials, maco and larger or color images are left alone', () => {
   const request = (preset: ActmaxPresetName, size?: number) => ({ layerId: sample.model.info.logitsId as string, units: [3], preset, overrides: size ? { size } : {} });
   assert.equal(resolveSettings(sample.model.info, request('lucid'), sample.spec).regularizers.dark, 75);
   assert.equal(resolveSettings(sample.model.info, request('lucid', 64), sample.spec).regularizers.dark ?? 0, 0);
