@@ -29,8 +29,10 @@ import {
 /** Parity of the default backend with the cpu backend, forward and gradient (relative L2). */
 const PARITY = 1e-4;
 /**
- * Where the cpu backend has no gradient, central differences in float32 are the reference: with ε = 1e-2 on inputs of
- * O(1) their own error (rounding ~1e-7/ε, curvature and ReLU kinks ~ε) is ~1e-3, so that is the bound there.
+ * Where the cpu backend has no gradient, central differences in float32 are the reference, along three directions.
+ * Measured on the zoo at ε = 1e-2: 1e-4 to 2e-2 on the swish nets (EfficientNet), but up to 0.7 on ReLU nets, whose
+ * kinks lie within ε of many activations: so a model whose cpu gradient is missing fails here unless it is smooth,
+ * which says that its gradient could not be checked, never that it is right.
  */
 const FD_EPS = 1e-2;
 const FD_TOLERANCE = 2e-3;
