@@ -106,6 +106,22 @@ function inceptionLike(): tfl.LayersModel {
   return randomize(tfl.model({ inputs: input, outputs: out, name: 'inception_like' }), 13);
 }
 
+/** A Sequential model, as Keras 2 writes one: the first layer carries the input shape. */
+function sequentialLike(): tfl.LayersModel {
+  const model = tfl.sequential({
+    name: 'sequential_like',
+    layers: [
+      L.conv2d({ name: 'conv', inputShape: [10, 10, 2], filters: 4, kernelSize: 3, activation: 'relu' }),
+      L.batchNormalization({ name: 'bn' }),
+      L.separableConv2d({ name: 'sep', filters: 6, kernelSize: 3, padding: 'same' }),
+      L.maxPooling2d({ name: 'pool', poolSize: 2 }),
+      L.flatten({ name: 'flatten' }),
+      L.dense({ name: 'fc', units: 3, activation: 'softmax' }),
+    ],
+  });
+  return randomize(model, 15);
+}
+
 /** A backbone model used as one layer of the outer model, as transfer learning does (keras.applications + a head). */
 function nestedLike(): tfl.LayersModel {
   const inner = tfl.input({ shape: [12, 12, 3], name: 'backbone_input' });
@@ -255,6 +271,16 @@ function keras3Ref(model: tfl.LayersModel, ref: unknown[]): unknown[] {
   return [ref[0], CONTAINERS.has(layer.getClassName()) ? (ref[1] as number) - 1 : ref[1], ref[2]];
 }
 
+/** Keras 3's Sequential lists the InputLayer it made from the first layer's input shape, which that layer loses. */
+function sequentialLayers(layers: Json[]): Json[] {
+  const first = layers[0];
+  if (!first || first.class_name === 'InputLayer') return layers;
+  const { batch_input_shape: shape, ...rest } = first.config as Json;
+  if (!shape) return layers;
+  const input = { class_name: 'InputLayer', config: { batch_input_shape: shape, name: 'input_layer' } };
+  return [input, { ...first, config: rest }, ...layers.slice(1)];
+}
+
 export function keras3Config(model: tfl.LayersModel): Json {
   return keras3Model(model, keras2Config(model));
 }
@@ -270,7 +296,8 @@ function keras3Model(model: tfl.LayersModel, k2: Json): Json {
         name: cfg.name,
         trainable: true,
         dtype: POLICY,
-        layers: layers.map((l) => ({ module: 'keras.layers', class_name: l.class_name, config: keras3LayerConfig(l.class_name as string, l.config as Json), registered_name: null })),
+        layers: sequentialLayers(layers).map((l) => ({ module: 'keras.layers', class_name: l.class_name, config: keras3LayerConfig(l.class_name as string, l.config as Json), registered_name: null })),
+        build_input_shape: (model.inputs[0] as tfl.SymbolicTensor).shape,
       },
       registered_name: null,
       build_config: { input_shape: (model.inputs[0] as tfl.SymbolicTensor).shape },
@@ -373,6 +400,7 @@ export async function zooModels(root: string): Promise<{ name: string; model: tf
     { name: 'resnet-like', model: resnetLike() },
     { name: 'inception-like', model: inceptionLike() },
     { name: 'nested-like', model: nestedLike() },
+    { name: 'sequential-like', model: sequentialLike() },
   ];
 }
 

@@ -1,6 +1,6 @@
 // Keras .h5 (Keras 2 layout) and .keras (Keras 3 layout) files of the sample MNIST model and three zoo-like models
 // (MobileNet-like: DepthwiseConv2D + BN; ResNet-like: Add; Inception-like: Concatenate; a backbone model nested
-// in a model), written by
+// in a model; a Sequential with SeparableConv2D), written by
 // scripts/keras/kerasTwins.ts, open through the real loader and the CLI and give their model.json twins' outputs.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,9 +39,10 @@ async function compare(path: string, twinPath: string, shape: number[]): Promise
   const model: LoadedModel = await loadModel(path);
   const twin: LoadedModel = await loadModel(twinPath);
   try {
-    // A nested model is a Functional in Keras 3's config, a Model in TF.js's own.
+    // A nested model is a Functional in Keras 3's config, a Model in TF.js's own; Keras 3 names a Sequential's
+    // input input_layer.
     const cls = (c: string): string => (c === 'Functional' ? 'Model' : c);
-    const rows = (m: LoadedModel): unknown[] => m.info.layers.map((l) => [l.id, cls(l.className), l.outputShape.join('x'), l.paramCount, l.kernelShape?.join('x')]);
+    const rows = (m: LoadedModel): unknown[] => m.info.layers.map((l) => [l.kind === 'input' ? 'input' : l.id, cls(l.className), l.outputShape.join('x'), l.paramCount, l.kernelShape?.join('x')]);
     assert.deepEqual(rows(model), rows(twin));
     assert.deepEqual(model.info.inputShape, twin.info.inputShape);
     const ids = twin.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
@@ -65,7 +66,7 @@ async function compare(path: string, twinPath: string, shape: number[]): Promise
   }
 }
 
-for (const name of ['mnist-cnn', 'mobilenet-like', 'resnet-like', 'inception-like', 'nested-like']) {
+for (const name of ['mnist-cnn', 'mobilenet-like', 'resnet-like', 'inception-like', 'nested-like', 'sequential-like']) {
   for (const format of ['h5', 'keras'] as const) {
     test(`${name}.${format} gives the outputs of its model.json twin at every layer (≤ 1e-6)`, async () => {
       const t = twins.find((x) => x.name === name);
