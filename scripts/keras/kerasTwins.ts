@@ -212,24 +212,49 @@ function keras2Config(model: tfl.LayersModel): Json {
   return { class_name: json.class_name, config: json.config };
 }
 
-export async function writeLegacyH5(model: tfl.LayersModel, options: { gzip?: boolean; modern?: boolean; config?: Json } = {}): Promise<Uint8Array> {
+export interface LegacyH5Options {
+  /** gzip-compressed, chunked datasets (what a user's own h5py code may write). */
+  gzip?: boolean;
+  /** HDF5 1.8's format instead of the earliest one. */
+  modern?: boolean;
+  /** The model_config to store instead of the model's own. */
+  config?: Json;
+  /** As Keras 3's model.save('m.h5'): its own config form, and weight names without ':0' (the variable's path). */
+  keras3?: boolean;
+  /**
+   * Split layer_names and weight_names into this many attributes name0, name1, … as Keras's
+   * save_attributes_to_hdf5_group does when a list exceeds the 64 KiB an object header holds.
+   */
+  chunks?: number;
+}
+
+export async function writeLegacyH5(model: tfl.LayersModel, options: LegacyH5Options = {}): Promise<Uint8Array> {
+  const config = JSON.stringify(options.config ?? (options.keras3 ? keras3Config(model) : keras2Config(model)));
+  const version = options.keras3 ? '3.6.0' : '2.15.0';
+  const suffix = options.keras3 ? '' : ':0';
+  const list = (g: H5Group, name: string, items: string[]): void => {
+    const n = options.chunks ?? 1;
+    if (n <= 1 || items.length < n) return listAttr(g, name, items);
+    const size = Math.ceil(items.length / n);
+    for (let k = 0; k * size < items.length; k++) listAttr(g, `${name}${k}`, items.slice(k * size, (k + 1) * size));
+  };
   return writeHdf5((f) => {
-    bytesAttr(f, 'keras_version', '2.15.0');
+    bytesAttr(f, 'keras_version', version);
     bytesAttr(f, 'backend', 'tensorflow');
-    bytesAttr(f, 'model_config', JSON.stringify(options.config ?? keras2Config(model)));
+    bytesAttr(f, 'model_config', config);
     const mw = f.create_group('model_weights');
-    listAttr(mw, 'layer_names', model.layers.map((l) => l.name));
+    list(mw, 'layer_names', model.layers.map((l) => l.name));
     bytesAttr(mw, 'backend', 'tensorflow');
-    bytesAttr(mw, 'keras_version', '2.15.0');
+    bytesAttr(mw, 'keras_version', version);
     for (const layer of model.layers) {
       const g = mw.create_group(layer.name);
       const weights = weightValues(layer);
-      listAttr(g, 'weight_names', weights.map((w) => `${w.name}:0`));
-      for (const w of weights) dataset(g, `${w.name}:0`, w.value, w.shape, options.gzip === true);
+      list(g, 'weight_names', weights.map((w) => `${w.name}${suffix}`));
+      for (const w of weights) dataset(g, `${w.name}${suffix}`, w.value, w.shape, options.gzip === true);
     }
     // The earliest format keeps attributes in the object header, at most 64 KiB: a larger model_config needs
     // HDF5 1.8's dense attribute storage, which is what h5py falls back to only with libver='latest'.
-  }, options.modern ?? JSON.stringify(options.config ?? keras2Config(model)).length > 60_000);
+  }, options.modern ?? config.length > 60_000);
 }
 
 // ------------------------------------------------ Keras 3 config (what keras.src.saving.serialization_lib writes)
