@@ -44,6 +44,8 @@ const verdicts = new WeakMap<LoadedModel, Map<string, string | null>>();
 
 /** Throws one LayerLensError sentence when activation maximization cannot pass from `layerIds` back to the input. */
 export function checkGradientPath(model: LoadedModel, layerIds: readonly string[], probe: GradientProbe): void {
+  // An objective of the image alone (penalties) passes no layer.
+  if (layerIds.length === 0) return;
   const key = [tf.getBackend(), probe.height, probe.width, probe.channels, probe.fixed?.join('x') ?? '', probe.spec.channels, probe.spec.channelOrder, ...layerIds].join('|');
   let known = verdicts.get(model);
   if (!known) verdicts.set(model, (known = new Map()));
