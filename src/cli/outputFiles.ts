@@ -1,13 +1,30 @@
 // Files the CLI writes: atomically (temp file + rename), so an interrupted run never leaves half an image
 // where a good one was.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LayerLensError } from '../shared/errors';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
   writeFileSync(temp, data);
   renameSync(temp, path);
+}
+
+/**
+ * Refuses an --out folder that cannot be one (an existing file, or a path under a file) before any long work, so
+ * the user hears it in one sentence instead of after minutes of computing.
+ */
+export function checkOutFolder(dir: string): void {
+  try {
+    if (!statSync(dir).isDirectory()) throw new LayerLensError('badArgument', `--out ${dir} is a file, not a folder.`);
+  } catch (e) {
+    if (e instanceof LayerLensError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // made when the first file is written
+    if (code === 'ENOTDIR') throw new LayerLensError('badArgument', `--out ${dir} lies under a file, not a folder.`);
+    throw new LayerLensError('badArgument', `--out ${dir} could not be read (${code ?? 'error'}).`);
+  }
 }
 
 /** A layer id as a file name: module paths keep their dots, anything else unsafe becomes '_'. */

@@ -11,7 +11,7 @@ import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { fromNativeLayout, toNativeLayout } from '../nativeLayout';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
 
 export const activationsUsage =
   'layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] [--input-size H,W] --out DIR [--json]';
@@ -29,6 +29,7 @@ export async function activationsCommand(argv: string[]): Promise<void> {
   });
   const inputPath = required(values, 'input');
   const outDir = required(values, 'out');
+  checkOutFolder(outDir);
   const options = inputSizeOf(values);
   await startBackend(values.backend);
   const model = await loadModel(required(values, 'model'), options);

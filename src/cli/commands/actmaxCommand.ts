@@ -17,7 +17,7 @@ import {
 import { LayerLensError } from '../../shared/errors';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 
 export const actmaxUsage =
@@ -49,6 +49,7 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   });
   const layerId = required(values, 'layer');
   const outDir = required(values, 'out');
+  checkOutFolder(outDir);
   const units = ((values.unit as string[] | undefined) ?? []).map((u) => integer(u, 'unit', 0));
   if (units.length === 0) throw new LayerLensError('badArgument', '--unit is required (repeat it for a batch).');
   const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');

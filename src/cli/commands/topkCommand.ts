@@ -7,7 +7,7 @@ import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPi
 import type { PixelBox, TopkResult } from '../../shared/topk';
 import { backendOption, integer, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
-import { writeFileAtomic } from '../outputFiles';
+import { checkOutFolder, writeFileAtomic } from '../outputFiles';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 
@@ -36,6 +36,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const layerId = required(values, 'layer');
   const imagesDir = resolve(required(values, 'images'));
   const outDir = resolve(required(values, 'out'));
+  checkOutFolder(outDir);
   const k = integer(values.k, 'k', 9, 1);
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
