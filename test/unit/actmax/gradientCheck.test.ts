@@ -13,6 +13,10 @@ import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { LayerLensError } from '../../../src/shared/errors';
 import type { ModelInfo } from '../../../src/shared/model';
 import { NO_GRADIENT_LAYER, writeNoGradientModel } from './gradientCheckModels';
+import { actmaxHandler } from '../../../src/engine/handlers/actmax';
+import { RpcServer, type HandlerTable } from '../../../src/engine/rpcServer';
+import type { ActmaxParams } from '../../../src/shared/actmaxProtocol';
+import type { EngineToHost } from '../../../src/shared/protocol/engineProtocol';
 
 before(async () => {
   await useBackend('wasm');
@@ -206,5 +210,23 @@ test('a layer whose values do not depend on the image (a shape) is refused in on
     error.message,
     'Activation maximization cannot optimize layer "size" of /models/probe/model.json: its values do not depend on the image (a shape or a constant); pick a layer that does.',
   );
+  model.dispose();
+});
+
+test('through the engine, the refusal arrives as its error payload: our sentence, code unsupportedOp', async () => {
+  const path = writeNoGradientModel();
+  const model = await loadModel(path);
+  const sent: EngineToHost[] = [];
+  const handlers = {
+    actmax: (params: ActmaxParams) => actmaxHandler({ get: async () => model }, params),
+  } as unknown as HandlerTable;
+  const rpc = new RpcServer(handlers, (m) => sent.push(m));
+  rpc.receive({ type: 'request', id: 7, method: 'actmax', params: { modelPath: path, request: { layerId: 'head/Relu', units: [0], preset: 'lucid' } } });
+  for (let i = 0; i < 400 && !sent.some((m) => m.type === 'error' || m.type === 'response'); i++) await new Promise((r) => setTimeout(r, 5));
+  const answer = sent.find((m) => m.type === 'error' || m.type === 'response');
+  assert.ok(answer?.type === 'error', JSON.stringify(answer));
+  assert.equal(answer.error.code, 'unsupportedOp');
+  assert.match(answer.error.message, /^Activation maximization cannot pass through layer "detect\/TopKV2" of .* \(op TopK, which has no gradient in TensorFlow\.js\); feature maps and top-k work\.$/);
+  assert.ok(!sent.some((m) => m.type === 'progress'), 'no frame before the refusal');
   model.dispose();
 });
