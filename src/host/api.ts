@@ -32,6 +32,8 @@ export interface LayerLensApi {
   shownMessages(): readonly string[];
   /** Moves the mouse over the first cell of the open kernels grid; false when no kernels panel is open. */
   hoverFirstKernel(): boolean;
+  /** Types `text` into the open feature maps panel's input size field and applies it; false when no panel is open. */
+  typeFeatureMapsInputSize(text: string): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */
   enginePid(): number | undefined;
 }

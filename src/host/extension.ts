@@ -75,6 +75,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
     shownMessages: () => messages.history,
     hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
+    typeFeatureMapsInputSize: (text) => {
+      FeatureMapsPanel.current?.typeInputSize(text);
+      return FeatureMapsPanel.current !== undefined;
+    },
     layersViewVisible: () => layersView.visible,
   };
 }

@@ -3,6 +3,7 @@
 // Typed arrays throughout: they cross both boundaries as binary, never as JSON number lists.
 import type { ChannelStats, Prediction } from './activations';
 import type { ColormapName } from './colormap';
+import type { InputSize } from './inputSize';
 import type { InputSpec, LayerKind } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
 
@@ -92,6 +93,8 @@ export interface FeatureMapsPanelState {
   opacity: number;
   /** Channel shown in the detail view, -1 for none. */
   channel: number;
+  /** The size the user asked a model without a fixed input size to run at; the engine chooses when absent. */
+  inputSize?: InputSize;
 }
 
 export type FeatureMapsToWebview =
@@ -102,7 +105,9 @@ export type FeatureMapsToWebview =
   | { type: 'summary'; result: FeatureMapsOpenResult }
   | { type: 'layer'; result: FeatureMapsLayerResult }
   /** The tree (or a command) picked a layer: select it as if picked in the panel. */
-  | { type: 'showLayer'; layerId: string };
+  | { type: 'showLayer'; layerId: string }
+  /** Tests only: type this into the input size field and apply it, as a user would. */
+  | { type: 'typeInputSize'; text: string };
 
 export type FeatureMapsFromWebview =
   | CommonFromWebview
@@ -111,4 +116,6 @@ export type FeatureMapsFromWebview =
   /** The webview's view options changed: the host keeps them for the title and for showLayer. */
   | { type: 'setState'; state: FeatureMapsPanelState }
   /** "Choose image…": the host shows an open dialog and recomputes. */
-  | { type: 'pickImage' };
+  | { type: 'pickImage' }
+  /** The user changed the input size of a model that does not fix one: the host recomputes at that size. */
+  | { type: 'setInputSize'; size: InputSize };

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
+import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
 import {
   FEATURE_MAP_NORMALIZATIONS,
@@ -60,6 +61,8 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         imageName: path.basename(imagePath),
         layerId: layerId ?? existing.state.layerId,
         channel: -1,
+        // A size asked for belongs to its model: another model runs at its own until the user changes it.
+        inputSize: modelPath === existing.state.modelPath ? existing.state.inputSize : undefined,
       };
       existing.panel.reveal();
       void existing.onReady();
@@ -86,6 +89,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 
   get layerId(): string {
     return this.state.layerId;
+  }
+
+  /** Tests only: types `text` into the panel's input size field and applies it. */
+  typeInputSize(text: string): void {
+    this.post({ type: 'typeInputSize', text });
   }
 
   /** A click on a layer in the Layers view: switch to it (and to its model, when it is another one). */
@@ -115,8 +123,19 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         const next = parseState(msg.state);
         // The webview may change how it draws and which layer it shows, never which files are read.
         if (!next || next.modelPath !== this.state.modelPath || next.imagePath !== this.state.imagePath) return;
-        this.state = next;
+        this.state = { ...next, inputSize: this.state.inputSize };
         this.updateTitle();
+        return;
+      }
+      case 'setInputSize': {
+        const size = msg.size as Partial<InputSize> | undefined;
+        const problem = checkInputSize(size?.height, size?.width);
+        if (problem) {
+          this.post({ type: 'error', message: problem });
+          return;
+        }
+        this.state = { ...this.state, inputSize: { height: size!.height!, width: size!.width! } };
+        await this.open();
         return;
       }
       case 'pickImage': {
@@ -149,7 +168,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.post({ type: 'clear' });
     this.post({ type: 'loading', message: `Running ${this.state.modelName} on ${this.state.imageName}…` });
     try {
-      const result = await this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath }, {
+      const result = await this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath, ...this.sizeSettings() }, {
         signal: abort.signal,
         onProgress: (p) => {
           if (seq === this.openSeq) this.post({ type: 'loading', message: `Reading layer ${p.done} of ${p.total}${p.message ? ` (${p.message})` : ''}…` });
@@ -165,11 +184,17 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     }
   }
 
+  /** The engine's inputSettings for the size the user asked for; none lets the engine choose. */
+  private sizeSettings(): { inputSettings?: InputSize } {
+    const size = this.state.inputSize;
+    return size ? { inputSettings: { height: size.height, width: size.width } } : {};
+  }
+
   private async sendLayer(layerId: string): Promise<void> {
     const { modelPath, imagePath } = this.state;
     const seq = this.openSeq;
     try {
-      const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId });
+      const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId, ...this.sizeSettings() });
       // Another image or model was opened meanwhile: these values belong to the old one.
       if (seq === this.openSeq) this.post({ type: 'layer', result });
     } catch (err) {
@@ -218,5 +243,8 @@ export function parseState(saved: unknown): FeatureMapsPanelState | undefined {
     normalize: FEATURE_MAP_NORMALIZATIONS.includes(s.normalize as FeatureMapNormalize) ? (s.normalize as FeatureMapNormalize) : 'channel',
     opacity: num(s.opacity, 0, 1, 0.6),
     channel: Math.round(num(s.channel, -1, 1e6, -1)),
+    ...(s.inputSize && checkInputSize((s.inputSize as Partial<InputSize>).height, (s.inputSize as Partial<InputSize>).width) === undefined
+      ? { inputSize: { height: (s.inputSize as InputSize).height, width: (s.inputSize as InputSize).width } }
+      : {}),
   };
 }

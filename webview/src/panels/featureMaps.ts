@@ -19,6 +19,8 @@ import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps'
 import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
+import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
+import type { InputSize } from '../../../src/shared/inputSize';
 import '../lib/panel.css';
 import '../featureMaps/featureMaps.css';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
@@ -35,6 +37,7 @@ let view: MapsView | undefined;
 let layout: MapLayout | undefined;
 let zoom = 1;
 const cache = new LayerCache();
+let sizeControl: SizeControl | undefined;
 const scratch = new MapScratch();
 
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
@@ -228,7 +231,13 @@ function snapshot(requestId: number): void {
   // What the toolbar and the side column show, with or without maps: the tests check that nothing stale stays.
   const inputShown = document.getElementById('inputCanvas') !== null;
   const top5Shown = !document.getElementById('top5')!.hidden && document.getElementById('predictions') !== null;
-  const controls = { layerSelect: layerCombo.value, inputShown: inputShown ? 1 : 0, top5Shown: top5Shown ? 1 : 0 };
+  const sizeField = document.getElementById('inputSize') as (HTMLElement & { value: string }) | null;
+  const controls = {
+    layerSelect: layerCombo.value, inputShown: inputShown ? 1 : 0, top5Shown: top5Shown ? 1 : 0,
+    inputWidth: summary?.input.width ?? 0, inputHeight: summary?.input.height ?? 0,
+    caption: document.querySelector('.fm-caption')?.textContent ?? '', sizeField: sizeField?.value ?? '',
+    status: document.getElementById('status')?.textContent ?? '',
+  };
   const meta: Record<string, number | string> = view && layout && layer
     ? { ...controls,
       layerId: layer.id, channels: view.geometry.channels, cols: layout.cols, rows: layout.rows, rowsInSnapshot: full?.rows ?? 0,
@@ -245,6 +254,7 @@ function onSummary(result: FeatureMapsOpenResult): void {
   cache.clear();
   status.clear();
   renderInput(document.getElementById('input')!, result);
+  sizeControl = renderSizeControl(document.getElementById('input')!, result, applyInputSize, (message) => status.error(message));
   renderPredictions(document.getElementById('top5')!, result);
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
@@ -257,6 +267,15 @@ function onSummary(result: FeatureMapsOpenResult): void {
   layer = undefined;
   if (state) state = { ...state, layerId: state.layerId === wanted.id ? wanted.id : '' };
   selectLayer(wanted.id);
+}
+
+/** Runs the model again at `size`; the state keeps it so a window reload asks for the same size. */
+function applyInputSize(size: InputSize): void {
+  if (state) {
+    state = { ...state, inputSize: size };
+    host.saveState(state);
+  }
+  host.post({ type: 'setInputSize', size });
 }
 
 /** Empties the side column: its thumbnail and top 5 belong to the image whose maps were just dropped. */
@@ -285,6 +304,7 @@ routeHostMessages(host, status, {
     showValues(result);
   },
   showLayer: (msg) => selectLayer(msg.layerId as string),
+  typeInputSize: (msg) => sizeControl?.type(msg.text as string),
   error: (msg) => {
     status.error(msg.message as string);
     // A failed image or model: show nothing stale (maps, thumbnail, top 5), keep the controls usable
@@ -298,6 +318,7 @@ routeHostMessages(host, status, {
   },
   clear: () => {
     summary = undefined;
+    sizeControl = undefined;
     layer = undefined;
     view = undefined;
     layout = undefined;

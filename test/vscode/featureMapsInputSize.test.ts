@@ -1,0 +1,89 @@
+// A model that does not fix its input size ([?, ?, ?, 3]): the Feature Maps panel says which size it ran at and
+// why, and its input size field runs it again at the size typed there — the maps follow (a 3×3 stride-1 SAME conv
+// keeps the input's height and width).
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, waitFor, waitForSnapshot, workspaceDir, writeDigitPngs } from './helpers';
+
+const b64 = (s: string): string => Buffer.from(s, 'ascii').toString('base64');
+const dims = (sizes: number[]): Record<string, unknown> => ({ dim: sizes.map((s) => ({ size: String(s) })) });
+const ints = (v: number[]): Record<string, unknown> => ({ list: { i: v.map(String) } });
+const T = { T: { type: 'DT_FLOAT' } };
+
+/** A TF.js GraphModel x [?, ?, ?, 3] → conv (3×3, 4 filters, stride 1, SAME) → relu, seeded weights. */
+function writeAnySizeGraph(dir: string): string {
+  let seed = 7;
+  const filter = Float32Array.from({ length: 3 * 3 * 3 * 4 }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5);
+  const nodes = [
+    { name: 'conv/filter', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims([3, 3, 3, 4]) } }, dtype: { type: 'DT_FLOAT' } } },
+    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims([-1, -1, -1, 3]) } } },
+    { name: 'conv', op: 'Conv2D', input: ['x', 'conv/filter'], attr: { ...T, data_format: { s: b64('NHWC') }, strides: ints([1, 1, 1, 1]), padding: { s: b64('SAME') }, dilations: ints([1, 1, 1, 1]) } },
+    { name: 'relu', op: 'Relu', input: ['conv'], attr: T },
+  ];
+  writeFileSync(path.join(dir, 'group1-shard1of1.bin'), new Uint8Array(filter.buffer));
+  const json = {
+    format: 'graph-model',
+    generatedBy: 'test',
+    convertedBy: 'test',
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'conv/filter', shape: [3, 3, 3, 4], dtype: 'float32' }] }],
+  };
+  writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+  return path.join(dir, 'model.json');
+}
+
+suite('Feature Maps: input size of a model without a fixed one', () => {
+  let dir: string;
+  let modelPath: string;
+
+  suiteSetup(async function () {
+    this.timeout(90_000);
+    dir = mkdtempSync(path.join(workspaceDir(), 'any-size-'));
+    modelPath = writeAnySizeGraph(dir);
+    const [image] = writeDigitPngs(path.join(dir, 'digits'), 1);
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath, imagePath: image });
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the caption and the size field show the size it ran at, and why', async function () {
+    this.timeout(70_000);
+    // A 28×28 digit, no sidecar: the model runs at the image's size rounded to a multiple of 32.
+    const snap = await waitForSnapshot('featureMaps', 'maps of the any-size model', (s) => typeof s.meta.mapWidth === 'number', 60_000);
+    assert.equal(snap.meta.inputWidth, 32);
+    assert.equal(snap.meta.inputHeight, 32);
+    assert.equal(snap.meta.mapWidth, 32);
+    assert.equal(snap.meta.mapHeight, 32);
+    assert.equal(snap.meta.sizeField, '32×32');
+    const caption = String(snap.meta.caption);
+    assert.ok(caption.includes('32 × 32 input'), `caption: ${caption}`);
+    assert.ok(caption.includes('does not fix its input size') && caption.includes('the image'), `caption: ${caption}`);
+  });
+
+  test('typing 64×48 runs it again at that size: the maps follow', async function () {
+    this.timeout(70_000);
+    const lens = await api();
+    await waitFor('the input size field', async () => (await lens.panelSnapshot('featureMaps'))?.meta.sizeField === '32×32');
+    assert.equal(lens.typeFeatureMapsInputSize('64×48'), true);
+    const snap = await waitForSnapshot('featureMaps', 'maps at 64×48', (s) => s.meta.mapHeight === 64 && s.meta.mapWidth === 48, 60_000);
+    assert.equal(snap.meta.inputHeight, 64);
+    assert.equal(snap.meta.inputWidth, 48);
+    assert.equal(snap.meta.sizeField, '64×48');
+    assert.ok(String(snap.meta.caption).includes('48 × 64 input'), `caption: ${snap.meta.caption}`);
+    assert.equal(snap.width > 0 && snap.rgba.length, snap.width * snap.height * 4);
+  });
+
+  test('a size out of range is refused in one sentence, and the maps stay', async function () {
+    this.timeout(30_000);
+    const lens = await api();
+    assert.equal(lens.typeFeatureMapsInputSize('4×4'), true);
+    const snap = await waitForSnapshot('featureMaps', 'a refusal in the status line', (s) => String(s.meta.status).includes('8 to 1024'), 10_000);
+    assert.equal(snap.meta.mapHeight, 64);
+    assert.equal(snap.meta.mapWidth, 48);
+  });
+});
