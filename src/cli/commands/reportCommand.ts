@@ -1,6 +1,5 @@
 import { basename, join, resolve } from 'node:path';
 import { loadModel } from '../../core/node/loadModelFile';
-import { LayerLensError } from '../../shared/errors';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { escapeHtml } from '../report/html';
@@ -26,11 +25,8 @@ A part that fails (one layer's actmax, an unreadable image) says why in a notice
 the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
 Bad options and models that cannot be opened: one sentence before any work, exit 2 or 1.
 DIR must be new, empty, or an earlier report (replaced whole); the report is staged beside DIR and moved into place
-when complete. Ctrl-C leaves DIR as it was (exit 130).
+when complete. Ctrl-C (or a crash) ends the run at once, leaves DIR as it was and removes what was staged.
 `;
-
-/** Exit status of a run stopped by Ctrl-C or SIGTERM, as shells report a signal (128 + SIGINT). */
-const INTERRUPTED = 130;
 
 /**
  * Writes an HTML report (model table, kernels, feature maps, activation maximization, dataset examples) into
@@ -52,47 +48,29 @@ export async function reportCommand(argv: string[]): Promise<void> {
   checkReportTarget(outDir);
   const log = (m: string) => values.quiet || process.stderr.write(`${m}\n`);
 
-  // Ctrl-C stops the work between steps and removes what was written; a second one kills at once.
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const status = await startBackend(values.backend);
+  const model = await loadModel(modelPath);
   try {
-    const status = await startBackend(values.backend);
-    const model = await loadModel(modelPath);
+    const layers = resolveLayers(choices.layers, model.info, modelPath);
+    const images = listSampleImages(choices, modelPath);
+    const staged = stageReport(outDir);
+    let outcome: ReportOutcome;
     try {
-      const layers = resolveLayers(choices.layers, model.info, modelPath);
-      const images = listSampleImages(choices, modelPath);
-      if (abort.signal.aborted) interrupted(outDir);
-      const staged = stageReport(outDir);
-      let outcome: ReportOutcome;
-      try {
-        outcome = await writeReport(
-          { model, modelPath, outDir: staged.dir, images, layers, steps: choices.steps, backend: status.active, signal: abort.signal, log },
-          (seconds) => `<h1>Layer Lens report: ${escapeHtml(model.info.name)}</h1>
+      outcome = await writeReport(
+        { model, modelPath, outDir: staged.dir, images, layers, steps: choices.steps, backend: status.active, log },
+        (seconds) => `<h1>Layer Lens report: ${escapeHtml(model.info.name)}</h1>
 <p class="note">${escapeHtml(modelPath)} · backend ${escapeHtml(status.detail)} · ${new Date().toISOString()} · ${seconds.toFixed(1)} s</p>`,
-        );
-        if (abort.signal.aborted) throw new LayerLensError('cancelled', 'The report was interrupted.');
-      } catch (e) {
-        staged.discard();
-        if (abort.signal.aborted) interrupted(outDir);
-        throw e;
-      }
-      staged.commit();
-      warn(outcome, outDir);
-      process.stdout.write(`${join(outDir, basename(outcome.index))}\n`);
-    } finally {
-      model.dispose();
+      );
+    } catch (e) {
+      staged.discard();
+      throw e;
     }
+    staged.commit();
+    warn(outcome, outDir);
+    process.stdout.write(`${join(outDir, basename(outcome.index))}\n`);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    model.dispose();
   }
-}
-
-function interrupted(outDir: string): never {
-  process.stderr.write(`layer-lens report: interrupted; ${outDir} was left as it was.\n`);
-  process.exit(INTERRUPTED);
 }
 
 /** One line per kind of trouble, so a script can tell a partial report from a complete one. */

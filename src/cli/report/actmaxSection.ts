@@ -81,7 +81,7 @@ async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, n
     const units = request.units.slice(i, i + BATCH);
     const span = `units ${units[0]}–${units[units.length - 1]}`;
     try {
-      const result = await renderActmax(ctx.model, { ...request, units, inputSpec }, { signal: ctx.signal });
+      const result = await renderActmax(ctx.model, { ...request, units, inputSpec });
       ms = result.msPerStep;
       for (const rgba of result.images) pictures.push({ width: result.width, height: result.height, rgba });
       ctx.log(`actmax ${request.layerId} ${span}: ${result.msPerStep.toFixed(1)} ms/step`);

@@ -53,7 +53,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const { model, outDir } = ctx;
   const predictId = predictionLayerId(model.info);
   const ids = [...layerIds, ...(predictId && !layerIds.includes(predictId) ? [predictId] : [])];
-  const acts = await computeActivations(model, input, ids, { signal: ctx.signal });
+  const acts = await computeActivations(model, input, ids);
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
   const display = toDisplayRgba(input, spec);
   const inputFile = `maps-${stem}-input.png`;

@@ -1,6 +1,7 @@
 // Where a report is written: into a hidden staging folder beside --out, moved into place only when index.html is
 // complete. An interrupted or crashed run therefore never leaves images without an index in --out, and a user's
 // folder is never written into: --out must be new, empty, or a previous Layer Lens report (which is replaced).
+import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
@@ -63,6 +64,7 @@ export function stageReport(target: string): StagedReport {
   } catch (e) {
     throw new LayerLensError('notFound', `Could not create a folder beside --out ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
+  removeWhenGone(staging);
   return {
     dir: staging,
     commit() {
@@ -107,5 +109,26 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A small detached process removes the staging folder once this process is gone without moving it into place
+ * (Ctrl-C, SIGTERM, a crash, the OOM killer). The report installs no signal handler of its own: a handler runs
+ * only when the event loop is free, and one step of a large model can hold it for minutes, so Ctrl-C must keep
+ * its default effect of ending the process at once.
+ */
+function removeWhenGone(staging: string): void {
+  const script = `const fs = require('node:fs');
+const [pid, dir] = process.argv.slice(1);
+const alive = () => { try { process.kill(Number(pid), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const timer = setInterval(() => {
+  if (!fs.existsSync(dir)) return clearInterval(timer);
+  if (!alive()) { fs.rmSync(dir, { recursive: true, force: true }); clearInterval(timer); }
+}, 300);`;
+  try {
+    spawn(process.execPath, ['-e', script, String(process.pid), staging], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // Without it a leftover staging folder is still removed by the next report into the same folder.
   }
 }

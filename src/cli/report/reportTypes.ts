@@ -13,14 +13,12 @@ export interface ReportContext {
   backend: string;
   /** Activation-maximization steps per image. */
   steps: number;
-  /** Fires on Ctrl-C: long work stops between steps and the run ends without a report. */
-  signal: AbortSignal;
   /**
    * Runs one part of a section (one layer, one image, one gallery). A failure becomes a notice in its place
-   * that says why, and the report goes on; a cancel ends the run.
+   * that says why, and the report goes on.
    */
   part(what: string, run: () => Promise<string>): Promise<string>;
-  /** Records that `what` failed with `err` and returns the notice that says why (a cancel is rethrown). */
+  /** Records that `what` failed with `err` and returns the notice that says why. */
   fail(what: string, err: unknown): string;
   /** A sample image the report passed over, and why (one sentence); listed in the report and on stderr. */
   skipImage(path: string, reason: string): void;

@@ -34,7 +34,6 @@ export async function writeReport(inputs: ReportInputs, header: (seconds: number
   const failures: PartFailure[] = [];
   const skipped = new Map<string, string>();
   const fail = (what: string, err: unknown): string => {
-    if (inputs.signal.aborted || (err instanceof LayerLensError && err.code === 'cancelled')) throw err;
     const why = failureReason(err, inputs.backend);
     failures.push({ what, why });
     inputs.log(`${what} failed: ${why}`);
@@ -45,7 +44,6 @@ export async function writeReport(inputs: ReportInputs, header: (seconds: number
     ...inputs,
     fail,
     async part(what, run) {
-      if (inputs.signal.aborted) throw new LayerLensError('cancelled', 'The report was interrupted.');
       try {
         return await run();
       } catch (e) {
