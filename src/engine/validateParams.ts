@@ -5,6 +5,7 @@
 import { TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES } from '../shared/topkProtocol';
 import type { EngineMethod } from '../shared/protocol/engineProtocol';
 import { LayerLensError } from '../shared/errors';
+import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
 import { checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
 
@@ -40,7 +41,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     p.path('modelPath');
     p.path('imagePath');
     const settings = p.optionalChild('inputSettings');
-    if (settings) checkInputSpec(settings, false);
+    if (settings) checkFeatureMapsSettings(settings);
     p.optionalList('layerIds', 0, MAX_LAYER_IDS, (v, w) => checkString(v, w));
   },
   'featureMaps.layer'(p) {
@@ -48,7 +49,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     p.path('imagePath');
     p.string('layerId');
     const settings = p.optionalChild('inputSettings');
-    if (settings) checkInputSpec(settings, false);
+    if (settings) checkFeatureMapsSettings(settings);
   },
   'topk.find'(p) {
     p.path('modelPath');
@@ -66,6 +67,16 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     if (settings) checkInputSpec(settings, false);
   },
 };
+
+/**
+ * A feature-maps pass keeps every layer's values: its size is held to what the panel offers (8 to 1024 px a side),
+ * tighter than the generic input spec's bound.
+ */
+function checkFeatureMapsSettings(settings: ParamReader): void {
+  checkInputSpec(settings, false);
+  settings.optionalInteger('height', INPUT_SIZE_MIN, INPUT_SIZE_MAX);
+  settings.optionalInteger('width', INPUT_SIZE_MIN, INPUT_SIZE_MAX);
+}
 
 /** Whether `method` names an engine method (own property of the table: never `constructor`, `toString`, `__proto__`). */
 export function isEngineMethod(method: unknown): method is EngineMethod {
