@@ -63,8 +63,10 @@ const subjects: Subject[] = [
   ...zoo.models.map((m): Subject => ({ name: m.name, path: m.path, range: [-1, 1], ...(m.format === 'graph' ? { twinOf: m.net } : {}) })),
   ...NSFWJS_MODELS.map((n): Subject => ({ name: `nsfwjs_${n}`, path: '', range: [0, 1] })),
 ];
+// LAYER_LENS_ZOO_ONLY / LAYER_LENS_ZOO_SKIP: comma-separated parts of model names to run / leave out.
 const only = process.env.LAYER_LENS_ZOO_ONLY?.split(',');
-const chosen = only ? subjects.filter((s) => only.some((o) => s.name.includes(o))) : subjects;
+const skip = process.env.LAYER_LENS_ZOO_SKIP?.split(',') ?? [];
+const chosen = subjects.filter((s) => (!only || only.some((o) => s.name.includes(o))) && !skip.some((o) => s.name.includes(o)));
 
 const results = new Map<string, Map<string, StepResult>>();
 const imagesDir = writeImageFolder(join(mkdtempSync(join(tmpdir(), 'layer-lens-zoo-')), 'images'));
