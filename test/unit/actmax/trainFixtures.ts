@@ -1,6 +1,8 @@
-// Trains the second MNIST classifier of the actmax transfer test (an MLP, `mlp`, the committed fixture) and writes
-// it to test/fixtures/actmax. `cnn` trains a copy of the sample CNN instead (cpu backend: many minutes on 2 shared
-// cores; not needed while models/mnist-cnn ships). Run: npx tsx test/unit/actmax/trainFixtures.ts [mlp|cnn]
+// Trains small MNIST classifiers written as plain ops (nets.ts) and writes their weights to test/fixtures/actmax:
+// `mlp`, a 784→64→10 MLP on the plain digits (no augmentation), and `cnn`, a copy of the sample CNN (cpu backend:
+// many minutes on 2 shared cores; not needed while models/mnist-cnn ships). Neither is committed: the transfer
+// test's judges come from scripts/trainTransferJudge.ts (the plain-digit MLP went by ink mass and read 19/30
+// class images). Run: npx tsx test/unit/actmax/trainFixtures.ts [mlp|cnn]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../helpers/backend';
