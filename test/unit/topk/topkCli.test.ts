@@ -66,7 +66,17 @@ test('the report section shows the top 5 of the report images for each channel o
   const files = writeDigits(images, 20);
   const outDir = tempFolder();
   const started = Date.now();
-  const html = await topkSection({ model, modelPath, outDir, images: files, log: () => {} });
+  // A part that fails or an image that is skipped fails this test: the section must draw everything here.
+  const html = await topkSection({
+    model, modelPath, outDir, images: files, backend: 'wasm', steps: 8, log: () => {},
+    part: (_what, run) => run(),
+    fail: (what, err) => {
+      throw new Error(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    },
+    skipImage: (path, reason) => {
+      throw new Error(`${path} was skipped: ${reason}`);
+    },
+  });
   assert.ok(Date.now() - started < 5000);
   model.dispose();
   assert.match(html, /<h2>Dataset examples<\/h2>/);
