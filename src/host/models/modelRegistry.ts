@@ -2,7 +2,7 @@
 // which one is active (remembered per workspace), and their layer lists as the engine reports them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toErrorPayload } from '../../shared/errors';
+import { LayerLensError, toErrorPayload, type ErrorCode } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model';
 import type { EngineService } from '../engine/engineService';
 
@@ -12,7 +12,7 @@ export interface ModelEntry {
   source: 'sample' | 'workspace' | 'opened';
 }
 
-export type ModelLoadState = { kind: 'loaded'; info: ModelInfo } | { kind: 'failed'; message: string };
+export type ModelLoadState = { kind: 'loaded'; info: ModelInfo } | { kind: 'failed'; message: string; code: ErrorCode };
 
 const ACTIVE_KEY = 'layerLens.activeModel';
 const OPENED_KEY = 'layerLens.openedModels';
@@ -87,7 +87,8 @@ export class ModelRegistry implements vscode.Disposable {
         (err: unknown): ModelLoadState => {
           // Forget failures so that a fixed file loads next time.
           setTimeout(() => this.loads.delete(modelPath), 0);
-          return { kind: 'failed', message: toErrorPayload(err).message };
+          const { code, message } = toErrorPayload(err);
+          return { kind: 'failed', message, code };
         },
       );
       this.loads.set(modelPath, pending);
@@ -98,7 +99,8 @@ export class ModelRegistry implements vscode.Disposable {
   /** Loads a model or throws its error: for commands that need the model's layers. */
   async info(modelPath: string): Promise<ModelInfo> {
     const state = await this.load(modelPath);
-    if (state.kind === 'failed') throw new Error(state.message);
+    // Our own error again (not a plain Error), so every caller shows its sentence as it is.
+    if (state.kind === 'failed') throw new LayerLensError(state.code, state.message);
     return state.info;
   }
 
