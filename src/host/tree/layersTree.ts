@@ -2,11 +2,12 @@
 // contextValue drives the menus: `model`, `layer.<kind>`; a model that fails to load shows its error as a child.
 import * as vscode from 'vscode';
 import type { LayerInfo, LayerKind, ModelInfo } from '../../shared/model';
+import { displayKernelShape, displayShape, kernelOrderName, shapeLayoutName, type NativeLayout } from '../../shared/shapeText';
 import type { ModelEntry, ModelRegistry } from '../models/modelRegistry';
 
 export type LayersNode =
   | { kind: 'model'; entry: ModelEntry }
-  | { kind: 'layer'; modelPath: string; layer: LayerInfo; hasChildren: boolean }
+  | { kind: 'layer'; modelPath: string; layer: LayerInfo; hasChildren: boolean; layout: NativeLayout }
   | { kind: 'error'; modelPath: string; message: string };
 
 const ICONS: Record<LayerKind, string> = {
@@ -55,8 +56,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
           node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
         item.id = `layer:${node.modelPath}#${layer.id}`;
-        item.description = formatShape(layer.outputShape);
-        item.tooltip = layerTooltip(layer);
+        item.description = displayShape(layer.outputShape, node.layout);
+        item.tooltip = layerTooltip(layer, node.layout);
         item.iconPath = new vscode.ThemeIcon(ICONS[layer.kind]);
         item.contextValue = `layer.${layer.kind}`;
         // A click follows the open panels (feature maps, kernels) to this layer; see layerLens.selectLayer.
@@ -85,6 +86,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
       modelPath,
       layer,
       hasChildren: state.info.layers.some((l) => l.parent === layer.id),
+      layout: state.info.nativeLayout,
     }));
   }
 
@@ -98,13 +100,14 @@ export function childLayers(info: ModelInfo, parent: string | undefined): LayerI
   return info.layers.filter((l) => l.parent === parent);
 }
 
-export function formatShape(shape: (number | null)[]): string {
-  return shape.map((d) => (d === null ? '?' : String(d))).join('×');
-}
-
-function layerTooltip(layer: LayerInfo): vscode.MarkdownString {
-  const lines = [`**${layer.id}** — ${layer.className}`, `output ${formatShape(layer.outputShape)}`, `${layer.paramCount.toLocaleString()} parameters`];
-  if (layer.kernelShape) lines.push(`kernel ${formatShape(layer.kernelShape)} (HWIO)`);
+/** Shapes in the model's own framework order: NCHW / OIHW for ONNX (PyTorch), NHWC / HWIO for TF.js and Keras. */
+function layerTooltip(layer: LayerInfo, layout: NativeLayout): vscode.MarkdownString {
+  const outputLayout = shapeLayoutName(layer.outputShape, layout);
+  const lines = [`**${layer.id}** — ${layer.className}`, `output ${displayShape(layer.outputShape, layout)}${outputLayout ? ` (${outputLayout})` : ''}`, `${layer.paramCount.toLocaleString()} parameters`];
+  if (layer.kernelShape) {
+    const order = kernelOrderName(layer.kernelShape, layout, layer.kind);
+    lines.push(`kernel ${displayKernelShape(layer.kernelShape, layout, layer.kind)}${order ? ` (${order})` : ''}`);
+  }
   if (layer.note) lines.push(layer.note);
   return new vscode.MarkdownString(lines.join('\n\n'));
 }
