@@ -18,11 +18,15 @@ export type ErrorCode =
   | 'badArgument'
   | 'cancelled'
   | 'engineCrashed'
+  | 'noPython'
+  | 'conversionFailed'
   | 'internal';
 
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
+  /** Text the user may copy as is (code that fixes the problem, several lines); shown apart from the sentence. */
+  snippet?: string;
 }
 
 /** The one error type the core throws on bad input. `message` is shown to the user as is. */
@@ -30,6 +34,8 @@ export class LayerLensError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Copyable text (e.g. the Python that exports a model), kept apart from the one-line message. */
+    readonly snippet?: string,
   ) {
     // Names quoted from a hostile file may hold line breaks; the message the user reads is always one line.
     super(oneLine(message));
@@ -37,7 +43,7 @@ export class LayerLensError extends Error {
   }
 
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message };
+    return this.snippet === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, snippet: this.snippet };
   }
 }
 
@@ -57,7 +63,7 @@ export function toErrorPayload(err: unknown, context?: FailureContext): ErrorPay
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'notFound', 'notJson', 'notAModel', 'missingWeights', 'badWeights', 'pathEscape', 'unknownLayer',
   'unsupportedOp', 'malformedModel', 'unresolvedShape', 'notAnImage', 'imageTooLarge', 'badArgument',
-  'cancelled', 'engineCrashed', 'internal',
+  'cancelled', 'engineCrashed', 'noPython', 'conversionFailed', 'internal',
 ]);
 
 export function isErrorCode(code: string): code is ErrorCode {
