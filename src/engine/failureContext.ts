@@ -10,6 +10,9 @@ const ACTIONS: Record<string, string> = {
   'featureMaps.layer': 'Reading the feature maps',
   'topk.find': 'Finding the top images',
   actmax: 'Activation maximization',
+  'pytorch.inspect': 'Reading the PyTorch file',
+  'pytorch.convert': 'Converting the PyTorch file to ONNX',
+  'torchvision.export': 'Exporting the torchvision model',
 };
 
 export function failureContext(method: string, params: unknown): FailureContext {

@@ -6,7 +6,8 @@ import { TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES } from '../shared/topkProtocol';
 import type { EngineMethod } from '../shared/protocol/engineProtocol';
 import { LayerLensError } from '../shared/errors';
 import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
-import { checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
+import { PYTORCH_SHAPE_MAX_DIM, PYTORCH_SHAPE_MAX_ELEMENTS } from '../shared/pytorchProtocol';
+import { bad, checkInteger, checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
@@ -14,6 +15,9 @@ export const MAX_TOPK_BATCH = 1024;
 /** Layers one feature-maps pass may name (GoogLeNet has a few hundred). */
 const MAX_LAYER_IDS = 10_000;
 const MAX_WASM_THREADS = 64;
+/** A PyTorch input shape: NCHW (or up to 6 dimensions for other layouts the user's model takes). */
+const MAX_SHAPE_RANK = 6;
+const MAX_PYTHON_CANDIDATES = 8;
 
 type Validator = (p: ParamReader) => void;
 
@@ -66,7 +70,35 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     const settings = p.optionalChild('inputSettings');
     if (settings) checkInputSpec(settings, false);
   },
+  'pytorch.inspect'(p) {
+    p.path('path');
+    checkPythonCandidates(p);
+  },
+  'pytorch.convert'(p) {
+    p.path('path');
+    p.path('python');
+    const shape = p.list('inputShape', 1, MAX_SHAPE_RANK, (v, w) => checkInteger(v, w, 1, PYTORCH_SHAPE_MAX_DIM));
+    const values = shape.reduce((a, b) => a * b, 1);
+    if (values > PYTORCH_SHAPE_MAX_ELEMENTS) bad('pytorch.convert: params.inputShape', `holds ${values} values; at most ${PYTORCH_SHAPE_MAX_ELEMENTS} are accepted`);
+    p.path('outPath');
+  },
+  'torchvision.export'(p) {
+    const name = p.string('name', 100);
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) bad(`torchvision.export: params.name`, 'must be a torchvision model name such as resnet18');
+    p.boolean('pretrained');
+    p.path('outDir');
+    checkPythonCandidates(p);
+  },
 };
+
+/** Interpreters a Python request may try, in order: a short list of paths or command names. */
+function checkPythonCandidates(p: ParamReader): void {
+  p.list('pythonCandidates', 1, MAX_PYTHON_CANDIDATES, (v, w) => {
+    const candidate = checkString(v, w, MAX_PATH_LENGTH);
+    if (candidate === '' || candidate.includes('\0')) bad(w, 'must be an interpreter path or command name');
+    return candidate;
+  });
+}
 
 /**
  * A feature-maps pass keeps every layer's values: its size is held to what the panel offers (8 to 1024 px a side),

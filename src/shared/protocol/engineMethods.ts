@@ -2,6 +2,15 @@
 import type { ActmaxFrame, ActmaxResult } from '../actmax';
 import type { ActmaxParams } from '../actmaxProtocol';
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
+import type {
+  PytorchConvertParams,
+  PytorchConvertResult,
+  PytorchInspectParams,
+  PytorchInspectResult,
+  PythonProgress,
+  TorchvisionExportParams,
+  TorchvisionExportResult,
+} from '../pytorchProtocol';
 import type { TopkFindParams, TopkFindResult, TopkProgress } from '../topkProtocol';
 import type {
   FeatureMapsLayerParams,
@@ -21,4 +30,10 @@ export interface EngineMethods {
   'topk.find': { params: TopkFindParams; result: TopkFindResult; progress: TopkProgress };
   /** One activation-maximization run (units as a batch); a frame every `frameEvery` steps as progress. */
   actmax: { params: ActmaxParams; result: ActmaxResult; progress: ActmaxFrame };
+  /** What a .pt/.pth holds, read by the user's Python (the first candidate with torch). */
+  'pytorch.inspect': { params: PytorchInspectParams; result: PytorchInspectResult; progress: PythonProgress };
+  /** A TorchScript or pickled-module .pt/.pth converted to ONNX by the user's Python; cancel ends Python. */
+  'pytorch.convert': { params: PytorchConvertParams; result: PytorchConvertResult; progress: PythonProgress };
+  /** A torchvision classifier built by the user's Python and exported to ONNX with its sidecar. */
+  'torchvision.export': { params: TorchvisionExportParams; result: TorchvisionExportResult; progress: PythonProgress };
 }
