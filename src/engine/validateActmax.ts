@@ -2,6 +2,7 @@
 // those of the panel and the CLI (src/host/actmax/requestBuilder.ts, src/cli/commands/actmaxCommand.ts), so
 // nothing the UI can send is refused, and nothing a buggy or hostile caller sends can allocate without bound.
 import { ACTMAX_PRESETS } from '../shared/actmax';
+import { NORMALIZATION_NAMES, RESIZE_MODES } from '../shared/preprocessing';
 import { bad, checkInteger, checkNumber, checkString, ParamReader } from './paramChecks';
 
 /** The panel's cap for a single run; the atlas sends 8 at a time. */
@@ -32,7 +33,9 @@ export function checkInputSpec(r: ParamReader, complete: boolean): void {
     if (c === 2) bad('inputSpec.channels', 'must be 1, 3 or 4');
   });
   req('channelOrder', () => r.oneOf('channelOrder', ['rgb', 'bgr'] as const));
-  req('resize', () => r.oneOf('resize', ['stretch', 'centerCrop', 'pad'] as const));
+  req('resize', () => r.oneOf('resize', RESIZE_MODES));
+  r.optionalInteger('resizeSize', 1, MAX_INPUT_SIDE * 4);
+  r.optionalOneOf('normalize', NORMALIZATION_NAMES);
   req('scale', () => r.number('scale', -1e6, 1e6));
   req('mean', () => r.list('mean', 1, 4, (v, w) => checkNumber(v, w, -1e6, 1e6)));
   req('std', () =>

@@ -1,4 +1,5 @@
 // DTOs that describe a loaded model. Plain data: they cross the engine/host/webview boundaries.
+import type { NormalizationName, PreprocessOrigin } from './preprocessing';
 
 /** What file format the model came from. */
 export type ModelFormat = 'layers' | 'graph' | 'onnx';
@@ -85,8 +86,17 @@ export interface InputSpec {
   width: number;
   channels: 1 | 3 | 4;
   channelOrder: 'rgb' | 'bgr';
-  /** How the decoded image is fitted to height × width. */
-  resize: 'stretch' | 'centerCrop' | 'pad';
+  /**
+   * How the decoded image is fitted to height × width. shorterSideCenterCrop is torchvision's Resize(resizeSize)
+   * then CenterCrop (antialiased bilinear, as PIL resizes).
+   */
+  resize: 'stretch' | 'centerCrop' | 'shorterSideCenterCrop' | 'pad';
+  /** shorterSideCenterCrop: the shorter side before the crop; default min(height, width) · 256 / 224. */
+  resizeSize?: number;
+  /** The named normalization scale/mean/std/channelOrder came from, when they came from one. */
+  normalize?: NormalizationName;
+  /** Where resize, normalization and labels came from: the panel and the CLI say what they applied. */
+  origin?: PreprocessOrigin;
   /** pixel' = (pixel * scale - mean) / std, with pixel in 0..255. */
   scale: number;
   mean: number[];

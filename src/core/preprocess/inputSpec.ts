@@ -2,6 +2,18 @@
 // sidecar `<model>.layerlens.json`, overridden in turn by settings. Pure: the sidecar arrives already read.
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec, ModelInfo } from '../../shared/model';
+import {
+  defaultResizeSize,
+  isNormalizationName,
+  NORMALIZATION_NAMES,
+  NORMALIZATIONS,
+  RESIZE_MODES,
+  sameNormalization,
+  type PreprocessOrigin,
+  type PreprocessSource,
+} from '../../shared/preprocessing';
+import { classCountOf, imagenetLabelsFor } from '../labels/imagenetLabels';
+import { imagenetPreprocessing, isImagenetStyle } from './imagenetDefaults';
 
 /** A sidecar as read from disk: its file name (for messages), its parsed JSON and the lines of its labels file. */
 export interface SidecarFile {
@@ -11,13 +23,19 @@ export interface SidecarFile {
   fileLabels?: string[];
 }
 
-const INPUT_KEYS = ['height', 'width', 'channels', 'channelOrder', 'resize', 'scale', 'mean', 'std'] as const;
+const INPUT_KEYS = ['height', 'width', 'channels', 'channelOrder', 'resize', 'resizeSize', 'normalize', 'scale', 'mean', 'std'] as const;
+/** The fields a named normalization sets. */
+const NORMALIZATION_KEYS = ['scale', 'mean', 'std', 'channelOrder'] as const;
 const TOP_KEYS = new Set(['input', 'labels', 'labelsFile', '$schema', 'description']);
 
 /**
  * Resolves the input spec of a model. Precedence: settings > a size the model was opened at on request >
  * sidecar > defaults inferred from `info.inputShape` (NHWC [N, H, W, C]) and `info.assumedInputSize`: stretch
- * resize, RGB order, pixels scaled to [0, 1] (scale 1/255, mean 0, std 1; 0..255 for an integer input).
+ * resize, RGB order, pixels scaled to [0, 1] (scale 1/255, mean 0, std 1; 0..255 for an integer input) —
+ * or, for an ImageNet-style PyTorch classifier (see isImagenetStyle), torchvision's shorter-side resize, center
+ * crop and ImageNet mean/std. Resize and normalization are each taken whole from the first place that sets them
+ * (a sidecar's mean never mixes with a default std). A 1000-way (or 1001-way) classifier without labels gets
+ * ImageNet's class names. `origin` records where each came from.
  * Invalid values throw `badArgument` naming the sidecar file (or the setting) and the field.
  */
 export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, settings?: Partial<InputSpec>): InputSpec {
@@ -31,19 +49,24 @@ export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, setting
   };
   const assumed = info.assumedInputSize;
   const requested = assumed?.source === 'option' ? { height: assumed.height, width: assumed.width } : {};
-  const merged: Partial<InputSpec> = {
-    height: fixed(1) ?? assumed?.height,
-    width: fixed(2) ?? assumed?.width,
-    channels: channelsOf(fixed(3)),
+  const sized: Partial<InputSpec> = { height: fixed(1) ?? assumed?.height, width: fixed(2) ?? assumed?.width, channels: channelsOf(fixed(3)), ...fromFile, ...requested, ...fromSettings };
+  const imagenet = isImagenetStyle(info, sized) ? imagenetPreprocessing(sized.height as number) : undefined;
+  const resizeFrom = sourceOf(fromSettings, fromFile, ['resize', 'resizeSize'], imagenet);
+  const normalizeFrom = sourceOf(fromSettings, fromFile, ['normalize', ...NORMALIZATION_KEYS], imagenet);
+  const layer = (from: PreprocessSource): Partial<InputSpec> => (from === 'settings' ? fromSettings : from === 'sidecar' ? fromFile : from === 'imagenet' ? (imagenet ?? {}) : {});
+  const plain: Partial<InputSpec> = {
     channelOrder: 'rgb',
     resize: 'stretch',
     // An integer input takes raw pixels (detectors that cast 0..255 themselves).
     scale: info.inputDtype ? 1 : 1 / 255,
     mean: [0],
     std: [1],
-    ...fromFile,
-    ...requested,
-    ...fromSettings,
+  };
+  const merged: Partial<InputSpec> = {
+    ...sized,
+    ...plain,
+    ...pick(layer(normalizeFrom), ['normalize', ...NORMALIZATION_KEYS]),
+    ...pick(layer(resizeFrom), ['resize', 'resizeSize']),
   };
   const sidecarName = sidecar?.fileName ?? `${stripExtension(modelFile)}.layerlens.json`;
   const { height, width, channels } = merged;
@@ -66,6 +89,7 @@ export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, setting
       throw new LayerLensError('badArgument', `${sidecarName} gives input.${name} ${list.length} values but the model has ${channels} channels.`);
     }
   }
+  const origin: PreprocessOrigin = { resize: resizeFrom, normalize: normalizeFrom };
   const spec: InputSpec = {
     height,
     width,
@@ -75,9 +99,35 @@ export function resolveInputSpec(info: ModelInfo, sidecar?: SidecarFile, setting
     scale: merged.scale ?? 1 / 255,
     mean,
     std,
+    origin,
   };
-  if (merged.labels) spec.labels = merged.labels;
+  if (spec.resize === 'shorterSideCenterCrop') spec.resizeSize = merged.resizeSize ?? defaultResizeSize(height, width);
+  if (merged.normalize) spec.normalize = merged.normalize;
+  const labels = fromSettings.labels ?? fromFile.labels;
+  if (labels) {
+    spec.labels = labels;
+    origin.labels = fromSettings.labels ? 'settings' : 'sidecar';
+  } else {
+    const names = imagenetLabelsFor(classCountOf(info));
+    if (names) {
+      spec.labels = names;
+      origin.labels = 'imagenet';
+    }
+  }
   return spec;
+}
+
+/** The first place that sets any of `keys`: settings, then the sidecar, then ImageNet's recipe when it applies. */
+function sourceOf(settings: Partial<InputSpec>, sidecar: Partial<InputSpec>, keys: readonly (keyof InputSpec)[], imagenet: Partial<InputSpec> | undefined): PreprocessSource {
+  if (keys.some((k) => settings[k] !== undefined)) return 'settings';
+  if (keys.some((k) => sidecar[k] !== undefined)) return 'sidecar';
+  return imagenet ? 'imagenet' : 'default';
+}
+
+function pick(from: Partial<InputSpec>, keys: readonly (keyof InputSpec)[]): Partial<InputSpec> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out as Partial<InputSpec>;
 }
 
 /** Validates a sidecar's JSON and returns what it sets (labels from `labels` or from its labels file). */
@@ -133,8 +183,16 @@ function validateInput(value: unknown, where: string, prefix: string, strict: bo
   }
   if (value.resize !== undefined) {
     const r = value.resize;
-    if (r !== 'stretch' && r !== 'centerCrop' && r !== 'pad') throw bad('resize', '"stretch", "centerCrop" or "pad"');
-    out.resize = r;
+    if (typeof r !== 'string' || !(RESIZE_MODES as readonly string[]).includes(r)) throw bad('resize', `one of ${quoted(RESIZE_MODES)}`);
+    out.resize = r as InputSpec['resize'];
+  }
+  if (value.resizeSize !== undefined) {
+    const v = value.resizeSize;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 16384) throw bad('resizeSize', 'a whole number of pixels from 1 to 16384');
+    if (strict && out.resize !== 'shorterSideCenterCrop') {
+      throw new LayerLensError('badArgument', `In ${where}, ${prefix}resizeSize applies only with ${prefix}resize "shorterSideCenterCrop".`);
+    }
+    out.resizeSize = v;
   }
   if (value.scale !== undefined) {
     if (typeof value.scale !== 'number' || !Number.isFinite(value.scale) || value.scale === 0) throw bad('scale', 'a non-zero number');
@@ -143,7 +201,28 @@ function validateInput(value: unknown, where: string, prefix: string, strict: bo
   if (value.mean !== undefined) out.mean = numberList(value.mean, () => bad('mean', 'a number or a list of numbers'), false);
   if (value.std !== undefined) out.std = numberList(value.std, () => bad('std', 'a positive number or a list of them'), true);
   if (!strict && value.labels !== undefined) out.labels = stringList(value.labels, where, 'labels');
+  if (value.normalize !== undefined) {
+    const name = value.normalize;
+    if (!isNormalizationName(name)) throw bad('normalize', `one of ${quoted(NORMALIZATION_NAMES)}`);
+    const named = NORMALIZATIONS[name];
+    // A field given beside the name must say the same thing (a one-value list stands for every channel).
+    for (const key of NORMALIZATION_KEYS) {
+      if (out[key] === undefined) continue;
+      const probe = { ...named, [key]: out[key] };
+      if (!sameNormalization(named, probe)) {
+        throw new LayerLensError(
+          'badArgument',
+          `In ${where}, ${prefix}normalize "${name}" sets ${prefix}${key} to ${JSON.stringify(named[key])}, but ${prefix}${key} gives ${JSON.stringify(out[key])}; keep one.`,
+        );
+      }
+    }
+    Object.assign(out, { ...named, normalize: name });
+  }
   return out;
+}
+
+function quoted(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
 }
 
 function numberList(v: unknown, bad: () => LayerLensError, positive: boolean): number[] {

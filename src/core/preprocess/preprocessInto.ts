@@ -4,7 +4,8 @@
 // within 1e-6 of the tensor-op version it replaced.
 import type { DecodedImage } from '../image/types';
 import type { InputSpec } from '../../shared/model';
-import { boxFactor, fitImage } from './geometry';
+import { boxFactor, fitImage, type Fit } from './geometry';
+import { resizeLikePil } from './pilResize';
 
 /** ITU-R BT.601 luma, the weights PIL's convert('L') uses, so gray models see what they were trained on. */
 export const LUMA = [0.299, 0.587, 0.114] as const;
@@ -20,6 +21,10 @@ export function preprocessInto(image: DecodedImage, spec: InputSpec, out: Float3
   const { height: H, width: W, channels: C } = spec;
   if (offset < 0 || offset + H * W * C > out.length) throw new RangeError(`preprocessInto: ${H}×${W}×${C} values do not fit at offset ${offset} of ${out.length}.`);
   const fit = fitImage(image.height, image.width, spec);
+  if (spec.resize === 'shorterSideCenterCrop') {
+    torchvisionInto(image, spec, fit, out, offset);
+    return;
+  }
   const plane = sourcePlane(image, boxFactor(image.height, image.width, fit), C === 1);
   const rows = taps(plane.height, fit.resizedHeight);
   const cols = taps(plane.width, fit.resizedWidth);
@@ -66,6 +71,45 @@ export function preprocessInto(image: DecodedImage, spec: InputSpec, out: Float3
 }
 
 const f32 = Math.fround;
+
+/** Output channel k's place in a source pixel (BGR reorders) and its normalization in float32. */
+function channelMap(spec: InputSpec): { at: number[]; scale: number; mean: number[]; std: number[]; padValue: number[] } {
+  const C = spec.channels;
+  const at = C === 1 ? [0] : spec.channelOrder === 'bgr' ? (C === 4 ? [2, 1, 0, 3] : [2, 1, 0]) : C === 4 ? [0, 1, 2, 3] : [0, 1, 2];
+  const mean = broadcast(spec.mean, C).map(f32);
+  const std = broadcast(spec.std, C).map(f32);
+  const padValue = mean.map((m, k) => f32(f32(0 - m) / (std[k] as number)));
+  return { at, scale: f32(spec.scale), mean, std, padValue };
+}
+
+/**
+ * torchvision's Resize(resizeSize) + CenterCrop on a PIL image: Pillow's antialiased bilinear resize of the whole
+ * image (no box pre-average; Pillow's filter already covers every source pixel), then the crop read straight out.
+ * 8-bit RGB(A) images go through Pillow's 8-bit arithmetic, so they match torchvision to float rounding.
+ */
+function torchvisionInto(image: DecodedImage, spec: InputSpec, fit: Fit, out: Float32Array, offset: number): void {
+  const { height: H, width: W, channels: C } = spec;
+  const gray = C === 1;
+  const plane = sourcePlane(image, 1, gray);
+  const eightBit = !gray && image.maxValue === 255;
+  const resized = resizeLikePil(plane, fit.resizedWidth, fit.resizedHeight, gray ? 1 : 4, eightBit);
+  const { at, scale, mean, std, padValue } = channelMap(spec);
+  const src = resized.data;
+  const stride = resized.stride;
+  let o = offset;
+  for (let y = 0; y < H; y++) {
+    const ry = y + fit.top;
+    for (let x = 0; x < W; x++) {
+      const rx = x + fit.left;
+      if (ry < 0 || ry >= resized.height || rx < 0 || rx >= resized.width) {
+        for (let k = 0; k < C; k++) out[o++] = padValue[k] as number;
+        continue;
+      }
+      const p = (ry * resized.width + rx) * stride;
+      for (let k = 0; k < C; k++) out[o++] = f32(f32(src[p + (at[k] as number)]! * scale) - (mean[k] as number)) / (std[k] as number);
+    }
+  }
+}
 
 /**
  * The pixels bilinear samples from, as float32 values: the 8-bit RGBA itself when it needs no change (integers are

@@ -113,6 +113,7 @@ test('preprocess and toDisplayRgba leave no tensors behind', () => {
 test('resolveInputSpec infers defaults from the input shape', () => {
   assert.deepEqual(resolveInputSpec(model([null, 28, 28, 1])), {
     height: 28, width: 28, channels: 1, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0], std: [1],
+    origin: { resize: 'default', normalize: 'default' },
   });
 });
 

@@ -1,0 +1,1 @@
+export { IMAGENET_CLASSES, imagenetLabelsFor, classCountOf } from './imagenetLabels';
