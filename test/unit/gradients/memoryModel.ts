@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadModelFiles } from '../../../src/core/model/loadModel';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import type { ModelFiles } from '../../../src/core/io/modelFiles';
+import { SHARD_NAME, graphModelArtifacts, type GraphConstant } from '../../helpers/graphModelJson';
 
 function memoryFiles(files: Map<string, Uint8Array>): ModelFiles {
   return {
@@ -29,30 +30,15 @@ export async function openLayersModel(model: tfl.LayersModel): Promise<LoadedMod
   return loadModelFiles(memoryFiles(files));
 }
 
-export interface GraphWeight {
-  name: string;
-  shape: number[];
-  values: Float32Array | Int32Array;
-}
+/** A constant of a hand-written GraphModel. */
+export type GraphWeight = GraphConstant;
 
 /** Opens a GraphModel made of `nodes` (TF GraphDef JSON) with the given constant weights. */
 export async function openGraphModel(nodes: object[], weights: GraphWeight[]): Promise<LoadedModel> {
-  const parts = weights.map((w) => new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength));
-  const bin = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    bin.set(p, at);
-    at += p.length;
-  }
-  const manifest = weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.values instanceof Int32Array ? 'int32' : 'float32' }));
-  const json = {
-    format: 'graph-model',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: manifest }],
-  };
+  const { json, bin } = graphModelArtifacts(nodes, weights);
   return loadModelFiles(memoryFiles(new Map([
     ['model.json', new TextEncoder().encode(JSON.stringify(json))],
-    ['group1-shard1of1.bin', bin],
+    [SHARD_NAME, bin],
   ])));
 }
 

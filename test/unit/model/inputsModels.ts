@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { b64, constNode, dims, writeGraphModelFolder } from '../../helpers/graphModelJson';
 import { saveLayersModel, tempDir } from './tinyModels';
 
 type Attr = Record<string, Record<string, unknown>>;
@@ -20,8 +21,6 @@ interface Weight {
   data: Float32Array | Int32Array;
 }
 
-const b64 = (s: string): string => Buffer.from(s, 'ascii').toString('base64');
-const dims = (sizes: number[]): Record<string, unknown> => ({ dim: sizes.map((s) => ({ size: String(s) })) });
 const ints = (v: number[]): Record<string, unknown> => ({ list: { i: v.map(String) } });
 const T = { T: { type: 'DT_FLOAT' } };
 
@@ -39,22 +38,8 @@ function placeholder(name: string, shape: number[], dtype = 'DT_FLOAT'): Node {
 
 /** Writes model.json + one shard: every weight becomes a Const node placed first. */
 function writeGraph(nodes: Node[], weights: Weight[], dir = tempDir()): string {
-  const consts: Node[] = weights.map((w) => {
-    const dtype = w.data instanceof Int32Array ? 'DT_INT32' : 'DT_FLOAT';
-    return { name: w.name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dims(w.shape) } }, dtype: { type: dtype } } };
-  });
-  const bin = Buffer.concat(weights.map((w) => new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength)));
-  writeFileSync(join(dir, 'group1-shard1of1.bin'), bin);
-  const manifest = weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.data instanceof Int32Array ? 'int32' : 'float32' }));
-  const json = {
-    format: 'graph-model',
-    generatedBy: 'test',
-    convertedBy: 'test',
-    modelTopology: { node: [...consts, ...nodes], library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: manifest }],
-  };
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-  return join(dir, 'model.json');
+  const consts = weights.map((w) => constNode(w.name, w.shape, w.data instanceof Int32Array ? 'DT_INT32' : 'DT_FLOAT'));
+  return writeGraphModelFolder(dir, [...consts, ...nodes], weights.map((w) => ({ name: w.name, shape: w.shape, values: w.data })));
 }
 
 export interface ConvNetWeights {

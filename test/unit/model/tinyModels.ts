@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { b64, constNode, dims, writeGraphModelFolder } from '../../helpers/graphModelJson';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'layer-lens-model-'));
@@ -68,9 +69,6 @@ export function tinyFunctional(): tfl.LayersModel {
   return tfl.model({ inputs: input, outputs: out, name: 'branchy' });
 }
 
-function b64(s: string): string {
-  return Buffer.from(s, 'ascii').toString('base64');
-}
 
 /**
  * A hand-written GraphModel: x [-1,4,4,1] → block/conv (_FusedConv2D 3×3×1×2 valid, BiasAdd only) → block/relu
@@ -82,12 +80,8 @@ export function writeGraphModel(dir = tempDir()): { path: string; conv: Float32A
   const bias = Float32Array.from([0.5, -1]);
   const dense = Float32Array.from({ length: 16 }, (_, i) => (i % 3) - 1);
   const shape = Int32Array.from([-1, 8]);
-  const dim = (sizes: number[]): object => ({ dim: sizes.map((s) => ({ size: String(s) })) });
-  const constNode = (name: string, sizes: number[], dtype = 'DT_FLOAT'): object => ({
-    name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dim(sizes) } }, dtype: { type: dtype } },
-  });
   const nodes = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dim([-1, 4, 4, 1]) } } },
+    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims([-1, 4, 4, 1]) } } },
     constNode('block/conv/filter', [3, 3, 1, 2]),
     constNode('block/conv/bias', [2]),
     constNode('head/flat/shape', [2], 'DT_INT32'),
@@ -108,24 +102,13 @@ export function writeGraphModel(dir = tempDir()): { path: string; conv: Float32A
     },
     { name: 'head/softmax', op: 'Softmax', input: ['head/dense/MatMul'], attr: { T: { type: 'DT_FLOAT' } } },
   ];
-  const weights = [
-    { name: 'block/conv/filter', shape: [3, 3, 1, 2], dtype: 'float32' },
-    { name: 'block/conv/bias', shape: [2], dtype: 'float32' },
-    { name: 'head/flat/shape', shape: [2], dtype: 'int32' },
-    { name: 'head/dense/kernel', shape: [8, 2], dtype: 'float32' },
-  ];
-  const parts = [conv, bias, shape, dense].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  const bin = Buffer.concat(parts);
-  writeFileSync(join(dir, 'group1-shard1of1.bin'), bin);
-  const json = {
-    format: 'graph-model',
-    generatedBy: 'hand',
-    convertedBy: 'hand',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }],
-  };
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-  return { path: join(dir, 'model.json'), conv, bias, dense };
+  const path = writeGraphModelFolder(dir, nodes, [
+    { name: 'block/conv/filter', shape: [3, 3, 1, 2], values: conv },
+    { name: 'block/conv/bias', shape: [2], values: bias },
+    { name: 'head/flat/shape', shape: [2], values: shape },
+    { name: 'head/dense/kernel', shape: [8, 2], values: dense },
+  ]);
+  return { path, conv, bias, dense };
 }
 
 /** Copies a model folder (model.json and its shards) into a fresh folder and returns the new model.json path. */
