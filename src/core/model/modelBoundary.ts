@@ -47,7 +47,7 @@ export function shapeToNhwc<T>(shape: T[], layout: Layout | undefined): T[] {
 export function inputNote(boundary: InputBoundary, assumed: AssumedInputSize | undefined): string | undefined {
   const parts: string[] = [];
   if (assumed) parts.push(`The model does not fix its input size; it runs at ${describeAssumedSize(assumed)}.`);
-  if (boundary.layout === 'NCHW') parts.push('The model takes channels-first (NCHW) input; Layer Lens transposes at its edge and shows every map NHWC.');
+  if (boundary.layout === 'NCHW') parts.push('The model takes channels-first (NCHW) input; Layer Lens transposes at its edge, computes channels last, and shows shapes NCHW as the model does.');
   if (boundary.dtype) parts.push(`The model takes ${boundary.dtype} pixels; Layer Lens rounds 0..255 values at its edge (gradients pass straight through).`);
   return parts.length > 0 ? parts.join(' ') : undefined;
 }

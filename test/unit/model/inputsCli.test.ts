@@ -20,7 +20,7 @@ test('layers shows the assumed size of a model without a fixed one, and --input-
   const plain = runCli(['layers', '--model', path]);
   assert.equal(plain.status, 0, plain.stderr);
   const header = plain.stdout.split('\n')[0] ?? '';
-  assert.match(header, /input \?×\?×\?×3, runs at 224×224 \(input size not fixed by the model; the default/);
+  assert.match(header, /input \?×\?×\?×3 \(NHWC\), runs at 224×224 \(input size not fixed by the model; the default/);
   assert.match(plain.stdout, /\nconv\s+Conv2D\s+\?×112×112×4/);
 
   const sized = runCli(['layers', '--model', path, '--input-size', '64,48']);
@@ -43,12 +43,12 @@ test('--input-size is refused in one sentence when malformed or when the model f
   assert.match(other.stderr, /takes a fixed input size of 8×8, so it cannot run at 16×16\./);
 });
 
-test('layers lists a channels-first graph in NHWC with no assumed size', () => {
+test('layers lists a channels-first graph in NCHW, as the model declares it, with no assumed size', () => {
   const { path } = writeNchwGraph();
   const r = runCli(['layers', '--model', path]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout.split('\n')[0] ?? '', /input \?×8×8×3, \d+ parameters/);
-  assert.match(r.stdout, /\npool\s+MaxPool\s+\?×4×4×4/);
+  assert.match(r.stdout.split('\n')[0] ?? '', /input 1×3×8×8 \(NCHW\), \d+ parameters/);
+  assert.match(r.stdout, /\npool\s+MaxPool\s+1×4×4×4/);
 });
 
 test('actmax runs on an int32-input graph at a requested size; activations of an NCHW graph are written NCHW', () => {

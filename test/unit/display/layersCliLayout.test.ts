@@ -1,0 +1,37 @@
+// `layer-lens layers` shows each model as its framework does: a PyTorch-exported ONNX net channels first with
+// OIHW kernels, the sample TF.js model channels last with HWIO kernels. Both CLIs run at once (about 15 s).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { onnxFixture, repoRoot, sampleModelDir } from '../../helpers/paths';
+
+function layers(model: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'layers', '--model', model, '--backend', 'cpu'], { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`layers --model ${model} failed: ${stderr || err.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+// Started together: the two model loads overlap instead of adding up.
+const resnet = layers(onnxFixture('resnet18.onnx'));
+const sample = layers(join(sampleModelDir, 'model.json'));
+// A rejection is reported by the test that awaits it, not as an unhandled one before it.
+resnet.catch(() => undefined);
+sample.catch(() => undefined);
+
+test('an ONNX ResNet-18 from PyTorch is listed NCHW: conv1 1×64×112×112, kernel 64×3×7×7 (OIHW)', async () => {
+  const out = await resnet;
+  assert.match(out.split('\n')[0] ?? '', /^resnet18 \(onnx\), input 1×3×224×224 \(NCHW\), /);
+  assert.match(out, /\nconv1\s+Conv\s+1×64×112×112\s+9472 {2}kernel 64×3×7×7 \(OIHW\)\n/);
+  assert.match(out, /\nfc\s+Gemm\s+1×1000\s/);
+  assert.doesNotMatch(out, /\?×/, 'no TF-style open batch in a PyTorch model');
+});
+
+test('the sample TF.js model is listed NHWC: conv1 ?×26×26×16, kernel 3×3×1×16 (HWIO)', async () => {
+  const out = await sample;
+  assert.match(out.split('\n')[0] ?? '', /^mnist-cnn \(layers\), input \?×28×28×1 \(NHWC\), /);
+  assert.match(out, /\nconv1\s+Conv2D\s+\?×26×26×16\s+160 {2}kernel 3×3×1×16 \(HWIO\)\n/);
+  assert.match(out, /\nfc\s+Dense\s+\?×10\s/);
+});
