@@ -7,6 +7,7 @@ import { toDisplayRgba } from '../../core/preprocess';
 import { channelPictures } from '../../core/render/channelMaps';
 import { composeImageGrid } from '../../core/render/imageGrid';
 import type { InputSpec } from '../../shared/model';
+import { displayShape } from '../../shared/shapeText';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import { failureReason } from './partFailure';
@@ -63,7 +64,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
     const grid = composeImageGrid(channelPictures(act, 'viridis', 64), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
     const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
     writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
-    figures.push(figure(file, `${act.layerId}: ${act.shape.slice(1).join('×')}`));
+    figures.push(figure(file, `${act.layerId}: ${displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' })}`));
   }
   const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
   const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { encodePng } from '../../core/image/encodePng';
 import { composeKernelGrid } from '../../core/kernels/kernelGrid';
 import { computeKernelTiles } from '../../core/kernels/kernelTiles';
+import { displayKernelShape } from '../../shared/shapeText';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
 import { figure } from './html';
 import type { ReportSection } from './reportTypes';
@@ -21,7 +22,7 @@ export const kernelsSection: ReportSection = async (ctx) => {
         const file = `kernels-${fileSafe(layer.id)}.png`;
         writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
         log(`kernels ${layer.id}`);
-        return figure(file, `${layer.id}: ${tiles.count} tiles, kernel ${tiles.kernelShape.join('×')} (${tiles.mode})`);
+        return figure(file, `${layer.id}: ${tiles.count} tiles, kernel ${displayKernelShape(tiles.kernelShape, model.info.nativeLayout, layer.kind)} (${tiles.mode})`);
       }),
     );
   }
