@@ -2,6 +2,7 @@
 // Node-only (reads files); used by the training script and by the sample-model tests.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { mulberry32 } from '../src/core/actmax/rng';
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -73,14 +74,7 @@ function emptySet(capacity: number): DigitSet {
 
 /** mulberry32: a tiny seeded PRNG so shuffles and augmentation repeat exactly. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Fisher–Yates permutation of 0..n-1 drawn from `random`. */

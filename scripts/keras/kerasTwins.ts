@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { zipSync } from 'fflate';
+import { mulberry32 } from '../../src/core/actmax/rng';
 
 type Json = Record<string, unknown>;
 
@@ -29,17 +30,8 @@ export interface TwinFiles {
 
 // ---------------------------------------------------------------- models
 
-/** A deterministic generator (mulberry32), so the files are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator, so the files are the same on every run. */
+const rng = mulberry32;
 
 /** Gives every weight seeded values; BN variances stay positive. */
 function randomize(model: tfl.LayersModel, seed: number): tfl.LayersModel {

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, ftruncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { mulberry32 } from '../../src/core/actmax/rng';
 
 export type HostileClass = 'onnx' | 'tfjs' | 'keras' | 'files' | 'images' | 'topk' | 'cli';
 export const HOSTILE_CLASSES: HostileClass[] = ['onnx', 'tfjs', 'keras', 'files', 'images', 'topk', 'cli'];
@@ -113,14 +114,8 @@ export const GiB = 1024 ** 3;
 
 /** Deterministic pseudo-random integers in [0, n) (mulberry32). */
 export function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n | 0;
-  };
+  const next = mulberry32(seed);
+  return (n) => (next() * n) | 0;
 }
 
 /** An .npy file of float32 values (version 1.0, C order). */

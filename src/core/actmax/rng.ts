@@ -12,16 +12,24 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
 }
 
-/** mulberry32: 32-bit state, good enough for sampling choices and noise, and trivially reproducible. */
-export function createRng(seed: number): Rng {
-  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  const next = (): number => {
+/**
+ * mulberry32: uniform numbers in [0, 1) from a 32-bit state; good enough for sampling choices and noise, and
+ * trivially reproducible. Scripts and tests that write seeded weights use it too, so their files repeat exactly.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A run's generator: mulberry32 from the seed mixed with the golden ratio, so seeds 0, 1, 2 start apart. */
+export function createRng(seed: number): Rng {
+  const next = mulberry32(Math.floor(seed) ^ 0x9e3779b9);
   return {
     next,
     int: (n) => Math.min(n - 1, Math.floor(next() * n)),

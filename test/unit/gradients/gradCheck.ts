@@ -3,20 +3,15 @@
 // backends every test runs on.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../../../src/core/actmax/rng';
 import { useBackend } from '../../helpers/backend';
 import { nativeKernelsBuilt } from '../../helpers/native';
 
 /** Deterministic values in [-1, 1) (mulberry32). */
 export function seeded(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
+  const next = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
   return out;
 }
 

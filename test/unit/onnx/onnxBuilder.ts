@@ -1,5 +1,6 @@
 // Builds small ONNX files for tests by encoding ModelProto messages with the importer's own schema.
 import { onnxModelType } from '../../../src/core/onnx/onnxGraph';
+import { mulberry32 } from '../../../src/core/actmax/rng';
 
 export interface NodeSpec {
   op: string;
@@ -98,12 +99,6 @@ export function buildOnnx(spec: ModelSpec): Uint8Array {
 
 /** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */
 export function seeded(n: number, seed = 1): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  });
+  const next = mulberry32(seed);
+  return Array.from({ length: n }, () => next() * 2 - 1);
 }
