@@ -1,5 +1,6 @@
 // `layer-lens`: the core without VS Code, for scripts and batch jobs. Bad input → one sentence on stderr, exit 1.
 import { toErrorPayload } from '../shared/errors';
+import { checkModelFormat } from '../core/node/modelFormatCheck';
 import { activationsCommand, activationsUsage } from './commands/activationsCommand';
 import { actmaxCommand, actmaxUsage } from './commands/actmaxCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
@@ -51,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
   const verbose = rest.includes('--verbose') || Boolean(process.env.LAYER_LENS_DEBUG);
   const args = rest.filter((a) => a !== '--verbose');
   try {
+    // A model format Layer Lens cannot open is refused with its conversion command before the backend starts.
+    const model = optionValue(args, '--model');
+    if (model) await checkModelFormat(model);
     await command.run(args);
     return 0;
   } catch (err) {

@@ -16,7 +16,8 @@ export async function loadModelFiles(files: ModelFiles, options: ModelLoadOption
     const bytes = await files.read(baseName(path));
     // src/core/onnx/loadOnnx.ts is written by the ONNX importer's author: loadOnnxModel(bytes, path).
     const { loadOnnxModel } = await import('../onnx/loadOnnx');
-    const model = await loadOnnxModel(bytes, path);
+    // External data (weights in other files of the model's folder) is read through the same seam, inside the folder.
+    const model = await loadOnnxModel(bytes, path, (name) => files.read(name));
     // ONNX inputs are fixed at load: a requested size may only repeat it.
     const [, h, w] = model.info.inputShape;
     try {

@@ -5,6 +5,7 @@ import { LayerLensError } from '../../shared/errors';
 import { ONNX_SCHEMA, AttrType, DataType } from './onnxSchema';
 import type { AttributeMsg, GraphMsg, ModelMsg, TensorMsg } from './onnxSchema';
 import { MAX_TENSOR_ELEMENTS } from './validateOnnxSizes';
+import { readExternalTensor } from './externalData';
 
 /** A constant tensor held in JS: initializers and everything folded at load time. Integers are int32. */
 export interface ConstValue {
@@ -175,27 +176,10 @@ async function tensorValue(
   cache: Map<string, Uint8Array>,
 ): Promise<ConstValue> {
   if (t.dataLocation !== 1) return decodeTensorData(t, t.rawData, fileName);
-  const entry = (k: string) => t.externalData?.find((e) => e.key === k)?.value;
-  const location = entry('location');
-  if (!location) throw new LayerLensError('malformedModel', `${fileName} is malformed: ${tensorLabel(t)} is stored externally but names no file.`);
-  let file = cache.get(location);
-  if (!file) {
-    if (!readExternal) throw new LayerLensError('missingWeights', `${fileName} keeps ${tensorLabel(t)} in the external file '${location}', which cannot be read here.`);
-    try {
-      file = await readExternal(location);
-    } catch (e) {
-      if (e instanceof LayerLensError) throw e;
-      throw new LayerLensError('missingWeights', `${fileName} keeps its weights in the external file '${location}', which is missing or unreadable beside it.`);
-    }
-    cache.set(location, file);
-  }
-  const offset = Number(entry('offset') ?? 0);
-  const needed = (t.dims ?? []).reduce((x, d) => x * Number(d), 1) * (BYTES_PER[t.dataType ?? DataType.FLOAT] ?? 4);
-  const length = entry('length') !== undefined ? Number(entry('length')) : needed;
-  if (offset + length > file.length) {
-    throw new LayerLensError('missingWeights', `${fileName} expects ${offset + length} bytes in the external file '${location}', which holds only ${file.length}.`);
-  }
-  return decodeTensorData(t, file.subarray(offset, offset + length), fileName);
+  // An unknown data type has no byte width: decodeTensorData names it before anything is read.
+  const bytesPer = BYTES_PER[t.dataType ?? DataType.FLOAT];
+  if (bytesPer === undefined) return decodeTensorData(t, undefined, fileName);
+  return decodeTensorData(t, await readExternalTensor(t, fileName, bytesPer, readExternal, cache), fileName);
 }
 
 const BYTES_PER: Record<number, number> = {
