@@ -36,4 +36,8 @@ export interface LayerLensApi {
   typeFeatureMapsInputSize(text: string): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */
   enginePid(): number | undefined;
+  /** Answers for the next input boxes, quick picks and message buttons of the PyTorch flows, in order. */
+  answerPrompts(answers: string[]): void;
+  /** Engine requests that ran the user's Python since activation (a cached .pt opens with none). */
+  pythonRuns(): number;
 }

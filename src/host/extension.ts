@@ -9,6 +9,9 @@ import { ActmaxPanel } from './panels/actmaxPanel';
 import { FeatureMapsPanel } from './panels/featureMapsPanel';
 import { KernelsPanel } from './panels/kernelsPanel';
 import { TopkPanel } from './panels/topkPanel';
+import { ConvertedModels } from './pytorch/convertedModels';
+import { queueAnswers } from './pytorch/prompts';
+import { registerPytorch } from './pytorch/registerPytorch';
 import type { PanelBase } from './panels/panelBase';
 import { BackendStatusBar } from './statusBar';
 import { registerTopk } from './topk/registerTopk';
@@ -20,9 +23,12 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const engine = new EngineService(path.join(context.extensionPath, 'dist', 'engine.js'), messages);
   const statusBar = new BackendStatusBar();
   const registry = new ModelRegistry(context, engine);
+  // A .pt/.pth stays the model everywhere in the host; the engine is given the ONNX it was converted to.
+  const converted = new ConvertedModels(path.join(context.globalStorageUri.fsPath, 'converted'));
+  engine.use(converted.middleware);
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
-  const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax') };
+  const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted };
 
   context.subscriptions.push(
     messages,
@@ -42,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       deserializeWebviewPanel: async (panel, state) => void ActmaxPanel.revive(panel, deps, state),
     }),
     ...registerCommands(deps),
+    ...registerPytorch({ ...deps, torchvisionDir: path.join(context.globalStorageUri.fsPath, 'torchvision') }),
     ...registerTopk({ ...deps, storageDir: context.globalStorageUri.fsPath }),
   );
   void registry.scanWorkspace();
@@ -80,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       return FeatureMapsPanel.current !== undefined;
     },
     layersViewVisible: () => layersView.visible,
+    answerPrompts: (answers) => queueAnswers(answers),
+    pythonRuns: () => converted.pythonRuns,
   };
 }
 

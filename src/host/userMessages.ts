@@ -23,10 +23,11 @@ export class UserMessages implements vscode.Disposable {
     void vscode.window.showErrorMessage(message);
   }
 
-  warn(message: string): void {
+  /** Shows the sentence; with `actions`, as buttons whose choice the returned promise gives (undefined: dismissed). */
+  warn(message: string, ...actions: string[]): Thenable<string | undefined> {
     this.shown.push(message);
     this.output.warn(message);
-    void vscode.window.showWarningMessage(message);
+    return vscode.window.showWarningMessage(message, ...actions);
   }
 
   info(message: string): void {

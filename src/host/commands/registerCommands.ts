@@ -7,6 +7,8 @@ import { showFeatureMaps } from '../images/showFeatureMaps';
 import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
 import { backendLabel } from '../statusBar';
 import type { UserMessages } from '../userMessages';
+import type { ConvertedModels } from '../pytorch/convertedModels';
+import { openModelFile } from '../pytorch/registerPytorch';
 import { parseLayerTarget } from './commandArgs';
 import { selectLayer } from './selectLayer';
 
@@ -14,6 +16,8 @@ export interface CommandDeps extends KernelsDeps {
   engine: EngineService;
   registry: ModelRegistry;
   messages: UserMessages;
+  /** .pt/.pth files and the ONNX they were converted to. */
+  converted: ConvertedModels;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -33,15 +37,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false,
         openLabel: 'Open in Layer Lens',
-        filters: { 'Models (TF.js model.json, ONNX, Keras)': ['json', 'onnx', 'keras', 'h5', 'hdf5'] },
+        filters: { 'Models (TF.js model.json, ONNX, Keras, PyTorch)': ['json', 'onnx', 'keras', 'h5', 'hdf5', 'pt', 'pth'] },
       });
-      if (picked?.[0]) await registry.setActive(picked[0].fsPath);
+      if (picked?.[0]) await openModelFile(deps, picked[0].fsPath);
     }),
     register('layerLens.openInLayerLens', async (arg) => {
       const target = parseLayerTarget(arg);
       const modelPath = target.uri?.fsPath ?? target.modelPath ?? vscode.window.activeTextEditor?.document.uri.fsPath;
       if (!modelPath) return;
-      await registry.setActive(modelPath);
+      if (!(await openModelFile(deps, modelPath))) return;
       await vscode.commands.executeCommand('layerLens.layers.focus');
     }),
     register('layerLens.selectModel', async (arg) => {
@@ -54,7 +58,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         );
         modelPath = pick?.detail;
       }
-      if (modelPath) await registry.setActive(modelPath);
+      if (modelPath) await openModelFile(deps, modelPath);
     }),
     register('layerLens.visualizeKernels', async (arg) => {
       const target = parseLayerTarget(arg);

@@ -7,6 +7,12 @@ import type { UserMessages } from '../userMessages';
 import { EngineClient, type RequestOptions } from './engineClient';
 import { NativeCrashGuard } from './nativeCrashGuard';
 
+export type RequestMiddleware = <M extends EngineMethod>(
+  method: M,
+  params: ParamsOf<M>,
+  send: (params: ParamsOf<M>) => Promise<ResultOf<M>>,
+) => Promise<ResultOf<M>>;
+
 export class EngineService implements vscode.Disposable {
   private readonly client: EngineClient;
   private status: BackendStatus | undefined;
@@ -14,6 +20,7 @@ export class EngineService implements vscode.Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly crashGuard = new NativeCrashGuard();
+  private middleware: RequestMiddleware | undefined;
 
   constructor(enginePath: string, private readonly messages: UserMessages) {
     this.client = new EngineClient({
@@ -44,7 +51,13 @@ export class EngineService implements vscode.Disposable {
   }
 
   request<M extends EngineMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions<M>): Promise<ResultOf<M>> {
-    return this.client.request(method, params, options);
+    const send = (sent: ParamsOf<M>) => this.client.request(method, sent, options);
+    return this.middleware ? this.middleware(method, params, send) : send(params);
+  }
+
+  /** A step every request passes through before the engine sees it (a converted .pt's path becomes its ONNX). */
+  use(middleware: RequestMiddleware): void {
+    this.middleware = middleware;
   }
 
   async backendStatus(): Promise<BackendStatus> {
