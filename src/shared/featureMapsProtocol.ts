@@ -4,7 +4,7 @@
 import type { ChannelStats, Prediction } from './activations';
 import type { ColormapName } from './colormap';
 import type { InputSize } from './inputSize';
-import type { InputSpec, LayerKind } from './model';
+import type { InputSpec, LayerKind, ModelInfo } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
 
 export interface FeatureMapsOpenParams {
@@ -49,6 +49,8 @@ export interface FeatureMapsOpenResult {
   imageHeight: number;
   /** Every layer but the input, in the model's order. */
   layers: FeatureLayerSummary[];
+  /** The model's own framework layout: shapes are shown in it (NCHW for ONNX); `shape` and the values stay NHWC. */
+  nativeLayout: ModelInfo['nativeLayout'];
   /** The five most likely classes when the model is a classifier (a vector output with more than one class); else empty. */
   predictions: Prediction[];
   /** Milliseconds of the forward pass (including reading the outputs back). */

@@ -62,6 +62,7 @@ export async function runFeatureMapPass(
     imageWidth: pass.imageWidth,
     imageHeight: pass.imageHeight,
     layers,
+    nativeLayout: model.info.nativeLayout,
     predictions: predictionsOf(model, byId, spec),
     forwardMs,
   };
