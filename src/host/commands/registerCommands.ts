@@ -68,7 +68,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const layers = convLayers(await registry.info(modelPath));
         if (layers.length === 0) throw new LayerLensError('badArgument', `${modelPath} has no convolution layer with kernels to draw.`);
         layerId = layers.length === 1 || !!target.uri ? layers[0].id : (await vscode.window.showQuickPick(
-          layers.map((l) => ({ label: l.label, description: l.kernelShape.join('×') })),
+          layers.map((l) => ({ label: l.label, description: l.kernelText })),
           { placeHolder: 'Which layer’s kernels?' },
         ))?.label;
       }

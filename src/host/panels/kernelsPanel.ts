@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
 import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
 import type { ModelInfo } from '../../shared/model';
+import { displayKernelShape } from '../../shared/shapeText';
 import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../shared/protocol/webviewProtocol';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
@@ -110,7 +111,7 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
 export function convLayers(info: ModelInfo): ConvLayerChoice[] {
   return info.layers
     .filter((l) => l.kernelShape && (l.kind === 'conv' || l.kind === 'depthwiseConv'))
-    .map((l) => ({ id: l.id, label: l.id, kernelShape: l.kernelShape! }));
+    .map((l) => ({ id: l.id, label: l.id, kernelShape: l.kernelShape!, kernelText: displayKernelShape(l.kernelShape!, info.nativeLayout, l.kind) }));
 }
 
 function defaultState(modelPath: string, layerId: string): KernelsPanelState {

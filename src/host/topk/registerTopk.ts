@@ -2,6 +2,7 @@
 // serializer. The command works out model, layer and folder, then opens the panel, which runs the search.
 import * as vscode from 'vscode';
 import { LayerLensError } from '../../shared/errors';
+import { displayShape } from '../../shared/shapeText';
 import { pickImageFolder, TopkPanel, type TopkDeps } from '../panels/topkPanel';
 import { clampK, parseTopkTarget, topkLayers } from './topkTarget';
 
@@ -11,10 +12,11 @@ export async function findTopImagesCommand(deps: TopkDeps, arg: unknown): Promis
   if (!modelPath) throw new LayerLensError('notFound', 'No model is open: open one with "Open Model…" first, then choose a layer.');
   let layerId = target.layerId;
   if (!layerId) {
-    const layers = topkLayers(await deps.registry.info(modelPath));
+    const info = await deps.registry.info(modelPath);
+    const layers = topkLayers(info);
     if (layers.length === 0) throw new LayerLensError('unknownLayer', `${modelPath} has no layer with channels to rank images by.`);
     const pick = await vscode.window.showQuickPick(
-      layers.map((l) => ({ label: l.id, description: `${l.kind} ${l.outputShape.map((d) => d ?? '?').join('×')}` })),
+      layers.map((l) => ({ label: l.id, description: `${l.kind} ${displayShape(l.outputShape, info.nativeLayout)}` })),
       { placeHolder: 'Which layer’s channels should the images activate?' },
     );
     layerId = pick?.label;

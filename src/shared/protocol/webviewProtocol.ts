@@ -16,6 +16,8 @@ export interface ConvLayerChoice {
   id: string;
   label: string;
   kernelShape: number[];
+  /** The kernel as the model's framework stores it, e.g. `64×3×7×7` (OIHW) for ONNX, `7×7×3×64` (HWIO) for TF.js. */
+  kernelText: string;
 }
 
 /** Everything the kernels panel needs to redraw itself after a reload. */

@@ -138,7 +138,7 @@ routeHostMessages(host, status, {
     state = msg.state as KernelsPanelState;
     layers = msg.layers as ConvLayerChoice[];
     host.saveState(state);
-    setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelShape.join('×')})` })), state.layerId);
+    setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelText})` })), state.layerId);
     setSelected(modeSelect, state.mode);
     setSelected(normSelect, state.normalize);
     (sortBox as HTMLElement & { checked: boolean }).checked = state.sortByL2;
