@@ -2,48 +2,40 @@
 // reads it whole, and refuses a format Layer Lens cannot open with the sentence that says what to run.
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
-import { SNIFF_HEAD_BYTES, SNIFF_TAIL_BYTES, sniffModelFormat, type FormatProbe, type ModelFormatKind } from '../../shared/modelFormat';
+import { sniffModelFormat, type FormatProbe, type ModelFormatKind } from '../../shared/modelFormat';
 import { cannotOpenSentence } from '../../shared/modelFormatAdvice';
+import { probeModelPath as probeWith, type ProbeIo } from '../../shared/modelFormatProbe';
 
-/**
- * The probe of a path: its head and tail bytes when it is a regular file, the names beside it (or inside it, for
- * a folder). Undefined when the path cannot be read: the loaders then give their own sentence (missing file, FIFO).
- */
-export async function probeModelPath(modelPath: string): Promise<FormatProbe | undefined> {
-  const path = resolve(modelPath);
-  const st = await stat(path).catch(() => undefined);
-  if (!st) return undefined;
-  if (st.isDirectory()) {
-    const inside = await readdir(path).catch(() => [] as string[]);
-    return { name: basename(path), head: new Uint8Array(0), isFolder: true, siblings: inside };
-  }
-  // Only a regular file is opened here: a FIFO or a device is left to the loaders, which refuse it without blocking.
-  if (!st.isFile()) return undefined;
-  const siblings = await readdir(dirname(path)).catch(() => [] as string[]);
-  // Non-blocking, as in regularFile.ts: a FIFO swapped in after the stat must not block the open.
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const head = await readAt(handle, 0, Math.min(st.size, SNIFF_HEAD_BYTES));
-    const tailLength = Math.min(st.size, SNIFF_TAIL_BYTES);
-    const tail = st.size > SNIFF_HEAD_BYTES ? await readAt(handle, st.size - tailLength, tailLength) : head;
-    return { name: basename(path), head, tail, size: st.size, siblings };
-  } finally {
-    await handle.close();
-  }
-}
+/** The probe through Node's fs. The Layers tree has the same adapter on its side (the host may not import core). */
+export const nodeProbeIo: ProbeIo = {
+  stat: async (path) => {
+    const st = await stat(path).catch(() => undefined);
+    if (!st) return undefined;
+    return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'other', size: st.size };
+  },
+  list: (folder) => readdir(folder).catch(() => [] as string[]),
+  read: async (path, position, length) => {
+    // Non-blocking, as in regularFile.ts: a FIFO swapped in after the stat must not block the open.
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const bytes = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(bytes, filled, length - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return bytes.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  },
+};
 
-async function readAt(handle: Awaited<ReturnType<typeof open>>, position: number, length: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(bytes, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return bytes.subarray(0, filled);
+export function probeModelPath(modelPath: string): Promise<FormatProbe | undefined> {
+  return probeWith(resolve(modelPath), nodeProbeIo);
 }
 
 /** The file's format; throws 'notAModel' with the conversion sentence for a format Layer Lens cannot open. */
