@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { computeActivations } from '../../core/activations';
+import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { readNpy, writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
@@ -11,10 +11,13 @@ import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { fromNativeLayout, toNativeLayout } from '../nativeLayout';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import type { InputSpec } from '../../shared/model';
+import type { Prediction } from '../../shared/activations';
 import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
 
 export const activationsUsage =
-  'layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] [--input-size H,W] --out DIR [--json]';
+  `layer-lens activations --model M --input IMAGE|FILE.npy [--layer L ...] [--outputs] [--input-size H,W] ${preprocessUsage} --out DIR [--json]`;
 
 export async function activationsCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
@@ -25,22 +28,28 @@ export async function activationsCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     json: { type: 'boolean' },
     ...inputSizeOption,
+    ...preprocessOption,
     ...backendOption,
   });
+  const settings = preprocessSettingsOf(values);
   const inputPath = required(values, 'input');
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
   const options = inputSizeOf(values);
   await startBackend(values.backend);
   const model = await loadModel(required(values, 'model'), options);
-  const input = await readInput(model, inputPath);
+  const { input, spec } = await readInput(model, inputPath, settings);
   try {
     const requested = (values.layer as string[] | undefined) ?? model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
     const outputIds = values.outputs ? model.info.outputIds : [];
     const ids = [...new Set([...requested, ...outputIds])];
-    const acts = await computeActivations(model, input, ids);
+    // A classifier's top 5 are read from its logits, computed for them when no file asks for them.
+    const predictId = spec ? predictionLayerId(model.info) : undefined;
+    const acts = await computeActivations(model, input, predictId && !ids.includes(predictId) ? [...ids, predictId] : ids);
+    const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
+    const predictions: Prediction[] = logits && logits.shape.length === 2 && logits.shape[1]! > 1 ? topPredictions(logits.data.subarray(0, logits.shape[1]), spec?.labels, 5) : [];
     const written: { layer: string; file: string; shape: number[]; layout: string }[] = [];
-    for (const act of acts) {
+    for (const act of acts.filter((a) => ids.includes(a.layerId))) {
       const native = toNativeLayout(model.info, act.shape, act.data);
       const names = [...(requested.includes(act.layerId) ? [act.layerId] : []), ...(outputIds.includes(act.layerId) ? [outputName(model, act.layerId)] : [])];
       for (const name of [...new Set(names)]) {
@@ -49,17 +58,30 @@ export async function activationsCommand(argv: string[]): Promise<void> {
         written.push({ layer: act.layerId, file, shape: native.shape, layout: native.shape.length === 4 ? model.info.nativeLayout : 'NC' });
       }
     }
-    if (values.json) process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, files: written }, null, 2)}\n`);
-    else for (const w of written) process.stdout.write(`${w.file}  [${w.shape.join(', ')}]\n`);
+    const top5 = predictions.map((p) => ({ class: p.classIndex, label: p.label, probability: p.probability }));
+    if (values.json) {
+      const preprocessing = spec ? { line: preprocessLine(spec).replace(/^input: /, ''), resize: spec.resize, resizeSize: spec.resizeSize, normalize: spec.normalize, origin: spec.origin } : undefined;
+      process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, files: written, ...(preprocessing ? { preprocessing } : {}), ...(top5.length ? { top5 } : {}) }, null, 2)}\n`);
+    } else {
+      for (const w of written) process.stdout.write(`${w.file}  [${w.shape.join(', ')}]\n`);
+      if (spec) process.stdout.write(`${preprocessLine(spec)}\n`);
+      if (top5.length) process.stdout.write(`top 5: ${top5.map((p) => `${p.label} (${p.class}) ${(p.probability * 100).toFixed(1)}%`).join(', ')}\n`);
+    }
   } finally {
     input.dispose();
     model.dispose();
   }
 }
 
-/** A .npy is used as is (already preprocessed, in the framework's layout); anything else is decoded as an image. */
-async function readInput(model: LoadedModel, path: string): Promise<tf.Tensor4D> {
-  if (!path.toLowerCase().endsWith('.npy')) return (await loadModelInput(model, path)).input;
+/**
+ * A .npy is used as is (already preprocessed, in the framework's layout: no spec); anything else is decoded as an
+ * image and preprocessed per `settings`, the sidecar and the defaults.
+ */
+async function readInput(model: LoadedModel, path: string, settings?: Partial<InputSpec>): Promise<{ input: tf.Tensor4D; spec?: InputSpec }> {
+  if (!path.toLowerCase().endsWith('.npy')) {
+    const { input, spec } = await loadModelInput(model, path, settings);
+    return { input, spec };
+  }
   let bytes: Uint8Array;
   try {
     bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
@@ -75,7 +97,7 @@ async function readInput(model: LoadedModel, path: string): Promise<tf.Tensor4D>
     throw new LayerLensError('badArgument', `${path} has shape ${npy.shape.join('×')}, but ${model.info.name} takes ${want} (${model.info.nativeLayout}).`);
   }
   try {
-    return fromNativeLayout(model.info, npy.shape, npy.data);
+    return { input: fromNativeLayout(model.info, npy.shape, npy.data) };
   } catch (e) {
     throw new LayerLensError('badArgument', `${path} does not fit ${model.info.name}'s input: ${(e as Error).message}.`);
   }

@@ -19,11 +19,12 @@ import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { preprocessOption, preprocessSettingsOf } from '../preprocessOption';
 
 export const actmaxUsage =
   'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] [--lr R] [--param ' +
   ACTMAX_PARAM_KINDS.join('|') +
-  '] [--penalty KIND=WEIGHT ...] [--input-size H,W] --out DIR [--json]   (penalty kinds: ' +
+  '] [--penalty KIND=WEIGHT ...] [--input-size H,W] [--normalize NAME] --out DIR [--json]   (penalty kinds: ' +
   ACTMAX_PENALTY_KINDS.join(', ') +
   ')';
 
@@ -45,6 +46,7 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     json: { type: 'boolean' },
     ...inputSizeOption,
+    normalize: preprocessOption.normalize!,
     ...backendOption,
   });
   const layerId = required(values, 'layer');
@@ -71,7 +73,8 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   await startBackend(values.backend);
   const model = await loadModel(required(values, 'model'), options);
   try {
-    const inputSpec = await modelInputSpec(model);
+    // Only the normalization matters here: actmax draws the input itself, there is no image to resize.
+    const inputSpec = await modelInputSpec(model, preprocessSettingsOf({ normalize: values.normalize }));
     const objective = objectiveName ? objectiveSpec(objectiveName, layerId) : undefined;
     const result = await renderActmax(model, { layerId, units, preset, objective, overrides, inputSpec });
     const files = result.images.map((rgba, i) => {

@@ -3,12 +3,13 @@ import { loadModel } from '../../core/node/loadModelFile';
 import { backendOption, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { escapeHtml } from '../report/html';
+import { preprocessHelp, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 import { DEFAULT_STEPS, listSampleImages, parseReportChoices, resolveLayers } from '../report/reportChoices';
 import { checkReportTarget, stageReport } from '../report/reportFolder';
 import { writeReport, type ReportOutcome } from '../report/writeReport';
 
 export const reportUsage = [
-  'layer-lens report --model M --out DIR [--layers ID,ID|N] [--steps N] [--images N] [--samples DIR] [--quiet]',
+  `layer-lens report --model M --out DIR [--layers ID,ID|N] [--steps N] [--images N] [--samples DIR] ${preprocessUsage} [--quiet]`,
   '      (a part that fails says why in the report, which is still written: exit 0, one warning line on stderr)',
 ].join('\n');
 
@@ -20,7 +21,7 @@ Writes DIR/index.html: the model's layers, kernels, feature maps, activation max
   --images N        use the first N sample images, by name (default all; feature maps are drawn for up to 4)
   --samples DIR     the sample images (default: the model's samples/ folder; --images DIR also names it)
   --backend B       wasm (default), cpu or tensorflow
-  --quiet           no progress lines on stderr
+${preprocessHelp}  --quiet           no progress lines on stderr
 A part that fails (one layer's actmax, an unreadable image) says why in a notice in its place and the rest is drawn;
 the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
 Bad options and models that cannot be opened: one sentence before any work, exit 2 or 1.
@@ -40,8 +41,9 @@ export async function reportCommand(argv: string[]): Promise<void> {
   }
   const values = parse(argv, {
     model: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' }, samples: { type: 'string' },
-    layers: { type: 'string' }, steps: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOption,
+    layers: { type: 'string' }, steps: { type: 'string' }, quiet: { type: 'boolean' }, ...preprocessOption, ...backendOption,
   });
+  const inputSettings = preprocessSettingsOf(values);
   const modelPath = resolve(required(values, 'model'));
   const outDir = resolve(required(values, 'out'));
   const choices = parseReportChoices(values);
@@ -57,7 +59,7 @@ export async function reportCommand(argv: string[]): Promise<void> {
     let outcome: ReportOutcome;
     try {
       outcome = await writeReport(
-        { model, modelPath, outDir: staged.dir, images, layers, steps: choices.steps, backend: status.active, log },
+        { model, modelPath, outDir: staged.dir, images, layers, steps: choices.steps, backend: status.active, log, inputSettings },
         (seconds) => `<h1>Layer Lens report: ${escapeHtml(model.info.name)}</h1>
 <p class="note">${escapeHtml(modelPath)} · backend ${escapeHtml(status.detail)} · ${new Date().toISOString()} · ${seconds.toFixed(1)} s</p>`,
       );

@@ -10,9 +10,10 @@ import { startBackend } from '../cliBackend';
 import { checkOutFolder, writeFileAtomic } from '../outputFiles';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 
 export const topkUsage =
-  'layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] [--json]';
+  `layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] ${preprocessUsage} [--json]`;
 
 /**
  * Writes DIR/topk.json — {"<channel>": [{file, value, x, y, mean, box}]}, value descending, `file` relative to the
@@ -30,8 +31,10 @@ export async function topkCommand(argv: string[]): Promise<void> {
     cache: { type: 'string' },
     json: { type: 'boolean' },
     ...inputSizeOption,
+    ...preprocessOption,
     ...backendOption,
   });
+  const inputSettings = preprocessSettingsOf(values);
   const modelPath = resolve(required(values, 'model'));
   const layerId = required(values, 'layer');
   const imagesDir = resolve(required(values, 'images'));
@@ -46,7 +49,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
   try {
     const tty = process.stderr.isTTY && !values.json;
     const cacheDir = typeof values.cache === 'string' ? resolve(values.cache) : undefined;
-    const { result, spec } = await topkOfFolder(model, { layerId, images: { folder: imagesDir, listed }, k, batchSize, cacheDir }, {
+    const { result, spec } = await topkOfFolder(model, { layerId, images: { folder: imagesDir, listed }, k, batchSize, cacheDir, inputSettings }, {
       onProgress: tty ? (p) => process.stderr.write(`\r${p.message ?? `${p.done} of ${p.total}`}\x1b[K`) : undefined,
     });
     if (tty) process.stderr.write('\n');
@@ -68,6 +71,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
     } else {
       for (const s of skipped) process.stderr.write(`skipped: ${s.reason}\n`);
       const from = result.fromCache ? ' (from the cache)' : '';
+      process.stdout.write(`${preprocessLine(spec)}\n`);
       process.stdout.write(`${join(outDir, 'topk.json')}: ${result.channels} channels, ${result.imageCount} images, ${skipped.length} skipped, ${(result.ms / 1000).toFixed(1)} s${from}\n`);
     }
   } finally {

@@ -73,7 +73,7 @@ function actmaxLayers(ctx: ReportContext): LayerInfo[] {
  * batch that fails leaves grey tiles and a notice, the others stay.
  */
 async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, name: string): Promise<{ name: string; msPerStep: number; notices: string }> {
-  const inputSpec = await modelInputSpec(ctx.model);
+  const inputSpec = await modelInputSpec(ctx.model, ctx.inputSettings);
   const pictures: RgbaPicture[] = [];
   const notices: string[] = [];
   let ms = 0;

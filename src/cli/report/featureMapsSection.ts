@@ -9,6 +9,7 @@ import { composeImageGrid } from '../../core/render/imageGrid';
 import type { InputSpec } from '../../shared/model';
 import { displayShape } from '../../shared/shapeText';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { preprocessLine } from '../preprocessOption';
 import { escapeHtml, figure } from './html';
 import { failureReason } from './partFailure';
 import type { ReportContext, ReportSection } from './reportTypes';
@@ -31,7 +32,7 @@ export const featureMapsSection: ReportSection = async (ctx) => {
     if (shown === IMAGES) break;
     let loaded: { input: tf.Tensor4D; spec: InputSpec };
     try {
-      loaded = await loadModelInput(model, imagePath);
+      loaded = await loadModelInput(model, imagePath, ctx.inputSettings);
     } catch (e) {
       const reason = failureReason(e, ctx.backend);
       skipped.push(reason);
@@ -70,5 +71,5 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];
   const predText = preds.map((p) => `${escapeHtml(p.label)} ${(p.probability * 100).toFixed(1)}%`).join(', ');
   ctx.log(`feature maps ${basename(imagePath)}`);
-  return `<h3>${escapeHtml(basename(imagePath))}</h3>${preds.length ? `<p>Top predictions: ${predText}</p>` : ''}\n${figures.join('\n')}`;
+  return `<h3>${escapeHtml(basename(imagePath))}</h3><p class="note">${escapeHtml(preprocessLine(spec))}</p>${preds.length ? `<p>Top predictions: ${predText}</p>` : ''}\n${figures.join('\n')}`;
 }

@@ -1,3 +1,4 @@
+import type { InputSpec } from '../../shared/model';
 import type { LoadedModel } from '../../core/model/loadedModel';
 
 /** What every report section gets: the model, where to write its images, the report's inputs and choices. */
@@ -13,6 +14,8 @@ export interface ReportContext {
   backend: string;
   /** Activation-maximization steps per image. */
   steps: number;
+  /** --resize/--normalize: input settings over the sidecar and the defaults. */
+  inputSettings?: Partial<InputSpec>;
   /**
    * Runs one part of a section (one layer, one image, one gallery). A failure becomes a notice in its place
    * that says why, and the report goes on.

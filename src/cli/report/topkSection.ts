@@ -38,7 +38,7 @@ function topkLayers(ctx: ReportContext): LayerInfo[] {
 
 async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> {
   const { model, outDir, images, log } = ctx;
-  const { result, spec } = await topkOfFolder(model, { layerId: layer.id, images: { files: images }, k: K });
+  const { result, spec } = await topkOfFolder(model, { layerId: layer.id, images: { files: images }, k: K, inputSettings: ctx.inputSettings });
   for (const s of result.skipped) ctx.skipImage(s.file, s.reason);
   const pictures = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
   const layout = rowLayout(result, 56);
