@@ -22,8 +22,8 @@ export interface LayerLensApi {
   statusBarText(): string;
   /** The model the Layers view shows (loads it when needed). */
   activeModel(): Promise<ModelInfo | undefined>;
-  /** Labels of the Layers view's root items (models) and, for the active model, its layers' labels. */
-  layersViewLabels(): Promise<{ models: string[]; layers: string[] }>;
+  /** Labels of the Layers view's root items (models) and, for the active model, its layers' labels and descriptions (output shapes). */
+  layersViewLabels(): Promise<{ models: string[]; layers: string[]; descriptions: string[] }>;
   /** Whether the Layers view is shown in the workbench now. */
   layersViewVisible(): boolean;
   /** Pixels of the open panel of that kind, or undefined when none is open. */

@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       return {
         models: roots.map((n) => String(tree.getTreeItem(n).label)),
         layers: layers.map((n) => String(tree.getTreeItem(n).label)),
+        descriptions: layers.map((n) => String(tree.getTreeItem(n).description ?? '')),
       };
     },
     panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
