@@ -2,7 +2,7 @@
 // channels-first model, and pixels rounded to an integer input's type. The rounding is a straight-through cast
 // (rounded forward, identity backward): a cast has no gradient, and activation maximization optimizes in float.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AssumedInputSize } from '../../shared/model';
+import type { AssumedInputSize, ModelInfo } from '../../shared/model';
 import type { Layout } from './graphChannelsFirst';
 import { describeAssumedSize } from './assumedInputSize';
 
@@ -41,6 +41,20 @@ export function shapeToNhwc<T>(shape: T[], layout: Layout | undefined): T[] {
   if (layout !== 'NCHW' || shape.length !== 4) return shape.slice();
   const [n, c, h, w] = shape as [T, T, T, T];
   return [n, h, w, c];
+}
+
+/**
+ * Records what the boundary and an assumed size say about the input on the model's info and on its input layer's
+ * note (the Layers view's tooltip), the same way for every format.
+ */
+export function recordInputFacts(
+  info: ModelInfo, inputLayerId: string, boundary: InputBoundary, assumed: AssumedInputSize | undefined,
+): void {
+  if (assumed) info.assumedInputSize = assumed;
+  if (boundary.dtype) info.inputDtype = boundary.dtype;
+  const note = inputNote(boundary, assumed);
+  const inputLayer = info.layers.find((l) => l.id === inputLayerId);
+  if (note && inputLayer) inputLayer.note = note;
 }
 
 /** The note the input layer carries when the model's input is not a fixed-size NHWC float image (shown in its tooltip). */

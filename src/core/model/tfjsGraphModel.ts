@@ -8,7 +8,7 @@ import type { LoadedModel } from './loadedModel';
 import { tfjsReason } from './tfjsReason';
 import { graphKind, inputNodeName, scopesOf, UNFUSED_SUFFIX, type GraphNodeJson } from './tfjsGraphTopology';
 import { inputIsChannelsFirst, nodeLayouts, placeholderShape, type Layout } from './graphChannelsFirst';
-import { enterModel, inputNote, leaveModel, type InputBoundary } from './modelBoundary';
+import { enterModel, leaveModel, recordInputFacts, type InputBoundary } from './modelBoundary';
 import { chooseInputSize, describeAssumedSize, type InputSizeRequest } from './assumedInputSize';
 
 export interface GraphWrapOptions {
@@ -100,11 +100,7 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
     paramCount: Object.values(weights).reduce((sum, ts) => sum + floatSize(ts[0]), 0),
     warnings,
   };
-  if (assumed) info.assumedInputSize = assumed;
-  if (boundary.dtype) info.inputDtype = boundary.dtype;
-  const note = inputNote(boundary, assumed);
-  const inputLayer = layers.find((l) => l.id === inputName);
-  if (note && inputLayer) inputLayer.note = note;
+  recordInputFacts(info, inputName, boundary, assumed);
   let disposed = false;
 
   const loaded: LoadedModel = {

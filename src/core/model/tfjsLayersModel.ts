@@ -8,7 +8,7 @@ import { LayerLensError } from '../../shared/errors';
 import type { LoadedModel } from './loadedModel';
 import { activate, evalLayer, linearConfig, linearPart } from './tfjsLayerEval';
 import { layersInput, probeLayerShapes, stepLayouts } from './layersInputs';
-import { inputNote, leaveModel, shapeToNhwc } from './modelBoundary';
+import { leaveModel, recordInputFacts, shapeToNhwc } from './modelBoundary';
 import type { InputSizeRequest } from './assumedInputSize';
 
 /** Suffix of the virtual layer that exposes a softmax Dense layer's pre-activation output. */
@@ -78,11 +78,7 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string, 
     paramCount: model.countParams(),
     warnings,
   };
-  if (entry.assumed) info.assumedInputSize = entry.assumed;
-  if (entry.boundary.dtype) info.inputDtype = entry.boundary.dtype;
-  const note = inputNote(entry.boundary, entry.assumed);
-  const inputLayer = layers.find((l) => l.id === input.sourceLayer.name);
-  if (note && inputLayer) inputLayer.note = note;
+  recordInputFacts(info, input.sourceLayer.name, entry.boundary, entry.assumed);
   let disposed = false;
 
   const loaded: LoadedModel = {
