@@ -15,6 +15,22 @@ export interface CanvasSnapshot {
   meta: Record<string, number | string>;
 }
 
+/** One quick pick a command showed: its title, question and items in the order offered. */
+export interface OfferedQuickPick {
+  title: string;
+  placeHolder: string;
+  items: { label: string; description: string }[];
+}
+
+export interface ActmaxPanelIdentity {
+  modelPath: string;
+  modelName: string;
+  layerId: string;
+  view: 'single' | 'atlas';
+  preset: string;
+  title: string;
+}
+
 export interface LayerLensApi {
   /** Starts the engine if needed and returns the backend it runs. */
   backendStatus(): Promise<BackendStatus>;
@@ -26,8 +42,8 @@ export interface LayerLensApi {
   layersViewLabels(): Promise<{ models: string[]; layers: string[]; descriptions: string[] }>;
   /** Whether the Layers view is shown in the workbench now. */
   layersViewVisible(): boolean;
-  /** Pixels of the open panel of that kind, or undefined when none is open. */
-  panelSnapshot(kind: PanelKind): Promise<CanvasSnapshot | undefined>;
+  /** Pixels of the open panel of that kind (for actmax: of that model's panel), or undefined when none is open. */
+  panelSnapshot(kind: PanelKind, modelPath?: string): Promise<CanvasSnapshot | undefined>;
   /** User-facing error, warning and information sentences shown since activation, newest last. */
   shownMessages(): readonly string[];
   /** Moves the mouse over the first cell of the open kernels grid; false when no kernels panel is open. */
@@ -36,6 +52,16 @@ export interface LayerLensApi {
   typeFeatureMapsInputSize(text: string): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */
   enginePid(): number | undefined;
+  /** Labels that answer the commands' next quick picks, in order (an exhausted list dismisses); undefined: the user. */
+  answerQuickPicks(labels: string[] | undefined): void;
+  /** The commands' quick picks shown since activation, newest last. */
+  offeredQuickPicks(): readonly OfferedQuickPick[];
+  /** The model file the open panel of that kind shows. */
+  panelModel(kind: PanelKind): string | undefined;
+  /** What each open actmax panel holds. */
+  actmaxPanels(): ActmaxPanelIdentity[];
+  /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */
+  reloadActmaxPanel(modelPath: string): Promise<boolean>;
   /** Answers for the next input boxes, quick picks and message buttons of the PyTorch flows, in order. */
   answerPrompts(answers: string[]): void;
   /** Engine requests that ran the user's Python since activation (a cached .pt opens with none). */

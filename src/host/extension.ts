@@ -2,6 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LayerLensApi, PanelKind } from './api';
+import { parseLayerTarget } from './commands/commandArgs';
+import { answerQuickPicks, offeredQuickPicks } from './commands/quickPicks';
 import { registerCommands } from './commands/registerCommands';
 import { EngineService } from './engine/engineService';
 import { ModelRegistry } from './models/modelRegistry';
@@ -28,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   engine.use(converted.middleware);
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
-  const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted };
+  const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted,
+    selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
 
   context.subscriptions.push(
     messages,
@@ -80,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
         descriptions: layers.map((n) => String(tree.getTreeItem(n).description ?? '')),
       };
     },
-    panelSnapshot: async (kind) => panels[kind]()?.requestSnapshot(),
+    panelSnapshot: async (kind, modelPath) => (kind === 'actmax' && modelPath ? ActmaxPanel.forModel(modelPath) : panels[kind]())?.requestSnapshot(),
     shownMessages: () => messages.history,
     hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
     typeFeatureMapsInputSize: (text) => {
@@ -88,6 +91,11 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       return FeatureMapsPanel.current !== undefined;
     },
     layersViewVisible: () => layersView.visible,
+    answerQuickPicks: (labels) => answerQuickPicks(labels),
+    offeredQuickPicks: () => offeredQuickPicks(),
+    panelModel: (kind) => panels[kind]()?.modelPath,
+    actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
+    reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),
     pythonRuns: () => converted.pythonRuns,
   };

@@ -54,7 +54,20 @@ export class ActmaxRunner {
   }
 
   /**
-   * Every channel of a layer, ATLAS_BATCH units per engine request. Cached batches are sent first, all at once,
+   * The result of a run as the cache has it, posted as a finished run; nothing when the cache lacks it (the engine is
+   * never asked). A panel that comes back after a window reload shows its picture this way.
+   */
+  async cachedSingle(runId: number, modelPath: string, request: ActmaxRequest, sink: RunSink): Promise<ActmaxResult | undefined> {
+    const hit = await this.cache?.get(actmaxCacheKey(modelPath, await modelStamp(modelPath), request));
+    if (!hit) return undefined;
+    sink.post({ type: 'runStarted', runId, layerId: request.layerId, units: request.units, totalSteps: hit.settings.steps });
+    sink.post({ type: 'result', runId, result: hit, cached: true });
+    return hit;
+  }
+
+  /**
+   * Every channel of a layer, ATLAS_BATCH units per engine request. With `cacheOnly`, only the cached batches are
+   * shown and the engine is never asked (an atlas restored after a window reload). Cached batches are sent first, all at once,
    * so reopening an atlas shows what was done before instantly; the rest follow batch by batch.
    */
   async runAtlas(
@@ -65,6 +78,7 @@ export class ActmaxRunner {
     settings: ActmaxUiSettings,
     signal: AbortSignal,
     sink: RunSink,
+    options: { cacheOnly?: boolean } = {},
   ): Promise<number> {
     const batches = atlasBatches(channels, ATLAS_BATCH);
     sink.post({ type: 'atlasStarted', runId, layerId, channels, batch: ATLAS_BATCH });
@@ -86,7 +100,7 @@ export class ActmaxRunner {
         todo.push(job);
       }
     }
-    for (const job of todo) {
+    for (const job of options.cacheOnly ? [] : todo) {
       if (signal.aborted) break;
       const before = done;
       sink.progress?.(before / channels, `units ${job.units[0]}–${job.units[job.units.length - 1]} of ${channels}`);

@@ -4,23 +4,23 @@
 import * as vscode from 'vscode';
 import type { ActmaxUiSettings, ActmaxView } from '../../shared/actmaxProtocol';
 import { LayerLensError } from '../../shared/errors';
+import { modelDisplayName } from '../../shared/modelDisplayName';
+import { chooseModel, pickLayer, type ModelChoiceDeps } from '../commands/chooseModel';
 import { parseLayerTarget } from '../commands/commandArgs';
 import { ActmaxPanel, type ActmaxDeps } from '../panels/actmaxPanel';
 import { actmaxLayers } from './requestBuilder';
 
-export async function openActmax(deps: ActmaxDeps, arg: unknown, view: ActmaxView): Promise<ActmaxPanel | undefined> {
+export async function openActmax(deps: ActmaxDeps & ModelChoiceDeps, arg: unknown, view: ActmaxView): Promise<ActmaxPanel | undefined> {
   const target = parseLayerTarget(arg);
-  const modelPath = target.uri?.fsPath ?? target.modelPath ?? deps.registry.activePath;
-  if (!modelPath) throw new LayerLensError('notFound', 'No model is open: open one with "Layer Lens: Open Model…" first.');
+  const title = view === 'atlas' ? 'Visualize Layer' : 'Maximize Activation';
+  const modelPath = target.uri?.fsPath ?? target.modelPath ?? (await chooseModel(deps, title));
+  if (!modelPath) return undefined;
   let layerId = target.layerId;
   if (!layerId) {
     const layers = actmaxLayers(await deps.registry.info(modelPath));
-    if (layers.length === 0) throw new LayerLensError('unknownLayer', `${modelPath} has no layer whose channels can be maximized.`);
-    const pick = await vscode.window.showQuickPick(
-      layers.map((l) => ({ label: l.id, description: `${l.kind} · ${l.channels} units` })),
-      { placeHolder: view === 'atlas' ? 'Which layer’s channels?' : 'Which layer’s units?' },
-    );
-    layerId = pick?.label;
+    if (layers.length === 0) throw new LayerLensError('unknownLayer', `${modelDisplayName(modelPath)} has no layer whose channels can be maximized.`);
+    layerId = await pickLayer(modelPath, title, view === 'atlas' ? 'Which layer’s channels?' : 'Which layer’s units?',
+      layers.map((l) => ({ id: l.id, description: `${l.kind} · ${l.channels} units` })));
   }
   if (!layerId) return undefined;
   const extra = commandSettings(arg);

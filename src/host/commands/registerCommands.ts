@@ -7,12 +7,15 @@ import { showFeatureMaps } from '../images/showFeatureMaps';
 import { convLayers, KernelsPanel, type KernelsDeps } from '../panels/kernelsPanel';
 import { backendLabel } from '../statusBar';
 import type { UserMessages } from '../userMessages';
+import { modelDisplayName } from '../../shared/modelDisplayName';
+import { chooseModel, pickLayer, type ModelChoiceDeps } from './chooseModel';
 import type { ConvertedModels } from '../pytorch/convertedModels';
 import { openModelFile } from '../pytorch/registerPytorch';
 import { parseLayerTarget } from './commandArgs';
+import { pickOne } from './quickPicks';
 import { selectLayer } from './selectLayer';
 
-export interface CommandDeps extends KernelsDeps {
+export interface CommandDeps extends KernelsDeps, ModelChoiceDeps {
   engine: EngineService;
   registry: ModelRegistry;
   messages: UserMessages;
@@ -52,9 +55,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const target = parseLayerTarget(arg);
       let modelPath = target.modelPath;
       if (!modelPath) {
-        const pick = await vscode.window.showQuickPick(
-          registry.entries().map((e) => ({ label: e.label, description: e.path === registry.activePath ? 'active' : '', detail: e.path })),
-          { placeHolder: 'Choose the model Layer Lens shows' },
+        const pick = await pickOne(
+          registry.entries().map((e) => ({ label: modelDisplayName(e.path), description: e.path === registry.activePath ? 'active' : '', detail: e.path })),
+          { title: 'Select Model', placeHolder: 'Choose the model Layer Lens shows' },
         );
         modelPath = pick?.detail;
       }
@@ -62,15 +65,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('layerLens.visualizeKernels', async (arg) => {
       const target = parseLayerTarget(arg);
-      const modelPath = target.uri?.fsPath ?? target.modelPath ?? registry.activePath;
+      const modelPath = target.uri?.fsPath ?? target.modelPath ?? (await chooseModel(deps, 'Visualize Kernels'));
+      if (!modelPath) return;
       let layerId = target.layerId;
       if (!layerId) {
         const layers = convLayers(await registry.info(modelPath));
         if (layers.length === 0) throw new LayerLensError('badArgument', `${modelPath} has no convolution layer with kernels to draw.`);
-        layerId = layers.length === 1 || !!target.uri ? layers[0].id : (await vscode.window.showQuickPick(
-          layers.map((l) => ({ label: l.label, description: l.kernelText })),
-          { placeHolder: 'Which layer’s kernels?' },
-        ))?.label;
+        layerId = layers.length === 1 || !!target.uri ? layers[0].id : await pickLayer(modelPath, 'Visualize Kernels', 'Which layer’s kernels?',
+          layers.map((l) => ({ id: l.label, description: l.kernelText })));
       }
       if (layerId) KernelsPanel.createOrShow(deps, modelPath, layerId);
     }),

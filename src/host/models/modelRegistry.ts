@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LayerLensError, toErrorPayload, type ErrorCode } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model';
+import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
 
 export interface ModelEntry {
@@ -109,10 +110,9 @@ export class ModelRegistry implements vscode.Disposable {
     void this.scanWorkspace();
   }
 
-  private labelFor(p: string, source: ModelEntry['source']): string {
-    if (source === 'sample') return 'MNIST CNN (sample)';
-    const base = path.basename(p);
-    return base === 'model.json' ? path.basename(path.dirname(p)) : base;
+  private labelFor(p: string, _source: ModelEntry['source']): string {
+    // The name every panel, pick and message uses for this model.
+    return modelDisplayName(p);
   }
 
   dispose(): void {

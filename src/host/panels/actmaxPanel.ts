@@ -1,18 +1,23 @@
-// "Maximize Activation…" and "Visualize Layer": one panel with a live view (units of a layer optimized as one
-// batch, frames as they come) and an atlas view (every channel, batch after batch). Runs are cached on disk, a
-// newer run cancels an older one, and a cancellable notification mirrors the panel's progress.
+// "Maximize Activation…" and "Visualize Layer": a panel per model with a live view (units of a layer optimized as
+// one batch, frames as they come) and an atlas view (every channel, batch after batch). Runs are cached on disk, a
+// newer run cancels an older one, and a cancellable notification mirrors the panel's progress. Each panel owns its
+// model, layer, units and settings: a request for another model opens that model's panel, and settings the user
+// chose for one model never carry into another (which starts from the default preset). After a window reload a
+// panel shows its last result again from the cache, without running anything.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ActmaxRequest } from '../../shared/actmax';
 import type { ActmaxFromWebview, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview, ActmaxUiSettings, ActmaxView } from '../../shared/actmaxProtocol';
 import { objectiveForLayer } from '../../shared/actmaxProtocol';
 import { LayerLensError, toErrorPayload } from '../../shared/errors';
+import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { ModelInfo } from '../../shared/model';
 import { ActmaxRunner, type RunSink } from '../actmax/actmaxRunner';
 import { actmaxLayers, buildActmaxRequest, DEFAULT_UI_SETTINGS, parsePanelState, parseUiSettings, parseUnits, unitCount } from '../actmax/requestBuilder';
 import { ActmaxResultCache } from '../actmax/resultCache';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
+import type { ActmaxPanelIdentity } from '../api';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { webviewOptions } from './webviewHtml';
 
@@ -34,12 +39,19 @@ export interface ActmaxOpenOptions {
 
 export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   static readonly viewType = 'layerLens.actmax';
+  /** The panel most recently opened, revealed or focused (the test API reads it). */
   static current: ActmaxPanel | undefined;
+  /** The open panel of each model. */
+  private static readonly byModel = new Map<string, ActmaxPanel>();
+  /** Settings the user chose for a model, kept after its panel closes; a model not here starts from the defaults. */
+  private static readonly chosenSettings = new Map<string, ActmaxUiSettings>();
 
   private readonly runner: ActmaxRunner;
   private runSeq = 0;
   private abort: AbortController | undefined;
   private pendingRun = false;
+  /** Revived after a reload: the first ready shows the cached result of the saved settings, even while idle. */
+  private restoreFromCache = false;
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -50,25 +62,37 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     const cache = adeps.actmaxCacheDir ? new ActmaxResultCache(adeps.actmaxCacheDir) : undefined;
     this.runner = new ActmaxRunner(adeps.engine, cache);
     ActmaxPanel.current = this;
-    this.disposables.push({
-      dispose: () => {
-        this.abort?.abort();
-        if (ActmaxPanel.current === this) ActmaxPanel.current = undefined;
+    ActmaxPanel.byModel.set(state.modelPath, this);
+    this.disposables.push(
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) ActmaxPanel.current = this;
+      }),
+      {
+        dispose: () => {
+          this.abort?.abort();
+          if (ActmaxPanel.current === this) ActmaxPanel.current = [...ActmaxPanel.byModel.values()].find((p) => p !== this);
+          if (ActmaxPanel.byModel.get(this.state.modelPath) === this) ActmaxPanel.byModel.delete(this.state.modelPath);
+        },
       },
-    });
+    );
     this.updateTitle();
   }
 
   static createOrShow(deps: ActmaxDeps, modelPath: string, layerId: string, options: ActmaxOpenOptions): ActmaxPanel {
-    const base = ActmaxPanel.current?.state ?? defaultState(modelPath, layerId);
-    const settings = parseUiSettings({ ...base.settings, ...(options.settings ?? {}), regularizers: { ...base.settings.regularizers, ...(options.settings?.regularizers ?? {}) } });
-    const state: ActmaxPanelState = { ...base, modelPath, modelName: modelNameOf(modelPath), layerId, view: options.view, settings };
-    const existing = ActmaxPanel.current;
+    const existing = ActmaxPanel.byModel.get(modelPath);
+    const base = existing?.state.settings ?? ActmaxPanel.chosenSettings.get(modelPath) ?? DEFAULT_UI_SETTINGS;
+    const given = options.settings ?? {};
+    const settings = parseUiSettings({ ...base, ...given, regularizers: { ...base.regularizers, ...(given.regularizers ?? {}) } });
+    // Settings passed with the command (a script, a test) are chosen for this model like the panel's own.
+    if (Object.keys(given).length > 0) ActmaxPanel.chosenSettings.set(modelPath, settings);
+    const state: ActmaxPanelState = { modelPath, modelName: modelDisplayName(modelPath), layerId, view: options.view, settings };
     if (existing) {
       existing.state = state;
       existing.pendingRun = options.run === true || options.view === 'atlas';
+      existing.restoreFromCache = false;
       existing.updateTitle();
       existing.panel.reveal();
+      ActmaxPanel.current = existing;
       void existing.onReady();
       return existing;
     }
@@ -78,10 +102,26 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     return created;
   }
 
-  /** Re-creates the panel after a window reload from the state the webview saved; nothing runs until asked. */
+  /**
+   * Re-creates the panel after a window reload from the state the webview saved. It shows what the cache holds for
+   * those settings (the atlas's finished batches, the single run's picture); nothing runs until asked.
+   */
   static revive(panel: vscode.WebviewPanel, deps: ActmaxDeps, saved: unknown): ActmaxPanel {
     panel.webview.options = webviewOptions(deps.extensionUri);
-    return new ActmaxPanel(panel, deps, parsePanelState(saved) ?? defaultState(deps.registry.activePath, ''));
+    const state = parsePanelState(saved) ?? defaultState(deps.registry.activePath, '');
+    const revived = new ActmaxPanel(panel, deps, { ...state, modelName: modelDisplayName(state.modelPath) });
+    revived.restoreFromCache = true;
+    return revived;
+  }
+
+  /** The open panel of a model, if any. */
+  static forModel(modelPath: string): ActmaxPanel | undefined {
+    return ActmaxPanel.byModel.get(modelPath);
+  }
+
+  /** The state a window reload hands back to revive() (the webview saves the same with setState). */
+  get savedState(): ActmaxPanelState {
+    return this.state;
   }
 
   protected async onReady(): Promise<void> {
@@ -90,7 +130,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     const layers = actmaxLayers(info);
     if (!layers.some((l) => l.id === this.state.layerId)) this.state = { ...this.state, layerId: layers[layers.length - 1]?.id ?? '' };
     const objective = objectiveForLayer(this.state.settings.objective, this.state.layerId, info.logitsId);
-    this.state = { ...this.state, modelName: info.name, settings: { ...this.state.settings, objective } };
+    this.state = { ...this.state, settings: { ...this.state.settings, objective } };
     this.updateTitle();
     const logits = info.logitsId ? layers.find((l) => l.id === info.logitsId) : undefined;
     this.post({
@@ -103,7 +143,13 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     });
     if (this.pendingRun) {
       this.pendingRun = false;
+      this.restoreFromCache = false;
       await this.start(this.state.view);
+    } else if (this.restoreFromCache || !this.abort) {
+      // A webview that loads again (after a reload, or shown again after it was hidden: its context is not kept)
+      // starts empty: show the cached result of the panel's settings.
+      this.restoreFromCache = false;
+      await this.showCached(info, layers);
     }
   }
 
@@ -119,6 +165,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
         // The webview may change settings, layer and view, never which model file is read.
         if (!next || next.modelPath !== this.state.modelPath) return;
         this.state = { ...next, modelName: this.state.modelName };
+        ActmaxPanel.chosenSettings.set(this.state.modelPath, this.state.settings);
         this.updateTitle();
         if (msg.type !== 'setState') await this.start(msg.type === 'atlas' ? 'atlas' : 'single');
         return;
@@ -132,6 +179,31 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
 
   get modelPath(): string {
     return this.state.modelPath;
+  }
+
+  /** The layer, view and preset the panel holds (the test API reads them). */
+  get identity(): ActmaxPanelIdentity {
+    const { modelPath, modelName, layerId, view, settings } = this.state;
+    return { modelPath, modelName, layerId, view, preset: settings.preset, title: this.panel.title };
+  }
+
+  /** Every open actmax panel. */
+  static all(): ActmaxPanel[] {
+    return [...ActmaxPanel.byModel.values()];
+  }
+
+  /**
+   * Tests only: what a window reload does to a model's panel — the webview goes away, and a new one is revived from
+   * the state it saved (a real reload would end the extension host the tests run in).
+   */
+  static async reloadForTest(deps: ActmaxDeps, modelPath: string): Promise<boolean> {
+    const old = ActmaxPanel.byModel.get(modelPath);
+    if (!old) return false;
+    const saved = JSON.parse(JSON.stringify(old.state)) as unknown;
+    old.dispose();
+    const panel = vscode.window.createWebviewPanel(ActmaxPanel.viewType, 'Activation Maximization', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    ActmaxPanel.revive(panel, deps, saved);
+    return true;
   }
 
   private updateTitle(): void {
@@ -158,13 +230,13 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       const info = await this.modelInfo();
       if (!info) return;
       const layer = actmaxLayers(info).find((l) => l.id === layerId);
-      if (!layer) throw new LayerLensError('unknownLayer', `${info.name} has no layer "${layerId}" whose channels can be maximized.`);
+      if (!layer) throw new LayerLensError('unknownLayer', `${this.state.modelName} has no layer "${layerId}" whose channels can be maximized.`);
       if (view === 'atlas') {
-        await this.withNotification(`Visualizing ${info.name} › ${layerId}`, abort, (sink) =>
+        await this.withNotification(`Visualizing ${this.state.modelName} › ${layerId}`, abort, (sink) =>
           this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, abort.signal, sink));
       } else {
         const request = this.requestFor(info, layer, settings);
-        await this.withNotification(`Maximizing ${info.name} › ${layerId} › ${request.units.join(', ')}`, abort, (sink) =>
+        await this.withNotification(`Maximizing ${this.state.modelName} › ${layerId} › ${request.units.join(', ')}`, abort, (sink) =>
           this.runner.runSingle(runId, modelPath, request, abort.signal, sink));
       }
       if (abort.signal.aborted) throw new LayerLensError('cancelled', 'Cancelled.');
@@ -183,9 +255,32 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     }
   }
 
+  /** The saved settings' result from the cache, drawn as a finished run; the engine is not asked. */
+  private async showCached(info: ModelInfo, layers: ActmaxLayerChoice[]): Promise<void> {
+    const { modelPath, layerId, settings, view } = this.state;
+    const layer = layers.find((l) => l.id === layerId);
+    if (!layer) return;
+    const runId = ++this.runSeq;
+    const sink: RunSink = { post: (m) => this.post(m) };
+    try {
+      if (view === 'atlas') {
+        const done = await this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, new AbortController().signal, sink, { cacheOnly: true });
+        if (done < layer.channels) {
+          this.post({ type: 'runEnded', runId, status: 'cancelled', message: 'restored from the cache; Visualize Layer renders the rest' });
+          return;
+        }
+      } else if (!(await this.runner.cachedSingle(runId, modelPath, this.requestFor(info, layer, settings), sink))) {
+        return;
+      }
+      this.post({ type: 'runEnded', runId, status: 'done' });
+    } catch {
+      // Settings the cache cannot answer (e.g. units that no longer parse) leave the panel as a fresh one.
+    }
+  }
+
   private requestFor(info: ModelInfo, layer: ActmaxLayerChoice, settings: ActmaxUiSettings): ActmaxRequest {
     if (settings.objective === 'classLogit' && !info.logitsId) {
-      throw new LayerLensError('badArgument', `${info.name} has no class logits layer, so the class logit objective does not apply.`);
+      throw new LayerLensError('badArgument', `${this.state.modelName} has no class logits layer, so the class logit objective does not apply.`);
     }
     const classes = info.logitsId ? actmaxLayers(info).find((l) => l.id === info.logitsId)?.channels : undefined;
     const units = parseUnits(settings.units, unitCount(layer, settings.objective, classes));
@@ -215,11 +310,6 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   }
 }
 
-function modelNameOf(modelPath: string): string {
-  const base = path.basename(modelPath);
-  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base;
-}
-
 function defaultState(modelPath: string, layerId: string): ActmaxPanelState {
-  return { modelPath, modelName: modelNameOf(modelPath), layerId, view: 'single', settings: { ...DEFAULT_UI_SETTINGS } };
+  return { modelPath, modelName: modelDisplayName(modelPath), layerId, view: 'single', settings: { ...DEFAULT_UI_SETTINGS } };
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
 import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
+import { modelDisplayName } from '../../shared/modelDisplayName';
 import {
   FEATURE_MAP_NORMALIZATIONS,
   FEATURE_MAP_SORTS,
@@ -175,8 +176,8 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         },
       });
       if (seq !== this.openSeq) return;
-      this.state = { ...this.state, modelName: result.modelName };
-      this.post({ type: 'summary', result });
+      // The one display name, not the engine's own name for the model (they differ for a .onnx).
+      this.post({ type: 'summary', result: { ...result, modelName: this.state.modelName } });
     } catch (err) {
       if (seq !== this.openSeq) return;
       this.post({ type: 'error', message: toErrorPayload(err).message });
@@ -206,8 +207,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 }
 
 function modelNameOf(modelPath: string): string {
-  const base = path.basename(modelPath);
-  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base;
+  return modelDisplayName(modelPath);
 }
 
 function defaultState(modelPath: string, imagePath: string, layerId: string): FeatureMapsPanelState {
@@ -234,7 +234,7 @@ export function parseState(saved: unknown): FeatureMapsPanelState | undefined {
     typeof v === 'number' && Number.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : fallback;
   return {
     modelPath: s.modelPath,
-    modelName: typeof s.modelName === 'string' ? s.modelName : modelNameOf(s.modelPath),
+    modelName: modelNameOf(s.modelPath),
     imagePath: s.imagePath,
     imageName: path.basename(s.imagePath),
     layerId: typeof s.layerId === 'string' ? s.layerId : '',

@@ -7,6 +7,7 @@ import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtoc
 import type { ModelInfo } from '../../shared/model';
 import { displayKernelShape } from '../../shared/shapeText';
 import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../shared/protocol/webviewProtocol';
+import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { PanelBase, type PanelDeps } from './panelBase';
@@ -39,7 +40,7 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
   static createOrShow(deps: KernelsDeps, modelPath: string, layerId: string): KernelsPanel {
     const existing = KernelsPanel.current;
     if (existing) {
-      existing.state = { ...existing.state, modelPath, layerId, modelName: path.basename(path.dirname(modelPath)) };
+      existing.state = { ...existing.state, modelPath, layerId, modelName: modelDisplayName(modelPath) };
       existing.panel.reveal();
       void existing.onReady();
       return existing;
@@ -63,8 +64,8 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
     if (!info) return;
     const layers = convLayers(info);
     if (!layers.some((l) => l.id === this.state.layerId)) this.state.layerId = layers[0]?.id ?? '';
-    this.state.modelName = info.name;
-    this.panel.title = `Kernels: ${info.name} › ${this.state.layerId}`;
+    this.state.modelName = modelDisplayName(this.state.modelPath);
+    this.panel.title = `Kernels: ${this.state.modelName} › ${this.state.layerId}`;
     const backend = this.kdeps.engine.currentStatus?.detail ?? '';
     this.post({ type: 'init', state: this.state, layers, backend });
     await this.compute();
@@ -86,6 +87,10 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
 
   protected exportDir(): string {
     return path.dirname(this.state.modelPath);
+  }
+
+  get modelPath(): string {
+    return this.state.modelPath;
   }
 
   private async compute(): Promise<void> {
@@ -115,7 +120,7 @@ export function convLayers(info: ModelInfo): ConvLayerChoice[] {
 }
 
 function defaultState(modelPath: string, layerId: string): KernelsPanelState {
-  return { modelPath, modelName: path.basename(modelPath), layerId, mode: 'auto', normalize: 'filter', sortByL2: false };
+  return { modelPath, modelName: modelDisplayName(modelPath), layerId, mode: 'auto', normalize: 'filter', sortByL2: false };
 }
 
 function parseState(saved: unknown): KernelsPanelState | undefined {
@@ -124,7 +129,7 @@ function parseState(saved: unknown): KernelsPanelState | undefined {
   if (typeof s.modelPath !== 'string' || typeof s.layerId !== 'string') return undefined;
   return {
     modelPath: s.modelPath,
-    modelName: typeof s.modelName === 'string' ? s.modelName : path.basename(s.modelPath),
+    modelName: modelDisplayName(s.modelPath),
     layerId: s.layerId,
     mode: MODES.includes(s.mode as KernelMode) ? (s.mode as KernelMode) : 'auto',
     normalize: NORMALIZATIONS.includes(s.normalize as KernelNormalization) ? (s.normalize as KernelNormalization) : 'filter',

@@ -16,6 +16,8 @@ export interface PanelDeps {
 type Message = { type: string };
 
 export abstract class PanelBase<ToWebview extends Message, FromWebview extends Message> implements vscode.Disposable {
+  /** Every open panel of every kind, so a palette command can start from the model of the one in focus. */
+  private static readonly open = new Set<PanelBase<Message, Message>>();
   protected readonly disposables: vscode.Disposable[] = [];
   private readonly snapshots = new Map<number, (s: CanvasSnapshot | undefined) => void>();
   private nextSnapshotId = 1;
@@ -27,6 +29,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     script: string,
   ) {
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, script, panel.title);
+    PanelBase.open.add(this);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -39,6 +42,13 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   protected abstract onMessage(msg: FromWebview): void | Promise<void>;
   /** Where "Export PNG" writes: a folder next to the model. */
   protected abstract exportDir(): string;
+  /** The model file the panel shows. */
+  abstract get modelPath(): string;
+
+  /** The model of the panel that has the focus now (the palette keeps it), if a Layer Lens panel has it. */
+  static focusedModelPath(): string | undefined {
+    return [...PanelBase.open].find((p) => p.panel.active)?.modelPath;
+  }
 
   protected post(msg: ToWebview | CommonToWebview): void {
     if (!this.disposed) void this.panel.webview.postMessage(packBinary(msg));
@@ -104,6 +114,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    PanelBase.open.delete(this);
     for (const resolve of this.snapshots.values()) resolve(undefined);
     this.snapshots.clear();
     this.panel.dispose();

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
+import { modelDisplayName } from '../../shared/modelDisplayName';
 import {
   TOPK_SORTS,
   type TopkFindResult,
@@ -144,6 +145,10 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     return path.dirname(this.state.modelPath);
   }
 
+  get modelPath(): string {
+    return this.state.modelPath;
+  }
+
   private backend(): string {
     return this.tdeps.engine.currentStatus?.detail ?? '';
   }
@@ -198,7 +203,7 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     const done = work.then(
       (run) => {
         if (seq !== this.seq) return;
-        this.state = { ...this.state, modelName: run.modelName };
+        this.state = { ...this.state, modelName: modelNameOf(this.state.modelPath) };
         this.setRun(run);
         this.updateTitle();
         this.sendRun(run);
@@ -239,8 +244,7 @@ export async function pickImageFolder(defaultUri?: vscode.Uri): Promise<string |
 }
 
 function modelNameOf(modelPath: string): string {
-  const base = path.basename(modelPath);
-  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base;
+  return modelDisplayName(modelPath);
 }
 
 /** Saved state from the webview, checked field by field before use. */
@@ -250,7 +254,7 @@ export function parseTopkState(saved: unknown): TopkPanelState | undefined {
   if (typeof s.modelPath !== 'string' || s.modelPath === '' || typeof s.layerId !== 'string' || typeof s.folder !== 'string') return undefined;
   return {
     modelPath: s.modelPath,
-    modelName: typeof s.modelName === 'string' ? s.modelName : modelNameOf(s.modelPath),
+    modelName: modelNameOf(s.modelPath),
     layerId: s.layerId,
     folder: s.folder,
     k: clampK(typeof s.k === 'number' ? s.k : undefined),

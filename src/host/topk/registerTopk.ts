@@ -3,23 +3,21 @@
 import * as vscode from 'vscode';
 import { LayerLensError } from '../../shared/errors';
 import { displayShape } from '../../shared/shapeText';
+import { chooseModel, pickLayer, type ModelChoiceDeps } from '../commands/chooseModel';
 import { pickImageFolder, TopkPanel, type TopkDeps } from '../panels/topkPanel';
 import { clampK, parseTopkTarget, topkLayers } from './topkTarget';
 
-export async function findTopImagesCommand(deps: TopkDeps, arg: unknown): Promise<TopkPanel | undefined> {
+export async function findTopImagesCommand(deps: TopkDeps & ModelChoiceDeps, arg: unknown): Promise<TopkPanel | undefined> {
   const target = parseTopkTarget(arg);
-  const modelPath = target.modelPath ?? deps.registry.activePath;
-  if (!modelPath) throw new LayerLensError('notFound', 'No model is open: open one with "Open Model…" first, then choose a layer.');
+  const modelPath = target.modelPath ?? (await chooseModel(deps, 'Find Top Images'));
+  if (!modelPath) return undefined;
   let layerId = target.layerId;
   if (!layerId) {
     const info = await deps.registry.info(modelPath);
     const layers = topkLayers(info);
     if (layers.length === 0) throw new LayerLensError('unknownLayer', `${modelPath} has no layer with channels to rank images by.`);
-    const pick = await vscode.window.showQuickPick(
-      layers.map((l) => ({ label: l.id, description: `${l.kind} ${displayShape(l.outputShape, info.nativeLayout)}` })),
-      { placeHolder: 'Which layer’s channels should the images activate?' },
-    );
-    layerId = pick?.label;
+    layerId = await pickLayer(modelPath, 'Find Top Images', 'Which layer’s channels should the images activate?',
+      layers.map((l) => ({ id: l.id, description: `${l.kind} ${displayShape(l.outputShape, info.nativeLayout)}` })));
   }
   if (!layerId) return undefined;
   const folder = target.folder ?? (await pickImageFolder(vscode.workspace.workspaceFolders?.[0]?.uri));
@@ -27,7 +25,7 @@ export async function findTopImagesCommand(deps: TopkDeps, arg: unknown): Promis
   return TopkPanel.createOrShow(deps, { modelPath, layerId, folder, k: clampK(target.k) });
 }
 
-export function registerTopk(deps: TopkDeps): vscode.Disposable[] {
+export function registerTopk(deps: TopkDeps & ModelChoiceDeps): vscode.Disposable[] {
   return [
     // Resolves when the run has finished (or failed, or was cancelled): tests await the command itself.
     vscode.commands.registerCommand('layerLens.findTopImages', async (arg: unknown): Promise<void> => {

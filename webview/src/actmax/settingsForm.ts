@@ -66,7 +66,7 @@ export class SettingsForm {
     unitsLabel.append('Units ', this.units, this.unitsHint);
     const objectiveWrap = select('objective', 'Objective', ACTMAX_OBJECTIVE_CHOICES.map((c) => ({ value: c, label: ACTMAX_OBJECTIVE_LABELS[c] })), 'channel', () => cb.onChange());
     this.objective = objectiveWrap.querySelector('vscode-single-select') as ValueEl;
-    const presetWrap = select('preset', 'Preset', ACTMAX_PRESETS.map((p) => ({ value: p, label: `${p} · ${ACTMAX_PRESET_LABELS[p]}` })), 'lucid', (v) => {
+    const presetWrap = select('preset', 'Preset', ACTMAX_PRESETS.map((p) => ({ value: p, label: p, description: ACTMAX_PRESET_LABELS[p] })), 'lucid', (v) => {
       // Trial 3 is defined by its objective: picking it picks channel RMS too (and leaving it, the mean).
       if (v === 'trial3-rms' && this.objective.value === 'channel') this.objective.value = 'channelRms';
       else if (v !== 'trial3-rms' && this.objective.value === 'channelRms') this.objective.value = 'channel';
@@ -105,7 +105,8 @@ export class SettingsForm {
   }
 
   setLayers(layers: ActmaxLayerChoice[], layerId: string): void {
-    setChoices(this.layerSelect, layers.map((l) => ({ value: l.id, label: `${l.id} · ${l.kind} · ${l.channels} units` })), layerId);
+    setChoices(this.layerSelect, layers.map((l) => ({ value: l.id, label: l.id, description: `${l.kind} · ${l.channels} units` })), layerId);
+    this.layerSelect.title = layerId;
   }
 
   setUnitsHint(count: number, what: string): void {
@@ -116,6 +117,7 @@ export class SettingsForm {
     this.units.value = s.units;
     this.objective.value = s.objective;
     this.preset.value = s.preset;
+    this.preset.title = ACTMAX_PRESET_LABELS[s.preset] ?? '';
     this.param.value = s.param ?? '';
     const values: Record<NumberField, number | undefined> = {
       ...s.regularizers,

@@ -8,6 +8,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 export interface Choice {
   value: string;
   label: string;
+  /** Shown under the list for the highlighted option, so a long explanation never cuts the label. */
+  description?: string;
 }
 
 export function select(id: string, label: string, choices: Choice[], value: string, onChange: (v: string) => void): HTMLElement {
@@ -25,9 +27,10 @@ export function select(id: string, label: string, choices: Choice[], value: stri
 export function setChoices(el: HTMLElement, choices: Choice[], value: string): void {
   el.replaceChildren(
     ...choices.map((c) => {
-      const opt = document.createElement('vscode-option') as HTMLElement & { value: string; selected: boolean };
+      const opt = document.createElement('vscode-option') as HTMLElement & { value: string; selected: boolean; description: string };
       opt.value = c.value;
       opt.textContent = c.label;
+      if (c.description) opt.description = c.description;
       if (c.value === value) opt.setAttribute('selected', '');
       return opt;
     }),

@@ -96,6 +96,11 @@ function snapshot(requestId: number): void {
   meta.running = running ? 1 : 0;
   // What the objective picker shows, so tests can check it against what ran.
   meta.objectiveChoice = form.read().objective;
+  meta.preset = form.read().preset;
+  meta.crumbs = document.getElementById('crumbs')!.textContent ?? '';
+  // Where the objective curve sits: a run that ends must not move it (the layout reserves the room).
+  const curve = document.getElementById('amCurve')?.getBoundingClientRect();
+  if (curve) meta.curveAt = `${Math.round(curve.left)},${Math.round(curve.top)}`;
   host.post({ type: 'snapshot', requestId, width: canvas.width, height: canvas.height, rgba: canvasRgba(canvas), meta });
 }
 
