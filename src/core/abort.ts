@@ -5,7 +5,19 @@ export function throwIfAborted(signal: AbortSignal | undefined, what = 'The run'
   if (signal?.aborted) throw new LayerLensError('cancelled', `${what} was cancelled.`);
 }
 
+let yieldGate: (() => Promise<void>) | undefined;
+
+/**
+ * Where a long loop's yield points wait after yielding: the engine's scheduler parks a long job there while a
+ * short request runs (engine/scheduler.ts). Unset (the CLI), a yield point only yields.
+ */
+export function setYieldGate(gate: (() => Promise<void>) | undefined): void {
+  yieldGate = gate;
+}
+
 /** Yields to the event loop so that a cancel message can arrive between steps of a long loop. */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const yielded = new Promise<void>((resolve) => setTimeout(resolve, 0));
+  const gate = yieldGate;
+  return gate ? yielded.then(gate) : yielded;
 }

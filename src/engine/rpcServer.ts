@@ -1,11 +1,14 @@
 // The engine's side of the RPC: one handler per method, an AbortController per request, progress relayed.
 // Every request is acknowledged (`accepted`) as soon as it is read, and its params are validated before anything
 // else (validateParams.ts). A request may then have a `prepare` step that runs concurrently with the queue (the
-// model-load check, which runs on a worker thread); after it, handlers run one at a time in order (TF.js is
-// single-threaded here anyway). A cancel aborts the running handler's signal, or drops a request before it starts.
+// model-load check, which runs on a worker thread); after it, the scheduler runs it in its lane (scheduler.ts):
+// short requests one at a time, pre-empting a long top-k or actmax job at its next yield point. A cancel aborts
+// the running handler's signal, or drops a request before it starts (at once, even behind a long job).
+import { setYieldGate } from '../core/abort';
 import { LayerLensError, toErrorPayload } from '../shared/errors';
 import type { EngineMethod, EngineToHost, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
 import { failureContext } from './failureContext';
+import { Scheduler } from './scheduler';
 import { validateParams } from './validateParams';
 
 export interface HandlerContext<M extends EngineMethod> {
@@ -24,13 +27,16 @@ export type PrepareStep = (method: EngineMethod, params: unknown, signal: AbortS
 
 export class RpcServer {
   private readonly controllers = new Map<number, AbortController>();
-  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly handlers: HandlerTable,
     private readonly send: (msg: EngineToHost) => void,
     private readonly prepare?: PrepareStep,
-  ) {}
+    private readonly scheduler = new Scheduler(),
+  ) {
+    // The long loops of core yield here: a long job parks while short requests run.
+    setYieldGate(() => this.scheduler.yieldPoint());
+  }
 
   /** One message from the host; anything malformed is logged and dropped (there is no id to answer). */
   receive(msg: unknown): void {
@@ -52,7 +58,11 @@ export class RpcServer {
     const controller = new AbortController();
     this.controllers.set(id, controller);
     const enqueue = () => {
-      this.queue = this.queue.then(() => this.run(id, method, params, controller));
+      this.scheduler.run(method, controller.signal, () => this.run(id, method, params, controller)).catch((err: unknown) => {
+        // Dropped while it waited for its lane: it never reached run(), which answers and forgets every other.
+        this.controllers.delete(id);
+        this.fail(id, method, err, params);
+      });
     };
     const failed = (err: unknown) => {
       this.controllers.delete(id);
