@@ -6,6 +6,22 @@ import type { ColormapName } from './colormap';
 import type { InputSize } from './inputSize';
 import type { InputSpec, LayerKind, ModelInfo } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+import type { NormalizationName, ResizeMode } from './preprocessing';
+
+/** What the panel's preprocessing controls ask for over the sidecar and the defaults; an absent field leaves them. */
+export interface PreprocessChoice {
+  resize?: ResizeMode;
+  normalize?: NormalizationName;
+}
+
+/** The preprocessing a pass applied: the line the panel shows and the values its controls start from. */
+export interface AppliedPreprocessing {
+  /** "resize shorter side to 256, center crop 224 · torchvision mean/std · default for ImageNet models". */
+  line: string;
+  resize: ResizeMode;
+  /** The normalization's name, when its numbers are a named one's. */
+  normalize?: NormalizationName;
+}
 
 export interface FeatureMapsOpenParams {
   modelPath: string;
@@ -44,6 +60,8 @@ export interface FeatureMapsOpenResult {
   input: { width: number; height: number; rgba: Uint8ClampedArray };
   /** Why the input has its size, when the model does not fix one (sidecar, default, the image's own size). */
   inputSizeNote?: string;
+  /** How the image became the input (resize, normalization) and where that came from. */
+  preprocessing?: AppliedPreprocessing;
   /** Size of the decoded file, before fitting it to the model's input. */
   imageWidth: number;
   imageHeight: number;
@@ -97,6 +115,8 @@ export interface FeatureMapsPanelState {
   channel: number;
   /** The size the user asked a model without a fixed input size to run at; the engine chooses when absent. */
   inputSize?: InputSize;
+  /** The resize and normalization the user picked in the panel; the sidecar or the defaults decide when absent. */
+  preprocessing?: PreprocessChoice;
 }
 
 export type FeatureMapsToWebview =
@@ -120,4 +140,6 @@ export type FeatureMapsFromWebview =
   /** "Choose image…": the host shows an open dialog and recomputes. */
   | { type: 'pickImage' }
   /** The user changed the input size of a model that does not fix one: the host recomputes at that size. */
-  | { type: 'setInputSize'; size: InputSize };
+  | { type: 'setInputSize'; size: InputSize }
+  /** The user picked a resize or normalization: the host recomputes with it. */
+  | { type: 'setPreprocessing'; choice: PreprocessChoice };

@@ -69,6 +69,11 @@ suite('Show Feature Maps', () => {
     assert.equal(labels[0], digit, `top prediction ${labels[0]} for a ${digit}: ${snap.meta.predictions}`);
     assert.equal(new Set(labels).size, 5, `repeated labels: ${snap.meta.predictions}`);
   });
+
+  test('says how the image became the input, and where that came from', () => {
+    // The sample's sidecar sets resize "stretch", scale 1/255, mean 0, std 1: the [0, 1] normalization.
+    assert.equal(snap.meta.preprocessing, 'Preprocessing: squash to 28 · pixels to [0, 1] · from the sidecar');
+  });
 });
 
 // The same panel fed from VS Code: an Explorer Uri (a corrupt file, then a good one), a layer picked while it is

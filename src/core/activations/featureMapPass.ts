@@ -7,6 +7,7 @@ import type { FeatureLayerSummary, FeatureMapsOpenResult, FeatureMapsProgress } 
 import type { InputSpec } from '../../shared/model';
 import type { LoadedModel } from '../model/loadedModel';
 import { inputSizeNote, toDisplayRgba } from '../preprocess';
+import { describePreprocessing, normalizationOf } from '../../shared/preprocessing';
 import { computeActivations } from './computeActivations';
 import { predictionLayerId, topPredictions } from './topPredictions';
 
@@ -66,6 +67,7 @@ export async function runFeatureMapPass(
     predictions: predictionsOf(model, byId, spec),
     forwardMs,
   };
+  summary.preprocessing = { line: describePreprocessing(spec), resize: spec.resize, ...(normalizationOf(spec) ? { normalize: normalizationOf(spec) } : {}) };
   const sizeNote = inputSizeNote(model.info, spec);
   if (sizeNote) summary.inputSizeNote = sizeNote;
   return { summary, values: new Map(acts.map((a) => [a.layerId, a.data])), valueCount };

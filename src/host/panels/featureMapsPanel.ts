@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
 import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
+import type { InputSpec } from '../../shared/model';
+import { isNormalizationName, RESIZE_MODES } from '../../shared/preprocessing';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import {
   FEATURE_MAP_NORMALIZATIONS,
@@ -15,6 +17,7 @@ import {
   type FeatureMapsFromWebview,
   type FeatureMapsPanelState,
   type FeatureMapsToWebview,
+  type PreprocessChoice,
 } from '../../shared/featureMapsProtocol';
 import type { EngineService } from '../engine/engineService';
 import { pickImageUri } from '../images/activeImage';
@@ -64,6 +67,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         channel: -1,
         // A size asked for belongs to its model: another model runs at its own until the user changes it.
         inputSize: modelPath === existing.state.modelPath ? existing.state.inputSize : undefined,
+        preprocessing: modelPath === existing.state.modelPath ? existing.state.preprocessing : undefined,
       };
       existing.panel.reveal();
       void existing.onReady();
@@ -124,7 +128,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         const next = parseState(msg.state);
         // The webview may change how it draws and which layer it shows, never which files are read.
         if (!next || next.modelPath !== this.state.modelPath || next.imagePath !== this.state.imagePath) return;
-        this.state = { ...next, inputSize: this.state.inputSize };
+        this.state = { ...next, inputSize: this.state.inputSize, preprocessing: this.state.preprocessing };
         this.updateTitle();
         return;
       }
@@ -136,6 +140,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
           return;
         }
         this.state = { ...this.state, inputSize: { height: size!.height!, width: size!.width! } };
+        await this.open();
+        return;
+      }
+      case 'setPreprocessing': {
+        this.state = { ...this.state, preprocessing: parsePreprocessChoice(msg.choice) };
         await this.open();
         return;
       }
@@ -185,10 +194,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     }
   }
 
-  /** The engine's inputSettings for the size the user asked for; none lets the engine choose. */
-  private sizeSettings(): { inputSettings?: InputSize } {
+  /** The engine's inputSettings for the size, resize and normalization the user asked for; none lets the engine choose. */
+  private sizeSettings(): { inputSettings?: Partial<InputSpec> } {
     const size = this.state.inputSize;
-    return size ? { inputSettings: { height: size.height, width: size.width } } : {};
+    const settings: Partial<InputSpec> = { ...(size ? { height: size.height, width: size.width } : {}), ...this.state.preprocessing };
+    return Object.keys(settings).length > 0 ? { inputSettings: settings } : {};
   }
 
   private async sendLayer(layerId: string): Promise<void> {
@@ -246,5 +256,16 @@ export function parseState(saved: unknown): FeatureMapsPanelState | undefined {
     ...(s.inputSize && checkInputSize((s.inputSize as Partial<InputSize>).height, (s.inputSize as Partial<InputSize>).width) === undefined
       ? { inputSize: { height: (s.inputSize as InputSize).height, width: (s.inputSize as InputSize).width } }
       : {}),
+    ...(parsePreprocessChoice(s.preprocessing) ? { preprocessing: parsePreprocessChoice(s.preprocessing) } : {}),
   };
+}
+
+/** The resize and normalization picked in the webview, keeping only known names; undefined when none is. */
+function parsePreprocessChoice(value: unknown): PreprocessChoice | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { resize, normalize } = value as Record<string, unknown>;
+  const choice: PreprocessChoice = {};
+  if ((RESIZE_MODES as readonly unknown[]).includes(resize)) choice.resize = resize as PreprocessChoice['resize'];
+  if (isNormalizationName(normalize)) choice.normalize = normalize;
+  return Object.keys(choice).length > 0 ? choice : undefined;
 }

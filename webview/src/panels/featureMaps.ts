@@ -20,6 +20,8 @@ import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
+import { renderPreprocessControl } from '../featureMaps/preprocessControl';
+import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import type { InputSize } from '../../../src/shared/inputSize';
 import { displayShape } from '../../../src/shared/shapeText';
 import '../lib/panel.css';
@@ -237,6 +239,7 @@ function snapshot(requestId: number): void {
     layerSelect: layerCombo.value, inputShown: inputShown ? 1 : 0, top5Shown: top5Shown ? 1 : 0,
     inputWidth: summary?.input.width ?? 0, inputHeight: summary?.input.height ?? 0,
     caption: document.querySelector('.fm-caption')?.textContent ?? '', sizeField: sizeField?.value ?? '',
+    preprocessing: document.getElementById('preprocessingLine')?.textContent ?? '',
     status: document.getElementById('status')?.textContent ?? '',
   };
   const meta: Record<string, number | string> = view && layout && layer
@@ -256,6 +259,7 @@ function onSummary(result: FeatureMapsOpenResult): void {
   status.clear();
   renderInput(document.getElementById('input')!, result);
   sizeControl = renderSizeControl(document.getElementById('input')!, result, applyInputSize, (message) => status.error(message));
+  renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
   renderPredictions(document.getElementById('top5')!, result);
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
@@ -277,6 +281,15 @@ function applyInputSize(size: InputSize): void {
     host.saveState(state);
   }
   host.post({ type: 'setInputSize', size });
+}
+
+/** Runs the model again with the resize and normalization picked; the state keeps them for a window reload. */
+function applyPreprocessing(choice: PreprocessChoice): void {
+  if (state) {
+    state = { ...state, preprocessing: choice };
+    host.saveState(state);
+  }
+  host.post({ type: 'setPreprocessing', choice });
 }
 
 /** Empties the side column: its thumbnail and top 5 belong to the image whose maps were just dropped. */
