@@ -7,8 +7,8 @@ export class BackendStatusBar implements vscode.Disposable {
 
   constructor() {
     this.item.name = 'Layer Lens Backend';
-    this.item.text = '$(circuit-board) Layer Lens';
-    this.item.tooltip = 'Layer Lens: the engine starts with the first request.';
+    this.item.text = '$(circuit-board) Layer Lens: engine not started';
+    this.item.tooltip = 'Layer Lens: the engine starts with the first request that needs it.';
     this.item.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['layerLens.backend'] };
     this.item.show();
   }

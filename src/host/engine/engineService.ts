@@ -77,6 +77,8 @@ export class EngineService implements vscode.Disposable {
 
   /** A backend can be switched only at start (a native binding cannot be unloaded): restart with the new settings. */
   private async reinit(): Promise<void> {
+    // An engine that never started starts with the new settings when first needed.
+    if (!this.client.running) return;
     this.client.restart();
     try {
       await this.backendStatus();
