@@ -3,6 +3,7 @@ import { computeKernelTiles } from '../../core/kernels/kernelTiles';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModel } from '../../core/node/loadModelFile';
 import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
+import { displayKernelShape, kernelOrderName } from '../../shared/shapeText';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { writeFileAtomic } from '../outputFiles';
@@ -37,7 +38,10 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
     const grid = composeKernelGrid(tiles, { scale, order });
     writeFileAtomic(out, encodePng(grid.rgba, grid.width, grid.height));
     if (values.json) {
-      const summary = { file: out, layer: layerId, kernelShape: tiles.kernelShape, mode: tiles.mode, normalize, scale, width: grid.width, height: grid.height, tiles: tiles.count };
+      // kernelShape is the core's HWIO; `kernel` is the same weight as the model's framework stores it (OIHW for ONNX).
+      const kind = model.info.layers.find((l) => l.id === layerId)?.kind;
+      const kernel = `${displayKernelShape(tiles.kernelShape, model.info.nativeLayout, kind)} (${kernelOrderName(tiles.kernelShape, model.info.nativeLayout, kind)})`;
+      const summary = { file: out, layer: layerId, kernelShape: tiles.kernelShape, kernel, mode: tiles.mode, normalize, scale, width: grid.width, height: grid.height, tiles: tiles.count };
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       process.stdout.write(`${out}\n`);

@@ -76,10 +76,11 @@ test('the AlexNet fixture\'s 64 conv1 kernels come out as 11×11 RGB tiles (Figu
   const out = join(tempDir(), 'alexnet.png');
   const r = runCli(['kernels', '--model', modelPath, '--layer', 'features.0', '--out', out, '--scale', '1', '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const summary = JSON.parse(r.stdout) as { tiles: number; mode: string; kernelShape: number[] };
+  const summary = JSON.parse(r.stdout) as { tiles: number; mode: string; kernelShape: number[]; kernel: string };
   assert.equal(summary.tiles, 64);
   assert.equal(summary.mode, 'rgb');
   assert.deepEqual(summary.kernelShape, [11, 11, 3, 64]);
+  assert.equal(summary.kernel, '64×3×11×11 (OIHW)', 'the weight as PyTorch stores features.0.weight');
   const png = decode(readFileSync(out));
   // 8 × 8 tiles of 11 px with 1 px gaps.
   assert.equal(png.width, 8 * 11 + 7);
