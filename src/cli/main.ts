@@ -2,6 +2,9 @@
 import { toErrorPayload } from '../shared/errors';
 import { checkModelFormat } from '../core/node/modelFormatCheck';
 import { activationsCommand, activationsUsage } from './commands/activationsCommand';
+import { convertCommand, convertUsage } from './commands/convertCommand';
+import { torchvisionCommand, torchvisionUsage } from './commands/torchvisionCommand';
+import { installPytorchOpener, pytorchOptionsUsage, takePytorchOptions } from './pytorchOptions';
 import { actmaxCommand, actmaxUsage } from './commands/actmaxCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
@@ -15,7 +18,12 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   actmax: { run: actmaxCommand, usage: actmaxUsage },
   topk: { run: topkCommand, usage: topkUsage },
   report: { run: reportCommand, usage: reportUsage },
+  convert: { run: convertCommand, usage: convertUsage },
+  torchvision: { run: torchvisionCommand, usage: torchvisionUsage },
 };
+
+/** Commands that take --python and --input-shape themselves; every other one gets them for a .pt/.pth --model. */
+const PYTORCH_COMMANDS = new Set(['convert', 'torchvision']);
 
 /** What each command does, as the subject of the sentence that says it failed. */
 const ACTIONS: Record<string, string> = {
@@ -25,6 +33,8 @@ const ACTIONS: Record<string, string> = {
   actmax: 'Activation maximization',
   topk: 'Finding the top images',
   report: 'The report',
+  convert: 'Converting the model',
+  torchvision: 'Exporting the torchvision model',
 };
 
 function optionValue(args: readonly string[], flag: string): string | undefined {
@@ -34,7 +44,7 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
 }
 
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), 'Every command takes --verbose (the raw text of an internal error) and --backend wasm|cpu|tensorflow (default wasm).'].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), 'Every command takes --verbose (the raw text of an internal error) and --backend wasm|cpu|tensorflow (default wasm).', pytorchOptionsUsage].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -50,16 +60,22 @@ async function main(argv: string[]): Promise<number> {
   }
   // --verbose (or LAYER_LENS_DEBUG) adds the raw text of an error that is not ours after our sentence.
   const verbose = rest.includes('--verbose') || Boolean(process.env.LAYER_LENS_DEBUG);
-  const args = rest.filter((a) => a !== '--verbose');
+  let args = rest.filter((a) => a !== '--verbose');
   try {
+    if (!PYTORCH_COMMANDS.has(name)) {
+      const pytorch = takePytorchOptions(args);
+      args = pytorch.rest;
+      installPytorchOpener(pytorch.python, pytorch.inputShape, optionValue(args, '--model'));
+    }
     // A model format Layer Lens cannot open is refused with its conversion command before the backend starts.
     const model = optionValue(args, '--model');
     if (model) await checkModelFormat(model);
     await command.run(args);
     return 0;
   } catch (err) {
-    const { code, message } = toErrorPayload(err, { action: ACTIONS[name] ?? `layer-lens ${name}`, file: optionValue(args, '--model'), details: verbose ? undefined : 'run it again with --verbose for the details' });
+    const { code, message, snippet } = toErrorPayload(err, { action: ACTIONS[name] ?? `layer-lens ${name}`, file: optionValue(args, '--model'), details: verbose ? undefined : 'run it again with --verbose for the details' });
     process.stderr.write(`layer-lens ${name}: ${message}\n`);
+    if (snippet) process.stderr.write(`\n${snippet}\n`);
     if (code === 'internal' && verbose) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     return code === 'badArgument' ? 2 : 1;
   }
