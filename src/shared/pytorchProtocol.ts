@@ -19,8 +19,10 @@ export interface PytorchInspectResult {
   torchVersion: string;
   kind: PytorchFileKind;
   className?: string;
-  /** NCHW, when the file tells (a traced TorchScript's recorded input, a model's known input size). */
+  /** NCHW, when the file tells (the first conv's input channels at 224 px). */
   inputShape?: number[];
+  /** For a state dict: the Python that loads these weights into the user's class and saves a TorchScript. */
+  snippet?: string;
 }
 
 export interface PytorchConvertParams {

@@ -14,7 +14,6 @@ import type { ConvertedModels } from './convertedModels';
 import { initialShapeText, parseInputShape } from './inputShape';
 import { answerOf, askText } from './prompts';
 import { pythonCandidatesFor } from './pythonInterpreter';
-import { stateDictExportSnippet, stateDictSentence } from './stateDictSnippet';
 
 export interface PytorchDeps {
   engine: EngineService;
@@ -54,7 +53,7 @@ async function convertWithPython(deps: PytorchDeps, file: string): Promise<strin
   deps.messages.log('info', `${name}: ${info.kind}${info.className ? ` ${info.className}` : ''}, read by ${info.python} (torch ${info.torchVersion}).`);
   if (info.kind === 'stateDict') {
     const choice = await answerOf(deps.messages.warn(stateDictSentence(file), COPY_SNIPPET));
-    if (choice === COPY_SNIPPET) await vscode.env.clipboard.writeText(stateDictExportSnippet(file));
+    if (choice === COPY_SNIPPET && info.snippet) await vscode.env.clipboard.writeText(info.snippet);
     return undefined;
   }
   const text = await askText({
@@ -86,6 +85,10 @@ async function convertWithPython(deps: PytorchDeps, file: string): Promise<strin
     await staging.discard().catch(() => undefined);
     throw err;
   }
+}
+
+export function stateDictSentence(file: string): string {
+  return `${path.basename(file)} holds only weights (a state dict), not the model's architecture: load them into your model's class and save it as TorchScript (Copy export snippet), then open that file.`;
 }
 
 /**

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { TORCHVISION_MODELS } from '../../shared/pytorchProtocol';
 import type { PytorchDeps } from './openPytorch';
 import { withPythonProgress } from './openPytorch';
-import { askPick } from './prompts';
+import { pickOne } from '../commands/quickPicks';
 import { pythonCandidatesFor } from './pythonInterpreter';
 
 export const PRETRAINED = 'With pretrained weights';
@@ -22,14 +22,15 @@ export interface TorchvisionDeps extends PytorchDeps {
 
 /** Asks for the model and its weights, exports it unless exported before, and makes it the active model. */
 export async function openTorchvisionModel(deps: TorchvisionDeps): Promise<string | undefined> {
-  const picked = await askPick(TORCHVISION_MODELS.map((label) => ({ label })), { placeHolder: 'Which torchvision model?', matchOnDescription: true });
+  const title = 'Open a torchvision Model';
+  const picked = await pickOne(TORCHVISION_MODELS.map((label) => ({ label })), { title, placeHolder: 'Which torchvision model?' });
   if (!picked) return undefined;
-  const weights = await askPick(
+  const weights = await pickOne(
     [
       { label: PRETRAINED, description: 'torchvision downloads them into its own cache (needs the network once)' },
       { label: RANDOM, description: 'no download; the architecture only' },
     ],
-    { placeHolder: `${picked.label}: which weights?` },
+    { title, placeHolder: `${picked.label}: which weights?` },
   );
   if (!weights) return undefined;
   const pretrained = weights.label === PRETRAINED;
