@@ -18,12 +18,12 @@ import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
 import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
+import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
 import { renderPreprocessControl } from '../featureMaps/preprocessControl';
 import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import type { InputSize } from '../../../src/shared/inputSize';
-import { displayShape } from '../../../src/shared/shapeText';
 import '../lib/panel.css';
 import '../featureMaps/featureMaps.css';
 import { canvasPng, canvasRgba } from '../lib/canvasExport';
@@ -264,7 +264,7 @@ function onSummary(result: FeatureMapsOpenResult): void {
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
   // (after this call), and a value set only as a property, while the old options are still there, is lost.
-  setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: `${l.id} · ${displayShape(l.shape, result.nativeLayout, { batch: 'omit' })}` })), wanted?.id ?? '');
+  setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: featureLayerLabel(l, result.nativeLayout) })), wanted?.id ?? '');
   if (!wanted) {
     status.info(`${result.modelName} has no layer with feature maps.`);
     return;
