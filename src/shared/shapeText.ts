@@ -19,12 +19,14 @@ export interface ShapeTextOptions {
  *   example's 1 unless told otherwise, which is what Netron then shows. Layer Lens runs one image at a time too.
  * - NHWC (Keras, TF.js): `?`. Keras's `model.summary()` prints `(None, 112, 112, 64)`, TF.js's `[null,112,112,64]`
  *   and TensorFlow's own TensorShape `(?, 112, 112, 64)`: the batch is left open, and `?` is TF's short form.
- * Any other unknown dimension (an input size the model does not fix) is `?` in both.
+ * Any other unknown dimension (an input size the model does not fix) is `?` in both, and so is a shape of one
+ * unknown dimension (`[null]`: the core's mark for a shape it could not infer, not a batch).
  */
 export function displayDims(shape: readonly (number | null)[], layout: NativeLayout, options: ShapeTextOptions = {}): string[] {
   // Only 4-D shapes are held NHWC by the core; other ranks already follow the model (ONNX [N, C, L] stays so).
   const native = layout === 'NCHW' && shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : [...shape];
-  const dims = native.map((d, i) => (d !== null ? String(d) : i === 0 && layout === 'NCHW' ? '1' : '?'));
+  const batchOfOne = layout === 'NCHW' && native.length > 1;
+  const dims = native.map((d, i) => (d !== null ? String(d) : i === 0 && batchOfOne ? '1' : '?'));
   return options.batch === 'omit' && dims.length > 1 ? dims.slice(1) : dims;
 }
 

@@ -19,7 +19,9 @@ test('vectors and other ranks keep their order; only the open batch is written p
   assert.equal(displayShape([null, 1000], 'NHWC'), '?×1000');
   // An ONNX Conv1d output [N, C, L] is already in PyTorch's order: not permuted.
   assert.equal(displayShape([null, 16, 50], 'NCHW'), '1×16×50');
-  assert.equal(displayShape([null], 'NCHW'), '1');
+  // [null] is a shape the core could not infer, not a batch.
+  assert.equal(displayShape([null], 'NCHW'), '?');
+  assert.equal(displayShape([null], 'NHWC'), '?');
   assert.equal(displayShape([], 'NHWC'), '');
 });
 
