@@ -206,6 +206,11 @@ export function onnxCases(f: CaseFolder): HostileCase[] {
     ...spec(),
     initializers: spec().initializers!.map((t) => (t.name === 'conv1.weight' ? { name: t.name, dims: t.dims, external: { location, offset, length } } : t)),
   });
+  /** conv1's weights stored externally with the given raw entries (strings as a hostile file may hold them). */
+  const extEntries = (entries: Record<string, string>) => edited(ext('weights.bin'), (m) => {
+    const w = m.graph.initializer.find((t) => t.name === 'conv1.weight')!;
+    w.externalData = Object.entries(entries).map(([key, value]) => ({ key, value }));
+  });
   refuse('external-escape', 'external data at ../../outside.bin', ext('../../outside.bin'));
   f.file('onnx/outside.bin', new Uint8Array(144));
   refuse('external-absolute', 'external data at /etc/passwd', ext('/etc/passwd'));
@@ -214,6 +219,30 @@ export function onnxCases(f: CaseFolder): HostileCase[] {
   f.file('onnx/external-huge-length/weights.bin', new Uint8Array(144));
   refuse('external-offset-beyond', 'external data offset beyond its file', ext('weights.bin', 10_000, 144));
   f.file('onnx/external-offset-beyond/weights.bin', new Uint8Array(144));
+  refuse('external-etc-passwd', 'external data at ../../etc/passwd', ext('../../etc/passwd'));
+  refuse('external-length-overflow', 'external data with a 20-digit length', extEntries({ location: 'weights.bin', length: '99999999999999999999' }));
+  f.file('onnx/external-length-overflow/weights.bin', new Uint8Array(144));
+  refuse('external-offset-negative', 'external data with offset -8', extEntries({ location: 'weights.bin', offset: '-8' }));
+  f.file('onnx/external-offset-negative/weights.bin', new Uint8Array(144));
+  refuse('external-length-mismatch', 'external data whose length is not what the shape needs', ext('weights.bin', 0, 100));
+  f.file('onnx/external-length-mismatch/weights.bin', new Uint8Array(144));
+  refuse('external-short-file', 'external data in a file cut short', ext('weights.bin', 16, 144));
+  f.file('onnx/external-short-file/weights.bin', new Uint8Array(100));
+  refuse('external-missing-file', 'external data in a file that is not there', ext('weights.bin', 0, 144));
+  // Valid: conv1's weights at offset 16 of a file beside the model.
+  const externalWeights = new Uint8Array(16 + 144);
+  externalWeights.set(new Uint8Array(Float32Array.from(seeded(36, 3)).buffer), 16);
+  f.file('onnx/valid-external/weights.bin', externalWeights);
+  const externalPath = f.file('onnx/valid-external/model.onnx', ext('weights.bin', 16, 144));
+  cases.push({
+    id: 'onnx/valid-external', cls: 'onnx', what: 'conv1 weights as external data at an offset', expect: 'accept', names: [externalPath],
+    args: ['layers', '--model', externalPath, '--json'], check: layersHave(['conv1', 'fc']),
+  });
+  // Other formats under an ONNX name are named for what they are.
+  const tflite = new Uint8Array(24);
+  new DataView(tflite.buffer).setUint32(0, 16, true);
+  tflite.set([0x54, 0x46, 0x4c, 0x33], 4);
+  refuse('tflite-named-onnx', 'a TFLite file named .onnx', tflite);
   refuse('reshape-9e10', 'a Reshape to 9e10 elements', buildOnnx({
     ...spec(),
     initializers: [...spec().initializers!, { name: 'shape', dims: [2], data: [300000, 300000], int64: true }],
