@@ -2,6 +2,7 @@
 // nothing here is needed by users, so it stays small and read-mostly.
 import type { BackendStatus } from '../shared/backend';
 import type { ModelInfo } from '../shared/model';
+import type { ModelRowView } from './tree/layersTree';
 
 export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk';
 
@@ -42,6 +43,8 @@ export interface LayerLensApi {
   layersViewLabels(): Promise<{ models: string[]; layers: string[]; descriptions: string[] }>;
   /** Whether the Layers view is shown in the workbench now. */
   layersViewVisible(): boolean;
+  /** A model's row in the Layers view (label, description, icon id, tooltip) and its child rows' labels. */
+  layersViewModel(modelPath: string): Promise<ModelRowView | undefined>;
   /** Pixels of the open panel of that kind (for actmax: of that model's panel), or undefined when none is open. */
   panelSnapshot(kind: PanelKind, modelPath?: string): Promise<CanvasSnapshot | undefined>;
   /** User-facing error, warning and information sentences shown since activation, newest last. */

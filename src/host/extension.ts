@@ -91,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       return FeatureMapsPanel.current !== undefined;
     },
     layersViewVisible: () => layersView.visible,
+    layersViewModel: (modelPath) => tree.describeModel(modelPath),
     answerQuickPicks: (labels) => answerQuickPicks(labels),
     offeredQuickPicks: () => offeredQuickPicks(),
     panelModel: (kind) => panels[kind]()?.modelPath,

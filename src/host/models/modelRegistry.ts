@@ -6,6 +6,7 @@ import { LayerLensError, toErrorPayload, type ErrorCode } from '../../shared/err
 import type { ModelInfo } from '../../shared/model';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
+import { cannotOpenReason } from './cannotOpen';
 
 export interface ModelEntry {
   path: string;
@@ -13,15 +14,21 @@ export interface ModelEntry {
   source: 'sample' | 'workspace' | 'opened';
 }
 
-export type ModelLoadState = { kind: 'loaded'; info: ModelInfo } | { kind: 'failed'; message: string; code: ErrorCode };
+/** `cannotOpen`: a format Layer Lens does not read (told by its bytes, no engine asked); else a load that failed. */
+export type ModelLoadState = { kind: 'loaded'; info: ModelInfo } | { kind: 'failed'; message: string; code: ErrorCode; cannotOpen?: boolean };
 
 const ACTIVE_KEY = 'layerLens.activeModel';
 const OPENED_KEY = 'layerLens.openedModels';
-const MODEL_GLOB = '**/{model.json,*.onnx,*.keras,*.h5,*.hdf5}';
+// Formats Layer Lens opens, and those it names with their conversion command (shown as "cannot open").
+const MODEL_GLOB = '**/{model.json,*.onnx,*.keras,*.h5,*.hdf5,*.pt,*.pth,*.tflite,*.safetensors,*.pb,*.caffemodel,*.mlmodel,*.pdmodel,*.gguf}';
+// Installed packages hold model-like files of their own (a virtualenv's test data): they are not the user's models.
+const SCAN_EXCLUDE = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__}/**';
 
 export class ModelRegistry implements vscode.Disposable {
   private workspaceModels: string[] = [];
   private readonly loads = new Map<string, Promise<ModelLoadState>>();
+  /** The last known state of each model, for the tree's icons (a failed one shows its error before it is expanded). */
+  private readonly settled = new Map<string, ModelLoadState>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
@@ -33,6 +40,7 @@ export class ModelRegistry implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(MODEL_GLOB);
     const changed = (uri: vscode.Uri) => {
       this.loads.delete(uri.fsPath);
+      this.settled.delete(uri.fsPath);
       void this.scanWorkspace();
     };
     watcher.onDidCreate(changed);
@@ -46,9 +54,11 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   async scanWorkspace(): Promise<void> {
-    const uris = await vscode.workspace.findFiles(MODEL_GLOB, '**/node_modules/**', 200);
+    const uris = await vscode.workspace.findFiles(MODEL_GLOB, SCAN_EXCLUDE, 200);
     this.workspaceModels = uris.map((u) => u.fsPath).sort();
     this.changeEmitter.fire();
+    // Files of formats Layer Lens cannot open show so at once: their first bytes are read here, the engine is not asked.
+    void Promise.all(this.workspaceModels.map((p) => this.checkCannotOpen(p)));
   }
 
   entries(): ModelEntry[] {
@@ -65,36 +75,69 @@ export class ModelRegistry implements vscode.Disposable {
     return out;
   }
 
+  /** The active model; a model whose load failed is never it (the sample stands in). */
   get activePath(): string {
-    return this.context.workspaceState.get<string>(ACTIVE_KEY) ?? this.samplePath;
+    const stored = this.context.workspaceState.get<string>(ACTIVE_KEY);
+    return stored && this.settled.get(stored)?.kind !== 'failed' ? stored : this.samplePath;
   }
 
+  /**
+   * Makes a model the active one once it has loaded. A model that cannot be opened or fails to load stays
+   * listed (the tree shows its error) and the active model stays as it was; its sentence is thrown.
+   */
   async setActive(modelPath: string): Promise<void> {
     const known = this.entries().some((e) => e.path === modelPath);
     if (!known) {
       const opened = this.context.workspaceState.get<string[]>(OPENED_KEY, []);
       await this.context.workspaceState.update(OPENED_KEY, [...opened, modelPath]);
+      this.changeEmitter.fire();
     }
+    const state = await this.load(modelPath);
+    if (state.kind === 'failed') throw new LayerLensError(state.code, state.message);
     await this.context.workspaceState.update(ACTIVE_KEY, modelPath);
     this.changeEmitter.fire();
+  }
+
+  /** The last known state of a model (undefined until it was checked or loaded), without loading it. */
+  stateOf(modelPath: string): ModelLoadState | undefined {
+    return this.settled.get(modelPath);
   }
 
   /** The engine's description of a model; a failure is kept as a state so the tree can show it. */
   load(modelPath: string): Promise<ModelLoadState> {
     let pending = this.loads.get(modelPath);
     if (!pending) {
-      pending = this.engine.request('loadModel', { path: modelPath }).then(
-        (info): ModelLoadState => ({ kind: 'loaded', info }),
-        (err: unknown): ModelLoadState => {
-          // Forget failures so that a fixed file loads next time.
-          setTimeout(() => this.loads.delete(modelPath), 0);
-          const { code, message } = toErrorPayload(err);
-          return { kind: 'failed', message, code };
-        },
-      );
+      pending = cannotOpenReason(modelPath).then((reason) =>
+        reason !== undefined
+          ? cannotOpen(reason)
+          : this.engine.request('loadModel', { path: modelPath }).then(
+            (info): ModelLoadState => ({ kind: 'loaded', info }),
+            (err: unknown): ModelLoadState => {
+              // Forget failures so that a fixed file loads next time.
+              setTimeout(() => this.loads.delete(modelPath), 0);
+              const { code, message } = toErrorPayload(err);
+              return { kind: 'failed', message, code };
+            },
+          ),
+      ).then((state) => this.settle(modelPath, state));
       this.loads.set(modelPath, pending);
     }
     return pending;
+  }
+
+  /** Records a model's state; the tree redraws when it changed (a model that failed shows its error icon). */
+  private settle(modelPath: string, state: ModelLoadState): ModelLoadState {
+    const before = this.settled.get(modelPath);
+    this.settled.set(modelPath, state);
+    const same = before?.kind === state.kind && (state.kind === 'loaded' || (before.kind === 'failed' && before.message === state.message));
+    if (!same) this.changeEmitter.fire();
+    return state;
+  }
+
+  private async checkCannotOpen(modelPath: string): Promise<void> {
+    if (this.loads.has(modelPath)) return;
+    const reason = await cannotOpenReason(modelPath);
+    if (reason !== undefined && !this.loads.has(modelPath)) this.loads.set(modelPath, Promise.resolve(this.settle(modelPath, cannotOpen(reason))));
   }
 
   /** Loads a model or throws its error: for commands that need the model's layers. */
@@ -107,6 +150,7 @@ export class ModelRegistry implements vscode.Disposable {
 
   refresh(): void {
     this.loads.clear();
+    this.settled.clear();
     void this.scanWorkspace();
   }
 
@@ -118,4 +162,8 @@ export class ModelRegistry implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function cannotOpen(message: string): ModelLoadState {
+  return { kind: 'failed', message, code: 'notAModel', cannotOpen: true };
 }

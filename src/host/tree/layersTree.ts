@@ -1,14 +1,27 @@
 // The "Layers" view: models at the root (the active one expanded), their layers and modules below.
-// contextValue drives the menus: `model`, `layer.<kind>`; a model that fails to load shows its error as a child.
+// contextValue drives the menus: `model`, `layer.<kind>`; a model that fails to load (or is of a format Layer Lens
+// cannot open) shows an error icon and its sentence, whole, in its tooltip and as child rows.
 import * as vscode from 'vscode';
 import type { LayerInfo, LayerKind, ModelInfo } from '../../shared/model';
 import { displayKernelShape, displayShape, kernelOrderName, shapeLayoutName, type NativeLayout } from '../../shared/shapeText';
 import type { ModelEntry, ModelRegistry } from '../models/modelRegistry';
 
+/** What the Layers view shows for one model: its row and its child rows' labels. */
+export interface ModelRowView {
+  label: string;
+  description: string;
+  /** The ThemeIcon id (`error`, `circle-slash`, `pass-filled`, `file-binary`). */
+  icon: string;
+  /** The tooltip's Markdown source. */
+  tooltip: string;
+  children: string[];
+}
+
 export type LayersNode =
   | { kind: 'model'; entry: ModelEntry }
   | { kind: 'layer'; modelPath: string; layer: LayerInfo; hasChildren: boolean; layout: NativeLayout }
-  | { kind: 'error'; modelPath: string; message: string };
+  /** One row of a failed model's sentence (`text`), wrapped so that no part of it is cut off. */
+  | { kind: 'error'; modelPath: string; message: string; text: string; row: number; cannotOpen: boolean };
 
 const ICONS: Record<LayerKind, string> = {
   input: 'symbol-event',
@@ -31,7 +44,14 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly registry: ModelRegistry) {
-    this.subscription = registry.onDidChange(() => this.changeEmitter.fire(undefined));
+    this.subscription = vscode.Disposable.from(
+      registry.onDidChange(() => this.changeEmitter.fire(undefined)),
+      vscode.commands.registerCommand(COPY_COMMAND, async (text: unknown) => {
+        if (typeof text !== 'string') return;
+        await vscode.env.clipboard.writeText(text);
+        vscode.window.setStatusBarMessage('Layer Lens: copied to the clipboard', 3000);
+      }),
+    );
   }
 
   getTreeItem(node: LayersNode): vscode.TreeItem {
@@ -47,6 +67,14 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
         item.tooltip = node.entry.path;
         item.iconPath = new vscode.ThemeIcon(active ? 'pass-filled' : 'file-binary');
         item.contextValue = 'model';
+        const state = this.registry.stateOf(node.entry.path);
+        if (state?.kind === 'failed') {
+          item.description = state.cannotOpen ? 'cannot open' : 'failed to load';
+          item.tooltip = failureTooltip(node.entry.path, state.message);
+          item.iconPath = state.cannotOpen
+            ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        }
         return item;
       }
       case 'layer': {
@@ -65,10 +93,13 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.tooltip = node.message;
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = `error:${node.modelPath}#${node.row}`;
+        if (node.row === 0) item.iconPath = new vscode.ThemeIcon(node.cannotOpen ? 'info' : 'error', new vscode.ThemeColor(node.cannotOpen ? 'foreground' : 'errorForeground'));
+        item.tooltip = failureTooltip(node.modelPath, node.message);
         item.contextValue = 'error';
+        // A click copies the sentence (with its conversion command) for a terminal.
+        item.command = { title: 'Copy', command: COPY_COMMAND, arguments: [node.message] };
         return item;
       }
     }
@@ -79,7 +110,11 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
     if (node.kind === 'error') return [];
     const modelPath = node.kind === 'model' ? node.entry.path : node.modelPath;
     const state = await this.registry.load(modelPath);
-    if (state.kind === 'failed') return node.kind === 'model' ? [{ kind: 'error', modelPath, message: state.message }] : [];
+    if (state.kind === 'failed') {
+      if (node.kind !== 'model') return [];
+      const cannotOpen = state.cannotOpen === true;
+      return wrapText(state.message, ERROR_ROW_CHARS).map((text, row) => ({ kind: 'error', modelPath, message: state.message, text, row, cannotOpen }));
+    }
     const parent = node.kind === 'layer' ? node.layer.id : undefined;
     return childLayers(state.info, parent).map((layer) => ({
       kind: 'layer',
@@ -90,10 +125,50 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
     }));
   }
 
+  /** A model's row as the view shows it (after its children were asked for, so its load has settled). */
+  async describeModel(modelPath: string): Promise<ModelRowView | undefined> {
+    const node = (await this.getChildren()).find((n) => n.kind === 'model' && n.entry.path === modelPath);
+    if (!node) return undefined;
+    const children = (await this.getChildren(node)).map((c) => String(this.getTreeItem(c).label));
+    const item = this.getTreeItem(node);
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+    return { label: String(item.label), description: String(item.description ?? ''), icon, tooltip, children };
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** Internal (not in the palette): copies an error row's sentence. */
+const COPY_COMMAND = 'layerLens.copyTreeText';
+/** Rows of a failed model's sentence stay within what a side bar of usual width shows. */
+const ERROR_ROW_CHARS = 56;
+
+function failureTooltip(modelPath: string, message: string): vscode.MarkdownString {
+  // The sentence's commands (in backticks) as code to copy; everything else escaped, so a file's name is never
+  // read as Markdown. Plain spaces, so the hover wraps.
+  const text = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+  const sentence = message.split('`').map((part, i) => (i % 2 === 1 && part !== '' ? `\`${part}\`` : text(part))).join('');
+  return new vscode.MarkdownString(`**${text(modelPath)}**\n\n${sentence}`);
+}
+
+/** Splits a sentence into rows of at most `width` characters at spaces (a longer word keeps its own row). */
+export function wrapText(text: string, width: number): string[] {
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (row && row.length + 1 + word.length > width) {
+      rows.push(row);
+      row = word;
+    } else {
+      row = row ? `${row} ${word}` : word;
+    }
+  }
+  if (row) rows.push(row);
+  return rows.length > 0 ? rows : [text];
 }
 
 export function childLayers(info: ModelInfo, parent: string | undefined): LayerInfo[] {
