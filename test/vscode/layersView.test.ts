@@ -1,7 +1,19 @@
-// The Layers view shows the shipped sample model and, under it, the sample's layers.
+// The Layers view shows the shipped sample model and, under it, the sample's layers, each with its output shape as
+// the model's framework prints it: NHWC for the TF.js sample, NCHW for an ONNX model (the MNIST CNN fixture).
 import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, sampleModelPath, waitFor } from './helpers';
+import { api, extension, sampleModelPath, waitFor, workspaceDir } from './helpers';
+
+/** The ONNX MNIST CNN made by `npm run fixtures` (any complete set: the network is the same in each). */
+function onnxMnistFixture(): string {
+  const root = path.join(extension().extensionPath, '.cache/fixtures');
+  const sets = existsSync(root) ? readdirSync(root).filter((d) => existsSync(path.join(root, d, 'index.json'))) : [];
+  const file = sets.map((d) => path.join(root, d, 'mnist_cnn.onnx')).find((f) => existsSync(f));
+  if (!file) throw new Error('ONNX fixtures are missing: run `npm run fixtures` (it needs Python 3 with torch, torchvision and onnx).');
+  return file;
+}
 
 const SAMPLE_LAYERS = ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc'];
 
@@ -26,6 +38,33 @@ suite('Layers view', () => {
     assert.ok(labels.models.length >= 1, 'no model in the view');
     const order = SAMPLE_LAYERS.map((id) => labels.layers.indexOf(id));
     assert.deepEqual(order, [...order].sort((a, b) => a - b), `layers out of order: ${labels.layers.join(', ')}`);
+  });
+
+  test('a layer\'s description is its output shape: NHWC for the TF.js sample, NCHW for an ONNX model', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const sample = await waitFor('the sample layers', async () => {
+      const l = await lens.layersViewLabels();
+      return l.layers.includes('conv1') && l;
+    });
+    assert.equal(sample.descriptions[sample.layers.indexOf('conv1')], '?×26×26×16');
+    const dir = path.join(workspaceDir(), 'layout-onnx');
+    const onnxPath = path.join(dir, 'mnist_cnn.onnx');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(onnxMnistFixture(), onnxPath);
+    try {
+      await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(onnxPath));
+      const onnx = await waitFor('the ONNX model\'s layers', async () => {
+        const l = await lens.layersViewLabels();
+        return l.layers.includes('relu1') && l;
+      }, 45_000);
+      const at = (id: string) => onnx.descriptions[onnx.layers.indexOf(id)];
+      assert.equal(at('conv1'), '1×16×26×26');
+      assert.equal(at('fc'), '1×10');
+    } finally {
+      await vscode.commands.executeCommand('layerLens.selectModel', { modelPath: sampleModelPath() });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('refresh keeps the layers', async () => {
