@@ -48,7 +48,11 @@ function items(t: tf.Tensor, i: number, count: number): tf.Tensor {
 }
 
 /** The redirected ReLU gradient given the ordinary one (owned: returned or disposed). */
-export function redirectGradient(dy: tf.Tensor, x: tf.Tensor, ordinary: tf.Tensor, upper: number | null): tf.Tensor {
+export function redirectGradient(dy: tf.Tensor, x: tf.Tensor, ordinary: tf.Tensor, upper: number | null, everywhere = false): tf.Tensor {
+  if (everywhere) {
+    ordinary.dispose();
+    return redirectedOnly(dy, x, upper);
+  }
   if (dy.rank === 0) return ordinary;
   const live = liveItems(ordinary);
   if (live.every((v) => v)) return ordinary;
@@ -80,15 +84,19 @@ function ordinaryGradient(original: Grad, dy: tf.Tensor, saved: tf.Tensor[], upp
   return tf.tidy(() => tf.mul(dy, upper === null ? tf.step(x) : relu6Mask(x)));
 }
 
-/** Runs `f` with redirected Relu and Relu6 gradients, restoring the registered ones afterwards. */
-export function withRedirectedRelu<T>(f: () => T): T {
+/**
+ * Runs `f` with redirected Relu and Relu6 gradients, restoring the registered ones afterwards. `everywhere`: every
+ * ReLU takes the redirected gradient, also in items where its ordinary gradient is non-zero somewhere (a unit that
+ * fires only where the image is not, e.g. in the grey frame around an image smaller than the model's input).
+ */
+export function withRedirectedRelu<T>(f: () => T, everywhere = false): T {
   const originals = ['Relu', 'Relu6'].map((name) => tf.getGradient(name));
   const install = (kernelName: string, original: Grad, upper: number | null): void => {
     tf.registerGradient({
       kernelName,
       inputsToSave: ['x'],
       gradFunc: (dy, saved) => ({
-        x: () => redirectGradient(dy as tf.Tensor, saved[0], ordinaryGradient(original, dy as tf.Tensor, saved, upper), upper),
+        x: () => redirectGradient(dy as tf.Tensor, saved[0], ordinaryGradient(original, dy as tf.Tensor, saved, upper), upper, everywhere),
       }),
     });
   };

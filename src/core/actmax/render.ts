@@ -100,7 +100,15 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
         const run = () => withFastConvGrad(flips, () => tf.variableGrads(loss, current.variables));
         // Every preset, the seed's trials included: without it a dead unit's image never changes from the start.
         const redirect = step < settings.reluRedirectSteps || someUnitDead;
-        const { value, grads } = redirect ? withRedirectedRelu(run) : run();
+        let { value, grads } = redirect ? withRedirectedRelu(run) : run();
+        // Dead starts whose objective is not 0 (see the dead-start escapes below): while no gradient at all reaches the
+        // image, the step is taken again with the next, wider redirect. A gradient that is non-zero anywhere is
+        // kept as it is, so runs that move today are unchanged.
+        for (const everywhere of redirect ? [true] : [false, true]) {
+          if (!allZero(grads)) break;
+          tf.dispose([value, perUnit as tf.Tensor | null, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== null));
+          ({ value, grads } = withRedirectedRelu(run, everywhere));
+        }
         optimizer.applyGradients(grads);
         const values = (perUnit as tf.Tensor | null)?.dataSync() ?? new Float32Array(batch);
         for (let i = 0; i < batch; i++) history[i][step] = values[i];
@@ -132,6 +140,25 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
     (optimizer as tf.Optimizer | null)?.dispose();
     disposeFlipCache(flips);
   }
+}
+
+// Dead-start escapes. A unit can be dead at the start without its objective being 0, and then the objective-0 rule
+// above never fires:
+// - every path to it crosses a ReLU that is 0 over the whole image, and a BatchNorm after that ReLU gives the
+//   objective a constant value (the zoo's DenseNet from a flat grey image, whose convs have no bias: all 16
+//   channels of conv2_block1_0_bn are negative, so conv2_block1_0_relu is 0 everywhere, and conv2_block1_1_bn
+//   behind it holds unit 23 of conv2_block1_1_relu at 1.20). The redirected gradient (Lucid's rule, per ReLU and
+//   batch item) passes through such ReLUs.
+// - the unit fires only where the image is not: an image smaller than the model's fixed input is framed in grey
+//   (fitToSize), and a unit that a flat image wakes only at the model's zero-padded border gets its whole gradient
+//   from the frame (nsfwjs's quantized MobileNetV2, expanded_conv_3/expand unit 103, image 128 px in 224). Lucid's
+//   rule sees that ReLU's ordinary gradient as live and keeps it; the last escape redirects at every ReLU position.
+/** True when every gradient is exactly 0 (a max of |g|, which cannot underflow as a sum of squares can). */
+function allZero(grads: tf.NamedTensorMap): boolean {
+  const peak = tf.tidy(() => tf.max(tf.stack(Object.values(grads).map((g) => tf.max(tf.abs(g))))));
+  const zero = peak.dataSync()[0] === 0;
+  peak.dispose();
+  return zero;
 }
 
 function makeFrame(param: ImageParam, step: number, totalSteps: number, objective: number[]): ActmaxFrame {
