@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readNpy, type NpyArray } from '../../../src/core/io/npy';
 import { loadModel } from '../../../src/core/node/loadModelFile';
+import { readSidecar } from '../../../src/core/node/readSidecar';
+import { resolveInputSpec } from '../../../src/core/preprocess/inputSpec';
 import { convertPytorchToOnnx } from '../../../src/core/node/python/convertPytorch';
 import { exportTorchvision } from '../../../src/core/node/python/exportTorchvision';
 import { findTorchPython } from '../../../src/core/node/python/findPython';
@@ -220,15 +222,22 @@ test('a cancelled conversion ends its Python process at once and leaves no file'
 test('a torchvision MobileNetV2 (random weights, offline) exports with its module tree and a preprocessing sidecar', async () => {
   const done = await exportTorchvision({ python: PYTHON, name: 'mobilenet_v2', pretrained: false, outDir: join(dir, 'tv') });
   assert.deepEqual(done.inputShape, [1, 3, 224, 224]);
-  const sidecar = JSON.parse(readFileSync(done.sidecarPath, 'utf8')) as { input: { height: number; mean: number[]; std: number[] } };
-  assert.equal(sidecar.input.height, 224);
-  assert.deepEqual(sidecar.input.mean.map((v) => Math.round(v * 1000)), [485, 456, 406]);
-  assert.deepEqual(sidecar.input.std.map((v) => Math.round(v * 1000)), [229, 224, 225]);
+  const sidecar = JSON.parse(readFileSync(done.sidecarPath, 'utf8')) as { input: Record<string, unknown> };
+  // The resize of the weights torchvision would load: 256, or 232 for the newer IMAGENET1K_V2 weights (0.13+).
+  const { resizeSize, ...input } = sidecar.input;
+  assert.ok(resizeSize === 256 || resizeSize === 232, `resizeSize ${String(resizeSize)}`);
+  assert.deepEqual(input, { height: 224, width: 224, channels: 3, resize: 'shorterSideCenterCrop', normalize: 'torchvision' });
   const model = await loadModel(done.modelPath);
   try {
     const ids = model.info.layers.map((l) => l.id);
     for (const id of ['features', 'features.0', 'features.0.0', 'features.1.conv.0.0', 'features.18', 'classifier.1']) assert.ok(ids.includes(id), `${id} missing`);
     assert.deepEqual(model.info.outputIds.map((id) => model.info.layers.find((l) => l.id === id)?.outputShape), [[null, 1000]]);
+    // What the panels and the CLI then apply: torchvision's crop and mean/std from the sidecar, ImageNet's names.
+    const spec = resolveInputSpec(model.info, await readSidecar(done.modelPath));
+    assert.equal(spec.resize, 'shorterSideCenterCrop');
+    assert.equal(spec.resizeSize, resizeSize);
+    assert.deepEqual(spec.std, [0.229, 0.224, 0.225]);
+    assert.equal(spec.labels?.length, 1000);
   } finally {
     model.dispose();
   }

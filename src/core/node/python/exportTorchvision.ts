@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LayerLensError } from '../../../shared/errors';
+import { NORMALIZATIONS } from '../../../shared/preprocessing';
 import { quoteName } from '../../../shared/userText';
 import { failureError } from './pytorchFailures';
 import { runTorchHelper } from './runPython';
@@ -74,26 +75,30 @@ export async function exportTorchvision(req: TorchvisionExportRequest): Promise<
 }
 
 /**
- * The sidecar of an exported torchvision model: its weights' preprocessing (ImageNet's: the image's center
- * square, mean/std on [0, 1] pixels). ImageNet's 1000 class names are not written: Layer Lens gives them to any
- * 1000-way classifier; other label sets are.
+ * The sidecar of an exported torchvision model: its weights' preprocessing — torchvision's Resize(resize) on the
+ * shorter side, CenterCrop(crop), and the named "torchvision" normalization (or the weights' own mean/std where they
+ * differ). ImageNet's 1000 class names are not written: Layer Lens gives them to any 1000-way classifier; other
+ * label sets are.
  */
 export function torchvisionSidecar(name: string, pretrained: boolean, meta: WeightsMeta, torchvisionVersion: string): Record<string, unknown> {
+  const imagenet = sameNumbers(meta.mean, NORMALIZATIONS.torchvision.mean) && sameNumbers(meta.std, NORMALIZATIONS.torchvision.std);
   const sidecar: Record<string, unknown> = {
-    description: `torchvision ${name}${torchvisionVersion ? ` ${torchvisionVersion}` : ''}, ${pretrained ? 'pretrained weights' : 'random weights'}; resize ${meta.resize}, center crop ${meta.crop}`,
+    description: `torchvision ${name}${torchvisionVersion ? ` ${torchvisionVersion}` : ''}, ${pretrained ? 'pretrained weights' : 'random weights'}`,
     input: {
       height: meta.crop,
       width: meta.crop,
       channels: 3,
-      channelOrder: 'rgb',
-      resize: 'centerCrop',
-      scale: 1 / 255,
-      mean: meta.mean,
-      std: meta.std,
+      resize: 'shorterSideCenterCrop',
+      resizeSize: meta.resize,
+      ...(imagenet ? { normalize: 'torchvision' } : { channelOrder: 'rgb', scale: 1 / 255, mean: meta.mean, std: meta.std }),
     },
   };
   if (Array.isArray(meta.categories) && meta.categories.length > 0 && meta.categories.length !== 1000) sidecar.labels = meta.categories;
   return sidecar;
+}
+
+function sameNumbers(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
