@@ -84,10 +84,10 @@ export function sniffModelFormat(probe: FormatProbe): ModelFormatKind {
   const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
   const siblings = (probe.siblings ?? []).map((s) => s.toLowerCase());
   if (probe.isFolder) return siblings.includes('saved_model.pb') || siblings.includes('saved_model.pbtxt') ? 'savedModel' : 'unknown';
-  return byContent(probe, name, ext, siblings) ?? byName(name, ext, siblings, probe.head);
+  return byContent(probe, name, ext) ?? byName(name, ext, siblings, probe.head);
 }
 
-function byContent(probe: FormatProbe, name: string, ext: string, siblings: readonly string[]): ModelFormatKind | undefined {
+function byContent(probe: FormatProbe, name: string, ext: string): ModelFormatKind | undefined {
   const h = probe.head;
   // A FlatBuffer starts with the root table's offset; TFLite's file identifier follows it.
   if (ascii(h, 4, 4) === 'TFL3') return 'tflite';
@@ -108,7 +108,6 @@ function byContent(probe: FormatProbe, name: string, ext: string, siblings: read
     return undefined;
   }
   if (ext === 'prototxt' || (ext !== 'json' && /^(name\s*:\s*"[^"]*"\s*)?(input\s*:|layers?\s*\{)/.test(text))) return 'caffePrototxt';
-  void siblings;
   return undefined;
 }
 
@@ -151,9 +150,9 @@ function byName(name: string, ext: string, siblings: readonly string[], head: Ui
       if (siblings.includes(`${stem}.xml`)) return 'openvino';
       if (siblings.includes(`${stem}.param`)) return 'ncnn';
       return 'unknown';
-    case 'cfg':
     case 'weights':
-      return 'darknet';
+      // A Darknet .cfg is told by its `[net]` section; its .weights by the .cfg beside it.
+      return siblings.some((s) => s.endsWith('.cfg')) ? 'darknet' : 'unknown';
     case 'params':
       return siblings.some((s) => s.endsWith('-symbol.json')) ? 'mxnet' : 'unknown';
     case 'pdmodel':

@@ -121,6 +121,8 @@ test('formats without a signature of their own are named by their file names and
     [probe('model.onnx', onnxBytes()), 'onnx'],
     [probe('model.pt', new Uint8Array(0)), 'torchPickle'],
     [probe('notes.txt', text('hello')), 'unknown'],
+    [probe('setup.cfg', text('[metadata]\nname = x\n')), 'unknown'],
+    [probe('yolov3.weights', new Uint8Array(20)), 'unknown'],
   ];
   for (const [p, kind] of cases) assert.equal(sniffModelFormat(p), kind, `${p.name} is ${kind}`);
 });
