@@ -44,7 +44,7 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
 }
 
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), 'Every command takes --verbose (the raw text of an internal error) and --backend wasm|cpu|tensorflow (default wasm).', pytorchOptionsUsage].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, 'Every command takes --verbose (the raw text of an internal error) and --backend wasm|cpu|tensorflow (default wasm).'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
