@@ -3,8 +3,9 @@
 // engine and the request's signal ends it (a cancel from the host, or the host's kill of the engine).
 import { convertPytorchToOnnx } from '../../core/node/python/convertPytorch';
 import { exportTorchvision } from '../../core/node/python/exportTorchvision';
-import { findTorchPython } from '../../core/node/python/findPython';
+import { findTorchPython, type TorchPython } from '../../core/node/python/findPython';
 import { inspectPytorchFile } from '../../core/node/python/inspectPytorch';
+import { stateDictSnippet } from '../../core/node/python/pytorchFailures';
 import type {
   PytorchConvertParams,
   PytorchConvertResult,
@@ -15,6 +16,24 @@ import type {
   TorchvisionExportResult,
 } from '../../shared/pytorchProtocol';
 
+/**
+ * The Python found for a list of candidates, kept for the engine's life: finding one imports torch (seconds), and
+ * the interpreters a user has rarely change within a session. Only a success is kept, so a torch installed after a
+ * failure is found on the next try; a Python that later loses torch fails its next run with its own sentence.
+ */
+const found = new Map<string, Promise<TorchPython>>();
+
+function torchPython(candidates: readonly string[], signal: AbortSignal | undefined): Promise<TorchPython> {
+  const key = JSON.stringify(candidates);
+  let pending = found.get(key);
+  if (!pending) {
+    pending = findTorchPython(candidates, signal);
+    found.set(key, pending);
+    pending.catch(() => found.delete(key));
+  }
+  return pending;
+}
+
 export interface PythonHandlerOptions {
   signal?: AbortSignal;
   onProgress?: (p: PythonProgress) => void;
@@ -22,15 +41,16 @@ export interface PythonHandlerOptions {
 
 export async function inspectPytorchHandler(params: PytorchInspectParams, options: PythonHandlerOptions = {}): Promise<PytorchInspectResult> {
   options.onProgress?.({ message: 'Looking for a Python with torch…' });
-  const found = await findTorchPython(params.pythonCandidates, options.signal);
-  options.onProgress?.({ message: `Reading the file with torch ${found.torchVersion}…` });
-  const info = await inspectPytorchFile(found.python, params.path, options.signal);
+  const python = await torchPython(params.pythonCandidates, options.signal);
+  options.onProgress?.({ message: `Reading the file with torch ${python.torchVersion}…` });
+  const info = await inspectPytorchFile(python.python, params.path, options.signal);
   return {
-    python: found.python,
-    torchVersion: found.torchVersion,
+    python: python.python,
+    torchVersion: python.torchVersion,
     kind: info.kind,
     ...(info.className !== undefined ? { className: info.className } : {}),
     ...(info.inputShape !== undefined ? { inputShape: info.inputShape } : {}),
+    ...(info.kind === 'stateDict' ? { snippet: stateDictSnippet(params.path, info.stateDictKey) } : {}),
   };
 }
 
@@ -48,14 +68,14 @@ export async function convertPytorchHandler(params: PytorchConvertParams, option
 
 export async function torchvisionExportHandler(params: TorchvisionExportParams, options: PythonHandlerOptions = {}): Promise<TorchvisionExportResult> {
   options.onProgress?.({ message: 'Looking for a Python with torchvision…' });
-  const found = await findTorchPython(params.pythonCandidates, options.signal);
+  const python = await torchPython(params.pythonCandidates, options.signal);
   const done = await exportTorchvision({
-    python: found.python,
+    python: python.python,
     name: params.name,
     pretrained: params.pretrained,
     outDir: params.outDir,
     signal: options.signal,
     onProgress: (message) => options.onProgress?.({ message }),
   });
-  return { modelPath: done.modelPath, sidecarPath: done.sidecarPath, python: found.python };
+  return { modelPath: done.modelPath, sidecarPath: done.sidecarPath, python: python.python };
 }
