@@ -26,6 +26,7 @@ const SCAN_EXCLUDE = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__
 
 export class ModelRegistry implements vscode.Disposable {
   private workspaceModels: string[] = [];
+  private firstScan: Promise<void> | undefined;
   private readonly loads = new Map<string, Promise<ModelLoadState>>();
   /** The last known state of each model, for the tree's icons (a failed one shows its error before it is expanded). */
   private readonly settled = new Map<string, ModelLoadState>();
@@ -61,7 +62,16 @@ export class ModelRegistry implements vscode.Disposable {
     void Promise.all(this.workspaceModels.map((p) => this.checkCannotOpen(p)));
   }
 
+  /**
+   * The workspace's first scan, started at the first need (the Layers view showing, a model picker), never at
+   * activation: a window that does not use Layer Lens pays nothing for it.
+   */
+  whenScanned(): Promise<void> {
+    return (this.firstScan ??= this.scanWorkspace());
+  }
+
   entries(): ModelEntry[] {
+    void this.whenScanned();
     const seen = new Set<string>();
     const out: ModelEntry[] = [];
     const add = (p: string, source: ModelEntry['source']) => {
