@@ -9,6 +9,7 @@ import { EngineService } from './engine/engineService';
 import { ModelRegistry } from './models/modelRegistry';
 import { ActmaxPanel } from './panels/actmaxPanel';
 import { FeatureMapsPanel } from './panels/featureMapsPanel';
+import type { PreprocessChoice } from '../shared/featureMapsProtocol';
 import { KernelsPanel } from './panels/kernelsPanel';
 import { TopkPanel } from './panels/topkPanel';
 import { ConvertedModels } from './pytorch/convertedModels';
@@ -88,6 +89,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
     typeFeatureMapsInputSize: (text) => {
       FeatureMapsPanel.current?.typeInputSize(text);
+      return FeatureMapsPanel.current !== undefined;
+    },
+    chooseFeatureMapsPreprocessing: (choice) => {
+      FeatureMapsPanel.current?.choosePreprocessing(choice as PreprocessChoice);
       return FeatureMapsPanel.current !== undefined;
     },
     layersViewVisible: () => layersView.visible,

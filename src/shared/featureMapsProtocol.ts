@@ -129,7 +129,9 @@ export type FeatureMapsToWebview =
   /** The tree (or a command) picked a layer: select it as if picked in the panel. */
   | { type: 'showLayer'; layerId: string }
   /** Tests only: type this into the input size field and apply it, as a user would. */
-  | { type: 'typeInputSize'; text: string };
+  | { type: 'typeInputSize'; text: string }
+  /** Tests only: pick this resize and normalization in the panel's selects, as a user would. */
+  | { type: 'choosePreprocessing'; choice: PreprocessChoice };
 
 export type FeatureMapsFromWebview =
   | CommonFromWebview

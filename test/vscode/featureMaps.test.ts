@@ -70,9 +70,17 @@ suite('Show Feature Maps', () => {
     assert.equal(new Set(labels).size, 5, `repeated labels: ${snap.meta.predictions}`);
   });
 
-  test('says how the image became the input, and where that came from', () => {
+  test('says how the image became the input, and where that came from; the Normalize select recomputes', async function () {
+    this.timeout(60_000);
     // The sample's sidecar sets resize "stretch", scale 1/255, mean 0, std 1: the [0, 1] normalization.
     assert.equal(snap.meta.preprocessing, 'Preprocessing: squash to 28 · pixels to [0, 1] · from the sidecar');
+    const lens = await api();
+    assert.ok(lens.chooseFeatureMapsPreprocessing({ normalize: 'raw' }), 'no feature maps panel');
+    const raw = await waitForSnapshot('featureMaps', 'the maps with 0..255 pixels', (s) => String(s.meta.preprocessing).includes('0..255') && s.meta.layerId === 'conv1');
+    assert.equal(raw.meta.preprocessing, 'Preprocessing: squash to 28 (from the sidecar) · pixels 0..255 as decoded (as chosen)');
+    // Back to what the sidecar says, for the suites after this one.
+    lens.chooseFeatureMapsPreprocessing({});
+    await waitForSnapshot('featureMaps', 'the maps as the sidecar says', (s) => String(s.meta.preprocessing).endsWith('from the sidecar') && s.meta.layerId === 'conv1');
   });
 });
 

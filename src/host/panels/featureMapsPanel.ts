@@ -101,6 +101,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.post({ type: 'typeInputSize', text });
   }
 
+  /** Tests only: picks `choice` in the panel's Resize and Normalize selects. */
+  choosePreprocessing(choice: PreprocessChoice): void {
+    this.post({ type: 'choosePreprocessing', choice });
+  }
+
   /** A click on a layer in the Layers view: switch to it (and to its model, when it is another one). */
   showLayer(layerId: string, modelPath?: string): void {
     if (modelPath && modelPath !== this.state.modelPath) {

@@ -3,7 +3,7 @@
 // change them. "As the model says" leaves the choice to the sidecar and the defaults again.
 import type { AppliedPreprocessing, PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import { NORMALIZATION_NAMES, RESIZE_MODES, type NormalizationName, type ResizeMode } from '../../../src/shared/preprocessing';
-import { select } from '../lib/controls';
+import { select, setSelected } from '../lib/controls';
 
 /** Value of the "leave it to the sidecar and the defaults" option. */
 const AUTO = 'auto';
@@ -32,6 +32,11 @@ const NORMALIZE_HINTS: Readonly<Record<NormalizationName, string>> = {
   raw: '0..255 as decoded',
 };
 
+export interface PreprocessControl {
+  /** Picks `choice` in the selects and applies it, as a user would (tests use it). */
+  choose(choice: PreprocessChoice): void;
+}
+
 /**
  * Appends the line and the selects to `root` when the pass says what it applied; `onChange` gets the whole new
  * choice (an absent field: as the model says).
@@ -41,8 +46,8 @@ export function renderPreprocessControl(
   applied: AppliedPreprocessing | undefined,
   choice: PreprocessChoice | undefined,
   onChange: (choice: PreprocessChoice) => void,
-): void {
-  if (!applied) return;
+): PreprocessControl | undefined {
+  if (!applied) return undefined;
   const line = document.createElement('p');
   line.id = 'preprocessingLine';
   line.className = 'fm-caption';
@@ -78,4 +83,11 @@ export function renderPreprocessControl(
   row.className = 'fm-preprocess';
   row.append(resize, normalize);
   root.append(line, row);
+  return {
+    choose: (next) => {
+      setSelected(resize, next.resize ?? AUTO);
+      setSelected(normalize, next.normalize ?? AUTO);
+      onChange({ ...next });
+    },
+  };
 }

@@ -21,7 +21,7 @@ import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } f
 import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
-import { renderPreprocessControl } from '../featureMaps/preprocessControl';
+import { renderPreprocessControl, type PreprocessControl } from '../featureMaps/preprocessControl';
 import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import type { InputSize } from '../../../src/shared/inputSize';
 import '../lib/panel.css';
@@ -41,6 +41,7 @@ let layout: MapLayout | undefined;
 let zoom = 1;
 const cache = new LayerCache();
 let sizeControl: SizeControl | undefined;
+let preprocessControl: PreprocessControl | undefined;
 const scratch = new MapScratch();
 
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
@@ -259,7 +260,7 @@ function onSummary(result: FeatureMapsOpenResult): void {
   status.clear();
   renderInput(document.getElementById('input')!, result);
   sizeControl = renderSizeControl(document.getElementById('input')!, result, applyInputSize, (message) => status.error(message));
-  renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
+  preprocessControl = renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
   renderPredictions(document.getElementById('top5')!, result);
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
@@ -319,6 +320,7 @@ routeHostMessages(host, status, {
   },
   showLayer: (msg) => selectLayer(msg.layerId as string),
   typeInputSize: (msg) => sizeControl?.type(msg.text as string),
+  choosePreprocessing: (msg) => preprocessControl?.choose(msg.choice as PreprocessChoice),
   error: (msg) => {
     status.error(msg.message as string);
     // A failed image or model: show nothing stale (maps, thumbnail, top 5), keep the controls usable
