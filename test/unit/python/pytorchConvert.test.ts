@@ -2,10 +2,10 @@
 // custom module match PyTorch's own outputs and module outputs (relative L2 <= 1e-4) with PyTorch's module names
 // as layer ids; a state dict, a file that is not PyTorch's and a class that cannot be imported each get their
 // sentence; a cancel kills Python; the CLI's convert and layers take a .pt; a torchvision export opens.
-import { test, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,6 +97,10 @@ before(async () => {
   }
   process.env.XDG_CACHE_HOME = join(dir, 'cache');
   await useBackend('wasm');
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function npy(name: string): NpyArray {
