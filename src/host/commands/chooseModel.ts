@@ -19,6 +19,8 @@ interface ModelItem extends vscode.QuickPickItem {
 
 /** The model a command runs on: the only one known, or the user's pick; undefined when the pick was dismissed. */
 export async function chooseModel(deps: ModelChoiceDeps, commandTitle: string): Promise<string | undefined> {
+  // The workspace is scanned at first need, not at activation: the pick lists its models only once that is done.
+  await deps.registry.whenScanned();
   const entries = deps.registry.entries();
   if (entries.length === 1) return entries[0]!.path;
   const why = new Map<string, string[]>();

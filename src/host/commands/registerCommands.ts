@@ -55,6 +55,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const target = parseLayerTarget(arg);
       let modelPath = target.modelPath;
       if (!modelPath) {
+        await registry.whenScanned();
         const pick = await pickOne(
           registry.entries().map((e) => ({ label: modelDisplayName(e.path), description: e.path === registry.activePath ? 'active' : '', detail: e.path })),
           { title: 'Select Model', placeHolder: 'Choose the model Layer Lens shows' },
