@@ -2,6 +2,7 @@
 // nothing here is needed by users, so it stays small and read-mostly.
 import type { BackendStatus } from '../shared/backend';
 import type { ModelInfo } from '../shared/model';
+import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
 import type { ModelRowView } from './tree/layersTree';
 
 export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk';
@@ -57,6 +58,8 @@ export interface LayerLensApi {
   chooseFeatureMapsPreprocessing(choice: { resize?: string; normalize?: string }): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */
   enginePid(): number | undefined;
+  /** One engine request as the panels send it (tests time a short request beside a long one). */
+  engineRequest<M extends EngineMethod>(method: M, params: ParamsOf<M>, onProgress?: (p: ProgressOf<M>) => void): Promise<ResultOf<M>>;
   /** Labels that answer the commands' next quick picks, in order (an exhausted list dismisses); undefined: the user. */
   answerQuickPicks(labels: string[] | undefined): void;
   /** The commands' quick picks shown since activation, newest last. */

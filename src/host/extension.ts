@@ -55,9 +55,17 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     ...registerPytorch({ ...deps, torchvisionDir: path.join(context.globalStorageUri.fsPath, 'torchvision') }),
     ...registerTopk({ ...deps, storageDir: context.globalStorageUri.fsPath }),
   );
-  void registry.scanWorkspace();
-  // Start the engine in the background so the status bar names the backend before the first request.
-  void engine.backendStatus().catch((err: unknown) => messages.error(err));
+  // Nothing heavy at activation: the workspace is scanned when the Layers view first shows (or a picker lists the
+  // models), and the engine starts with the first request that needs it (the status bar says it has not started).
+  if (layersView.visible) void registry.whenScanned();
+  else {
+    const scanWhenShown = layersView.onDidChangeVisibility((e) => {
+      if (!e.visible) return;
+      scanWhenShown.dispose();
+      void registry.whenScanned();
+    });
+    context.subscriptions.push(scanWhenShown);
+  }
 
   const panels: Record<PanelKind, () => PanelBase<{ type: string }, { type: string }> | undefined> = {
     kernels: () => KernelsPanel.current,
@@ -69,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   return {
     backendStatus: () => engine.backendStatus(),
     enginePid: () => engine.pid,
+    engineRequest: (method, params, onProgress) => engine.request(method, params, { onProgress }),
     statusBarText: () => statusBar.text,
     activeModel: async () => {
       const state = await registry.load(registry.activePath);
