@@ -1,16 +1,49 @@
-// The extension activates in a real VS Code and registers every command its manifest contributes.
+// A window that does not use Layer Lens runs none of it (not activated, no engine process); once used, the
+// extension activates, registers every command its manifest contributes, and starts its engine only with the
+// first request that needs one.
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, extension, waitFor } from './helpers';
+
+/** Ids of the processes that run this extension's engine (its dist/engine.js), read from /proc. */
+function engineProcesses(): number[] {
+  const script = path.join(extension().extensionPath, 'dist', 'engine.js');
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(script);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 interface ContributedCommand {
   command: string;
 }
 
 suite('activation', () => {
-  test('activates and returns the test API', async () => {
+  // First of all suites (files run in name order): nothing has used Layer Lens in this window yet.
+  test('a window that has not used Layer Lens has not activated it and runs no engine', async () => {
+    // After startup finished (the workbench ran the tests' bootstrap), and a moment later still nothing.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(extension().isActive, false, 'the extension activated in a window that never used it');
+    assert.deepEqual(engineProcesses(), [], 'an engine process runs in a window that never used Layer Lens');
+  });
+
+  test('activates and returns the test API, without starting the engine', async () => {
+    const wasActive = extension().isActive;
     const lens = await api();
     assert.equal(extension().isActive, true);
+    if (!wasActive) {
+      assert.equal(lens.enginePid(), undefined, 'activation started the engine');
+      assert.match(lens.statusBarText(), /engine not started/);
+      assert.deepEqual(engineProcesses(), []);
+    }
     for (const fn of ['backendStatus', 'statusBarText', 'activeModel', 'layersViewLabels', 'panelSnapshot', 'shownMessages'] as const) {
       assert.equal(typeof lens[fn], 'function', `API lacks ${fn}`);
     }
