@@ -92,7 +92,8 @@ function torchvisionInto(image: DecodedImage, spec: InputSpec, fit: Fit, out: Fl
   const gray = C === 1;
   const plane = sourcePlane(image, 1, gray);
   const eightBit = !gray && image.maxValue === 255;
-  const resized = resizeLikePil(plane, fit.resizedWidth, fit.resizedHeight, gray ? 1 : 4, eightBit);
+  // Alpha is resampled only for a 4-channel model.
+  const resized = resizeLikePil(plane, fit.resizedWidth, fit.resizedHeight, gray ? 1 : C, eightBit);
   const { at, scale, mean, std, padValue } = channelMap(spec);
   const src = resized.data;
   const stride = resized.stride;
