@@ -36,8 +36,12 @@ export function seededInput(h: number, w: number, c: number, lo: number, hi: num
  * that depends on the input, so its gradient is not trivially zero and gradient ascent can move it.
  */
 export function liveChannel(model: LoadedModel, x: tf.Tensor4D, layerId: string): number {
+  return tf.tidy(() => liveChannelOf(model.forward(x, [layerId])[0] as tf.Tensor));
+}
+
+/** `liveChannel` of a layer output already computed. */
+export function liveChannelOf(out: tf.Tensor): number {
   return tf.tidy(() => {
-    const out = model.forward(x, [layerId])[0] as tf.Tensor;
     const axes = out.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(out, axes);
     return tf.argMax(tf.add(variance, tf.mul(tf.abs(mean), 1e-6))).dataSync()[0] as number;
@@ -46,12 +50,27 @@ export function liveChannel(model: LoadedModel, x: tf.Tensor4D, layerId: string)
 
 /** Mean of one channel of a layer: the objective whose input gradient is checked. */
 export function channelMean(model: LoadedModel, layerId: string, channel: number): (x: tf.Tensor) => tf.Scalar {
-  return (x) => {
-    const out = model.forward(x as tf.Tensor4D, [layerId])[0] as tf.Tensor;
-    const c = out.shape[out.shape.length - 1] as number;
-    const mask = tf.oneHot(tf.tensor1d([channel], 'int32'), c).reshape([c]);
-    return tf.div(tf.sum(tf.mul(out, mask)), out.size / c) as tf.Scalar;
-  };
+  return (x) => channelMeanOf(model.forward(x as tf.Tensor4D, [layerId])[0] as tf.Tensor, channel);
+}
+
+function channelMeanOf(out: tf.Tensor, channel: number): tf.Scalar {
+  const c = out.shape[out.shape.length - 1] as number;
+  const mask = tf.oneHot(tf.tensor1d([channel], 'int32'), c).reshape([c]);
+  return tf.div(tf.sum(tf.mul(out, mask)), out.size / c) as tf.Scalar;
+}
+
+/**
+ * The outputs of `ids` and the input gradient of one channel's mean of `ids[at]`, from one forward pass: on the cpu
+ * backend a forward pass of a 299 px model is seconds, so the parity step's pass also gives the late gradient.
+ */
+export function forwardAndGradient(model: LoadedModel, x: tf.Tensor4D, ids: string[], at: number, channel: number): { outputs: Float32Array[]; gradient: Float32Array } {
+  let outputs: Float32Array[] = [];
+  const gradient = tf.tidy(() => Float32Array.from(tf.grad((input: tf.Tensor) => {
+    const outs = model.forward(input as tf.Tensor4D, ids);
+    outputs = outs.map((t) => Float32Array.from(t.dataSync()));
+    return channelMeanOf(outs[at] as tf.Tensor, channel);
+  })(x).dataSync()));
+  return { outputs, gradient };
 }
 
 export function inputGradient(model: LoadedModel, x: tf.Tensor4D, layerId: string, channel: number): Float32Array {
