@@ -194,7 +194,7 @@ test('a state dict is one sentence (weights without the architecture) with a cop
   assert.equal(err.toPayload().snippet, err.snippet);
 });
 
-test('a file that is not PyTorch\'s, and a pickled module whose class is gone, are one sentence each', async () => {
+test('a file that is not PyTorch\'s, a class that is gone and an input shape the model does not take are one sentence each', async () => {
   writeFileSync(join(dir, 'notes.pt'), 'just some text\n');
   const notPt = await rejection(convertPytorchToOnnx({ python: PYTHON, modelPath: join(dir, 'notes.pt'), inputShape: [1, 3, 32, 32], outPath: join(dir, 'out', 'n.onnx') }));
   assert.equal(notPt.code, 'notAModel');
@@ -205,6 +205,9 @@ test('a file that is not PyTorch\'s, and a pickled module whose class is gone, a
     gone.message,
     `gone.pt is a pickled module whose class vanishing.Gone cannot be imported by ${PYTHON} ("ModuleNotFoundError: No module named 'vanishing'"); run from the folder that has its code, or save the model as TorchScript (torch.jit.script(model).save(...)).`,
   );
+  const shape = await rejection(convertPytorchToOnnx({ python: PYTHON, modelPath: join(dir, 'tiny.pt'), inputShape: [1, 1, 32, 32], outPath: join(dir, 'out', 't.onnx'), shapeHint: 'with --input-shape' }));
+  assert.equal(shape.code, 'badArgument');
+  assert.match(shape.message, /^tiny\.pt does not run on an input of shape 1×1×32×32 \("RuntimeError: .*expected input\[1, 1, 32, 32\] to have 3 channels.*"\); give the input shape it takes with --input-shape\.$/);
 });
 
 test('a cancelled conversion ends its Python process at once and leaves no file', async () => {

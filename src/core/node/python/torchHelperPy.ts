@@ -280,8 +280,9 @@ def inspect_file(path):
 def module_path(hierarchy):
     """'SELF(ResNet).layer1(Sequential).0(BasicBlock).conv1(Conv2d).SELF(Conv2d)' -> ['layer1', '0', 'conv1']."""
     import re
+    # A traced module's hierarchy has no root atom ('block(Block).conv(Conv2d)'): every atom but SELF is a module.
     atoms = re.findall(r'([^.()]+)\(([^()]*)\)', hierarchy)
-    return [inst for inst, _type in atoms[1:] if inst not in ('SELF', 'UNKNOWN_INSTANCE')]
+    return [inst for inst, _type in atoms if inst not in ('SELF', 'UNKNOWN_INSTANCE')]
 
 
 def scope_segment(path, depth):
@@ -406,7 +407,7 @@ def convert(path, shape_text, out_path):
     shape = infer_input_shape(obj) if shape_text == 'infer' else parse_shape(shape_text)
     if not shape:
         raise Failure('noShape', None, kind=kind, className=class_name(obj))
-    progress('Exporting to ONNX at input shape ' + 'x'.join(str(d) for d in shape))
+    progress('Exporting to ONNX at input shape ' + '\u00d7'.join(str(d) for d in shape))
     opset = export_onnx(torch, obj, shape, out_path, kind == 'torchscript')
     return {'kind': kind, 'className': class_name(obj), 'inputShape': shape, 'opset': opset}
 
