@@ -50,6 +50,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   private runSeq = 0;
   private abort: AbortController | undefined;
   private pendingRun = false;
+  /** How the run under way began: a webview that loads again mid-run gets it, so the run's frames reach it. */
+  private runStartedMessage: ActmaxToWebview | undefined;
   /** Revived after a reload: the first ready shows the cached result of the saved settings, even while idle. */
   private restoreFromCache = false;
 
@@ -145,6 +147,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       this.pendingRun = false;
       this.restoreFromCache = false;
       await this.start(this.state.view);
+    } else if (this.abort && this.runStartedMessage) {
+      this.post(this.runStartedMessage);
     } else if (this.restoreFromCache || !this.abort) {
       // A webview that loads again (after a reload, or shown again after it was hidden: its context is not kept)
       // starts empty: show the cached result of the panel's settings.
@@ -294,7 +298,10 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       const sub = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       const sink: RunSink = {
-        post: (m) => this.post(m),
+        post: (m) => {
+          if (m.type === 'runStarted' || m.type === 'atlasStarted') this.runStartedMessage = m;
+          this.post(m);
+        },
         progress: (fraction, message) => {
           const pct = Math.max(0, Math.min(100, fraction * 100));
           progress.report({ increment: Math.max(0, pct - reported), message });
