@@ -70,8 +70,10 @@ export interface LayerLensApi {
   actmaxPanels(): ActmaxPanelIdentity[];
   /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */
   reloadActmaxPanel(modelPath: string): Promise<boolean>;
-  /** Answers for the next input boxes, quick picks and message buttons of the PyTorch flows, in order. */
+  /** Answers for the next input boxes and message buttons of the PyTorch flows, in order (quick picks: answerQuickPicks). */
   answerPrompts(answers: string[]): void;
   /** Engine requests that ran the user's Python since activation (a cached .pt opens with none). */
   pythonRuns(): number;
+  /** The extension's global storage folder (converted models, torchvision exports): tests start from an empty cache. */
+  storageDir(): string;
 }

@@ -113,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),
     pythonRuns: () => converted.pythonRuns,
+    storageDir: () => context.globalStorageUri.fsPath,
   };
 }
 
