@@ -12,12 +12,11 @@ import { NO_GRADIENT_LAYER, writeNoGradientModel } from './gradientCheckModels';
 const model = writeNoGradientModel();
 const outDir = (): string => mkdtempSync(join(tmpdir(), 'gradient-check-cli-'));
 
+// 100,000 steps would far outlast the 90 s bound: an answer at all means it refused before stepping.
 test('actmax behind an op without a gradient: exit 1 with one sentence, before any step (100,000 steps asked)', () => {
   for (const backend of ['wasm', 'cpu']) {
     const out = outDir();
-    const t0 = Date.now();
     const r = runCli(['actmax', '--model', model, '--layer', 'head/Relu', '--unit', '0', '--steps', '100000', '--backend', backend, '--out', out], 90_000);
-    const seconds = (Date.now() - t0) / 1000;
     assert.equal(r.status, 1, `${backend}: ${r.stderr}`);
     assert.equal(
       r.stderr,
@@ -25,7 +24,6 @@ test('actmax behind an op without a gradient: exit 1 with one sentence, before a
     );
     assert.equal(r.stdout, '');
     assert.deepEqual(readdirSync(out), [], 'no image was written');
-    assert.ok(seconds < 60, `${backend}: ${seconds} s`);
   }
 });
 
