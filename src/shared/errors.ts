@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'engineCrashed'
   | 'noPython'
   | 'conversionFailed'
+  /** A PyTorch file the user has not converted yet: opening it runs their Python. */
+  | 'notConverted'
   | 'internal';
 
 export interface ErrorPayload {
@@ -63,7 +65,7 @@ export function toErrorPayload(err: unknown, context?: FailureContext): ErrorPay
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'notFound', 'notJson', 'notAModel', 'missingWeights', 'badWeights', 'pathEscape', 'unknownLayer',
   'unsupportedOp', 'malformedModel', 'unresolvedShape', 'notAnImage', 'imageTooLarge', 'badArgument',
-  'cancelled', 'engineCrashed', 'noPython', 'conversionFailed', 'internal',
+  'cancelled', 'engineCrashed', 'noPython', 'conversionFailed', 'notConverted', 'internal',
 ]);
 
 export function isErrorCode(code: string): code is ErrorCode {

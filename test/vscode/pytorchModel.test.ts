@@ -65,6 +65,20 @@ suite('PyTorch model', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a .pt the workspace scan lists reads "not converted yet", and its row offers the conversion', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const runsBefore = lens.pythonRuns();
+    const row = await waitFor('the .pt listed as not converted', async () => {
+      const r = await lens.layersViewModel(scripted);
+      return r?.description === 'not converted yet' && r;
+    }, 30_000);
+    assert.equal(row.icon, 'sync');
+    const sentence = row.children.join(' ');
+    assert.ok(sentence.startsWith('tinynet.pt is a PyTorch file not yet converted to ONNX: click here'), sentence);
+    assert.equal(lens.pythonRuns() - runsBefore, 0, 'listing a .pt runs no Python');
+  });
+
   test('a TorchScript .pt opens at the confirmed input shape, named as the file, with its module names', async function () {
     this.timeout(90_000);
     const lens = await api();

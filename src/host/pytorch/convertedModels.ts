@@ -84,8 +84,8 @@ export class ConvertedModels {
     const onnx = await this.lookup(named).catch(() => undefined);
     if (!onnx) {
       throw new LayerLensError(
-        'notAModel',
-        `${path.basename(named)} is a PyTorch file not yet converted to ONNX: open it with "Open in Layer Lens" to convert it with your Python.`,
+        'notConverted',
+        `${path.basename(named)} is a PyTorch file not yet converted to ONNX: click here (or use "Open in Layer Lens") to convert it with your Python.`,
       );
     }
     let result: ResultOf<M>;

@@ -21,7 +21,7 @@ export type LayersNode =
   | { kind: 'model'; entry: ModelEntry }
   | { kind: 'layer'; modelPath: string; layer: LayerInfo; hasChildren: boolean; layout: NativeLayout }
   /** One row of a failed model's sentence (`text`), wrapped so that no part of it is cut off. */
-  | { kind: 'error'; modelPath: string; message: string; text: string; row: number; cannotOpen: boolean };
+  | { kind: 'error'; modelPath: string; message: string; text: string; row: number; cannotOpen: boolean; convert: boolean };
 
 const ICONS: Record<LayerKind, string> = {
   input: 'symbol-event',
@@ -68,7 +68,11 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
         item.iconPath = new vscode.ThemeIcon(active ? 'pass-filled' : 'file-binary');
         item.contextValue = 'model';
         const state = this.registry.stateOf(node.entry.path);
-        if (state?.kind === 'failed') {
+        if (state?.kind === 'failed' && state.code === 'notConverted') {
+          item.description = 'not converted yet';
+          item.tooltip = failureTooltip(node.entry.path, state.message);
+          item.iconPath = new vscode.ThemeIcon('sync');
+        } else if (state?.kind === 'failed') {
           item.description = state.cannotOpen ? 'cannot open' : 'failed to load';
           item.tooltip = failureTooltip(node.entry.path, state.message);
           item.iconPath = state.cannotOpen
@@ -95,11 +99,15 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
       case 'error': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = `error:${node.modelPath}#${node.row}`;
-        if (node.row === 0) item.iconPath = new vscode.ThemeIcon(node.cannotOpen ? 'info' : 'error', new vscode.ThemeColor(node.cannotOpen ? 'foreground' : 'errorForeground'));
+        if (node.row === 0 && node.convert) item.iconPath = new vscode.ThemeIcon('sync');
+        else if (node.row === 0) item.iconPath = new vscode.ThemeIcon(node.cannotOpen ? 'info' : 'error', new vscode.ThemeColor(node.cannotOpen ? 'foreground' : 'errorForeground'));
         item.tooltip = failureTooltip(node.modelPath, node.message);
         item.contextValue = 'error';
-        // A click copies the sentence (with its conversion command) for a terminal.
-        item.command = { title: 'Copy', command: COPY_COMMAND, arguments: [node.message] };
+        // A PyTorch file not converted yet converts on a click (the user's Python, after they confirm the shape);
+        // any other sentence is copied (with its conversion command) for a terminal.
+        item.command = node.convert
+          ? { title: 'Convert', command: 'layerLens.openInLayerLens', arguments: [{ modelPath: node.modelPath }] }
+          : { title: 'Copy', command: COPY_COMMAND, arguments: [node.message] };
         return item;
       }
     }
@@ -113,7 +121,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
     if (state.kind === 'failed') {
       if (node.kind !== 'model') return [];
       const cannotOpen = state.cannotOpen === true;
-      return wrapText(state.message, ERROR_ROW_CHARS).map((text, row) => ({ kind: 'error', modelPath, message: state.message, text, row, cannotOpen }));
+      const convert = state.code === 'notConverted';
+      return wrapText(state.message, ERROR_ROW_CHARS).map((text, row) => ({ kind: 'error', modelPath, message: state.message, text, row, cannotOpen, convert }));
     }
     const parent = node.kind === 'layer' ? node.layer.id : undefined;
     return childLayers(state.info, parent).map((layer) => ({

@@ -97,7 +97,7 @@ test('a .pt never converted is refused with one sentence saying how to convert i
       called = true;
       return {} as ModelInfo;
     }),
-    (e: unknown) => e instanceof LayerLensError && /^tiny net\.pt is a PyTorch file not yet converted to ONNX: open it with "Open in Layer Lens"/.test(e.message),
+    (e: unknown) => e instanceof LayerLensError && /^tiny net\.pt is a PyTorch file not yet converted to ONNX: click here \(or use "Open in Layer Lens"\)/.test(e.message),
   );
   assert.equal(called, false);
   assert.equal(store.pythonRuns, 0);
