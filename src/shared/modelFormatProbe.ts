@@ -12,6 +12,44 @@ export interface ProbeIo {
   read(path: string, position: number, length: number): Promise<Uint8Array>;
 }
 
+/** The few calls of Node's fs/promises the probe uses, handed in by a room that may import Node (this one may not). */
+export interface NodeFsCalls {
+  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
+  readdir(path: string): Promise<string[]>;
+  /** Opens read-only without blocking: a FIFO swapped in after the stat must not block the engine or the host. */
+  openNonBlocking(path: string): Promise<{
+    read(bytes: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+    close(): Promise<void>;
+  }>;
+}
+
+/** ProbeIo over Node's file system (the engine and CLI pass theirs, the Layers tree its own: the same reads). */
+export function probeIoOverNodeFs(fs: NodeFsCalls): ProbeIo {
+  return {
+    stat: async (path) => {
+      const st = await fs.stat(path).catch(() => undefined);
+      if (!st) return undefined;
+      return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'other', size: st.size };
+    },
+    list: (folder) => fs.readdir(folder).catch(() => [] as string[]),
+    read: async (path, position, length) => {
+      const handle = await fs.openNonBlocking(path);
+      try {
+        const bytes = new Uint8Array(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(bytes, filled, length - filled, position + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return bytes.subarray(0, filled);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
 /**
  * The probe of a path, or undefined when it is neither a regular file nor a folder, or cannot be read: the
  * loaders then give their own sentence (a missing file, a FIFO, a device).

@@ -6,33 +6,14 @@ import { resolve } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
 import { sniffModelFormat, type FormatProbe, type ModelFormatKind } from '../../shared/modelFormat';
 import { cannotOpenSentence } from '../../shared/modelFormatAdvice';
-import { probeModelPath as probeWith, type ProbeIo } from '../../shared/modelFormatProbe';
+import { probeIoOverNodeFs, probeModelPath as probeWith, type ProbeIo } from '../../shared/modelFormatProbe';
 
-/** The probe through Node's fs. The Layers tree has the same adapter on its side (the host may not import core). */
-export const nodeProbeIo: ProbeIo = {
-  stat: async (path) => {
-    const st = await stat(path).catch(() => undefined);
-    if (!st) return undefined;
-    return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'other', size: st.size };
-  },
-  list: (folder) => readdir(folder).catch(() => [] as string[]),
-  read: async (path, position, length) => {
-    // Non-blocking, as in regularFile.ts: a FIFO swapped in after the stat must not block the open.
-    const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    try {
-      const bytes = new Uint8Array(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await handle.read(bytes, filled, length - filled, position + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return bytes.subarray(0, filled);
-    } finally {
-      await handle.close();
-    }
-  },
-};
+/** The probe through Node's fs. The Layers tree makes the same one on its side (the host may not import core). */
+export const nodeProbeIo: ProbeIo = probeIoOverNodeFs({
+  stat: (path) => stat(path),
+  readdir: (path) => readdir(path),
+  openNonBlocking: (path) => open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)),
+});
 
 export function probeModelPath(modelPath: string): Promise<FormatProbe | undefined> {
   return probeWith(resolve(modelPath), nodeProbeIo);
