@@ -15,6 +15,11 @@ export function setYieldGate(gate: (() => Promise<void>) | undefined): void {
   yieldGate = gate;
 }
 
+/** Whether yield points may hand the thread to waiting short requests (in the engine; not in the CLI). */
+export function yieldGateInstalled(): boolean {
+  return yieldGate !== undefined;
+}
+
 /** Yields to the event loop so that a cancel message can arrive between steps of a long loop. */
 export function yieldToEventLoop(): Promise<void> {
   const yielded = new Promise<void>((resolve) => setTimeout(resolve, 0));

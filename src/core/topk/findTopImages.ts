@@ -1,14 +1,14 @@
 // Dataset examples: the k images of a folder that activate each channel of a layer most, in one batched pass.
 // Per batch (topkBatch.ts) the device reduces the layer's output to three [B, C] arrays (max, argmax position,
 // mean), so only those small arrays cross to JavaScript; a heap per channel keeps the k best.
-import { throwIfAborted, yieldToEventLoop } from '../abort';
+import { throwIfAborted, yieldGateInstalled, yieldToEventLoop } from '../abort';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
 import type { ReceptiveField, SkippedFile, TopkEntry, TopkResult } from '../../shared/topk';
 import { inThreadBatches, type BatchSourceFactory } from './batchSource';
 import { measureReceptiveField, unitBox } from './receptiveField';
-import { channelStats } from './topkBatch';
+import { channelStatsInSlices } from './topkBatch';
 import type { TopkCache } from './topkCache';
 import { TopkHeap } from './topkHeap';
 
@@ -32,6 +32,13 @@ export interface TopkOptions extends LongCallOptions {
 
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
 const MAX_BATCH = 64;
+/**
+ * In the engine, the longest a forward pass of one slice should hold the thread: a feature-maps or kernels request
+ * that arrives meanwhile runs after it. Larger batches are faster per image, so slices are only as small as this
+ * needs, sized from the time per image measured so far; the CLI, with nobody waiting, runs whole batches.
+ */
+const SLICE_TARGET_MS = 400;
+const FIRST_SLICE = 4;
 
 export async function findTopImages(
   model: LoadedModel,
@@ -56,13 +63,21 @@ export async function findTopImages(
   let grid: [number, number] = [1, 1];
   let scored = 0;
   const batches = (options.batches ?? inThreadBatches)(files, spec, batchSize);
+  const sliced = yieldGateInstalled();
+  let msPerImage: number | undefined;
   try {
     for (let start = 0; start < files.length; start += batchSize) {
       throwIfAborted(options.signal, 'Finding top images');
       const batch = await batches.next();
       skipped.push(...batch.skipped);
       if (batch.orders.length > 0) {
-        const stats = await channelStats(model, layerId, batch, spec);
+        const slice = !sliced ? batchSize : msPerImage === undefined ? FIRST_SLICE
+          : Math.max(1, Math.floor(SLICE_TARGET_MS / msPerImage));
+        const scoring = Date.now();
+        const stats = await channelStatsInSlices(model, layerId, batch, spec, slice);
+        // The yields between slices may include a short request's time; the smallest measure is the fairest.
+        const measured = (Date.now() - scoring) / batch.orders.length;
+        msPerImage = msPerImage === undefined ? measured : Math.min(msPerImage, measured);
         grid = stats.grid;
         while (heaps.length < stats.channels) heaps.push(new TopkHeap(options.k));
         batch.orders.forEach((order, b) => {

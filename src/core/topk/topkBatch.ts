@@ -2,6 +2,7 @@
 // preprocess every image straight into one NHWC buffer (one tensor per batch, no concat), one forward pass, and a
 // single transpose feeding three last-axis reductions, so only [B, C] arrays cross back to JavaScript.
 import * as tf from '@tensorflow/tfjs-core';
+import { yieldToEventLoop } from '../abort';
 import { decodeImage } from '../image/decodeImage';
 import type { LoadedModel } from '../model/loadedModel';
 import { preprocessInto } from '../preprocess/preprocessInto';
@@ -85,6 +86,33 @@ export async function channelStats(model: LoadedModel, layerId: string, batch: P
   } finally {
     tf.dispose([max, argmax, mean]);
   }
+}
+
+/**
+ * The same statistics, the batch's forward passes cut into slices of at most `slice` images with a yield point
+ * between them: a short request waiting in the engine runs after one slice instead of the whole batch. The images
+ * stay decoded as one batch; only the model sees smaller ones.
+ */
+export async function channelStatsInSlices(
+  model: LoadedModel, layerId: string, batch: PreparedBatch, spec: InputSpec, slice: number,
+): Promise<BatchStats> {
+  const n = batch.orders.length;
+  if (slice >= n) return channelStats(model, layerId, batch, spec);
+  const per = spec.height * spec.width * spec.channels;
+  let whole: BatchStats | undefined;
+  for (let start = 0; start < n; start += slice) {
+    if (start > 0) await yieldToEventLoop();
+    const end = Math.min(n, start + slice);
+    const part = await channelStats(model, layerId, {
+      orders: batch.orders.slice(start, end), values: batch.values.subarray(start * per, end * per), skipped: [],
+    }, spec);
+    const c = part.channels;
+    whole ??= { channels: c, grid: part.grid, max: new Float32Array(n * c), argmax: new Int32Array(n * c), mean: new Float32Array(n * c) };
+    whole.max.set(part.max, start * c);
+    whole.argmax.set(part.argmax, start * c);
+    whole.mean.set(part.mean, start * c);
+  }
+  return whole as BatchStats;
 }
 
 function toFloat32(a: tf.TypedArray): Float32Array {

@@ -14,6 +14,7 @@ import { modelIdentityOfFile } from '../../../src/core/node/modelIdentityFile';
 import { unitBox } from '../../../src/core/topk/receptiveField';
 import { TopkCache } from '../../../src/core/topk/topkCache';
 import { LayerLensError } from '../../../src/shared/errors';
+import { setYieldGate } from '../../../src/core/abort';
 import { DIGIT_SPEC, seededMnistCnn, tempFolder, writeDigits } from './topkFixtures';
 
 let modelPath: string;
@@ -83,6 +84,29 @@ test('batched top-k equals a brute-force pass over 60 digits, for every channel 
         if (i > 0) assert.ok(e.value <= got[i - 1]!.value, 'sorted by value, descending');
       });
     }
+  }
+});
+
+test('in the engine (a yield gate set) a batch is scored in slices with yield points between them, with the same result', async () => {
+  await setup();
+  const files = listImageFiles(digitsDir);
+  const whole = await findTopImages(model, 'conv2', files, DIGIT_SPEC, { k: 5, batchSize: 16 });
+  let gateCalls = 0;
+  setYieldGate(async () => {
+    gateCalls++;
+  });
+  let sliced: Awaited<ReturnType<typeof findTopImages>>;
+  try {
+    sliced = await findTopImages(model, 'conv2', files, DIGIT_SPEC, { k: 5, batchSize: 16 });
+  } finally {
+    setYieldGate(undefined);
+  }
+  // 4 batches yield after each; the first batch, with no time per image measured yet, runs in slices of 4 (3 more).
+  assert.ok(gateCalls >= 4 + 3, `${gateCalls} yield points`);
+  assert.equal(sliced.imageCount, 60);
+  for (let c = 0; c < whole.channels; c++) {
+    assert.deepEqual(sliced.top[c]!.map((e) => [e.file, e.x, e.y]), whole.top[c]!.map((e) => [e.file, e.x, e.y]), `channel ${c}`);
+    sliced.top[c]!.forEach((e, i) => assert.ok(Math.abs(e.value - whole.top[c]![i]!.value) <= 1e-5 * (1 + Math.abs(e.value))));
   }
 });
 
