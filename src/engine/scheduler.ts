@@ -2,7 +2,8 @@
 // a second even while a top-k or activation-maximization job runs for minutes. Long jobs already stop at yield points
 // (core/abort.ts yieldToEventLoop) to read cancel messages and send progress; there the scheduler parks a long job
 // while any interactive request waits or runs, and lets it go on once none is left. So an interactive request waits
-// at most for the long job's current step (one top-k batch, 25 ms of actmax), and the model is loaded only once.
+// at most for the long job's current step (a ~400 ms slice of a top-k batch, 25 ms of actmax), and the model is loaded
+// only once.
 //
 // Requests run in lanes, one at a time per lane and in order of arrival within it: 'interactive' (the default),
 // 'compute' (the long TF.js jobs) and 'python' (conversions that wait on the user's Python, not on this thread).
