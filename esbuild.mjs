@@ -25,24 +25,14 @@ const common = {
 // registration); through 'main' esbuild would drop `import '@tensorflow/tfjs-backend-cpu'`.
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'] };
 
-// h5wasm (the HDF5 C library compiled to wasm, ~3 MB) serves the engine, the model-load check and the CLI: one
-// copy beside them, required on the first Keras file, instead of one inside each bundle.
-const sharedH5wasm = {
-  name: 'shared-h5wasm',
-  setup(build) {
-    build.onResolve({ filter: /^h5wasm$/ }, () => ({ path: './h5wasm.js', external: true }));
-  },
-};
-
 const builds = [
-  { ...node, entryPoints: { h5wasm: 'node_modules/h5wasm/dist/esm/hdf5_hl.js' }, outdir: dist },
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },
-  { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals, plugins: [sharedH5wasm] },
+  { ...node, entryPoints: { engine: 'src/engine/main.ts' }, outdir: dist, external: nativeExternals },
   // The engine's top-k decode worker (src/core/node/nodeBatchWorker.ts looks for it beside the engine).
   { ...node, entryPoints: { topkWorker: 'src/core/node/batchWorkerMain.ts' }, outdir: dist },
   // The engine's model-load check (src/engine/modelLoadCheck.ts looks for it beside the engine).
-  { ...node, entryPoints: { modelLoadWorker: 'src/engine/modelLoadWorker.ts' }, outdir: dist, plugins: [sharedH5wasm] },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, plugins: [sharedH5wasm], banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { modelLoadWorker: 'src/engine/modelLoadWorker.ts' }, outdir: dist },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: nativeExternals, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
     platform: 'browser',
