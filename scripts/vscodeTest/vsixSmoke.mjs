@@ -90,11 +90,19 @@ export async function runVsixSmoke(tools, tmp, { shotsDir, say, cleanups, elapse
     await page.locator('.statusbar-item').first().waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
 
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
-    await page.keyboard.type(COMMAND_TITLE, { delay: 5 });
+    // The palette lists the extension's commands once the workbench has read the installed extensions, which on a
+    // loaded machine can take longer than the window's first paint: ask again until they are there.
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Visualize Kernels' }).first();
-    await row.waitFor({ timeout: 15_000 });
+    const listedBy = Date.now() + 90_000;
+    for (;;) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: 15_000 });
+      await page.keyboard.type(COMMAND_TITLE, { delay: 5 });
+      if (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+      if (Date.now() > listedBy) throw new Error(`the palette never listed ${COMMAND_TITLE} (the installed extension's commands)`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
     if (steps) await screenshot(page, shotsDir, 'vsix-palette');
     await page.keyboard.press('Enter');
     if (steps) await page.waitForTimeout(2000).then(() => screenshot(page, shotsDir, 'vsix-after-enter'));
