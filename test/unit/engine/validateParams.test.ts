@@ -3,18 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LayerLensError } from '../../../src/shared/errors';
+import { rejects } from './rejectsParams';
 import { isEngineMethod, validateParams } from '../../../src/engine/validateParams';
-
-function rejects(method: unknown, params: unknown, pattern: RegExp): void {
-  assert.throws(() => validateParams(method, params), (e: unknown) => {
-    assert.ok(e instanceof LayerLensError, String(e));
-    assert.equal(e.code, 'badArgument');
-    assert.match(e.message, pattern);
-    // One sentence.
-    assert.equal(e.message.match(/\.(\s|$)/g)?.length, 1, e.message);
-    return true;
-  });
-}
 
 const actmax = (request: object) => ({ modelPath: '/m/model.json', request: { layerId: 'conv2', units: [0], ...request } });
 

@@ -3,17 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LayerLensError } from '../../../src/shared/errors';
+import { rejects } from '../engine/rejectsParams';
 import { validateParams } from '../../../src/engine/validateParams';
-
-function rejects(method: string, params: unknown, pattern: RegExp): void {
-  assert.throws(() => validateParams(method, params), (e: unknown) => {
-    assert.ok(e instanceof LayerLensError, String(e));
-    assert.equal(e.code, 'badArgument');
-    assert.match(e.message, pattern);
-    assert.equal(e.message.match(/\.(\s|$)/g)?.length, 1, e.message);
-    return true;
-  });
-}
 
 const convert = (extra: object) => ({ path: '/w/net.pt', python: '/usr/bin/python3', inputShape: [1, 3, 224, 224], outPath: '/s/converted/x/net.onnx', ...extra });
 
