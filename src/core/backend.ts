@@ -8,6 +8,22 @@ import { installInputGradients } from './gradients/installGradients';
 import { installNativeKernels, uninstallNativeKernels } from './native/installNativeKernels';
 import type { NativeKernelsBinding } from './native/nativeKernelsBinding';
 
+/** What a WebGPU adapter says of itself (src/core/node/webgpu gives it; structurally its WebgpuAdapterFacts). */
+export interface WebgpuAdapter {
+  vendor: string;
+  architecture: string;
+  /** SwiftShader, lavapipe, llvmpipe or a fallback adapter: tests and an explicit `webgpu` only, never `auto`. */
+  software: boolean;
+}
+
+/** The Node-only WebGPU start (Dawn through the `webgpu` package), passed in as a seam. */
+export interface WebgpuHooks {
+  /** Finds the adapter without registering any TF.js backend. */
+  probe(): Promise<{ ok: true; adapter: WebgpuAdapter } | { ok: false; reason: string }>;
+  /** Registers and sets TF.js's 'webgpu' backend; throws with one sentence when it cannot. */
+  activate(options: { allowSoftware: boolean }): Promise<WebgpuAdapter>;
+}
+
 export interface BackendOptions {
   /** Folder holding tfjs-backend-wasm's .wasm files (with a trailing slash added if missing). */
   wasmDir?: string;
@@ -16,6 +32,10 @@ export interface BackendOptions {
    * Only the engine passes this: it is the one place a native binding may be loaded.
    */
   loadNative?: () => Promise<{ gpu: boolean } | { error: string }>;
+  /** The WebGPU start; absent: WebGPU is recorded as unavailable in this process. */
+  webgpu?: WebgpuHooks;
+  /** Why WebGPU cannot run in this process at all (e.g. it runs on Electron's Node), said instead of probing. */
+  webgpuUnavailable?: string;
   /** Threads for the wasm backend (the calling thread counts as one); 1 or absent: single-threaded. */
   wasmThreads?: number;
   /**
@@ -32,6 +52,8 @@ export interface BackendOptions {
   nativeThreads?: number;
 }
 
+type Candidate = 'webgpu' | 'native' | 'wasm' | 'cpu';
+
 /** Chooses and activates a backend in the order docs/architecture.md gives; never throws for a backend that fails, it records why. */
 export async function initBackend(preference: BackendPreference, options: BackendOptions = {}): Promise<BackendStatus> {
   // PROD silences TF.js's console banners (e.g. "Hi, looks like you are running TensorFlow.js in Node.js"),
@@ -40,10 +62,11 @@ export async function initBackend(preference: BackendPreference, options: Backen
   // Before the native kernels install: they wrap the wasm kernels this adds.
   installInputGradients();
   const attempts: BackendAttempt[] = [];
-  const chosen = await chooseBackend(preference, options, attempts);
+  const chosen = withNotHonoured(await chooseBackend(preference, options, attempts));
   // A second start in the same process (tests, a reinit) must not inherit the first one's kernels.
   uninstallNativeKernels();
-  if (chosen.active === 'tensorflow' || !options.nativeKernels) return chosen;
+  // The native kernels are CPU code for the wasm and cpu backends only.
+  if (chosen.active === 'tensorflow' || chosen.active === 'webgpu' || !options.nativeKernels) return chosen;
   const binding = options.nativeKernels();
   if ('error' in binding) return { ...chosen, kernels: `TF.js kernels (native: ${binding.error})` };
   try {
@@ -54,10 +77,33 @@ export async function initBackend(preference: BackendPreference, options: Backen
   }
 }
 
-async function chooseBackend(preference: BackendPreference, options: BackendOptions, attempts: BackendAttempt[]): Promise<BackendStatus> {
-  const order = backendOrder(preference);
+/**
+ * The order each preference tries. `auto`: a hardware WebGPU adapter, a user-installed tfjs-node(-gpu), wasm, cpu;
+ * an explicit choice falls back to wasm, then cpu, and the status says so.
+ */
+export function backendOrder(preference: BackendPreference): Candidate[] {
+  switch (preference) {
+    case 'auto':
+      return ['webgpu', 'native', 'wasm', 'cpu'];
+    case 'webgpu':
+      return ['webgpu', 'wasm', 'cpu'];
+    case 'tensorflow':
+      return ['native', 'wasm', 'cpu'];
+    case 'wasm':
+      return ['wasm', 'cpu'];
+    case 'cpu':
+      return ['cpu'];
+  }
+}
 
-  for (const candidate of order) {
+async function chooseBackend(preference: BackendPreference, options: BackendOptions, attempts: BackendAttempt[]): Promise<BackendStatus> {
+  for (const candidate of backendOrder(preference)) {
+    if (candidate === 'webgpu') {
+      // Only an explicit `webgpu` may run on a software adapter: under `auto` it would be slower than wasm.
+      const adapter = await tryWebgpu(preference === 'webgpu', options, attempts);
+      if (adapter) return { ...status(preference, attempts, webgpuDetail(adapter)), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, software: adapter.software } };
+      continue;
+    }
     if (candidate === 'native') {
       if (!options.loadNative) {
         attempts.push({ backend: 'tensorflow', ok: false, reason: 'no native binding can be loaded in this process' });
@@ -93,17 +139,50 @@ async function chooseBackend(preference: BackendPreference, options: BackendOpti
   throw new Error(`No TF.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
 }
 
-function backendOrder(preference: BackendPreference): ('native' | 'wasm' | 'cpu')[] {
-  switch (preference) {
-    case 'tensorflow':
-      return ['native', 'wasm', 'cpu'];
-    case 'wasm':
-      return ['wasm', 'cpu'];
-    case 'cpu':
-      return ['cpu'];
-    case 'auto':
-      return ['native', 'wasm', 'cpu'];
+/** Probes, then activates, a WebGPU adapter; records why not and returns undefined when there is none to use. */
+async function tryWebgpu(allowSoftware: boolean, options: BackendOptions, attempts: BackendAttempt[]): Promise<WebgpuAdapter | undefined> {
+  const skip = (reason: string): undefined => void attempts.push({ backend: 'webgpu', ok: false, reason });
+  const hooks = options.webgpu;
+  if (options.webgpuUnavailable) return skip(options.webgpuUnavailable);
+  if (!hooks) return skip('WebGPU (the optional `webgpu` package) is not available in this process');
+  const probe = await hooks.probe().catch((e: unknown) => ({ ok: false as const, reason: errorText(e) }));
+  if (!probe.ok) return skip(probe.reason);
+  if (probe.adapter.software && !allowSoftware) {
+    return skip(`only a software adapter (${adapterName(probe.adapter)}), which auto never picks: it is slower than wasm; choose webgpu to run on it anyway`);
   }
+  try {
+    const adapter = await hooks.activate({ allowSoftware });
+    attempts.push({ backend: 'webgpu', ok: true });
+    return adapter;
+  } catch (e) {
+    return skip(errorText(e));
+  }
+}
+
+function adapterName(a: WebgpuAdapter): string {
+  return [a.vendor, a.architecture].filter((s) => s.trim() !== '').join(' ') || 'unnamed adapter';
+}
+
+function webgpuDetail(a: WebgpuAdapter): string {
+  return `webgpu (${adapterName(a)}${a.software ? ', software' : ''})`;
+}
+
+/** The TF.js backend names that honour each explicit preference. */
+const HONOURED_BY: Record<Exclude<BackendPreference, 'auto'>, { active: string; tried: BackendAttempt['backend'][] }> = {
+  webgpu: { active: 'webgpu', tried: ['webgpu'] },
+  tensorflow: { active: 'tensorflow', tried: ['tensorflow-gpu', 'tensorflow'] },
+  wasm: { active: 'wasm', tried: ['wasm'] },
+  cpu: { active: 'cpu', tried: ['cpu'] },
+};
+
+/** Adds the one sentence a caller shows when an explicit backend choice is not the one running. */
+export function withNotHonoured(s: BackendStatus): BackendStatus {
+  if (s.preference === 'auto') return s;
+  const want = HONOURED_BY[s.preference];
+  if (s.active === want.active) return s;
+  const reasons = [...new Set(s.attempts.filter((a) => !a.ok && want.tried.includes(a.backend)).map((a) => a.reason ?? 'it did not start'))];
+  const why = reasons.length > 0 ? reasons.join('; ') : 'it did not start';
+  return { ...s, notHonoured: `Backend ${s.preference} could not be used (${why}); ${s.detail} runs instead.` };
 }
 
 async function trySetBackend(name: string, attempts: BackendAttempt[], label: BackendAttempt['backend']): Promise<boolean> {

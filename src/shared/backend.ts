@@ -1,8 +1,8 @@
 /** `layerLens.backend`: which TF.js backend the engine runs. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {
-  backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'webgpu' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   ok: boolean;
   /** Why it was skipped, when it was. */
   reason?: string;
@@ -21,4 +21,11 @@ export interface BackendStatus {
   kernels?: string;
   /** Every backend tried, in order, with the reason it failed. */
   attempts: BackendAttempt[];
+  /** The WebGPU adapter running the model, when the active backend is `webgpu`. */
+  adapter?: { vendor: string; architecture: string; software: boolean };
+  /**
+   * One sentence when the backend asked for is not the one running ("--backend tensorflow: @tensorflow/tfjs-node
+   * is not installed; wasm runs instead"), for the status bar, the CLI's stderr and the report header to say.
+   */
+  notHonoured?: string;
 }

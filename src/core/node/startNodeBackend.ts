@@ -24,6 +24,10 @@ export interface NodeBackendOptions {
   nativeKernelsOffReason?: string;
   /** Loads a native TF.js binding; only the engine passes it (the one place such a binding may be loaded). */
   loadNative?: BackendOptions['loadNative'];
+  /** The WebGPU start (Dawn); absent, WebGPU is said to be unavailable. */
+  webgpu?: BackendOptions['webgpu'];
+  /** Why WebGPU cannot run in this process (the host found no real Node for the engine); said instead of probing. */
+  webgpuUnavailable?: string;
   /**
    * The folder holding the bundle's .wasm files and the native addon. Default: beside this code, i.e. dist/ in a
    * bundle; run from source, the .wasm files come from node_modules and the addon from the repository's dist/.
@@ -37,6 +41,8 @@ export function startNodeBackend(preference: BackendPreference, options: NodeBac
   return initBackend(preference, {
     wasmDir: locateWasmDir(beside),
     loadNative: options.loadNative,
+    webgpu: options.webgpu,
+    webgpuUnavailable: options.webgpuUnavailable ?? electronReason(),
     // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
     wasmThreads,
     enableWasmThreads: wasmThreads > 1 ? initWasmWithThreads : undefined,
@@ -49,4 +55,10 @@ function nativeKernelsLoader(options: NodeBackendOptions, beside: string): Backe
   if (options.nativeKernels !== false) return () => loadNativeKernels(beside);
   const reason = options.nativeKernelsOffReason;
   return reason === undefined ? undefined : () => ({ error: reason });
+}
+
+/** Dawn refuses to load inside Electron ("External buffers are not allowed"): say so rather than try. */
+function electronReason(): string | undefined {
+  const electron = process.versions.electron;
+  return electron ? `Dawn cannot load inside Electron ${electron} (VS Code's own Node); set layerLens.nodePath to a Node 20 or later` : undefined;
 }
