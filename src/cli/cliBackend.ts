@@ -4,9 +4,15 @@ import { oneOf } from './cliArgs';
 
 /**
  * The CLI runs the core in its own process as the engine does: wasm by default (its .wasm files beside the
- * bundle) on the engine's default thread count, with the native conv kernels when they were built.
+ * bundle) on the engine's default thread count, with the native conv kernels when they were built. A backend
+ * asked for that cannot run is said in one line on stderr, never swallowed.
  */
 export async function startBackend(value: unknown): Promise<BackendStatus> {
-  const preference = oneOf<BackendPreference>(value, 'backend', ['auto', 'wasm', 'cpu', 'tensorflow'], 'wasm');
-  return startNodeBackend(preference);
+  const preference = oneOf<BackendPreference>(value, 'backend', ['auto', 'webgpu', 'wasm', 'cpu', 'tensorflow'], 'wasm');
+  const status = await startNodeBackend(preference, {
+    // The VS Code engine is the one place a native TF.js binding is loaded (docs/architecture.md).
+    loadNative: async () => ({ error: 'the command line does not load @tensorflow/tfjs-node or tfjs-node-gpu (only the VS Code engine does)' }),
+  });
+  if (status.notHonoured) process.stderr.write(`layer-lens: ${status.notHonoured}\n`);
+  return status;
 }

@@ -20,7 +20,7 @@ Writes DIR/index.html: the model's layers, kernels, feature maps, activation max
   --steps N         activation-maximization steps per image (default ${DEFAULT_STEPS})
   --images N        use the first N sample images, by name (default all; feature maps are drawn for up to 4)
   --samples DIR     the sample images (default: the model's samples/ folder; --images DIR also names it)
-  --backend B       wasm (default), cpu or tensorflow
+  --backend B       wasm (default), cpu, webgpu, auto or tensorflow
 ${preprocessHelp}  --quiet           no progress lines on stderr
 A part that fails (one layer's actmax, an unreadable image) says why in a notice in its place and the rest is drawn;
 the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
@@ -61,7 +61,8 @@ export async function reportCommand(argv: string[]): Promise<void> {
       outcome = await writeReport(
         { model, modelPath, outDir: staged.dir, images, layers, steps: choices.steps, backend: status.active, log, inputSettings },
         (seconds) => `<h1>Layer Lens report: ${escapeHtml(model.info.name)}</h1>
-<p class="note">${escapeHtml(modelPath)} · backend ${escapeHtml(status.detail)} · ${new Date().toISOString()} · ${seconds.toFixed(1)} s</p>`,
+<p class="note">${escapeHtml(modelPath)} · backend ${escapeHtml(status.detail)} · ${new Date().toISOString()} · ${seconds.toFixed(1)} s</p>${status.notHonoured ? `
+<p class="note backend-not-honoured">${escapeHtml(status.notHonoured)}</p>` : ''}`,
       );
     } catch (e) {
       staged.discard();
