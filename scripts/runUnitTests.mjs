@@ -1,10 +1,17 @@
 // Runs every test/unit/**/*.test.ts with node's test runner (TypeScript through tsx) and ends with
 // the line "N passed, N failed". Pass file filters as arguments to run a subset: `npm run test:unit -- onnx`.
+//
+// Each file runs in its own process, as node --test runs it. Files that need the whole machine (see
+// `exclusiveReason`) run one at a time first; the rest then run two at a time (one per core; LAYER_LENS_TEST_JOBS
+// sets the number, 1 runs everything one after another). A file's output is printed in one piece when it ends,
+// and the run ends with the slowest files' times and the total count.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { buildNative } from './buildNative.mjs';
 import { ensureChromium } from './vscodeTest/setup.mjs';
+import { distFresh, runBuild } from './unitTestBuild.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -42,10 +49,92 @@ try {
   console.error(err instanceof Error ? err.message : String(err));
 }
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter=./scripts/countReporter.mjs',
-    '--test-reporter-destination=stdout', '--test-reporter-destination=stdout', ...files],
-  { cwd: root, stdio: 'inherit' },
-);
-child.on('exit', (code) => process.exit(code ?? 1));
+/** The text of a test file and of the test/unit files it imports relatively (one level): what decides its mode. */
+function sourcesOf(file) {
+  const text = readFileSync(join(root, file), 'utf8');
+  const local = [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)]
+    .map((m) => resolve(root, dirname(file), `${m[1]}.ts`))
+    .filter((p) => p.startsWith(join(root, 'test/unit')) && existsSync(p));
+  return [text, ...local.map((p) => readFileSync(p, 'utf8'))].join('\n');
+}
+
+// Why a file gets the machine to itself: it uses more than one core, or it asserts on elapsed time (a neighbour
+// would slow it down and make the bound fail for no fault of the product).
+const EXCLUSIVE = [
+  [/\/\/ unit-runner: exclusive/, 'marked exclusive'],
+  [/ensureBuilt\(/, 'starts the engine or the CLI bundle'],
+  [/runCorpus\(/, 'runs CLIs two at a time'],
+  [/nativeKernels: true|threads: [2-9]/, 'native kernels or wasm on 2+ threads'],
+  [/[Cc]hromium|puppeteer/, 'drives Chromium'],
+  [/Date\.now\(\) - |performance\.now\(\)/, 'asserts on elapsed time'],
+];
+
+function exclusiveReason(file) {
+  const text = sourcesOf(file);
+  if (/\/\/ unit-runner: parallel/.test(text)) return undefined;
+  return EXCLUSIVE.find(([re]) => re.test(text))?.[1];
+}
+
+// The engine and CLI tests run dist/: build it once here (when older than its sources) rather than once per file.
+const env = { ...process.env };
+if (files.some((f) => /ensureBuilt\(/.test(sourcesOf(f)))) {
+  if (!distFresh()) await runBuild();
+  env.LAYER_LENS_TEST_DIST_BUILT = '1';
+}
+
+const jobs = Math.max(1, Number(process.env.LAYER_LENS_TEST_JOBS) || Math.min(2, availableParallelism()));
+const exclusive = files.filter((f) => exclusiveReason(f) !== undefined);
+const shared = files.filter((f) => !exclusive.includes(f));
+
+/** Runs one file; resolves with its counts and seconds once its output has been printed. */
+function runFile(file, mode) {
+  return new Promise((done) => {
+    const started = Date.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter=./scripts/countReporter.mjs',
+        '--test-reporter-destination=stdout', '--test-reporter-destination=stdout', file],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const chunks = [];
+    child.stdout.on('data', (c) => chunks.push(c));
+    child.stderr.on('data', (c) => chunks.push(c));
+    child.on('close', (code, signal) => {
+      const seconds = (Date.now() - started) / 1000;
+      const out = Buffer.concat(chunks).toString('utf8');
+      const m = /^unit: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m.exec(out);
+      const counts = { passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0), skipped: Number(m?.[3] ?? 0) };
+      // A process that failed without a failing test (a crash, an error outside any test) is one failure.
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      const text = out.replace(/^\nunit: .*\n/m, '').replace(/^unit: \d+ passed.*\n?/m, '');
+      process.stdout.write(`${text}${text.endsWith('\n') ? '' : '\n'}`);
+      const status = code === 0 ? '' : ` (exit ${code ?? signal})`;
+      console.log(`# ${file}: ${seconds.toFixed(1)} s, ${mode}${status}`);
+      done({ file, mode, seconds, ...counts });
+    });
+  });
+}
+
+async function pool(list, width, mode) {
+  const results = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) results.push(await runFile(list[next++], mode));
+  };
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
+  return results;
+}
+
+const started = Date.now();
+const results = [
+  ...(await pool(exclusive, 1, 'alone')),
+  ...(await pool(shared, jobs, jobs > 1 ? `${jobs} at a time` : 'alone')),
+];
+
+const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 });
+const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
+console.log(`\nunit files: ${results.length} in ${((Date.now() - started) / 1000).toFixed(0)} s (${exclusive.length} alone, ${shared.length} ${jobs} at a time); slowest:`);
+for (const r of slowest) console.log(`  ${r.seconds.toFixed(1).padStart(6)} s  ${r.file} (${r.mode})`);
+console.log(`\nunit: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(total.failed === 0 ? 0 : 1);
