@@ -28,9 +28,11 @@ export function spreadForInputGrad(
   const [sh, sw] = g.strides;
   if (sh > 1 || sw > 1) {
     // The trailing stride − 1 zero rows/cols stay and are taken off the bottom/right padding below (no slice).
-    const r = tf.reshape(d, [n, ho, 1, wo, 1, c]);
-    const p = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-    d = tf.reshape(p, [n, ho * sh, wo * sw, c]);
+    // Two rank-4 pads, not one rank-6 pad: TF.js's webgpu backend writes invalid WGSL for a rank-6 Pad
+    // ("cannot index type 'vec6'"; docs/webgpu.md).
+    const cols = tf.pad(tf.reshape(d, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]);
+    const rows = tf.pad(tf.reshape(cols, [n, ho, 1, wo * sw * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]);
+    d = tf.reshape(rows, [n, ho * sh, wo * sw, c]);
   }
   const [dh, dw] = g.dilations;
   const top = dh * (kh - 1) - g.top;
