@@ -6,8 +6,10 @@ import { convertCommand, convertUsage } from './commands/convertCommand';
 import { torchvisionCommand, torchvisionUsage } from './commands/torchvisionCommand';
 import { installPytorchOpener, pytorchOptionsUsage, takePytorchOptions } from './pytorchOptions';
 import { actmaxCommand, actmaxUsage } from './commands/actmaxCommand';
+import { atlasCommand, atlasUsage } from './commands/atlasCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
+import { mergeCommand, mergeUsage } from './commands/mergeCommand';
 import { reportCommand, reportUsage } from './commands/reportCommand';
 import { topkCommand, topkUsage } from './commands/topkCommand';
 
@@ -17,7 +19,9 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   activations: { run: activationsCommand, usage: activationsUsage },
   actmax: { run: actmaxCommand, usage: actmaxUsage },
   topk: { run: topkCommand, usage: topkUsage },
+  merge: { run: mergeCommand, usage: mergeUsage },
   report: { run: reportCommand, usage: reportUsage },
+  atlas: { run: atlasCommand, usage: atlasUsage },
   convert: { run: convertCommand, usage: convertUsage },
   torchvision: { run: torchvisionCommand, usage: torchvisionUsage },
 };
@@ -32,7 +36,9 @@ const ACTIONS: Record<string, string> = {
   activations: 'Computing the activations',
   actmax: 'Activation maximization',
   topk: 'Finding the top images',
+  merge: 'Merging the shards',
   report: 'The report',
+  atlas: 'The atlas',
   convert: 'Converting the model',
   torchvision: 'Exporting the torchvision model',
 };

@@ -4,6 +4,8 @@ import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
+import { resolveShard } from '../../core/shard/shardSpec';
+import type { InputSpec } from '../../shared/model';
 import type { PixelBox, TopkResult } from '../../shared/topk';
 import { backendOption, integer, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
@@ -11,9 +13,10 @@ import { checkOutFolder, writeFileAtomic } from '../outputFiles';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { runTopkShard } from '../shard/topkShard';
 
 export const topkUsage =
-  `layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] ${preprocessUsage} [--json]`;
+  `layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] ${preprocessUsage} [--shard i/n [--shards N]] [--json]`;
 
 /**
  * Writes DIR/topk.json — {"<channel>": [{file, value, x, y, mean, box}]}, value descending, `file` relative to the
@@ -30,6 +33,8 @@ export async function topkCommand(argv: string[]): Promise<void> {
     batch: { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean' },
+    shard: { type: 'string' },
+    shards: { type: 'string' },
     ...inputSizeOption,
     ...preprocessOption,
     ...backendOption,
@@ -43,23 +48,24 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const k = integer(values.k, 'k', 9, 1);
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
+  // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process scores one slice into OUT/shard-i-of-n.
+  const shard = resolveShard(values.shard as string | undefined, process.env, values.shards as string | undefined);
   const options = inputSizeOf(values);
   await startBackend(values.backend);
   const model = await loadModel(modelPath, options);
   try {
     const tty = process.stderr.isTTY && !values.json;
     const cacheDir = typeof values.cache === 'string' ? resolve(values.cache) : undefined;
+    if (shard) {
+      const s = await runTopkShard({ model, modelPath, layerId, imagesDir, listed, k, batchSize, cacheDir, inputSettings, outDir, shard });
+      process.stdout.write(`${s.dir}: shard ${shard.index + 1} of ${shard.count}, ${s.images} images${s.skipped ? ', finished before (skipped)' : ''}\n`);
+      return;
+    }
     const { result, spec } = await topkOfFolder(model, { layerId, images: { folder: imagesDir, listed }, k, batchSize, cacheDir, inputSettings }, {
       onProgress: tty ? (p) => process.stderr.write(`\r${p.message ?? `${p.done} of ${p.total}`}\x1b[K`) : undefined,
     });
     if (tty) process.stderr.write('\n');
-    writeFileAtomic(join(outDir, 'topk.json'), `${JSON.stringify(topkJson(result, imagesDir), null, 1)}\n`);
-    const images = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
-    const layout = rowLayout(result);
-    result.top.forEach((entries, c) => {
-      const row = channelRow(entries, k, images, layout);
-      writeFileAtomic(join(outDir, `channel-${c}.png`), encodePng(row.rgba, row.width, row.height));
-    });
+    await writeTopkOutput(result, spec, imagesDir, outDir);
     const skipped = result.skipped.map((s) => ({ file: rel(imagesDir, s.file), reason: s.reason }));
     if (values.json) {
       const { rows, cols, size } = result.receptiveField;
@@ -77,6 +83,17 @@ export async function topkCommand(argv: string[]): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/** topk.json and the channel rows: `layer-lens merge` of sharded runs writes them through here too. */
+export async function writeTopkOutput(result: TopkResult, spec: InputSpec, imagesDir: string, outDir: string): Promise<void> {
+  writeFileAtomic(join(outDir, 'topk.json'), `${JSON.stringify(topkJson(result, imagesDir), null, 1)}\n`);
+  const images = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
+  const layout = rowLayout(result);
+  result.top.forEach((entries, c) => {
+    const row = channelRow(entries, result.k, images, layout);
+    writeFileAtomic(join(outDir, `channel-${c}.png`), encodePng(row.rgba, row.width, row.height));
+  });
 }
 
 type TopkJson = Record<string, { file: string; value: number; x: number; y: number; mean: number; box: PixelBox }[]>;

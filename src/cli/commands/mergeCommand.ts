@@ -1,0 +1,38 @@
+// `layer-lens merge`: the shards of a sharded `topk` (or `atlas`) run, checked to be one complete run, put
+// together into the output one machine would have written, byte for byte.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { webpWasmConfigured } from '../../core/image';
+import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/node/nodeWebpWasm';
+import { LayerLensError } from '../../shared/errors';
+import { startBackend } from '../cliBackend';
+import { checkOutFolder } from '../outputFiles';
+import { readShards } from '../shard/shardFolders';
+import { mergeTopkShards } from '../shard/topkShard';
+import { writeTopkOutput } from './topkCommand';
+
+export const mergeUsage = 'layer-lens merge --out DIR SHARD_DIR … (the --out of the shards, or their shard-i-of-n folders)';
+
+export async function mergeCommand(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { out: { type: 'string' }, backend: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LayerLensError('badArgument', (e as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (!values.out) throw new LayerLensError('badArgument', '--out is required.');
+  const outDir = resolve(values.out);
+  checkOutFolder(outDir);
+  // Every refusal (unfinished, missing, mismatched shard) comes before any work.
+  const shards = readShards(positionals);
+  const first = shards[0]!.manifest;
+  if (first.kind !== 'topk') throw new LayerLensError('badArgument', `Merging ${first.kind} shards is not supported by this version of layer-lens.`);
+  const { result, spec, imagesDir } = mergeTopkShards(shards);
+  // The rows are drawn through TF.js (resize to the model's view): the backend the shards' topk used by default.
+  await startBackend(values.backend);
+  if (!webpWasmConfigured()) useWebpWasmFromDisk(existsSync(join(__dirname, WEBP_WASM_FILE)) ? __dirname : undefined);
+  await writeTopkOutput(result, spec, imagesDir, outDir);
+  process.stdout.write(`${join(outDir, 'topk.json')}: ${shards.length} shards merged, ${result.channels} channels, ${result.imageCount} images, ${result.skipped.length} skipped\n`);
+}
