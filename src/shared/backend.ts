@@ -28,4 +28,6 @@ export interface BackendStatus {
    * is not installed; wasm runs instead"), for the status bar, the CLI's stderr and the report header to say.
    */
   notHonoured?: string;
+  /** Set by the VS Code host: which Node runs the engine, and why a Node asked for (layerLens.nodePath) was not used. */
+  engineNode?: string;
 }

@@ -94,7 +94,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         throw new LayerLensError('engineCrashed', `The Layer Lens engine did not restart: ${toErrorPayload(err).message}`);
       });
       const kernels = status.kernels ? `, kernels ${status.kernels}` : '';
-      messages.info(`Layer Lens engine restarted: ${backendLabel(status)} — ${status.detail}${kernels}.`);
+      messages.info(`Layer Lens engine restarted: ${backendLabel(status)} — ${status.detail}${kernels}.${status.notHonoured ? ` ${status.notHonoured}` : ''}`);
     }),
   ];
 }

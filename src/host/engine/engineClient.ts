@@ -27,6 +27,8 @@ interface Pending {
 
 export interface EngineClientOptions {
   enginePath: string;
+  /** The Node binary to start the engine with, asked at every start; undefined: the extension host's own. */
+  execPath?: () => string | undefined;
   /** Called after every (re)start, before the first request is sent: the host replays `init` here. */
   onStart: (client: EngineClient) => Promise<void>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -88,7 +90,8 @@ export class EngineClient {
   private spawn(): void {
     if (this.disposed) throw new LayerLensError('engineCrashed', 'Layer Lens is shutting down.');
     // 'advanced' serialization is structured clone: Float32Array and Uint8ClampedArray arrive intact.
-    const child = fork(this.options.enginePath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const execPath = this.options.execPath?.();
+    const child = fork(this.options.enginePath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], ...(execPath ? { execPath } : {}) });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => this.options.log('info', d.toString().trimEnd()));
     child.stderr?.on('data', (d: Buffer) => this.options.log('warn', d.toString().trimEnd()));

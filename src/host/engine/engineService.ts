@@ -5,6 +5,7 @@ import type { BackendPreference, BackendStatus } from '../../shared/backend';
 import type { EngineMethod, ParamsOf, ResultOf } from '../../shared/protocol/engineProtocol';
 import type { UserMessages } from '../userMessages';
 import { EngineClient, type RequestOptions } from './engineClient';
+import { chooseEngineNode, type EngineNodeChoice } from './engineNode';
 import { NativeCrashGuard } from './nativeCrashGuard';
 
 export type RequestMiddleware = <M extends EngineMethod>(
@@ -21,10 +22,23 @@ export class EngineService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly crashGuard = new NativeCrashGuard();
   private middleware: RequestMiddleware | undefined;
+  /** The Node the running engine was started with, chosen again at every start from the settings. */
+  private engineNode: EngineNodeChoice | undefined;
 
   constructor(enginePath: string, private readonly messages: UserMessages) {
     this.client = new EngineClient({
       enginePath,
+      execPath: () => {
+        this.engineNode = chooseEngineNode({
+          wantGpu: ['auto', 'webgpu'].includes(readBackendSettings().backend),
+          nodePath: userValueOnly(vscode.workspace.getConfiguration('layerLens'), 'nodePath'),
+          electron: process.versions.electron,
+          hostVersion: process.version,
+          pathEnv: process.env.PATH,
+        });
+        if (this.engineNode.webgpuUnavailable) messages.log('info', this.engineNode.summary);
+        return this.engineNode.execPath;
+      },
       log: (level, message) => messages.log(level, message),
       onExit: (_code, signal) => {
         const sentence = this.crashGuard.noteExit(signal, this.status);
@@ -33,7 +47,9 @@ export class EngineService implements vscode.Disposable {
       onStart: async (client) => {
         const settings = readBackendSettings();
         const off = this.crashGuard.reason;
-        this.status = await client.request('init', off ? { ...settings, nativeKernels: false, nativeKernelsOffReason: off } : settings);
+        const status = await client.request('init', off ? { ...settings, nativeKernels: false, nativeKernelsOffReason: off } : settings);
+        this.status = { ...status, engineNode: this.engineNode?.summary };
+        if (status.notHonoured) messages.log('warn', status.notHonoured);
         for (const a of this.status.attempts.filter((x) => !x.ok)) messages.log('info', `Backend ${a.backend} skipped: ${a.reason}`);
         this.statusEmitter.fire(this.status);
       },
@@ -41,7 +57,7 @@ export class EngineService implements vscode.Disposable {
     this.disposables.push(
       this.statusEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['backend', 'nativeBackendPath', 'wasmThreads', 'nativeKernels'].some((k) => e.affectsConfiguration(`layerLens.${k}`))) void this.reinit();
+        if (['backend', 'nativeBackendPath', 'nodePath', 'wasmThreads', 'nativeKernels'].some((k) => e.affectsConfiguration(`layerLens.${k}`))) void this.reinit();
       }),
     );
   }
@@ -99,7 +115,7 @@ function readBackendSettings(): { backend: BackendPreference; nativeBackendPath?
   const nativeBackendPath = userValueOnly(config, 'nativeBackendPath');
   const wasmThreads = config.get<number>('wasmThreads', 0);
   return {
-    backend: ['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto',
+    backend: ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'].includes(backend) ? backend : 'auto',
     nativeBackendPath,
     wasmThreads: Number.isInteger(wasmThreads) && wasmThreads >= 0 ? wasmThreads : 0,
     nativeKernels: config.get<boolean>('nativeKernels', true) !== false,
