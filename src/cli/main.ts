@@ -6,6 +6,7 @@ import { convertCommand, convertUsage } from './commands/convertCommand';
 import { torchvisionCommand, torchvisionUsage } from './commands/torchvisionCommand';
 import { installPytorchOpener, pytorchOptionsUsage, takePytorchOptions } from './pytorchOptions';
 import { actmaxCommand, actmaxUsage } from './commands/actmaxCommand';
+import { atlasCommand, atlasUsage } from './commands/atlasCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
 import { mergeCommand, mergeUsage } from './commands/mergeCommand';
@@ -20,6 +21,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   topk: { run: topkCommand, usage: topkUsage },
   merge: { run: mergeCommand, usage: mergeUsage },
   report: { run: reportCommand, usage: reportUsage },
+  atlas: { run: atlasCommand, usage: atlasUsage },
   convert: { run: convertCommand, usage: convertUsage },
   torchvision: { run: torchvisionCommand, usage: torchvisionUsage },
 };
@@ -36,6 +38,7 @@ const ACTIONS: Record<string, string> = {
   topk: 'Finding the top images',
   merge: 'Merging the shards',
   report: 'The report',
+  atlas: 'The atlas',
   convert: 'Converting the model',
   torchvision: 'Exporting the torchvision model',
 };

@@ -1,0 +1,99 @@
+// `layer-lens atlas`: a static site of a model's units (feature visualizations, dataset examples, kernels, links),
+// computed unit by unit into SITE/units/ (resumable: Ctrl-C keeps finished units) and then rendered from disk.
+import { join } from 'node:path';
+import { atlasLayers, atlasWorkList } from '../../core/atlas/workList';
+import type { AtlasSettings } from '../../core/atlas/atlasTypes';
+import { modelInputSpec } from '../../core/node/imageFiles';
+import { loadModel } from '../../core/node/loadModelFile';
+import { listImageFiles } from '../../core/node/nodeTopk';
+import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
+import { LayerLensError } from '../../shared/errors';
+import { computeAtlasUnits, isUnitDone } from '../atlas/computeAtlasUnits';
+import { atlasManifest, writeOrCheckManifest } from '../atlas/atlasManifest';
+import { progressSink } from '../atlas/progressLine';
+import { renderAtlasSite } from '../atlas/renderAtlasSite';
+import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { checkOutFolder } from '../outputFiles';
+import { preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+
+export const atlasUsage =
+  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE [--json]`;
+
+const DEFAULT_STEPS = 256;
+
+export async function atlasCommand(argv: string[]): Promise<void> {
+  const values = parse(argv, {
+    model: { type: 'string' },
+    images: { type: 'string' },
+    layers: { type: 'string', multiple: true },
+    units: { type: 'string' },
+    steps: { type: 'string' },
+    preset: { type: 'string' },
+    seeds: { type: 'string' },
+    diversity: { type: 'string' },
+    k: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    ...inputSizeOption,
+    ...preprocessOption,
+    ...backendOption,
+  });
+  const modelPath = required(values, 'model');
+  const outDir = required(values, 'out');
+  checkOutFolder(outDir);
+  const unitsArg = values.units === undefined || values.units === 'all' ? 'all' : integer(values.units, 'units', 0, 1);
+  const steps = integer(values.steps, 'steps', DEFAULT_STEPS, 1);
+  const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');
+  const seeds = integer(values.seeds, 'seeds', 2, 1);
+  const diversity = integer(values.diversity, 'diversity', 4, 0);
+  if (diversity === 1) throw new LayerLensError('badArgument', '--diversity must be 0 (none) or at least 2 images.');
+  const imagesDir = typeof values.images === 'string' ? values.images : undefined;
+  const k = imagesDir ? integer(values.k, 'k', 5, 1) : 0;
+  // Bad folders are refused before the model loads or any unit runs.
+  const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
+  if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
+  const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).filter(Boolean);
+
+  await startBackend(values.backend);
+  const model = await loadModel(modelPath, inputSizeOf(values));
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const spec = await modelInputSpec(model, preprocessSettingsOf(values));
+    const layers = atlasLayers(model.info, layerArgs);
+    const work = atlasWorkList(layers, unitsArg);
+    const settings: AtlasSettings & { preset: ActmaxPresetName } = { preset, steps, seeds, diversity, k, images: imageCount, size: [spec.height, spec.width] };
+    writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
+    const items = work;
+    const progress = progressSink(process.stderr, items.filter((i) => isUnitDone(outDir, i)).length);
+    let stopped: unknown;
+    const started = Date.now();
+    try {
+      await computeAtlasUnits({ model, spec, work }, items, outDir, { settings, imagesDir, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, p.phase) });
+    } catch (e) {
+      stopped = e;
+    } finally {
+      progress.end();
+    }
+    // What finished is on disk either way: the site shows it, and a re-run computes only the rest.
+    const site = renderAtlasSite(outDir);
+    if (stopped) {
+      if (stopped instanceof LayerLensError && stopped.code === 'cancelled') {
+        throw new LayerLensError('cancelled', `Stopped: ${site.units} of ${site.units + site.missing} units are written in ${outDir}; run the same command again to compute the rest.`);
+      }
+      throw stopped;
+    }
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ index: site.index, layers: site.layers, units: site.units, missing: site.missing, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${join(outDir, 'index.html')}\n`);
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    model.dispose();
+  }
+}
+
