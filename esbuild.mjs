@@ -1,7 +1,7 @@
 // Builds every bundle: the extension host (node, cjs, `vscode` external), the engine child process,
 // the CLI, and the webview scripts (browser). Copies TF.js's .wasm files beside the node bundles.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNative } from './scripts/buildNative.mjs';
 
@@ -23,7 +23,22 @@ const common = {
 
 // 'module' first: TF.js's ESM entries are the ones its package.json lists as having side effects (backend
 // registration); through 'main' esbuild would drop `import '@tensorflow/tfjs-backend-cpu'`.
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'] };
+// Emscripten starts a fixed pool of 8 pthread workers with the threaded wasm module, each loading the module and
+// compiling the .wasm, before the backend is ready: ~0.5 s of CPU per CLI or engine start on 2 cores that need 1.
+// The pool takes its size from src/core/node/wasmThreadsNode.ts instead (the threads asked for, less the caller).
+const POOL_LINE = 'var pthreadPoolSize=8;';
+const wasmPthreadPool = {
+  name: 'wasm-pthread-pool',
+  setup(build) {
+    build.onLoad({ filter: /tfjs-backend-wasm-threaded-simd\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (text.split(POOL_LINE).length !== 2) throw new Error(`${args.path}: no single "${POOL_LINE}" (a tfjs-backend-wasm update?)`);
+      return { contents: text.replace(POOL_LINE, 'var pthreadPoolSize=globalThis.__layerLensWasmPthreadPool||8;'), loader: 'js' };
+    });
+  },
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], plugins: [wasmPthreadPool] };
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: dist, external: ['vscode'] },

@@ -41,6 +41,9 @@ let prepared: WasmThreadsPlan | undefined;
  * Throws when this tfjs-backend-wasm's worker script is not the one this adapter knows (a version change).
  */
 export function prepareWasmThreads(threads: number): WasmThreadsPlan {
+  // The pthread workers Emscripten starts up front (esbuild.mjs makes the bundled module read this): XNNPACK's
+  // pool uses threads - 1 of them; the module's own default of 8 costs a worker start and wasm compile each.
+  (globalThis as { __layerLensWasmPthreadPool?: number }).__layerLensWasmPthreadPool = Math.max(1, threads - 1);
   if (prepared) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(threads);
