@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import type { BackendPreference, BackendStatus } from '../src/shared/backend';
 import { benchActmax } from './benchActmax';
+import { benchAtlas } from './benchAtlas';
 import { benchBackendRows, type BackendRowSizes } from './benchBackendRows';
 import { benchFixturesDir } from './benchFixtures';
 import { benchForward } from './benchForward';
@@ -42,10 +43,11 @@ async function main(): Promise<void> {
     forward: benchForward,
     actmax: benchActmax,
     topk: benchTopk,
+    atlas: benchAtlas,
     backends: (label, dir) => benchBackendRows(label, dir, sizes, root),
   };
   // The cross-backend rows run when asked for: at 2,000 images and 32 units they take long on a CPU.
-  const only = values.only?.split(',') ?? ['forward', 'actmax', 'topk'];
+  const only = values.only?.split(',') ?? ['forward', 'actmax', 'topk', 'atlas'];
   process.stdout.write(`Layer Lens bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   for (const backend of backends) {
     const status = await startNodeBackend(backend as BackendPreference);
