@@ -2,6 +2,7 @@
 // layer, then one layer's values on demand) and the messages between the host and the feature maps webview.
 // Typed arrays throughout: they cross both boundaries as binary, never as JSON number lists.
 import type { ChannelStats, Prediction } from './activations';
+import type { AttributionMap, AttributionOptions, AttributionProgress } from './attribution';
 import type { ColormapName } from './colormap';
 import type { InputSize } from './inputSize';
 import type { InputSpec, LayerKind, ModelInfo } from './model';
@@ -119,8 +120,25 @@ export interface FeatureMapsPanelState {
   preprocessing?: PreprocessChoice;
 }
 
+/** The Explain section shows two maps side by side: each request and answer names its slot. */
+export type ExplainSlot = 0 | 1;
+
+/** Tests only: what the Explain section should do, as a user would with its controls. */
+export type ExplainTestAction =
+  | { kind: 'run'; slot: ExplainSlot; options: AttributionOptions }
+  | { kind: 'cancel'; slot: ExplainSlot }
+  /** A click on the rank-th row (0 first) of the top predictions. */
+  | { kind: 'clickPrediction'; rank: number };
+
 export type FeatureMapsToWebview =
   | CommonToWebview
+  /** Passes of a costly attribution so far (IG steps, SmoothGrad samples, occlusion windows). */
+  | { type: 'explainProgress'; slot: ExplainSlot; requestId: number; progress: AttributionProgress }
+  /** The map for a request; `cached` when the host had it already and the engine ran nothing. */
+  | { type: 'explainResult'; slot: ExplainSlot; requestId: number; map: AttributionMap; cached: boolean }
+  /** The request failed or was cancelled (`cancelled`): the slot shows the sentence. */
+  | { type: 'explainError'; slot: ExplainSlot; requestId: number; message: string; cancelled: boolean }
+  | { type: 'explainTest'; action: ExplainTestAction }
   | { type: 'init'; state: FeatureMapsPanelState; backend: string }
   /** A new image or model is being computed: drop what is drawn. */
   | { type: 'clear' }
@@ -135,6 +153,10 @@ export type FeatureMapsToWebview =
 
 export type FeatureMapsFromWebview =
   | CommonFromWebview
+  /** Explain the shown image with one method for one target; a newer request on the slot replaces it. */
+  | { type: 'explain'; slot: ExplainSlot; requestId: number; options: AttributionOptions }
+  /** Stop the slot's running request. */
+  | { type: 'cancelExplain'; slot: ExplainSlot }
   /** Fetch a layer's values (the webview caches a few; picking a layer asks for it once). */
   | { type: 'requestLayer'; layerId: string }
   /** The webview's view options changed: the host keeps them for the title and for showLayer. */

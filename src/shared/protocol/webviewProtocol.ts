@@ -5,7 +5,8 @@ import type { KernelMode, KernelNormalization, KernelsResult } from '../kernelsP
 export type CommonToWebview =
   | { type: 'loading'; message: string }
   | { type: 'error'; message: string }
-  | { type: 'requestSnapshot'; requestId: number };
+  /** `part` names another canvas than the panel's main one (e.g. 'explain'), for panels that have several. */
+  | { type: 'requestSnapshot'; requestId: number; part?: string };
 
 export type CommonFromWebview =
   | { type: 'ready' }

@@ -17,7 +17,8 @@ export function renderInput(root: HTMLElement, summary: FeatureMapsOpenResult): 
   root.replaceChildren(c, caption);
 }
 
-export function renderPredictions(root: HTMLElement, summary: FeatureMapsOpenResult): void {
+/** The top predictions; a click on a row calls `onPick` with its class (the Explain section explains it). */
+export function renderPredictions(root: HTMLElement, summary: FeatureMapsOpenResult, onPick?: (classIndex: number) => void): void {
   if (summary.predictions.length === 0) {
     root.hidden = true;
     root.replaceChildren();
@@ -37,6 +38,7 @@ export function renderPredictions(root: HTMLElement, summary: FeatureMapsOpenRes
     label.textContent = `${p.label} — ${(p.probability * 100).toFixed(1)}%`;
     label.title = `class ${p.classIndex}, score ${p.score.toFixed(4)}`;
     li.append(label, bar);
+    if (onPick) li.addEventListener('click', () => onPick(p.classIndex));
     list.append(li);
   }
   root.replaceChildren(title, list);

@@ -20,6 +20,9 @@ import { LayerCache } from '../featureMaps/layerCache';
 import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
+import { ExplainSection } from '../featureMaps/explain/explainSection';
+import type { AttributionMap, AttributionProgress } from '../../../src/shared/attribution';
+import type { ExplainSlot, ExplainTestAction } from '../../../src/shared/featureMapsProtocol';
 import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
 import { renderPreprocessControl, type PreprocessControl } from '../featureMaps/preprocessControl';
 import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
@@ -47,7 +50,7 @@ const scratch = new MapScratch();
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
 const { status, scroller, canvas, hover, grid } = mountGridPanel({
   hoverHint: 'Hover a map for its numbers; click it to see it over the image.',
-  side: '<aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div></aside>',
+  side: '<aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div><div id="explain" class="fm-explain" hidden></div></aside>',
   paint: (ctx, vp) => {
     if (!view || !layout) return;
     const { first, last } = visibleRows(layout, vp.top, vp.height);
@@ -62,6 +65,11 @@ const detail = new DetailView(document.getElementById('detail')!, scratch, state
     draw();
   },
   onExport: (c, channel) => void exportCanvas(c, `channel${channel}-overlay`),
+});
+
+const explain = new ExplainSection(document.getElementById('explain')!, {
+  post: (msg) => host.post(msg),
+  exportPng: (c, what) => void exportCanvas(c, what),
 });
 
 const layerSelect = select('layer', 'Layer', [], '', (v) => selectLayer(v));
@@ -254,6 +262,11 @@ function snapshot(requestId: number): void {
   host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
 }
 
+function explainSnapshot(requestId: number): void {
+  const { canvas: c, meta } = explain.snapshot();
+  host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+}
+
 function onSummary(result: FeatureMapsOpenResult): void {
   summary = result;
   cache.clear();
@@ -261,7 +274,8 @@ function onSummary(result: FeatureMapsOpenResult): void {
   renderInput(document.getElementById('input')!, result);
   sizeControl = renderSizeControl(document.getElementById('input')!, result, applyInputSize, (message) => status.error(message));
   preprocessControl = renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
-  renderPredictions(document.getElementById('top5')!, result);
+  renderPredictions(document.getElementById('top5')!, result, (classIndex) => explain.explainClass(classIndex));
+  explain.setSummary(result);
   const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
   // (after this call), and a value set only as a property, while the old options are still there, is lost.
@@ -341,9 +355,14 @@ routeHostMessages(host, status, {
     cache.clear();
     detail.hide();
     clearSide();
+    explain.clear();
     draw();
   },
-  requestSnapshot: (msg) => snapshot(msg.requestId as number),
+  explainProgress: (msg) => explain.progress(msg.slot as ExplainSlot, msg.requestId as number, msg.progress as AttributionProgress),
+  explainResult: (msg) => explain.result(msg.slot as ExplainSlot, msg.requestId as number, msg.map as AttributionMap, msg.cached === true),
+  explainError: (msg) => explain.failed(msg.slot as ExplainSlot, msg.requestId as number, msg.message as string, msg.cancelled === true),
+  explainTest: (msg) => explain.test(msg.action as ExplainTestAction),
+  requestSnapshot: (msg) => (msg.part === 'explain' ? explainSnapshot(msg.requestId as number) : snapshot(msg.requestId as number)),
 });
 
 if (state) renderCrumbs();
