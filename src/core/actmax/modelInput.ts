@@ -51,8 +51,16 @@ export function toModelInput(img01: tf.Tensor4D, spec: InputSpec): tf.Tensor4D {
 
 /** [N, H, W, 1 or 3] in 0..1 → one RGBA array per image (grey replicated). Reads the tensor synchronously. */
 export function toRgba(img01: tf.Tensor4D): Uint8ClampedArray[] {
-  const [n, h, w, c] = img01.shape;
-  const data = img01.dataSync();
+  return rgbaOf(img01.dataSync(), img01.shape);
+}
+
+/** toRgba with an asynchronous read: what a GPU backend needs (webgpu in Node has no synchronous read). */
+export async function toRgbaAsync(img01: tf.Tensor4D): Promise<Uint8ClampedArray[]> {
+  return rgbaOf(await img01.data(), img01.shape);
+}
+
+function rgbaOf(data: ArrayLike<number>, shape: [number, number, number, number]): Uint8ClampedArray[] {
+  const [n, h, w, c] = shape;
   const out: Uint8ClampedArray[] = [];
   for (let i = 0; i < n; i++) {
     const rgba = new Uint8ClampedArray(h * w * 4);

@@ -42,6 +42,13 @@ function liveItems(ordinary: tf.Tensor): boolean[] {
   return Array.from(values, (v) => v > 0);
 }
 
+/** liveItems as a bool tensor [N, 1, …] that broadcasts over the gradient, for tf.where. */
+function liveMask(ordinary: tf.Tensor): tf.Tensor {
+  const n = ordinary.shape[0];
+  const ones = new Array<number>(ordinary.rank - 1).fill(1);
+  return tf.tidy(() => tf.reshape(tf.greater(tf.sum(tf.square(tf.reshape(ordinary, [n, -1])), 1), 0), [n, ...ones]));
+}
+
 /** Items [i, i + count) of a tensor along axis 0. */
 function items(t: tf.Tensor, i: number, count: number): tf.Tensor {
   return tf.slice(t, [i, ...new Array<number>(t.rank - 1).fill(0)], [count, ...t.shape.slice(1)]);
@@ -54,6 +61,8 @@ export function redirectGradient(dy: tf.Tensor, x: tf.Tensor, ordinary: tf.Tenso
     return redirectedOnly(dy, x, upper);
   }
   if (dy.rank === 0) return ordinary;
+  // webgpu in Node cannot read values synchronously, and a gradient function cannot wait: choose per item on the GPU.
+  if (tf.getBackend() === 'webgpu') return tf.tidy(() => tf.where(liveMask(ordinary), ordinary, redirectedOnly(dy, x, upper)));
   const live = liveItems(ordinary);
   if (live.every((v) => v)) return ordinary;
   if (live.every((v) => !v)) {

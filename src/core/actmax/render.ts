@@ -8,7 +8,7 @@ import type { ActmaxFrame, ActmaxRequest, ActmaxResult, ActmaxSettings } from '.
 import { LayerLensError } from '../../shared/errors';
 import { throwIfAborted, yieldToEventLoop } from '../abort';
 import type { LoadedModel, LongCallOptions } from '../model/loadedModel';
-import { defaultInputSpec, fixedInputSize, toModelInput, toRgba } from './modelInput';
+import { defaultInputSpec, fixedInputSize, toModelInput, toRgbaAsync } from './modelInput';
 import { evaluateObjective, objectiveLayers, penaltyObjective, type ObjectiveContext } from './objectives';
 import { createParam, type ImageParam } from './param';
 import { resolveSettings } from './presets';
@@ -105,12 +105,13 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
         // image, the step is taken again with the next, wider redirect. A gradient that is non-zero anywhere is
         // kept as it is, so runs that move today are unchanged.
         for (const everywhere of redirect ? [true] : [false, true]) {
-          if (!allZero(grads)) break;
+          if (!(await allZero(grads))) break;
           tf.dispose([value, perUnit as tf.Tensor | null, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== null));
           ({ value, grads } = withRedirectedRelu(run, everywhere));
         }
         optimizer.applyGradients(grads);
-        const values = (perUnit as tf.Tensor | null)?.dataSync() ?? new Float32Array(batch);
+        // Asynchronous reads throughout: webgpu in Node has no synchronous one (docs/webgpu.md).
+        const values = ((await (perUnit as tf.Tensor | null)?.data()) as Float32Array | undefined) ?? new Float32Array(batch);
         for (let i = 0; i < batch; i++) history[i][step] = values[i];
         someUnitDead = values.some((v) => v === 0);
         tf.dispose([value, perUnit as tf.Tensor | null, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== null));
@@ -119,7 +120,7 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
         options.onProgress?.({ done: step, total: settings.steps });
         const last = step === settings.steps;
         if (options.onFrame && (step % settings.frameEvery === 0 || last)) {
-          options.onFrame(makeFrame(current, step, settings.steps, Array.from(values)));
+          options.onFrame(await makeFrame(current, step, settings.steps, Array.from(values)));
         }
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
           await yieldToEventLoop();
@@ -132,7 +133,7 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
       const img = (param as ImageParam).image();
       return img.shape[1] === full[0] && img.shape[2] === full[1] ? img : tf.image.resizeBilinear(img, full);
     });
-    const images = toRgba(finalImages);
+    const images = await toRgbaAsync(finalImages);
     finalImages.dispose();
     return { images, width: full[1], height: full[0], objectiveHistory: history, msPerStep: elapsed / settings.steps, settings };
   } finally {
@@ -154,17 +155,17 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
 //   from the frame (nsfwjs's quantized MobileNetV2, expanded_conv_3/expand unit 103, image 128 px in 224). Lucid's
 //   rule sees that ReLU's ordinary gradient as live and keeps it; the last escape redirects at every ReLU position.
 /** True when every gradient is exactly 0 (a max of |g|, which cannot underflow as a sum of squares can). */
-function allZero(grads: tf.NamedTensorMap): boolean {
+async function allZero(grads: tf.NamedTensorMap): Promise<boolean> {
   const peak = tf.tidy(() => tf.max(tf.stack(Object.values(grads).map((g) => tf.max(tf.abs(g))))));
-  const zero = peak.dataSync()[0] === 0;
+  const zero = (await peak.data())[0] === 0;
   peak.dispose();
   return zero;
 }
 
-function makeFrame(param: ImageParam, step: number, totalSteps: number, objective: number[]): ActmaxFrame {
+async function makeFrame(param: ImageParam, step: number, totalSteps: number, objective: number[]): Promise<ActmaxFrame> {
   const img = param.image();
   const [, height, width] = img.shape;
-  const images = toRgba(img);
+  const images = await toRgbaAsync(img);
   img.dispose();
   return { step, totalSteps, images, width, height, objective };
 }
