@@ -10,8 +10,9 @@ const production = process.argv.includes('--production');
 const root = new URL('.', import.meta.url).pathname;
 const dist = join(root, 'dist');
 
-// Native TF.js bindings are optional and loaded by path at run time; never bundle them.
-const nativeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+// Native TF.js bindings are optional and loaded by path at run time; never bundle them. `webgpu` (Dawn's Node
+// addon, optional) is imported at run time by the engine and the CLI only (src/core/node/webgpu/dawn.ts).
+const nativeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
 
 const common = {
   bundle: true,
