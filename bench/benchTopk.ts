@@ -103,7 +103,7 @@ function digitFolder(count: number): string {
  * Seeded photo-like PNGs: a few colored plane waves and blobs with mild noise — structure at several scales, and
  * files of a realistic size for PNG (noise alone would make every file ~150 KB and decoding the bottleneck).
  */
-function syntheticFolder(count: number, side: number): string {
+export function syntheticFolder(count: number, side: number): string {
   return onceFolder(`synthetic-${count}-${side}`, count, (dir) => {
     let state = 0x9e3779b9;
     const rnd = (): number => {

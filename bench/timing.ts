@@ -13,6 +13,10 @@ export async function medianMs(runs: number, fn: () => Promise<void> | void, war
   return times[Math.floor(times.length / 2)];
 }
 
+/** Every line printed, for `npm run bench -- --json FILE`. */
+export const printedRows: { label: string; value: string }[] = [];
+
 export function line(label: string, value: string): void {
+  printedRows.push({ label, value });
   process.stdout.write(`${label.padEnd(64)} ${value}\n`);
 }

@@ -1,7 +1,7 @@
 // Node-only: the one start-up of TF.js in a Node process (the engine, the CLI, the benchmarks, the tests and the
 // training scripts): the backend preference, tfjs-backend-wasm's .wasm files, its threaded build, and the native
 // kernels addon, each found the same way everywhere.
-import { initBackend, type BackendOptions } from '../backend';
+import { initBackend, type BackendOptions, type WebgpuHooks } from '../backend';
 import type { BackendPreference, BackendStatus } from '../../shared/backend';
 import { loadNativeKernels, nativeThreadsFor } from './loadNativeKernelsNode';
 import { locateWasmDir } from './wasmDir';
@@ -24,7 +24,7 @@ export interface NodeBackendOptions {
   nativeKernelsOffReason?: string;
   /** Loads a native TF.js binding; only the engine passes it (the one place such a binding may be loaded). */
   loadNative?: BackendOptions['loadNative'];
-  /** The WebGPU start (Dawn); absent, WebGPU is said to be unavailable. */
+  /** The WebGPU start; default: Dawn through src/core/node/webgpu (tests inject their own). */
   webgpu?: BackendOptions['webgpu'];
   /** Why WebGPU cannot run in this process (the host found no real Node for the engine); said instead of probing. */
   webgpuUnavailable?: string;
@@ -41,7 +41,7 @@ export function startNodeBackend(preference: BackendPreference, options: NodeBac
   return initBackend(preference, {
     wasmDir: locateWasmDir(beside),
     loadNative: options.loadNative,
-    webgpu: options.webgpu,
+    webgpu: options.webgpu ?? dawnWebgpu,
     webgpuUnavailable: options.webgpuUnavailable ?? electronReason(),
     // A threaded start that fails falls back to one thread; the attempt's reason lands in the status.
     wasmThreads,
@@ -62,3 +62,12 @@ function electronReason(): string | undefined {
   const electron = process.versions.electron;
   return electron ? `Dawn cannot load inside Electron ${electron} (VS Code's own Node); set layerLens.nodePath to a Node 20 or later` : undefined;
 }
+
+/**
+ * Dawn and TF.js's webgpu backend load at the first probe: a process that asks for wasm or cpu (the model-load
+ * worker, training scripts, most tests) never loads them.
+ */
+const dawnWebgpu: WebgpuHooks = {
+  probe: async () => (await import('./webgpu/webgpuBackend')).probeWebgpu(),
+  activate: async (options) => (await import('./webgpu/webgpuBackend')).activateWebgpu(options),
+};
