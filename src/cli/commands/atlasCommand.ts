@@ -17,9 +17,12 @@ import { startBackend } from '../cliBackend';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 import { checkOutFolder } from '../outputFiles';
 import { preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { resolveShard } from '../../core/shard/shardSpec';
+import { openAtlasShard } from '../shard/atlasShard';
+import { finishShard } from '../shard/shardFolders';
 
 export const atlasUsage =
-  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE [--json]`;
+  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE [--shard i/n [--shards N]] [--json]`;
 
 const DEFAULT_STEPS = 256;
 
@@ -36,6 +39,8 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     k: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    shard: { type: 'string' },
+    shards: { type: 'string' },
     ...inputSizeOption,
     ...preprocessOption,
     ...backendOption,
@@ -55,6 +60,8 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
   const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).filter(Boolean);
+  // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process computes one slice into OUT/shard-i-of-n.
+  const shard = resolveShard(values.shard as string | undefined, process.env, values.shards as string | undefined);
 
   await startBackend(values.backend);
   const model = await loadModel(modelPath, inputSizeOf(values));
@@ -66,17 +73,29 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     const layers = atlasLayers(model.info, layerArgs);
     const work = atlasWorkList(layers, unitsArg);
     const settings: AtlasSettings & { preset: ActmaxPresetName } = { preset, steps, seeds, diversity, k, images: imageCount, size: [spec.height, spec.width] };
-    writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
-    const items = work;
-    const progress = progressSink(process.stderr, items.filter((i) => isUnitDone(outDir, i)).length);
+    let dir = outDir;
+    let items = work;
+    if (shard) {
+      const s = await openAtlasShard({ outDir, shard, modelPath, imagesDir, work, settings: { ...settings, input: spec } });
+      if (s.done) return void process.stdout.write(`${s.dir}: shard ${shard.index + 1} of ${shard.count}, finished before (skipped)\n`);
+      dir = s.dir;
+      items = s.items;
+    }
+    writeOrCheckManifest(dir, atlasManifest(model.info, work, settings));
+    const progress = progressSink(process.stderr, items.filter((i) => isUnitDone(dir, i)).length);
     let stopped: unknown;
     const started = Date.now();
     try {
-      await computeAtlasUnits({ model, spec, work }, items, outDir, { settings, imagesDir, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, p.phase) });
+      await computeAtlasUnits({ model, spec, work }, items, dir, { settings, imagesDir, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, p.phase) });
     } catch (e) {
       stopped = e;
     } finally {
       progress.end();
+    }
+    if (shard) {
+      if (stopped) throw stopped; // no DONE: a re-run of this shard resumes its units
+      finishShard(dir);
+      return void process.stdout.write(`${dir}: shard ${shard.index + 1} of ${shard.count}, ${items.length} units\n`);
     }
     // What finished is on disk either way: the site shows it, and a re-run computes only the rest.
     const site = renderAtlasSite(outDir);

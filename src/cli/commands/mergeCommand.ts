@@ -8,11 +8,12 @@ import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/node/nodeWebpWas
 import { LayerLensError } from '../../shared/errors';
 import { startBackend } from '../cliBackend';
 import { checkOutFolder } from '../outputFiles';
+import { mergeAtlasShards } from '../shard/atlasShard';
 import { readShards } from '../shard/shardFolders';
 import { mergeTopkShards } from '../shard/topkShard';
 import { writeTopkOutput } from './topkCommand';
 
-export const mergeUsage = 'layer-lens merge --out DIR SHARD_DIR … (the --out of the shards, or their shard-i-of-n folders)';
+export const mergeUsage = 'layer-lens merge --out DIR SHARD_DIR … (the --out of sharded topk or atlas runs, or their shard-i-of-n folders)';
 
 export async function mergeCommand(argv: string[]): Promise<void> {
   let parsed;
@@ -28,7 +29,12 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   // Every refusal (unfinished, missing, mismatched shard) comes before any work.
   const shards = readShards(positionals);
   const first = shards[0]!.manifest;
-  if (first.kind !== 'topk') throw new LayerLensError('badArgument', `Merging ${first.kind} shards is not supported by this version of layer-lens.`);
+  if (first.kind === 'atlas') {
+    const site = mergeAtlasShards(shards, outDir);
+    if (site.missing > 0) throw new LayerLensError('badArgument', `${site.missing} units of the atlas are in none of the ${shards.length} shards (first shard: ${shards[0]!.dir}).`);
+    process.stdout.write(`${join(outDir, 'index.html')}: ${shards.length} shards merged, ${site.layers} layers, ${site.units} units\n`);
+    return;
+  }
   const { result, spec, imagesDir } = mergeTopkShards(shards);
   // The rows are drawn through TF.js (resize to the model's view): the backend the shards' topk used by default.
   await startBackend(values.backend);
