@@ -1,6 +1,6 @@
 // Every ONNX fixture (made by `npm run fixtures`: torchvision architectures and small purpose-built nets with
 // seeded random weights) has its output and listed intermediate modules match PyTorch (relative L2 <= 1e-4) on
-// wasm; and on cpu (the plain-JavaScript backend: slower at 224 px, but every fixture).
+// wasm; fixturesCpu.test.ts does the same on cpu (a file of its own, so the unit runner can run the two side by side).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend } from '../../helpers/backend';
@@ -35,15 +35,6 @@ describe('ONNX fixture set', () => {
 describe('ONNX fixtures on wasm', () => {
   before(async () => {
     await useBackend('wasm');
-  });
-  for (const name of Object.keys(fixtureIndex.models)) {
-    it(`${name} matches PyTorch`, () => checkFixtureModel(name));
-  }
-});
-
-describe('ONNX fixtures on cpu', () => {
-  before(async () => {
-    await useBackend('cpu');
   });
   for (const name of Object.keys(fixtureIndex.models)) {
     it(`${name} matches PyTorch`, () => checkFixtureModel(name));
