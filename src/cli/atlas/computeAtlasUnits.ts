@@ -41,8 +41,12 @@ export interface AtlasComputeOptions {
 
 /** Strongest inputs listed on a unit page. */
 const INPUTS_SHOWN = 8;
-/** Lucid's weight of the diversity term against a channel mean. */
-const DIVERSITY_WEIGHT = 1e2;
+/**
+ * The diversity term's weight as a share of the unit's own objective (seed 0's final channel mean): Lucid's fixed 1e2
+ * suits InceptionV1's large channel values, but on the sample model (channel means near 1) it drowned the objective
+ * and left 3 of 4 images flat grey. Scaled, a Gram similarity of 1 costs about as much as the objective.
+ */
+const DIVERSITY_SHARE = 1;
 
 export function unitDir(outDir: string, item: AtlasItem): string {
   return join(outDir, 'units', layerSlug(item.layerId), String(item.unit));
@@ -109,8 +113,10 @@ async function computeGroup(ctx: AtlasContext, layerId: string, units: number[],
     layerId, unit, actmax: [], diversity: [], quality: { activation: 0, transformed: 0, draws: QUALITY_DRAWS, top1: null },
     topPicture: null, top: [], stats: null, kernel: null, inputs: null, files: new Map(),
   }));
+  const objectives = units.map(() => 0);
   for (let seed = 0; seed < settings.seeds; seed++) {
     const result = await renderActmax(model, { ...base, units, overrides: { steps: settings.steps, seed } }, { signal: opts.signal });
+    if (seed === 0) result.objectiveHistory.forEach((h, i) => (objectives[i] = h[h.length - 1] ?? 0));
     const acts = unitActivations(model, layerId, units, result.images, result.width, result.height, spec);
     result.images.forEach((rgba, i) => {
       const r = records[i]!;
@@ -121,8 +127,9 @@ async function computeGroup(ctx: AtlasContext, layerId: string, units: number[],
     });
   }
   if (settings.diversity > 1) {
-    for (const r of records) {
-      const objective: ActmaxObjectiveSpec = { kind: 'sum', terms: [{ weight: 1, objective: { kind: 'channel' } }, { weight: DIVERSITY_WEIGHT, objective: { kind: 'diversity' } }] };
+    for (const [i, r] of records.entries()) {
+      const weight = DIVERSITY_SHARE * Math.max(1e-3, Math.abs(objectives[i]!));
+      const objective: ActmaxObjectiveSpec = { kind: 'sum', terms: [{ weight: 1, objective: { kind: 'channel' } }, { weight, objective: { kind: 'diversity' } }] };
       const result = await renderActmax(model, { ...base, units: Array(settings.diversity).fill(r.unit), objective, overrides: { steps: settings.steps, seed: 0 } }, { signal: opts.signal });
       result.images.forEach((rgba, i) => {
         const file = `diversity-${i}.png`;
