@@ -4,6 +4,7 @@ import { startNodeBackend } from '../core/node/startNodeBackend';
 import type { EngineMethod, EngineToHost } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
+import { attributionHandler } from './handlers/attribution';
 import { convertPytorchHandler, inspectPytorchHandler, torchvisionExportHandler } from './handlers/convert';
 import { kernelsHandler } from './handlers/kernels';
 import { topkHandler } from './handlers/topk';
@@ -40,6 +41,7 @@ const handlers: HandlerTable = {
   'featureMaps.layer': (params, ctx) => activations.layer(params, { signal: ctx.signal }),
   'topk.find': (params, ctx) => topkHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
   actmax: (params, ctx) => actmaxHandler(models, params, { signal: ctx.signal, onFrame: ctx.progress }),
+  'attribution.run': (params, ctx) => attributionHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
   'pytorch.inspect': (params, ctx) => inspectPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'pytorch.convert': (params, ctx) => convertPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'torchvision.export': (params, ctx) => torchvisionExportHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),

@@ -16,6 +16,7 @@ export type Lane = 'interactive' | 'compute' | 'python';
 const LONG_METHODS: Readonly<Record<string, Lane>> = {
   'topk.find': 'compute',
   actmax: 'compute',
+  'attribution.run': 'compute',
   'pytorch.inspect': 'python',
   'pytorch.convert': 'python',
   'torchvision.export': 'python',

@@ -9,6 +9,7 @@ import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
 import { PYTORCH_SHAPE_MAX_DIM, PYTORCH_SHAPE_MAX_ELEMENTS } from '../shared/pytorchProtocol';
 import { bad, checkInteger, checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
+import { checkAttributionOptions } from './validateAttribution';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
 export const MAX_TOPK_BATCH = 1024;
@@ -69,6 +70,13 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     checkActmaxRequest(p.child('request'));
     const settings = p.optionalChild('inputSettings');
     if (settings) checkInputSpec(settings, false);
+  },
+  'attribution.run'(p) {
+    p.path('modelPath');
+    p.path('imagePath');
+    checkAttributionOptions(p.child('options'));
+    const settings = p.optionalChild('inputSettings');
+    if (settings) checkFeatureMapsSettings(settings);
   },
   'pytorch.inspect'(p) {
     p.path('path');

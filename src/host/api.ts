@@ -1,6 +1,7 @@
 // What `activate` returns. The real-VS-Code test suites drive and observe the extension through it;
 // nothing here is needed by users, so it stays small and read-mostly.
 import type { BackendStatus } from '../shared/backend';
+import type { ExplainTestAction } from '../shared/featureMapsProtocol';
 import type { ModelInfo } from '../shared/model';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
 import type { ModelRowView } from './tree/layersTree';
@@ -38,6 +39,8 @@ export interface LayerLensApi {
   backendStatus(): Promise<BackendStatus>;
   /** The text of the backend status bar item. */
   statusBarText(): string;
+  /** The backend status bar item's tooltip as plain text, one entry a line. */
+  statusBarTooltip(): string;
   /** The model the Layers view shows (loads it when needed). */
   activeModel(): Promise<ModelInfo | undefined>;
   /** Labels of the Layers view's root items (models) and, for the active model, its layers' labels and descriptions (output shapes). */
@@ -46,8 +49,15 @@ export interface LayerLensApi {
   layersViewVisible(): boolean;
   /** A model's row in the Layers view (label, description, icon id, tooltip) and its child rows' labels. */
   layersViewModel(modelPath: string): Promise<ModelRowView | undefined>;
-  /** Pixels of the open panel of that kind (for actmax: of that model's panel), or undefined when none is open. */
-  panelSnapshot(kind: PanelKind, modelPath?: string): Promise<CanvasSnapshot | undefined>;
+  /**
+   * Pixels of the open panel of that kind (for actmax: of that model's panel), or undefined when none is open;
+   * `part` 'explain': the feature maps panel's Explain overlays side by side instead of its grid.
+   */
+  panelSnapshot(kind: PanelKind, modelPath?: string, part?: 'explain'): Promise<CanvasSnapshot | undefined>;
+  /** Acts in the open feature maps panel's Explain section as a user would; false when no panel is open. */
+  explainInFeatureMaps(action: ExplainTestAction): boolean;
+  /** Attribution runs the open feature maps panel sent to the engine (a kept map runs none). */
+  featureMapsExplainRuns(): number;
   /** User-facing error, warning and information sentences shown since activation, newest last. */
   shownMessages(): readonly string[];
   /** Moves the mouse over the first cell of the open kernels grid; false when no kernels panel is open. */

@@ -79,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     enginePid: () => engine.pid,
     engineRequest: (method, params, onProgress) => engine.request(method, params, { onProgress }),
     statusBarText: () => statusBar.text,
+    statusBarTooltip: () => statusBar.tooltipText,
     activeModel: async () => {
       const state = await registry.load(registry.activePath);
       return state.kind === 'loaded' ? state.info : undefined;
@@ -93,7 +94,12 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
         descriptions: layers.map((n) => String(tree.getTreeItem(n).description ?? '')),
       };
     },
-    panelSnapshot: async (kind, modelPath) => (kind === 'actmax' && modelPath ? ActmaxPanel.forModel(modelPath) : panels[kind]())?.requestSnapshot(),
+    panelSnapshot: async (kind, modelPath, part) => (kind === 'actmax' && modelPath ? ActmaxPanel.forModel(modelPath) : panels[kind]())?.requestSnapshot(5000, part),
+    explainInFeatureMaps: (action) => {
+      FeatureMapsPanel.current?.explainTest(action);
+      return FeatureMapsPanel.current !== undefined;
+    },
+    featureMapsExplainRuns: () => FeatureMapsPanel.current?.explainer.engineRuns ?? 0,
     shownMessages: () => messages.history,
     hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
     typeFeatureMapsInputSize: (text) => {

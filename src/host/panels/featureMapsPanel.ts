@@ -17,9 +17,11 @@ import {
   type FeatureMapsFromWebview,
   type FeatureMapsPanelState,
   type FeatureMapsToWebview,
+  type ExplainTestAction,
   type PreprocessChoice,
 } from '../../shared/featureMapsProtocol';
 import type { EngineService } from '../engine/engineService';
+import { ExplainController } from '../featureMaps/explainController';
 import { pickImageUri } from '../images/activeImage';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { PanelBase, type PanelDeps } from './panelBase';
@@ -36,6 +38,8 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 
   private openSeq = 0;
   private abort: AbortController | undefined;
+  /** The Explain section's requests and kept maps. */
+  readonly explainer: ExplainController;
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -44,9 +48,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
   ) {
     super(panel, fdeps, 'featureMaps');
     FeatureMapsPanel.current = this;
+    this.explainer = new ExplainController(fdeps.engine, (msg) => this.post(msg), (err) => fdeps.messages.error(err));
     this.disposables.push({
       dispose: () => {
         this.abort?.abort();
+        this.explainer.cancelAll();
         if (FeatureMapsPanel.current === this) FeatureMapsPanel.current = undefined;
       },
     });
@@ -106,6 +112,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.post({ type: 'choosePreprocessing', choice });
   }
 
+  /** Tests only: acts in the Explain section as a user would (runs a method, cancels, clicks a top-5 row). */
+  explainTest(action: ExplainTestAction): void {
+    this.post({ type: 'explainTest', action });
+  }
+
   /** A click on a layer in the Layers view: switch to it (and to its model, when it is another one). */
   showLayer(layerId: string, modelPath?: string): void {
     if (modelPath && modelPath !== this.state.modelPath) {
@@ -126,6 +137,12 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 
   protected async onMessage(msg: FeatureMapsFromWebview): Promise<void> {
     switch (msg.type) {
+      case 'explain':
+        await this.explainer.explain({ modelPath: this.state.modelPath, imagePath: this.state.imagePath, ...this.sizeSettings() }, msg.slot, msg.requestId, msg.options);
+        return;
+      case 'cancelExplain':
+        this.explainer.cancel(msg.slot);
+        return;
       case 'requestLayer':
         if (typeof msg.layerId === 'string') await this.sendLayer(msg.layerId);
         return;
@@ -178,6 +195,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     }
     const seq = ++this.openSeq;
     this.abort?.abort();
+    this.explainer.cancelAll();
     const abort = (this.abort = new AbortController());
     const { modelPath, imagePath } = this.state;
     this.post({ type: 'clear' });

@@ -54,7 +54,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     if (!this.disposed) void this.panel.webview.postMessage(packBinary(msg));
   }
 
-  requestSnapshot(timeoutMs = 5000): Promise<CanvasSnapshot | undefined> {
+  requestSnapshot(timeoutMs = 5000, part?: string): Promise<CanvasSnapshot | undefined> {
     const requestId = this.nextSnapshotId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -65,7 +65,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
         clearTimeout(timer);
         resolve(s);
       });
-      this.post({ type: 'requestSnapshot', requestId });
+      this.post({ type: 'requestSnapshot', requestId, ...(part ? { part } : {}) });
     });
   }
 

@@ -1,6 +1,7 @@
 // Feature methods of the engine, one entry per feature; the base methods live in engineProtocol.ts.
 import type { ActmaxFrame, ActmaxResult } from '../actmax';
 import type { ActmaxParams } from '../actmaxProtocol';
+import type { AttributionMap, AttributionParams, AttributionProgress } from '../attribution';
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
 import type {
   PytorchConvertParams,
@@ -30,6 +31,8 @@ export interface EngineMethods {
   'topk.find': { params: TopkFindParams; result: TopkFindResult; progress: TopkProgress };
   /** One activation-maximization run (units as a batch); a frame every `frameEvery` steps as progress. */
   actmax: { params: ActmaxParams; result: ActmaxResult; progress: ActmaxFrame };
+  /** One attribution map (why the model scored a target) for one image; costly methods report passes as progress. */
+  'attribution.run': { params: AttributionParams; result: AttributionMap; progress: AttributionProgress };
   /** What a .pt/.pth holds, read by the user's Python (the first candidate with torch). */
   'pytorch.inspect': { params: PytorchInspectParams; result: PytorchInspectResult; progress: PythonProgress };
   /** A TorchScript or pickled-module .pt/.pth converted to ONNX by the user's Python; cancel ends Python. */
