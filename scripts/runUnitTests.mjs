@@ -86,7 +86,7 @@ const jobs = Math.max(1, Number(process.env.LAYER_LENS_TEST_JOBS) || Math.min(2,
 const exclusive = files.filter((f) => exclusiveReason(f) !== undefined);
 // The longest shared files first (seconds measured on a 2-core machine), so that neither core ends long after
 // the other.
-const LONG_FIRST = ['onnx/fixturesCpu.test', 'onnx/fixtures.test', 'cli/reportCli.test'];
+const LONG_FIRST = ['zoo/zoo.test', 'onnx/fixturesCpu.test', 'onnx/fixtures.test', 'cli/reportCli.test'];
 const rank = (f) => {
   const i = LONG_FIRST.findIndex((p) => f.includes(p));
   return i < 0 ? LONG_FIRST.length : i;

@@ -3,6 +3,9 @@
 // listing, forward parity of the default backend with the cpu backend, feature maps, input gradients at three depths,
 // 8 actmax steps, top-k on a folder and the report (the CLI's writeReport, in this process). One subtest per `<model> <step>`; the matrix of results is
 // written to .cache/zoo-status.md (or LAYER_LENS_ZOO_STATUS) after every run.
+// unit-runner: parallel — the unit runner may run this file beside another: it asserts on no elapsed time, and
+// its CPU time is ~1.1 × its wall time (the cpu-backend references run on one thread; the native kernels' 2-thread
+// steps are short), so it leaves the second core to a neighbour most of the time.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
