@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LayerLensError } from '../../shared/errors';
 import { writeFileAtomic } from '../outputFiles';
 import { actmaxSection } from './actmaxSection';
+import { attributionSection } from './attributionSection';
 import { featureMapsSection } from './featureMapsSection';
 import { escapeHtml, notice, page } from './html';
 import { kernelsSection } from './kernelsSection';
@@ -17,6 +18,7 @@ const SECTIONS: { title: string; run: ReportSection }[] = [
   { title: 'Model', run: summarySection },
   { title: 'Kernels', run: kernelsSection },
   { title: 'Feature maps', run: featureMapsSection },
+  { title: 'Attribution', run: attributionSection },
   { title: 'Activation maximization', run: actmaxSection },
   { title: 'Dataset examples', run: topkSection },
 ];

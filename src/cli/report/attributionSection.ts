@@ -1,0 +1,88 @@
+// The report's attribution section: for the first sample images, which pixels made the model give its top class,
+// by Grad-CAM (where in its last spatial layer) and by gradient saliency (which input pixels). Two methods of
+// one forward + backward pass each, so the section costs about what two forward passes per image do.
+import { basename, join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
+import { explain } from '../../core/attribution';
+import { encodePng } from '../../core/image/encodePng';
+import { loadModelInput } from '../../core/node/imageFiles';
+import { toDisplayRgba } from '../../core/preprocess';
+import type { AttributionMap, AttributionMethod } from '../../shared/attribution';
+import { ATTRIBUTION_COLORMAP, attributionRange, blendAttribution, colourBarRgba, formatAttributionValue } from '../../shared/attributionOverlay';
+import type { InputSpec } from '../../shared/model';
+import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { escapeHtml, figure } from './html';
+import { failureReason } from './partFailure';
+import type { ReportContext, ReportSection } from './reportTypes';
+
+/** Sample images explained: the section shows the idea, the panel and `layer-lens attribute` do the rest. */
+export const ATTRIBUTION_IMAGES = 2;
+export const REPORT_ATTRIBUTION_METHODS: readonly AttributionMethod[] = ['gradcam', 'saliency'];
+const METHOD_NAMES: Readonly<Partial<Record<AttributionMethod, string>>> = { gradcam: 'Grad-CAM', saliency: 'Saliency' };
+const OPACITY = 0.6;
+
+export const attributionSection: ReportSection = async (ctx) => {
+  const title = '<h2>Attribution</h2>';
+  const predictId = predictionLayerId(ctx.model.info);
+  if (!predictId) return `<section>${title}<p class="note">The model has no class output to explain.</p></section>`;
+  if (ctx.images.length === 0) return `<section>${title}<p class="note">No sample images: pass --samples DIR.</p></section>`;
+  const blocks: string[] = [];
+  let shown = 0;
+  for (const imagePath of ctx.images) {
+    if (shown === ATTRIBUTION_IMAGES) break;
+    let loaded: { input: tf.Tensor4D; spec: InputSpec };
+    try {
+      loaded = await loadModelInput(ctx.model, imagePath, ctx.inputSettings);
+    } catch (e) {
+      // The feature maps section names the image it passed over; here it is only left out.
+      ctx.skipImage(imagePath, failureReason(e, ctx.backend));
+      continue;
+    }
+    shown++;
+    try {
+      blocks.push(await ctx.part(`Attribution of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, loaded.input, loaded.spec, predictId)));
+    } finally {
+      loaded.input.dispose();
+    }
+  }
+  const note = `<p class="note">Why the model gave its top class: Grad-CAM weights the last spatial layer's maps by the class's gradient; saliency is the gradient's size at each input pixel. Colours (${ATTRIBUTION_COLORMAP}) span each map's own range, given under it.</p>`;
+  return `<section>${title}${note}\n${blocks.join('\n')}</section>`;
+};
+
+async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, predictId: string): Promise<string> {
+  const [logits] = await computeActivations(ctx.model, input, [predictId]);
+  const [top] = topPredictions(logits!.data, spec.labels, 1);
+  if (!top) return `<h3>${escapeHtml(basename(imagePath))}</h3><p class="note">No prediction to explain.</p>`;
+  const display = toDisplayRgba(input, spec);
+  const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
+  const figures: string[] = [];
+  // Each method is its own part: one that fails becomes a notice beside the other's picture.
+  for (const method of REPORT_ATTRIBUTION_METHODS) {
+    const name = METHOD_NAMES[method] ?? method;
+    figures.push(await ctx.part(`${name} of ${basename(imagePath)}`, async () => {
+      const map = await explain(ctx.model, input, { method, target: { kind: 'class', classIndex: top.classIndex } }, { labels: spec.labels });
+      const file = `attribution-${stem}-${method}.png`;
+      const picture = overlayWithBar(display, map);
+      writeFileAtomic(join(ctx.outDir, file), encodePng(picture.rgba, picture.width, picture.height));
+      const range = attributionRange(map.data, ATTRIBUTION_COLORMAP);
+      const layer = map.camLayerId ? ` at ${map.camLayerId}` : '';
+      const caption = `${name}${layer}: ${formatAttributionValue(range.min)} to ${formatAttributionValue(range.max)} (${map.ms.toFixed(0)} ms)`;
+      return figure(file, caption, Math.max(112, Math.min(224, picture.width)));
+    }));
+  }
+  ctx.log(`attribution ${basename(imagePath)}`);
+  return `<h3>${escapeHtml(basename(imagePath))}: ${escapeHtml(top.label)} ${(top.probability * 100).toFixed(1)}%</h3>\n${figures.join('\n')}`;
+}
+
+/** The map over the input at the input's resolution, a gap, and the colour bar (low left, high right) under it. */
+export function overlayWithBar(display: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }, map: AttributionMap): { width: number; height: number; rgba: Uint8ClampedArray } {
+  const overlay = blendAttribution({ width: display.width, height: display.height, rgba: display.data }, map, ATTRIBUTION_COLORMAP, OPACITY);
+  const { width, height } = map;
+  const gap = Math.max(1, Math.round(height / 28));
+  const barRows = Math.max(2, Math.round(height / 10));
+  const rgba = new Uint8ClampedArray(width * (height + gap + barRows) * 4).fill(255);
+  rgba.set(overlay, 0);
+  rgba.set(colourBarRgba(ATTRIBUTION_COLORMAP, width, barRows), width * (height + gap) * 4);
+  return { width, height: height + gap + barRows, rgba };
+}

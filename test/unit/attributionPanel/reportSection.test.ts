@@ -1,0 +1,70 @@
+// The report's attribution section on the sample digit model: for the first two samples, a Grad-CAM and a
+// saliency picture of the top class, written as PNGs that decode to the map over the input with the colour bar
+// under it, captions with each map's range, and the whole section cheap enough for the demo report.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { attributionSection } from '../../../src/cli/report/attributionSection';
+import type { ReportContext } from '../../../src/cli/report/reportTypes';
+import { loadModel } from '../../../src/core/node/loadModelFile';
+import type { LoadedModel } from '../../../src/core/model/loadedModel';
+import { colormapLut } from '../../../src/shared/colormap';
+import { useBackend } from '../../helpers/backend';
+import { sampleModelDir } from '../../helpers/paths';
+
+let model: LoadedModel;
+
+before(async () => {
+  await useBackend('cpu');
+  model = await loadModel(join(sampleModelDir, 'model.json'));
+});
+
+after(() => model.dispose());
+
+test('two samples × Grad-CAM and saliency: PNGs of the map over the digit with a colour bar, captions with the range', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'll-report-attribution-'));
+  const images = ['digit-3-a.png', 'digit-7-a.png', 'digit-0-a.png'].map((f) => join(sampleModelDir, 'samples', f));
+  const failures: string[] = [];
+  const ctx: ReportContext = {
+    model, modelPath: join(sampleModelDir, 'model.json'), outDir, images, backend: 'cpu', steps: 1, log: () => {},
+    part: async (what, run) => run().catch((err: unknown) => {
+      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      return '';
+    }),
+    fail: (what, err) => {
+      failures.push(`${what}: ${String(err)}`);
+      return '';
+    },
+    skipImage: (path, reason) => failures.push(`${path} skipped: ${reason}`),
+  };
+  const started = Date.now();
+  const html = await attributionSection(ctx);
+  const ms = Date.now() - started;
+  assert.deepEqual(failures, []);
+  assert.match(html, /<h2>Attribution<\/h2>/);
+  assert.match(html, /<h3>digit-3-a\.png: 3 \d+\.\d%<\/h3>/);
+  assert.match(html, /<h3>digit-7-a\.png: 7 \d+\.\d%<\/h3>/);
+  assert.doesNotMatch(html, /digit-0-a/, 'only the first two samples are explained');
+  const files = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
+  assert.deepEqual(files, ['digit-3-a', 'digit-7-a'].flatMap((s) => [`attribution-${s}-gradcam.png`, `attribution-${s}-saliency.png`]));
+  assert.match(html, /Grad-CAM at \w+: -?[\d.e+-]+ to [\d.e+-]+ \(\d+ ms\)/);
+  assert.match(html, /Saliency: -?[\d.e+-]+ to [\d.e+-]+ \(\d+ ms\)/);
+  const lut = colormapLut('inferno');
+  for (const file of files) {
+    const png = decode(readFileSync(join(outDir, file)));
+    // 28 rows of overlay, a 1-row gap, 3 rows of colour bar.
+    assert.equal(png.width, 28, file);
+    assert.equal(png.height, 28 + 1 + 3, file);
+    const channels = png.channels;
+    const at = (x: number, y: number) => Array.from(png.data.slice((y * png.width + x) * channels, (y * png.width + x) * channels + 3));
+    assert.deepEqual(at(0, 31), Array.from(lut.slice(0, 3)), `${file}: the bar starts at the colormap's low end`);
+    assert.deepEqual(at(27, 31), Array.from(lut.slice(255 * 3, 256 * 3)), `${file}: the bar ends at the colormap's high end`);
+    const colours = new Set<string>();
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) colours.add(at(x, y).join(','));
+    assert.ok(colours.size > 8, `${file}: only ${colours.size} colours in the overlay`);
+  }
+  console.log(`attribution section, 2 images × 2 methods: ${ms} ms`);
+});
