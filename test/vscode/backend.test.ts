@@ -34,6 +34,59 @@ suite('backend setting', () => {
     });
   }
 
+  test('auto: the tooltip lists every backend tried (webgpu skipped with its reason) and which Node runs the engine; a nodePath that is no Node is said', async function () {
+    this.timeout(90_000);
+    const lens = await api();
+    const undo = await withSetting('layerLens', 'backend', 'auto');
+    // A setting naming a program is read from user settings only.
+    const config = () => vscode.workspace.getConfiguration('layerLens');
+    const missing = path.join(extension().extensionPath, 'no-such-folder', 'node');
+    await config().update('nodePath', missing, vscode.ConfigurationTarget.Global);
+    try {
+      const status = await waitFor('the engine to start under auto without the missing nodePath', async () => {
+        const s = await lens.backendStatus();
+        return s.preference === 'auto' && s.engineNode?.includes('Not used') && s;
+      }, 60_000);
+      // No hardware GPU here: auto never runs on a software adapter, so the engine runs a CPU backend.
+      assert.ok(['wasm', 'cpu'].includes(status.active), status.active);
+      assert.equal(status.notHonoured, undefined);
+      assert.equal(status.adapter, undefined);
+      const tooltip = await waitFor('the tooltip to name the Node', () => lens.statusBarTooltip().includes('Not used') && lens.statusBarTooltip());
+      const lines = tooltip.split('\n');
+      assert.equal(lines[0], `Backend: ${status.detail} (setting: auto)`);
+      assert.ok(lines.includes(`Engine runs on the extension host's Node ${process.version}. Not used: layerLens.nodePath ${missing} was not found.`), tooltip);
+      const tried = lines.slice(lines.indexOf('Tried, in order:') + 1);
+      assert.match(tried[0] ?? '', /^- webgpu skipped: \S/, tooltip);
+      assert.ok(tried.includes(`- ${status.active}: started`), tooltip);
+      assert.ok(!lens.statusBarText().includes('webgpu'), lens.statusBarText());
+    } finally {
+      await config().update('nodePath', undefined, vscode.ConfigurationTarget.Global);
+      await undo();
+    }
+  });
+
+  test('tensorflow without tfjs-node: the bar warns, the tooltip and Restart Engine say why and what runs instead', async function () {
+    this.timeout(90_000);
+    const lens = await api();
+    const undo = await withSetting('layerLens', 'backend', 'tensorflow');
+    try {
+      const status = await waitFor('the engine to fall back from tensorflow', async () => {
+        const s = await lens.backendStatus();
+        return s.preference === 'tensorflow' && s;
+      }, 60_000);
+      assert.equal(status.active, 'wasm');
+      assert.match(status.notHonoured ?? '', /^Backend tensorflow could not be used \(@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\); wasm .* runs instead\.$/);
+      await waitFor(`the bar to warn (now "${lens.statusBarText()}")`, () => lens.statusBarText().startsWith('$(warning) Layer Lens: wasm') && lens.statusBarText().endsWith('(tensorflow unavailable)'));
+      assert.ok(lens.statusBarTooltip().split('\n').includes(status.notHonoured!), lens.statusBarTooltip());
+      const before = lens.shownMessages().length;
+      await vscode.commands.executeCommand('layerLens.restartEngine');
+      const shown = await waitFor('the restart message', () => lens.shownMessages().slice(before).find((m) => m.startsWith('Layer Lens engine restarted')));
+      assert.match(shown, /^Layer Lens engine restarted: wasm.* Backend tensorflow could not be used \(/);
+    } finally {
+      await undo();
+    }
+  });
+
   test('the native kernels run the convolutions, show in the status bar, and layerLens.nativeKernels turns them off', async function () {
     this.timeout(120_000);
     if (!nativeBuilt()) this.skip();
