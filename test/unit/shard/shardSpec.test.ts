@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../helpers/paths';
 import { resolveShard, shardFolderName, shardSlice } from '../../../src/core/shard/shardSpec';
 import { LayerLensError } from '../../../src/shared/errors';
 
@@ -52,4 +55,14 @@ test('shards hold whole groups, in contiguous runs covering every item once, and
   }
   assert.deepEqual(Array.from({ length: 4 }, (_, index) => shardSlice(items, { index, count: 4 }, 8).items.length), [8, 16, 8, 9]);
   assert.equal(shardFolderName({ index: 1, count: 4 }), 'shard-2-of-4');
+});
+
+test('the Kubernetes manifest in docs gives every pod of its Indexed Job a shard, with the count equal to completions', () => {
+  const yaml = readFileSync(join(repoRoot, 'docs/kubernetes-atlas.yaml'), 'utf8');
+  assert.match(yaml, /completionMode: Indexed/);
+  const completions = Number(/^\s*completions: (\d+)$/m.exec(yaml)?.[1]);
+  const count = /- name: LAYER_LENS_SHARD_COUNT\n\s*value: "(\d+)"/.exec(yaml)?.[1];
+  assert.equal(Number(count), completions);
+  const specs = Array.from({ length: completions }, (_, i) => resolveShard(undefined, { JOB_COMPLETION_INDEX: String(i), LAYER_LENS_SHARD_COUNT: count }));
+  assert.deepEqual(specs.map((s) => s?.index), Array.from({ length: completions }, (_, i) => i));
 });
