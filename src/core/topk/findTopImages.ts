@@ -4,6 +4,7 @@
 import { throwIfAborted, yieldGateInstalled, yieldToEventLoop } from '../abort';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
+import { batchCapForGpu, GpuOutOfMemoryError } from '../gpuLimits';
 import type { InputSpec } from '../../shared/model';
 import type { ReceptiveField, SkippedFile, TopkEntry, TopkResult } from '../../shared/topk';
 import { inThreadBatches, type BatchSourceFactory } from './batchSource';
@@ -74,7 +75,7 @@ export async function findTopImages(
         const slice = !sliced ? batchSize : msPerImage === undefined ? FIRST_SLICE
           : Math.max(1, Math.floor(SLICE_TARGET_MS / msPerImage));
         const scoring = Date.now();
-        const stats = await channelStatsInSlices(model, layerId, batch, spec, slice);
+        const stats = await withinGpuMemory((n) => channelStatsInSlices(model, layerId, batch, spec, n), slice);
         // The yields between slices may include a short request's time; the smallest measure is the fairest.
         const measured = (Date.now() - scoring) / batch.orders.length;
         msPerImage = msPerImage === undefined ? measured : Math.min(msPerImage, measured);
@@ -141,7 +142,20 @@ export function chooseBatchSize(model: LoadedModel, layerId: string, spec: Input
   // 6.4 MB an image by tf.profile's peak, estimated 10.2. Other loaders are counted as keeping every output,
   // three times over (the values, their inputs still alive in the same op, the reductions' scratch).
   const bytes = 4 * (model.info.format === 'onnx' ? input + 3 * largest : 3 * (input + sum));
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(MEMORY_BUDGET_BYTES / bytes)));
+  // On a GPU, the largest tensor of the batch must also fit one storage binding (maxStorageBufferBindingSize).
+  const gpuCap = batchCapForGpu(4 * Math.max(input, largest));
+  return Math.max(1, Math.min(MAX_BATCH, gpuCap, Math.floor(MEMORY_BUDGET_BYTES / bytes)));
+}
+
+/** Runs `score` on slices of `slice` images, halving the slice while the GPU runs out of memory (one image: the error stands). */
+async function withinGpuMemory<T>(score: (slice: number) => Promise<T>, slice: number): Promise<T> {
+  for (let n = slice; ; n = Math.max(1, Math.floor(n / 2))) {
+    try {
+      return await score(n);
+    } catch (e) {
+      if (!(e instanceof GpuOutOfMemoryError) || n === 1) throw e;
+    }
+  }
 }
 
 function channelCount(shape: (number | null)[]): number {

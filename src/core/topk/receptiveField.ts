@@ -69,7 +69,7 @@ export async function measureReceptiveField(
       for (let i = 0; i < todo.length; i += batchSize) {
         throwIfAborted(options.signal, 'Measuring the receptive field');
         const batch = todo.slice(i, i + batchSize);
-        const changed = changedUnits(model, layerId, spec, noise, base, batch, centre);
+        const changed = await changedUnits(model, layerId, spec, noise, base, batch, centre);
         batch.forEach((c, j) => results.set(cutKey(c), changed[j] as Uint8Array));
         await yieldToEventLoop();
       }
@@ -221,7 +221,7 @@ function cutKey(c: Cut): string {
 }
 
 /** For each cut, which units along its axis changed (1) at the centre line of the other axis. */
-function changedUnits(
+async function changedUnits(
   model: LoadedModel,
   layerId: string,
   spec: InputSpec,
@@ -229,7 +229,7 @@ function changedUnits(
   base: tf.Tensor,
   cuts: Cut[],
   centre: { row: number; col: number },
-): Uint8Array[] {
+): Promise<Uint8Array[]> {
   const { height: H, width: W, channels: C } = spec;
   const data = new Float32Array(cuts.length * H * W * C);
   const size = H * W * C;
@@ -261,8 +261,8 @@ function changedUnits(
     return [row, col];
   });
   input.dispose();
-  const rows = rowFlags.dataSync();
-  const cols = colFlags.dataSync();
+  // Read asynchronously: webgpu in Node has no synchronous read (docs/webgpu.md).
+  const [rows, cols] = await Promise.all([rowFlags.data(), colFlags.data()]);
   tf.dispose([rowFlags, colFlags]);
   return cuts.map((c, b) => {
     // Cuts across columns are read along the centre row (its units are indexed by column), and vice versa.
