@@ -45,8 +45,11 @@ after(() => client.dispose());
 
 test('Grad-CAM and saliency for the top class: 28×28 maps, finite, not constant, labelled with the class', async () => {
   const target = { kind: 'class' as const, classIndex: topClass };
+  const t0 = Date.now();
   const cam = await client.request('attribution.run', { modelPath, imagePath, options: { method: 'gradcam', target } });
+  const t1 = Date.now();
   const sal = await client.request('attribution.run', { modelPath, imagePath, options: { method: 'saliency', target } });
+  console.log(`engine Grad-CAM ${t1 - t0} ms (core ${cam.ms.toFixed(0)} ms), saliency ${Date.now() - t1} ms (core ${sal.ms.toFixed(0)} ms)`);
   for (const map of [cam, sal]) {
     assert.equal(map.height, 28);
     assert.equal(map.width, 28);
