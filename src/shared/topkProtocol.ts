@@ -25,12 +25,15 @@ export interface TopkFindParams {
   pictureBudgetBytes?: number;
 }
 
-/** Images scored so far, then pictures prepared; `message` is a line for the notification (count and ETA). */
+/**
+ * Files listed (and the model made ready), images scored so far, then pictures prepared; `message` is a line for
+ * the notification and the panel ("listing… 1,234 files", "ranking 300 / 2,000 · ETA 12 s").
+ */
 export interface TopkProgress {
   done: number;
   total: number;
   message: string;
-  phase: 'score' | 'pictures';
+  phase: 'list' | 'score' | 'pictures';
 }
 
 /**
@@ -94,7 +97,18 @@ export type TopkToWebview =
   | { type: 'result'; result: TopkFindResult }
   /** Not an error: e.g. the run was cancelled. */
   | { type: 'info'; message: string }
-  | { type: 'actmax'; images: TopkActmaxImage[] };
+  | { type: 'actmax'; images: TopkActmaxImage[] }
+  /** Tests only (a hidden command): move the mouse, scroll or click in the grid as a user would. */
+  | { type: 'testAction'; action: TopkTestAction };
+
+/**
+ * What the hidden test command does in the grid: hover the first image of a display row, scroll down by whole
+ * rows (the mouse staying where it is), or click the actmax tile of a display row.
+ */
+export type TopkTestAction =
+  | { kind: 'hoverThumb'; row: number }
+  | { kind: 'scrollRows'; rows: number }
+  | { kind: 'clickActmax'; row: number };
 
 export type TopkFromWebview =
   | CommonFromWebview
@@ -104,4 +118,6 @@ export type TopkFromWebview =
   /** The small button on an image: Feature Maps of this model on that file. */
   | { type: 'showFeatureMaps'; file: string }
   /** "Choose Folder…": run again on another folder. */
-  | { type: 'pickFolder' };
+  | { type: 'pickFolder' }
+  /** The empty actmax tile of a channel: run activation maximization of that channel. */
+  | { type: 'runActmax'; channel: number };

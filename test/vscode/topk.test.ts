@@ -42,6 +42,25 @@ function tileColors(snap: CanvasSnapshot, x0: number, y0: number, side: number):
   return colors;
 }
 
+/** Fraction of a square tile's pixels that are exactly `rgb` (0xRRGGBB). */
+function share(snap: CanvasSnapshot, x0: number, y0: number, side: number, rgb: number): number {
+  let n = 0;
+  for (let y = y0; y < y0 + side; y++) {
+    for (let x = x0; x < x0 + side; x++) {
+      const o = (y * snap.width + x) * 4;
+      if (((snap.rgba[o]! << 16) | (snap.rgba[o + 1]! << 8) | snap.rgba[o + 2]!) === rgb) n++;
+    }
+  }
+  return n / (side * side);
+}
+
+/** The dark square under an actmax tile without a picture (its "run actmax" button is drawn over it). */
+const EMPTY_TILE = 0x303030;
+
+function topkAction(action: { kind: string; row?: number; rows?: number }): Thenable<boolean> {
+  return vscode.commands.executeCommand<boolean>('layerLens.test.topkAction', action);
+}
+
 /** Gray of every pixel of one square tile of the snapshot, as [dark, bright] counts. */
 function tileContrast(snap: CanvasSnapshot, x0: number, y0: number, side: number): { dark: number; bright: number } {
   let dark = 0;
@@ -85,7 +104,7 @@ suite('Find Top Images', () => {
     writeDigitPngs(big, BIG);
     await findTopImages(small);
     // The actmax pictures follow the result in a second message: wait for the column they add.
-    first = await waitForSnapshot('topk', 'the conv2 rows of the small folder with their actmax column', (s) => (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+    first = await waitForSnapshot('topk', 'the conv2 rows of the small folder with their actmax column', (s) => (s.meta.rowsDrawn as number) > 0 && (s.meta.actmaxPictures as number) > 0);
   });
 
   suiteTeardown(async () => {
@@ -123,20 +142,56 @@ suite('Find Top Images', () => {
     assert.ok(dark > tile * tile * 0.3, `only ${dark} dark pixels in the first thumbnail`);
   });
 
-  test('a maximized channel starts its row with its actmax picture, the others with an empty tile', () => {
+  test('a maximized channel starts its row with its actmax picture, the others with a "run actmax" button', () => {
     const m = first.meta as Record<string, number>;
     assert.equal(first.meta.sort, 'index');
     const x = m.labelWidth!;
     const picture = tileColors(first, x, MAXIMIZED * m.rowHeight!, m.tile!);
     assert.ok(picture.size > 10, `channel ${MAXIMIZED}'s actmax tile has only ${picture.size} colors`);
-    const empty = tileColors(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!);
-    assert.equal(empty.size, 1, `channel ${NEVER_MAXIMIZED} was never maximized, yet its actmax tile has ${empty.size} colors`);
+    assert.ok(share(first, x, MAXIMIZED * m.rowHeight!, m.tile!, EMPTY_TILE) < 0.2, `channel ${MAXIMIZED}'s actmax tile is mostly empty`);
+    const empty = share(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!, EMPTY_TILE);
+    assert.ok(empty > 0.5, `channel ${NEVER_MAXIMIZED} was never maximized, yet only ${(empty * 100).toFixed(0)} % of its actmax tile is the empty square`);
+    // The button is drawn on it: a play mark (and, on large tiles, its words) in the foreground colour.
+    assert.ok(tileColors(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!).size > 1, 'the empty actmax tile has no button on it');
+  });
+
+  test('the grid fits the panel\'s width, under headings that name the actmax column', () => {
+    const m = first.meta as Record<string, number>;
+    assert.ok(m.layoutWidth! <= m.viewWidth!, `a ${m.layoutWidth} px row in a ${m.viewWidth} px panel: the crops are cut off`);
+    assert.equal(first.width, m.layoutWidth, 'the canvas is as wide as a row');
+    const headings = String(first.meta.columns).split('|');
+    assert.equal(headings[0], `actmax@${m.labelWidth}px`);
+    assert.match(headings[1]!, /^top 4 images/);
+    assert.match(headings[2]!, /^crops/);
+  });
+
+  test('dead channels (max 0 over the folder) are counted and listed last', async function () {
+    this.timeout(30_000);
+    // The same search through the engine (from its cache): the best value of every channel, counted here.
+    const lens = await api();
+    const run = await lens.engineRequest('topk.find', { modelPath: sampleModelPath(), layerId: 'conv2', folder: small, k: 4, cacheDir: path.join(lens.storageDir(), 'topk') });
+    const dead = run.result.top.flatMap((entries, c) => ((entries[0]?.value ?? 0) <= 0 ? [c] : []));
+    assert.equal(first.meta.dead, dead.length, `dead channels: ${dead.join(', ') || 'none'}`);
+    const shown = String(first.meta.order).split(',').map(Number);
+    const live = 32 - dead.length;
+    shown.slice(0, Math.min(shown.length, live)).forEach((c) => assert.ok(!dead.includes(c), `dead channel ${c} is listed among the first ${live}`));
+  });
+
+  test('the hover line follows the grid when it scrolls under a still mouse', async function () {
+    this.timeout(30_000);
+    const order = String(first.meta.order).split(',').map(Number);
+    assert.equal(await topkAction({ kind: 'hoverThumb', row: 0 }), true, 'no Top Images result to hover');
+    const hovered = await waitForSnapshot('topk', 'the hover line on row 0', (s) => String(s.meta.hover).startsWith(`channel ${order[0]} · #1 · `));
+    assert.equal(hovered.meta.scrollTop, 0);
+    await topkAction({ kind: 'scrollRows', rows: 3 });
+    const scrolled = await waitForSnapshot('topk', 'the grid scrolled by 3 rows', (s) => (s.meta.scrollTop as number) > 0);
+    assert.match(String(scrolled.meta.hover), new RegExp(`^channel ${order[3]} · #1 · `), `after scrolling 3 rows the hover line still reads "${scrolled.meta.hover}"`);
   });
 
   test('the same request again comes from the cache', async function () {
     this.timeout(60_000);
     await findTopImages(small);
-    const again = await waitForSnapshot('topk', 'the cached rows', (s) => s.meta.fromCache === 1 && (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+    const again = await waitForSnapshot('topk', 'the cached rows', (s) => s.meta.fromCache === 1 && (s.meta.rowsDrawn as number) > 0 && (s.meta.actmaxPictures as number) > 0);
     assert.equal(again.meta.images, SMALL);
     assert.equal(again.meta.order, first.meta.order);
     // The canvas is as tall as the view, which the summary line above it can change: compare the rows both show.
@@ -150,18 +205,29 @@ suite('Find Top Images', () => {
 
   test('an actmax run that finishes beside the open panel fills that channel\'s actmax tile at once', async function () {
     this.timeout(90_000);
-    const before = await waitForSnapshot('topk', 'the rows before', (s) => (s.meta.rowsDrawn as number) > 0 && s.meta.actmaxColumn === 1);
+    const before = await waitForSnapshot('topk', 'the rows before', (s) => (s.meta.rowsDrawn as number) > 0 && (s.meta.actmaxPictures as number) > 0);
     const m = before.meta as Record<string, number>;
-    assert.equal(tileColors(before, m.labelWidth!, LATE * m.rowHeight!, m.tile!).size, 1, `channel ${LATE} already has an actmax picture`);
+    assert.ok(share(before, m.labelWidth!, LATE * m.rowHeight!, m.tile!, EMPTY_TILE) > 0.5, `channel ${LATE} already has an actmax picture`);
     // A second editor group, so that the Top Images panel stays visible while the actmax panel runs.
     await vscode.commands.executeCommand('workbench.action.newGroupRight');
     await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: sampleModelPath(), layerId: 'conv2', units: String(LATE), preset: 'trial1-naive', steps: 16, seed: 2, run: true });
     await waitForSnapshot('actmax', `conv2 unit ${LATE} maximized`, (s) => s.meta.unit === LATE && s.meta.step === 16 && s.meta.running === 0, 60_000);
     const after = await waitForSnapshot('topk', `channel ${LATE}'s actmax tile to fill`, (s) => {
       const a = s.meta as Record<string, number>;
-      return (s.meta.rowsDrawn as number) > LATE && tileColors(s, a.labelWidth!, LATE * a.rowHeight!, a.tile!).size > 10;
+      return (s.meta.rowsDrawn as number) > LATE && share(s, a.labelWidth!, LATE * a.rowHeight!, a.tile!, EMPTY_TILE) < 0.2;
     });
     assert.equal(after.meta.fromCache, before.meta.fromCache, 'the top images were searched again');
+  });
+
+  test('a click on an empty actmax tile runs activation maximization of that channel', async function () {
+    this.timeout(60_000);
+    const order = String((await waitForSnapshot('topk', 'the rows', (s) => (s.meta.rowsDrawn as number) > 0)).meta.order).split(',').map(Number);
+    // The scroll test moved the grid: bring row 0 back, then click the actmax tile of a channel nobody maximized.
+    await topkAction({ kind: 'scrollRows', rows: -100 });
+    const row = order.findIndex((c) => c !== MAXIMIZED && c !== LATE);
+    const channel = order[row]!;
+    assert.equal(await topkAction({ kind: 'clickActmax', row }), true);
+    await waitForSnapshot('actmax', `an actmax run of conv2 unit ${channel}`, (s) => s.meta.unit === channel && String(s.meta.crumbs).includes('conv2'), 30_000);
   });
 
   test('closing the panel cancels a run quietly, and it keeps nothing', async function () {

@@ -12,6 +12,7 @@ import {
   type TopkFromWebview,
   type TopkPanelState,
   type TopkSort,
+  type TopkTestAction,
   type TopkToWebview,
 } from '../../shared/topkProtocol';
 import type { EngineService } from '../engine/engineService';
@@ -93,6 +94,13 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     return revived;
   }
 
+  /** Tests: a mouse move, scroll or click in the webview's grid (see TopkTestAction); false without a result. */
+  testAction(action: TopkTestAction): boolean {
+    if (!this.run) return false;
+    this.post({ type: 'testAction', action });
+    return true;
+  }
+
   get result(): TopkFindResult | undefined {
     return this.run;
   }
@@ -131,6 +139,14 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
       case 'showFeatureMaps':
         if (typeof msg.file === 'string' && this.files.has(msg.file)) {
           await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: this.state.modelPath, imagePath: msg.file, layerId: this.state.layerId });
+        }
+        return;
+      case 'runActmax':
+        // The empty actmax tile of a channel: the actmax panel runs it; its end fills the tile (onUnitsRecorded).
+        if (this.run && Number.isInteger(msg.channel) && msg.channel >= 0 && msg.channel < this.run.result.channels) {
+          await vscode.commands.executeCommand('layerLens.maximizeActivation', {
+            modelPath: this.state.modelPath, layerId: this.state.layerId, units: String(msg.channel), run: true,
+          });
         }
         return;
       case 'pickFolder': {

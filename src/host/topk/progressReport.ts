@@ -21,7 +21,8 @@ export class TopkProgressTracker {
 
   next(p: TopkProgress): ProgressStep {
     const fraction = p.total > 0 ? Math.min(1, Math.max(0, p.done / p.total)) : 0;
-    const target = p.phase === 'score' ? fraction * SCORE_SHARE : SCORE_SHARE + fraction * (100 - SCORE_SHARE);
+    // Listing moves no bar: its count is in the message.
+    const target = p.phase === 'list' ? 0 : p.phase === 'score' ? fraction * SCORE_SHARE : SCORE_SHARE + fraction * (100 - SCORE_SHARE);
     const increment = Math.max(0, target - this.reported);
     this.reported += increment;
     return { message: p.message, increment };

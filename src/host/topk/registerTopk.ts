@@ -5,6 +5,7 @@ import { LayerLensError } from '../../shared/errors';
 import { displayShape } from '../../shared/shapeText';
 import { chooseModel, pickLayer, type ModelChoiceDeps } from '../commands/chooseModel';
 import { pickImageFolder, TopkPanel, type TopkDeps } from '../panels/topkPanel';
+import type { TopkTestAction } from '../../shared/topkProtocol';
 import { clampK, parseTopkTarget, topkLayers } from './topkTarget';
 
 export async function findTopImagesCommand(deps: TopkDeps & ModelChoiceDeps, arg: unknown): Promise<TopkPanel | undefined> {
@@ -35,6 +36,9 @@ export function registerTopk(deps: TopkDeps & ModelChoiceDeps): vscode.Disposabl
         deps.messages.error(err);
       }
     }),
+    // Not in package.json (so not in the palette): the real-VS-Code tests move the mouse, scroll and click in the
+    // grid through it, as the kernels panel's hoverFirstCell does through the test API.
+    vscode.commands.registerCommand('layerLens.test.topkAction', (action: TopkTestAction): boolean => TopkPanel.current?.testAction(action) ?? false),
     vscode.window.registerWebviewPanelSerializer(TopkPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => void TopkPanel.revive(panel, deps, state),
     }),

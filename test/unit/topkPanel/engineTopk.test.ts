@@ -54,11 +54,14 @@ test('topk.find ranks every channel descending, sends thumbnails as typed arrays
     for (let i = 1; i < entries.length; i++) assert.ok(entries[i - 1]!.value >= entries[i]!.value, 'values descending');
     for (const e of entries) assert.ok(files.includes(e.file));
   }
-  // Progress: the scoring phase counts up to 120 with an ETA line, then the pictures.
+  // Progress: the count of files listed comes first (before the model loads and the first batch is ranked), then
+  // the ranking counts up to 120 with an ETA, then the pictures.
+  assert.deepEqual(progress[0], { done: 120, total: 120, message: 'listing… 120 files', phase: 'list' });
   const score = progress.filter((p) => p.phase === 'score');
   assert.equal(score.at(-1)?.done, 120);
   assert.equal(score.at(-1)?.total, 120);
-  assert.match(score[0]!.message, /^32 of 120 images, about [\d.]+ s left$/);
+  assert.match(score[0]!.message, /^ranking 32 \/ 120 · ETA \d+ s$/);
+  assert.equal(score.at(-1)?.message, 'ranking 120 / 120');
   assert.ok(progress.some((p) => p.phase === 'pictures'));
   // Pictures: MNIST fits the budget, so thumbnails are at the model's input size and the webview crops them.
   assert.ok(pictures.thumbs instanceof Uint8ClampedArray);
@@ -99,7 +102,8 @@ test('a cancelled topk.find rejects as cancelled, leaves no cache file, and the 
   const run = client.request('topk.find', { modelPath, layerId: 'relu1', folder: digits, k: 3, cacheDir, batchSize: 4 }, {
     signal: controller.signal,
     onProgress: (p) => {
-      seen = Math.max(seen, p.done);
+      // The listing's count (all 120 files) is not a scored image.
+      if (p.phase === 'score') seen = Math.max(seen, p.done);
       controller.abort();
     },
   });

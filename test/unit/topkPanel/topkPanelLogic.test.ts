@@ -4,16 +4,44 @@ import assert from 'node:assert/strict';
 import { TopkProgressTracker } from '../../../src/host/topk/progressReport';
 import type { TopkEntry } from '../../../src/shared/topk';
 import type { TopkFindResult } from '../../../src/shared/topkProtocol';
-import { channelOrder, describeEntry, formatValue, relativeTo } from '../../../webview/src/topk/channelOrder';
+import { etaText, listingLine, rankingLine } from '../../../src/core/topk/progressText';
+import { channelOrder, deadCount, describeDead, describeEntry, formatValue, isDead, relativeTo } from '../../../webview/src/topk/channelOrder';
 import { normalizeRun } from '../../../webview/src/topk/payload';
-import { fitBox, hitTest, layoutRows, scrollToRow, slotX, tileSide, visibleRows } from '../../../webview/src/topk/rowLayout';
+import { fitBox, fittedTile, hitTest, layoutRows, MIN_TILE, scrollToRow, slotX, tileSide, visibleRows } from '../../../webview/src/topk/rowLayout';
 
 const e = (value: number, file = '/data/a.png'): TopkEntry => ({ file, value, mean: value / 2, x: 1, y: 2, box: { x: 0, y: 0, width: 5, height: 5 } });
 
-test('channelOrder: index order, or best value descending with ties by index and empty channels last', () => {
-  const top = [[e(1)], [e(3)], [], [e(3)], [e(-2)]];
-  assert.deepEqual(Array.from(channelOrder(top, 'index')), [0, 1, 2, 3, 4]);
-  assert.deepEqual(Array.from(channelOrder(top, 'top')), [1, 3, 0, 4, 2]);
+test('channelOrder: index order, or best value descending with ties by index; dead channels last either way', () => {
+  const top = [[e(1)], [e(3)], [], [e(3)], [e(-2)], [e(0), e(0)], [e(0.5)]];
+  assert.deepEqual(Array.from(channelOrder(top, 'index')), [0, 1, 3, 6, 2, 4, 5]);
+  assert.deepEqual(Array.from(channelOrder(top, 'top')), [1, 3, 0, 6, 2, 4, 5]);
+});
+
+test('dead channels: max activation 0 (or none) over the folder; counted, and described instead of k fake top images', () => {
+  assert.equal(isDead([e(0), e(0)]), true);
+  assert.equal(isDead([]), true);
+  assert.equal(isDead([e(-0.25)]), true);
+  assert.equal(isDead([e(1e-6)]), false);
+  assert.equal(deadCount([[e(0)], [e(2)], []]), 2);
+  assert.equal(describeDead(7, [e(0)], 60), 'channel 7 · dead: max activation 0.000 over all 60 images');
+});
+
+test('progress words: a count while listing, then ranking with an ETA', () => {
+  assert.equal(listingLine(1234), 'listing… 1,234 files');
+  assert.equal(rankingLine(300, 2000, 2000), 'ranking 300 / 2,000 · ETA 12 s');
+  assert.equal(rankingLine(2000, 2000, 9000), 'ranking 2,000 / 2,000');
+  assert.equal(rankingLine(0, 2000, 0), 'ranking 0 / 2,000');
+  assert.equal(etaText(10, 1000, 2000), '3 min 18 s');
+});
+
+test('the row fits the panel: tiles shrink to the width (never below MIN_TILE), and keep their natural size when there is room', () => {
+  // MNIST, k = 9: natural 84 px tiles make a 1,700 px row.
+  assert.equal(fittedTile(28, 9, 2000), 84);
+  const tile = fittedTile(28, 9, 900);
+  const l = layoutRows(32, 9, tile, true);
+  assert.ok(l.width <= 900 && l.width > 900 - 19 - 4, `a ${l.width} px row for a 900 px panel (tile ${tile})`);
+  assert.equal(fittedTile(224, 9, 300), MIN_TILE, 'too narrow: the smallest tile, and the grid scrolls');
+  assert.equal(fittedTile(28, 9, 2000, 2), tileSide(28, 2), 'zoom still enlarges');
 });
 
 test('hover words: path relative to the folder, value, position, mean and crop size', () => {
@@ -106,4 +134,6 @@ test('progress: scoring fills 90 % of the bar, pictures the rest; increments nev
   assert.equal(steps[0]!.message, '250 of 1000 images, about 3 s left');
   assert.equal(t.percent, 100);
   assert.equal(new TopkProgressTracker().next({ done: 0, total: 0, message: '', phase: 'score' }).increment, 0);
+  const listing = new TopkProgressTracker().next({ done: 1234, total: 1234, message: 'listing… 1,234 files', phase: 'list' });
+  assert.deepEqual(listing, { message: 'listing… 1,234 files', increment: 0 }, 'listing moves no bar');
 });

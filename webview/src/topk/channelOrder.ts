@@ -3,15 +3,41 @@
 import type { TopkEntry } from '../../../src/shared/topk';
 import type { TopkSort } from '../../../src/shared/topkProtocol';
 
-/** Display position → channel. 'top': largest best value first, channels without images last, ties by index. */
+/**
+ * A channel that never fired on the folder: no image at all, or its best image's maximum is 0 (or below), so its
+ * "top" images are ties at nothing and mean nothing.
+ */
+export function isDead(entries: readonly Pick<TopkEntry, 'value'>[] | undefined): boolean {
+  const best = entries?.[0]?.value;
+  return best === undefined || Number.isNaN(best) || best <= 0;
+}
+
+/**
+ * Display position → channel. 'index': by channel; 'top': largest best value first, ties by index. Either way the
+ * dead channels (isDead) come last, by index: a layer with many of them shows the live ones first.
+ */
 export function channelOrder(top: readonly (readonly Pick<TopkEntry, 'value'>[])[], sort: TopkSort): Int32Array {
   const order = Int32Array.from(top.keys());
-  if (sort === 'index') return order;
+  const dead = top.map((entries) => isDead(entries));
   const best = (c: number): number => top[c]?.[0]?.value ?? -Infinity;
   return order.sort((a, b) => {
+    if (dead[a] !== dead[b]) return dead[a] ? 1 : -1;
+    if (sort === 'index' || dead[a]) return a - b;
     const d = best(b) - best(a);
     return d !== 0 && !Number.isNaN(d) ? d : a - b;
   });
+}
+
+/** How many channels are dead. */
+export function deadCount(top: readonly (readonly Pick<TopkEntry, 'value'>[])[]): number {
+  return top.reduce((n, entries) => n + (isDead(entries) ? 1 : 0), 0);
+}
+
+/** The hover line (and the row's note) of a dead channel. */
+export function describeDead(channel: number, entries: readonly Pick<TopkEntry, 'value'>[] | undefined, images: number): string {
+  const best = entries?.[0]?.value;
+  const max = best === undefined ? 'no image scored' : `max activation ${formatValue(best)}`;
+  return `channel ${channel} · dead: ${max} over all ${images} images`;
 }
 
 /** The file relative to the searched folder, with forward slashes (what the hover shows). */

@@ -1,7 +1,7 @@
 // Draws rows of the Top Images grid onto a canvas: only the rows asked for (the panel passes the visible ones).
 // Each distinct picture becomes a small canvas once, on first draw, and is then scaled with drawImage.
 import type { TopkActmaxImage, TopkFindResult } from '../../../src/shared/topkProtocol';
-import { formatValue } from './channelOrder';
+import { formatValue, isDead } from './channelOrder';
 import { BUTTON, fitBox, slotX, type RowLayout } from './rowLayout';
 
 export interface TopkView {
@@ -10,6 +10,9 @@ export interface TopkView {
   order: Int32Array;
   actmax: Map<number, TopkActmaxImage>;
 }
+
+/** What the empty actmax tile says: clicking it runs activation maximization of that channel. */
+export const RUN_ACTMAX_LABEL = 'run actmax';
 
 const OUTLINE = '#ffd600';
 const EMPTY = '#303030';
@@ -63,6 +66,7 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
   const sy = pictures.thumbHeight / inH;
   const style = getComputedStyle(document.body);
   const fg = style.getPropertyValue('--vscode-foreground').trim() || '#ccc';
+  const warn = style.getPropertyValue('--vscode-editorWarning-foreground').trim() || '#cca700';
   ctx.imageSmoothingEnabled = false;
   ctx.font = `12px ${style.getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
   ctx.textBaseline = 'top';
@@ -72,11 +76,16 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
     if (channel === undefined) break;
     const y = row * l.rowHeight - offsetY;
     const entries = result.top[channel] ?? [];
+    const dead = isDead(entries);
     ctx.fillStyle = fg;
     ctx.fillText(`#${channel}`, 2, y + 2);
     ctx.globalAlpha = 0.7;
     if (entries[0]) ctx.fillText(formatValue(entries[0].value), 2, y + 18);
     ctx.globalAlpha = 1;
+    if (dead) {
+      ctx.fillStyle = warn;
+      ctx.fillText('dead', 2, y + 34);
+    }
     const am = view.actmax.get(channel);
     if (l.actmax) {
       const x = slotX(l, 'actmax');
@@ -84,8 +93,18 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
         const f = fitBox(am.width, am.height, l.tile);
         ctx.drawImage(pics.actmax(am), x + f.dx, y + f.dy, f.w, f.h);
       } else {
-        empty(ctx, x, y, l.tile);
+        runActmaxButton(ctx, x, y, l.tile, fg);
       }
+    }
+    if (dead) {
+      // No "top" images: every image ties at nothing, so the row says so instead of showing k arbitrary files.
+      ctx.fillStyle = fg;
+      ctx.globalAlpha = 0.7;
+      const best = entries[0] ? `max activation ${formatValue(entries[0].value)}` : 'no image scored';
+      ctx.fillText(`dead channel: ${best} over all ${result.imageCount} images`, slotX(l, 'thumb', 0) + 4, y + Math.max(2, l.tile / 2 - 6));
+      ctx.globalAlpha = 1;
+      drawn++;
+      continue;
     }
     for (let rank = 0; rank < l.k; rank++) {
       const slot = channel * result.k + rank;
@@ -128,6 +147,34 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
     drawn++;
   }
   return drawn;
+}
+
+/** The empty actmax tile: a framed button with a play mark and "run actmax", drawn in the theme's colours. */
+function runActmaxButton(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number, fg: string): void {
+  empty(ctx, x, y, tile);
+  ctx.strokeStyle = fg;
+  ctx.globalAlpha = 0.6;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x + 0.5, y + 0.5, tile - 1, tile - 1);
+  const s = Math.max(6, Math.round(tile / 6));
+  const cx = x + tile / 2;
+  const cy = y + tile / 2 - (tile >= 48 ? 6 : 0);
+  ctx.fillStyle = fg;
+  ctx.beginPath();
+  ctx.moveTo(cx - s / 2, cy - s / 2);
+  ctx.lineTo(cx + s / 2, cy);
+  ctx.lineTo(cx - s / 2, cy + s / 2);
+  ctx.closePath();
+  ctx.fill();
+  if (tile >= 48) {
+    const saved = ctx.font;
+    ctx.font = saved.replace(/^\d+px/, '10px');
+    ctx.textAlign = 'center';
+    ctx.fillText(RUN_ACTMAX_LABEL, cx, cy + s / 2 + 4, tile - 4);
+    ctx.textAlign = 'start';
+    ctx.font = saved;
+  }
+  ctx.globalAlpha = 1;
 }
 
 function empty(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number): void {

@@ -44,6 +44,23 @@ export function tileSide(inputSide: number, zoom = 1): number {
   return Math.round(target);
 }
 
+/** The smallest tile the panel shrinks to in order to fit its width; below it, the grid scrolls sideways. */
+export const MIN_TILE = 32;
+
+/**
+ * The tile side for a panel `availableWidth` pixels wide: the natural side (tileSide at zoom 1) shrunk until a row
+ * (label, actmax, k images, k crops) fits, never below MIN_TILE, then zoomed. A small input keeps a whole-number
+ * enlargement when it fits unshrunk.
+ */
+export function fittedTile(inputSide: number, k: number, availableWidth: number, zoom = 1): number {
+  const natural = tileSide(inputSide, 1);
+  const fixed = LABEL_WIDTH + 2 * SPLIT + 2 * Math.max(0, k - 1) * GAP;
+  const fits = Math.floor((availableWidth - fixed) / (2 * k + 1));
+  // Room for the natural side: the old sizing, whole-number enlargements included.
+  if (fits >= natural) return tileSide(inputSide, zoom);
+  return Math.max(16, Math.min(320, Math.round(Math.max(MIN_TILE, fits) * zoom)));
+}
+
 export function layoutRows(rows: number, k: number, tile: number, actmax: boolean): RowLayout {
   const group = k * tile + Math.max(0, k - 1) * GAP;
   const width = LABEL_WIDTH + (actmax ? tile + SPLIT : 0) + group + SPLIT + group;
