@@ -2,6 +2,7 @@
 import { toErrorPayload } from '../shared/errors';
 import { checkModelFormat } from '../core/node/modelFormatCheck';
 import { activationsCommand, activationsUsage } from './commands/activationsCommand';
+import { attributeCommand, attributeUsage } from './commands/attributeCommand';
 import { convertCommand, convertUsage } from './commands/convertCommand';
 import { torchvisionCommand, torchvisionUsage } from './commands/torchvisionCommand';
 import { installPytorchOpener, pytorchOptionsUsage, takePytorchOptions } from './pytorchOptions';
@@ -18,6 +19,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   kernels: { run: kernelsCommand, usage: kernelsUsage },
   activations: { run: activationsCommand, usage: activationsUsage },
   actmax: { run: actmaxCommand, usage: actmaxUsage },
+  attribute: { run: attributeCommand, usage: attributeUsage },
   topk: { run: topkCommand, usage: topkUsage },
   merge: { run: mergeCommand, usage: mergeUsage },
   report: { run: reportCommand, usage: reportUsage },
@@ -35,6 +37,7 @@ const ACTIONS: Record<string, string> = {
   kernels: 'Drawing the kernels',
   activations: 'Computing the activations',
   actmax: 'Activation maximization',
+  attribute: 'The attribution',
   topk: 'Finding the top images',
   merge: 'Merging the shards',
   report: 'The report',

@@ -20,6 +20,32 @@ export interface LayerGradient {
   score: tf.Tensor1D;
 }
 
+type TapeNode = { kernelName: string; outputs: tf.Tensor[]; inputs: Record<string, tf.Tensor> };
+
+/**
+ * The tensor the model computed with, behind what forward handed back: the TF.js Layers and Graph wrappers return
+ * a clone (an Identity on the tape) and, for a channels-first model, an NHWC transpose of it; downstream layers
+ * read the tensor before those, so the gradient must be taken there (by id: disposed, it still names the tape's
+ * edge). ONNX models hand back the tensor itself.
+ */
+function tensorUsedDownstream(returned: tf.Tensor): { tensor: tf.Tensor; transposed: boolean } {
+  const tape = (tf.engine().state as unknown as { activeTape?: TapeNode[] }).activeTape ?? [];
+  const producer = new Map<number, TapeNode>();
+  for (const node of tape) for (const out of node.outputs) producer.set(out.id, node);
+  let tensor = returned;
+  let transposed = false;
+  for (let node = producer.get(tensor.id); node; node = producer.get(tensor.id)) {
+    const input = node.inputs.x;
+    if (!input) break;
+    if (node.kernelName === 'Identity') tensor = input;
+    else if (node.kernelName === 'Transpose' && !transposed && input.rank === 4) {
+      tensor = input;
+      transposed = true;
+    } else break;
+  }
+  return { tensor, transposed };
+}
+
 /**
  * The score's gradient with respect to an intermediate layer's output. LoadedModel has no hook into its forward,
  * so the layer output is made one of the tape's sources after it exists: TF.js's `gradients(f, xs)` reads `xs`
@@ -33,15 +59,19 @@ export function layerGradient(model: LoadedModel, target: ResolvedTarget, x: tf.
   let score: tf.Tensor | null = null;
   let gradient: tf.Tensor | undefined;
   try {
+    let toNhwc = false;
     const { value, grads } = tf.engine().gradients(() => {
       const [a, out] = model.forward(x, [layerId, target.layerId]);
       activation = tf.keep(a);
-      sources[0] = a;
+      const source = tensorUsedDownstream(a);
+      sources[0] = source.tensor;
+      toNhwc = source.transposed;
       score = tf.keep(target.score(out));
       return tf.sum(score);
     }, sources, undefined, true);
     value.dispose();
-    gradient = grads[0];
+    gradient = grads[0] && toNhwc ? tf.tidy(() => tf.transpose(grads[0] as tf.Tensor, [0, 2, 3, 1])) : grads[0];
+    if (toNhwc) grads[0]?.dispose();
   } catch (e) {
     if (e instanceof LayerLensError) throw e;
     gradient = undefined;

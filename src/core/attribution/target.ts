@@ -42,7 +42,7 @@ export function resolveTarget(model: LoadedModel, target: AttributionTarget, lab
     const name = labels?.[k];
     return {
       layerId,
-      label: `class ${k}${name ? ` ${name}` : ''} (${probability ? 'probability' : 'logit'})`,
+      label: `class ${k}${name && name !== String(k) ? ` ${name}` : ''} (${probability ? 'probability' : 'logit'})`,
       score: (out) => {
         const scores = probability ? tf.softmax(out as tf.Tensor2D) : out;
         return tf.reshape(tf.slice(scores, [0, k], [scores.shape[0], 1]), [scores.shape[0]]);

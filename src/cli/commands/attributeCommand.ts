@@ -1,0 +1,197 @@
+// `layer-lens attribute`: why the model gave its output for one image, as a raw H × W map (.npy) and an overlay
+// (.png) per method, through the same core as the Feature Maps panel's Explain section.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { topPredictions } from '../../core/activations';
+import { explain } from '../../core/attribution';
+import { encodePng } from '../../core/image/encodePng';
+import { writeNpy } from '../../core/io/npy';
+import type { LoadedModel } from '../../core/model/loadedModel';
+import { loadModelInput } from '../../core/node/imageFiles';
+import { loadModel } from '../../core/node/loadModelFile';
+import { toDisplayRgba } from '../../core/preprocess';
+import { ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionTarget, type IgBaseline } from '../../shared/attribution';
+import { applyColormap, COLORMAP_NAMES, isDiverging, symmetricRange, type ColormapName } from '../../shared/colormap';
+import { LayerLensError } from '../../shared/errors';
+import type { InputSpec } from '../../shared/model';
+import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
+import { startBackend } from '../cliBackend';
+import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { checkOutFolder, writeFileAtomic } from '../outputFiles';
+import { preprocessHelp, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import * as tf from '@tensorflow/tfjs-core';
+
+export const attributeUsage =
+  `layer-lens attribute --model M --input IMAGE --method ${ATTRIBUTION_METHODS.join('|')}[,…] [--class K | --layer L --unit U [--y Y --x X]] [--cam-layer L] [--steps N] [--samples N] ${preprocessUsage} --out DIR [--json]`;
+
+const HELP = `${attributeUsage}
+
+Writes DIR/<method>.npy (float32, H×W at the model's input size: the raw map before any display scaling) and
+DIR/<method>.png (the map over the image the model saw). Methods (several: --method gradcam,ig):
+  gradcam, gradcampp  Grad-CAM / Grad-CAM++ at --cam-layer (default: the last spatial layer before pooling),
+                      upsampled bilinearly as torch's interpolate(align_corners=False)
+  saliency            max over channels of |gradient|        gradxinput  Σ over channels of input × gradient
+  smoothgrad          saliency averaged over --samples noisy copies (--noise σ as a fraction of the input range)
+  ig                  Integrated Gradients, --steps, --baseline black|blurred|noise; prints the completeness gap
+  guided-gradcam      guided backprop × Grad-CAM                occlusion   --window, --stride (pixels), black patch
+Target (default: the top class):
+  --class K          a class index or label; --score probability explains its softmax probability, not its logit
+  --layer L --unit U a unit (channel) of any layer: its mean over the map, or the neuron at --y Y --x X
+Other:
+  --batch N          passes run together (IG steps, SmoothGrad samples, occlusion windows; default 8)
+  --seed N           SmoothGrad's and the noise baseline's random numbers (default 0)
+  --colormap NAME    ${COLORMAP_NAMES.join(', ')} for the overlay (default inferno; rdbu for signed maps)
+  --opacity A        the overlay's opacity, 0..1 (default 0.6)
+${preprocessHelp}`;
+
+const BASELINES: readonly IgBaseline[] = ['black', 'blurred', 'noise'];
+
+function number(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new LayerLensError('badArgument', `--${name} must be a number from ${min} to ${max}, not ${String(value)}.`);
+  return n;
+}
+
+function methodsOf(value: string): AttributionMethod[] {
+  const methods = value.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  for (const m of methods) {
+    if (!(ATTRIBUTION_METHODS as readonly string[]).includes(m)) throw new LayerLensError('badArgument', `--method must be one of ${ATTRIBUTION_METHODS.join(', ')}, not ${m}.`);
+  }
+  if (methods.length === 0) throw new LayerLensError('badArgument', '--method is required.');
+  return [...new Set(methods)] as AttributionMethod[];
+}
+
+/** --class as an index, or a label of the model's classes (exact, then case-insensitive). */
+function classIndexOf(value: string, spec: InputSpec): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const labels = spec.labels ?? [];
+  let k = labels.indexOf(value);
+  if (k < 0) k = labels.findIndex((l) => l.toLowerCase() === value.toLowerCase());
+  if (k < 0) throw new LayerLensError('badArgument', `--class ${value} is neither a class index nor one of the model's ${labels.length ? 'labels' : 'labels (it has none)'}.`);
+  return k;
+}
+
+function topClass(model: LoadedModel, input: tf.Tensor4D, spec: InputSpec): number {
+  const id = model.info.logitsId ?? model.info.outputIds[0];
+  const logits = tf.tidy(() => model.forward(input, [id])[0].dataSync() as Float32Array);
+  return topPredictions(logits, spec.labels, 1)[0]?.classIndex ?? 0;
+}
+
+/** The map over the image: the colormap at `opacity` over what the model saw. */
+function overlay(map: AttributionMap, background: Uint8ClampedArray, colormap: ColormapName, opacity: number): Uint8Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of map.data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const range = isDiverging(colormap) ? symmetricRange({ min, max }) : { min: Math.min(0, min), max };
+  const colours = applyColormap(map.data, colormap, range);
+  const out = new Uint8Array(colours.length);
+  for (let i = 0; i < colours.length; i += 4) {
+    for (let c = 0; c < 3; c++) out[i + c] = Math.round((1 - opacity) * background[i + c] + opacity * colours[i + c]);
+    out[i + 3] = 255;
+  }
+  return out;
+}
+
+const SIGNED: readonly AttributionMethod[] = ['gradxinput', 'ig', 'occlusion'];
+
+export async function attributeCommand(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const values = parse(argv, {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    method: { type: 'string' },
+    class: { type: 'string' },
+    score: { type: 'string' },
+    layer: { type: 'string' },
+    unit: { type: 'string' },
+    y: { type: 'string' },
+    x: { type: 'string' },
+    'cam-layer': { type: 'string' },
+    steps: { type: 'string' },
+    samples: { type: 'string' },
+    noise: { type: 'string' },
+    baseline: { type: 'string' },
+    window: { type: 'string' },
+    stride: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    colormap: { type: 'string' },
+    opacity: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    ...inputSizeOption,
+    ...preprocessOption,
+    ...backendOption,
+  });
+  // Every argument is checked before the model loads.
+  const modelPath = required(values, 'model');
+  const inputPath = required(values, 'input');
+  const methods = methodsOf(required(values, 'method'));
+  const outDir = required(values, 'out');
+  checkOutFolder(outDir);
+  if (!existsSync(inputPath)) throw new LayerLensError('notFound', `--input ${inputPath} does not exist.`);
+  if (values.class !== undefined && values.layer !== undefined) throw new LayerLensError('badArgument', 'Give --class or --layer with --unit, not both.');
+  if ((values.layer === undefined) !== (values.unit === undefined)) throw new LayerLensError('badArgument', '--layer and --unit go together: the unit (channel) of that layer to explain.');
+  if ((values.y === undefined) !== (values.x === undefined) || (values.y !== undefined && values.layer === undefined)) {
+    throw new LayerLensError('badArgument', '--y and --x go together, with --layer and --unit: the neuron of that unit to explain.');
+  }
+  const score = oneOf(values.score, 'score', ['logit', 'probability'] as const, 'logit');
+  const baseline = oneOf(values.baseline, 'baseline', BASELINES, 'black');
+  const colormapFlag = values.colormap === undefined ? undefined : oneOf(values.colormap, 'colormap', COLORMAP_NAMES, 'inferno');
+  const opacity = number(values.opacity, 'opacity', 0, 1) ?? 0.6;
+  const optional = (name: string, min = 1) => (values[name] === undefined ? undefined : integer(values[name], name, 0, min));
+  const options = {
+    camLayerId: values['cam-layer'] as string | undefined,
+    steps: optional('steps'),
+    samples: optional('samples'),
+    noise: number(values.noise, 'noise', 0, 10),
+    baseline,
+    window: optional('window'),
+    stride: optional('stride'),
+    batchSize: optional('batch'),
+    seed: optional('seed', 0),
+  };
+  const unitTarget: AttributionTarget | undefined =
+    values.layer !== undefined
+      ? { kind: 'unit', layerId: values.layer as string, channel: integer(values.unit, 'unit', 0), ...(values.y !== undefined ? { y: integer(values.y, 'y', 0), x: integer(values.x, 'x', 0) } : {}) }
+      : undefined;
+  const settings = preprocessSettingsOf(values);
+
+  await startBackend(values.backend);
+  const model = await loadModel(modelPath, inputSizeOf(values));
+  const { input, spec } = await loadModelInput(model, inputPath, settings);
+  try {
+    const target: AttributionTarget = unitTarget ?? {
+      kind: 'class',
+      classIndex: values.class !== undefined ? classIndexOf(values.class as string, spec) : topClass(model, input, spec),
+      score,
+    };
+    const background = toDisplayRgba(input, spec).data;
+    const written: { method: AttributionMethod; npy: string; png: string; target: string; camLayer?: string; completeness?: AttributionMap['completeness']; passes: number; ms: number }[] = [];
+    for (const method of methods) {
+      const map = await explain(model, input, { method, target, ...options }, { labels: spec.labels, inputSpec: spec });
+      const npy = join(outDir, `${method}.npy`);
+      const png = join(outDir, `${method}.png`);
+      writeFileAtomic(npy, writeNpy([map.height, map.width], map.data));
+      const colormap = colormapFlag ?? (SIGNED.includes(method) ? 'rdbu' : 'inferno');
+      writeFileAtomic(png, encodePng(overlay(map, background, colormap, opacity), map.width, map.height));
+      written.push({ method, npy, png, target: map.targetLabel, camLayer: map.camLayerId, completeness: map.completeness, passes: map.passes, ms: Math.round(map.ms) });
+      if (!values.json) {
+        const cam = map.camLayerId ? ` at ${map.camLayerId}` : '';
+        const gap = map.completeness ? `; completeness: Σ ${map.completeness.sum.toPrecision(5)} vs f(x) − f(baseline) ${map.completeness.delta.toPrecision(5)}, gap ${(map.completeness.gap * 100).toFixed(2)} %` : '';
+        process.stdout.write(`${method}${cam} for ${map.targetLabel}: ${npy}, ${png} [${map.height}×${map.width}] (${map.passes} passes, ${Math.round(map.ms)} ms${gap})\n`);
+      }
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, maps: written }, null, 2)}\n`);
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
+}
