@@ -9,7 +9,7 @@ import { hostname, totalmem, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const INSTALL = 'apt-get install -y --no-install-recommends slurm-wlm munge';
-const PROGRAMS = ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch', '/usr/bin/scontrol', '/usr/bin/sinfo'];
+const PROGRAMS = ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch', '/usr/bin/scontrol', '/usr/bin/sinfo', '/usr/bin/squeue', '/usr/bin/scancel'];
 
 /** Installs slurm-wlm and munge through apt when a program is missing; throws what to install when that fails. */
 export function ensureSlurmInstalled(): void {
@@ -90,9 +90,29 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
   const conf = join(dir, 'slurm.conf');
   const env = { ...process.env, SLURM_CONF: conf };
   let stopped = false;
+  // If the test process ends without stop() (killed by the runner's timeout), the daemons still go with it.
+  const killAtExit = (): void => {
+    for (const file of [files.ctldPid, files.slurmdPid, files.mungePid]) {
+      const pid = pidIn(file);
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  };
+  process.once('exit', killAtExit);
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', killAtExit);
+    // Jobs first: a task's slurmstepd outlives slurmd by design, so a job still running (a test that failed or
+    // timed out) is cancelled and waited for before the daemons go.
+    if (existsSync(files.ctldPid)) {
+      spawnSync('/usr/bin/scancel', ['--full', '--user=root'], { env, timeout: 10_000 });
+      const until = Date.now() + 15_000;
+      while (Date.now() < until) {
+        const q = spawnSync('/usr/bin/squeue', ['-h', '-o', '%A'], { env, encoding: 'utf8', timeout: 5_000 });
+        if (q.status !== 0 || q.stdout.trim() === '') break;
+        await sleep(250);
+      }
+    }
     spawnSync('/usr/bin/scontrol', ['shutdown'], { env, timeout: 10_000 });
     for (const file of [files.ctldPid, files.slurmdPid, files.mungePid]) {
       const pid = pidIn(file);
