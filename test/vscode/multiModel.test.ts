@@ -164,5 +164,17 @@ suite('Multi-model session', () => {
     assert.equal(after.meta.curveAt, during.meta.curveAt, 'the objective curve moved when the run ended');
   });
 
+  test('a model opened by hand leaves the Layers view when its file is deleted', async function () {
+    this.timeout(40_000);
+    const lens = await api();
+    const gone = path.join(dir, 'deleted-model.keras');
+    copyFileSync(kerasPath, gone);
+    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(gone));
+    await waitFor('the opened model in the Layers view', async () => (await lens.layersViewLabels()).models.includes('deleted-model.keras'), 15_000);
+    rmSync(gone);
+    await waitFor('the deleted model to leave the Layers view', async () => !(await lens.layersViewLabels()).models.includes('deleted-model.keras'), 15_000);
+    await vscode.commands.executeCommand('layerLens.selectModel', { modelPath: sampleModelPath() });
+  });
+
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.editorLayoutSingle'));
 });

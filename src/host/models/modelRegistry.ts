@@ -1,5 +1,6 @@
 // Which models Layer Lens knows (the shipped sample, models found in the workspace, models opened by hand),
 // which one is active (remembered per workspace), and their layer lists as the engine reports them.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LayerLensError, toErrorPayload, type ErrorCode } from '../../shared/errors';
@@ -46,8 +47,30 @@ export class ModelRegistry implements vscode.Disposable {
     };
     watcher.onDidCreate(changed);
     watcher.onDidChange(changed);
-    watcher.onDidDelete(changed);
+    watcher.onDidDelete((uri) => {
+      void this.forgetOpened(uri.fsPath);
+      changed(uri);
+    });
     this.disposables.push(watcher);
+    // Opened by hand, maybe outside the workspace (the watcher above does not see those): one watcher each.
+    for (const p of this.context.workspaceState.get<string[]>(OPENED_KEY, [])) this.watchOpened(p);
+  }
+
+  /** A model file opened by hand leaves the list when it is deleted. */
+  private watchOpened(modelPath: string): void {
+    const dir = vscode.Uri.file(path.dirname(modelPath));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, path.basename(modelPath)), true, true, false);
+    watcher.onDidDelete(() => void this.forgetOpened(modelPath));
+    this.disposables.push(watcher);
+  }
+
+  /** Drops a deleted model from the models opened by hand (and its load state); the tree redraws without it. */
+  private async forgetOpened(modelPath: string): Promise<void> {
+    this.loads.delete(modelPath);
+    this.settled.delete(modelPath);
+    const opened = this.context.workspaceState.get<string[]>(OPENED_KEY, []);
+    if (opened.includes(modelPath)) await this.context.workspaceState.update(OPENED_KEY, opened.filter((p) => p !== modelPath));
+    this.changeEmitter.fire();
   }
 
   get samplePath(): string {
@@ -81,14 +104,15 @@ export class ModelRegistry implements vscode.Disposable {
     };
     add(this.samplePath, 'sample');
     for (const p of this.workspaceModels) add(p, 'workspace');
-    for (const p of this.context.workspaceState.get<string[]>(OPENED_KEY, [])) add(p, 'opened');
+    // A file deleted while no watcher saw it (or before its event came) is not listed either.
+    for (const p of this.context.workspaceState.get<string[]>(OPENED_KEY, [])) if (existsSync(p)) add(p, 'opened');
     return out;
   }
 
   /** The active model; a model whose load failed is never it (the sample stands in). */
   get activePath(): string {
     const stored = this.context.workspaceState.get<string>(ACTIVE_KEY);
-    return stored && this.settled.get(stored)?.kind !== 'failed' ? stored : this.samplePath;
+    return stored && this.settled.get(stored)?.kind !== 'failed' && existsSync(stored) ? stored : this.samplePath;
   }
 
   /**
@@ -100,6 +124,7 @@ export class ModelRegistry implements vscode.Disposable {
     if (!known) {
       const opened = this.context.workspaceState.get<string[]>(OPENED_KEY, []);
       await this.context.workspaceState.update(OPENED_KEY, [...opened, modelPath]);
+      this.watchOpened(modelPath);
       this.changeEmitter.fire();
     }
     const state = await this.load(modelPath);
