@@ -20,7 +20,7 @@ import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPi
 import type { ActmaxObjectiveSpec, ActmaxPresetName } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
-import type { TopkResult } from '../../shared/topk';
+import type { SkippedFile, TopkResult } from '../../shared/topk';
 import { writeFileAtomic } from '../outputFiles';
 
 export interface AtlasContext {
@@ -56,13 +56,13 @@ export function isUnitDone(outDir: string, item: AtlasItem): boolean {
   return existsSync(join(unitDir(outDir, item), 'unit.json'));
 }
 
-export async function computeAtlasUnits(ctx: AtlasContext, items: readonly AtlasItem[], outDir: string, opts: AtlasComputeOptions): Promise<{ computed: number; skipped: number }> {
+export async function computeAtlasUnits(ctx: AtlasContext, items: readonly AtlasItem[], outDir: string, opts: AtlasComputeOptions): Promise<{ computed: number; skipped: number; skippedImages: SkippedFile[] }> {
   const { model, spec } = ctx;
   const wanted = new Set(items.map(key));
   const pending = items.filter((i) => !isUnitDone(outDir, i));
   const total = items.length;
   let done = total - pending.length;
-  if (pending.length === 0) return { computed: 0, skipped: done };
+  if (pending.length === 0) return { computed: 0, skipped: done, skippedImages: [] };
   opts.onProgress?.({ done, total, phase: 'starting' });
 
   const pendingLayers = [...new Set(pending.map((i) => i.layerId))];
@@ -87,7 +87,7 @@ export async function computeAtlasUnits(ctx: AtlasContext, items: readonly Atlas
   for (const group of atlasGroups(ctx.work)) {
     const mine = group.units.filter((u) => pendingKeys.has(key({ layerId: group.layerId, unit: u })) && wanted.has(key({ layerId: group.layerId, unit: u })));
     if (mine.length === 0) continue;
-    const records = await computeGroup(ctx, group.layerId, group.units, opts, topk?.layers.get(group.layerId));
+    const records = await computeGroup(ctx, group.layerId, group.units, mine, opts, topk?.layers.get(group.layerId));
     for (const record of records) {
       if (!mine.includes(record.unit)) continue;
       writeUnit(outDir, record, topk?.layers.get(group.layerId)?.result, pictures, topkRoot);
@@ -95,7 +95,7 @@ export async function computeAtlasUnits(ctx: AtlasContext, items: readonly Atlas
     }
     opts.onProgress?.({ done, total, phase: `${group.layerId} units ${group.units[0]}–${group.units[group.units.length - 1]}` });
   }
-  return { computed: pending.length, skipped: total - pending.length };
+  return { computed: pending.length, skipped: total - pending.length, skippedImages: topk?.skipped ?? [] };
 }
 
 function key(i: AtlasItem): string {
@@ -104,8 +104,11 @@ function key(i: AtlasItem): string {
 
 type GroupRecord = UnitRecord & { files: Map<string, Uint8Array> };
 
-/** A whole group's actmax (every seed), diversity batches, quality and kernel; files kept in memory until written. */
-async function computeGroup(ctx: AtlasContext, layerId: string, units: number[], opts: AtlasComputeOptions, layerTopk: { result: TopkResult; stats: ChannelStats } | undefined): Promise<GroupRecord[]> {
+/**
+ * A whole group's actmax (every seed: batched, so the group is computed whole), the diversity batches of the units to
+ * write (one batch per unit, independent of the others), quality and kernel; files kept in memory until written.
+ */
+async function computeGroup(ctx: AtlasContext, layerId: string, units: number[], toWrite: readonly number[], opts: AtlasComputeOptions, layerTopk: { result: TopkResult; stats: ChannelStats } | undefined): Promise<GroupRecord[]> {
   const { model, spec } = ctx;
   const { settings } = opts;
   const base = { layerId, preset: settings.preset, inputSpec: spec };
@@ -128,6 +131,7 @@ async function computeGroup(ctx: AtlasContext, layerId: string, units: number[],
   }
   if (settings.diversity > 1) {
     for (const [i, r] of records.entries()) {
+      if (!toWrite.includes(r.unit)) continue;
       const weight = DIVERSITY_SHARE * Math.max(1e-3, Math.abs(objectives[i]!));
       const objective: ActmaxObjectiveSpec = { kind: 'sum', terms: [{ weight: 1, objective: { kind: 'channel' } }, { weight, objective: { kind: 'diversity' } }] };
       const result = await renderActmax(model, { ...base, units: Array(settings.diversity).fill(r.unit), objective, overrides: { steps: settings.steps, seed: 0 } }, { signal: opts.signal });

@@ -86,7 +86,9 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     let stopped: unknown;
     const started = Date.now();
     try {
-      await computeAtlasUnits({ model, spec, work }, items, dir, { settings, imagesDir, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, p.phase) });
+      const { skippedImages } = await computeAtlasUnits({ model, spec, work }, items, dir, { settings, imagesDir, signal: controller.signal, onProgress: (p) => progress.update(p.done, p.total, p.phase) });
+      progress.end();
+      for (const s of skippedImages) process.stderr.write(`atlas: skipped an image: ${s.reason}\n`);
     } catch (e) {
       stopped = e;
     } finally {
