@@ -130,6 +130,15 @@ suite('Explain (attribution)', () => {
     assert.equal(cancelled.meta.status1, 'done');
   });
 
+  test('Grad-CAM at a layer picked in the CAM layer select', async function () {
+    this.timeout(20_000);
+    const before = await explainSnapshot('a Grad-CAM shown', (s) => s.meta.status0 === 'done' || s.meta.status0 === 'cancelled', [0]);
+    assert.notEqual(before.meta.camLayer0, 'conv1');
+    await run(0, { method: 'gradcam', target, camLayerId: 'conv1' });
+    const snap = await explainSnapshot('Grad-CAM at conv1', (s) => s.meta.status0 === 'done' && s.meta.camLayer0 === 'conv1', [0]);
+    assert.ok(Number(snap.meta.max0) > Number(snap.meta.min0), 'the conv1 map is constant');
+  });
+
   test('a click on a top-5 row explains that class with both methods', async function () {
     this.timeout(30_000);
     const fm = await (await api()).panelSnapshot('featureMaps');

@@ -7,6 +7,7 @@ import { COLORMAP_NAMES, type ColormapName } from '../../../../src/shared/colorm
 import type { ExplainSlot, ExplainTestAction, FeatureMapsFromWebview, FeatureMapsOpenResult } from '../../../../src/shared/featureMapsProtocol';
 import { button, select, setSelected } from '../../lib/controls';
 import { ExplainSlotView, type SlotStatus } from './explainSlot';
+import { MethodOptions } from './methodOptions';
 import { TargetPicker } from './targetPicker';
 import './explain.css';
 
@@ -17,6 +18,7 @@ export interface ExplainSectionDeps {
 
 export class ExplainSection {
   private readonly target: TargetPicker;
+  private readonly methodOptions = new MethodOptions(() => undefined);
   private readonly slots: [ExplainSlotView, ExplainSlotView];
   private readonly error = document.createElement('p');
   private readonly slider = document.createElement('input');
@@ -61,7 +63,7 @@ export class ExplainSection {
     const pair = document.createElement('div');
     pair.className = 'fm-explain-pair';
     pair.append(this.slots[0].root, this.slots[1].root);
-    this.root.replaceChildren(title, this.target.root, this.colormapControl, sliderLabel, button('explainRun', 'Explain', () => this.runAll()), this.error, pair);
+    this.root.replaceChildren(title, this.target.root, this.methodOptions.root, this.colormapControl, sliderLabel, button('explainRun', 'Explain', () => this.runAll()), this.error, pair);
     this.root.hidden = true;
   }
 
@@ -69,6 +71,7 @@ export class ExplainSection {
   setSummary(summary: FeatureMapsOpenResult): void {
     this.summary = summary;
     this.target.setSummary(summary);
+    this.methodOptions.setSummary(summary);
     for (const s of this.slots) s.reset();
     this.error.textContent = '';
     this.root.hidden = false;
@@ -112,7 +115,8 @@ export class ExplainSection {
       (document.getElementById(`explainCancel${action.slot}`) as HTMLElement | null)?.click();
       return;
     }
-    const { method, target, ...extra } = action.options;
+    const { method, target, camLayerId, ...extra } = action.options;
+    this.methodOptions.pickCamLayer(camLayerId ?? '');
     if (target.kind === 'class') {
       this.target.pickClass(target.classIndex);
       this.target.pickScore(target.score ?? 'logit');
@@ -160,10 +164,15 @@ export class ExplainSection {
       this.error.textContent = target;
       return;
     }
+    const settings = this.methodOptions.read(view.method);
+    if (typeof settings === 'string') {
+      this.error.textContent = settings;
+      return;
+    }
     this.error.textContent = '';
     const requestId = this.nextRequestId++;
     view.started(requestId);
-    this.deps.post({ type: 'explain', slot, requestId, options: { ...this.extra, method: view.method, target } });
+    this.deps.post({ type: 'explain', slot, requestId, options: { ...settings, ...this.extra, method: view.method, target } });
   }
 
   private cancel(slot: ExplainSlot): void {
@@ -188,6 +197,7 @@ function slotMeta(s: ExplainSlotView): Record<string, number | string> {
     ...meta,
     [`mapMethod${i}`]: s.map.method,
     [`target${i}`]: s.map.targetLabel,
+    [`camLayer${i}`]: s.map.camLayerId ?? '',
     [`mapWidth${i}`]: s.map.width,
     [`mapHeight${i}`]: s.map.height,
     [`canvasWidth${i}`]: s.canvas.width,
