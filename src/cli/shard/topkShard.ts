@@ -1,14 +1,17 @@
 // `topk` sharded by images: each shard scores its slice of the folder (whole batches of the one-machine run, so
 // every image meets the same batch and gets the same numbers) and keeps its k best per channel; the merge puts the
 // shards' heaps together with the one-machine tie order (earlier file first), so the result is that run's.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import { modelIdentityOfFile } from '../../core/node/modelIdentityFile';
-import { topkOfFolder } from '../../core/node/topkOfFolder';
+import { nodeCacheStore } from '../../core/node/nodeTopk';
+import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/node/nodeWebpWasm';
+import { webpWasmConfigured } from '../../core/image';
+import { TopkCache } from '../../core/topk/topkCache';
 import { MANIFEST_FORMAT, type ShardManifest } from '../../core/shard/manifest';
 import { shardSlice, type ShardSpec } from '../../core/shard/shardSpec';
-import { chooseBatchSize, type TopkFile } from '../../core/topk/findTopImages';
+import { chooseBatchSize, findTopImages, type TopkFile } from '../../core/topk/findTopImages';
 import { TopkHeap } from '../../core/topk/topkHeap';
 import type { LoadedModel, LongCallOptions } from '../../core/model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
@@ -72,9 +75,11 @@ export async function runTopkShard(req: TopkShardRequest, options: LongCallOptio
   if (done) return { dir, skipped: true, images: slice.items.length };
   let partial: TopkPartial = { imagesFolder: req.imagesDir, channels: 0, grid: [1, 1], input: [spec.height, spec.width], receptiveField: null, imageCount: 0, skipped: [], batchSize, top: [] };
   if (slice.items.length > 0) {
-    const { result } = await topkOfFolder(req.model, {
-      layerId: req.layerId, images: { folder: req.imagesDir, listed: slice.items }, k: req.k, batchSize, cacheDir: req.cacheDir, inputSettings: req.inputSettings,
-    }, options);
+    // core's findTopImages rather than topkOfFolder: a shard whose images all fail to read is a valid part of a
+    // run that has readable images elsewhere (its skips are reported by the merge), not an error.
+    if (!webpWasmConfigured()) useWebpWasmFromDisk(existsSync(join(__dirname, WEBP_WASM_FILE)) ? __dirname : undefined);
+    const cache = req.cacheDir ? { cache: new TopkCache(nodeCacheStore(req.cacheDir)), modelHash: manifest.modelHash } : undefined;
+    const result = await findTopImages(req.model, req.layerId, slice.items, spec, { k: req.k, batchSize, cache, ...options });
     partial = {
       ...partial,
       channels: result.channels, grid: result.grid, input: result.input, receptiveField: result.receptiveField, imageCount: result.imageCount,
