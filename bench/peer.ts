@@ -1,6 +1,6 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
 // each ratio against its target (within 2× of PyTorch) and the FLOP rate each side reaches. Prints numbers; asserts nothing.
-// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,stall] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
+// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,stall,attribution] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { actmaxMsPerStep, featureMapsMs, forwardMs, lucidMsPerStep, topkMs } fro
 import { ensureMobilenetV2Layers, LAYERS_TWIN_LAYER } from './peer/mobilenetV2Twin';
 import { measureStall } from './peer/eventLoopStall';
 import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
+import { attributionRows } from './peer/attributionRows';
 
 /** This CPU's single-precision FMA peak (2 cores, AVX-512: docs/reference-numbers.md); override with LAYER_LENS_FMA_PEAK_GFLOPS. */
 const FMA_PEAK_GFLOPS = Number(process.env.LAYER_LENS_FMA_PEAK_GFLOPS ?? 524 * (cpus().length / 2));
@@ -33,7 +34,7 @@ function row(task: string, ll: string, pt: string, ratio: string, verdict: strin
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: 'actmax,featureMaps,topk,mobilenet,stall' },
+      only: { type: 'string', default: 'actmax,featureMaps,topk,mobilenet,stall,attribution' },
       backend: { type: 'string', default: 'wasm' },
       'wasm-threads': { type: 'string', default: '0' },
       steps: { type: 'string', default: '10' },
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       row(`top-k → ${LAYER}, ${ll.images} images`, `${llRate.toFixed(1)} img/s`, `${ptRate.toFixed(1)} img/s`, `${ratio.toFixed(2)}×`, `>= 0.5× ${ratio >= 0.5 ? 'MET' : 'not met'}`);
       details.push(`top-k: batch ${ll.batch}; Layer Lens ${gflops(pt.macs, ll.ms)}; PyTorch ${gflops(pt.macs, pt.ms)} (decode + resize included on both sides)`);
     }
+    if (only.has('attribution')) details.push(...(await attributionRows(root, model, Math.min(runs, 3), row)));
   } finally {
     model.dispose();
   }

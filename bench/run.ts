@@ -1,6 +1,6 @@
 // `npm run bench`: prints numbers, asserts nothing. Each section runs on each backend in turn, set up as the
 // engine sets it up (its default wasm threads, the native kernels when built).
-// Usage: npm run bench [-- --backend wasm|cpu] [-- --only forward,actmax,topk]
+// Usage: npm run bench [-- --backend wasm|cpu] [-- --only forward,actmax,topk,atlas,attribution]
 //        npm run bench -- --backends cpu,wasm,webgpu --only backends [--images 2000 --units 32 --steps 8] [--json FILE]
 //          (the rows compared across backends: bench/benchBackendRows.ts; webgpu on a software adapter is labelled so)
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead.
@@ -12,6 +12,7 @@ import { startNodeBackend } from '../src/core/node/startNodeBackend';
 import type { BackendPreference, BackendStatus } from '../src/shared/backend';
 import { benchActmax } from './benchActmax';
 import { benchAtlas } from './benchAtlas';
+import { benchAttribution } from './benchAttribution';
 import { benchBackendRows, type BackendRowSizes } from './benchBackendRows';
 import { benchFixturesDir } from './benchFixtures';
 import { benchForward } from './benchForward';
@@ -44,10 +45,11 @@ async function main(): Promise<void> {
     actmax: benchActmax,
     topk: benchTopk,
     atlas: benchAtlas,
+    attribution: benchAttribution,
     backends: (label, dir) => benchBackendRows(label, dir, sizes, root),
   };
   // The cross-backend rows run when asked for: at 2,000 images and 32 units they take long on a CPU.
-  const only = values.only?.split(',') ?? ['forward', 'actmax', 'topk', 'atlas'];
+  const only = values.only?.split(',') ?? ['forward', 'actmax', 'topk', 'atlas', 'attribution'];
   process.stdout.write(`Layer Lens bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
   for (const backend of backends) {
     const status = await startNodeBackend(backend as BackendPreference);
