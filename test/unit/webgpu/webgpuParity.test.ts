@@ -1,0 +1,124 @@
+// TF.js's webgpu backend through Dawn on SwiftShader (a software Vulkan device, so it runs without a GPU) against
+// PyTorch and the cpu backend, values compared: every ONNX fixture's modules and output vs PyTorch; GoogLeNet's
+// input gradient at three depths vs cpu (it read back as zeros before the rank-6 Pad was routed around); 8
+// actmax steps per parameterization/transform/objective mix vs cpu; no tensor or GPU byte kept over 200 requests.
+// All of it runs in one child process (parityChild.ts): backends are global and Dawn's device is per process.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, sampleModelDir } from '../../helpers/paths';
+import { readNpy } from '../../../src/core/io/npy';
+import { swiftshaderEnv } from '../../helpers/swiftshader';
+
+interface Result {
+  kind: string;
+  name: string;
+  err?: number;
+  zero?: boolean;
+  at?: string;
+  ms?: number;
+  tensors?: number;
+  bytes?: number;
+  software?: boolean;
+}
+
+let results: Result[] = [];
+let stderr = '';
+
+function byKind(kind: string): Result[] {
+  return results.filter((r) => r.kind === kind);
+}
+
+describe('webgpu on SwiftShader', () => {
+  before(async () => {
+    const env = swiftshaderEnv();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/unit/webgpu/parityChild.ts')], { cwd: repoRoot, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    results = out.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as Result);
+    const crash = byKind('crash')[0];
+    if (crash) throw new Error(`the webgpu parity run failed: ${crash.name}`);
+    if (!byKind('adapter')[0]) {
+      const vulkan = /Couldn't load Vulkan[^\n]*/.exec(stderr)?.[0];
+      throw new Error(vulkan ? `Vulkan could not load (${vulkan}): install Debian's chromium (sudo apt-get install -y chromium), whose SwiftShader this suite runs on` : `no WebGPU adapter started: ${stderr.split('\n').slice(-5).join(' ')}`);
+    }
+  });
+
+  it('runs on the SwiftShader adapter, recognised as software', () => {
+    const [a] = byKind('adapter');
+    assert.equal(a?.name, 'google swiftshader');
+    assert.equal(a?.software, true);
+  });
+
+  it('the ONNX fixtures match PyTorch (relative L2 <= 1e-4 at every listed module and the output)', () => {
+    const fixtures = byKind('fixture');
+    // The 224/299 px torchvision nets other than GoogLeNet and SqueezeNet run with LAYER_LENS_WEBGPU_ALL_FIXTURES=1.
+    assert.ok(fixtures.length >= 9, `only ${fixtures.length} fixtures ran`);
+    assert.equal(fixtures.length + byKind('fixtureSkipped').length, 18);
+    for (const f of fixtures) assert.ok(f.err !== undefined && f.err <= 1e-4, `${f.name} ${f.at}: relative L2 ${f.err}`);
+  });
+
+  it("GoogLeNet's input gradient at conv1, inception3a and inception4a matches cpu (relative L2 <= 1e-4), never zeros", () => {
+    const grads = byKind('gradient');
+    assert.equal(grads.length, 3);
+    for (const g of grads) {
+      assert.equal(g.zero, false, `${g.name}: all zeros`);
+      assert.ok(g.err !== undefined && g.err <= 1e-4, `${g.name}: relative L2 ${g.err}`);
+    }
+  });
+
+  it('8 actmax steps of each parameterization, transform and objective mix follow the cpu run (objective within 1e-3)', () => {
+    const runs = byKind('actmax');
+    assert.equal(runs.length, 3);
+    for (const r of runs) assert.ok(r.err !== undefined && r.err <= 1e-3, `${r.name}: objective off by ${r.err} (relative)`);
+  });
+
+  it("the large-image rotation (line shears as TF.js ops) and its gradient match cpu", () => {
+    const [r] = byKind('rotation');
+    assert.ok(r?.err !== undefined && r.err <= 1e-5, `relative L2 ${r?.err}`);
+  });
+
+  it('top-k (receptive field, batches, heaps) finds the same images with the same values as cpu', () => {
+    const [t] = byKind('topk');
+    assert.ok(t?.err !== undefined && t.err <= 1e-5, `relative L2 ${t?.err}`);
+  });
+
+  it('200 repeated requests keep no tensor and no GPU byte', () => {
+    const [m] = byKind('memory');
+    assert.equal(m?.tensors, 0);
+    assert.equal(m?.bytes, 0);
+  });
+
+  it('the CLI runs on --backend webgpu (software adapter allowed when asked for) and writes the cpu values', () => {
+    const out = mkdtempSync(join(tmpdir(), 'layer-lens-webgpu-cli-'));
+    try {
+      const conv2 = (backend: string) => {
+        const dir = join(out, backend);
+        const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'activations', '--model', join(sampleModelDir, 'model.json'),
+          '--input', join(sampleModelDir, 'samples/digit-1-a.png'), '--layer', 'conv2', '--out', dir, '--backend', backend, '--json'],
+        { cwd: repoRoot, env: swiftshaderEnv(), encoding: 'utf8', timeout: 120_000 });
+        assert.equal(r.status, 0, r.stderr);
+        // A backend that could not run is said on stderr; none may be said here.
+        assert.doesNotMatch(r.stderr, /layer-lens:/, r.stderr);
+        return readNpy(readFileSync(join(dir, 'conv2.npy')), 'conv2.npy').data;
+      };
+      const gpu = conv2('webgpu');
+      const cpu = conv2('cpu');
+      let num = 0;
+      let den = 0;
+      cpu.forEach((v, i) => {
+        num += (gpu[i]! - v) ** 2;
+        den += v ** 2;
+      });
+      assert.equal(gpu.length, cpu.length);
+      assert.ok(den > 0 && Math.sqrt(num / den) <= 1e-5, `relative L2 ${Math.sqrt(num / den)}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
