@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CanvasSnapshot } from '../../src/host/api';
-import { api, sampleModelPath, waitFor } from './helpers';
+import { api, sampleModelPath, waitFor, waitForSnapshot, withSetting } from './helpers';
 import { readWeight } from './sampleWeights';
 
 interface Grid {
@@ -32,6 +32,21 @@ function tilePixel(snap: CanvasSnapshot, g: Grid, i: number, x: number, y: numbe
   const o = (py * snap.width + px) * 4;
   return { gray: (snap.rgba[o]! + snap.rgba[o + 1]! + snap.rgba[o + 2]!) / 3, alpha: snap.rgba[o + 3]! };
 }
+
+/** '#rrggbb' (or '#rgb') → [r, g, b]. */
+function rgbOf(css: string): [number, number, number] {
+  const hex = css.trim().replace(/^#/, '');
+  const full = hex.length === 3 ? hex.split('').map((c) => c + c).join('') : hex.slice(0, 6);
+  assert.match(full, /^[0-9a-f]{6}$/i, `the editor background "${css}" is not a hex colour`);
+  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+function pixelAt(snap: CanvasSnapshot, x: number, y: number): [number, number, number, number] {
+  const o = (y * snap.width + x) * 4;
+  return [snap.rgba[o]!, snap.rgba[o + 1]!, snap.rgba[o + 2]!, snap.rgba[o + 3]!];
+}
+
+const distance = (a: readonly number[], b: readonly number[]): number => Math.abs(a[0]! - b[0]!) + Math.abs(a[1]! - b[1]!) + Math.abs(a[2]! - b[2]!);
 
 suite('Visualize Kernels', () => {
   let snap: CanvasSnapshot;
@@ -80,6 +95,50 @@ suite('Visualize Kernels', () => {
       }
       assert.ok(Math.max(...grays) - Math.min(...grays) > 100, `tile ${i} is flat: ${grays.join(' ')}`);
     }
+  });
+
+  test('each tile carries its filter number, and the colour bar says what the greys mean', () => {
+    const g = gridOf(snap);
+    const cell = g.tileWidth * g.scale;
+    for (const f of [1, 10]) {
+      const x0 = (f % g.cols) * (cell + g.gap);
+      const y0 = Math.floor(f / g.cols) * (cell + g.gap);
+      // The corner weight's colour below the number plate, and how many plate pixels differ from it.
+      const under = pixelAt(snap, x0 + 2, y0 + g.scale - 2);
+      let marked = 0;
+      for (let y = y0; y < y0 + 10; y++) for (let x = x0; x < x0 + 12; x++) if (distance(pixelAt(snap, x, y), under) > 30) marked++;
+      assert.ok(marked > 8, `tile ${f} has no number in its corner (${marked} marked pixels)`);
+    }
+    assert.match(String(snap.meta.colorBar), /^min … max · each filter from −\|w\| max to \+\|w\| max, mid grey 0/);
+  });
+
+  test('the gaps between tiles stand out from the background on dark, light and high-contrast themes', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const backgrounds = new Set<string>();
+    let previous = String((await lens.panelSnapshot('kernels'))?.meta.background);
+    // Each theme's editor background differs from the one before it, so the snapshot shows when it is applied.
+    for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast']) {
+      const restore = await withSetting('workbench', 'colorTheme', theme);
+      try {
+        const s = await waitForSnapshot('kernels', `the grid in ${theme}`, (x) => x.meta.layerId === 'conv1' && String(x.meta.background) !== previous, 20_000);
+        previous = String(s.meta.background);
+        backgrounds.add(previous);
+        const g = gridOf(s);
+        const cell = g.tileWidth * g.scale;
+        const bg = rgbOf(String(s.meta.background));
+        const gaps: [number, number][] = [[cell, Math.floor(cell / 2)]];
+        if (g.count > g.cols) gaps.push([Math.floor(cell / 2), cell]);
+        for (const [x, y] of gaps) {
+          const p = pixelAt(s, x, y);
+          assert.equal(p[3], 255, `${theme}: the gap at (${x}, ${y}) is transparent`);
+          assert.ok(distance(p, bg) >= 60, `${theme}: the gap at (${x}, ${y}) is rgb(${p.slice(0, 3).join(', ')}) on a ${s.meta.background} background`);
+        }
+      } finally {
+        await restore();
+      }
+    }
+    assert.equal(backgrounds.size, 3, `the themes did not change the background: ${[...backgrounds].join(', ')}`);
   });
 
   test('each tile shows its filter of conv1/kernel, scaled per filter', () => {

@@ -16,6 +16,14 @@ import type { ReportContext, ReportSection } from './reportTypes';
 
 /** How many sample images the report shows feature maps for. */
 const IMAGES = 4;
+/** Channels drawn per layer: a 2048-channel grid would be a picture nobody reads. */
+export const MAX_CHANNELS = 64;
+
+/** A layer's figure caption; when the grid holds only the first MAX_CHANNELS channels, it says so. */
+export function mapsCaption(layerId: string, shape: string, channels: number): string {
+  const subset = channels > MAX_CHANNELS ? ` · showing ${MAX_CHANNELS} of ${channels} channels (0–${MAX_CHANNELS - 1})` : '';
+  return `${layerId}: ${shape}${subset}`;
+}
 
 export const featureMapsSection: ReportSection = async (ctx) => {
   const { model, images } = ctx;
@@ -62,10 +70,10 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
   const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112)];
   for (const act of acts.filter((a) => a.shape.length === 4 && layerIds.includes(a.layerId))) {
-    const grid = composeImageGrid(channelPictures(act, 'viridis', 64), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
+    const grid = composeImageGrid(channelPictures(act, 'viridis', MAX_CHANNELS), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
     const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
     writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
-    figures.push(figure(file, `${act.layerId}: ${displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' })}`));
+    figures.push(figure(file, mapsCaption(act.layerId, displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' }), act.shape[3] ?? 0)));
   }
   const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
   const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];

@@ -7,6 +7,7 @@ import type { FeatureMapNormalize } from '../../../src/shared/featureMapsProtoco
 import { channelRange } from './channelOrder';
 import { cellOrigin, type MapLayout } from './mapLayout';
 import { channelRgba, type MapGeometry } from './mapPixels';
+import { drawTileNumber, fillCellGap, tileTheme } from '../lib/tileMarks';
 
 export interface MapsView {
   data: Float32Array;
@@ -46,12 +47,16 @@ export function drawMapRows(
   scratch: MapScratch,
   highlight = -1,
 ): void {
-  ctx.imageSmoothingEnabled = layout.scale < 1;
+  const theme = tileTheme();
   const end = Math.min(layout.count, Math.min(lastRow, layout.rows) * layout.cols);
   for (let p = firstRow * layout.cols; p < end; p++) {
     const channel = view.order[p];
     const { x, y } = cellOrigin(layout, p);
+    // The gap in the theme's colour first, so tiles stay apart on any theme and colormap.
+    fillCellGap(ctx, x, y - offsetY, layout.cellWidth, layout.cellHeight, layout.gap, theme);
+    ctx.imageSmoothingEnabled = layout.scale < 1;
     ctx.drawImage(scratch.paint(view, channel), 0, 0, view.geometry.width, view.geometry.height, x, y - offsetY, layout.cellWidth, layout.cellHeight);
+    drawTileNumber(ctx, x, y - offsetY, channel, layout.cellWidth, layout.cellHeight, theme);
     if (channel === highlight) {
       ctx.strokeStyle = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder') || '#007fd4';
       ctx.lineWidth = 2;

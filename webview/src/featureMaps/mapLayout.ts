@@ -9,6 +9,8 @@ export interface MapLayout extends CellGrid {
 }
 
 export const GAP = 2;
+/** Smallest cell side of a map larger than 2 × 2 at zoom 1 (whole-number enlargement, so it can come out larger). */
+export const MIN_MAP_CELL = 56;
 const MAX_CELL = 512;
 
 /** Lays out `count` maps of mapWidth × mapHeight in `availableWidth` pixels; zoom 1 aims at ~64 px cells (~20 px for 1 × 1 maps). */
@@ -17,6 +19,8 @@ export function layoutMaps(count: number, mapWidth: number, mapHeight: number, a
   const target = (side <= 2 ? 20 : 64) * zoom;
   let scale = target / side;
   scale = scale >= 1 ? Math.round(scale) : scale;
+  // Small maps (MNIST's 26×26, 13×13) never below MIN_MAP_CELL at zoom 1: rounding alone gave 26×26 maps 52 px.
+  if (side > 2 && side <= MIN_MAP_CELL) scale = Math.max(scale, Math.ceil((MIN_MAP_CELL * zoom) / side));
   scale = Math.min(scale, MAX_CELL / side);
   const cellWidth = Math.max(1, Math.round(mapWidth * scale));
   const cellHeight = Math.max(1, Math.round(mapHeight * scale));

@@ -1,6 +1,8 @@
 // Draws grid rows onto a canvas from the tiles' RGBA bytes. Only rows in [firstRow, lastRow) are drawn, so a
-// layer with thousands of filters costs what is visible.
+// layer with thousands of filters costs what is visible. With `marks`, the gaps between tiles are drawn in the
+// theme's gap colour and each filter's first tile carries its number.
 import type { KernelsResult } from '../../../src/shared/kernelsProtocol';
+import { drawTileNumber, fillCellGap, tileTheme } from '../lib/tileMarks';
 import { tileIndexAt, type GridLayout } from './gridLayout';
 
 export function drawRows(
@@ -10,8 +12,10 @@ export function drawRows(
   firstRow: number,
   lastRow: number,
   offsetY: number,
+  marks = true,
 ): void {
   const { tileWidth: tw, tileHeight: th } = result;
+  const theme = marks ? tileTheme() : undefined;
   const tileBytes = tw * th * 4;
   const scaled = ctx.createImageData(layout.cellWidth, layout.cellHeight);
   for (let row = firstRow; row < Math.min(lastRow, layout.rows); row++) {
@@ -20,7 +24,12 @@ export function drawRows(
       if (tile === undefined) break;
       const src = result.tiles.subarray(tile * tileBytes, (tile + 1) * tileBytes);
       upscaleNearest(src, tw, th, layout.scale, scaled.data);
-      ctx.putImageData(scaled, col * (layout.cellWidth + layout.gap), row * (layout.cellHeight + layout.gap) - offsetY);
+      const x = col * (layout.cellWidth + layout.gap);
+      const y = row * (layout.cellHeight + layout.gap) - offsetY;
+      if (theme) fillCellGap(ctx, x, y, layout.cellWidth, layout.cellHeight, layout.gap, theme);
+      ctx.putImageData(scaled, x, y);
+      // A row per filter (one tile per input channel): the number on its first tile only.
+      if (theme && (result.tilesPerFilter === 1 || col === 0)) drawTileNumber(ctx, x, y, Math.floor(tile / result.tilesPerFilter), layout.cellWidth, layout.cellHeight, theme);
     }
   }
 }

@@ -34,6 +34,8 @@ import { button, select, setChoices, setSelected } from '../lib/controls';
 import { connectToHost } from '../lib/hostBridge';
 import { routeHostMessages, showBackend } from '../lib/hostMessages';
 import { mountGridPanel } from '../lib/gridPanelShell';
+import { ColorBar } from '../lib/colorBar';
+import { featureMapsBar } from '../lib/colorBarSpecs';
 
 const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
 let state: FeatureMapsPanelState | undefined = host.savedState();
@@ -107,6 +109,8 @@ document.getElementById('toolbar')!.append(
   button('pickImage', 'Choose Image…', () => host.post({ type: 'pickImage' }), true),
   button('export', 'Export PNG', () => void exportGrid()),
 );
+const colorBar = new ColorBar();
+document.getElementById('toolbar')!.append(colorBar.element);
 
 function update(patch: Partial<FeatureMapsPanelState>): void {
   if (!state) return;
@@ -169,6 +173,7 @@ function relayout(): void {
   if (!view) return;
   const { width, height, channels } = view.geometry;
   layout = layoutMaps(channels, width, height, scroller.clientWidth - 16, zoom);
+  colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap));
   grid.resize(layout.width, layout.height);
 }
 
@@ -207,6 +212,7 @@ function jumpTo(text: string): void {
 canvas.addEventListener('mousemove', (e) => {
   const c = channelAt(e);
   hover.textContent = c !== undefined && view ? describeChannel(view.stats, c) : ' ';
+  if (view) colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap, c));
 });
 canvas.addEventListener('click', (e) => {
   const c = channelAt(e);
@@ -250,6 +256,7 @@ function snapshot(requestId: number): void {
     caption: document.querySelector('.fm-caption')?.textContent ?? '', sizeField: sizeField?.value ?? '',
     preprocessing: document.getElementById('preprocessingLine')?.textContent ?? '',
     status: document.getElementById('status')?.textContent ?? '',
+    colorBar: colorBar.text(),
   };
   const meta: Record<string, number | string> = view && layout && layer
     ? { ...controls,

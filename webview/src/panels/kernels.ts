@@ -9,6 +9,8 @@ import { button, checkbox, select, setChoices, setSelected } from '../lib/contro
 import { connectToHost } from '../lib/hostBridge';
 import { routeHostMessages, showBackend } from '../lib/hostMessages';
 import { mountGridPanel } from '../lib/gridPanelShell';
+import { ColorBar } from '../lib/colorBar';
+import { kernelsBar } from '../lib/colorBarSpecs';
 import '../lib/panel.css';
 
 const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
@@ -51,6 +53,8 @@ document.getElementById('toolbar')!.append(
   button('zoomIn', '+', () => setZoom(zoom * 1.5), true),
   button('export', 'Export PNG', () => void exportPng()),
 );
+const colorBar = new ColorBar();
+document.getElementById('toolbar')!.append(colorBar.element);
 
 function update(patch: Partial<KernelsPanelState>, recompute = true): void {
   if (!state) return;
@@ -73,6 +77,7 @@ function setZoom(z: number): void {
 function relayout(): void {
   if (!result || !state) return;
   layout = layoutGrid(result, scroller.clientWidth - 16, state.sortByL2, zoom);
+  colorBar.show(kernelsBar(result, state.normalize));
   grid.resize(layout.width, layout.height);
 }
 
@@ -92,6 +97,7 @@ function describe(filter: number, tile: number): string {
 canvas.addEventListener('mousemove', (e) => {
   const hit = filterAt(e);
   hover.textContent = hit ? describe(hit.filter, hit.tile) : ' ';
+  if (result && state) colorBar.show(kernelsBar(result, state.normalize, hit?.filter));
 });
 canvas.addEventListener('click', (e) => {
   const hit = filterAt(e);
@@ -109,7 +115,7 @@ function showDetail(filter: number, tile: number): void {
   const start = (filter * r.tilesPerFilter + tile) * r.tileWidth * r.tileHeight * 4;
   one.tiles = r.tiles.subarray(start, start + r.tileWidth * r.tileHeight * 4);
   const l = layoutGrid(one, big.width, false, (scale * Math.max(r.tileWidth, r.tileHeight)) / 64);
-  drawRows(big.getContext('2d')!, one, l, 0, 1, 0);
+  drawRows(big.getContext('2d')!, one, l, 0, 1, 0, false);
   const text = document.createElement('p');
   text.textContent = describe(filter, tile);
   const close = button('closeDetail', 'Close', () => (detail.hidden = true), true);
@@ -168,6 +174,8 @@ routeHostMessages(host, status, {
       ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
       : {};
     meta.hover = hover.textContent ?? '';
+    meta.colorBar = colorBar.text();
+    meta.background = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
     host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
   },
 });
