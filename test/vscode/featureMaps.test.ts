@@ -60,6 +60,21 @@ suite('Show Feature Maps', () => {
     assert.ok(values.size > 16, `only ${values.size} distinct colors`);
   });
 
+  test('26×26 maps are drawn at least 56 px, apart, numbered, under a colour bar', () => {
+    const m = snap.meta as Record<string, number>;
+    assert.ok(m.cellWidth! >= 56, `26×26 maps drawn ${m.cellWidth} px wide`);
+    const pitch = m.cellWidth! + m.gap!;
+    const pixel = (x: number, y: number): number[] => Array.from(snap.rgba.subarray((y * snap.width + x) * 4, (y * snap.width + x) * 4 + 4));
+    // The gap between the first two maps is drawn (opaque), not the page showing through.
+    assert.equal(pixel(m.cellWidth!, Math.floor(m.cellHeight! / 2))[3], 255, 'the gap between maps is transparent');
+    // Map 1's number plate: its corner differs from the map under it.
+    const under = pixel(pitch + 2, 14);
+    let marked = 0;
+    for (let y = 0; y < 10; y++) for (let x = pitch; x < pitch + 10; x++) if (pixel(x, y).slice(0, 3).some((v, i) => Math.abs(v - under[i]!) > 30)) marked++;
+    assert.ok(marked > 6, `map 1 has no number (${marked} marked pixels)`);
+    assert.match(String(snap.meta.colorBar), /each map from its own min to its own max/);
+  });
+
   test('lists top predictions, the digit shown first', () => {
     // The sample files are named digit-<class>-<letter>.png; the sample model reads every one of them right.
     const digit = /digit-(\d)-/.exec(path.basename(sampleDigit()))?.[1];
@@ -183,6 +198,28 @@ suite('Show Feature Maps: images and layers', () => {
     assert.equal(snap.meta.layerId, 'conv1');
     assert.equal(snap.meta.layerSelect, 'conv1', `the Layer dropdown does not name the layer drawn: ${JSON.stringify(snap.meta)}`);
   });
+
+  test('from the palette it asks model, then layer, instead of taking the open panel\'s model', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    // Two models listed: the copy the panel shows (the test before), opened in Layer Lens, and the sample.
+    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(path.join(dir, 'mnist-copy', 'model.json')));
+    await waitFor('the copy in the Layers view', async () => (await lens.layersViewLabels()).models.includes('mnist-copy'), 15_000);
+    const offered = lens.offeredQuickPicks().length;
+    // The palette asks, and the sample is picked, at pool1 (not the copy, which is the panel's and the active one).
+    lens.answerQuickPicks(['mnist-cnn', 'pool1']);
+    try {
+      await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+    } finally {
+      lens.answerQuickPicks(undefined);
+    }
+    const picks = lens.offeredQuickPicks().slice(offered);
+    assert.deepEqual(picks.map((p) => p.placeHolder.split(' (')[0]), ['Which model?', 'Which layer\'s feature maps?'], `picks: ${JSON.stringify(picks)}`);
+    assert.equal(picks[0]!.items[0]?.label, 'mnist-copy', `the panel's (and active) model first: ${JSON.stringify(picks[0]!.items)}`);
+    const snap = await waitForSnapshot('featureMaps', 'the maps of the picked model at pool1', (s) => s.meta.modelName === 'mnist-cnn' && s.meta.layerId === 'pool1', 60_000);
+    assert.equal(snap.meta.layerSelect, 'pool1');
+    await vscode.commands.executeCommand('layerLens.selectModel', { modelPath: sampleModelPath() });
+  });
 });
 
 /** Opens `image` in VS Code's image preview, runs Show Feature Maps with no argument, and waits for its maps. */
@@ -192,6 +229,14 @@ async function mapsOfPreviewedImage(image: string) {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     return input instanceof vscode.TabInputCustom && input.uri.fsPath === image;
   }, 10_000);
-  await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+  // The palette asks model (only when several are listed) and layer.
+  const lens = await api();
+  const { models } = await lens.layersViewLabels();
+  lens.answerQuickPicks(models.length > 1 ? ['mnist-cnn', 'conv1'] : ['conv1']);
+  try {
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps');
+  } finally {
+    lens.answerQuickPicks(undefined);
+  }
   return waitForSnapshot('featureMaps', `the maps of ${path.basename(image)}`, (s) => s.meta.imageName === path.basename(image) && typeof s.meta.layerId === 'string', 60_000);
 }
