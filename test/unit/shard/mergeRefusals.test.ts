@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DONE_FILE, MANIFEST_FILE, MANIFEST_FORMAT, manifestMismatch, manifestText, parseManifest, type ShardManifest } from '../../../src/core/shard/manifest';
+import { mergeAtlasShards } from '../../../src/cli/shard/atlasShard';
 import { openShard, readShards } from '../../../src/cli/shard/shardFolders';
 import { LayerLensError } from '../../../src/shared/errors';
 import { runCli } from '../../helpers/runCli';
@@ -84,4 +85,18 @@ test('layer-lens merge says the refusal in one line on stderr and exits non-zero
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^layer-lens merge: 1 of 2 shards are missing \(shard-1-of-2, expected beside .*shard-2-of-2\)\.\n$/);
   rmSync(missing, { recursive: true });
+});
+
+test('atlas shards whose atlas-manifest.json differ, or a site holding another atlas, are refused before anything is copied', () => {
+  const out = shardsFolder([{ m: manifest(0, { kind: 'atlas' }) }, { m: manifest(1, { kind: 'atlas' }) }]);
+  writeFileSync(join(out, 'shard-1-of-2', 'atlas-manifest.json'), '{"generator":"a"}\n');
+  writeFileSync(join(out, 'shard-2-of-2', 'atlas-manifest.json'), '{"generator":"b"}\n');
+  const site = join(out, 'site');
+  refusedWith(() => mergeAtlasShards(readShards([out]), site), /shard-2-of-2 has another atlas-manifest\.json than .*shard-1-of-2: they are not shards of one atlas\.$/);
+  writeFileSync(join(out, 'shard-2-of-2', 'atlas-manifest.json'), '{"generator":"a"}\n');
+  mkdirSync(site);
+  writeFileSync(join(site, 'atlas-manifest.json'), '{"generator":"c"}\n');
+  refusedWith(() => mergeAtlasShards(readShards([out]), site), /site holds another atlas: choose another --out or delete that folder\.$/);
+  assert.equal(existsSync(join(site, 'units')), false);
+  rmSync(out, { recursive: true });
 });
