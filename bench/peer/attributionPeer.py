@@ -48,7 +48,13 @@ def main():
 
     def grad_cam():
         held = {}
-        h = m.inception4e.register_forward_hook(lambda _m, _i, out: (out.retain_grad(), held.setdefault('a', out)))
+
+        def keep(_m, _i, out):
+            # Returns None: a forward hook's return value would replace the module's output.
+            out.retain_grad()
+            held['a'] = out
+
+        h = m.inception4e.register_forward_hook(keep)
         xx = x.clone().requires_grad_(True)
         m(xx)[:, k].sum().backward()
         h.remove()
