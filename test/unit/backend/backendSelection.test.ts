@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebgpuAdapter, WebgpuHooks } from '../../../src/core/backend';
-import { backendOrder } from '../../../src/core/backend';
+import { backendOrder, initBackend } from '../../../src/core/backend';
+import { locateWasmDir } from '../../../src/core/node/wasmDir';
+import { join } from 'node:path';
+import { repoRoot } from '../../helpers/paths';
 import { startNodeBackend } from '../../../src/core/node/startNodeBackend';
 
 const H100: WebgpuAdapter = { vendor: 'nvidia', architecture: 'hopper', software: false };
@@ -88,8 +91,9 @@ test('a reason the process already knows (no real Node for Dawn) is said without
   assert.match(status.notHonoured ?? '', /^Backend webgpu could not be used \(the engine runs on Electron: no Node 20 or later was found\)/);
 });
 
-test('without the webgpu hooks WebGPU is recorded as unavailable, not silently skipped', { timeout: 30_000 }, async () => {
-  const status = await start('auto');
+test('without the webgpu hooks (a process that passes none to the core) WebGPU is recorded as unavailable, not silently skipped', { timeout: 30_000 }, async () => {
+  // startNodeBackend always passes Dawn's hooks; the core's own seam is what is left without them.
+  const status = await initBackend('auto', { wasmDir: locateWasmDir(join(repoRoot, 'dist')) });
   assert.match(status.attempts[0]?.reason ?? '', /not available in this process/);
   assert.equal(status.attempts[0]?.backend, 'webgpu');
 });
