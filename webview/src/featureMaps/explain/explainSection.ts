@@ -21,6 +21,7 @@ export class ExplainSection {
   private readonly methodOptions = new MethodOptions(() => undefined);
   private readonly slots: [ExplainSlotView, ExplainSlotView];
   private readonly error = document.createElement('p');
+  private readonly pair: HTMLElement;
   private readonly slider = document.createElement('input');
   private readonly colormapControl: HTMLElement;
   private colormap: ColormapName = 'inferno';
@@ -60,7 +61,7 @@ export class ExplainSection {
     const title = document.createElement('h3');
     title.textContent = 'Explain';
     this.error.className = 'fm-caption fm-explain-error';
-    const pair = document.createElement('div');
+    const pair = (this.pair = document.createElement('div'));
     pair.className = 'fm-explain-pair';
     pair.append(this.slots[0].root, this.slots[1].root);
     this.root.replaceChildren(title, this.target.root, this.methodOptions.root, this.colormapControl, sliderLabel, button('explainRun', 'Explain', () => this.runAll()), this.error, pair);
@@ -172,6 +173,8 @@ export class ExplainSection {
     this.error.textContent = '';
     const requestId = this.nextRequestId++;
     view.started(requestId);
+    // The side column scrolls: bring the maps being computed into view.
+    this.pair.scrollIntoView({ block: 'nearest' });
     this.deps.post({ type: 'explain', slot, requestId, options: { ...settings, ...this.extra, method: view.method, target } });
   }
 

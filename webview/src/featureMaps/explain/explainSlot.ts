@@ -136,6 +136,8 @@ export class ExplainSlotView {
     const cost = cached ? 'kept from before' : `${map.passes} pass${map.passes === 1 ? '' : 'es'}, ${map.ms.toFixed(0)} ms`;
     this.caption.textContent = `${METHOD_LABELS[map.method]} for ${map.targetLabel}${layer} · ${cost}${gap}`;
     this.redraw(input, colormap, opacity);
+    // Grad-CAM keeps only what raises the score (ReLU): for an unlikely class that can be nothing at all.
+    if (this.range && this.range.min === this.range.max) this.caption.textContent += ` · the same value (${formatValue(this.range.min)}) everywhere`;
   }
 
   redraw(input: { width: number; height: number; rgba: Uint8ClampedArray }, colormap: ColormapName, opacity: number): void {
