@@ -41,9 +41,9 @@ async function nchw(t: tf.Tensor): Promise<Float32Array> {
 
 /**
  * The fixtures whose forward fits the suite's budget on SwiftShader (a software device: InceptionV3 at 299 px alone
- * took ~60 s of CPU); LAYER_LENS_WEBGPU_ALL_FIXTURES=1 runs every fixture.
+ * took ~60 s of CPU, GoogLeNet ~15 s); LAYER_LENS_WEBGPU_ALL_FIXTURES=1 runs every fixture.
  */
-const FIXTURES_IN_SUITE = new Set(['mnist_cnn', 'dilated_conv', 'grouped_conv', 'conv_transpose', 'gray_input', 'rgba_input', 'convnext_block_opset17', 'googlenet', 'squeezenet1_1']);
+const FIXTURES_IN_SUITE = new Set(['mnist_cnn', 'dilated_conv', 'grouped_conv', 'conv_transpose', 'gray_input', 'rgba_input', 'convnext_block_opset17', 'googlenet']);
 
 const GRAD_DEPTHS = ['conv1', 'inception3a', 'inception4a'];
 const GRAD_SIZE = 32;
@@ -60,8 +60,8 @@ async function inputGradient(model: LoadedModel, x: tf.Tensor4D, id: string): Pr
 }
 
 /**
- * One run per parameterization; together they use every transform, every objective kind and every penalty, the
- * redirected ReLU and octaves. 24 px and batches of 2: SwiftShader compiles a shader per new shape.
+ * One run per parameterization; together they use every transform, every objective kind and every penalty and the
+ * redirected ReLU. 24 px and batches of 2: SwiftShader compiles a shader per new shape.
  */
 function actmaxCases(): { name: string; request: ActmaxRequest }[] {
   const base = { steps: 8, seed: 5, size: 24, frameEvery: 4 };
@@ -69,7 +69,7 @@ function actmaxCases(): { name: string; request: ActmaxRequest }[] {
   const term = (weight: number, objective: ActmaxObjectiveSpec) => ({ weight, objective });
   return [
     { name: 'pixel: channel, neuron, layerL2; L1, L2, total variation; all transforms', request: { layerId: 'conv2', units: [3, 7], preset: 'trial1-naive', overrides: { ...base, param: 'pixel', transforms }, objective: { kind: 'sum', terms: [term(1, { kind: 'channel' }), term(0.5, { kind: 'neuron' }), term(0.1, { kind: 'layerL2' }), term(-0.1, { kind: 'penalty', penalty: 'l1' }), term(-0.5, { kind: 'penalty', penalty: 'l2' }), term(-0.2, { kind: 'penalty', penalty: 'totalVariation' })] } } },
-    { name: 'fourier (decorrelated, redirected ReLU, octaves): channelRms, direction, diversity, negative classLogit; scharr, dark', request: { layerId: 'conv2', units: [1, 2], preset: 'lucid', overrides: { ...base, reluRedirectSteps: 4, octaves: { count: 2, scale: 1.5 } }, objective: { kind: 'sum', terms: [term(1, { kind: 'channelRms' }), term(0.5, { kind: 'direction', vector: [1, 0, -1, 0, 1, 0, -1, 0, 1, 0, -1, 0], cossimPower: 1 }), term(0.1, { kind: 'diversity' }), term(0.1, { kind: 'negative', of: { kind: 'classLogit', layerId: 'logits', classIndex: 1 } }), term(-0.1, { kind: 'penalty', penalty: 'scharr' }), term(-0.1, { kind: 'penalty', penalty: 'dark' })] } } },
+    { name: 'fourier (decorrelated, redirected ReLU): channelRms, direction, diversity, negative classLogit; scharr, dark', request: { layerId: 'conv2', units: [1, 2], preset: 'lucid', overrides: { ...base, reluRedirectSteps: 4 }, objective: { kind: 'sum', terms: [term(1, { kind: 'channelRms' }), term(0.5, { kind: 'direction', vector: [1, 0, -1, 0, 1, 0, -1, 0, 1, 0, -1, 0], cossimPower: 1 }), term(0.1, { kind: 'diversity' }), term(0.1, { kind: 'negative', of: { kind: 'classLogit', layerId: 'logits', classIndex: 1 } }), term(-0.1, { kind: 'penalty', penalty: 'scharr' }), term(-0.1, { kind: 'penalty', penalty: 'dark' })] } } },
     { name: 'maco: classLogit; blur', request: { layerId: 'logits', units: [4], preset: 'maco', overrides: base, objective: { kind: 'sum', terms: [term(1, { kind: 'classLogit' }), term(-0.1, { kind: 'penalty', penalty: 'blur' })] } } },
   ];
 }
@@ -168,13 +168,15 @@ async function main(): Promise<void> {
     }
   }
   if (want('memory')) {
-    // Repeated requests (feature maps and a gradient, as the engine serves them) hold no tensor and no GPU byte more.
-    const x = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    // Repeated requests (a feature map and an input gradient, as the engine serves them) hold no tensor and no GPU
+    // byte more. The small net keeps 200 requests cheap on a software device.
+    const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
     const once = async () => {
-      const [a] = googlenet.forward(x, ['conv2']);
-      await a!.data();
-      a!.dispose();
-      const gr = tf.grad((inp: tf.Tensor) => tf.sum(googlenet.forward(inp as tf.Tensor4D, ['conv1'])[0]!))(x);
+      // The engine's shape: the layers in between are freed by a tidy around the forward.
+      const a = tf.tidy(() => tiny.forward(x, ['conv2'])[0]!);
+      await a.data();
+      a.dispose();
+      const gr = tf.grad((inp: tf.Tensor) => tf.sum(tiny.forward(inp as tf.Tensor4D, ['conv2'])[0]!))(x);
       await gr.data();
       gr.dispose();
     };
@@ -183,7 +185,13 @@ async function main(): Promise<void> {
     const t = Date.now();
     for (let i = 0; i < 200; i++) await once();
     const after = tf.memory();
-    report({ kind: 'memory', name: '200 requests', tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes, ms: Date.now() - t });
+    // The webgpu backend adds its buffer pool: bytes in live buffers and bytes allocated (pooled ones included).
+    const gpu = (m: tf.MemoryInfo, key: string) => ((m as unknown as Record<string, number>)[key] ?? NaN);
+    report({
+      kind: 'memory', name: '200 requests', tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes,
+      gpuBytes: gpu(after, 'numBytesInGPU') - gpu(before, 'numBytesInGPU'),
+      gpuAllocated: gpu(after, 'numBytesAllocatedInGPU') - gpu(before, 'numBytesAllocatedInGPU'), ms: Date.now() - t,
+    });
     x.dispose();
   }
   report({ kind: 'timing', name: 'total', ms: Date.now() - t0 });
