@@ -2,25 +2,18 @@
 // default inception5b) vs one forward + backward to the input; Integrated Gradients' 32 steps (batched 8) vs one
 // step; SmoothGrad's 25 samples; occlusion's windows batched vs one forward each.
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { explain } from '../src/core/attribution';
 import { loadModel } from '../src/core/node/loadModelFile';
-import type { AttributionOptions } from '../src/shared/attribution';
+import { attributionTimer } from './attributionTimer';
 import { line, medianMs } from './timing';
 
 export async function benchAttribution(backend: string, fixtures: string): Promise<void> {
   const model = await loadModel(join(fixtures, 'googlenet.onnx'));
   const slow = backend === 'cpu';
   const runs = slow ? 1 : 3;
-  const input = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-  const target = { kind: 'class' as const, classIndex: 0 };
-  const time = (options: Omit<AttributionOptions, 'target'>, n = runs) => medianMs(n, async () => void (await explain(model, input, { ...options, target } as AttributionOptions)), 1);
+  const timer = attributionTimer(model, runs);
+  const { input, time } = timer;
   try {
-    const fb = await medianMs(runs, () => {
-      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(model.forward(x as tf.Tensor4D, [model.info.outputIds[0]])[0], [0, 0], [1, 1])))(input);
-      g.dataSync();
-      g.dispose();
-    });
+    const fb = await timer.forwardBackward();
     line(`[${backend}] googlenet.onnx forward + backward to the input, 224 px`, `${fb.toFixed(0)} ms`);
     for (const camLayerId of ['inception4e', 'inception5b']) {
       const ms = await time({ method: 'gradcam', camLayerId });
@@ -42,7 +35,7 @@ export async function benchAttribution(backend: string, fixtures: string): Promi
     const occ = await time({ method: 'occlusion', window: 32, stride: 32, batchSize: 8 }, 1);
     line(`[${backend}] googlenet.onnx occlusion, 49 windows of 32 px batched 8`, `${occ.toFixed(0)} ms (${(occ / 50).toFixed(0)} ms a window; one forward ${forward.toFixed(0)} ms)`);
   } finally {
-    input.dispose();
+    timer.dispose();
     model.dispose();
   }
 }

@@ -2,11 +2,8 @@
 // 224 px, the same work on each side (Grad-CAM at inception4e, one forward + backward, IG, SmoothGrad, occlusion).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { explain } from '../../src/core/attribution';
 import type { LoadedModel } from '../../src/core/model/loadedModel';
-import type { AttributionOptions } from '../../src/shared/attribution';
-import { medianMs } from '../timing';
+import { attributionTimer } from '../attributionTimer';
 import { PYTHON, type TorchResult } from './torchSide';
 
 function torchAttribution(root: string, runs: number): Map<string, number> {
@@ -19,15 +16,10 @@ function torchAttribution(root: string, runs: number): Map<string, number> {
 /** Prints the rows through `row` (task, Layer Lens, PyTorch, ratio, target); returns the detail lines. */
 export async function attributionRows(root: string, model: LoadedModel, runs: number, row: (task: string, ll: string, pt: string, ratio: string, verdict: string) => void): Promise<string[]> {
   const pt = torchAttribution(root, runs);
-  const input = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-  const target = { kind: 'class' as const, classIndex: 0 };
-  const time = (options: Omit<AttributionOptions, 'target'>, n = runs) => medianMs(n, async () => void (await explain(model, input, { ...options, target } as AttributionOptions)), 1);
+  const timer = attributionTimer(model, runs);
+  const { time } = timer;
   try {
-    const fb = await medianMs(runs, () => {
-      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(model.forward(x as tf.Tensor4D, [model.info.outputIds[0]])[0], [0, 0], [1, 1])))(input);
-      g.dataSync();
-      g.dispose();
-    });
+    const fb = await timer.forwardBackward();
     const ll: [string, number, string, number][] = [
       ['forward + backward, 224 px', fb, 'forwardBackward', 0],
       ['Grad-CAM at inception4e', await time({ method: 'gradcam', camLayerId: 'inception4e' }), 'gradcam', 0],
@@ -48,6 +40,6 @@ export async function attributionRows(root: string, model: LoadedModel, runs: nu
         `IG 32 steps ${ig.toFixed(2)}× one step (target ≤ 8×; PyTorch ${((pt.get('ig32') ?? NaN) / (pt.get('ig1') ?? NaN)).toFixed(2)}×)`,
     ];
   } finally {
-    input.dispose();
+    timer.dispose();
   }
 }

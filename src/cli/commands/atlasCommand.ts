@@ -17,12 +17,12 @@ import { startBackend } from '../cliBackend';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
 import { checkOutFolder } from '../outputFiles';
 import { preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
-import { resolveShard } from '../../core/shard/shardSpec';
+import { shardOf, shardOption, shardUsage } from '../shardOption';
 import { openAtlasShard } from '../shard/atlasShard';
 import { finishShard } from '../shard/shardFolders';
 
 export const atlasUsage =
-  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE [--shard i/n [--shards N]] [--json]`;
+  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE ${shardUsage} [--json]`;
 
 const DEFAULT_STEPS = 256;
 
@@ -39,8 +39,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     k: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
-    shard: { type: 'string' },
-    shards: { type: 'string' },
+    ...shardOption,
     ...inputSizeOption,
     ...preprocessOption,
     ...backendOption,
@@ -61,7 +60,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
   const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).filter(Boolean);
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process computes one slice into OUT/shard-i-of-n.
-  const shard = resolveShard(values.shard as string | undefined, process.env, values.shards as string | undefined);
+  const shard = shardOf(values);
 
   await startBackend(values.backend);
   const model = await loadModel(modelPath, inputSizeOf(values));

@@ -4,7 +4,7 @@ import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
-import { resolveShard } from '../../core/shard/shardSpec';
+import { shardOf, shardOption, shardUsage } from '../shardOption';
 import type { InputSpec } from '../../shared/model';
 import type { PixelBox, TopkResult } from '../../shared/topk';
 import { backendOption, integer, parse, required } from '../cliArgs';
@@ -16,7 +16,7 @@ import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage
 import { runTopkShard } from '../shard/topkShard';
 
 export const topkUsage =
-  `layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] ${preprocessUsage} [--shard i/n [--shards N]] [--json]`;
+  `layer-lens topk --model M --layer L --images DIR --out DIR [--k K] [--batch N] [--cache DIR] [--input-size H,W] ${preprocessUsage} ${shardUsage} [--json]`;
 
 /**
  * Writes DIR/topk.json — {"<channel>": [{file, value, x, y, mean, box}]}, value descending, `file` relative to the
@@ -33,8 +33,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
     batch: { type: 'string' },
     cache: { type: 'string' },
     json: { type: 'boolean' },
-    shard: { type: 'string' },
-    shards: { type: 'string' },
+    ...shardOption,
     ...inputSizeOption,
     ...preprocessOption,
     ...backendOption,
@@ -49,7 +48,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process scores one slice into OUT/shard-i-of-n.
-  const shard = resolveShard(values.shard as string | undefined, process.env, values.shards as string | undefined);
+  const shard = shardOf(values);
   const options = inputSizeOf(values);
   await startBackend(values.backend);
   const model = await loadModel(modelPath, options);

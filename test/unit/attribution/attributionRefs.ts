@@ -68,17 +68,7 @@ export function attributionRefs(): AttributionRefs {
   return refs;
 }
 
-/** ‖a − b‖ / ‖b‖. */
-export function relativeL2(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
+export { relativeL2 } from '../../helpers/relativeL2';
 
 /** Ranks (1-based, ties get their mean rank). */
 function ranks(v: Float32Array): Float64Array {

@@ -6,16 +6,8 @@ import { readNpy } from '../../../src/core/io/npy';
 import { onnxFixturesDir } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { tempDir } from '../model/tinyModels';
+import { relativeL2 as relL2 } from '../../helpers/relativeL2';
 
-function relL2(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 const fixture = (name: string) => readNpy(new Uint8Array(readFileSync(join(onnxFixturesDir(), name))));
 

@@ -13,6 +13,7 @@ import { tinyConvNet } from '../actmax/nets';
 import { rotateSheared } from '../../../src/core/actmax/rotate';
 import { findTopImages, type TopkFile } from '../../../src/core/topk/findTopImages';
 import { encode as encodePng } from 'fast-png';
+import { relativeL2 as relL2 } from '../../helpers/relativeL2';
 
 const only = process.argv.slice(2);
 const want = (group: string) => only.length === 0 || only.includes(group);
@@ -21,16 +22,6 @@ function report(r: Record<string, unknown>): void {
   process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
 }
 
-function relL2(got: ArrayLike<number>, ref: ArrayLike<number>): number {
-  if (got.length !== ref.length) return Infinity;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    num += ((got[i] as number) - (ref[i] as number)) ** 2;
-    den += (ref[i] as number) ** 2;
-  }
-  return den === 0 ? (num === 0 ? 0 : Infinity) : Math.sqrt(num / den);
-}
 
 async function nchw(t: tf.Tensor): Promise<Float32Array> {
   const v = t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t;

@@ -77,16 +77,7 @@ export function inputGradient(model: LoadedModel, x: tf.Tensor4D, layerId: strin
   return tf.tidy(() => Float32Array.from(tf.grad(channelMean(model, layerId, channel))(x).dataSync()));
 }
 
-export function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += ((a[i] as number) - (b[i] as number)) ** 2;
-    n += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
-}
+export { relativeL2 as relL2 } from '../../helpers/relativeL2';
 
 /**
  * Worst disagreement of g·v with central differences (f(x+εv) − f(x−εv)) / 2ε along three seeded directions v,
