@@ -1,6 +1,8 @@
-// The report's attribution section: for the first sample images, which pixels made the model give its top class,
-// by Grad-CAM (where in its last spatial layer) and by gradient saliency (which input pixels). Two methods of
-// one forward + backward pass each, so the section costs about what two forward passes per image do.
+// The report's attribution section: for the first sample images, which pixels made the model give its top class.
+// The first image gets every method, so the report shows them all side by side; the next gets Grad-CAM (where in
+// the last spatial layer) and gradient saliency (which input pixels), one forward + backward pass each. The
+// costly methods run with small budgets here (IG 16 steps, SmoothGrad 16 samples, occlusion on a 7 × 7 grid of
+// windows): the report illustrates them, the panel and `layer-lens attribute` take any budget.
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
@@ -8,7 +10,7 @@ import { explain } from '../../core/attribution';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
-import type { AttributionMap, AttributionMethod } from '../../shared/attribution';
+import { ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionOptions } from '../../shared/attribution';
 import { ATTRIBUTION_COLORMAP, attributionRange, blendAttribution, colourBarRgba, formatAttributionValue } from '../../shared/attributionOverlay';
 import type { InputSpec } from '../../shared/model';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
@@ -18,8 +20,23 @@ import type { ReportContext, ReportSection } from './reportTypes';
 
 /** Sample images explained: the section shows the idea, the panel and `layer-lens attribute` do the rest. */
 export const ATTRIBUTION_IMAGES = 2;
+/** Every method for the first image; these two for the others. */
 export const REPORT_ATTRIBUTION_METHODS: readonly AttributionMethod[] = ['gradcam', 'saliency'];
-const METHOD_NAMES: Readonly<Partial<Record<AttributionMethod, string>>> = { gradcam: 'Grad-CAM', saliency: 'Saliency' };
+export const REPORT_FIRST_IMAGE_METHODS: readonly AttributionMethod[] = ATTRIBUTION_METHODS;
+const METHOD_NAMES: Readonly<Record<AttributionMethod, string>> = {
+  gradcam: 'Grad-CAM',
+  gradcampp: 'Grad-CAM++',
+  saliency: 'Saliency',
+  gradxinput: 'Gradient × input',
+  smoothgrad: 'SmoothGrad',
+  ig: 'Integrated Gradients',
+  'guided-gradcam': 'Guided Grad-CAM',
+  occlusion: 'Occlusion',
+};
+const REPORT_STEPS = 16;
+const REPORT_SAMPLES = 16;
+/** Occlusion windows per side: 7 × 7 windows of forward passes only, whatever the input's size. */
+const OCCLUSION_GRID = 7;
 const OPACITY = 0.6;
 
 export const attributionSection: ReportSection = async (ctx) => {
@@ -41,16 +58,17 @@ export const attributionSection: ReportSection = async (ctx) => {
     }
     shown++;
     try {
-      blocks.push(await ctx.part(`Attribution of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, loaded.input, loaded.spec, predictId)));
+      const methods = shown === 1 ? REPORT_FIRST_IMAGE_METHODS : REPORT_ATTRIBUTION_METHODS;
+      blocks.push(await ctx.part(`Attribution of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, loaded.input, loaded.spec, predictId, methods)));
     } finally {
       loaded.input.dispose();
     }
   }
-  const note = `<p class="note">Why the model gave its top class: Grad-CAM weights the last spatial layer's maps by the class's gradient; saliency is the gradient's size at each input pixel. Colours (${ATTRIBUTION_COLORMAP}) span each map's own range, given under it.</p>`;
+  const note = `<p class="note">Why the model gave its top class: Grad-CAM weights the last spatial layer's maps by the class's gradient (Grad-CAM++ by its positive parts; guided Grad-CAM multiplies it by guided backpropagation); saliency is the gradient's size at each input pixel, gradient × input its product with the pixel, SmoothGrad its mean over ${REPORT_SAMPLES} noisy copies; Integrated Gradients sums gradients along ${REPORT_STEPS} steps from a black image; occlusion is the drop in the class's score when a window of the image is blacked out. The first image shows every method, the others Grad-CAM and saliency. Colours (${ATTRIBUTION_COLORMAP}) span each map's own range, given under it.</p>`;
   return `<section>${title}${note}\n${blocks.join('\n')}</section>`;
 };
 
-async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, predictId: string): Promise<string> {
+async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, predictId: string, methods: readonly AttributionMethod[]): Promise<string> {
   const [logits] = await computeActivations(ctx.model, input, [predictId]);
   const [top] = topPredictions(logits!.data, spec.labels, 1);
   if (!top) return `<h3>${escapeHtml(basename(imagePath))}</h3><p class="note">No prediction to explain.</p>`;
@@ -58,21 +76,35 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
   const figures: string[] = [];
   // Each method is its own part: one that fails becomes a notice beside the other's picture.
-  for (const method of REPORT_ATTRIBUTION_METHODS) {
-    const name = METHOD_NAMES[method] ?? method;
+  for (const method of methods) {
+    const name = METHOD_NAMES[method];
     figures.push(await ctx.part(`${name} of ${basename(imagePath)}`, async () => {
-      const map = await explain(ctx.model, input, { method, target: { kind: 'class', classIndex: top.classIndex } }, { labels: spec.labels });
+      const map = await explain(ctx.model, input, reportOptions(method, top.classIndex, input), { labels: spec.labels, inputSpec: spec });
       const file = `attribution-${stem}-${method}.png`;
       const picture = overlayWithBar(display, map);
       writeFileAtomic(join(ctx.outDir, file), encodePng(picture.rgba, picture.width, picture.height));
       const range = attributionRange(map.data, ATTRIBUTION_COLORMAP);
       const layer = map.camLayerId ? ` at ${map.camLayerId}` : '';
-      const caption = `${name}${layer}: ${formatAttributionValue(range.min)} to ${formatAttributionValue(range.max)} (${map.ms.toFixed(0)} ms)`;
+      const gap = map.completeness ? `, completeness gap ${(map.completeness.gap * 100).toFixed(1)} %` : '';
+      const caption = `${name}${layer}: ${formatAttributionValue(range.min)} to ${formatAttributionValue(range.max)} (${map.passes} ${map.passes === 1 ? 'pass' : 'passes'}, ${map.ms.toFixed(0)} ms${gap})`;
       return figure(file, caption, Math.max(112, Math.min(224, picture.width)));
     }));
   }
   ctx.log(`attribution ${basename(imagePath)}`);
   return `<h3>${escapeHtml(basename(imagePath))}: ${escapeHtml(top.label)} ${(top.probability * 100).toFixed(1)}%</h3>\n${figures.join('\n')}`;
+}
+
+/** The report's small budgets for the costly methods; the cheap ones take the core's defaults. */
+function reportOptions(method: AttributionMethod, classIndex: number, input: tf.Tensor4D): AttributionOptions {
+  const options: AttributionOptions = { method, target: { kind: 'class', classIndex } };
+  if (method === 'ig') options.steps = REPORT_STEPS;
+  if (method === 'smoothgrad') options.samples = REPORT_SAMPLES;
+  if (method === 'occlusion') {
+    const side = Math.min(input.shape[1], input.shape[2]);
+    options.window = Math.max(1, Math.round(side / OCCLUSION_GRID));
+    options.stride = options.window;
+  }
+  return options;
 }
 
 /** The map over the input at the input's resolution, a gap, and the colour bar (low left, high right) under it. */

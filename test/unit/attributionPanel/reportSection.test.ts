@@ -1,16 +1,17 @@
-// The report's attribution section on the sample digit model: for the first two samples, a Grad-CAM and a
-// saliency picture of the top class, written as PNGs that decode to the map over the input with the colour bar
-// under it, captions with each map's range, and the whole section cheap enough for the demo report.
+// The report's attribution section on the sample digit model: every method for the first sample's top class,
+// Grad-CAM and saliency for the second, written as PNGs that decode to the map over the input (not one colour)
+// with the colour bar under it, captions with each map's range, and the whole section cheap enough for the demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { attributionSection } from '../../../src/cli/report/attributionSection';
+import { attributionSection, REPORT_FIRST_IMAGE_METHODS } from '../../../src/cli/report/attributionSection';
 import type { ReportContext } from '../../../src/cli/report/reportTypes';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
+import { ATTRIBUTION_METHODS } from '../../../src/shared/attribution';
 import { colormapLut } from '../../../src/shared/colormap';
 import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
@@ -24,7 +25,7 @@ before(async () => {
 
 after(() => model.dispose());
 
-test('two samples × Grad-CAM and saliency: PNGs of the map over the digit with a colour bar, captions with the range', async () => {
+test('every method for the first sample, Grad-CAM and saliency for the second: PNGs of the map over the digit with a colour bar, captions with the range', async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'll-report-attribution-'));
   const images = ['digit-3-a.png', 'digit-7-a.png', 'digit-0-a.png'].map((f) => join(sampleModelDir, 'samples', f));
   const failures: string[] = [];
@@ -49,9 +50,22 @@ test('two samples × Grad-CAM and saliency: PNGs of the map over the digit with 
   assert.match(html, /<h3>digit-7-a\.png: 7 \d+\.\d%<\/h3>/);
   assert.doesNotMatch(html, /digit-0-a/, 'only the first two samples are explained');
   const files = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
-  assert.deepEqual(files, ['digit-3-a', 'digit-7-a'].flatMap((s) => [`attribution-${s}-gradcam.png`, `attribution-${s}-saliency.png`]));
-  assert.match(html, /Grad-CAM at \w+: -?[\d.e+-]+ to [\d.e+-]+ \(\d+ ms\)/);
-  assert.match(html, /Saliency: -?[\d.e+-]+ to [\d.e+-]+ \(\d+ ms\)/);
+  assert.deepEqual([...REPORT_FIRST_IMAGE_METHODS].sort(), [...ATTRIBUTION_METHODS].sort(), 'the first image shows every method');
+  assert.deepEqual(files, [
+    ...ATTRIBUTION_METHODS.map((m) => `attribution-digit-3-a-${m}.png`),
+    'attribution-digit-7-a-gradcam.png',
+    'attribution-digit-7-a-saliency.png',
+  ]);
+  const range = String.raw`-?[\d.e+-]+ to -?[\d.e+-]+`;
+  for (const [name, passes] of [['Grad-CAM at \\w+', '1 pass'], ['Grad-CAM\\+\\+ at \\w+', '1 pass'], ['Saliency', '1 pass'], ['Gradient × input', '1 pass'],
+    ['SmoothGrad', '16 passes'], ['Integrated Gradients', '18 passes'], ['Guided Grad-CAM at \\w+', '\\d+ passes?'], ['Occlusion', '\\d+ passes']] as const) {
+    const caption = new RegExp(`${name}: (${range}) \\(${passes}, \\d+ ms[,)]`).exec(html);
+    assert.ok(caption, `${name} caption`);
+    // Not constant: the overlay blends with the digit, so its colours alone would not show a flat map; the range does.
+    const [low, high] = caption[1]!.split(' to ').map(Number);
+    assert.ok(low! < high!, `${name}: the map is one value (${caption[1]})`);
+  }
+  assert.match(html, /Integrated Gradients: [^<]*completeness gap \d+\.\d %/);
   const lut = colormapLut('inferno');
   for (const file of files) {
     const png = decode(readFileSync(join(outDir, file)));
@@ -64,7 +78,8 @@ test('two samples × Grad-CAM and saliency: PNGs of the map over the digit with 
     assert.deepEqual(at(27, 31), Array.from(lut.slice(255 * 3, 256 * 3)), `${file}: the bar ends at the colormap's high end`);
     const colours = new Set<string>();
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) colours.add(at(x, y).join(','));
+    // Not constant: the map varies over the digit, so the overlay has many colours.
     assert.ok(colours.size > 8, `${file}: only ${colours.size} colours in the overlay`);
   }
-  console.log(`attribution section, 2 images × 2 methods: ${ms} ms`);
+  console.log(`attribution section, 8 methods + 2 methods: ${ms} ms`);
 });
