@@ -56,6 +56,8 @@ export interface LayerLensApi {
   panelSnapshot(kind: PanelKind, modelPath?: string, part?: 'explain'): Promise<CanvasSnapshot | undefined>;
   /** Acts in the open feature maps panel's Explain section as a user would; false when no panel is open. */
   explainInFeatureMaps(action: ExplainTestAction): boolean;
+  /** Clicks Export PNG of the open feature maps panel's Explain slot, writing to `path` with no prompt; false when no panel is open. */
+  exportExplainPng(slot: 0 | 1, path: string): boolean;
   /** Attribution runs the open feature maps panel sent to the engine (a kept map runs none). */
   featureMapsExplainRuns(): number;
   /** User-facing error, warning and information sentences shown since activation, newest last. */

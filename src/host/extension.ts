@@ -99,6 +99,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       FeatureMapsPanel.current?.explainTest(action);
       return FeatureMapsPanel.current !== undefined;
     },
+    exportExplainPng: (slot, path) => {
+      FeatureMapsPanel.current?.exportExplainForTest(slot, path);
+      return FeatureMapsPanel.current !== undefined;
+    },
     featureMapsExplainRuns: () => FeatureMapsPanel.current?.explainer.engineRuns ?? 0,
     shownMessages: () => messages.history,
     hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,

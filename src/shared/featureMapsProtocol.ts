@@ -127,6 +127,8 @@ export type ExplainSlot = 0 | 1;
 export type ExplainTestAction =
   | { kind: 'run'; slot: ExplainSlot; options: AttributionOptions }
   | { kind: 'cancel'; slot: ExplainSlot }
+  /** A click on the slot's Export PNG (the host writes where the test said, without a dialog). */
+  | { kind: 'export'; slot: ExplainSlot }
   /** A click on the rank-th row (0 first) of the top predictions. */
   | { kind: 'clickPrediction'; rank: number };
 

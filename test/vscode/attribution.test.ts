@@ -1,9 +1,12 @@
 // The Feature Maps panel's Explain section on a sample digit: Grad-CAM and saliency for the top class drawn side
 // by side over the digit (pixels read back from the overlay canvas, values checked against the engine's own
 // answer), a kept map answered without the engine, a costly Integrated Gradients run cancelled from its
-// Cancel button, and a click on a top-5 row explaining that class.
+// Cancel button, a click on a top-5 row explaining that class, a neuron target and occlusion's window and stride
+// typed in their fields (and refused in one sentence when out of range), and Export PNG decoded: the overlay's
+// pixels and the colour bar under it.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { decode } from 'fast-png';
@@ -151,5 +154,63 @@ suite('Explain (attribution)', () => {
       s.meta.status0 === 'done' && s.meta.status1 === 'done' && String(s.meta.target0).includes(`class ${second}`) && String(s.meta.target1).includes(`class ${second}`));
     assert.equal(snap.meta.mapMethod0, 'gradcam');
     assert.equal(snap.meta.mapMethod1, 'saliency');
+  });
+
+  test('a neuron of conv1 by occlusion with the window and stride typed in; out-of-range fields refused in one sentence', async function () {
+    this.timeout(30_000);
+    const lens = await api();
+    const neuron = { kind: 'unit' as const, layerId: 'conv1', channel: 0, y: 12, x: 14 };
+    await run(0, { method: 'occlusion', target: { ...neuron, y: 99 } });
+    const refusedY = await explainSnapshot('the row refused', (s) => /^Enter both y \(0 to \d+\) and x \(0 to \d+\) of a neuron in conv1's map/.test(String(s.meta.error)), [0]);
+    assert.equal((String(refusedY.meta.error).match(/\./g) ?? []).length, 1, `one sentence: ${refusedY.meta.error}`);
+    await run(0, { method: 'occlusion', target: neuron, window: 99 });
+    const refusedWindow = await explainSnapshot('the window refused', (s) => String(s.meta.error) === 'The occlusion window must be a whole number of pixels from 1 to 28 (the input\'s side).', [0]);
+    assert.equal(refusedWindow.meta.error, 'The occlusion window must be a whole number of pixels from 1 to 28 (the input\'s side).');
+    await run(0, { method: 'occlusion', target: neuron, window: 6, stride: 3 });
+    const snap = await explainSnapshot('occlusion of one neuron', (s) => s.meta.status0 === 'done' && s.meta.mapMethod0 === 'occlusion' && String(s.meta.target0).includes('neuron'), [0]);
+    assert.equal(snap.meta.error, '');
+    assert.equal(snap.meta.target0, 'conv1 · unit 0 (neuron at y 12, x 14)');
+    // The window and stride reached the engine: the panel's map is the engine's for the same options, and not
+    // the default window's.
+    const mapOf = async (window: number, stride: number) => (await lens.engineRequest('attribution.run', { modelPath: sampleModelPath(), imagePath: imagePath(), options: { method: 'occlusion', target: neuron, window, stride } })) as AttributionMap;
+    const sumOf = (m: AttributionMap) => m.data.reduce((a, v) => a + v, 0);
+    const typed = await mapOf(6, 3);
+    assert.equal(snap.meta.sum0, sumOf(typed));
+    assert.notEqual(sumOf(await mapOf(16, 8)), sumOf(typed), 'the default window gives the same map');
+    // A 6-pixel window around a conv1 neuron (a 3 × 3 receptive field): pixels far from (12, 14) change nothing.
+    const peak = typed.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assert.ok(Math.abs(typed.data[0]!) <= 1e-6 * peak, `the top-left corner, far from the neuron, has attribution ${typed.data[0]} (peak ${peak})`);
+    assert.ok(typed.data.some((v) => v !== 0), 'the neuron\'s map is all zero');
+  });
+
+  test('Export PNG writes the overlay with its colour bar under it', async function () {
+    this.timeout(20_000);
+    const lens = await api();
+    const snap = await explainSnapshot('saliency in slot 1', (s) => s.meta.status1 === 'done' && s.meta.mapMethod1 === 'saliency', [1]);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'll-explain-export-')), 'saliency.png');
+    assert.ok(lens.exportExplainPng(1, out), 'no feature maps panel');
+    await waitFor('the exported PNG', async () => existsSync(out) && readFileSync(out).length > 0, 10_000);
+    const png = decode(readFileSync(out));
+    const side = 28 * SCALE;
+    const ch = png.channels;
+    assert.ok(png.width >= side && png.height > side + 4 + 12, `${png.width}×${png.height}`);
+    // The overlay: the same pixels the panel shows in slot 1.
+    let differ = 0;
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const e = (y * png.width + x) * ch;
+        const s = (y * snap.width + side + x) * 4;
+        for (let c = 0; c < 3; c++) if (Math.abs(png.data[e + c]! - snap.rgba[s + c]!) > 1) differ++;
+      }
+    }
+    assert.equal(differ, 0, `${differ} overlay channel values differ from the panel's`);
+    // The colour bar, 4 px under the overlay: inferno's low end on the left, its high end on the right.
+    const lut = colormapLut('inferno');
+    const barY = side + 4 + 6;
+    const at = (x: number) => Array.from(png.data.slice((barY * png.width + x) * ch, (barY * png.width + x) * ch + 3));
+    for (const [x, entry] of [[0, 0], [png.width - 1, 255]] as const) {
+      const want = Array.from(lut.slice(entry * 3, entry * 3 + 3));
+      assert.ok(at(x).every((v, c) => Math.abs(v - want[c]!) <= 2), `bar at x ${x}: ${at(x)} vs ${want}`);
+    }
   });
 });

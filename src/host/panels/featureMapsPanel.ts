@@ -117,6 +117,12 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.post({ type: 'explainTest', action });
   }
 
+  /** Tests only: clicks the slot's Export PNG and writes the PNG to `path` instead of beside the model. */
+  exportExplainForTest(slot: 0 | 1, path: string): void {
+    this.exportPathForTest = path;
+    this.explainTest({ kind: 'export', slot });
+  }
+
   /** A click on a layer in the Layers view: switch to it (and to its model, when it is another one). */
   showLayer(layerId: string, modelPath?: string): void {
     if (modelPath && modelPath !== this.state.modelPath) {

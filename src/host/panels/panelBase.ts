@@ -98,7 +98,16 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     }
   }
 
+  /** Tests only: where the next Export PNG is written, with no prompt (a dialog cannot be answered in a test). */
+  exportPathForTest: string | undefined;
+
   private async exportPng(png: Uint8Array, suggestedName: string): Promise<void> {
+    if (this.exportPathForTest) {
+      const testTarget = vscode.Uri.file(this.exportPathForTest);
+      this.exportPathForTest = undefined;
+      await vscode.workspace.fs.writeFile(testTarget, png);
+      return;
+    }
     const safeName = suggestedName.replace(/[^\w.-]+/g, '_');
     const target = vscode.Uri.file(path.join(this.exportDir(), safeName.endsWith('.png') ? safeName : `${safeName}.png`));
     const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);

@@ -112,16 +112,17 @@ export class ExplainSection {
       (document.querySelectorAll('#predictions li')[action.rank] as HTMLElement | undefined)?.click();
       return;
     }
-    if (action.kind === 'cancel') {
-      (document.getElementById(`explainCancel${action.slot}`) as HTMLElement | null)?.click();
+    if (action.kind === 'cancel' || action.kind === 'export') {
+      (document.getElementById(`explain${action.kind === 'cancel' ? 'Cancel' : 'Export'}${action.slot}`) as HTMLElement | null)?.click();
       return;
     }
-    const { method, target, camLayerId, ...extra } = action.options;
+    const { method, target, camLayerId, window: occlusionWindow, stride, ...extra } = action.options;
     this.methodOptions.pickCamLayer(camLayerId ?? '');
+    this.methodOptions.pickOcclusion(occlusionWindow, stride);
     if (target.kind === 'class') {
       this.target.pickClass(target.classIndex);
       this.target.pickScore(target.score ?? 'logit');
-    } else this.target.pickUnit(target.layerId, target.channel);
+    } else this.target.pickUnit(target.layerId, target.channel, target.y, target.x);
     this.slots[action.slot].setMethod(method);
     this.extra = extra;
     this.runSlot(action.slot);

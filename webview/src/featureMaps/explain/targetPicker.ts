@@ -1,5 +1,5 @@
 // What the Explain section explains: one of the top-5 classes, a class by index (or by a top-5 label), or a
-// unit of any layer (a channel's mean over its map). Reads its controls into an AttributionTarget, or a
+// unit of any layer (a channel's mean over its map, or one neuron at row y, column x of it). Reads its controls into an AttributionTarget, or a
 // sentence that says what to fix.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { AttributionTarget } from '../../../../src/shared/attribution';
@@ -25,6 +25,9 @@ export class TargetPicker {
   private readonly layerControl: HTMLElement;
   private readonly layerSelect: HTMLElement & { value: string };
   private readonly unitField = textField('explainUnit', 'unit #');
+  /** A neuron's row and column in the layer's map; both blank for the channel mean. */
+  private readonly yField = textField('explainNeuronY', 'y (blank: mean)');
+  private readonly xField = textField('explainNeuronX', 'x (blank: mean)');
   private summary: FeatureMapsOpenResult | undefined;
   private score: 'logit' | 'probability' = 'logit';
 
@@ -44,8 +47,10 @@ export class TargetPicker {
     });
     this.layerControl = select('explainLayer', 'Layer', [], '', () => onChange());
     this.layerSelect = this.layerControl.querySelector('vscode-single-select') as HTMLElement & { value: string };
-    for (const f of [this.classField, this.unitField]) f.addEventListener('change', () => onChange());
-    this.root.append(this.kindControl, this.classField, this.layerControl, this.unitField, this.scoreControl);
+    for (const f of [this.classField, this.unitField, this.yField, this.xField]) f.addEventListener('change', () => onChange());
+    this.yField.title = 'Row of one neuron in the unit\'s map; leave y and x blank to explain the whole channel';
+    this.xField.title = 'Column of one neuron in the unit\'s map; leave y and x blank to explain the whole channel';
+    this.root.append(this.kindControl, this.classField, this.layerControl, this.unitField, this.yField, this.xField, this.scoreControl);
     this.showFields();
   }
 
@@ -70,10 +75,12 @@ export class TargetPicker {
     this.showFields();
   }
 
-  pickUnit(layerId: string, channel: number): void {
+  pickUnit(layerId: string, channel: number, y?: number, x?: number): void {
     this.kindSelect.value = 'unit';
     this.layerSelect.value = layerId;
     this.unitField.value = String(channel);
+    this.yField.value = y === undefined ? '' : String(y);
+    this.xField.value = x === undefined ? '' : String(x);
     this.showFields();
   }
 
@@ -98,7 +105,15 @@ export class TargetPicker {
     const text = this.unitField.value.trim();
     const channel = Number(text);
     if (!/^\d+$/.test(text) || channel >= layer.channels) return `Enter a unit of ${layer.id} from 0 to ${layer.channels - 1}.`;
-    return { kind: 'unit', layerId: layer.id, channel };
+    const yText = this.yField.value.trim();
+    const xText = this.xField.value.trim();
+    if (!yText && !xText) return { kind: 'unit', layerId: layer.id, channel };
+    const y = Number(yText);
+    const x = Number(xText);
+    if (!/^\d+$/.test(yText) || !/^\d+$/.test(xText) || y >= layer.height || x >= layer.width) {
+      return `Enter both y (0 to ${layer.height - 1}) and x (0 to ${layer.width - 1}) of a neuron in ${layer.id}'s map, or neither for the channel mean.`;
+    }
+    return { kind: 'unit', layerId: layer.id, channel, y, x };
   }
 
   private showFields(): void {
@@ -107,6 +122,8 @@ export class TargetPicker {
     this.classField.style.display = kind === 'index' ? '' : 'none';
     this.layerControl.style.display = kind === 'unit' ? '' : 'none';
     this.unitField.style.display = kind === 'unit' ? '' : 'none';
+    this.yField.style.display = kind === 'unit' ? '' : 'none';
+    this.xField.style.display = kind === 'unit' ? '' : 'none';
     this.scoreControl.style.display = kind === 'unit' ? 'none' : '';
   }
 }
