@@ -101,8 +101,10 @@ export async function explain(model: LoadedModel, input: tf.Tensor4D, options: A
       return result(readMap(guided), 2);
     }
     case 'occlusion': {
-      const window = positiveInt(options.window, ATTRIBUTION_DEFAULTS.window, 'The occlusion window');
-      const stride = positiveInt(options.stride, ATTRIBUTION_DEFAULTS.stride, 'The occlusion stride');
+      // A window or stride asked for beyond the input's side is refused; the default window shrinks to a small input.
+      const side = Math.min(height, width);
+      const window = positiveInt(options.window, ATTRIBUTION_DEFAULTS.window, 'The occlusion window (in input pixels)', side);
+      const stride = positiveInt(options.stride, ATTRIBUTION_DEFAULTS.stride, 'The occlusion stride (in input pixels)', side);
       const baseline = blackBaseline(input, call?.inputSpec);
       try {
         const { map, passes } = await occlusion(model, target, input, baseline, { window, stride, batchSize }, call);

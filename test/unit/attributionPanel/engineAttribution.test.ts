@@ -75,6 +75,11 @@ test('bad params are refused in one sentence naming the field, before any work',
     [{ method: 'ig', target: { kind: 'class', classIndex: 0 }, steps: 5000 }, /params\.options\.steps must be from 1 to 1024/],
     [{ method: 'saliency', target: { kind: 'unit', layerId: 'conv1', channel: 0, y: 3 } }, /needs both y and x/],
     [{ method: 'saliency', target: { kind: 'pixel' } }, /params\.options\.target\.kind must be one of class, unit/],
+    [{ method: 'occlusion', target: { kind: 'class', classIndex: 0 }, window: 0 }, /params\.options\.window must be from 1 to \d+/],
+    [{ method: 'occlusion', target: { kind: 'class', classIndex: 0 }, stride: 2.5 }, /params\.options\.stride must be/],
+    // Within the engine's bounds but beyond this 28 × 28 input, and a neuron outside conv1's map: the core's sentences.
+    [{ method: 'occlusion', target: { kind: 'class', classIndex: 0 }, window: 29 }, /^The occlusion window \(in input pixels\) must be a whole number from 1 to 28, not 29\.$/],
+    [{ method: 'saliency', target: { kind: 'unit', layerId: 'conv1', channel: 0, y: 26, x: 0 } }, /^Row 26 is not one of conv1's rows/],
   ];
   for (const [options, message] of cases) {
     await assert.rejects(
