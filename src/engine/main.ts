@@ -31,7 +31,7 @@ const handlers: HandlerTable = {
     });
   },
   // The layer tree's request: answered from the worker-thread check, so it never loads the model here.
-  loadModel: ({ path }, ctx) => models.info(path, ctx.signal),
+  loadModel: ({ path, inputSize }, ctx) => (inputSize ? models.infoAtSize(path, inputSize, ctx.signal) : models.info(path, ctx.signal)),
   memory: async () => {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes };

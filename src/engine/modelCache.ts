@@ -27,6 +27,8 @@ interface Entry extends Version {
 export class ModelCache {
   private readonly entries = new Map<string, Entry>();
   private readonly checks = new Map<string, Check>();
+  /** Listings at a size asked for (infoAtSize), by size and path. */
+  private readonly sized = new Map<string, Version & { info: Promise<ModelInfo> }>();
 
   constructor(private readonly check: typeof checkModelLoads = checkModelLoads) {}
 
@@ -59,6 +61,30 @@ export class ModelCache {
     const entry = this.entries.get(path);
     if (entry && sameVersion(entry, version)) return (await entry.model).info;
     return this.checked(path, signal);
+  }
+
+  /**
+   * The info of a model that does not fix its input size, listed at [height, width] (the Layers tree at the size a
+   * panel chose): the model is checked as usual, then loaded at that size here only for its shapes, and let go.
+   */
+  async infoAtSize(path: string, inputSize: [number, number], signal?: AbortSignal): Promise<ModelInfo> {
+    const info = await this.checked(path, signal);
+    if (!info.assumedInputSize) return info;
+    const key = `${inputSize[0]}x${inputSize[1]}:${path}`;
+    const version = versionOf(path);
+    const cached = this.sized.get(key);
+    if (cached && sameVersion(cached, version)) return cached.info;
+    const sized = loadModel(path, { inputSize }).then((model) => {
+      const { info: atSize } = model;
+      model.dispose();
+      return atSize;
+    });
+    // Sizes a user tries are few; the oldest goes once there are more.
+    if (this.sized.size >= 16) this.sized.delete(this.sized.keys().next().value as string);
+    const entry = { ...version, info: sized };
+    this.sized.set(key, entry);
+    sized.catch(() => this.sized.get(key) === entry && this.sized.delete(key));
+    return sized;
   }
 
   async get(path: string): Promise<LoadedModel> {

@@ -32,6 +32,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
   },
   loadModel(p) {
     p.path('path');
+    p.optionalList('inputSize', 2, 2, (v, w) => checkInteger(v, w, INPUT_SIZE_MIN, INPUT_SIZE_MAX));
   },
   memory() {
     // No params: anything in the object is ignored.

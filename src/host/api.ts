@@ -66,6 +66,8 @@ export interface LayerLensApi {
   hoverFirstKernel(): boolean;
   /** Types `text` into the open feature maps panel's input size field and applies it; false when no panel is open. */
   typeFeatureMapsInputSize(text: string): boolean;
+  /** Types `text` into the current actmax panel's input size field and applies it; false when no panel is open. */
+  typeActmaxInputSize(text: string): boolean;
   /** Picks a resize and normalization in the open feature maps panel's selects; false when no panel is open. */
   chooseFeatureMapsPreprocessing(choice: { resize?: string; normalize?: string }): boolean;
   /** The engine process's id while one runs (tests end it to check the extension recovers). */

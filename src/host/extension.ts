@@ -110,6 +110,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       FeatureMapsPanel.current?.typeInputSize(text);
       return FeatureMapsPanel.current !== undefined;
     },
+    typeActmaxInputSize: (text) => {
+      ActmaxPanel.current?.typeInputSize(text);
+      return ActmaxPanel.current !== undefined;
+    },
     chooseFeatureMapsPreprocessing: (choice) => {
       FeatureMapsPanel.current?.choosePreprocessing(choice as PreprocessChoice);
       return FeatureMapsPanel.current !== undefined;

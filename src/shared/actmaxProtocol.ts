@@ -2,6 +2,7 @@
 // progress) and the messages between the host and the actmax webview (live run, layer atlas, cancel, export).
 // Images are RGBA Uint8ClampedArrays and histories Float32Arrays: binary across both boundaries.
 import type { ActmaxFrame, ActmaxParamKind, ActmaxPresetName, ActmaxRegularizerWeights, ActmaxRequest, ActmaxResult } from './actmax';
+import type { InputSize } from './inputSize';
 import type { InputSpec } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
 
@@ -73,6 +74,16 @@ export interface ActmaxPanelState {
   layerId: string;
   view: ActmaxView;
   settings: ActmaxUiSettings;
+  /** The size chosen for a model that does not fix its input size; absent: its sidecar's size or the default. */
+  inputSize?: InputSize;
+}
+
+/** Where the size an any-size model runs at came from: typed in a panel, the model's sidecar, or Layer Lens's default. */
+export type ActmaxInputSizeSource = 'chosen' | 'sidecar' | 'default';
+
+/** The size a model that does not fix its input size runs at, and why (the panel shows both). */
+export interface ActmaxInputSizeInfo extends InputSize {
+  source: ActmaxInputSizeSource;
 }
 
 /** A layer the panel can optimize: its id and how many channels (units) its output has. */
@@ -92,7 +103,11 @@ export type ActmaxToWebview =
     logitsId?: string;
     classCount?: number;
     backend: string;
+    /** Present only for a model that does not fix its input size: the size its runs use. */
+    inputSize?: ActmaxInputSizeInfo;
   }
+  /** Tests: type `text` into the input size field and apply it. */
+  | { type: 'typeInputSize'; text: string }
   /** A single run began (or was found in the cache: a result follows at once). */
   | { type: 'runStarted'; runId: number; layerId: string; units: number[]; totalSteps: number }
   | { type: 'frame'; runId: number; frame: ActmaxFrame }
@@ -124,5 +139,7 @@ export type ActmaxFromWebview =
   /** Every channel of `state.layerId` (atlas view). */
   | { type: 'atlas'; state: ActmaxPanelState }
   | { type: 'cancel' }
+  /** Run the model at another input size (one that does not fix its own); the host checks it. */
+  | { type: 'setInputSize'; size: InputSize }
   /** Settings or view changed without running: the host keeps them (title, revive). */
   | { type: 'setState'; state: ActmaxPanelState };

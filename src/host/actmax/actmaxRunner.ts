@@ -2,6 +2,7 @@
 // consulted first and filled after. No vscode here: tests drive it with the real engine through EngineClient.
 import type { ActmaxFrame, ActmaxRequest, ActmaxResult } from '../../shared/actmax';
 import type { ActmaxParams, ActmaxToWebview, ActmaxUiSettings } from '../../shared/actmaxProtocol';
+import type { InputSize } from '../../shared/inputSize';
 import { actmaxCacheKey, modelStamp, type ActmaxResultCache } from './resultCache';
 import { atlasBatches, ATLAS_BATCH, buildActmaxRequest } from './requestBuilder';
 
@@ -30,9 +31,16 @@ export class ActmaxRunner {
   ) {}
 
   /** One run (one or more units as a batch): frames as they come, then the result; a cached run answers at once. */
-  async runSingle(runId: number, modelPath: string, request: ActmaxRequest, signal: AbortSignal, sink: RunSink): Promise<{ result: ActmaxResult; cached: boolean }> {
+  async runSingle(
+    runId: number,
+    modelPath: string,
+    request: ActmaxRequest,
+    signal: AbortSignal,
+    sink: RunSink,
+    inputSize?: InputSize,
+  ): Promise<{ result: ActmaxResult; cached: boolean }> {
     const stamp = await modelStamp(modelPath);
-    const key = actmaxCacheKey(modelPath, stamp, request);
+    const key = actmaxCacheKey(modelPath, stamp, request, inputSize);
     const hit = await this.cache?.get(key);
     if (hit) {
       sink.post({ type: 'runStarted', runId, layerId: request.layerId, units: request.units, totalSteps: hit.settings.steps });
@@ -40,7 +48,7 @@ export class ActmaxRunner {
       return { result: hit, cached: true };
     }
     sink.post({ type: 'runStarted', runId, layerId: request.layerId, units: request.units, totalSteps: request.overrides?.steps ?? 0 });
-    const result = await this.engine.request('actmax', { modelPath, request }, {
+    const result = await this.engine.request('actmax', { modelPath, request, ...sizeSettings(inputSize) }, {
       signal,
       onProgress: (frame) => {
         sink.post({ type: 'frame', runId, frame });
@@ -57,8 +65,8 @@ export class ActmaxRunner {
    * The result of a run as the cache has it, posted as a finished run; nothing when the cache lacks it (the engine is
    * never asked). A panel that comes back after a window reload shows its picture this way.
    */
-  async cachedSingle(runId: number, modelPath: string, request: ActmaxRequest, sink: RunSink): Promise<ActmaxResult | undefined> {
-    const hit = await this.cache?.get(actmaxCacheKey(modelPath, await modelStamp(modelPath), request));
+  async cachedSingle(runId: number, modelPath: string, request: ActmaxRequest, sink: RunSink, inputSize?: InputSize): Promise<ActmaxResult | undefined> {
+    const hit = await this.cache?.get(actmaxCacheKey(modelPath, await modelStamp(modelPath), request, inputSize));
     if (!hit) return undefined;
     sink.post({ type: 'runStarted', runId, layerId: request.layerId, units: request.units, totalSteps: hit.settings.steps });
     sink.post({ type: 'result', runId, result: hit, cached: true });
@@ -78,7 +86,7 @@ export class ActmaxRunner {
     settings: ActmaxUiSettings,
     signal: AbortSignal,
     sink: RunSink,
-    options: { cacheOnly?: boolean } = {},
+    options: { cacheOnly?: boolean; inputSize?: InputSize } = {},
   ): Promise<number> {
     const batches = atlasBatches(channels, ATLAS_BATCH);
     sink.post({ type: 'atlasStarted', runId, layerId, channels, batch: ATLAS_BATCH });
@@ -87,7 +95,7 @@ export class ActmaxRunner {
     const atlasSettings = { ...settings, frameEvery: ATLAS_FRAME_EVERY };
     const jobs = batches.map((units) => {
       const request = buildActmaxRequest(layerId, units, atlasSettings);
-      return { units, request, key: actmaxCacheKey(modelPath, stamp, request) };
+      return { units, request, key: actmaxCacheKey(modelPath, stamp, request, options.inputSize) };
     });
     let done = 0;
     const todo: typeof jobs = [];
@@ -104,7 +112,7 @@ export class ActmaxRunner {
       if (signal.aborted) break;
       const before = done;
       sink.progress?.(before / channels, `units ${job.units[0]}–${job.units[job.units.length - 1]} of ${channels}`);
-      const result = await this.engine.request('actmax', { modelPath, request: job.request }, {
+      const result = await this.engine.request('actmax', { modelPath, request: job.request, ...sizeSettings(options.inputSize) }, {
         signal,
         onProgress: (frame) => {
           sink.post({ type: 'atlasProgress', runId, step: frame.step, totalSteps: frame.totalSteps, done: before, total: channels });
@@ -124,4 +132,9 @@ export class ActmaxRunner {
 function cellsMessage(runId: number, units: number[], result: ActmaxResult, cached: boolean, done: number, total: number): ActmaxToWebview {
   const objective = result.objectiveHistory.map((h) => (h.length > 0 ? h[h.length - 1] : 0));
   return { type: 'atlasCells', runId, units, images: result.images, width: result.width, height: result.height, objective, cached, done, total };
+}
+
+/** The engine's inputSettings for a chosen size; none lets the engine take the sidecar's size or the default. */
+function sizeSettings(inputSize: InputSize | undefined): Pick<ActmaxParams, 'inputSettings'> {
+  return inputSize ? { inputSettings: { height: inputSize.height, width: inputSize.width } } : {};
 }

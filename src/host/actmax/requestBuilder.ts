@@ -11,6 +11,7 @@ import {
   type ActmaxView,
 } from '../../shared/actmaxProtocol';
 import { LayerLensError } from '../../shared/errors';
+import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import type { LayerKind, ModelInfo } from '../../shared/model';
 
 /** Layer kinds whose output has channels worth maximizing (the context menu offers the same). */
@@ -130,13 +131,22 @@ export function parsePanelState(raw: unknown): ActmaxPanelState | undefined {
   const s = raw as Record<string, unknown>;
   if (typeof s.modelPath !== 'string' || s.modelPath === '') return undefined;
   const view: ActmaxView = s.view === 'atlas' ? 'atlas' : 'single';
+  const inputSize = parseInputSizeField(s.inputSize);
   return {
     modelPath: s.modelPath,
     modelName: typeof s.modelName === 'string' ? s.modelName : s.modelPath,
     layerId: typeof s.layerId === 'string' ? s.layerId : '',
     view,
     settings: parseUiSettings(s.settings),
+    ...(inputSize ? { inputSize } : {}),
   };
+}
+
+/** A saved or posted input size, checked; undefined when it is not one Layer Lens runs a model at. */
+export function parseInputSizeField(raw: unknown): InputSize | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { height, width } = raw as Record<string, unknown>;
+  return checkInputSize(height, width) === undefined ? { height: height as number, width: width as number } : undefined;
 }
 
 function num(v: unknown, lo: number, hi: number): number | undefined {

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ActmaxRequest, ActmaxResult, ActmaxSettings } from '../../shared/actmax';
+import type { InputSize } from '../../shared/inputSize';
 import { modelIdentity } from '../../shared/modelIdentity';
 import { ActmaxUnitIndex, unitIndexDir, unitsOfRun } from './unitIndex';
 import { announceUnitsRecorded } from './unitsRecorded';
@@ -42,13 +43,17 @@ export function modelStamp(modelPath: string): Promise<string> {
 }
 
 /**
- * The cache key of one run: a hash of the model path, its stamp and the full request (JSON, keys sorted).
+ * The cache key of one run: a hash of the model path, its stamp, the full request (JSON, keys sorted) and the input
+ * size chosen for a model that does not fix one (runs at different sizes are different pictures). Without a chosen
+ * size the key is what it always was: the model's sidecar (part of the stamp) or the default decides the size.
  * How often frames were sent does not change the result, so it is left out.
  */
-export function actmaxCacheKey(modelPath: string, stamp: string, request: ActmaxRequest): string {
+export function actmaxCacheKey(modelPath: string, stamp: string, request: ActmaxRequest, inputSize?: InputSize): string {
   const { frameEvery: _frames, ...overrides } = request.overrides ?? {};
   const keyed = { ...request, overrides };
-  return createHash('sha256').update(stableJson([modelPath, stamp, keyed])).digest('hex').slice(0, 40);
+  const parts: unknown[] = [modelPath, stamp, keyed];
+  if (inputSize) parts.push({ inputSize: [inputSize.height, inputSize.width] });
+  return createHash('sha256').update(stableJson(parts)).digest('hex').slice(0, 40);
 }
 
 /** JSON with object keys sorted, so that the same settings in another order give the same key. */

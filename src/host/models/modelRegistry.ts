@@ -8,6 +8,7 @@ import type { ModelInfo } from '../../shared/model';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
 import { cannotOpenReason } from './cannotOpen';
+import { inputSizeMemory } from './inputSizeMemory';
 
 export interface ModelEntry {
   path: string;
@@ -52,6 +53,12 @@ export class ModelRegistry implements vscode.Disposable {
       changed(uri);
     });
     this.disposables.push(watcher);
+    // A size chosen in a panel for a model without a fixed one: the tree lists its shapes at that size.
+    const stopSizes = inputSizeMemory.onDidChange((modelPath) => {
+      this.loads.delete(modelPath);
+      this.changeEmitter.fire();
+    });
+    this.disposables.push({ dispose: stopSizes });
     // Opened by hand, maybe outside the workspace (the watcher above does not see those): one watcher each.
     for (const p of this.context.workspaceState.get<string[]>(OPENED_KEY, [])) this.watchOpened(p);
   }
@@ -145,7 +152,7 @@ export class ModelRegistry implements vscode.Disposable {
       pending = cannotOpenReason(modelPath).then((reason) =>
         reason !== undefined
           ? cannotOpen(reason)
-          : this.engine.request('loadModel', { path: modelPath }).then(
+          : this.engine.request('loadModel', listingParams(modelPath)).then(
             (info): ModelLoadState => ({ kind: 'loaded', info }),
             (err: unknown): ModelLoadState => {
               // Forget failures so that a fixed file loads next time.
@@ -197,6 +204,12 @@ export class ModelRegistry implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The engine's listing request: at the size chosen for the model, when one was. */
+function listingParams(modelPath: string): { path: string; inputSize?: [number, number] } {
+  const size = inputSizeMemory.get(modelPath);
+  return size ? { path: modelPath, inputSize: [size.height, size.width] } : { path: modelPath };
 }
 
 function cannotOpen(message: string): ModelLoadState {

@@ -7,15 +7,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ActmaxRequest } from '../../shared/actmax';
-import type { ActmaxFromWebview, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview, ActmaxUiSettings, ActmaxView } from '../../shared/actmaxProtocol';
+import type { ActmaxFromWebview, ActmaxInputSizeInfo, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview, ActmaxUiSettings, ActmaxView } from '../../shared/actmaxProtocol';
 import { objectiveForLayer } from '../../shared/actmaxProtocol';
 import { LayerLensError, toErrorPayload } from '../../shared/errors';
+import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { ModelInfo } from '../../shared/model';
 import { ActmaxRunner, type RunSink } from '../actmax/actmaxRunner';
 import { actmaxLayers, buildActmaxRequest, DEFAULT_UI_SETTINGS, parsePanelState, parseUiSettings, parseUnits, unitCount } from '../actmax/requestBuilder';
 import { ActmaxResultCache } from '../actmax/resultCache';
 import type { EngineService } from '../engine/engineService';
+import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ActmaxPanelIdentity } from '../api';
 import { PanelBase, type PanelDeps } from './panelBase';
@@ -87,7 +89,9 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     const settings = parseUiSettings({ ...base, ...given, regularizers: { ...base.regularizers, ...(given.regularizers ?? {}) } });
     // Settings passed with the command (a script, a test) are chosen for this model like the panel's own.
     if (Object.keys(given).length > 0) ActmaxPanel.chosenSettings.set(modelPath, settings);
-    const state: ActmaxPanelState = { modelPath, modelName: modelDisplayName(modelPath), layerId, view: options.view, settings };
+    // The size chosen for this model in any panel (absent: its sidecar's or the default).
+    const inputSize = inputSizeMemory.get(modelPath);
+    const state: ActmaxPanelState = { modelPath, modelName: modelDisplayName(modelPath), layerId, view: options.view, settings, ...(inputSize ? { inputSize } : {}) };
     if (existing) {
       existing.state = state;
       existing.pendingRun = options.run === true || options.view === 'atlas';
@@ -111,6 +115,9 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   static revive(panel: vscode.WebviewPanel, deps: ActmaxDeps, saved: unknown): ActmaxPanel {
     panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parsePanelState(saved) ?? defaultState(deps.registry.activePath, '');
+    const remembered = inputSizeMemory.get(state.modelPath);
+    if (remembered) state.inputSize = remembered;
+    else if (state.inputSize) inputSizeMemory.set(state.modelPath, state.inputSize);
     const revived = new ActmaxPanel(panel, deps, { ...state, modelName: modelDisplayName(state.modelPath) });
     revived.restoreFromCache = true;
     return revived;
@@ -130,6 +137,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     const info = await this.modelInfo();
     if (!info) return;
     const layers = actmaxLayers(info);
+    // A size applies only to a model that does not fix its own (a saved state may outlive a model's edit).
+    if (!info.assumedInputSize && this.state.inputSize) this.state = { ...this.state, inputSize: undefined };
     if (!layers.some((l) => l.id === this.state.layerId)) this.state = { ...this.state, layerId: layers[layers.length - 1]?.id ?? '' };
     const objective = objectiveForLayer(this.state.settings.objective, this.state.layerId, info.logitsId);
     this.state = { ...this.state, settings: { ...this.state.settings, objective } };
@@ -142,6 +151,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       ...(info.logitsId ? { logitsId: info.logitsId } : {}),
       ...(logits ? { classCount: logits.channels } : {}),
       backend: this.adeps.engine.currentStatus?.detail ?? '',
+      ...this.sizeInfo(info),
     });
     if (this.pendingRun) {
       this.pendingRun = false;
@@ -168,12 +178,17 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
         const next = parsePanelState(msg.state);
         // The webview may change settings, layer and view, never which model file is read.
         if (!next || next.modelPath !== this.state.modelPath) return;
-        this.state = { ...next, modelName: this.state.modelName };
+        // The input size is the host's: it changes only through setInputSize.
+        const { inputSize: _ignored, ...rest } = next;
+        this.state = { ...rest, modelName: this.state.modelName, ...(this.state.inputSize ? { inputSize: this.state.inputSize } : {}) };
         ActmaxPanel.chosenSettings.set(this.state.modelPath, this.state.settings);
         this.updateTitle();
         if (msg.type !== 'setState') await this.start(msg.type === 'atlas' ? 'atlas' : 'single');
         return;
       }
+      case 'setInputSize':
+        await this.setInputSize(msg.size);
+        return;
     }
   }
 
@@ -210,6 +225,34 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     return true;
   }
 
+  /** Tests: types `text` into the panel's input size field and applies it, as the user would. */
+  typeInputSize(text: string): void {
+    this.post({ type: 'typeInputSize', text });
+  }
+
+  /** A size typed in the panel: checked, remembered for the model (other panels and the tree follow), then run. */
+  private async setInputSize(raw: Partial<InputSize> | undefined): Promise<void> {
+    const problem = checkInputSize(raw?.height, raw?.width);
+    if (problem) {
+      this.post({ type: 'error', message: problem });
+      return;
+    }
+    const size = { height: raw!.height!, width: raw!.width! };
+    this.state = { ...this.state, inputSize: size };
+    inputSizeMemory.set(this.state.modelPath, size);
+    await this.onReady();
+    await this.start(this.state.view);
+  }
+
+  /** For a model that does not fix its input size: the size its runs use and why; nothing for a fixed size. */
+  private sizeInfo(info: ModelInfo): { inputSize?: ActmaxInputSizeInfo } {
+    const assumed = info.assumedInputSize;
+    if (!assumed) return {};
+    const chosen = this.state.inputSize;
+    if (chosen) return { inputSize: { ...chosen, source: 'chosen' } };
+    return { inputSize: { height: assumed.height, width: assumed.width, source: assumed.source === 'sidecar' ? 'sidecar' : assumed.source === 'option' ? 'chosen' : 'default' } };
+  }
+
   private updateTitle(): void {
     const { layerId, view } = this.state;
     this.panel.title = `${view === 'atlas' ? 'Layer Atlas' : 'Actmax'}: ${this.state.modelName}${layerId ? ` › ${layerId}` : ''}`;
@@ -237,11 +280,11 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       if (!layer) throw new LayerLensError('unknownLayer', `${this.state.modelName} has no layer "${layerId}" whose channels can be maximized.`);
       if (view === 'atlas') {
         await this.withNotification(`Visualizing ${this.state.modelName} › ${layerId}`, abort, (sink) =>
-          this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, abort.signal, sink));
+          this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, abort.signal, sink, this.sizeOption()));
       } else {
         const request = this.requestFor(info, layer, settings);
         await this.withNotification(`Maximizing ${this.state.modelName} › ${layerId} › ${request.units.join(', ')}`, abort, (sink) =>
-          this.runner.runSingle(runId, modelPath, request, abort.signal, sink));
+          this.runner.runSingle(runId, modelPath, request, abort.signal, sink, this.state.inputSize));
       }
       if (abort.signal.aborted) throw new LayerLensError('cancelled', 'Cancelled.');
       this.post({ type: 'runEnded', runId, status: 'done' });
@@ -268,18 +311,22 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     const sink: RunSink = { post: (m) => this.post(m) };
     try {
       if (view === 'atlas') {
-        const done = await this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, new AbortController().signal, sink, { cacheOnly: true });
+        const done = await this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, new AbortController().signal, sink, { cacheOnly: true, ...this.sizeOption() });
         if (done < layer.channels) {
           this.post({ type: 'runEnded', runId, status: 'cancelled', message: 'restored from the cache; Visualize Layer renders the rest' });
           return;
         }
-      } else if (!(await this.runner.cachedSingle(runId, modelPath, this.requestFor(info, layer, settings), sink))) {
+      } else if (!(await this.runner.cachedSingle(runId, modelPath, this.requestFor(info, layer, settings), sink, this.state.inputSize))) {
         return;
       }
       this.post({ type: 'runEnded', runId, status: 'done' });
     } catch {
       // Settings the cache cannot answer (e.g. units that no longer parse) leave the panel as a fresh one.
     }
+  }
+
+  private sizeOption(): { inputSize?: InputSize } {
+    return this.state.inputSize ? { inputSize: this.state.inputSize } : {};
   }
 
   private requestFor(info: ModelInfo, layer: ActmaxLayerChoice, settings: ActmaxUiSettings): ActmaxRequest {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
 import { checkInputSize, type InputSize } from '../../shared/inputSize';
+import { inputSizeMemory } from '../models/inputSizeMemory';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/colormap';
 import type { InputSpec } from '../../shared/model';
 import { isNormalizationName, RESIZE_MODES } from '../../shared/preprocessing';
@@ -72,7 +73,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         layerId: layerId ?? existing.state.layerId,
         channel: -1,
         // A size asked for belongs to its model: another model runs at its own until the user changes it.
-        inputSize: modelPath === existing.state.modelPath ? existing.state.inputSize : undefined,
+        inputSize: modelPath === existing.state.modelPath ? existing.state.inputSize : inputSizeMemory.get(modelPath),
         preprocessing: modelPath === existing.state.modelPath ? existing.state.preprocessing : undefined,
       };
       existing.panel.reveal();
@@ -80,7 +81,9 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new FeatureMapsPanel(panel, deps, defaultState(modelPath, imagePath, layerId ?? ''));
+    // A size chosen for this model in any panel is where it starts.
+    const remembered = inputSizeMemory.get(modelPath);
+    return new FeatureMapsPanel(panel, deps, { ...defaultState(modelPath, imagePath, layerId ?? ''), ...(remembered ? { inputSize: remembered } : {}) });
   }
 
   /** Re-creates the panel after a window reload from the state the webview saved (image, layer, options). */
@@ -168,6 +171,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
           return;
         }
         this.state = { ...this.state, inputSize: { height: size!.height!, width: size!.width! } };
+        inputSizeMemory.set(this.state.modelPath, this.state.inputSize);
         await this.open();
         return;
       }

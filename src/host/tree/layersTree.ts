@@ -15,6 +15,8 @@ export interface ModelRowView {
   /** The tooltip's Markdown source. */
   tooltip: string;
   children: string[];
+  /** Each child row's description (a layer's output shape). */
+  childDescriptions: string[];
 }
 
 export type LayersNode =
@@ -138,11 +140,13 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayersNode>, 
   async describeModel(modelPath: string): Promise<ModelRowView | undefined> {
     const node = (await this.getChildren()).find((n) => n.kind === 'model' && n.entry.path === modelPath);
     if (!node) return undefined;
-    const children = (await this.getChildren(node)).map((c) => String(this.getTreeItem(c).label));
+    const items = (await this.getChildren(node)).map((c) => this.getTreeItem(c));
+    const children = items.map((c) => String(c.label));
+    const childDescriptions = items.map((c) => String(c.description ?? ''));
     const item = this.getTreeItem(node);
     const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
     const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
-    return { label: String(item.label), description: String(item.description ?? ''), icon, tooltip, children };
+    return { label: String(item.label), description: String(item.description ?? ''), icon, tooltip, children, childDescriptions };
   }
 
   dispose(): void {

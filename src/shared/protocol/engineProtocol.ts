@@ -20,7 +20,8 @@ export interface InitParams {
 /** Every engine method: its params, its result and what its progress messages carry. */
 export interface EngineMethods extends FeatureMethods {
   init: { params: InitParams; result: BackendStatus; progress: never };
-  loadModel: { params: { path: string }; result: ModelInfo; progress: never };
+  /** `inputSize` [height, width]: a model that does not fix its input size is listed (shapes probed) at that size. */
+  loadModel: { params: { path: string; inputSize?: [number, number] }; result: ModelInfo; progress: never };
   /** Tensor count and bytes in the engine: tests check that nothing leaks over repeated requests. */
   memory: { params: Record<string, never>; result: { numTensors: number; numBytes: number }; progress: never };
 }

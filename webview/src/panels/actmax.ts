@@ -7,6 +7,7 @@ import { objectiveForLayer } from '../../../src/shared/actmaxProtocol';
 import { AtlasView } from '../actmax/atlasView';
 import { LiveView } from '../actmax/liveView';
 import { SettingsForm } from '../actmax/settingsForm';
+import { SizeRow } from '../actmax/sizeRow';
 import '../lib/panel.css';
 import '../actmax/actmax.css';
 import { canvasRgba } from '../lib/canvasExport';
@@ -25,6 +26,7 @@ const app = document.getElementById('app')!;
 app.innerHTML = `
   <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
   <div id="toolbar" class="toolbar"></div>
+  <div id="sizeRow" class="am-size" hidden></div>
   <div id="advanced"></div>
   <div id="status" class="status" hidden></div>
   <section id="live"></section>
@@ -43,6 +45,14 @@ const form = new SettingsForm(document.getElementById('toolbar')!, document.getE
   onCancel: () => host.post({ type: 'cancel' }),
   onExport: () => void exportPng(),
 });
+const sizeRow = new SizeRow(
+  document.getElementById('sizeRow')!,
+  (size) => {
+    status.clear();
+    host.post({ type: 'setInputSize', size });
+  },
+  (message) => status.error(message),
+);
 const live = new LiveView(document.getElementById('live')!);
 const atlas = new AtlasView(document.getElementById('atlasRoot')!, (unit) => {
   form.setUnits(String(unit));
@@ -98,6 +108,7 @@ function snapshot(requestId: number): void {
   meta.objectiveChoice = form.read().objective;
   meta.preset = form.read().preset;
   meta.crumbs = document.getElementById('crumbs')!.textContent ?? '';
+  Object.assign(meta, sizeRow.meta(), { canvasWidth: canvas.width, canvasHeight: canvas.height });
   // Where the objective curve sits: a run that ends must not move it (the layout reserves the room).
   const curve = document.getElementById('amCurve')?.getBoundingClientRect();
   if (curve) meta.curveAt = `${Math.round(curve.left)},${Math.round(curve.top)}`;
@@ -116,6 +127,7 @@ host.onMessage((raw) => {
       form.setLayers(layers, state.layerId);
       form.write(state.settings);
       document.getElementById('backend')!.textContent = msg.backend;
+      sizeRow.show(msg.inputSize);
       status.clear();
       render();
       return;
@@ -158,6 +170,9 @@ host.onMessage((raw) => {
       return;
     case 'error':
       status.error(msg.message);
+      return;
+    case 'typeInputSize':
+      sizeRow.type(msg.text);
       return;
     case 'requestSnapshot':
       snapshot(msg.requestId);

@@ -23,7 +23,7 @@ import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { ExplainSection } from '../featureMaps/explain/explainSection';
 import type { AttributionMap, AttributionProgress } from '../../../src/shared/attribution';
 import type { ExplainSlot, ExplainTestAction } from '../../../src/shared/featureMapsProtocol';
-import { renderSizeControl, type SizeControl } from '../featureMaps/sizeControl';
+import { renderSizeControl, type SizeControl } from '../lib/sizeControl';
 import { renderPreprocessControl, type PreprocessControl } from '../featureMaps/preprocessControl';
 import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import type { InputSize } from '../../../src/shared/inputSize';
@@ -279,7 +279,7 @@ function onSummary(result: FeatureMapsOpenResult): void {
   cache.clear();
   status.clear();
   renderInput(document.getElementById('input')!, result);
-  sizeControl = renderSizeControl(document.getElementById('input')!, result, applyInputSize, (message) => status.error(message));
+  sizeControl = result.inputSizeNote ? renderSizeControl(document.getElementById('input')!, result.input, applyInputSize, (message) => status.error(message)) : undefined;
   preprocessControl = renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
   renderPredictions(document.getElementById('top5')!, result, (classIndex) => explain.explainClass(classIndex));
   explain.setSummary(result);

@@ -1,9 +1,9 @@
-// The input size field under the input thumbnail, shown only for a model that does not fix its input size: the
-// size it ran at, editable as "H×W"; Enter or "Run at Size" asks the host to run the model again at that size.
+// The input size field of a model that does not fix its input size (Feature Maps and Maximize Activation): the size
+// it runs at, editable as "H×W"; Enter or "Run at Size" hands a checked size to the panel, which asks the host to run
+// the model again at that size.
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { FeatureMapsOpenResult } from '../../../src/shared/featureMapsProtocol';
 import { formatInputSize, parseInputSize, type InputSize } from '../../../src/shared/inputSize';
-import { button } from '../lib/controls';
+import { button } from './controls';
 
 type TextField = HTMLElement & { value: string; placeholder: string };
 
@@ -13,25 +13,24 @@ export interface SizeControl {
 }
 
 /**
- * Appends the control to `root` when the model's input size is not fixed (the summary carries a size note);
- * `onApply` gets a checked size, `onProblem` one sentence about a size that is not one.
+ * Appends the control to `root` showing `size`; `onApply` gets a checked size, `onProblem` one sentence about a size
+ * that is not one. Call it only for a model whose input size is not fixed.
  */
 export function renderSizeControl(
   root: HTMLElement,
-  summary: FeatureMapsOpenResult,
+  size: InputSize,
   onApply: (size: InputSize) => void,
   onProblem: (message: string) => void,
-): SizeControl | undefined {
-  if (!summary.inputSizeNote) return undefined;
+): SizeControl {
   const field = document.createElement('vscode-textfield') as TextField;
   field.id = 'inputSize';
   field.className = 'fm-size';
-  field.value = formatInputSize(summary.input);
+  field.value = formatInputSize(size);
   field.placeholder = 'H×W';
   const apply = (): void => {
-    const size = parseInputSize(field.value);
-    if (typeof size === 'string') onProblem(size);
-    else onApply(size);
+    const parsed = parseInputSize(field.value);
+    if (typeof parsed === 'string') onProblem(parsed);
+    else onApply(parsed);
   };
   field.addEventListener('keydown', (e) => {
     if ((e as KeyboardEvent).key === 'Enter') apply();
