@@ -2,7 +2,9 @@
 // The first image gets every method, so the report shows them all side by side; the next gets Grad-CAM (where in
 // the last spatial layer) and gradient saliency (which input pixels), one forward + backward pass each. The
 // costly methods run with small budgets here (IG 16 steps, SmoothGrad 16 samples, occlusion on a 7 × 7 grid of
-// windows): the report illustrates them, the panel and `layer-lens attribute` take any budget.
+// windows): the report illustrates them, the panel and `layer-lens attribute` take any budget. On a model where
+// one forward + backward is slow they would cost minutes per report, so they run only when their estimate (from
+// the saliency map's own time) fits COSTLY_BUDGET_MS, and otherwise a note names the command that runs them.
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
@@ -37,9 +39,21 @@ const REPORT_STEPS = 16;
 const REPORT_SAMPLES = 16;
 /** Occlusion windows per side: 7 × 7 windows of forward passes only, whatever the input's size. */
 const OCCLUSION_GRID = 7;
+const COSTLY: readonly AttributionMethod[] = ['smoothgrad', 'ig', 'occlusion'];
+/** Forward + backward passes of the three costly methods: IG's steps + 2, SmoothGrad's samples, ~50 forwards ≈ 17. */
+const COSTLY_PASSES = REPORT_STEPS + 2 + REPORT_SAMPLES + Math.ceil(((OCCLUSION_GRID + 1) ** 2) / 3);
+/** The most the costly methods may add to a report: the sample digit model needs ~0.2 s, an ImageNet CNN minutes. */
+export const COSTLY_BUDGET_MS = 5000;
 const OPACITY = 0.6;
 
-export const attributionSection: ReportSection = async (ctx) => {
+/** The section with the costly methods' time budget; tests pass their own to check both sides of it. */
+export function attributionSectionWith(costlyBudgetMs: number): ReportSection {
+  return (ctx) => section(ctx, costlyBudgetMs);
+}
+
+export const attributionSection: ReportSection = attributionSectionWith(COSTLY_BUDGET_MS);
+
+async function section(ctx: ReportContext, costlyBudgetMs: number): Promise<string> {
   const title = '<h2>Attribution</h2>';
   const predictId = predictionLayerId(ctx.model.info);
   if (!predictId) return `<section>${title}<p class="note">The model has no class output to explain.</p></section>`;
@@ -59,27 +73,35 @@ export const attributionSection: ReportSection = async (ctx) => {
     shown++;
     try {
       const methods = shown === 1 ? REPORT_FIRST_IMAGE_METHODS : REPORT_ATTRIBUTION_METHODS;
-      blocks.push(await ctx.part(`Attribution of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, loaded.input, loaded.spec, predictId, methods)));
+      blocks.push(await ctx.part(`Attribution of ${basename(imagePath)}`, () => imageBlock(ctx, imagePath, loaded.input, loaded.spec, predictId, methods, costlyBudgetMs)));
     } finally {
       loaded.input.dispose();
     }
   }
   const note = `<p class="note">Why the model gave its top class: Grad-CAM weights the last spatial layer's maps by the class's gradient (Grad-CAM++ by its positive parts; guided Grad-CAM multiplies it by guided backpropagation); saliency is the gradient's size at each input pixel, gradient × input its product with the pixel, SmoothGrad its mean over ${REPORT_SAMPLES} noisy copies; Integrated Gradients sums gradients along ${REPORT_STEPS} steps from a black image; occlusion is the drop in the class's score when a window of the image is blacked out. The first image shows every method, the others Grad-CAM and saliency. Colours (${ATTRIBUTION_COLORMAP}) span each map's own range, given under it.</p>`;
   return `<section>${title}${note}\n${blocks.join('\n')}</section>`;
-};
+}
 
-async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, predictId: string, methods: readonly AttributionMethod[]): Promise<string> {
+async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tensor4D, spec: InputSpec, predictId: string, methods: readonly AttributionMethod[], costlyBudgetMs: number): Promise<string> {
   const [logits] = await computeActivations(ctx.model, input, [predictId]);
   const [top] = topPredictions(logits!.data, spec.labels, 1);
   if (!top) return `<h3>${escapeHtml(basename(imagePath))}</h3><p class="note">No prediction to explain.</p>`;
   const display = toDisplayRgba(input, spec);
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
   const figures: string[] = [];
+  /** One forward + backward, as the saliency map measured it; undefined until then. */
+  let passMs: number | undefined;
+  const leftOut: AttributionMethod[] = [];
   // Each method is its own part: one that fails becomes a notice beside the other's picture.
   for (const method of methods) {
     const name = METHOD_NAMES[method];
+    if (COSTLY.includes(method) && (passMs === undefined || passMs * COSTLY_PASSES > costlyBudgetMs)) {
+      leftOut.push(method);
+      continue;
+    }
     figures.push(await ctx.part(`${name} of ${basename(imagePath)}`, async () => {
       const map = await explain(ctx.model, input, reportOptions(method, top.classIndex, input), { labels: spec.labels, inputSpec: spec });
+      if (method === 'saliency') passMs = map.ms / map.passes;
       const file = `attribution-${stem}-${method}.png`;
       const picture = overlayWithBar(display, map);
       writeFileAtomic(join(ctx.outDir, file), encodePng(picture.rgba, picture.width, picture.height));
@@ -89,6 +111,10 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
       const caption = `${name}${layer}: ${formatAttributionValue(range.min)} to ${formatAttributionValue(range.max)} (${map.passes} ${map.passes === 1 ? 'pass' : 'passes'}, ${map.ms.toFixed(0)} ms${gap})`;
       return figure(file, caption, Math.max(112, Math.min(224, picture.width)));
     }));
+  }
+  if (leftOut.length > 0) {
+    const cost = passMs === undefined ? 'the saliency map, which measures their cost, failed' : `one forward + backward takes ${passMs.toFixed(0)} ms here, so they would add ~${((passMs * COSTLY_PASSES) / 1000).toFixed(0)} s`;
+    figures.push(`<p class="note">${leftOut.map((m) => METHOD_NAMES[m]).join(', ')} left out: ${cost}; <code>layer-lens attribute --method ${leftOut[0]}</code> runs them on this image.</p>`);
   }
   ctx.log(`attribution ${basename(imagePath)}`);
   return `<h3>${escapeHtml(basename(imagePath))}: ${escapeHtml(top.label)} ${(top.probability * 100).toFixed(1)}%</h3>\n${figures.join('\n')}`;

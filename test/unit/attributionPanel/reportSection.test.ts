@@ -1,13 +1,14 @@
 // The report's attribution section on the sample digit model: every method for the first sample's top class,
 // Grad-CAM and saliency for the second, written as PNGs that decode to the map over the input (not one colour)
-// with the colour bar under it, captions with each map's range, and the whole section cheap enough for the demo.
+// with the colour bar under it, captions with each map's range, and the whole section cheap enough for the demo;
+// and over the costly methods' time budget (a slow model), IG, SmoothGrad and occlusion replaced by a note.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { attributionSection, REPORT_FIRST_IMAGE_METHODS } from '../../../src/cli/report/attributionSection';
+import { attributionSectionWith, REPORT_FIRST_IMAGE_METHODS } from '../../../src/cli/report/attributionSection';
 import type { ReportContext } from '../../../src/cli/report/reportTypes';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
@@ -25,11 +26,8 @@ before(async () => {
 
 after(() => model.dispose());
 
-test('every method for the first sample, Grad-CAM and saliency for the second: PNGs of the map over the digit with a colour bar, captions with the range', async () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'll-report-attribution-'));
-  const images = ['digit-3-a.png', 'digit-7-a.png', 'digit-0-a.png'].map((f) => join(sampleModelDir, 'samples', f));
-  const failures: string[] = [];
-  const ctx: ReportContext = {
+function reportContext(outDir: string, images: string[], failures: string[]): ReportContext {
+  return {
     model, modelPath: join(sampleModelDir, 'model.json'), outDir, images, backend: 'cpu', steps: 1, log: () => {},
     part: async (what, run) => run().catch((err: unknown) => {
       failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
@@ -41,8 +39,18 @@ test('every method for the first sample, Grad-CAM and saliency for the second: P
     },
     skipImage: (path, reason) => failures.push(`${path} skipped: ${reason}`),
   };
+}
+
+test('every method for the first sample, Grad-CAM and saliency for the second: PNGs of the map over the digit with a colour bar, captions with the range', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'll-report-attribution-'));
+  const images = ['digit-3-a.png', 'digit-7-a.png', 'digit-0-a.png'].map((f) => join(sampleModelDir, 'samples', f));
+  const failures: string[] = [];
+  const ctx = reportContext(outDir, images, failures);
   const started = Date.now();
-  const html = await attributionSection(ctx);
+  // No limit on the costly methods here (the report's own 5 s budget fits this model ~10× over; the next test
+  // checks the budget), so a loaded machine cannot leave them out.
+  const html = await attributionSectionWith(Infinity)(ctx);
+  assert.doesNotMatch(html, /left out/);
   const ms = Date.now() - started;
   assert.deepEqual(failures, []);
   assert.match(html, /<h2>Attribution<\/h2>/);
@@ -82,4 +90,14 @@ test('every method for the first sample, Grad-CAM and saliency for the second: P
     assert.ok(colours.size > 8, `${file}: only ${colours.size} colours in the overlay`);
   }
   console.log(`attribution section, 8 methods + 2 methods: ${ms} ms`);
+});
+
+test('over the time budget, IG, SmoothGrad and occlusion are left out with a note naming the command; the rest are drawn', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'll-report-attribution-budget-'));
+  const failures: string[] = [];
+  const html = await attributionSectionWith(0)(reportContext(outDir, [join(sampleModelDir, 'samples', 'digit-3-a.png')], failures));
+  assert.deepEqual(failures, []);
+  const files = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
+  assert.deepEqual(files, ['gradcam', 'gradcampp', 'saliency', 'gradxinput', 'guided-gradcam'].map((m) => `attribution-digit-3-a-${m}.png`));
+  assert.match(html, /<p class="note">SmoothGrad, Integrated Gradients, Occlusion left out: one forward \+ backward takes \d+ ms here, so they would add ~\d+ s; <code>layer-lens attribute --method smoothgrad<\/code> runs them on this image\.<\/p>/);
 });
