@@ -141,4 +141,14 @@ suite('Actmax and the Layers tree: input size of a model without a fixed one', (
     assert.ok(String(snap.meta.sizeNote).includes('chosen for this model'), `note: ${snap.meta.sizeNote}`);
     await waitFor('the conv row at 40×56', async () => (await convShape()) === '?×40×56×4' || false, 20_000);
   });
+
+  test('Feature Maps on the same model starts from the size chosen in the actmax panel', async function () {
+    this.timeout(60_000);
+    const [image] = writeDigitPngs(path.join(dir, 'digits'), 1);
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath, imagePath: image });
+    const snap = await waitForSnapshot('featureMaps', 'maps at 40×56', (s) => s.meta.mapHeight === 40 && s.meta.mapWidth === 56 && s.meta.modelName !== undefined, 45_000);
+    assert.equal(snap.meta.sizeField, '40×56');
+    assert.equal(snap.meta.inputHeight, 40);
+    assert.equal(snap.meta.inputWidth, 56);
+  });
 });

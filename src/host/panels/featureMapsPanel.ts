@@ -73,7 +73,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         layerId: layerId ?? existing.state.layerId,
         channel: -1,
         // A size asked for belongs to its model: another model runs at its own until the user changes it.
-        inputSize: modelPath === existing.state.modelPath ? existing.state.inputSize : inputSizeMemory.get(modelPath),
+        inputSize: inputSizeMemory.get(modelPath) ?? (modelPath === existing.state.modelPath ? existing.state.inputSize : undefined),
         preprocessing: modelPath === existing.state.modelPath ? existing.state.preprocessing : undefined,
       };
       existing.panel.reveal();
@@ -90,6 +90,10 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
   static revive(panel: vscode.WebviewPanel, deps: FeatureMapsDeps, saved: unknown): FeatureMapsPanel {
     panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parseState(saved) ?? defaultState(deps.registry.activePath, '', '');
+    // The size this model was last run at in any panel wins; a size saved only here is remembered for the others.
+    const remembered = inputSizeMemory.get(state.modelPath);
+    if (remembered) state.inputSize = remembered;
+    else if (state.inputSize) inputSizeMemory.set(state.modelPath, state.inputSize);
     return new FeatureMapsPanel(panel, deps, state);
   }
 
