@@ -70,3 +70,10 @@ test('a field inherited through a prototype, or under a "__proto__" key, does no
   const inherited = Object.assign(Object.create({ mode: 'auto' }) as object, { modelPath: '/m', layerId: 'c', normalize: 'filter' });
   rejects('kernels', inherited, /kernels: params\.mode must be one of/);
 });
+
+test('loadModel lists at a size in range only: [height, width] whole pixels from 8 to 1024', () => {
+  validateParams('loadModel', { path: '/m/model.json', inputSize: [40, 56] });
+  rejects('loadModel', { path: '/m/model.json', inputSize: [4, 56] }, /inputSize\[0\] must be from 8 to 1024 \(got 4\)/);
+  rejects('loadModel', { path: '/m/model.json', inputSize: [40] }, /inputSize must have 2 entries \(has 1\)/);
+  rejects('loadModel', { path: '/m/model.json', inputSize: [40, 56.5] }, /inputSize\[1\] must be a whole number/);
+});
