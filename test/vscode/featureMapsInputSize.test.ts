@@ -151,4 +151,16 @@ suite('Actmax and the Layers tree: input size of a model without a fixed one', (
     assert.equal(snap.meta.inputHeight, 40);
     assert.equal(snap.meta.inputWidth, 56);
   });
+
+  test('a size typed in Feature Maps is where the actmax panel runs next', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    assert.equal(lens.typeFeatureMapsInputSize('48×32'), true);
+    await waitForSnapshot('featureMaps', 'maps at 48×32', (s) => s.meta.mapHeight === 48 && s.meta.mapWidth === 32, 30_000);
+    await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath, layerId: 'conv', units: '1', preset: 'trial1-naive', steps: STEPS, seed: 0, run: true });
+    const snap = await waitForSnapshot('actmax', 'a run at 48×32', (s) => s.meta.height === 48 && s.meta.width === 32 && s.meta.step === STEPS && s.meta.running === 0, 45_000);
+    assert.equal(snap.meta.sizeField, '48×32');
+    assert.equal(snap.width, 32);
+    assert.equal(snap.height, 48);
+  });
 });

@@ -67,6 +67,15 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     this.runner = new ActmaxRunner(adeps.engine, cache);
     ActmaxPanel.current = this;
     ActmaxPanel.byModel.set(state.modelPath, this);
+    // A size chosen for this model in another panel: the field shows it and the next run uses it.
+    const stopSizes = inputSizeMemory.onDidChange((modelPath, size) => {
+      const own = this.state.inputSize;
+      if (modelPath !== this.state.modelPath || (own?.height === size?.height && own?.width === size?.width)) return;
+      const { inputSize: _old, ...rest } = this.state;
+      this.state = size ? { ...rest, inputSize: size } : rest;
+      if (!this.abort) void this.onReady();
+    });
+    this.disposables.push({ dispose: stopSizes });
     this.disposables.push(
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) ActmaxPanel.current = this;
