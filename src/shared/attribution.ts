@@ -23,6 +23,18 @@ export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
   'occlusion',
 ];
 
+/** Each method's name as the panel, the report and the CLI show it. */
+export const ATTRIBUTION_METHOD_NAMES: Readonly<Record<AttributionMethod, string>> = {
+  gradcam: 'Grad-CAM',
+  gradcampp: 'Grad-CAM++',
+  saliency: 'Saliency',
+  gradxinput: 'Gradient × input',
+  smoothgrad: 'SmoothGrad',
+  ig: 'Integrated Gradients',
+  'guided-gradcam': 'Guided Grad-CAM',
+  occlusion: 'Occlusion',
+};
+
 /** The methods that run many passes: the panel shows progress and offers cancel for them. */
 export const COSTLY_ATTRIBUTION_METHODS: readonly AttributionMethod[] = ['smoothgrad', 'ig', 'occlusion'];
 

@@ -12,7 +12,7 @@ import { explain } from '../../core/attribution';
 import { encodePng } from '../../core/image/encodePng';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
-import { ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionOptions } from '../../shared/attribution';
+import { ATTRIBUTION_METHOD_NAMES, ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionOptions } from '../../shared/attribution';
 import { ATTRIBUTION_COLORMAP, attributionRange, blendAttribution, colourBarRgba, formatAttributionValue } from '../../shared/attributionOverlay';
 import type { InputSpec } from '../../shared/model';
 import { fileSafe, writeFileAtomic } from '../outputFiles';
@@ -25,16 +25,7 @@ export const ATTRIBUTION_IMAGES = 2;
 /** Every method for the first image; these two for the others. */
 export const REPORT_ATTRIBUTION_METHODS: readonly AttributionMethod[] = ['gradcam', 'saliency'];
 export const REPORT_FIRST_IMAGE_METHODS: readonly AttributionMethod[] = ATTRIBUTION_METHODS;
-const METHOD_NAMES: Readonly<Record<AttributionMethod, string>> = {
-  gradcam: 'Grad-CAM',
-  gradcampp: 'Grad-CAM++',
-  saliency: 'Saliency',
-  gradxinput: 'Gradient × input',
-  smoothgrad: 'SmoothGrad',
-  ig: 'Integrated Gradients',
-  'guided-gradcam': 'Guided Grad-CAM',
-  occlusion: 'Occlusion',
-};
+const METHOD_NAMES = ATTRIBUTION_METHOD_NAMES;
 const REPORT_STEPS = 16;
 const REPORT_SAMPLES = 16;
 /** Occlusion windows per side: 7 × 7 windows of forward passes only, whatever the input's size. */

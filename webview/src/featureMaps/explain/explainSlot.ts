@@ -2,6 +2,7 @@
 // range, a caption (target, layer, passes, time, IG's completeness gap), progress with Cancel for the costly
 // methods, and Export PNG. The section owns the target and the colormap; a slot owns one request at a time.
 import {
+  ATTRIBUTION_METHOD_NAMES,
   COSTLY_ATTRIBUTION_METHODS,
   type AttributionMap,
   type AttributionMethod,
@@ -11,16 +12,7 @@ import type { ColormapName, ValueRange } from '../../../../src/shared/colormap';
 import { button, select, setSelected, type Choice } from '../../lib/controls';
 import { composeForExport, drawColourBar, drawOverlay, formatValue } from './overlay';
 
-export const METHOD_LABELS: Readonly<Record<AttributionMethod, string>> = {
-  gradcam: 'Grad-CAM',
-  gradcampp: 'Grad-CAM++',
-  saliency: 'Saliency',
-  gradxinput: 'Gradient × input',
-  smoothgrad: 'SmoothGrad',
-  ig: 'Integrated Gradients',
-  'guided-gradcam': 'Guided Grad-CAM',
-  occlusion: 'Occlusion',
-};
+export const METHOD_LABELS = ATTRIBUTION_METHOD_NAMES;
 
 export type SlotStatus = 'empty' | 'running' | 'done' | 'error' | 'cancelled';
 
