@@ -48,6 +48,11 @@ async function section(ctx: ReportContext, costlyBudgetMs: number): Promise<stri
   const title = '<h2>Attribution</h2>';
   const predictId = predictionLayerId(ctx.model.info);
   if (!predictId) return `<section>${title}<p class="note">The model has no class output to explain.</p></section>`;
+  // A segmentation or detection head has no top class: the section says how to explain one of its units instead.
+  const predictShape = ctx.model.info.layers.find((l) => l.id === predictId)?.outputShape;
+  if (predictShape && predictShape.length > 0 && (predictShape.length !== 2 || (predictShape[1] !== null && predictShape[1] < 2))) {
+    return `<section>${title}<p class="note">The model's output ${escapeHtml(predictId)} is not a vector of classes, so there is no top class to explain; the Explain section in VS Code and <code>layer-lens attribute --layer L --unit U</code> explain any unit of any layer.</p></section>`;
+  }
   if (ctx.images.length === 0) return `<section>${title}<p class="note">No sample images: pass --samples DIR.</p></section>`;
   const blocks: string[] = [];
   let shown = 0;

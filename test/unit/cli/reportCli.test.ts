@@ -108,7 +108,10 @@ test('--layers, --steps and --images change what the report draws; defaults stay
   const c = runCli(['report', '--model', model, '--out', counted, '--samples', flat, '--layers', '1', '--steps', '2', '--images', '1']);
   assert.equal(c.status, 0, c.stderr);
   const one = readReport(counted);
-  assert.deepEqual(one.pngs.filter((f) => !f.startsWith('topk-')), ['atlas-conv2.png', 'classes.png', 'kernels-conv2.png', 'maps-img-0-conv2.png', 'maps-img-0-input.png']);
+  assert.deepEqual(one.pngs.filter((f) => !f.startsWith('topk-') && !f.startsWith('attribution-')), ['atlas-conv2.png', 'classes.png', 'kernels-conv2.png', 'maps-img-0-conv2.png', 'maps-img-0-input.png']);
+  // Which attribution methods a report draws is the attribution section's own test; here: the one image explained.
+  assert.ok(['attribution-img-0-gradcam.png', 'attribution-img-0-saliency.png'].every((f) => one.pngs.includes(f)), one.pngs.join(', '));
+  assert.ok(one.pngs.filter((f) => f.startsWith('attribution-')).every((f) => f.startsWith('attribution-img-0-')), one.pngs.join(', '));
 });
 
 test('bad --layers, --steps, --images and an unopenable model are one sentence before any work, and write nothing', () => {
