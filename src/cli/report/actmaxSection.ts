@@ -69,7 +69,15 @@ function actmaxLayers(ctx: ReportContext): LayerInfo[] {
 }
 
 /**
- * One image per unit, BATCH units at a time, as one grid. When the first batch fails the layer fails; a later
+ * Units optimized together: BATCH at 224 × 224 and below, fewer for larger inputs so that a batch's activations and
+ * gradients fit wasm's 4 GB memory (16 units of InceptionV3 at 299 px did not; 8 do).
+ */
+function unitsPerBatch(pixels: number): number {
+  return Math.max(1, Math.min(BATCH, Math.floor((BATCH * 224 * 224) / pixels)));
+}
+
+/**
+ * One image per unit, a batch of units at a time, as one grid. When the first batch fails the layer fails; a later
  * batch that fails leaves grey tiles and a notice, the others stay.
  */
 async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, name: string): Promise<{ name: string; msPerStep: number; notices: string }> {
@@ -77,8 +85,9 @@ async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, n
   const pictures: RgbaPicture[] = [];
   const notices: string[] = [];
   let ms = 0;
-  for (let i = 0; i < request.units.length; i += BATCH) {
-    const units = request.units.slice(i, i + BATCH);
+  const batch = unitsPerBatch(inputSpec.height * inputSpec.width);
+  for (let i = 0; i < request.units.length; i += batch) {
+    const units = request.units.slice(i, i + batch);
     const span = `units ${units[0]}–${units[units.length - 1]}`;
     try {
       const result = await renderActmax(ctx.model, { ...request, units, inputSpec });

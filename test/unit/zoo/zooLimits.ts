@@ -59,5 +59,4 @@ export const GRADIENT_PARITY: Record<string, number> = {
  * run; a `skip` step (one that alone would take a large part of the suite's time budget) does not run. Each says why.
  */
 export const KNOWN_GAPS: Record<string, { todo?: string; skip?: string }> = {
-  'nsfwjs_inception_v3 report': { skip: 'the full-size (299 px) InceptionV3 report did not finish within 10 minutes on a 2-core machine' },
 };
