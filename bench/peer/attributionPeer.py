@@ -9,23 +9,17 @@ Usage: attributionPeer.py --threads N --runs N. Prints one JSON object per line:
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
 import torchvision
 
+from torchPeer import median_ms as timed_median
 
-def median_ms(fn, runs, warmup=1):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+
+def median_ms(fn, runs):
+    """torchPeer's timing (its script folder is on sys.path), with one warm-up call, as the Layer Lens side does."""
+    return timed_median(fn, runs, warmup=1)[0]
 
 
 def main():
