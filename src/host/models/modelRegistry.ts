@@ -127,16 +127,23 @@ export class ModelRegistry implements vscode.Disposable {
    * listed (the tree shows its error) and the active model stays as it was; its sentence is thrown.
    */
   async setActive(modelPath: string): Promise<void> {
-    const known = this.entries().some((e) => e.path === modelPath);
-    if (!known) {
-      const opened = this.context.workspaceState.get<string[]>(OPENED_KEY, []);
-      await this.context.workspaceState.update(OPENED_KEY, [...opened, modelPath]);
-      this.watchOpened(modelPath);
-      this.changeEmitter.fire();
-    }
+    await this.remember(modelPath);
     const state = await this.load(modelPath);
     if (state.kind === 'failed') throw new LayerLensError(state.code, state.message);
     await this.context.workspaceState.update(ACTIVE_KEY, modelPath);
+    this.changeEmitter.fire();
+  }
+
+  /**
+   * Lists a model the user works with in a panel even when no workspace scan or file event has found it (a file
+   * outside the workspace, or one made a moment ago): the tree shows every model a panel shows.
+   */
+  private async remember(modelPath: string): Promise<void> {
+    if (this.entries().some((e) => e.path === modelPath)) return;
+    const opened = this.context.workspaceState.get<string[]>(OPENED_KEY, []);
+    if (opened.includes(modelPath)) return;
+    await this.context.workspaceState.update(OPENED_KEY, [...opened, modelPath]);
+    this.watchOpened(modelPath);
     this.changeEmitter.fire();
   }
 
@@ -187,6 +194,7 @@ export class ModelRegistry implements vscode.Disposable {
     const state = await this.load(modelPath);
     // Our own error again (not a plain Error), so every caller shows its sentence as it is.
     if (state.kind === 'failed') throw new LayerLensError(state.code, state.message);
+    await this.remember(modelPath);
     return state.info;
   }
 
