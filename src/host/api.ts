@@ -80,6 +80,8 @@ export interface LayerLensApi {
   offeredQuickPicks(): readonly OfferedQuickPick[];
   /** The model file the open panel of that kind shows. */
   panelModel(kind: PanelKind): string | undefined;
+  /** Double-clicks the unit tile at `index` (view order) in that panel; false when no such panel is open. */
+  openUnitFromPanel(kind: PanelKind, index: number): boolean;
   /** What each open actmax panel holds. */
   actmaxPanels(): ActmaxPanelIdentity[];
   /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */

@@ -123,6 +123,11 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     answerQuickPicks: (labels) => answerQuickPicks(labels),
     offeredQuickPicks: () => offeredQuickPicks(),
     panelModel: (kind) => panels[kind]()?.modelPath,
+    openUnitFromPanel: (kind, index) => {
+      const panel = panels[kind]();
+      panel?.openUnitForTest(index);
+      return panel !== undefined;
+    },
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),

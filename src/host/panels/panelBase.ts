@@ -15,6 +15,9 @@ export interface PanelDeps {
 
 type Message = { type: string };
 
+/** Opens the Unit panel: `{ modelPath, layerId, unit }`. */
+export const OPEN_UNIT_COMMAND = 'layerLens.openUnit';
+
 export abstract class PanelBase<ToWebview extends Message, FromWebview extends Message> implements vscode.Disposable {
   /** Every open panel of every kind, so a palette command can start from the model of the one in focus. */
   private static readonly open = new Set<PanelBase<Message, Message>>();
@@ -54,6 +57,11 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     if (!this.disposed) void this.panel.webview.postMessage(packBinary(msg));
   }
 
+  /** Tests only: the webview double-clicks its unit tile at `index` (the Unit panel opens for that unit). */
+  openUnitForTest(index: number): void {
+    this.post({ type: 'testOpenUnit', index });
+  }
+
   requestSnapshot(timeoutMs = 5000, part?: string): Promise<CanvasSnapshot | undefined> {
     const requestId = this.nextSnapshotId++;
     return new Promise((resolve) => {
@@ -88,6 +96,13 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
         case 'exportPng': {
           const e = msg as Extract<CommonFromWebview, { type: 'exportPng' }>;
           if (e.png instanceof Uint8Array && typeof e.suggestedName === 'string') await this.exportPng(e.png, e.suggestedName);
+          return;
+        }
+        case 'openUnit': {
+          const o = msg as Extract<CommonFromWebview, { type: 'openUnit' }>;
+          if (typeof o.layerId === 'string' && Number.isInteger(o.unit) && o.unit >= 0) {
+            await vscode.commands.executeCommand(OPEN_UNIT_COMMAND, { modelPath: this.modelPath, layerId: o.layerId, unit: o.unit });
+          }
           return;
         }
         default:

@@ -6,12 +6,16 @@ export type CommonToWebview =
   | { type: 'loading'; message: string }
   | { type: 'error'; message: string }
   /** `part` names another canvas than the panel's main one (e.g. 'explain'), for panels that have several. */
-  | { type: 'requestSnapshot'; requestId: number; part?: string };
+  | { type: 'requestSnapshot'; requestId: number; part?: string }
+  /** Tests only: double-click the unit tile at this index of the grid in view order, as a user would. */
+  | { type: 'testOpenUnit'; index: number };
 
 export type CommonFromWebview =
   | { type: 'ready' }
   | { type: 'snapshot'; requestId: number; width: number; height: number; rgba: Uint8Array; meta: Record<string, number | string> }
-  | { type: 'exportPng'; png: Uint8Array; suggestedName: string };
+  | { type: 'exportPng'; png: Uint8Array; suggestedName: string }
+  /** A unit's tile was double-clicked: open the Unit panel for that unit of the panel's model. */
+  | { type: 'openUnit'; layerId: string; unit: number };
 
 export interface ConvLayerChoice {
   id: string;
