@@ -10,9 +10,9 @@ import { atlasLayers, atlasWorkList } from '../src/core/atlas/workList';
 import type { LoadedModel } from '../src/core/model/loadedModel';
 import { modelInputSpec } from '../src/core/node/imageFiles';
 import { loadModel } from '../src/core/node/loadModelFile';
-import { computeAtlasUnits } from '../src/cli/atlas/computeAtlasUnits';
-import { atlasManifest, writeOrCheckManifest } from '../src/cli/atlas/atlasManifest';
-import { renderAtlasSite } from '../src/cli/atlas/renderAtlasSite';
+import { computeAtlasUnits } from '../src/core/node/atlas/computeAtlasUnits';
+import { atlasManifest, writeOrCheckManifest } from '../src/core/node/atlas/atlasManifest';
+import { renderAtlasSite } from '../src/core/node/atlas/renderAtlasSite';
 import type { InputSpec } from '../src/shared/model';
 import { line } from './timing';
 

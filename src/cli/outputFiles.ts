@@ -1,15 +1,10 @@
 // Files the CLI writes: atomically (temp file + rename), so an interrupted run never leaves half an image
 // where a good one was.
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
 import { LayerLensError } from '../shared/errors';
+import { writeFileAtomic } from '../core/node/writeFileAtomic';
 
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temp, data);
-  renameSync(temp, path);
-}
+export { writeFileAtomic };
 
 /**
  * Refuses an --out folder that cannot be one (an existing file, or a path under a file) before any long work, so

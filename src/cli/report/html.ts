@@ -1,7 +1,7 @@
 // The report's HTML: one self-contained page, images as files beside it, theme that prints well.
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../../shared/escapeHtml';
+
+export { escapeHtml };
 
 /** Marks the page as a Layer Lens report, so a later run knows the folder is one it may replace. */
 export const REPORT_GENERATOR = 'Layer Lens report';

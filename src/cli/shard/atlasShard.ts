@@ -9,8 +9,8 @@ import { listImageFiles } from '../../core/node/nodeTopk';
 import { MANIFEST_FORMAT, type ShardManifest } from '../../core/shard/manifest';
 import { shardSlice, type ShardSpec } from '../../core/shard/shardSpec';
 import { LayerLensError } from '../../shared/errors';
-import { MANIFEST_FILE as ATLAS_MANIFEST_FILE } from '../atlas/atlasManifest';
-import { renderAtlasSite, type AtlasSiteSummary } from '../atlas/renderAtlasSite';
+import { MANIFEST_FILE as ATLAS_MANIFEST_FILE } from '../../core/node/atlas/atlasManifest';
+import { renderAtlasSite, type AtlasSiteSummary } from '../../core/node/atlas/renderAtlasSite';
 import { writeFileAtomic } from '../outputFiles';
 import { openShard, sha256Hex, type ShardFolder } from './shardFolders';
 

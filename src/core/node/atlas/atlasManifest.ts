@@ -2,11 +2,11 @@
 // same for every shard of one job (it lists the whole work list's layers), so merged shards render as one run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ATLAS_GENERATOR, type AtlasManifest, type AtlasSettings } from '../../core/atlas/atlasTypes';
-import { layerSlug, channelsOf, type AtlasItem } from '../../core/atlas/workList';
-import type { ModelInfo } from '../../shared/model';
-import { LayerLensError } from '../../shared/errors';
-import { writeFileAtomic } from '../outputFiles';
+import { ATLAS_GENERATOR, type AtlasManifest, type AtlasSettings } from '../../atlas/atlasTypes';
+import { layerSlug, channelsOf, type AtlasItem } from '../../atlas/workList';
+import type { ModelInfo } from '../../../shared/model';
+import { LayerLensError } from '../../../shared/errors';
+import { writeFileAtomic } from '../writeFileAtomic';
 
 export const MANIFEST_FILE = 'atlas-manifest.json';
 

@@ -4,24 +4,24 @@
 // unit's bytes are the same in a whole run, a resumed one, or any shard. Nothing written depends on time or machine.
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { renderActmax } from '../../core/actmax/render';
-import { atlasGroups, layerSlug, type AtlasItem } from '../../core/atlas/workList';
-import { atlasTopk, atlasTopkBatchSize, type AtlasTopkResult, type ChannelStats } from '../../core/atlas/atlasTopk';
-import { round6, type AtlasSettings, type UnitRecord } from '../../core/atlas/atlasTypes';
-import { unitActivations, QUALITY_DRAWS } from '../../core/atlas/unitQuality';
-import { strongestInputs } from '../../core/atlas/strongestInputs';
-import { encodePng } from '../../core/image/encodePng';
-import { kernelTiles } from '../../core/kernels/kernelTiles';
-import type { LoadedModel } from '../../core/model/loadedModel';
-import type { RgbaImage } from '../../core/preprocess/display';
-import { listImageFiles } from '../../core/node/nodeTopk';
-import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
-import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
-import type { ActmaxObjectiveSpec, ActmaxPresetName } from '../../shared/actmax';
-import { LayerLensError } from '../../shared/errors';
-import type { InputSpec } from '../../shared/model';
-import type { SkippedFile, TopkResult } from '../../shared/topk';
-import { writeFileAtomic } from '../outputFiles';
+import { renderActmax } from '../../actmax/render';
+import { atlasGroups, layerSlug, type AtlasItem } from '../../atlas/workList';
+import { atlasTopk, atlasTopkBatchSize, type AtlasTopkResult, type ChannelStats } from '../../atlas/atlasTopk';
+import { round6, type AtlasSettings, type UnitRecord } from '../../atlas/atlasTypes';
+import { unitActivations, QUALITY_DRAWS } from '../../atlas/unitQuality';
+import { strongestInputs } from '../../atlas/strongestInputs';
+import { encodePng } from '../../image/encodePng';
+import { kernelTiles } from '../../kernels/kernelTiles';
+import type { LoadedModel } from '../../model/loadedModel';
+import type { RgbaImage } from '../../preprocess/display';
+import { listImageFiles } from '../nodeTopk';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../regularFile';
+import { channelRow, loadDisplayImages, rowLayout } from '../../topk/topkPictures';
+import type { ActmaxObjectiveSpec, ActmaxPresetName } from '../../../shared/actmax';
+import { LayerLensError } from '../../../shared/errors';
+import type { InputSpec } from '../../../shared/model';
+import type { SkippedFile, TopkResult } from '../../../shared/topk';
+import { writeFileAtomic } from '../writeFileAtomic';
 
 export interface AtlasContext {
   model: LoadedModel;

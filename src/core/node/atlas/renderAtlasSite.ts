@@ -3,11 +3,11 @@
 // site merged from shards' units/ folders is byte for byte the one a single run writes.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AtlasManifest, UnitRecord } from '../../core/atlas/atlasTypes';
-import { LayerLensError } from '../../shared/errors';
-import { writeFileAtomic } from '../outputFiles';
+import type { AtlasManifest, UnitRecord } from '../../atlas/atlasTypes';
+import { LayerLensError } from '../../../shared/errors';
+import { writeFileAtomic } from '../writeFileAtomic';
 import { readAtlasManifest } from './atlasManifest';
-import { badgeRatios, indexPage, layerPage, unitPage } from './atlasPages';
+import { badgeRatios, indexPage, layerPage, unitPage } from '../../atlas/atlasPages';
 
 export interface AtlasSiteSummary {
   index: string;

@@ -1,8 +1,8 @@
 // The atlas site's HTML: index (model summary, layers) → a page per layer (a sortable grid of every unit) → a page
 // per unit. Static files that work from file:// — relative links, no server, no CDN, one small inline script.
-import type { AtlasLayerSummary, AtlasManifest, UnitRecord } from '../../core/atlas/atlasTypes';
-import { qualityRatio } from '../../core/atlas/unitQuality';
-import { escapeHtml } from '../report/html';
+import type { AtlasLayerSummary, AtlasManifest, UnitRecord } from './atlasTypes';
+import { qualityRatio } from './unitQuality';
+import { escapeHtml } from '../../shared/escapeHtml';
 
 export const BADGE_HELP =
   'q: this image\'s activation (max over positions) as a share of the dataset\'s top-1 image; r: the same under random jitter, scale and rotation — a low r means it excites the unit only in one exact alignment.';
