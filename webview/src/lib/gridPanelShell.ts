@@ -23,10 +23,13 @@ export interface GridPanelLayout {
   paint: (ctx: CanvasRenderingContext2D, view: Viewport) => void;
 }
 
+/** Every panel's header: the breadcrumb (model › layer › …) and the backend in use. */
+export const PANEL_HEADER = '<header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>';
+
 export function mountGridPanel(layout: GridPanelLayout): GridPanelShell {
   const app = document.getElementById('app')!;
   app.innerHTML = `
-  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
+  ${PANEL_HEADER}
   <div id="toolbar" class="toolbar"></div>
   <div id="status" class="status" hidden></div>
   ${layout.above ?? ''}

@@ -1,5 +1,6 @@
 // The host messages every grid panel treats alike (progress and failures on the status line, the backend's name
-// in the header) beside each panel's own, so a panel lists only what it does differently.
+// in the header) beside each panel's own, for a panel whose host messages are still untyped. Panels on
+// mountPanel (mountPanel.ts) get the same routing, typed by their ToWebview union.
 import type { HostBridge, HostMessage } from './hostBridge';
 import type { StatusLine } from './statusLine';
 
@@ -9,7 +10,7 @@ export type HostMessageHandlers = Record<string, (msg: HostMessage) => void>;
  * Routes each host message by its type: 'loading' and 'error' to the status line unless the panel handles them
  * itself, every other type to the panel's handler of that name; a type nobody handles is ignored.
  */
-export function routeHostMessages<ToHost, State>(host: HostBridge<ToHost, State>, status: StatusLine, handlers: HostMessageHandlers): void {
+export function routeHostMessages<ToHost, State>(host: HostBridge<ToHost, HostMessage, State>, status: StatusLine, handlers: HostMessageHandlers): void {
   // A Map, not an object lookup: a message typed 'constructor' must not reach Object.prototype.
   const routes = new Map<string, (msg: HostMessage) => void>([
     ['loading', (msg) => status.loading(msg.message as string)],
