@@ -8,14 +8,11 @@ import { registerCommands } from './commands/registerCommands';
 import { EngineService } from './engine/engineService';
 import { ModelRegistry } from './models/modelRegistry';
 import { ActmaxPanel } from './panels/actmaxPanel';
-import { FeatureMapsPanel } from './panels/featureMapsPanel';
 import type { PreprocessChoice } from '../shared/featureMapsProtocol';
-import { KernelsPanel } from './panels/kernelsPanel';
-import { TopkPanel } from './panels/topkPanel';
+import { currentPanel, registerPanelSerializers, type PanelOf } from './panels/panelKinds';
 import { ConvertedModels } from './pytorch/convertedModels';
 import { queueAnswers } from './pytorch/prompts';
 import { registerPytorch } from './pytorch/registerPytorch';
-import type { PanelBase } from './panels/panelBase';
 import { BackendStatusBar } from './statusBar';
 import { registerTopk } from './topk/registerTopk';
 import { LayersTreeProvider } from './tree/layersTree';
@@ -32,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
   const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted,
-    selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
+    storageDir: context.globalStorageUri.fsPath, selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
 
   context.subscriptions.push(
     messages,
@@ -42,18 +39,10 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     tree,
     engine.onDidChangeStatus((s) => statusBar.update(s)),
     layersView,
-    vscode.window.registerWebviewPanelSerializer(KernelsPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state) => void KernelsPanel.revive(panel, deps, state),
-    }),
-    vscode.window.registerWebviewPanelSerializer(FeatureMapsPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state) => void FeatureMapsPanel.revive(panel, deps, state),
-    }),
-    vscode.window.registerWebviewPanelSerializer(ActmaxPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state) => void ActmaxPanel.revive(panel, deps, state),
-    }),
+    ...registerPanelSerializers(deps),
     ...registerCommands(deps),
     ...registerPytorch({ ...deps, torchvisionDir: path.join(context.globalStorageUri.fsPath, 'torchvision') }),
-    ...registerTopk({ ...deps, storageDir: context.globalStorageUri.fsPath }),
+    ...registerTopk(deps),
   );
   // Nothing heavy at activation: the workspace is scanned when the Layers view first shows (or a picker lists the
   // models), and the engine starts with the first request that needs it (the status bar says it has not started).
@@ -66,13 +55,6 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     });
     context.subscriptions.push(scanWhenShown);
   }
-
-  const panels: Record<PanelKind, () => PanelBase<{ type: string }, { type: string }> | undefined> = {
-    kernels: () => KernelsPanel.current,
-    featureMaps: () => FeatureMapsPanel.current,
-    actmax: () => ActmaxPanel.current,
-    topk: () => TopkPanel.current,
-  };
 
   return {
     backendStatus: () => engine.backendStatus(),
@@ -94,46 +76,34 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
         descriptions: layers.map((n) => String(tree.getTreeItem(n).description ?? '')),
       };
     },
-    panelSnapshot: async (kind, modelPath, part) => (kind === 'actmax' && modelPath ? ActmaxPanel.forModel(modelPath) : panels[kind]())?.requestSnapshot(5000, part),
-    explainInFeatureMaps: (action) => {
-      FeatureMapsPanel.current?.explainTest(action);
-      return FeatureMapsPanel.current !== undefined;
-    },
-    exportExplainPng: (slot, path) => {
-      FeatureMapsPanel.current?.exportExplainForTest(slot, path);
-      return FeatureMapsPanel.current !== undefined;
-    },
-    featureMapsExplainRuns: () => FeatureMapsPanel.current?.explainer.engineRuns ?? 0,
+    panelSnapshot: async (kind, modelPath, part) => (kind === 'actmax' && modelPath ? ActmaxPanel.forModel(modelPath) : currentPanel(kind))?.requestSnapshot(5000, part),
+    explainInFeatureMaps: (action) => withCurrent('featureMaps', (p) => p.explainTest(action)),
+    exportExplainPng: (slot, path) => withCurrent('featureMaps', (p) => p.exportExplainForTest(slot, path)),
+    featureMapsExplainRuns: () => currentPanel('featureMaps')?.explainer.engineRuns ?? 0,
     shownMessages: () => messages.history,
-    hoverFirstKernel: () => KernelsPanel.current?.hoverFirstCell() ?? false,
-    typeFeatureMapsInputSize: (text) => {
-      FeatureMapsPanel.current?.typeInputSize(text);
-      return FeatureMapsPanel.current !== undefined;
-    },
-    typeActmaxInputSize: (text) => {
-      ActmaxPanel.current?.typeInputSize(text);
-      return ActmaxPanel.current !== undefined;
-    },
-    chooseFeatureMapsPreprocessing: (choice) => {
-      FeatureMapsPanel.current?.choosePreprocessing(choice as PreprocessChoice);
-      return FeatureMapsPanel.current !== undefined;
-    },
+    hoverFirstKernel: () => currentPanel('kernels')?.hoverFirstCell() ?? false,
+    typeFeatureMapsInputSize: (text) => withCurrent('featureMaps', (p) => p.typeInputSize(text)),
+    typeActmaxInputSize: (text) => withCurrent('actmax', (p) => p.typeInputSize(text)),
+    chooseFeatureMapsPreprocessing: (choice) => withCurrent('featureMaps', (p) => p.choosePreprocessing(choice as PreprocessChoice)),
     layersViewVisible: () => layersView.visible,
     layersViewModel: (modelPath) => tree.describeModel(modelPath),
     answerQuickPicks: (labels) => answerQuickPicks(labels),
     offeredQuickPicks: () => offeredQuickPicks(),
-    panelModel: (kind) => panels[kind]()?.modelPath,
-    openUnitFromPanel: (kind, index) => {
-      const panel = panels[kind]();
-      panel?.openUnitForTest(index);
-      return panel !== undefined;
-    },
+    panelModel: (kind) => currentPanel(kind)?.modelPath,
+    openUnitFromPanel: (kind, index) => withCurrent(kind, (p) => p.openUnitForTest(index)),
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),
     pythonRuns: () => converted.pythonRuns,
     storageDir: () => context.globalStorageUri.fsPath,
   };
+}
+
+/** Tests: acts on the kind's current panel; false when none is open. */
+function withCurrent<K extends PanelKind>(kind: K, act: (panel: PanelOf<K>) => void): boolean {
+  const panel = currentPanel(kind);
+  if (panel) act(panel);
+  return panel !== undefined;
 }
 
 export function deactivate(): void {}

@@ -7,6 +7,7 @@ import { displayShape } from '../../shared/shapeText';
 import { chooseModel, pickLayer, type ModelChoiceDeps } from '../commands/chooseModel';
 import { parseLayerTarget } from '../commands/commandArgs';
 import { FeatureMapsPanel, type FeatureMapsDeps } from '../panels/featureMapsPanel';
+import { currentPanel } from '../panels/panelKinds';
 import { activeImageUri, pickImageUri } from './activeImage';
 import { isImagePath } from './imageFiles';
 
@@ -29,7 +30,7 @@ export function parseFeatureMapsTarget(arg: unknown): FeatureMapsTarget {
 
 export async function showFeatureMaps(deps: FeatureMapsDeps & ModelChoiceDeps, arg: unknown): Promise<FeatureMapsPanel | undefined> {
   const target = parseFeatureMapsTarget(arg);
-  const current = FeatureMapsPanel.current;
+  const current = currentPanel('featureMaps');
   // A layer node clicked while the panel is open keeps the panel's image and switches the layer.
   if (!target.imagePath && current?.imagePath && (target.layerId || target.modelPath)) {
     if (target.layerId) current.showLayer(target.layerId, target.modelPath);

@@ -21,7 +21,7 @@ import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ActmaxPanelIdentity } from '../api';
 import { PanelBase, type PanelDeps } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import { createPanelWebview } from './panelKinds';
 
 export interface ActmaxDeps extends PanelDeps {
   engine: EngineService;
@@ -40,9 +40,6 @@ export interface ActmaxOpenOptions {
 }
 
 export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
-  static readonly viewType = 'layerLens.actmax';
-  /** The panel most recently opened, revealed or focused (the test API reads it). */
-  static current: ActmaxPanel | undefined;
   /** The open panel of each model. */
   private static readonly byModel = new Map<string, ActmaxPanel>();
   /** Settings the user chose for a model, kept after its panel closes; a model not here starts from the defaults. */
@@ -65,7 +62,6 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     super(panel, adeps, 'actmax');
     const cache = adeps.actmaxCacheDir ? new ActmaxResultCache(adeps.actmaxCacheDir) : undefined;
     this.runner = new ActmaxRunner(adeps.engine, cache);
-    ActmaxPanel.current = this;
     ActmaxPanel.byModel.set(state.modelPath, this);
     // A size chosen for this model in another panel: the field shows it and the next run uses it.
     const stopSizes = inputSizeMemory.onDidChange((modelPath, size) => {
@@ -76,18 +72,12 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       if (!this.abort) void this.onReady();
     });
     this.disposables.push({ dispose: stopSizes });
-    this.disposables.push(
-      panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.active) ActmaxPanel.current = this;
-      }),
-      {
-        dispose: () => {
-          this.abort?.abort();
-          if (ActmaxPanel.current === this) ActmaxPanel.current = [...ActmaxPanel.byModel.values()].find((p) => p !== this);
-          if (ActmaxPanel.byModel.get(this.state.modelPath) === this) ActmaxPanel.byModel.delete(this.state.modelPath);
-        },
+    this.disposables.push({
+      dispose: () => {
+        this.abort?.abort();
+        if (ActmaxPanel.byModel.get(this.state.modelPath) === this) ActmaxPanel.byModel.delete(this.state.modelPath);
       },
-    );
+    });
     this.updateTitle();
   }
 
@@ -106,13 +96,10 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       existing.pendingRun = options.run === true || options.view === 'atlas';
       existing.restoreFromCache = false;
       existing.updateTitle();
-      existing.panel.reveal();
-      ActmaxPanel.current = existing;
-      void existing.onReady();
+      existing.showAgain();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(ActmaxPanel.viewType, 'Activation Maximization', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    const created = new ActmaxPanel(panel, deps, state);
+    const created = new ActmaxPanel(createPanelWebview('actmax', deps.extensionUri), deps, state);
     created.pendingRun = options.run === true || options.view === 'atlas';
     return created;
   }
@@ -122,7 +109,6 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
    * those settings (the atlas's finished batches, the single run's picture); nothing runs until asked.
    */
   static revive(panel: vscode.WebviewPanel, deps: ActmaxDeps, saved: unknown): ActmaxPanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parsePanelState(saved) ?? defaultState(deps.registry.activePath, '');
     const remembered = inputSizeMemory.get(state.modelPath);
     if (remembered) state.inputSize = remembered;
@@ -229,8 +215,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
     if (!old) return false;
     const saved = JSON.parse(JSON.stringify(old.state)) as unknown;
     old.dispose();
-    const panel = vscode.window.createWebviewPanel(ActmaxPanel.viewType, 'Activation Maximization', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    ActmaxPanel.revive(panel, deps, saved);
+    ActmaxPanel.revive(createPanelWebview('actmax', deps.extensionUri), deps, saved);
     return true;
   }
 

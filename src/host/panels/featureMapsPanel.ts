@@ -26,7 +26,7 @@ import { ExplainController } from '../featureMaps/explainController';
 import { pickImageUri } from '../images/activeImage';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { PanelBase, type PanelDeps } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import { createPanelWebview, currentPanel } from './panelKinds';
 
 export interface FeatureMapsDeps extends PanelDeps {
   engine: EngineService;
@@ -34,9 +34,6 @@ export interface FeatureMapsDeps extends PanelDeps {
 }
 
 export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMapsFromWebview> {
-  static readonly viewType = 'layerLens.featureMaps';
-  static current: FeatureMapsPanel | undefined;
-
   private openSeq = 0;
   private abort: AbortController | undefined;
   /** The Explain section's requests and kept maps. */
@@ -48,13 +45,11 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     private state: FeatureMapsPanelState,
   ) {
     super(panel, fdeps, 'featureMaps');
-    FeatureMapsPanel.current = this;
     this.explainer = new ExplainController(fdeps.engine, (msg) => this.post(msg), (err) => fdeps.messages.error(err));
     this.disposables.push({
       dispose: () => {
         this.abort?.abort();
         this.explainer.cancelAll();
-        if (FeatureMapsPanel.current === this) FeatureMapsPanel.current = undefined;
       },
     });
     this.updateTitle();
@@ -62,7 +57,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 
   /** Opens the panel (or reuses the open one) on a model and an image; `layerId` picks the layer shown first. */
   static createOrShow(deps: FeatureMapsDeps, modelPath: string, imagePath: string, layerId?: string): FeatureMapsPanel {
-    const existing = FeatureMapsPanel.current;
+    const existing = currentPanel('featureMaps');
     if (existing) {
       existing.state = {
         ...existing.state,
@@ -76,11 +71,10 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
         inputSize: inputSizeMemory.get(modelPath) ?? (modelPath === existing.state.modelPath ? existing.state.inputSize : undefined),
         preprocessing: modelPath === existing.state.modelPath ? existing.state.preprocessing : undefined,
       };
-      existing.panel.reveal();
-      void existing.onReady();
+      existing.showAgain();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = createPanelWebview('featureMaps', deps.extensionUri);
     // A size chosen for this model in any panel is where it starts.
     const remembered = inputSizeMemory.get(modelPath);
     return new FeatureMapsPanel(panel, deps, { ...defaultState(modelPath, imagePath, layerId ?? ''), ...(remembered ? { inputSize: remembered } : {}) });
@@ -88,7 +82,6 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
 
   /** Re-creates the panel after a window reload from the state the webview saved (image, layer, options). */
   static revive(panel: vscode.WebviewPanel, deps: FeatureMapsDeps, saved: unknown): FeatureMapsPanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parseState(saved) ?? defaultState(deps.registry.activePath, '', '');
     // The size this model was last run at in any panel wins; a size saved only here is remembered for the others.
     const remembered = inputSizeMemory.get(state.modelPath);

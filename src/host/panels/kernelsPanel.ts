@@ -11,7 +11,7 @@ import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { PanelBase, type PanelDeps } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import { createPanelWebview, currentPanel } from './panelKinds';
 
 export interface KernelsDeps extends PanelDeps {
   engine: EngineService;
@@ -22,9 +22,6 @@ const MODES: readonly KernelMode[] = ['auto', 'rgb', 'perChannel', 'mean'];
 const NORMALIZATIONS: readonly KernelNormalization[] = ['filter', 'layer'];
 
 export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview> {
-  static readonly viewType = 'layerLens.kernels';
-  static current: KernelsPanel | undefined;
-
   private requestSeq = 0;
 
   private constructor(
@@ -33,25 +30,20 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
     private state: KernelsPanelState,
   ) {
     super(panel, kdeps, 'kernels');
-    KernelsPanel.current = this;
-    this.disposables.push({ dispose: () => KernelsPanel.current === this && (KernelsPanel.current = undefined) });
   }
 
   static createOrShow(deps: KernelsDeps, modelPath: string, layerId: string): KernelsPanel {
-    const existing = KernelsPanel.current;
+    const existing = currentPanel('kernels');
     if (existing) {
       existing.state = { ...existing.state, modelPath, layerId, modelName: modelDisplayName(modelPath) };
-      existing.panel.reveal();
-      void existing.onReady();
+      existing.showAgain();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(KernelsPanel.viewType, 'Kernels', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new KernelsPanel(panel, deps, defaultState(modelPath, layerId));
+    return new KernelsPanel(createPanelWebview('kernels', deps.extensionUri), deps, defaultState(modelPath, layerId));
   }
 
   /** Re-creates the panel after a window reload from the state the webview saved. */
   static revive(panel: vscode.WebviewPanel, deps: KernelsDeps, saved: unknown): KernelsPanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parseState(saved) ?? defaultState(deps.registry.activePath, '');
     return new KernelsPanel(panel, deps, state);
   }

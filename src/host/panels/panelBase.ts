@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { packBinary, unpackBinary } from '../../shared/protocol/binaryCodec';
 import type { CommonFromWebview, CommonToWebview } from '../../shared/protocol/webviewProtocol';
-import type { CanvasSnapshot } from '../api';
+import type { CanvasSnapshot, PanelKind } from '../api';
 import type { UserMessages } from '../userMessages';
 import { panelHtml } from './webviewHtml';
 
@@ -21,22 +21,46 @@ export const OPEN_UNIT_COMMAND = 'layerLens.openUnit';
 export abstract class PanelBase<ToWebview extends Message, FromWebview extends Message> implements vscode.Disposable {
   /** Every open panel of every kind, so a palette command can start from the model of the one in focus. */
   private static readonly open = new Set<PanelBase<Message, Message>>();
+  /** Per kind, the panel most recently opened, revealed or focused: commands and the test API act on it. */
+  private static readonly currentByKind = new Map<PanelKind, PanelBase<Message, Message>>();
   protected readonly disposables: vscode.Disposable[] = [];
   private readonly snapshots = new Map<number, (s: CanvasSnapshot | undefined) => void>();
   private nextSnapshotId = 1;
   private disposed = false;
 
+  /** `kind` is the panel's row in PANEL_KINDS (panelKinds.ts); its webview bundle is dist/webview/<kind>.js. */
   protected constructor(
     readonly panel: vscode.WebviewPanel,
     protected readonly deps: PanelDeps,
-    script: string,
+    readonly kind: PanelKind,
   ) {
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, script, panel.title);
+    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, kind, panel.title);
     PanelBase.open.add(this);
+    this.makeCurrent();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.makeCurrent();
+      }),
     );
+  }
+
+  /** The current panel of a kind (typed per kind by currentPanel() in panelKinds.ts). */
+  static currentOf(kind: PanelKind): PanelBase<Message, Message> | undefined {
+    return PanelBase.currentByKind.get(kind);
+  }
+
+  /** This panel is the one its kind's commands act on (it was just opened, revealed or focused). */
+  protected makeCurrent(): void {
+    PanelBase.currentByKind.set(this.kind, this as unknown as PanelBase<Message, Message>);
+  }
+
+  /** An open panel shown again for new content: in front, current, and its webview sent the whole state. */
+  protected showAgain(): void {
+    this.panel.reveal();
+    this.makeCurrent();
+    void this.onReady();
   }
 
   /** The webview finished loading (first time or after a reload): send it the complete state. */
@@ -139,6 +163,12 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     if (this.disposed) return;
     this.disposed = true;
     PanelBase.open.delete(this);
+    if (PanelBase.currentByKind.get(this.kind) === (this as unknown)) {
+      // Another open panel of the kind (the most recently opened) takes over.
+      const next = [...PanelBase.open].reverse().find((p) => p.kind === this.kind);
+      if (next) PanelBase.currentByKind.set(this.kind, next);
+      else PanelBase.currentByKind.delete(this.kind);
+    }
     for (const resolve of this.snapshots.values()) resolve(undefined);
     this.snapshots.clear();
     this.panel.dispose();

@@ -22,7 +22,7 @@ import { onUnitsRecorded } from '../actmax/unitsRecorded';
 import { TopkProgressTracker } from '../topk/progressReport';
 import { clampK } from '../topk/topkTarget';
 import { PanelBase, type PanelDeps } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import { createPanelWebview, currentPanel } from './panelKinds';
 
 export interface TopkDeps extends PanelDeps {
   engine: EngineService;
@@ -32,9 +32,6 @@ export interface TopkDeps extends PanelDeps {
 }
 
 export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
-  static readonly viewType = 'layerLens.topk';
-  static current: TopkPanel | undefined;
-
   private run: TopkFindResult | undefined;
   /** Files of the result: the only ones the webview may ask to open. */
   private files = new Set<string>();
@@ -50,12 +47,10 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     private state: TopkPanelState,
   ) {
     super(panel, tdeps, 'topk');
-    TopkPanel.current = this;
     this.disposables.push(
       {
         dispose: () => {
           this.abort?.abort();
-          if (TopkPanel.current === this) TopkPanel.current = undefined;
         },
       },
       // An actmax run of this layer that finishes while the panel is open fills its actmax column right away.
@@ -68,8 +63,8 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   /** Opens the panel (or reuses the open one) and finds the top images of `folder` for the layer. */
   static createOrShow(deps: TopkDeps, target: Omit<TopkPanelState, 'modelName' | 'sort'>): TopkPanel {
-    const state: TopkPanelState = { ...target, k: clampK(target.k), modelName: modelNameOf(target.modelPath), sort: TopkPanel.current?.state.sort ?? 'index' };
-    const existing = TopkPanel.current;
+    const state: TopkPanelState = { ...target, k: clampK(target.k), modelName: modelNameOf(target.modelPath), sort: currentPanel('topk')?.state.sort ?? 'index' };
+    const existing = currentPanel('topk');
     if (existing) {
       existing.state = state;
       existing.setRun(undefined);
@@ -79,7 +74,7 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
       void existing.compute();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(TopkPanel.viewType, 'Top Images', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = createPanelWebview('topk', deps.extensionUri);
     const created = new TopkPanel(panel, deps, state);
     // Start at once: the webview's "ready" finds the run under way and waits for it.
     void created.compute();
@@ -88,7 +83,6 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   /** After a window reload: the saved state names the run; the on-disk cache makes it instant when nothing changed. */
   static revive(panel: vscode.WebviewPanel, deps: TopkDeps, saved: unknown): TopkPanel {
-    panel.webview.options = webviewOptions(deps.extensionUri);
     const state = parseTopkState(saved);
     const revived = new TopkPanel(panel, deps, state ?? { modelPath: deps.registry.activePath, modelName: '', layerId: '', folder: '', k: clampK(undefined), sort: 'index' });
     return revived;

@@ -1,9 +1,11 @@
-// Wires "Find Top Images…" into VS Code: the command (Layers view, Explorer folders, palette) and the panel's
-// serializer. The command works out model, layer and folder, then opens the panel, which runs the search.
+// Wires "Find Top Images…" into VS Code: the command (Layers view, Explorer folders, palette); the panel's
+// serializer is registered with the others' from PANEL_KINDS. The command works out model, layer and folder, then
+// opens the panel, which runs the search.
 import * as vscode from 'vscode';
 import { LayerLensError } from '../../shared/errors';
 import { displayShape } from '../../shared/shapeText';
 import { chooseModel, pickLayer, type ModelChoiceDeps } from '../commands/chooseModel';
+import { currentPanel } from '../panels/panelKinds';
 import { pickImageFolder, TopkPanel, type TopkDeps } from '../panels/topkPanel';
 import type { TopkTestAction } from '../../shared/topkProtocol';
 import { clampK, parseTopkTarget, topkLayers } from './topkTarget';
@@ -38,9 +40,6 @@ export function registerTopk(deps: TopkDeps & ModelChoiceDeps): vscode.Disposabl
     }),
     // Not in package.json (so not in the palette): the real-VS-Code tests move the mouse, scroll and click in the
     // grid through it, as the kernels panel's hoverFirstCell does through the test API.
-    vscode.commands.registerCommand('layerLens.test.topkAction', (action: TopkTestAction): boolean => TopkPanel.current?.testAction(action) ?? false),
-    vscode.window.registerWebviewPanelSerializer(TopkPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state) => void TopkPanel.revive(panel, deps, state),
-    }),
+    vscode.commands.registerCommand('layerLens.test.topkAction', (action: TopkTestAction): boolean => currentPanel('topk')?.testAction(action) ?? false),
   ];
 }
