@@ -10,6 +10,7 @@ const ACTIONS: Record<string, string> = {
   'featureMaps.layer': 'Reading the feature maps',
   'topk.find': 'Finding the top images',
   actmax: 'Activation maximization',
+  'atlas.run': 'Building the atlas',
   'pytorch.inspect': 'Reading the PyTorch file',
   'pytorch.convert': 'Converting the PyTorch file to ONNX',
   'torchvision.export': 'Exporting the torchvision model',

@@ -4,6 +4,7 @@ import { startNodeBackend } from '../core/node/startNodeBackend';
 import type { EngineMethod, EngineToHost } from '../shared/protocol/engineProtocol';
 import { ActivationsHandler } from './handlers/activations';
 import { actmaxHandler } from './handlers/actmax';
+import { atlasRunHandler } from './handlers/atlas';
 import { attributionHandler } from './handlers/attribution';
 import { convertPytorchHandler, inspectPytorchHandler, torchvisionExportHandler } from './handlers/convert';
 import { kernelsHandler } from './handlers/kernels';
@@ -42,6 +43,7 @@ const handlers: HandlerTable = {
   'topk.find': (params, ctx) => topkHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
   actmax: (params, ctx) => actmaxHandler(models, params, { signal: ctx.signal, onFrame: ctx.progress }),
   'attribution.run': (params, ctx) => attributionHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
+  'atlas.run': (params, ctx) => atlasRunHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
   'pytorch.inspect': (params, ctx) => inspectPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'pytorch.convert': (params, ctx) => convertPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'torchvision.export': (params, ctx) => torchvisionExportHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),

@@ -17,6 +17,7 @@ const LONG_METHODS: Readonly<Record<string, Lane>> = {
   'topk.find': 'compute',
   actmax: 'compute',
   'attribution.run': 'compute',
+  'atlas.run': 'compute',
   'pytorch.inspect': 'python',
   'pytorch.convert': 'python',
   'torchvision.export': 'python',

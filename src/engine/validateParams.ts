@@ -10,6 +10,7 @@ import { PYTORCH_SHAPE_MAX_DIM, PYTORCH_SHAPE_MAX_ELEMENTS } from '../shared/pyt
 import { bad, checkInteger, checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
 import { checkAttributionOptions } from './validateAttribution';
+import { checkAtlasRunParams } from './validateAtlas';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
 export const MAX_TOPK_BATCH = 1024;
@@ -79,6 +80,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     const settings = p.optionalChild('inputSettings');
     if (settings) checkFeatureMapsSettings(settings);
   },
+  'atlas.run': checkAtlasRunParams,
   'pytorch.inspect'(p) {
     p.path('path');
     checkPythonCandidates(p);

@@ -7,6 +7,7 @@ import { modelInputSpec } from '../../core/node/imageFiles';
 import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
+import { ATLAS_DEFAULTS } from '../../shared/atlasProtocol';
 import { LayerLensError } from '../../shared/errors';
 import { computeAtlasUnits, isUnitDone } from '../../core/node/atlas/computeAtlasUnits';
 import { atlasManifest, writeOrCheckManifest } from '../../core/node/atlas/atlasManifest';
@@ -23,8 +24,6 @@ import { finishShard } from '../shard/shardFolders';
 
 export const atlasUsage =
   `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE ${shardUsage} [--json]`;
-
-const DEFAULT_STEPS = 256;
 
 export async function atlasCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
@@ -48,13 +47,13 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
   const unitsArg = values.units === undefined || values.units === 'all' ? 'all' : integer(values.units, 'units', 0, 1);
-  const steps = integer(values.steps, 'steps', DEFAULT_STEPS, 1);
-  const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');
-  const seeds = integer(values.seeds, 'seeds', 2, 1);
-  const diversity = integer(values.diversity, 'diversity', 4, 0);
+  const steps = integer(values.steps, 'steps', ATLAS_DEFAULTS.steps, 1);
+  const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, ATLAS_DEFAULTS.preset);
+  const seeds = integer(values.seeds, 'seeds', ATLAS_DEFAULTS.seeds, 1);
+  const diversity = integer(values.diversity, 'diversity', ATLAS_DEFAULTS.diversity, 0);
   if (diversity === 1) throw new LayerLensError('badArgument', '--diversity must be 0 (none) or at least 2 images.');
   const imagesDir = typeof values.images === 'string' ? values.images : undefined;
-  const k = imagesDir ? integer(values.k, 'k', 5, 1) : 0;
+  const k = imagesDir ? integer(values.k, 'k', ATLAS_DEFAULTS.k, 1) : 0;
   // Bad folders are refused before the model loads or any unit runs.
   const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);

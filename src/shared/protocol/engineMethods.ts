@@ -2,6 +2,7 @@
 import type { ActmaxFrame, ActmaxResult } from '../actmax';
 import type { ActmaxParams } from '../actmaxProtocol';
 import type { AttributionMap, AttributionParams, AttributionProgress } from '../attribution';
+import type { AtlasRunParams, AtlasRunProgress, AtlasRunResult } from '../atlasProtocol';
 import type { KernelsParams, KernelsResult } from '../kernelsProtocol';
 import type {
   PytorchConvertParams,
@@ -33,6 +34,8 @@ export interface EngineMethods {
   actmax: { params: ActmaxParams; result: ActmaxResult; progress: ActmaxFrame };
   /** One attribution map (why the model scored a target) for one image; costly methods report passes as progress. */
   'attribution.run': { params: AttributionParams; result: AttributionMap; progress: AttributionProgress };
+  /** An atlas site (layer-lens atlas's work) written into a folder, resuming finished units; a cancel keeps them. */
+  'atlas.run': { params: AtlasRunParams; result: AtlasRunResult; progress: AtlasRunProgress };
   /** What a .pt/.pth holds, read by the user's Python (the first candidate with torch). */
   'pytorch.inspect': { params: PytorchInspectParams; result: PytorchInspectResult; progress: PythonProgress };
   /** A TorchScript or pickled-module .pt/.pth converted to ONNX by the user's Python; cancel ends Python. */

@@ -17,6 +17,7 @@ function server(prepare?: ConstructorParameters<typeof RpcServer>[2]) {
     init: handler('init'), loadModel: handler('loadModel'), memory: handler('memory'), kernels: handler('kernels'),
     'featureMaps.open': handler('featureMaps.open'), 'featureMaps.layer': handler('featureMaps.layer'),
     'topk.find': handler('topk.find'), actmax: handler('actmax'), 'attribution.run': handler('attribution.run'),
+    'atlas.run': handler('atlas.run'),
     'pytorch.inspect': handler('pytorch.inspect'), 'pytorch.convert': handler('pytorch.convert'), 'torchvision.export': handler('torchvision.export'),
   } as HandlerTable;
   const rpc = new RpcServer(handlers, (m) => sent.push(m), prepare);

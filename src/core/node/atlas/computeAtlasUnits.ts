@@ -37,6 +37,11 @@ export interface AtlasComputeOptions {
   signal?: AbortSignal;
   /** Called after each batch with the units finished so far (skipped ones included) of `total`. */
   onProgress?: (p: { done: number; total: number; phase: string }) => void;
+  /**
+   * Called at every actmax step with the share (0..1) of this call's pending units done, counting a batch's seeds and
+   * diversity runs as they go: a finer clock than onProgress for an ETA.
+   */
+  onStep?: (share: number) => void;
 }
 
 /** Strongest inputs listed on a unit page. */
@@ -87,7 +92,9 @@ export async function computeAtlasUnits(ctx: AtlasContext, items: readonly Atlas
   for (const group of atlasGroups(ctx.work)) {
     const mine = group.units.filter((u) => pendingKeys.has(key({ layerId: group.layerId, unit: u })) && wanted.has(key({ layerId: group.layerId, unit: u })));
     if (mine.length === 0) continue;
-    const records = await computeGroup(ctx, group.layerId, group.units, mine, opts, topk?.layers.get(group.layerId));
+    const finished = done - (total - pending.length);
+    const onShare = (share: number): void => opts.onStep?.((finished + share * mine.length) / pending.length);
+    const records = await computeGroup(ctx, group.layerId, group.units, mine, opts, topk?.layers.get(group.layerId), onShare);
     for (const record of records) {
       if (!mine.includes(record.unit)) continue;
       writeUnit(outDir, record, topk?.layers.get(group.layerId)?.result, pictures, topkRoot);
@@ -108,9 +115,21 @@ type GroupRecord = UnitRecord & { files: Map<string, Uint8Array> };
  * A whole group's actmax (every seed: batched, so the group is computed whole), the diversity batches of the units to
  * write (one batch per unit, independent of the others), quality and kernel; files kept in memory until written.
  */
-async function computeGroup(ctx: AtlasContext, layerId: string, units: number[], toWrite: readonly number[], opts: AtlasComputeOptions, layerTopk: { result: TopkResult; stats: ChannelStats } | undefined): Promise<GroupRecord[]> {
+async function computeGroup(
+  ctx: AtlasContext,
+  layerId: string,
+  units: number[],
+  toWrite: readonly number[],
+  opts: AtlasComputeOptions,
+  layerTopk: { result: TopkResult; stats: ChannelStats } | undefined,
+  onShare: (share: number) => void,
+): Promise<GroupRecord[]> {
   const { model, spec } = ctx;
   const { settings } = opts;
+  // The group's actmax runs (one per seed, one per written unit's diversity batch), each `steps` long.
+  const runs = settings.seeds + (settings.diversity > 1 ? toWrite.length : 0);
+  let run = 0;
+  const onProgress = (p: { done: number; total: number }): void => onShare((run + p.done / Math.max(1, p.total)) / runs);
   const base = { layerId, preset: settings.preset, inputSpec: spec };
   const records: GroupRecord[] = units.map((unit) => ({
     layerId, unit, actmax: [], diversity: [], quality: { activation: 0, transformed: 0, draws: QUALITY_DRAWS, top1: null },
@@ -118,7 +137,8 @@ async function computeGroup(ctx: AtlasContext, layerId: string, units: number[],
   }));
   const objectives = units.map(() => 0);
   for (let seed = 0; seed < settings.seeds; seed++) {
-    const result = await renderActmax(model, { ...base, units, overrides: { steps: settings.steps, seed } }, { signal: opts.signal });
+    const result = await renderActmax(model, { ...base, units, overrides: { steps: settings.steps, seed } }, { signal: opts.signal, onProgress });
+    run++;
     if (seed === 0) result.objectiveHistory.forEach((h, i) => (objectives[i] = h[h.length - 1] ?? 0));
     const acts = unitActivations(model, layerId, units, result.images, result.width, result.height, spec);
     result.images.forEach((rgba, i) => {
@@ -134,7 +154,8 @@ async function computeGroup(ctx: AtlasContext, layerId: string, units: number[],
       if (!toWrite.includes(r.unit)) continue;
       const weight = DIVERSITY_SHARE * Math.max(1e-3, Math.abs(objectives[i]!));
       const objective: ActmaxObjectiveSpec = { kind: 'sum', terms: [{ weight: 1, objective: { kind: 'channel' } }, { weight, objective: { kind: 'diversity' } }] };
-      const result = await renderActmax(model, { ...base, units: Array(settings.diversity).fill(r.unit), objective, overrides: { steps: settings.steps, seed: 0 } }, { signal: opts.signal });
+      const result = await renderActmax(model, { ...base, units: Array(settings.diversity).fill(r.unit), objective, overrides: { steps: settings.steps, seed: 0 } }, { signal: opts.signal, onProgress });
+      run++;
       result.images.forEach((rgba, i) => {
         const file = `diversity-${i}.png`;
         r.files.set(file, encodePng(rgba, result.width, result.height));

@@ -1,0 +1,96 @@
+// A whole atlas on one machine: the output folder checked, the manifest written (or checked, to resume), the units
+// computed, then the site rendered from disk — also after a cancel, so the site shows every finished unit and a
+// later run computes only the rest. The engine's `atlas.run` is this; the CLI runs the same phases with its shards.
+import { readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { atlasLayers, atlasWorkList, type AtlasItem } from '../../atlas/workList';
+import type { AtlasSettings } from '../../atlas/atlasTypes';
+import type { LoadedModel } from '../../model/loadedModel';
+import type { ActmaxPresetName } from '../../../shared/actmax';
+import { LayerLensError } from '../../../shared/errors';
+import type { InputSpec } from '../../../shared/model';
+import { listImageFiles } from '../nodeTopk';
+import { atlasManifest, MANIFEST_FILE, writeOrCheckManifest } from './atlasManifest';
+import { computeAtlasUnits, isUnitDone } from './computeAtlasUnits';
+import { renderAtlasSite, type AtlasSiteSummary } from './renderAtlasSite';
+
+export interface AtlasRequest {
+  outDir: string;
+  imagesDir?: string;
+  /** Layer ids; empty or absent: every conv / module output. */
+  layers?: readonly string[];
+  units: 'all' | number;
+  preset: ActmaxPresetName;
+  steps: number;
+  seeds: number;
+  diversity: number;
+  /** Dataset examples per unit (used only with imagesDir). */
+  k: number;
+}
+
+export interface AtlasRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number; phase: string }) => void;
+  /** Share (0..1) of the units left at the start computed so far, at every actmax step. */
+  onStep?: (share: number) => void;
+}
+
+export interface AtlasRunSummary {
+  site: AtlasSiteSummary;
+  computed: number;
+  skipped: number;
+  /** Units of the work list on disk at the end. */
+  written: number;
+  total: number;
+  /** Cancelled part-way: what finished is kept and rendered. */
+  stopped: boolean;
+}
+
+/**
+ * Refuses, in one sentence and before any work, an output folder that is a file or that holds other things than
+ * an atlas: writing a site into it would scatter pages among the user's files.
+ */
+export function checkAtlasOutFolder(outDir: string): void {
+  let entries: string[];
+  try {
+    if (!statSync(outDir).isDirectory()) throw new LayerLensError('badArgument', `${outDir} is a file, not a folder for an atlas.`);
+    entries = readdirSync(outDir);
+  } catch (e) {
+    if (e instanceof LayerLensError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // made when the first file is written
+    if (code === 'ENOTDIR') throw new LayerLensError('badArgument', `${outDir} lies under a file, not a folder.`);
+    throw new LayerLensError('badArgument', `${outDir} could not be read (${code ?? 'error'}).`);
+  }
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new LayerLensError('badArgument', `${outDir} is not empty and holds no atlas: choose an empty folder or a previous atlas of this model.`);
+  }
+}
+
+/** The work list and the settings the manifest records, from the request and the model. */
+export function planAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, imageCount: number): { work: AtlasItem[]; settings: AtlasSettings & { preset: ActmaxPresetName } } {
+  const work = atlasWorkList(atlasLayers(model.info, req.layers ?? []), req.units);
+  const k = req.imagesDir ? req.k : 0;
+  return { work, settings: { preset: req.preset, steps: req.steps, seeds: req.seeds, diversity: req.diversity, k, images: imageCount, size: [spec.height, spec.width] } };
+}
+
+export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, options: AtlasRunOptions = {}): Promise<AtlasRunSummary> {
+  const outDir = resolve(req.outDir);
+  checkAtlasOutFolder(outDir);
+  if (req.diversity === 1) throw new LayerLensError('badArgument', 'An atlas\'s diversity batch must be 0 (none) or at least 2 images.');
+  const imageCount = req.imagesDir ? listImageFiles(req.imagesDir).length : 0;
+  if (req.imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${req.imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
+  const { work, settings } = planAtlas(model, spec, req, imageCount);
+  writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
+  const before = work.filter((i) => isUnitDone(outDir, i)).length;
+  let stopped = false;
+  try {
+    await computeAtlasUnits({ model, spec, work }, work, outDir, { settings, imagesDir: req.imagesDir, signal: options.signal, onProgress: options.onProgress, onStep: options.onStep });
+  } catch (e) {
+    if (!(e instanceof LayerLensError && e.code === 'cancelled')) throw e;
+    stopped = true;
+  }
+  const written = work.filter((i) => isUnitDone(outDir, i)).length;
+  const site = renderAtlasSite(outDir);
+  return { site, computed: written - before, skipped: before, written, total: work.length, stopped };
+}
