@@ -29,12 +29,19 @@ function batchNormConfig(layer: Layer): BatchNormConfig | null {
   return config;
 }
 
-/** The layer's inference output computed as x · k + b, or null when the layer is not a BatchNormalization this handles. */
-export function batchNormAsAffine(layer: Layer, x: tf.Tensor): tf.Tensor | null {
+/** Per-channel k and b of the layer's inference affine form, and the channel axis for an input of `rank`. Caller disposes k and b. */
+export interface ChannelAffine {
+  axis: number;
+  k: tf.Tensor1D;
+  b: tf.Tensor1D;
+}
+
+/** The layer as per-channel x · k + b along its axis, or null when the layer is not a BatchNormalization this handles. */
+export function batchNormChannelAffine(layer: Layer, rank: number): ChannelAffine | null {
   const config = batchNormConfig(layer);
   if (!config) return null;
-  const axis = config.axis < 0 ? config.axis + x.rank : config.axis;
-  if (axis < 0 || axis >= x.rank) return null;
+  const axis = config.axis < 0 ? config.axis + rank : config.axis;
+  if (axis < 0 || axis >= rank) return null;
   // getWeights lists gamma (when scale), beta (when center), moving mean, moving variance, in that order.
   const weights = layer.getWeights();
   let i = 0;
@@ -43,16 +50,21 @@ export function batchNormAsAffine(layer: Layer, x: tf.Tensor): tf.Tensor | null 
   const mean = weights[i++];
   const variance = weights[i++];
   if (!mean || !variance) return null;
-  const shape = x.shape.map((d, j) => (j === axis ? d : 1));
-  const k = tf.tidy(() => {
+  return tf.tidy(() => {
     const inv = tf.rsqrt(tf.add(variance, config.epsilon));
-    return tf.reshape(gamma ? tf.mul(inv, gamma) : inv, shape);
+    const k = tf.reshape(gamma ? tf.mul(inv, gamma) : inv, [-1]) as tf.Tensor1D;
+    const shift = tf.neg(tf.mul(tf.reshape(mean, [-1]), k));
+    const b = (beta ? tf.add(shift, tf.reshape(beta, [-1])) : shift) as tf.Tensor1D;
+    return { axis, k, b };
   });
-  const b = tf.tidy(() => {
-    const shift = tf.neg(tf.mul(tf.reshape(mean, shape), k));
-    return beta ? tf.add(shift, tf.reshape(beta, shape)) : shift;
-  });
-  const y = tf.add(tf.mul(x, k), b);
-  tf.dispose([k, b]);
+}
+
+/** The layer's inference output computed as x · k + b, or null when the layer is not a BatchNormalization this handles. */
+export function batchNormAsAffine(layer: Layer, x: tf.Tensor): tf.Tensor | null {
+  const affine = batchNormChannelAffine(layer, x.rank);
+  if (!affine) return null;
+  const shape = x.shape.map((d, j) => (j === affine.axis ? d : 1));
+  const y = tf.tidy(() => tf.add(tf.mul(x, tf.reshape(affine.k, shape)), tf.reshape(affine.b, shape)));
+  tf.dispose([affine.k, affine.b]);
   return y;
 }

@@ -22,7 +22,7 @@ const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
   hardSigmoid: (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1),
 };
 
-interface LinearConfig {
+export interface LinearConfig {
   className: 'Conv2D' | 'DepthwiseConv2D' | 'Dense';
   activation: string;
   useBias: boolean;

@@ -7,6 +7,8 @@ import type { LayerInfo, LayerKind, ModelInfo } from '../../shared/model';
 import { LayerLensError } from '../../shared/errors';
 import type { LoadedModel } from './loadedModel';
 import { activate, evalLayer, linearConfig, linearPart } from './tfjsLayerEval';
+import type { LayersStep } from './foldBatchNorm';
+import { buildLayersPlan, LAYER_BY_LAYER, type LayersPlan } from './tfjsLayersPlan';
 import { layersInput, probeLayerShapes, stepLayouts } from './layersInputs';
 import { leaveModel, recordInputFacts, shapeToNhwc } from './modelBoundary';
 import type { InputSizeRequest } from './assumedInputSize';
@@ -14,15 +16,17 @@ import type { InputSizeRequest } from './assumedInputSize';
 /** Suffix of the virtual layer that exposes a softmax Dense layer's pre-activation output. */
 export const LOGITS_SUFFIX = '/logits';
 
-interface Step {
-  layer: Layer;
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-  callArgs: object;
-  config: ReturnType<typeof linearConfig>;
+type Step = LayersStep;
+
+export interface LayersRunOptions {
+  /**
+   * false: every layer runs by itself from its own weights on each pass, BatchNormalization unfolded (the reference
+   * the folded plan is tested and timed against). Default true: the plan of tfjsLayersPlan.ts.
+   */
+  fold?: boolean;
 }
 
-export function wrapLayersModel(model: LayersModel, path: string, name: string, size: InputSizeRequest = {}): LoadedModel {
+export function wrapLayersModel(model: LayersModel, path: string, name: string, size: InputSizeRequest = {}, options: LayersRunOptions = {}): LoadedModel {
   const steps = topoSteps(model);
   const warnings: string[] = [];
   if (model.inputs.length !== 1) warnings.push(`The model has ${model.inputs.length} inputs; Layer Lens feeds the image to the first one only.`);
@@ -79,6 +83,7 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string, 
     warnings,
   };
   recordInputFacts(info, input.sourceLayer.name, entry.boundary, entry.assumed);
+  const plan: LayersPlan = options.fold === false ? LAYER_BY_LAYER : buildLayersPlan(steps, model.outputs);
   let disposed = false;
 
   const loaded: LoadedModel = {
@@ -94,17 +99,27 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string, 
         const needed = ancestors(wanted, producer);
         const values = new Map<number, tf.Tensor>();
         const logits = new Map<Step, tf.Tensor>();
+        const asked = new Set(wanted);
         values.set(input.id, entry.enter(x));
         for (const step of steps) {
           if (!needed.has(step) || step.layer.getClassName() === 'InputLayer') continue;
-          const xs = step.inputs.map((t) => values.get(t.id) ?? missing(path, step));
+          // A conv folded into its BN is computed only when asked for; then its BN runs unfolded on its output.
+          if (plan.isFoldedAway(step) && !asked.has(step)) continue;
+          const fold = plan.foldOf(step);
+          const source = fold && values.get((fold.source.inputs[0] as SymbolicTensor).id);
           let outs: tf.Tensor[];
-          if (step.config && logitsOf.has(step.layer.name + LOGITS_SUFFIX) && xs.length === 1) {
-            const z = linearPart(step.layer, step.config, xs[0] as tf.Tensor);
-            logits.set(step, z);
-            outs = [activate(step.config, z)];
+          if (fold && source && !values.has((fold.source.outputs[0] as SymbolicTensor).id)) {
+            outs = [fold.op.run(source)];
           } else {
-            outs = evalLayer(step.layer, step.config, xs, step.callArgs);
+            const xs = step.inputs.map((t) => values.get(t.id) ?? missing(path, step));
+            const linear = plan.linear(step);
+            if (step.config && xs.length === 1 && (linear || logitsOf.has(step.layer.name + LOGITS_SUFFIX))) {
+              const z = linear ? linear.run(xs[0] as tf.Tensor) : linearPart(step.layer, step.config, xs[0] as tf.Tensor);
+              if (logitsOf.has(step.layer.name + LOGITS_SUFFIX)) logits.set(step, z);
+              outs = [activate(step.config, z)];
+            } else {
+              outs = plan.other(step)?.(xs) ?? evalLayer(step.layer, step.config, xs, step.callArgs);
+            }
           }
           step.outputs.forEach((t, i) => values.set(t.id, outs[i] as tf.Tensor));
         }
@@ -124,7 +139,10 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string, 
       return w ? (tf.clone(w.read()) as tf.Tensor4D) : null;
     },
     dispose(): void {
-      if (!disposed) model.dispose();
+      if (!disposed) {
+        plan.dispose();
+        model.dispose();
+      }
       disposed = true;
     },
   };
