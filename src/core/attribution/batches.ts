@@ -8,13 +8,13 @@ export async function inBatches(
   batchSize: number,
   call: LongCallOptions | undefined,
   what: string,
-  run: (start: number, count: number) => void,
+  run: (start: number, count: number) => void | Promise<void>,
 ): Promise<void> {
   const size = Math.max(1, Math.floor(batchSize));
   call?.onProgress?.({ done: 0, total, message: what });
   for (let start = 0; start < total; start += size) {
     throwIfAborted(call?.signal, what);
-    run(start, Math.min(size, total - start));
+    await run(start, Math.min(size, total - start));
     call?.onProgress?.({ done: Math.min(total, start + size), total, message: what });
     if (start + size < total) await yieldToEventLoop();
   }

@@ -13,6 +13,7 @@ import { gradTimesInput, maxOverChannels, saliency, smoothGrad } from './gradien
 import { guidedGradient } from './guidedBackprop';
 import { integratedGradients } from './integratedGradients';
 import { occlusion } from './occlusion';
+import { readAll as readMap } from './readBack';
 import { resolveTarget } from './target';
 
 export interface ExplainCallOptions extends LongCallOptions {
@@ -37,12 +38,6 @@ function camLayerOf(model: LoadedModel, options: AttributionOptions): string {
   if (!layer) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);
   if (layer.outputShape.length !== 4) throw new LayerLensError('badArgument', `${id} has no spatial map (its output is ${layer.outputShape.map((d) => d ?? 'N').join('×')}), so Grad-CAM cannot use it.`);
   return id;
-}
-
-function readMap(t: tf.Tensor): Float32Array {
-  const data = t.dataSync() as Float32Array;
-  t.dispose();
-  return data;
 }
 
 export async function explain(model: LoadedModel, input: tf.Tensor4D, options: AttributionOptions, call?: ExplainCallOptions): Promise<AttributionMap> {
@@ -73,32 +68,32 @@ export async function explain(model: LoadedModel, input: tf.Tensor4D, options: A
 
   switch (options.method) {
     case 'saliency':
-      return result(readMap(saliency(model, target, input)), 1);
+      return result(await readMap(saliency(model, target, input)), 1);
     case 'gradxinput':
-      return result(readMap(gradTimesInput(model, target, input)), 1);
+      return result(await readMap(gradTimesInput(model, target, input)), 1);
     case 'smoothgrad':
-      return result(readMap(await smoothGrad(model, target, input, { samples, noise, seed, batchSize }, call)), samples);
+      return result(await readMap(await smoothGrad(model, target, input, { samples, noise, seed, batchSize }, call)), samples);
     case 'ig': {
       const baseline = makeBaseline(options.baseline ?? 'black', input, seed, call?.inputSpec);
       try {
         const { map, completeness } = await integratedGradients(model, target, input, baseline, steps, batchSize, call);
-        return result(readMap(map), steps + 2, { completeness });
+        return result(await readMap(map), steps + 2, { completeness });
       } finally {
         baseline.dispose();
       }
     }
     case 'gradcam':
     case 'gradcampp':
-      return result(gradCam(model, target, input, camLayerId as string, options.method === 'gradcampp'), 1);
+      return result(await gradCam(model, target, input, camLayerId as string, options.method === 'gradcampp'), 1);
     case 'guided-gradcam': {
       // Captum's GuidedGradCam: guided backprop × the upsampled Grad-CAM, per channel; the map keeps the
       // largest magnitude over channels.
-      const cam = gradCam(model, target, input, camLayerId as string, false);
+      const cam = await gradCam(model, target, input, camLayerId as string, false);
       const guided = tf.tidy(() => {
         const g = guidedGradient(model, target, input);
         return maxOverChannels(tf.mul(tf.abs(g), tf.tensor4d(cam, [1, height, width, 1])));
       });
-      return result(readMap(guided), 2);
+      return result(await readMap(guided), 2);
     }
     case 'occlusion': {
       // A window or stride asked for beyond the input's side is refused; the default window shrinks to a small input.

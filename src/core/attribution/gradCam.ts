@@ -8,10 +8,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedModel } from '../model/loadedModel';
 import { layerGradient } from './layerGradients';
+import { readAll } from './readBack';
 import type { ResolvedTarget } from './target';
 import { upsampleBilinear } from './upsample';
 
-export function gradCam(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D, layerId: string, plusPlus: boolean): Float32Array {
+export async function gradCam(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D, layerId: string, plusPlus: boolean): Promise<Float32Array> {
   const { activation, gradient, score } = layerGradient(model, target, x, layerId);
   try {
     const [, h, w] = activation.shape;
@@ -29,9 +30,7 @@ export function gradCam(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor
       }
       return tf.relu(tf.sum(tf.mul(weights, activation), 3));
     });
-    const values = cam.dataSync() as Float32Array;
-    cam.dispose();
-    return upsampleBilinear(values, h, w, x.shape[1], x.shape[2]);
+    return upsampleBilinear(await readAll(cam), h, w, x.shape[1], x.shape[2]);
   } finally {
     tf.dispose([activation, gradient, score]);
   }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { inBatches } from './batches';
 import { inputGradient } from './layerGradients';
+import { readScalar } from './readBack';
 import type { ResolvedTarget } from './target';
 
 /** [1, H, W, C] → [H, W] by the maximum over channels. */
@@ -38,7 +39,9 @@ export interface SmoothGradSettings {
 }
 
 export async function smoothGrad(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D, s: SmoothGradSettings, call?: LongCallOptions): Promise<tf.Tensor2D> {
-  const sigma = tf.tidy(() => tf.mul(tf.sub(tf.max(x), tf.min(x)), s.noise).dataSync()[0]);
+  // Read back before any noise is drawn: the noise is made in JavaScript from (seed, σ), so every backend draws the
+  // same noise when it computes the same σ.
+  const sigma = await readScalar(tf.tidy(() => tf.mul(tf.sub(tf.max(x), tf.min(x)), s.noise)));
   let sum: tf.Tensor = tf.zerosLike(x);
   try {
     await inBatches(s.samples, s.batchSize, call, 'SmoothGrad', (start, count) => {

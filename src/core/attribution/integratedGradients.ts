@@ -7,6 +7,7 @@ import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { inBatches } from './batches';
 import { sumOverChannels } from './gradientMaps';
 import { inputGradient } from './layerGradients';
+import { readScalar } from './readBack';
 import type { ResolvedTarget } from './target';
 
 export interface IgResult {
@@ -14,8 +15,8 @@ export interface IgResult {
   completeness: { sum: number; delta: number; gap: number };
 }
 
-function scoreOf(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D): number {
-  return tf.tidy(() => target.score(model.forward(x, [target.layerId])[0]).dataSync()[0]);
+function scoreOf(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D): Promise<number> {
+  return readScalar(tf.tidy(() => target.score(model.forward(x, [target.layerId])[0])));
 }
 
 export async function integratedGradients(
@@ -41,9 +42,9 @@ export async function integratedGradients(
     });
     const perChannel = tf.tidy(() => tf.mul(diff, tf.div(sum, steps)));
     const map = tf.tidy(() => sumOverChannels(perChannel));
-    const total = tf.tidy(() => tf.sum(perChannel).dataSync()[0]);
+    const total = await readScalar(tf.sum(perChannel));
     perChannel.dispose();
-    const delta = scoreOf(model, target, x) - scoreOf(model, target, baseline);
+    const delta = (await scoreOf(model, target, x)) - (await scoreOf(model, target, baseline));
     const gap = Math.abs(total - delta) / Math.max(Math.abs(delta), 1e-12);
     return { map, completeness: { sum: total, delta, gap } };
   } finally {

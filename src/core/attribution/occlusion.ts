@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LongCallOptions, LoadedModel } from '../model/loadedModel';
 import { inBatches } from './batches';
+import { readAll, readScalar } from './readBack';
 import type { ResolvedTarget } from './target';
 
 /** Window starts along one axis: 0, stride, 2·stride, … and the last flush with the edge. */
@@ -35,21 +36,22 @@ export async function occlusion(
   const ys = windowStarts(h, win, s.stride);
   const xs = windowStarts(w, win, s.stride);
   const windows = ys.flatMap((y) => xs.map((xx) => [y, xx] as const));
-  const full = tf.tidy(() => target.score(model.forward(x, [target.layerId])[0]).dataSync()[0]);
+  const full = await readScalar(tf.tidy(() => target.score(model.forward(x, [target.layerId])[0])));
   const sum = new Float64Array(h * w);
   const count = new Float64Array(h * w);
-  await inBatches(windows.length, s.batchSize, call, 'Occlusion', (start, n) => {
+  await inBatches(windows.length, s.batchSize, call, 'Occlusion', async (start, n) => {
     const mask = new Float32Array(n * h * w);
     for (let i = 0; i < n; i++) {
       const [y0, x0] = windows[start + i];
       for (let y = y0; y < y0 + win; y++) mask.fill(1, i * h * w + y * w + x0, i * h * w + y * w + x0 + win);
     }
-    const scores = tf.tidy(() => {
+    const scored = tf.tidy(() => {
       const m = tf.tensor4d(mask, [n, h, w, 1]);
       // x where the mask is 0, the baseline where it is 1.
       const occluded = tf.add(x, tf.mul(m, tf.sub(baseline, x))) as tf.Tensor4D;
-      return target.score(model.forward(occluded, [target.layerId])[0]).dataSync();
+      return target.score(model.forward(occluded, [target.layerId])[0]);
     });
+    const scores = await readAll(scored);
     for (let i = 0; i < n; i++) {
       const [y0, x0] = windows[start + i];
       const drop = full - scores[i];
