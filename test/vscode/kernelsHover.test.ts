@@ -27,6 +27,6 @@ suite('Visualize Kernels: hover after switching layer', () => {
 
     await showKernels('conv2');
     const snap = await waitForSnapshot('kernels', 'the panel to switch to conv2', (s) => s.meta.layerId === 'conv2');
-    assert.equal(snap.meta.hover, 'Hover a filter for its numbers; click it to zoom.', `conv2 is shown but the hover line still reads "${String(snap.meta.hover)}"`);
+    assert.equal(snap.meta.hover, 'Hover a filter for its numbers; click it to zoom; double-click: unit page.', `conv2 is shown but the hover line still reads "${String(snap.meta.hover)}"`);
   });
 });

@@ -1,35 +1,37 @@
 // The kernels panel: a virtualized grid of a conv layer's filters with hover stats, click-to-zoom, sorting and
 // export. State (layer, mode, normalization, sort) is saved with setState so a window reload restores it.
 import type { KernelMode, KernelNormalization, KernelsResult } from '../../../src/shared/kernelsProtocol';
-import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState } from '../../../src/shared/protocol/webviewProtocol';
+import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../../src/shared/protocol/webviewProtocol';
 import { drawRows } from '../kernels/drawTiles';
 import { hitTest, layoutGrid, type GridLayout } from '../kernels/gridLayout';
-import { canvasPng, canvasRgba } from '../lib/canvasExport';
+import { canvasPng } from '../lib/canvasExport';
 import { button, checkbox, select, setChoices, setSelected } from '../lib/controls';
-import { connectToHost } from '../lib/hostBridge';
-import { routeHostMessages, showBackend } from '../lib/hostMessages';
-import { mountGridPanel } from '../lib/gridPanelShell';
+import { mountPanel } from '../lib/mountPanel';
+import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
 import { kernelsBar } from '../lib/colorBarSpecs';
 import '../lib/panel.css';
 
-const host = connectToHost<KernelsFromWebview, KernelsPanelState>();
-let state: KernelsPanelState | undefined = host.savedState();
 let layers: ConvLayerChoice[] = [];
 let result: KernelsResult | undefined;
 let layout: GridLayout | undefined;
 let zoom = 1;
 
-const HOVER_HINT = 'Hover a filter for its numbers; click it to zoom.';
-const { status, scroller, canvas, hover, grid } = mountGridPanel({
-  hoverHint: HOVER_HINT,
-  side: '<aside id="detail" class="detail" hidden></aside>',
-  paint: (ctx, view) => {
-    if (!result || !layout) return;
-    const rowHeight = layout.cellHeight + layout.gap;
-    drawRows(ctx, result, layout, Math.floor(view.top / rowHeight), Math.ceil((view.top + view.height) / rowHeight), view.top);
+const HOVER_HINT = `Hover a filter for its numbers; click it to zoom; ${UNIT_PAGE_HINT}.`;
+const panel = mountPanel<KernelsFromWebview, KernelsToWebview, KernelsPanelState>({
+  crumbs: (s) => `${s.modelName} › ${s.layerId}`,
+  grid: {
+    hoverHint: HOVER_HINT,
+    side: '<aside id="detail" class="detail" hidden></aside>',
+    paint: (ctx, view) => {
+      if (!result || !layout) return;
+      const rowHeight = layout.cellHeight + layout.gap;
+      drawRows(ctx, result, layout, Math.floor(view.top / rowHeight), Math.ceil((view.top + view.height) / rowHeight), view.top);
+    },
   },
 });
+const { host, status } = panel;
+const { scroller, canvas, hover, grid } = panel.shell;
 const detail = document.getElementById('detail')!;
 
 const layerSelect = select('layer', 'Layer', [], '', (v) => update({ layerId: v }));
@@ -44,7 +46,7 @@ const normSelect = select('normalize', 'Normalize', [
   { value: 'layer', label: 'Per layer' },
 ], 'filter', (v) => update({ normalize: v as KernelNormalization }));
 const sortBox = checkbox('sort', 'Sort by L2 norm', false, (v) => {
-  if (state) update({ sortByL2: v }, false);
+  if (panel.state) update({ sortByL2: v }, false);
   relayout();
 });
 document.getElementById('toolbar')!.append(
@@ -57,16 +59,10 @@ const colorBar = new ColorBar();
 document.getElementById('toolbar')!.append(colorBar.element);
 
 function update(patch: Partial<KernelsPanelState>, recompute = true): void {
-  if (!state) return;
-  state = { ...state, ...patch };
-  host.saveState(state);
-  renderCrumbs();
+  if (!panel.state) return;
+  const state = { ...panel.state, ...patch };
+  panel.setState(state);
   if (recompute) host.post({ type: 'setOptions', layerId: state.layerId, mode: state.mode, normalize: state.normalize, sortByL2: state.sortByL2 });
-}
-
-function renderCrumbs(): void {
-  if (!state) return;
-  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.layerId}`;
 }
 
 function setZoom(z: number): void {
@@ -75,6 +71,7 @@ function setZoom(z: number): void {
 }
 
 function relayout(): void {
+  const state = panel.state;
   if (!result || !state) return;
   layout = layoutGrid(result, scroller.clientWidth - 16, state.sortByL2, zoom);
   colorBar.show(kernelsBar(result, state.normalize));
@@ -97,8 +94,12 @@ function describe(filter: number, tile: number): string {
 canvas.addEventListener('mousemove', (e) => {
   const hit = filterAt(e);
   hover.textContent = hit ? describe(hit.filter, hit.tile) : ' ';
-  if (result && state) colorBar.show(kernelsBar(result, state.normalize, hit?.filter));
+  if (result && panel.state) colorBar.show(kernelsBar(result, panel.state.normalize, hit?.filter));
 });
+onUnitDoubleClick(canvas, (e) => {
+  const hit = filterAt(e);
+  return hit && result ? { layerId: result.layerId, unit: hit.filter } : undefined;
+}, (unit) => host.post({ type: 'openUnit', ...unit }));
 canvas.addEventListener('click', (e) => {
   const hit = filterAt(e);
   if (hit) showDetail(hit.filter, hit.tile);
@@ -135,40 +136,29 @@ function fullCanvas(): HTMLCanvasElement | undefined {
 
 async function exportPng(): Promise<void> {
   const c = fullCanvas();
+  const state = panel.state;
   if (!c || !state) return;
   host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${state.layerId}-kernels.png` });
 }
 
-routeHostMessages(host, status, {
+/** The filter tile at `index` in view order (a filter's row in perChannel mode): double-clicked at its centre. */
+function openUnitAt(index: number): void {
+  if (!result || !layout) return;
+  const filters = layout.filterOrder.length;
+  if (index < 0 || index >= filters) return;
+  const at = result.tilesPerFilter > 1 ? cellCentre(layout, index * layout.cols) : cellCentre(layout, index);
+  doubleClickPicturePoint(canvas, scroller.scrollTop, at.x, at.y);
+}
+
+panel.start({
   init: (msg) => {
-    state = msg.state as KernelsPanelState;
-    layers = msg.layers as ConvLayerChoice[];
-    host.saveState(state);
-    setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelText})` })), state.layerId);
-    setSelected(modeSelect, state.mode);
-    setSelected(normSelect, state.normalize);
-    (sortBox as HTMLElement & { checked: boolean }).checked = state.sortByL2;
-    showBackend(msg);
-    renderCrumbs();
+    layers = msg.layers;
+    setChoices(layerSelect.querySelector('vscode-single-select')!, layers.map((l) => ({ value: l.id, label: `${l.label} (${l.kernelText})` })), msg.state.layerId);
+    setSelected(modeSelect, msg.state.mode);
+    setSelected(normSelect, msg.state.normalize);
+    (sortBox as HTMLElement & { checked: boolean }).checked = msg.state.sortByL2;
   },
-  kernels: (msg) => {
-    result = msg.result as KernelsResult;
-    // The hover line and the zoomed filter describe the previous result (often another layer): the mouse has
-    // not moved over the new grid yet, so they go until it does.
-    hover.textContent = HOVER_HINT;
-    detail.hidden = true;
-    status.clear();
-    relayout();
-  },
-  hoverFirstCell: () => {
-    if (!layout) return;
-    // The inverse of grid.pointAt, so that the event lands on the picture point (cell centre).
-    const rect = canvas.getBoundingClientRect();
-    const clientX = rect.left + layout.cellWidth / 2;
-    const clientY = rect.top + layout.cellHeight / 2 - scroller.scrollTop;
-    canvas.dispatchEvent(new MouseEvent('mousemove', { clientX, clientY }));
-  },
-  requestSnapshot: (msg) => {
+  snapshot: () => {
     const c = fullCanvas() ?? canvas;
     const meta: Record<string, number | string> = layout && result
       ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
@@ -176,9 +166,26 @@ routeHostMessages(host, status, {
     meta.hover = hover.textContent ?? '';
     meta.colorBar = colorBar.text();
     meta.background = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
-    host.post({ type: 'snapshot', requestId: msg.requestId as number, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+    return { canvas: c, meta };
+  },
+  openUnit: openUnitAt,
+  messages: {
+    kernels: (msg) => {
+      result = msg.result;
+      // The hover line and the zoomed filter describe the previous result (often another layer): the mouse has
+      // not moved over the new grid yet, so they go until it does.
+      hover.textContent = HOVER_HINT;
+      detail.hidden = true;
+      status.clear();
+      relayout();
+    },
+    hoverFirstCell: () => {
+      if (!layout) return;
+      // The inverse of grid.pointAt, so that the event lands on the picture point (cell centre).
+      const rect = canvas.getBoundingClientRect();
+      const clientX = rect.left + layout.cellWidth / 2;
+      const clientY = rect.top + layout.cellHeight / 2 - scroller.scrollTop;
+      canvas.dispatchEvent(new MouseEvent('mousemove', { clientX, clientY }));
+    },
   },
 });
-
-if (state) renderCrumbs();
-host.post({ type: 'ready' });
