@@ -14,6 +14,7 @@ const ACTIONS: Record<string, string> = {
   'pytorch.inspect': 'Reading the PyTorch file',
   'pytorch.convert': 'Converting the PyTorch file to ONNX',
   'torchvision.export': 'Exporting the torchvision model',
+  'unit.page': 'Computing the unit page',
 };
 
 export function failureContext(method: string, params: unknown): FailureContext {

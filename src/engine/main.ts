@@ -9,6 +9,7 @@ import { attributionHandler } from './handlers/attribution';
 import { convertPytorchHandler, inspectPytorchHandler, torchvisionExportHandler } from './handlers/convert';
 import { kernelsHandler } from './handlers/kernels';
 import { topkHandler } from './handlers/topk';
+import { unitPageHandler } from './handlers/unitPage';
 import { ModelCache } from './modelCache';
 import { loadNativeBinding } from './nativeBackend';
 import { RpcServer, type HandlerTable } from './rpcServer';
@@ -47,6 +48,7 @@ const handlers: HandlerTable = {
   'pytorch.inspect': (params, ctx) => inspectPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'pytorch.convert': (params, ctx) => convertPytorchHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
   'torchvision.export': (params, ctx) => torchvisionExportHandler(params, { signal: ctx.signal, onProgress: ctx.progress }),
+  'unit.page': (params, ctx) => unitPageHandler(models, params, { signal: ctx.signal, onProgress: ctx.progress }),
 };
 
 /** The model file a request names (params are validated by then), or undefined. */

@@ -18,6 +18,7 @@ const LONG_METHODS: Readonly<Record<string, Lane>> = {
   actmax: 'compute',
   'attribution.run': 'compute',
   'atlas.run': 'compute',
+  'unit.page': 'compute',
   'pytorch.inspect': 'python',
   'pytorch.convert': 'python',
   'torchvision.export': 'python',

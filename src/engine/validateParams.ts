@@ -10,6 +10,7 @@ import { PYTORCH_SHAPE_MAX_DIM, PYTORCH_SHAPE_MAX_ELEMENTS } from '../shared/pyt
 import { bad, checkInteger, checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
 import { checkAttributionOptions } from './validateAttribution';
+import { checkUnitPageParams } from './validateUnit';
 import { checkAtlasRunParams } from './validateAtlas';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
@@ -100,6 +101,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     p.path('outDir');
     checkPythonCandidates(p);
   },
+  'unit.page': checkUnitPageParams,
 };
 
 /** Interpreters a Python request may try, in order: a short list of paths or command names. */

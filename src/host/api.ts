@@ -6,7 +6,7 @@ import type { ModelInfo } from '../shared/model';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
 import type { ModelRowView } from './tree/layersTree';
 
-export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk';
+export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk' | 'unit';
 
 /** RGBA pixels of the main canvas of a panel, read back from the webview. */
 export interface CanvasSnapshot {
@@ -80,8 +80,15 @@ export interface LayerLensApi {
   offeredQuickPicks(): readonly OfferedQuickPick[];
   /** The model file the open panel of that kind shows. */
   panelModel(kind: PanelKind): string | undefined;
-  /** Double-clicks the unit tile at `index` (view order) in that panel; false when no such panel is open. */
+  /**
+   * Double-clicks the unit tile at `index` (view order) in that panel; false when no such panel is open. In the
+   * Unit panel: clicks its strongest input at `index` (a link to that unit).
+   */
   openUnitFromPanel(kind: PanelKind, index: number): boolean;
+  /** The unit the Unit panel shows, when one is open. */
+  unitPanelTarget(): { modelPath: string; layerId: string; unit: number } | undefined;
+  /** Unit pages computed by the engine since activation (a page read from the cache counts none). */
+  unitEngineRuns(): number;
   /** What each open actmax panel holds. */
   actmaxPanels(): ActmaxPanelIdentity[];
   /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */

@@ -15,6 +15,9 @@ import { queueAnswers } from './pytorch/prompts';
 import { registerPytorch } from './pytorch/registerPytorch';
 import { BackendStatusBar } from './statusBar';
 import { registerTopk } from './topk/registerTopk';
+import { registerUnit } from './unit/openUnit';
+import { TopkFolderMemory } from './unit/topkFolders';
+import { UnitPages } from './unit/unitPages';
 import { LayersTreeProvider } from './tree/layersTree';
 import { UserMessages } from './userMessages';
 
@@ -25,11 +28,14 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const registry = new ModelRegistry(context, engine);
   // A .pt/.pth stays the model everywhere in the host; the engine is given the ONNX it was converted to.
   const converted = new ConvertedModels(path.join(context.globalStorageUri.fsPath, 'converted'));
-  engine.use(converted.middleware);
+  // The Unit panel takes dataset examples from the folder of the model's last Top Images run, seen here.
+  const topkFolders = new TopkFolderMemory(path.join(context.globalStorageUri.fsPath, 'unit', 'topk-folders.json'));
+  engine.use(topkFolders.observe(converted.middleware));
+  const unitPages = new UnitPages(engine, path.join(context.globalStorageUri.fsPath, 'unit'));
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
   const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted,
-    storageDir: context.globalStorageUri.fsPath, selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
+    storageDir: context.globalStorageUri.fsPath, pages: unitPages, topkFolders, selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
 
   context.subscriptions.push(
     messages,
@@ -43,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     ...registerCommands(deps),
     ...registerPytorch({ ...deps, torchvisionDir: path.join(context.globalStorageUri.fsPath, 'torchvision') }),
     ...registerTopk(deps),
+    ...registerUnit(deps),
   );
   // Nothing heavy at activation: the workspace is scanned when the Layers view first shows (or a picker lists the
   // models), and the engine starts with the first request that needs it (the status bar says it has not started).
@@ -91,6 +98,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     offeredQuickPicks: () => offeredQuickPicks(),
     panelModel: (kind) => currentPanel(kind)?.modelPath,
     openUnitFromPanel: (kind, index) => withCurrent(kind, (p) => p.openUnitForTest(index)),
+    unitPanelTarget: () => currentPanel('unit')?.target,
+    unitEngineRuns: () => unitPages.engineRuns,
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),

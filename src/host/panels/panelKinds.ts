@@ -13,10 +13,11 @@ import { FeatureMapsPanel, type FeatureMapsDeps } from './featureMapsPanel';
 import { KernelsPanel, type KernelsDeps } from './kernelsPanel';
 import { PanelBase } from './panelBase';
 import { TopkPanel, type TopkDeps } from './topkPanel';
+import { UnitPanel, type UnitDeps } from './unitPanel';
 import { webviewOptions } from './webviewHtml';
 
 /** What every panel kind may need: the union of the kinds' dependencies. */
-export type PanelKindDeps = KernelsDeps & FeatureMapsDeps & ActmaxDeps & TopkDeps;
+export type PanelKindDeps = KernelsDeps & FeatureMapsDeps & ActmaxDeps & TopkDeps & UnitDeps;
 
 export interface PanelKindRow<P> {
   /** The webview panel's view type: the serializer's key and the `onWebviewPanel:` activation event. */
@@ -32,6 +33,7 @@ export const PANEL_KINDS = {
   featureMaps: { viewType: 'layerLens.featureMaps', title: 'Feature Maps', revive: (panel, deps, saved) => FeatureMapsPanel.revive(panel, deps, saved) },
   actmax: { viewType: 'layerLens.actmax', title: 'Activation Maximization', revive: (panel, deps, saved) => ActmaxPanel.revive(panel, deps, saved) },
   topk: { viewType: 'layerLens.topk', title: 'Top Images', revive: (panel, deps, saved) => TopkPanel.revive(panel, deps, saved) },
+  unit: { viewType: 'layerLens.unit', title: 'Unit', revive: (panel, deps, saved) => UnitPanel.revive(panel, deps, saved) },
 } satisfies { [K in PanelKind]: PanelKindRow<PanelBase<{ type: string }, { type: string }>> };
 
 /** The panel class of a kind, as its row's revive() returns it. */

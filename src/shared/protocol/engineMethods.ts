@@ -14,6 +14,7 @@ import type {
   TorchvisionExportResult,
 } from '../pytorchProtocol';
 import type { TopkFindParams, TopkFindResult, TopkProgress } from '../topkProtocol';
+import type { UnitPageParams, UnitPageProgress, UnitPageResult } from '../unitProtocol';
 import type {
   FeatureMapsLayerParams,
   FeatureMapsLayerResult,
@@ -42,4 +43,6 @@ export interface EngineMethods {
   'pytorch.convert': { params: PytorchConvertParams; result: PytorchConvertResult; progress: PythonProgress };
   /** A torchvision classifier built by the user's Python and exported to ONNX with its sidecar. */
   'torchvision.export': { params: TorchvisionExportParams; result: TorchvisionExportResult; progress: PythonProgress };
+  /** One unit's page (the atlas unit page's content) computed into a cache folder; a complete folder is read back. */
+  'unit.page': { params: UnitPageParams; result: UnitPageResult; progress: UnitPageProgress };
 }

@@ -19,6 +19,7 @@ function server(prepare?: ConstructorParameters<typeof RpcServer>[2]) {
     'topk.find': handler('topk.find'), actmax: handler('actmax'), 'attribution.run': handler('attribution.run'),
     'atlas.run': handler('atlas.run'),
     'pytorch.inspect': handler('pytorch.inspect'), 'pytorch.convert': handler('pytorch.convert'), 'torchvision.export': handler('torchvision.export'),
+    'unit.page': handler('unit.page'),
   } as HandlerTable;
   const rpc = new RpcServer(handlers, (m) => sent.push(m), prepare);
   const answer = async (id: number) => {

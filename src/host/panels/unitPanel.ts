@@ -1,0 +1,183 @@
+// "Open Unit": one panel with everything about one unit of a model — the atlas unit page's content (actmax at two
+// seeds and a diversity batch with the quality badge, dataset examples with receptive-field crops when a Top Images
+// run is known for the model, the kernel of a first layer, the strongest inputs from the previous layer, statistics).
+// One panel, reused: opening another unit (from any panel's double-click, or a strongest input's link in this one)
+// replaces its content, as a detail view does, instead of piling up a tab per unit; the breadcrumb says which unit.
+// A page comes from the on-disk cache when computed before, else from the engine with progress and Cancel.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LayerLensError, toErrorPayload } from '../../shared/errors';
+import type { ModelInfo } from '../../shared/model';
+import { modelDisplayName } from '../../shared/modelDisplayName';
+import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../shared/unitProtocol';
+import type { EngineService } from '../engine/engineService';
+import { inputSizeMemory } from '../models/inputSizeMemory';
+import type { ModelRegistry } from '../models/modelRegistry';
+import type { TopkFolderMemory } from '../unit/topkFolders';
+import type { UnitPages, UnitTarget } from '../unit/unitPages';
+import { unitPageSettings } from '../unit/unitSettings';
+import { PanelBase, type PanelDeps } from './panelBase';
+import { createPanelWebview, currentPanel } from './panelKinds';
+
+export interface UnitDeps extends PanelDeps {
+  engine: EngineService;
+  registry: ModelRegistry;
+  pages: UnitPages;
+  topkFolders: TopkFolderMemory;
+}
+
+export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
+  private seq = 0;
+  private running: AbortController | undefined;
+  /** The page being made now; before the webview's first 'ready', the first page. */
+  private idle: Promise<void>;
+  private firstShown: (() => void) | undefined;
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly udeps: UnitDeps,
+    private state: UnitPanelState,
+  ) {
+    super(panel, udeps, 'unit');
+    this.idle = new Promise((resolve) => (this.firstShown = resolve));
+    this.setTitle();
+    this.disposables.push({
+      dispose: () => {
+        this.running?.abort();
+        this.firstShown?.();
+      },
+    });
+  }
+
+  /** Shows the unit in the open panel (or a new one) and fills it; resolves when the page is drawn or failed. */
+  static createOrShow(deps: UnitDeps, target: UnitTarget): UnitPanel {
+    const state: UnitPanelState = { ...target, modelName: modelDisplayName(target.modelPath) };
+    const existing = currentPanel('unit');
+    if (existing) {
+      existing.state = state;
+      existing.setTitle();
+      existing.showAgain();
+      return existing;
+    }
+    return new UnitPanel(createPanelWebview('unit', deps.extensionUri), deps, state);
+  }
+
+  /** Re-creates the panel after a window reload from the unit the webview saved (from the cache when it can). */
+  static revive(panel: vscode.WebviewPanel, deps: UnitDeps, saved: unknown): UnitPanel {
+    const s = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<UnitPanelState>;
+    const valid = typeof s.modelPath === 'string' && typeof s.layerId === 'string' && Number.isInteger(s.unit) && (s.unit as number) >= 0;
+    const state: UnitPanelState = valid
+      ? { modelPath: s.modelPath!, layerId: s.layerId!, unit: s.unit!, modelName: modelDisplayName(s.modelPath!) }
+      : { modelPath: deps.registry.activePath, layerId: '', unit: 0, modelName: modelDisplayName(deps.registry.activePath) };
+    return new UnitPanel(panel, deps, state);
+  }
+
+  get modelPath(): string {
+    return this.state.modelPath;
+  }
+
+  get target(): UnitTarget {
+    return { modelPath: this.state.modelPath, layerId: this.state.layerId, unit: this.state.unit };
+  }
+
+  /** Resolves once the page being made now is drawn, failed or cancelled (tests await it). */
+  whenIdle(): Promise<void> {
+    return this.idle;
+  }
+
+  protected exportDir(): string {
+    return path.dirname(this.state.modelPath);
+  }
+
+  protected async onReady(): Promise<void> {
+    this.post({ type: 'init', state: this.state, backend: this.udeps.engine.currentStatus?.detail ?? '' });
+    const shown = this.show(false);
+    this.idle = shown;
+    await shown;
+    this.firstShown?.();
+    this.firstShown = undefined;
+  }
+
+  protected async onMessage(msg: UnitFromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'cancel':
+        this.running?.abort();
+        return;
+      case 'compute':
+        this.idle = this.show(true);
+        return this.idle;
+      case 'showUnit':
+        if (!Number.isInteger(msg.unit) || msg.unit < 0) return;
+        this.state = { ...this.state, unit: msg.unit };
+        return this.onReady();
+      default:
+    }
+  }
+
+  private setTitle(): void {
+    this.panel.title = this.state.layerId ? `Unit: ${this.state.layerId} ${this.state.unit}` : 'Unit';
+  }
+
+  /** The page from the cache, or (`compute`, or nothing cached) from the engine; a newer request supersedes this one. */
+  private async show(compute: boolean): Promise<void> {
+    const seq = ++this.seq;
+    this.running?.abort();
+    this.running = undefined;
+    const target = this.target;
+    const current = (): boolean => seq === this.seq;
+    try {
+      if (!target.layerId) throw new LayerLensError('badArgument', 'No unit to show: open one from a panel (double-click a tile) or with "Layer Lens: Open Unit…".');
+      const info = await this.udeps.registry.info(target.modelPath);
+      const layerUnits = unitsOf(info, target.layerId);
+      if (target.unit >= layerUnits) throw new LayerLensError('badArgument', `${target.layerId} of ${this.state.modelName} has ${layerUnits} units (0–${layerUnits - 1}); there is no unit ${target.unit}.`);
+      const imagesDir = await this.udeps.topkFolders.folderFor(target.modelPath);
+      const size = info.assumedInputSize ? inputSizeMemory.get(target.modelPath) : undefined;
+      const source = { settings: unitPageSettings(), imagesDir, layerUnits, ...(size ? { inputSettings: { height: size.height, width: size.width } } : {}) };
+      const cached = compute ? undefined : await this.udeps.pages.cached(target, source);
+      if (!current()) return;
+      if (cached) return this.post({ type: 'page', view: cached });
+      const view = await this.computeWithProgress(target, source, current);
+      if (current()) this.post({ type: 'page', view });
+    } catch (err) {
+      if (!current()) return;
+      const payload = toErrorPayload(err);
+      if (payload.code === 'cancelled') return this.post({ type: 'cancelled', message: `Stopped: ${target.layerId} unit ${target.unit} was not finished. Compute it again when you want it.` });
+      this.post({ type: 'error', message: payload.message });
+      this.udeps.messages.error(err);
+    }
+  }
+
+  private async computeWithProgress(target: UnitTarget, source: Parameters<UnitPages['compute']>[1], current: () => boolean): Promise<UnitPageView> {
+    const abort = new AbortController();
+    this.running = abort;
+    const title = `Unit ${target.layerId} ${target.unit} of ${this.state.modelName}`;
+    this.post({ type: 'progress', message: `Computing ${target.layerId} unit ${target.unit}…`, fraction: 0 });
+    let reported = 0;
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        return this.udeps.pages.compute(target, source, {
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.fraction !== undefined && p.fraction > reported) {
+              progress.report({ message: p.message, increment: (p.fraction - reported) * 100 });
+              reported = p.fraction;
+            } else progress.report({ message: p.message });
+            if (current()) this.post({ type: 'progress', message: p.message, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
+          },
+        });
+      });
+    } finally {
+      if (this.running === abort) this.running = undefined;
+    }
+  }
+}
+
+/** Units of a layer: its channel count (last dimension of its output), or 0 when it has none to show. */
+export function unitsOf(info: ModelInfo, layerId: string): number {
+  const layer = info.layers.find((l) => l.id === layerId);
+  if (!layer) throw new LayerLensError('unknownLayer', `${info.name} has no layer "${layerId}".`);
+  const c = layer.outputShape[layer.outputShape.length - 1];
+  if (layer.kind === 'input' || typeof c !== 'number' || c <= 0) throw new LayerLensError('badArgument', `${layerId} of ${info.name} has no units to show.`);
+  return c;
+}

@@ -1,0 +1,142 @@
+// The Unit panel across rooms: the engine method that computes one unit's page (the atlas unit page's content:
+// actmax at several seeds and a diversity batch, the quality badge, dataset examples, kernel, strongest inputs,
+// channel statistics) into a cache folder, and the messages between the host and the Unit panel's webview.
+// Pictures cross both boundaries as PNG bytes (the files of the unit's folder), never as JSON number lists.
+import type { ActmaxPresetName } from './actmax';
+import type { InputSpec } from './model';
+import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+
+/** How a unit's page is computed; part of its cache key. */
+export interface UnitPageSettings {
+  preset: ActmaxPresetName;
+  steps: number;
+  /** Feature visualizations at seeds 0 .. seeds−1. */
+  seeds: number;
+  /** Images of the diversity batch (0: none; 1 is refused: diversity needs two images to push apart). */
+  diversity: number;
+  /** Dataset examples shown when a Top Images folder is known for the model. */
+  k: number;
+}
+
+export const UNIT_PAGE_DEFAULTS: UnitPageSettings = { preset: 'lucid', steps: 256, seeds: 2, diversity: 4, k: 5 };
+
+/** Bounds the host and the engine both hold a page's settings to. */
+export const UNIT_PAGE_LIMITS = {
+  steps: [1, 4096],
+  seeds: [1, 8],
+  diversity: [0, 16],
+  k: [1, 50],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Engine method `unit.page`: one unit's folder written under `outDir` (units/<layer>/<unit>/), its record returned. */
+export interface UnitPageParams {
+  modelPath: string;
+  layerId: string;
+  unit: number;
+  /** The cache folder for this model and these settings (the host's key); the unit's folder is made inside. */
+  outDir: string;
+  settings: UnitPageSettings;
+  /** The folder of the model's last Top Images run: dataset examples, statistics and the badge's q. */
+  imagesDir?: string;
+  /** Over the sidecar's input settings (e.g. the size chosen for a model without a fixed one). */
+  inputSettings?: Partial<InputSpec>;
+}
+
+export interface UnitPageProgress {
+  message: string;
+  /** 0..1 when the engine can tell how far it is. */
+  fraction?: number;
+}
+
+/**
+ * What the unit's unit.json holds: the same shape as the atlas's UnitRecord (src/core/atlas/atlasTypes.ts); the
+ * engine hands the core's record over as this type, so the compiler catches a drift between the two.
+ */
+export interface UnitPageRecord {
+  layerId: string;
+  unit: number;
+  actmax: { file: string; seed: number; activation: number }[];
+  diversity: string[];
+  quality: { activation: number; transformed: number; draws: number; top1: number | null };
+  topPicture: string | null;
+  top: { file: string; value: number; x: number; y: number }[];
+  stats: { mean: number; max: number; firing: number; images: number } | null;
+  kernel: string | null;
+  inputs: { layerId: string | null; units: { unit: number; weight: number }[] } | null;
+}
+
+export interface UnitPageResult {
+  record: UnitPageRecord;
+  /** The unit's folder (the record's files are relative to it). */
+  unitDir: string;
+  /** Images in the dataset folder (0: none was used). */
+  images: number;
+  /** Why the dataset part is missing though a folder was given (it vanished, holds no image), else absent. */
+  datasetNote?: string;
+}
+
+/** The two ratios of a badge: q against the dataset's top-1 (null without one), r under random views. */
+export function unitBadge(record: Pick<UnitPageRecord, 'quality'>): { q: number | null; r: number | null; weak: boolean; text: string; help: string } {
+  const { activation, transformed, top1 } = record.quality;
+  const ratio = (v: number, ref: number | null): number | null => (ref === null || !(ref > 0) || !Number.isFinite(v) ? null : v / ref);
+  const q = top1 !== null ? ratio(activation, top1) : null;
+  const r = top1 !== null ? ratio(transformed, top1) : ratio(transformed, activation);
+  const show = (v: number | null): string => (v === null ? '–' : `${v.toFixed(2)}×`);
+  return {
+    q,
+    r,
+    weak: r === null || r < 0.5,
+    text: top1 !== null ? `q ${show(q)} · r ${show(r)}` : `r ${show(r)}`,
+    help: top1 !== null ? BADGE_HELP : BADGE_HELP_NO_DATA,
+  };
+}
+
+export const BADGE_HELP =
+  'q: this image\'s activation (max over positions) as a share of the dataset\'s top-1 image; r: the same under random jitter, scale and rotation — a low r means it excites the unit only in one exact alignment.';
+export const BADGE_HELP_NO_DATA =
+  'r: this image\'s activation under random jitter, scale and rotation as a share of its own — a low r means it excites the unit only in one exact alignment (run Find Top Images on a folder for q, the share of the dataset\'s top-1).';
+
+// ---- Host ↔ webview -------------------------------------------------------------------------------------------
+
+/** What the panel shows; saved by the webview so a window reload reopens the same unit. */
+export interface UnitPanelState {
+  modelPath: string;
+  modelName: string;
+  layerId: string;
+  unit: number;
+}
+
+/** One file of the unit's folder. */
+export interface UnitPicture {
+  file: string;
+  png: Uint8Array;
+}
+
+export interface UnitPageView {
+  record: UnitPageRecord;
+  pictures: UnitPicture[];
+  settings: UnitPageSettings;
+  /** The dataset folder the examples come from, or null. */
+  imagesDir: string | null;
+  images: number;
+  datasetNote?: string;
+  /** Answered from the on-disk cache, without the engine. */
+  fromCache: boolean;
+  /** Units of the layer (the unit picker's range). */
+  layerUnits: number;
+}
+
+export type UnitToWebview =
+  | CommonToWebview
+  | { type: 'init'; state: UnitPanelState; backend: string }
+  | { type: 'progress'; message: string; fraction?: number }
+  | { type: 'page'; view: UnitPageView }
+  /** The run was cancelled: the panel says so and offers to compute again. */
+  | { type: 'cancelled'; message: string };
+
+export type UnitFromWebview =
+  | CommonFromWebview
+  | { type: 'cancel' }
+  | { type: 'compute' }
+  /** Another unit of the same layer, typed in the unit field. */
+  | { type: 'showUnit'; unit: number };

@@ -1,0 +1,145 @@
+// The Unit panel in a real VS Code: opened from the palette (model → layer → unit) on the sample model's conv2
+// unit 3 after a Top Images run on a folder of digits, it draws the unit's feature visualizations (2 seeds) and a
+// diversity batch, the badge's numbers, dataset examples and the strongest inputs from conv1; clicking one opens
+// that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; and a
+// double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CanvasSnapshot } from '../../src/host/api';
+import { api, grayLevels, sampleModelPath, waitFor, waitForSnapshot, withSetting, workspaceDir, writeDigitPngs } from './helpers';
+
+/** The Unit panel's snapshot once the page of `layerId` unit `unit` is drawn. */
+function unitPage(layerId: string, unit: number, extra: (s: CanvasSnapshot) => boolean = () => true, timeoutMs = 120_000): Promise<CanvasSnapshot> {
+  return waitForSnapshot('unit', `the Unit panel's page of ${layerId} unit ${unit}`, (s) => s.meta.ready === 1 && s.meta.layerId === layerId && s.meta.unit === unit && extra(s), timeoutMs);
+}
+
+/**
+ * Double-clicks the tile at `index` of a panel and waits for the Unit panel's page of a `layerId` unit other than
+ * the one it showed (which unit sits at an index depends on the panel's sort order).
+ */
+async function openedFrom(kind: 'featureMaps' | 'topk', index: number, layerId: string): Promise<CanvasSnapshot> {
+  const lens = await api();
+  const before = lens.unitPanelTarget();
+  assert.ok(lens.openUnitFromPanel(kind, index), `a ${kind} panel is open`);
+  const target = await waitFor(`the Unit panel on a ${layerId} unit from the ${kind} panel`, () => {
+    const t = lens.unitPanelTarget();
+    return t && t.layerId === layerId && (t.unit !== before?.unit || before?.layerId !== layerId) && t;
+  }, 60_000);
+  return unitPage(layerId, target.unit);
+}
+
+suite('Unit panel', () => {
+  const restore: (() => Thenable<void>)[] = [];
+  const folder = path.join(workspaceDir(), 'unit-digits');
+  let page: CanvasSnapshot;
+
+  suiteSetup(async function () {
+    this.timeout(240_000);
+    const lens = await api();
+    // Small pages (the default is 256 steps and 4 diversity images), computed from an empty cache.
+    restore.push(await withSetting('layerLens.unitPage', 'steps', 24), await withSetting('layerLens.unitPage', 'diversity', 2));
+    rmSync(path.join(lens.storageDir(), 'unit'), { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
+    writeDigitPngs(folder, 20);
+    // The model's last Top Images run names the folder the Unit panel's dataset examples come from.
+    await vscode.commands.executeCommand('layerLens.findTopImages', { modelPath: sampleModelPath(), layerId: 'conv2', folder, k: 3 });
+    const { models } = await lens.layersViewLabels();
+    lens.answerQuickPicks(models.length > 1 ? ['mnist-cnn', 'conv2', 'unit 3'] : ['conv2', 'unit 3']);
+    try {
+      await vscode.commands.executeCommand('layerLens.openUnit');
+    } finally {
+      lens.answerQuickPicks(undefined);
+    }
+    page = await unitPage('conv2', 3);
+  });
+
+  suiteTeardown(async () => {
+    for (const r of restore.splice(0)) await r();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('the palette asks layer and unit, and the page is computed once by the engine', async () => {
+    const lens = await api();
+    const picks = lens.offeredQuickPicks();
+    const unitPick = picks[picks.length - 1]!;
+    assert.match(unitPick.placeHolder, /Which unit of conv2 \(0–31\)\?/);
+    assert.equal(unitPick.items.length, 32);
+    assert.equal(lens.unitEngineRuns(), 1);
+    assert.deepEqual(lens.unitPanelTarget(), { modelPath: sampleModelPath(), layerId: 'conv2', unit: 3 });
+    assert.equal(page.meta.fromCache, 0);
+  });
+
+  test('draws 2 feature visualizations and a diversity batch of 2, with pixels in them', () => {
+    assert.equal(page.meta.actmax, 2);
+    assert.equal(page.meta.diversity, 2);
+    // The first row of the stitched page is the two seeds side by side: a picture, not a flat fill.
+    const firstRow = { ...page, height: Math.min(page.height, 160), rgba: page.rgba.subarray(0, page.width * Math.min(page.height, 160) * 4) };
+    assert.ok(grayLevels(firstRow).size > 20, `the seed pictures show ${grayLevels(firstRow).size} gray levels`);
+  });
+
+  test("shows the badge's numbers (q and r against the dataset's top-1) with its explanation", () => {
+    assert.match(String(page.meta.badge), /^q \d+\.\d\d× · r \d+\.\d\d×$/);
+    assert.equal(typeof page.meta.q, 'number');
+    assert.equal(typeof page.meta.r, 'number');
+    assert.ok(Number(page.meta.top1) > 0, `top-1 activation ${page.meta.top1}`);
+    assert.match(String(page.meta.badgeHelp), /random jitter, scale and rotation/);
+  });
+
+  test('lists dataset examples of the Top Images folder and their statistics', () => {
+    assert.equal(page.meta.top, 5);
+    assert.equal(page.meta.statsImages, 20);
+  });
+
+  test('lists the strongest inputs from conv1, and clicking one opens that unit in the same panel', async () => {
+    const lens = await api();
+    assert.equal(page.meta.inputsLayer, 'conv1');
+    const inputs = String(page.meta.inputs).split(',').map(Number);
+    assert.equal(inputs.length, 8);
+    assert.ok(inputs.every((u) => Number.isInteger(u) && u >= 0 && u < 16), String(page.meta.inputs));
+    assert.ok(lens.openUnitFromPanel('unit', 0));
+    const conv1 = await unitPage('conv1', inputs[0]!);
+    assert.equal(conv1.meta.kernel, 1, 'a first layer shows its kernel');
+    assert.deepEqual(lens.unitPanelTarget(), { modelPath: sampleModelPath(), layerId: 'conv1', unit: inputs[0] });
+    assert.equal(lens.unitEngineRuns(), 2);
+  });
+
+  test('the same unit again comes from the cache, with no engine run', async () => {
+    const lens = await api();
+    const runs = lens.unitEngineRuns();
+    await vscode.commands.executeCommand('layerLens.openUnit', { modelPath: sampleModelPath(), layerId: 'conv2', unit: 3 });
+    const again = await unitPage('conv2', 3, (s) => s.meta.fromCache === 1, 30_000);
+    assert.equal(lens.unitEngineRuns(), runs);
+    assert.equal(again.meta.badge, page.meta.badge);
+    assert.deepEqual([again.width, again.height], [page.width, page.height]);
+    assert.deepEqual(again.rgba, page.rgba, 'the cached page draws the same pixels');
+  });
+
+  test('double-clicking a kernel tile opens the Unit panel on that filter', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('layerLens.visualizeKernels', { modelPath: sampleModelPath(), layerId: 'conv1' });
+    await waitForSnapshot('kernels', 'the kernels of conv1', (s) => s.meta.layerId === 'conv1' && s.meta.count === 16, 60_000);
+    assert.ok(lens.openUnitFromPanel('kernels', 5));
+    await unitPage('conv1', 5);
+  });
+
+  test('double-clicking a feature map opens the Unit panel on that channel', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    const imagePath = path.join(folder, '7', '0000.png');
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: sampleModelPath(), imagePath, layerId: 'conv2' });
+    await waitForSnapshot('featureMaps', 'the maps of conv2', (s) => s.meta.layerId === 'conv2', 60_000);
+    await openedFrom('featureMaps', 6, 'conv2');
+  });
+
+  test('double-clicking a Top Images row opens the Unit panel on that channel', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('layerLens.findTopImages', { modelPath: sampleModelPath(), layerId: 'conv2', folder, k: 3 });
+    await waitFor('the Top Images panel', () => lens.panelModel('topk') === sampleModelPath());
+    await openedFrom('topk', 1, 'conv2');
+  });
+});

@@ -1,0 +1,107 @@
+// The Unit panel: everything about one unit (the atlas unit page's content), drawn from the PNGs of its folder.
+// While the host computes a page the panel shows progress with Cancel; a strongest input's link opens that unit
+// here. The unit shown is saved, so a window reload reopens it (from the cache).
+import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../../src/shared/unitProtocol';
+import { canvasPng } from '../lib/canvasExport';
+import { button } from '../lib/controls';
+import { mountPanel } from '../lib/mountPanel';
+import { drawPage, stitch, type DrawnPage } from '../unit/pageView';
+import { decodePictures } from '../unit/pictures';
+import '../lib/panel.css';
+import '../unit/unit.css';
+
+const panel = mountPanel<UnitFromWebview, UnitToWebview, UnitPanelState>({
+  crumbs: (s) => (s.layerId ? `${s.modelName} › ${s.layerId} › unit ${s.unit}` : s.modelName),
+  body: `<div id="toolbar" class="toolbar"></div>
+  <div id="status" class="status" hidden></div>
+  <div id="progress" class="unit-progress" hidden><div id="progressBar" class="unit-progress-bar"></div></div>
+  <main id="page" class="unit-page"></main>`,
+});
+const { host, status } = panel;
+const page = document.getElementById('page')!;
+const progress = document.getElementById('progress')!;
+const progressBar = document.getElementById('progressBar')!;
+
+let view: UnitPageView | undefined;
+let drawn: DrawnPage | undefined;
+/** Bumped by every page: a slow decode of an older page never draws over a newer one. */
+let generation = 0;
+
+const prev = button('prevUnit', '◀ Unit', () => step(-1), true);
+const next = button('nextUnit', 'Unit ▶', () => step(1), true);
+const computeAgain = button('compute', 'Compute again', () => host.post({ type: 'compute' }), true);
+const cancel = button('cancel', 'Cancel', () => host.post({ type: 'cancel' }));
+const exportButton = button('export', 'Export PNG', () => void exportPng(), true);
+document.getElementById('toolbar')!.append(prev, next, computeAgain, cancel, exportButton);
+cancel.hidden = true;
+
+function step(delta: number): void {
+  const s = panel.state;
+  if (!s || !view) return;
+  const unit = s.unit + delta;
+  if (unit < 0 || unit >= view.layerUnits) return;
+  host.post({ type: 'showUnit', unit });
+}
+
+function setBusy(busy: boolean): void {
+  cancel.hidden = !busy;
+  progress.hidden = !busy;
+  computeAgain.toggleAttribute('disabled', busy);
+}
+
+function openUnit(layerId: string, unit: number): void {
+  host.post({ type: 'openUnit', layerId, unit });
+}
+
+async function showPage(v: UnitPageView): Promise<void> {
+  const mine = ++generation;
+  const pictures = await decodePictures(v.pictures);
+  if (mine !== generation) return;
+  view = v;
+  drawn = drawPage(page, v, pictures, openUnit);
+  setBusy(false);
+  if (v.fromCache) status.info('From the cache (computed before with these settings). "Compute again" recomputes it.');
+  else status.clear();
+}
+
+function pageCanvas(): HTMLCanvasElement {
+  return stitch(drawn?.rows ?? []);
+}
+
+async function exportPng(): Promise<void> {
+  const s = panel.state;
+  if (!drawn || !s) return;
+  host.post({ type: 'exportPng', png: await canvasPng(pageCanvas()), suggestedName: `${s.modelName}-${s.layerId}-unit${s.unit}.png` });
+}
+
+panel.start({
+  init: (msg, previous) => {
+    // Another unit: the old page goes at once, so nothing of it is taken for the new one.
+    if (!previous || previous.layerId !== msg.state.layerId || previous.unit !== msg.state.unit || previous.modelPath !== msg.state.modelPath) {
+      generation++;
+      view = undefined;
+      drawn = undefined;
+      page.replaceChildren();
+    }
+  },
+  snapshot: () => ({
+    canvas: pageCanvas(),
+    meta: { ...(drawn?.meta ?? {}), ready: drawn ? 1 : 0, busy: cancel.hidden ? 0 : 1, status: document.getElementById('status')!.textContent ?? '' },
+  }),
+  // This panel's "tiles" are its strongest inputs: each opens that unit, as a double-click on a tile elsewhere.
+  openUnit: (index) => drawn?.inputLinks[index]?.click(),
+  messages: {
+    progress: (msg) => {
+      setBusy(true);
+      status.loading(msg.message);
+      progressBar.style.width = `${Math.round((msg.fraction ?? 0) * 100)}%`;
+      progress.classList.toggle('indeterminate', msg.fraction === undefined);
+    },
+    page: (msg) => void showPage(msg.view),
+    cancelled: (msg) => {
+      setBusy(false);
+      status.info(msg.message);
+    },
+    error: () => setBusy(false),
+  },
+});
