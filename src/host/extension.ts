@@ -15,6 +15,7 @@ import { queueAnswers } from './pytorch/prompts';
 import { registerPytorch } from './pytorch/registerPytorch';
 import { BackendStatusBar } from './statusBar';
 import { registerTopk } from './topk/registerTopk';
+import { registerAtlas } from './atlas/registerAtlas';
 import { registerUnit } from './unit/openUnit';
 import { TopkFolderMemory } from './unit/topkFolders';
 import { UnitPages } from './unit/unitPages';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     ...registerPytorch({ ...deps, torchvisionDir: path.join(context.globalStorageUri.fsPath, 'torchvision') }),
     ...registerTopk(deps),
     ...registerUnit(deps),
+    ...registerAtlas(deps),
   );
   // Nothing heavy at activation: the workspace is scanned when the Layers view first shows (or a picker lists the
   // models), and the engine starts with the first request that needs it (the status bar says it has not started).
@@ -100,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     openUnitFromPanel: (kind, index) => withCurrent(kind, (p) => p.openUnitForTest(index)),
     unitPanelTarget: () => currentPanel('unit')?.target,
     unitEngineRuns: () => unitPages.engineRuns,
+    cancelUnitPage: () => withCurrent('unit', (p) => p.cancelForTest()),
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),

@@ -30,10 +30,11 @@ export class UserMessages implements vscode.Disposable {
     return vscode.window.showWarningMessage(message, ...actions);
   }
 
-  info(message: string): void {
+  /** Shows the sentence; with `actions`, as buttons whose choice the returned promise gives (undefined: dismissed). */
+  info(message: string, ...actions: string[]): Thenable<string | undefined> {
     this.shown.push(message);
     this.output.info(message);
-    void vscode.window.showInformationMessage(message);
+    return vscode.window.showInformationMessage(message, ...actions);
   }
 
   log(level: 'info' | 'warn' | 'error', message: string): void {
