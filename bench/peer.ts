@@ -1,6 +1,6 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
 // each ratio against its target (within 2× of PyTorch) and the FLOP rate each side reaches. Prints numbers; asserts nothing.
-// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,stall,attribution] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
+// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,twin,stall,attribution] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { benchFixturesDir } from './benchFixtures';
 import { ensureImageFolder } from './peer/imageFolder';
 import { actmaxMsPerStep, featureMapsMs, forwardMs, lucidMsPerStep, topkMs } from './peer/layerLensSide';
 import { ensureMobilenetV2Layers, LAYERS_TWIN_LAYER } from './peer/mobilenetV2Twin';
+import { layersTwinRows } from './peer/layersTwinRows';
 import { measureStall } from './peer/eventLoopStall';
 import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
 import { attributionRows } from './peer/attributionRows';
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     model.dispose();
   }
   if (only.has('mobilenet')) details.push(...(await mobilenetRows(root, Math.min(steps, 5), runs)));
+  // The Layers twin folded and layer by layer against the ONNX twin, interleaved, with CPU time per step (not in the default set).
+  if (only.has('twin')) details.push(...(await layersTwinRows(Math.min(steps, 3), runs)));
   if (only.has('stall')) {
     const s = await measureStall(join(root, 'dist/engine.js'), join(root, 'models/mnist-cnn/model.json'), 512, values.backend as 'wasm' | 'cpu');
     row('host event-loop stall, 512-step actmax', `${s.maxLateMs.toFixed(1)} ms`, '', '', `<= 20 ms ${s.maxLateMs <= 20 ? 'MET' : 'not met'}`);

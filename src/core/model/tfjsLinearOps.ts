@@ -1,10 +1,11 @@
 // A Keras Conv2D / DepthwiseConv2D / Dense as one op on weights held as constant tensors, with the cheap input
 // gradient of the ONNX importer's convs (src/core/onnx/convKernels.ts): the weights are closed over, never inputs
-// of a taped op, so a gradient step reads no weight variable and computes no filter gradient, and a plain conv
-// adds its bias inside the conv kernel (one pass over the output instead of two). The result is the layer's
-// output before its activation.
+// of a taped op, so a gradient step reads no weight variable and computes no filter gradient. The result is the
+// layer's output before its activation. A folded layer (its BN inside its weights) adds its bias inside the conv /
+// matmul kernel, one pass over the output instead of two; a layer as the file has it adds its bias after, so its
+// forward values are bit for bit those of the layer-by-layer path (the actmax golden hashes pin them).
 import * as tf from '@tensorflow/tfjs-core';
-import { convWithFlippedGrad, depthwiseGradFilter, flipHwio, type ConvGeom } from '../onnx/convKernels';
+import { convWithFlippedGrad, flipHwio, type ConvGeom } from '../onnx/convKernels';
 import type { LinearConfig } from './tfjsLayerEval';
 
 export interface LinearOp {
@@ -29,15 +30,18 @@ function kerasPads(config: LinearConfig, kh: number, kw: number, H: number, W: n
 /**
  * The op for a layer with this config, kernel (HWIO / [kh, kw, C, M] / [in, out]) and bias; null for a case the
  * conv gradient does not take (strides and dilations both above 1), which keeps the layer-by-layer path.
- * `owned`: the op disposes kernel and bias with itself (folded weights); otherwise they belong to the layer.
+ * `folded`: kernel and bias are folded weights the op owns (disposed with it) and the bias rides in the kernel;
+ * otherwise they belong to the layer and the bias is added after.
  */
-export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor1D | undefined, owned: boolean): LinearOp | null {
+export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor1D | undefined, folded: boolean): LinearOp | null {
   const strided = config.strides.some((s) => s > 1);
   const dilated = config.dilation.some((d) => d > 1);
   if (config.className !== 'Dense' && strided && dilated) return null;
-  const made: tf.Tensor[] = owned ? [kernel, ...(bias ? [bias] : [])] : [];
+  const made: tf.Tensor[] = folded ? [kernel, ...(bias ? [bias] : [])] : [];
   const dispose = (): void => tf.dispose(made.splice(0));
-  if (config.className === 'Dense') return { run: (x) => dense(x, kernel as tf.Tensor2D, bias), dispose };
+  const inKernel = folded && bias ? bias : undefined;
+  const after = (y: tf.Tensor): tf.Tensor => (bias && !inKernel ? tf.add(y, bias) : y);
+  if (config.className === 'Dense') return { run: (x) => after(dense(x, kernel as tf.Tensor2D, inKernel)), dispose };
 
   const depthwise = config.className === 'DepthwiseConv2D';
   const w = kernel as tf.Tensor4D;
@@ -45,7 +49,7 @@ export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tenso
   const wFlip = (): tf.Tensor4D => {
     if (!flip) {
       // Made during a gradient, inside its tidy scope: kept, or that scope would dispose it.
-      flip = tf.keep(depthwise ? tf.tidy(() => depthwiseGradFilter(w)) : flipHwio(w));
+      flip = tf.keep(depthwise ? depthwiseFlip(w) : flipHwio(w));
       made.push(flip);
     }
     return flip;
@@ -59,14 +63,30 @@ export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tenso
       let conv = bySize.get(key);
       if (!conv) {
         const geom: ConvGeom = { strides: config.strides, dilations: config.dilation, pads: kerasPads(config, w.shape[0], w.shape[1], H as number, W as number) };
-        conv = convWithFlippedGrad(w, wFlip, depthwise, geom, depthwise ? undefined : bias);
+        // convWithFlippedGrad takes no bias for a depthwise conv (fused.depthwiseConv2d has no explicit padding).
+        conv = convWithFlippedGrad(w, wFlip, depthwise, geom, depthwise ? undefined : inKernel);
         bySize.set(key, conv);
       }
       const y = conv(x as tf.Tensor4D);
-      return depthwise && bias ? tf.add(y, bias) : y;
+      return depthwise && inKernel ? tf.add(y, inKernel) : after(y);
     },
     dispose,
   };
+}
+
+/**
+ * The input-gradient kernel of a depthwise conv [kh, kw, C, M]: spatially flipped when M == 1, else a dense HWIO
+ * [kh, kw, C·M, C] taking output channel c·M + m back to input channel c. Built with ops, not a read-back, so it
+ * is made on a backend whose synchronous read fails (webgpu in Node).
+ */
+function depthwiseFlip(w: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, C, M] = w.shape;
+  return tf.tidy(() => {
+    const flipped = tf.reverse(w, [0, 1]);
+    if (M === 1) return flipped as tf.Tensor4D;
+    const spread = tf.mul(tf.reshape(flipped, [kh, kw, C, M, 1]), tf.reshape(tf.eye(C), [1, 1, C, 1, C]));
+    return tf.reshape(spread, [kh, kw, C * M, C]) as tf.Tensor4D;
+  });
 }
 
 /** x · W + b over the last axis (Keras applies Dense to the last axis of higher-rank inputs); gradient x only. */
@@ -75,7 +95,7 @@ function dense(x: tf.Tensor, w: tf.Tensor2D, bias: tf.Tensor1D | undefined): tf.
   const lead = x.shape.slice(0, -1);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x2 = tf.reshape(args[0] as tf.Tensor, [-1, inner]) as tf.Tensor2D;
-    const y = tf.fused.matMul({ a: x2, b: w, bias });
+    const y = bias ? tf.fused.matMul({ a: x2, b: w, bias }) : tf.matMul(x2, w);
     return {
       value: tf.reshape(y, [...lead, w.shape[1]]),
       gradFunc: (dy: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(dy, [-1, w.shape[1]]), w, false, true), x.shape),
