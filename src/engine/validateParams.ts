@@ -67,6 +67,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     p.path('cacheDir');
     p.optionalInteger('batchSize', 1, MAX_TOPK_BATCH);
     p.optionalInteger('pictureBudgetBytes', 1, TOPK_PICTURE_BUDGET_BYTES);
+    p.optionalList('inputSize', 2, 2, (v, w) => checkInteger(v, w, INPUT_SIZE_MIN, INPUT_SIZE_MAX));
   },
   actmax(p) {
     p.path('modelPath');

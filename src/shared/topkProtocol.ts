@@ -1,6 +1,7 @@
 // "Find Top Images…" across rooms: what the host asks the engine for (top-k of a folder for every channel of a
 // layer, with pictures ready to draw), the progress it reports, and the messages between the host and the
 // Top Images webview. Pixels travel as typed arrays; the payload is capped (see TOPK_PICTURE_BUDGET_BYTES).
+import type { InputSize } from './inputSize';
 import type { TopkResult } from './topk';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
 
@@ -23,6 +24,19 @@ export interface TopkFindParams {
   batchSize?: number;
   /** Overrides the picture budget (tests). */
   pictureBudgetBytes?: number;
+  /**
+   * [height, width] to run a model that does not fix its input size at (8 to 1024 px a side); absent: its sidecar's
+   * size or the default. A model with a fixed size refuses another one.
+   */
+  inputSize?: [number, number];
+}
+
+/** Where the size an any-size model ran at came from: typed in a panel, the model's sidecar, or Layer Lens's default. */
+export type TopkInputSizeSource = 'chosen' | 'sidecar' | 'default';
+
+/** The size every image of the folder was run at, for a model that does not fix its input size, and why. */
+export interface TopkInputSizeInfo extends InputSize {
+  source: TopkInputSizeSource;
 }
 
 /**
@@ -68,6 +82,8 @@ export interface TopkFindResult {
   folder: string;
   result: TopkResult;
   pictures: TopkPictures;
+  /** Present only for a model that does not fix its input size (the panel then shows the size field). */
+  inputSize?: TopkInputSizeInfo;
 }
 
 export type TopkSort = 'index' | 'top';
@@ -81,6 +97,10 @@ export interface TopkPanelState {
   folder: string;
   k: number;
   sort: TopkSort;
+  /** Dead channels after the live ones (the default), or every channel in the sort's own order. */
+  deadLast: boolean;
+  /** The size chosen for a model that does not fix its input size; absent: its sidecar's size or the default. */
+  inputSize?: InputSize;
 }
 
 /** An activation-maximization picture of one channel, shown at the start of its row. */
@@ -103,16 +123,24 @@ export type TopkToWebview =
 
 /**
  * What the hidden test command does in the grid: hover the first image of a display row, scroll down by whole
- * rows (the mouse staying where it is), or click the actmax tile of a display row.
+ * rows (the mouse staying where it is), click the actmax tile of a display row, click the dead-channels toggle, or
+ * type into the input size field.
  */
 export type TopkTestAction =
   | { kind: 'hoverThumb'; row: number }
   | { kind: 'scrollRows'; rows: number }
-  | { kind: 'clickActmax'; row: number };
+  | { kind: 'clickActmax'; row: number }
+  /** Click the toolbar's "Dead channels last" toggle. */
+  | { kind: 'toggleDeadLast' }
+  /** Type `text` into the input size field and press Enter. */
+  | { kind: 'typeInputSize'; text: string };
 
 export type TopkFromWebview =
   | CommonFromWebview
   | { type: 'setSort'; sort: TopkSort }
+  | { type: 'setDeadLast'; deadLast: boolean }
+  /** A size typed in the input size field: run the folder again at it (checked again by the host). */
+  | { type: 'setInputSize'; size: InputSize }
   /** Click on an image: open the file in VS Code. */
   | { type: 'openFile'; file: string }
   /** The small button on an image: Feature Maps of this model on that file. */

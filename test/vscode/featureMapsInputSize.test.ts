@@ -3,37 +3,11 @@
 // keeps the input's height and width). The Maximize Activation panel offers the same field: its picture is made at
 // the size typed, the size is remembered for the model, and the Layers tree lists the model's shapes at it.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeAnySizeGraph } from '../helpers/anySizeGraph';
 import { api, waitFor, waitForSnapshot, workspaceDir, writeDigitPngs } from './helpers';
-
-const b64 = (s: string): string => Buffer.from(s, 'ascii').toString('base64');
-const dims = (sizes: number[]): Record<string, unknown> => ({ dim: sizes.map((s) => ({ size: String(s) })) });
-const ints = (v: number[]): Record<string, unknown> => ({ list: { i: v.map(String) } });
-const T = { T: { type: 'DT_FLOAT' } };
-
-/** A TF.js GraphModel x [?, ?, ?, 3] → conv (3×3, 4 filters, stride 1, SAME) → relu, seeded weights. */
-function writeAnySizeGraph(dir: string): string {
-  let seed = 7;
-  const filter = Float32Array.from({ length: 3 * 3 * 3 * 4 }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5);
-  const nodes = [
-    { name: 'conv/filter', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims([3, 3, 3, 4]) } }, dtype: { type: 'DT_FLOAT' } } },
-    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims([-1, -1, -1, 3]) } } },
-    { name: 'conv', op: 'Conv2D', input: ['x', 'conv/filter'], attr: { ...T, data_format: { s: b64('NHWC') }, strides: ints([1, 1, 1, 1]), padding: { s: b64('SAME') }, dilations: ints([1, 1, 1, 1]) } },
-    { name: 'relu', op: 'Relu', input: ['conv'], attr: T },
-  ];
-  writeFileSync(path.join(dir, 'group1-shard1of1.bin'), new Uint8Array(filter.buffer));
-  const json = {
-    format: 'graph-model',
-    generatedBy: 'test',
-    convertedBy: 'test',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'conv/filter', shape: [3, 3, 3, 4], dtype: 'float32' }] }],
-  };
-  writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
-  return path.join(dir, 'model.json');
-}
 
 suite('Feature Maps: input size of a model without a fixed one', () => {
   let dir: string;

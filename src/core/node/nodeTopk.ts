@@ -49,6 +49,52 @@ function skipReason(e: unknown): Error {
  * folders are not followed (a link back up the tree would never end).
  */
 export function listImageFiles(dir: string): TopkFile[] {
+  const walk = walkImageFiles(dir);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+  }
+}
+
+export interface ListingOptions {
+  /** The count of image files found so far, at most once per `everyMs` while the walk goes on (not at its end). */
+  onCount?: (found: number) => void;
+  /** Least time between two counts; default LISTING_REPORT_MS. */
+  everyMs?: number;
+  /** Stops the walk between two folders (or LISTING_STEP entries) with a 'cancelled' error. */
+  signal?: AbortSignal;
+}
+
+/** Counts arrive this often while a large folder is listed: a panel's line moves, the messages stay few. */
+export const LISTING_REPORT_MS = 200;
+/** Entries handled between two pauses of the walk (within one large folder, and while files are looked at). */
+const LISTING_STEP = 512;
+
+/**
+ * listImageFiles without blocking: the walk pauses between folders and every few hundred entries, reports the
+ * count found so far (throttled, see ListingOptions) and lets the event loop run, so an engine sends the count and
+ * reads a cancel while a folder of a million images is listed. Same files, same order as listImageFiles.
+ */
+export async function listImageFilesAsync(dir: string, options: ListingOptions = {}): Promise<TopkFile[]> {
+  const everyMs = options.everyMs ?? LISTING_REPORT_MS;
+  const walk = walkImageFiles(dir);
+  let last = Date.now();
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    if (Date.now() - last < everyMs) continue;
+    options.onCount?.(step.value);
+    await new Promise<void>((go) => setImmediate(go));
+    if (options.signal?.aborted) throw new LayerLensError('cancelled', `Listing ${resolve(dir)} was cancelled.`);
+    last = Date.now();
+  }
+}
+
+/**
+ * The walk behind both listings: yields the count of image files found so far after every folder read and every
+ * LISTING_STEP entries (also while the found files are looked at), returns the sorted files.
+ */
+function* walkImageFiles(dir: string): Generator<number, TopkFile[]> {
   const root = resolve(dir);
   let st;
   try {
@@ -59,7 +105,11 @@ export function listImageFiles(dir: string): TopkFile[] {
   if (!st.isDirectory()) throw new LayerLensError('badArgument', `${root} is not a folder of images.`);
   const found: string[] = [];
   const unreadable: TopkFile[] = [];
-  const walk = (d: string): void => {
+  // Depth first with an explicit stack (a generator cannot yield from a nested callback); children are pushed in
+  // reverse so the walk reads folders in the order readdir gives them.
+  const stack = [root];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
     let entries: Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
@@ -67,20 +117,29 @@ export function listImageFiles(dir: string): TopkFile[] {
       // The root was checked above; a subfolder that cannot be listed is one bad entry, not a failed run.
       if (d !== root) unreadable.push(refusedFile(d, e));
       else throw new LayerLensError('notFound', `The image folder ${root} could not be read (${(e as Error).message}).`);
-      return;
+      continue;
     }
-    for (const entry of entries) {
+    const subfolders: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       if (entry.name.startsWith('.')) continue;
       const p = join(d, entry.name);
       const imageName = IMAGE_EXTENSIONS.test(entry.name);
-      if (entry.isDirectory() && !imageName) walk(p);
+      if (entry.isDirectory() && !imageName) subfolders.push(p);
       // A folder named like an image, or anything but a regular file: nodeTopkFile turns it into a skip.
       else if (imageName) found.push(p);
+      if (i % LISTING_STEP === LISTING_STEP - 1) yield found.length;
     }
-  };
-  walk(root);
+    for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i]!);
+    yield found.length;
+  }
+  const files: TopkFile[] = [];
+  for (let i = 0; i < found.length; i++) {
+    files.push(nodeTopkFile(found[i]!));
+    if (i % LISTING_STEP === LISTING_STEP - 1) yield found.length;
+  }
+  files.push(...unreadable);
   const key = (p: string): string => relative(root, p).split(sep).join('/');
-  const files = [...found.map(nodeTopkFile), ...unreadable];
   return files.sort((a, b) => (key(a.path) < key(b.path) ? -1 : key(a.path) > key(b.path) ? 1 : 0));
 }
 

@@ -11,16 +11,16 @@ import {
   type TopkFindResult,
   type TopkFromWebview,
   type TopkPanelState,
-  type TopkSort,
   type TopkTestAction,
   type TopkToWebview,
 } from '../../shared/topkProtocol';
+import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { EngineService } from '../engine/engineService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { actmaxImagesFor } from '../topk/actmaxLookup';
 import { onUnitsRecorded } from '../actmax/unitsRecorded';
 import { TopkProgressTracker } from '../topk/progressReport';
-import { clampK } from '../topk/topkTarget';
+import { checkedSize, clampK, parseTopkState, sizeParam, stateForRun, type TopkRunTarget } from '../topk/topkState';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { createPanelWebview, currentPanel } from './panelKinds';
 
@@ -62,8 +62,8 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
   }
 
   /** Opens the panel (or reuses the open one) and finds the top images of `folder` for the layer. */
-  static createOrShow(deps: TopkDeps, target: Omit<TopkPanelState, 'modelName' | 'sort'>): TopkPanel {
-    const state: TopkPanelState = { ...target, k: clampK(target.k), modelName: modelNameOf(target.modelPath), sort: currentPanel('topk')?.state.sort ?? 'index' };
+  static createOrShow(deps: TopkDeps, target: TopkRunTarget): TopkPanel {
+    const state = stateForRun(target, currentPanel('topk')?.state, inputSizeMemory.get(target.modelPath));
     const existing = currentPanel('topk');
     if (existing) {
       existing.state = state;
@@ -83,8 +83,12 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   /** After a window reload: the saved state names the run; the on-disk cache makes it instant when nothing changed. */
   static revive(panel: vscode.WebviewPanel, deps: TopkDeps, saved: unknown): TopkPanel {
-    const state = parseTopkState(saved);
-    const revived = new TopkPanel(panel, deps, state ?? { modelPath: deps.registry.activePath, modelName: '', layerId: '', folder: '', k: clampK(undefined), sort: 'index' });
+    const state = parseTopkState(saved) ?? { modelPath: deps.registry.activePath, modelName: '', layerId: '', folder: '', k: clampK(undefined), sort: 'index', deadLast: true };
+    // The size this model was last run at in any panel wins; a size saved only here is remembered for the others.
+    const remembered = inputSizeMemory.get(state.modelPath);
+    if (remembered) state.inputSize = remembered;
+    else if (state.inputSize) inputSizeMemory.set(state.modelPath, state.inputSize);
+    const revived = new TopkPanel(panel, deps, state);
     return revived;
   }
 
@@ -126,6 +130,22 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
       case 'setSort':
         if (TOPK_SORTS.includes(msg.sort)) this.state = { ...this.state, sort: msg.sort };
         return;
+      case 'setDeadLast':
+        if (typeof msg.deadLast === 'boolean') this.state = { ...this.state, deadLast: msg.deadLast };
+        return;
+      case 'setInputSize': {
+        // A size typed here: checked again, remembered for the model (every panel starts from it), then run.
+        const size = checkedSize(msg.size);
+        if (typeof size === 'string') {
+          this.post({ type: 'error', message: size });
+          return;
+        }
+        this.state = { ...this.state, inputSize: size };
+        inputSizeMemory.set(this.state.modelPath, size);
+        this.setRun(undefined);
+        await this.compute();
+        return;
+      }
       case 'openFile':
         // Only files of the result: the webview never names an arbitrary path for the host to open.
         if (typeof msg.file === 'string' && this.files.has(msg.file)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(msg.file));
@@ -202,7 +222,7 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     const tracker = new TopkProgressTracker();
     const work = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
-      return this.tdeps.engine.request('topk.find', { modelPath, layerId, folder, k, cacheDir }, {
+      return this.tdeps.engine.request('topk.find', { modelPath, layerId, folder, k, cacheDir, ...sizeParam(this.state) }, {
         signal: abort.signal,
         onProgress: (p) => {
           progress.report(tracker.next(p));
@@ -255,19 +275,4 @@ export async function pickImageFolder(defaultUri?: vscode.Uri): Promise<string |
 
 function modelNameOf(modelPath: string): string {
   return modelDisplayName(modelPath);
-}
-
-/** Saved state from the webview, checked field by field before use. */
-export function parseTopkState(saved: unknown): TopkPanelState | undefined {
-  if (typeof saved !== 'object' || saved === null) return undefined;
-  const s = saved as Partial<Record<keyof TopkPanelState, unknown>>;
-  if (typeof s.modelPath !== 'string' || s.modelPath === '' || typeof s.layerId !== 'string' || typeof s.folder !== 'string') return undefined;
-  return {
-    modelPath: s.modelPath,
-    modelName: modelNameOf(s.modelPath),
-    layerId: s.layerId,
-    folder: s.folder,
-    k: clampK(typeof s.k === 'number' ? s.k : undefined),
-    sort: TOPK_SORTS.includes(s.sort as TopkSort) ? (s.sort as TopkSort) : 'index',
-  };
 }

@@ -2,8 +2,10 @@
 // (Explorer), nothing (palette), or { modelPath, layerId, folder, k } (tests, other commands).
 import * as vscode from 'vscode';
 import type { LayerInfo, LayerKind, ModelInfo } from '../../shared/model';
-import { TOPK_DEFAULT_K, TOPK_MAX_K } from '../../shared/topkProtocol';
 import { parseLayerTarget } from '../commands/commandArgs';
+import { clampK } from './topkState';
+
+export { clampK };
 
 export interface TopkTarget {
   modelPath?: string;
@@ -25,11 +27,6 @@ export function parseTopkTarget(arg: unknown): TopkTarget {
     folder: typeof extra.folder === 'string' ? extra.folder : undefined,
     k: typeof extra.k === 'number' && Number.isFinite(extra.k) ? clampK(extra.k) : undefined,
   };
-}
-
-export function clampK(k: number | undefined): number {
-  if (k === undefined || !Number.isFinite(k)) return TOPK_DEFAULT_K;
-  return Math.max(1, Math.min(TOPK_MAX_K, Math.round(k)));
 }
 
 export function topkLayers(info: ModelInfo): LayerInfo[] {

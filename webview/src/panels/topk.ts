@@ -1,22 +1,31 @@
 // The Top Images panel: per channel of a layer, the k images of a folder that activate it most (as the model
 // sees them, the unit's field outlined) and their crops, beside the channel's actmax picture when there is one.
 // Rows are virtualized (only visible rows are drawn). Hover names file and value; click opens the file; the small
-// button on a tile opens Feature Maps of that image. State is saved with setState so a window reload restores it.
-import type { TopkActmaxImage, TopkFindResult, TopkFromWebview, TopkPanelState, TopkSort, TopkTestAction } from '../../../src/shared/topkProtocol';
-import { canvasPng, canvasRgba } from '../lib/canvasExport';
-import { button, select, setSelected } from '../lib/controls';
-import { connectToHost } from '../lib/hostBridge';
-import { routeHostMessages, showBackend } from '../lib/hostMessages';
-import { mountGridPanel } from '../lib/gridPanelShell';
+// button on a tile opens Feature Maps of that image; a double-click on a row opens the channel's Unit page. A
+// model that does not fix its input size gets a size field. State is saved so a window reload restores it.
+import type { InputSize } from '../../../src/shared/inputSize';
+import type {
+  TopkActmaxImage,
+  TopkFindResult,
+  TopkFromWebview,
+  TopkPanelState,
+  TopkSort,
+  TopkTestAction,
+  TopkToWebview,
+} from '../../../src/shared/topkProtocol';
+import { canvasPng } from '../lib/canvasExport';
+import { button, checkbox, select, setSelected } from '../lib/controls';
+import { mountPanel } from '../lib/mountPanel';
+import { renderSizeControl, type SizeControl } from '../lib/sizeControl';
+import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
-import { fittedTile, hitTest, layoutRows, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
+import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
+import { sizeNote, summaryLine } from '../topk/summaryText';
 import '../lib/panel.css';
 import '../topk/topk.css';
 
-const host = connectToHost<TopkFromWebview, TopkPanelState>();
-let state: TopkPanelState | undefined = host.savedState();
 let view: TopkView | undefined;
 let layout: RowLayout | undefined;
 let zoom = 1;
@@ -25,47 +34,68 @@ let firstDrawn = 0;
 /** Where the mouse last was over the grid (client coordinates): scrolling moves the grid under it. */
 let pointer: { clientX: number; clientY: number } | undefined;
 const pics = new PictureCache();
+let sizeControl: SizeControl | undefined;
+/** A click's action waits this long for a second click: a double-click opens the unit page, not the file. */
+const DOUBLE_CLICK_MS = 250;
+let pendingClick: ReturnType<typeof setTimeout> | undefined;
+
+const HOVER_HINT = `Hover an image for its file and value; click it to open the file; the small button shows its feature maps; ${UNIT_PAGE_HINT}.`;
 
 /** Only the rows in view: a 512-channel layer costs what fits on the screen. */
-const { status, scroller, canvas, hover, grid } = mountGridPanel({
-  hoverHint: 'Hover an image for its file and value; click it to open the file; the small button shows its feature maps.',
-  above: '<div id="summary" class="tk-legend"></div><div id="columns" class="tk-columns"></div>',
-  canvasClass: 'tk-canvas',
-  paint: (ctx, vp) => {
-    if (!view || !layout) return;
-    const { first, last } = visibleRows(layout, vp.top, vp.height);
-    firstDrawn = first;
-    rowsDrawn = drawRows(ctx, view, layout, first, last, vp.top, pics);
+const panel = mountPanel<TopkFromWebview, TopkToWebview, TopkPanelState>({
+  crumbs: (s) => `${s.modelName} › ${s.layerId || '…'} › ${s.folder.split(/[\\/]/).filter(Boolean).pop() ?? s.folder}`,
+  grid: {
+    hoverHint: HOVER_HINT,
+    above: '<div id="summary" class="tk-legend"></div><div id="sizeRow" class="tk-size" hidden></div><div id="columns" class="tk-columns"></div>',
+    canvasClass: 'tk-canvas',
+    paint: (ctx, vp) => {
+      if (!view || !layout) return;
+      const { first, last } = visibleRows(layout, vp.top, vp.height);
+      firstDrawn = first;
+      rowsDrawn = drawRows(ctx, view, layout, first, last, vp.top, pics);
+    },
   },
 });
+const { host, status } = panel;
+const { scroller, canvas, hover, grid } = panel.shell;
 const summary = document.getElementById('summary')!;
+const sizeRow = document.getElementById('sizeRow')!;
 const columns = document.getElementById('columns')!;
 
 const sortSelect = select('sort', 'Sort channels', [
   { value: 'index', label: 'By index' },
   { value: 'top', label: 'By top value' },
-], state?.sort ?? 'index', (v) => setSort(v as TopkSort));
+], panel.state?.sort ?? 'index', (v) => setSort(v as TopkSort));
+const deadBox = checkbox('deadLast', 'Dead channels last', panel.state?.deadLast ?? true, (v) => setDeadLast(v));
+deadBox.title = 'Dead channels (max 0 over the folder) after the live ones; unchecked: every channel in the sort order.';
 document.getElementById('toolbar')!.append(
   sortSelect,
+  deadBox,
   button('zoomOut', '−', () => setZoom(zoom / 1.25), true),
   button('zoomIn', '+', () => setZoom(zoom * 1.25), true),
   button('pickFolder', 'Choose Folder…', () => host.post({ type: 'pickFolder' }), true),
   button('export', 'Export PNG', () => void exportPng()),
 );
 
-function renderCrumbs(): void {
-  if (!state) return;
-  const folder = state.folder.split(/[\\/]/).filter(Boolean).pop() ?? state.folder;
-  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.layerId || '…'} › ${folder}`;
+function setSort(sort: TopkSort): void {
+  if (panel.state) panel.setState({ ...panel.state, sort });
+  host.post({ type: 'setSort', sort });
+  reorder();
 }
 
-function setSort(sort: TopkSort): void {
-  if (state) {
-    state = { ...state, sort };
-    host.saveState(state);
+function setDeadLast(deadLast: boolean): void {
+  if (panel.state) panel.setState({ ...panel.state, deadLast });
+  host.post({ type: 'setDeadLast', deadLast });
+  reorder();
+}
+
+/** The rows in the order the sort and the dead-channels toggle ask for; the summary says where dead ones are. */
+function reorder(): void {
+  if (view) {
+    const deadLast = panel.state?.deadLast ?? true;
+    view = { ...view, order: channelOrder(view.run.result.top, panel.state?.sort ?? 'index', deadLast) };
+    summary.textContent = summaryLine(view.run, deadLast);
   }
-  host.post({ type: 'setSort', sort });
-  if (view) view = { ...view, order: channelOrder(view.run.result.top, sort) };
   relayout();
 }
 
@@ -118,14 +148,29 @@ function draw(): void {
   rowsDrawn = 0;
 }
 
+/** The point in grid content coordinates, from the scroller's box (during a scroll the canvas has not moved yet). */
+function contentPoint(e: { clientX: number; clientY: number }): { x: number; y: number } {
+  const box = scroller.getBoundingClientRect();
+  return { x: e.clientX - box.left - scroller.clientLeft + scroller.scrollLeft, y: e.clientY - box.top - scroller.clientTop + scroller.scrollTop };
+}
+
 function hitAt(e: { clientX: number; clientY: number }): (Hit & { channel: number }) | undefined {
   if (!view || !layout) return undefined;
-  // From the scroller's box, not the canvas's: during a scroll the canvas has not moved to the new place yet.
-  const box = scroller.getBoundingClientRect();
-  const point = { x: e.clientX - box.left - scroller.clientLeft + scroller.scrollLeft, y: e.clientY - box.top - scroller.clientTop + scroller.scrollTop };
+  const point = contentPoint(e);
   const hit = hitTest(layout, point.x, point.y);
   const channel = hit ? view.order[hit.row] : undefined;
   return hit && channel !== undefined ? { ...hit, channel } : undefined;
+}
+
+/** The channel of the row under the point: on its label or any of its tiles (what a double-click opens). */
+function rowChannelAt(e: { clientX: number; clientY: number }): number | undefined {
+  if (!view || !layout) return undefined;
+  const hit = hitAt(e);
+  if (hit) return hit.channel;
+  const { x, y } = contentPoint(e);
+  const row = Math.floor(y / layout.rowHeight);
+  const onLabel = x >= 0 && x < layout.labelWidth && y >= 0 && y - row * layout.rowHeight < layout.tile && row < layout.rows;
+  return onLabel ? view.order[row] : undefined;
 }
 
 function entryOf(hit: Hit & { channel: number }) {
@@ -146,6 +191,7 @@ function refreshHover(): void {
   else if (isDead(entries)) hover.textContent = describeDead(hit.channel, entries, view.run.result.imageCount);
   else if (entry) hover.textContent = describeEntry(hit.channel, hit.rank, entry, view.run.folder, hit.kind === 'crop' ? 'crop' : 'image') + (hit.onButton ? ' · show its feature maps' : '');
   else hover.textContent = `channel ${hit.channel} · no image`;
+  hover.textContent += ` · ${UNIT_PAGE_HINT}`;
   canvas.title = entry ? entry.file : '';
 }
 
@@ -163,6 +209,26 @@ scroller.addEventListener('scroll', () => {
 });
 canvas.addEventListener('click', (e) => {
   const hit = hitAt(e);
+  const act = (): void => clickAction(hit, e.altKey);
+  if (pendingClick !== undefined) clearTimeout(pendingClick);
+  pendingClick = undefined;
+  // A user's first click may be half of a double-click (detail 1): it waits; the second (detail 2) is the
+  // double-click's. A click without a count (keyboard, a test's event) acts at once.
+  if (e.detail === 1) pendingClick = setTimeout(() => {
+    pendingClick = undefined;
+    act();
+  }, DOUBLE_CLICK_MS);
+  else if (e.detail === 0) act();
+});
+onUnitDoubleClick(canvas, (e) => {
+  if (pendingClick !== undefined) clearTimeout(pendingClick);
+  pendingClick = undefined;
+  const channel = rowChannelAt(e);
+  return channel !== undefined && view ? { layerId: view.run.result.layerId, unit: channel } : undefined;
+}, (unit) => host.post({ type: 'openUnit', ...unit }));
+new ResizeObserver(() => relayout()).observe(scroller);
+
+function clickAction(hit: (Hit & { channel: number }) | undefined, altKey: boolean): void {
   if (hit?.kind === 'actmax' && !view?.actmax.has(hit.channel)) {
     host.post({ type: 'runActmax', channel: hit.channel });
     return;
@@ -170,10 +236,9 @@ canvas.addEventListener('click', (e) => {
   const entry = hit ? entryOf(hit) : undefined;
   if (!hit || !entry || isDead(view?.run.result.top[hit.channel])) return;
   // The small button (or Alt+click): feature maps of this image; a plain click opens the file.
-  if (hit.onButton || e.altKey) host.post({ type: 'showFeatureMaps', file: entry.file });
+  if (hit.onButton || altKey) host.post({ type: 'showFeatureMaps', file: entry.file });
   else host.post({ type: 'openFile', file: entry.file });
-});
-new ResizeObserver(() => relayout()).observe(scroller);
+}
 
 /** Every row (up to maxHeight pixels) in a fresh canvas, for Export PNG. */
 function fullCanvas(maxHeight: number): HTMLCanvasElement | undefined {
@@ -191,37 +256,55 @@ function fullCanvas(maxHeight: number): HTMLCanvasElement | undefined {
 
 async function exportPng(): Promise<void> {
   const c = fullCanvas(16384);
+  const state = panel.state;
   if (!c || !state) return;
   host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${state.layerId}-top${state.k}.png` });
 }
 
-function snapshot(requestId: number): void {
-  const meta: Record<string, number | string> = view && layout && state
-    ? {
-      layerId: view.run.result.layerId, channels: view.run.result.channels, k: view.run.result.k, rowsDrawn, firstRow: firstDrawn,
-      rows: layout.rows, tile: layout.tile, rowHeight: layout.rowHeight, labelWidth: layout.labelWidth, gap: layout.gap, split: layout.split,
-      actmaxColumn: layout.actmax ? 1 : 0, actmaxPictures: view.actmax.size, sort: state.sort,
-      dead: deadCount(view.run.result.top), layoutWidth: layout.width, viewWidth: scroller.clientWidth,
-      columns: Array.from(columns.children, (c) => `${c.textContent}@${(c as HTMLElement).style.left}`).join('|'),
-      hover: hover.textContent ?? '', scrollTop: scroller.scrollTop, order: Array.from(view.order.subarray(0, 16)).join(','),
-      images: view.run.result.imageCount, skipped: view.run.result.skipped.length, fromCache: view.run.result.fromCache ? 1 : 0,
-      thumbWidth: view.run.pictures.thumbWidth, thumbHeight: view.run.pictures.thumbHeight, crops: view.run.pictures.crops ? 1 : 0,
-    }
-    : {};
-  host.post({ type: 'snapshot', requestId, width: canvas.width, height: canvas.height, rgba: canvasRgba(canvas), meta });
+function snapshotMeta(): Record<string, number | string> {
+  const state = panel.state;
+  const sizeField = (sizeRow.querySelector('#inputSize') as (HTMLElement & { value: string }) | null)?.value ?? '';
+  const always = { status: document.getElementById('status')?.textContent ?? '', summary: summary.textContent ?? '', sizeField, sizeNote: sizeRow.hidden ? '' : (sizeRow.querySelector('.tk-size-note')?.textContent ?? ''), hint: HOVER_HINT };
+  if (!view || !layout || !state) return always;
+  return {
+    ...always,
+    layerId: view.run.result.layerId, channels: view.run.result.channels, k: view.run.result.k, rowsDrawn, firstRow: firstDrawn,
+    rows: layout.rows, tile: layout.tile, rowHeight: layout.rowHeight, labelWidth: layout.labelWidth, gap: layout.gap, split: layout.split,
+    actmaxColumn: layout.actmax ? 1 : 0, actmaxPictures: view.actmax.size, sort: state.sort, deadLast: state.deadLast ? 1 : 0,
+    dead: deadCount(view.run.result.top), layoutWidth: layout.width, viewWidth: scroller.clientWidth,
+    columns: Array.from(columns.children, (c) => `${c.textContent}@${(c as HTMLElement).style.left}`).join('|'),
+    hover: hover.textContent ?? '', scrollTop: scroller.scrollTop, order: Array.from(view.order.subarray(0, 16)).join(','),
+    images: view.run.result.imageCount, skipped: view.run.result.skipped.length, fromCache: view.run.result.fromCache ? 1 : 0,
+    thumbWidth: view.run.pictures.thumbWidth, thumbHeight: view.run.pictures.thumbHeight, crops: view.run.pictures.crops ? 1 : 0,
+    inputHeight: view.run.result.input[0], inputWidth: view.run.result.input[1],
+  };
+}
+
+/** The size row of a model that does not fix its input size: the field, and the size every image ran at and why. */
+function showSize(run: TopkFindResult): void {
+  sizeRow.replaceChildren();
+  sizeControl = undefined;
+  sizeRow.hidden = !run.inputSize;
+  if (!run.inputSize) return;
+  sizeControl = renderSizeControl(sizeRow, run.inputSize, applyInputSize, (message) => status.error(message));
+  const note = document.createElement('span');
+  note.className = 'tk-size-note';
+  note.textContent = sizeNote(run.inputSize);
+  sizeRow.append(note);
+}
+
+function applyInputSize(size: InputSize): void {
+  if (panel.state) panel.setState({ ...panel.state, inputSize: size });
+  host.post({ type: 'setInputSize', size });
 }
 
 function onResult(run: TopkFindResult): void {
   pics.clear();
   status.clear();
-  const r = run.result;
-  view = { run, order: channelOrder(r.top, state?.sort ?? 'index'), actmax: new Map() };
-  const skipped = r.skipped.length ? `, ${r.skipped.length} skipped` : '';
-  const cached = r.fromCache ? ' (from the cache)' : ` in ${(r.ms / 1000).toFixed(1)} s`;
-  const field = r.receptiveField.size.map((s) => s ?? 'whole image').join('×');
-  const dead = deadCount(r.top);
-  const deadNote = dead ? ` · ${dead} dead (max 0 over the folder, listed last)` : '';
-  summary.textContent = `${r.imageCount} images${skipped}${cached} · ${r.channels} channels${deadNote} · top ${r.k} · unit field ${field} px of ${r.input[0]}×${r.input[1]}`;
+  const deadLast = panel.state?.deadLast ?? true;
+  view = { run, order: channelOrder(run.result.top, panel.state?.sort ?? 'index', deadLast), actmax: new Map() };
+  summary.textContent = summaryLine(run, deadLast);
+  showSize(run);
   scroller.scrollTop = 0;
   relayout();
 }
@@ -235,49 +318,67 @@ function onActmax(images: TopkActmaxImage[]): void {
   relayout();
 }
 
-/** What the tests do as a user would: events at the tile's centre, in client coordinates. */
-function testAction(action: TopkTestAction): void {
-  if (!layout) return;
+/** A point of a row's slot in client coordinates: where the tests' events land, as a user's would. */
+function slotPoint(kind: 'thumb' | 'actmax', row: number): { clientX: number; clientY: number } {
   const box = scroller.getBoundingClientRect();
-  const at = (kind: 'thumb' | 'actmax', row: number): { clientX: number; clientY: number } => ({
+  return {
     clientX: box.left + scroller.clientLeft - scroller.scrollLeft + slotX(layout!, kind, 0) + layout!.tile / 2,
     clientY: box.top + scroller.clientTop - scroller.scrollTop + row * layout!.rowHeight + layout!.tile / 2,
-  });
-  if (action.kind === 'hoverThumb') canvas.dispatchEvent(new MouseEvent('mousemove', at('thumb', action.row)));
-  else if (action.kind === 'clickActmax') canvas.dispatchEvent(new MouseEvent('click', at('actmax', action.row)));
+  };
+}
+
+/** What the tests do as a user would: events at the tile's centre, in client coordinates. */
+function testAction(action: TopkTestAction): void {
+  if (action.kind === 'typeInputSize') {
+    sizeControl?.type(action.text);
+    return;
+  }
+  if (action.kind === 'toggleDeadLast') {
+    // The checkbox's own label (in its shadow root) takes the click, as under a user's pointer.
+    (deadBox.shadowRoot?.querySelector('label') as HTMLElement | null)?.click();
+    return;
+  }
+  if (!layout) return;
+  if (action.kind === 'hoverThumb') canvas.dispatchEvent(new MouseEvent('mousemove', slotPoint('thumb', action.row)));
+  else if (action.kind === 'clickActmax') canvas.dispatchEvent(new MouseEvent('click', slotPoint('actmax', action.row)));
   else scroller.scrollTop += action.rows * layout.rowHeight;
 }
 
-routeHostMessages(host, status, {
-  init: (msg) => {
-    const next = msg.state as TopkPanelState;
-    const changed = !state || next.layerId !== state.layerId || next.folder !== state.folder || next.modelPath !== state.modelPath || next.k !== state.k;
-    state = next;
-    host.saveState(state);
-    setSelected(sortSelect, state.sort);
-    showBackend(msg);
-    renderCrumbs();
+/** The row at `index` in view order, scrolled into view, double-clicked at its first thumbnail's centre. */
+function openUnitAt(index: number): void {
+  if (!layout || index < 0 || index >= layout.rows) return;
+  scroller.scrollTop = scrollToRow(layout, index, scroller.scrollTop, scroller.clientHeight);
+  canvas.dispatchEvent(new MouseEvent('dblclick', { ...slotPoint('thumb', index), bubbles: true, detail: 2 }));
+}
+
+panel.start({
+  init: (msg, previous) => {
+    const next = msg.state;
+    const changed = !previous || next.layerId !== previous.layerId || next.folder !== previous.folder || next.modelPath !== previous.modelPath || next.k !== previous.k;
+    setSelected(sortSelect, next.sort);
+    (deadBox as HTMLElement & { checked: boolean }).checked = next.deadLast;
     if (changed) {
       view = undefined;
       summary.textContent = '';
+      sizeRow.hidden = true;
       relayout();
     }
   },
-  result: (msg) => {
-    const run = normalizeRun(msg.result);
-    if (!run) {
-      status.error('The result from the engine was incomplete; run "Find Top Images…" again.');
-      return;
-    }
-    onResult(run);
+  snapshot: () => ({ canvas, meta: snapshotMeta() }),
+  openUnit: openUnitAt,
+  messages: {
+    result: (msg) => {
+      const run = normalizeRun(msg.result);
+      if (!run) {
+        status.error('The result from the engine was incomplete; run "Find Top Images…" again.');
+        return;
+      }
+      onResult(run);
+    },
+    actmax: (msg) => {
+      if (Array.isArray(msg.images)) onActmax(msg.images);
+    },
+    info: (msg) => status.info(msg.message),
+    testAction: (msg) => testAction(msg.action),
   },
-  actmax: (msg) => {
-    if (Array.isArray(msg.images)) onActmax(msg.images as TopkActmaxImage[]);
-  },
-  info: (msg) => status.info(msg.message as string),
-  testAction: (msg) => testAction(msg.action as TopkTestAction),
-  requestSnapshot: (msg) => snapshot(msg.requestId as number),
 });
-
-if (state) renderCrumbs();
-host.post({ type: 'ready' });

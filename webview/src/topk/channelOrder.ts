@@ -13,13 +13,17 @@ export function isDead(entries: readonly Pick<TopkEntry, 'value'>[] | undefined)
 }
 
 /**
- * Display position → channel. 'index': by channel; 'top': largest best value first, ties by index. Either way the
- * dead channels (isDead) come last, by index: a layer with many of them shows the live ones first.
+ * Display position → channel. 'index': by channel; 'top': largest best value first, ties by index. With `deadLast`
+ * (the default) the dead channels (isDead) come last, by index, so a layer with many of them shows the live ones
+ * first; without it every channel keeps the sort's own place ('index': plain channel order).
  */
-export function channelOrder(top: readonly (readonly Pick<TopkEntry, 'value'>[])[], sort: TopkSort): Int32Array {
+export function channelOrder(top: readonly (readonly Pick<TopkEntry, 'value'>[])[], sort: TopkSort, deadLast = true): Int32Array {
   const order = Int32Array.from(top.keys());
-  const dead = top.map((entries) => isDead(entries));
-  const best = (c: number): number => top[c]?.[0]?.value ?? -Infinity;
+  const dead = top.map((entries) => deadLast && isDead(entries));
+  const best = (c: number): number => {
+    const v = top[c]?.[0]?.value;
+    return v === undefined || Number.isNaN(v) ? -Infinity : v;
+  };
   return order.sort((a, b) => {
     if (dead[a] !== dead[b]) return dead[a] ? 1 : -1;
     if (sort === 'index' || dead[a]) return a - b;

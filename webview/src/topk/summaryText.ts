@@ -1,0 +1,27 @@
+// The words above the Top Images grid: what was ranked (images, skips, cache or time, channels, dead ones and
+// where they are listed, k, the unit's field) and, for a model that does not fix its input size, the size every
+// image ran at and why. Pure: unit-tested in Node.
+import type { TopkFindResult, TopkInputSizeInfo } from '../../../src/shared/topkProtocol';
+import { deadCount } from './channelOrder';
+
+const WHY: Record<TopkInputSizeInfo['source'], string> = {
+  chosen: 'the size chosen for this model',
+  sidecar: "the size in the model's sidecar",
+  default: "Layer Lens's default",
+};
+
+/** "60 images in 0.4 s · 32 channels · 3 dead (max 0 over the folder, listed last) · top 4 · unit field 5×5 px of 28×28". */
+export function summaryLine(run: TopkFindResult, deadLast: boolean): string {
+  const r = run.result;
+  const skipped = r.skipped.length ? `, ${r.skipped.length} skipped` : '';
+  const cached = r.fromCache ? ' (from the cache)' : ` in ${(r.ms / 1000).toFixed(1)} s`;
+  const field = r.receptiveField.size.map((s) => s ?? 'whole image').join('×');
+  const dead = deadCount(r.top);
+  const deadNote = dead ? ` · ${dead} dead (max 0 over the folder, ${deadLast ? 'listed last' : 'in channel order'})` : '';
+  return `${r.imageCount} images${skipped}${cached} · ${r.channels} channels${deadNote} · top ${r.k} · unit field ${field} px of ${r.input[0]}×${r.input[1]}`;
+}
+
+/** "Every image ran at 64 × 48 (H × W): the size chosen for this model — the model does not fix its input size." */
+export function sizeNote(info: TopkInputSizeInfo): string {
+  return `Every image ran at ${info.height} × ${info.width} (H × W): ${WHY[info.source] ?? WHY.default} — the model does not fix its input size.`;
+}
