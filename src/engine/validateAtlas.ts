@@ -3,6 +3,7 @@
 // field. Folders are checked by the handler (before any work), since they need the file system.
 import { ACTMAX_PRESETS } from '../shared/actmax';
 import { ATLAS_LIMITS } from '../shared/atlasProtocol';
+import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
 import { bad, checkInteger, checkString, type ParamReader } from './paramChecks';
 
 export function checkAtlasRunParams(p: ParamReader): void {
@@ -17,4 +18,5 @@ export function checkAtlasRunParams(p: ParamReader): void {
   }
   p.optionalInteger('steps', ...ATLAS_LIMITS.steps);
   p.optionalOneOf('preset', ACTMAX_PRESETS);
+  p.optionalList('inputSize', 2, 2, (v, w) => checkInteger(v, w, INPUT_SIZE_MIN, INPUT_SIZE_MAX));
 }

@@ -35,6 +35,8 @@ export interface AtlasRunParams {
   units?: 'all' | number;
   steps?: number;
   preset?: ActmaxPresetName;
+  /** [height, width] for a model without a fixed input size (the size chosen for it in a panel); else its own. */
+  inputSize?: [number, number];
 }
 
 /** Units written so far (including ones a previous run left) of `total`; `phase` says what runs now. */

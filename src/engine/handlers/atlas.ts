@@ -19,7 +19,8 @@ export async function atlasRunHandler(models: Pick<ModelCache, 'get'>, params: A
   // A folder that cannot hold the site is refused before the model is loaded.
   checkAtlasOutFolder(params.outDir);
   const model = await models.get(params.modelPath);
-  const spec = await modelInputSpec(model);
+  const size = params.inputSize;
+  const spec = await modelInputSpec(model, size ? { height: size[0], width: size[1] } : undefined);
   let last: AtlasRunProgress = { done: 0, total: 0, phase: 'starting' };
   let sentAt = 0;
   const run = await runAtlas(

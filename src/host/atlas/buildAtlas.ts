@@ -14,6 +14,7 @@ import { chooseModel, type ModelChoiceDeps } from '../commands/chooseModel';
 import { parseLayerTarget } from '../commands/commandArgs';
 import { pickOne } from '../commands/quickPicks';
 import type { EngineService } from '../engine/engineService';
+import { inputSizeMemory } from '../models/inputSizeMemory';
 import { withEngineProgress } from '../engine/withEngineProgress';
 import type { UserMessages } from '../userMessages';
 import { AtlasProgressText } from './atlasProgressText';
@@ -65,6 +66,9 @@ export async function buildAtlas(deps: AtlasDeps, arg: unknown): Promise<BuildAt
     ...(given?.steps !== undefined ? { steps: given.steps } : {}),
     ...(given?.preset ? { preset: given.preset } : {}),
   };
+  // A model without a fixed input size runs at the size chosen for it in a panel, as its panels do.
+  const size = inputSizeMemory.get(modelPath);
+  if (size) params.inputSize = [size.height, size.width];
   const result = await run(deps, params, name, given?.cancel);
   if (!result) return undefined;
   if (result.stopped) {

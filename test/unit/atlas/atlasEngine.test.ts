@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
 import { tempFolder } from '../topk/topkFixtures';
+import { writeAnySizeGraph } from '../../helpers/anySizeGraph';
 import { rejects } from '../engine/rejectsParams';
 import { validateParams } from '../../../src/engine/validateParams';
 import { atlasRunHandler } from '../../../src/engine/handlers/atlas';
@@ -52,6 +53,8 @@ test('atlas.run params: what the command sends passes, the rest is one sentence 
   rejects('atlas.run', { modelPath: '/m', outDir: '/o', layers: 'conv1' }, /^atlas\.run: params\.layers must be a list\.$/);
   rejects('atlas.run', { modelPath: '/m', outDir: '/o', layers: [3] }, /^atlas\.run: params\.layers\[0\] must be a string\.$/);
   rejects('atlas.run', { modelPath: '/m', outDir: '/o', imagesDir: '' }, /^atlas\.run: params\.imagesDir is empty\.$/);
+  rejects('atlas.run', { modelPath: '/m', outDir: '/o', inputSize: [4, 32] }, /^atlas\.run: params\.inputSize\[0\] must be from 8 to 1024 \(got 4\)\.$/);
+  rejects('atlas.run', { modelPath: '/m', outDir: '/o', inputSize: [32] }, /^atlas\.run: params\.inputSize must have 2 entries \(has 1\)\.$/);
 });
 
 test('a folder that is not empty and holds no atlas, or a file, is refused before the model loads', async () => {
@@ -100,4 +103,18 @@ test('a run writes the site; a run cancelled after its first batch keeps it and 
   // The same folder with other settings is another atlas: refused rather than mixed.
   await assert.rejects(atlasRunHandler(models, { ...small(resumed), steps: 9 }), /holds an atlas made with another model or other settings \(steps 8 there\)/);
   loaded?.dispose();
+});
+
+test('a model without a fixed input size runs at the size asked for', async () => {
+  await useBackend('wasm');
+  const modelPath = writeAnySizeGraph(tempFolder('layer-lens-atlas-any-size-'));
+  const anySize = { get: (path: string) => loadModel(path) };
+  const outDir = join(root, 'any-size');
+  const r = await atlasRunHandler(anySize, { modelPath, outDir, units: 1, steps: 4, inputSize: [32, 40] });
+  assert.equal(r.written, r.total);
+  const atlas = JSON.parse(readFileSync(join(outDir, 'atlas.json'), 'utf8')) as { settings: { size: number[] }; layers: { id: string; units: { actmax: { file: string }[] }[] }[] };
+  assert.deepEqual(atlas.settings.size, [32, 40]);
+  const png = readFileSync(join(outDir, atlas.layers[0]!.units[0]!.actmax[0]!.file));
+  // PNG IHDR: width then height, big-endian, at bytes 16 and 20.
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [40, 32]);
 });
