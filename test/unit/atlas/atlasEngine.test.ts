@@ -2,13 +2,13 @@
 // a folder that cannot hold the site is refused before the model loads, a run writes the site and says what it
 // computed, and a run cancelled after its first batch keeps those units, renders them, and is resumed by the next
 // run into a site byte for byte equal to an uninterrupted one.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
-import { tempFolder } from '../topk/topkFixtures';
+import { tempFolder, writeDigits } from '../topk/topkFixtures';
 import { writeAnySizeGraph } from '../../helpers/anySizeGraph';
 import { rejects } from '../engine/rejectsParams';
 import { validateParams } from '../../../src/engine/validateParams';
@@ -32,6 +32,8 @@ const models = {
     return loaded;
   },
 };
+
+after(() => loaded?.dispose());
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -102,7 +104,6 @@ test('a run writes the site; a run cancelled after its first batch keeps it and 
 
   // The same folder with other settings is another atlas: refused rather than mixed.
   await assert.rejects(atlasRunHandler(models, { ...small(resumed), steps: 9 }), /holds an atlas made with another model or other settings \(steps 8 there\)/);
-  loaded?.dispose();
 });
 
 test('a model without a fixed input size runs at the size asked for', async () => {
@@ -117,4 +118,20 @@ test('a model without a fixed input size runs at the size asked for', async () =
   const png = readFileSync(join(outDir, atlas.layers[0]!.units[0]!.actmax[0]!.file));
   // PNG IHDR: width then height, big-endian, at bytes 16 and 20.
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [40, 32]);
+});
+
+test('with an images folder every unit gets its dataset examples; a folder with no image is refused before any work', async () => {
+  await useBackend('wasm');
+  const images = tempFolder('layer-lens-atlas-engine-digits-');
+  writeDigits(images, 6);
+  const outDir = join(root, 'with-images');
+  const r = await atlasRunHandler(models, { modelPath: MODEL, outDir, imagesDir: images, layers: ['conv1'], units: 2, steps: 4 });
+  assert.deepEqual([r.computed, r.total, r.stopped], [2, 2, false]);
+  const atlas = JSON.parse(readFileSync(join(outDir, 'atlas.json'), 'utf8')) as { settings: { images: number; k: number }; layers: { units: { topPicture: string | null; top: unknown[] }[] }[] };
+  assert.deepEqual([atlas.settings.images, atlas.settings.k], [6, 5]);
+  assert.ok(atlas.layers[0]!.units.every((u) => u.topPicture !== null && u.top.length === 5), 'a unit has no dataset examples');
+  const empty = tempFolder('layer-lens-atlas-engine-empty-');
+  const other = join(root, 'no-images');
+  await assert.rejects(atlasRunHandler(models, { modelPath: MODEL, outDir: other, imagesDir: empty, units: 1, steps: 4 }), /holds no PNG, JPEG, WebP, GIF or BMP image\./);
+  assert.ok(!existsSync(other), 'the refused run wrote something');
 });

@@ -17,6 +17,7 @@ import type { RgbaImage } from '../../preprocess/display';
 import { listImageFiles } from '../nodeTopk';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../regularFile';
 import { channelRow, loadDisplayImages, rowLayout } from '../../topk/topkPictures';
+import type { TopkFile } from '../../topk/findTopImages';
 import type { ActmaxObjectiveSpec, ActmaxPresetName } from '../../../shared/actmax';
 import { LayerLensError } from '../../../shared/errors';
 import type { InputSpec } from '../../../shared/model';
@@ -34,6 +35,8 @@ export interface AtlasComputeOptions {
   settings: AtlasSettings & { preset: ActmaxPresetName };
   /** Dataset folder for top-k, or none. */
   imagesDir?: string;
+  /** The folder's image files when the caller listed them already (a large folder is listed once). */
+  imageFiles?: readonly TopkFile[];
   signal?: AbortSignal;
   /** Called after each batch with the units finished so far (skipped ones included) of `total`. */
   onProgress?: (p: { done: number; total: number; phase: string }) => void;
@@ -75,7 +78,7 @@ export async function computeAtlasUnits(ctx: AtlasContext, items: readonly Atlas
   let topkRoot = '';
   if (opts.imagesDir && opts.settings.k > 0) {
     topkRoot = opts.imagesDir;
-    const files = listImageFiles(opts.imagesDir);
+    const files = opts.imageFiles ?? listImageFiles(opts.imagesDir);
     if (files.length === 0) throw new LayerLensError('notFound', `${opts.imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
     const allLayers = [...new Set(ctx.work.map((i) => i.layerId))];
     topk = await atlasTopk(model, pendingLayers, files, spec, {

@@ -78,14 +78,15 @@ export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRe
   const outDir = resolve(req.outDir);
   checkAtlasOutFolder(outDir);
   if (req.diversity === 1) throw new LayerLensError('badArgument', 'An atlas\'s diversity batch must be 0 (none) or at least 2 images.');
-  const imageCount = req.imagesDir ? listImageFiles(req.imagesDir).length : 0;
+  const imageFiles = req.imagesDir ? listImageFiles(req.imagesDir) : [];
+  const imageCount = imageFiles.length;
   if (req.imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${req.imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
   const { work, settings } = planAtlas(model, spec, req, imageCount);
   writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
   const before = work.filter((i) => isUnitDone(outDir, i)).length;
   let stopped = false;
   try {
-    await computeAtlasUnits({ model, spec, work }, work, outDir, { settings, imagesDir: req.imagesDir, signal: options.signal, onProgress: options.onProgress, onStep: options.onStep });
+    await computeAtlasUnits({ model, spec, work }, work, outDir, { settings, imagesDir: req.imagesDir, imageFiles, signal: options.signal, onProgress: options.onProgress, onStep: options.onStep });
   } catch (e) {
     if (!(e instanceof LayerLensError && e.code === 'cancelled')) throw e;
     stopped = true;
