@@ -87,6 +87,8 @@ export interface LayerLensApi {
   openUnitFromPanel(kind: PanelKind, index: number): boolean;
   /** The unit the Unit panel shows, when one is open. */
   unitPanelTarget(): { modelPath: string; layerId: string; unit: number } | undefined;
+  /** Presses the Unit panel's Cancel button; false when no Unit panel is open. */
+  cancelUnitPage(): boolean;
   /** Unit pages computed by the engine since activation (a page read from the cache counts none). */
   unitEngineRuns(): number;
   /** What each open actmax panel holds. */

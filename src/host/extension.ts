@@ -102,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     openUnitFromPanel: (kind, index) => withCurrent(kind, (p) => p.openUnitForTest(index)),
     unitPanelTarget: () => currentPanel('unit')?.target,
     unitEngineRuns: () => unitPages.engineRuns,
+    cancelUnitPage: () => withCurrent('unit', (p) => p.cancelForTest()),
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),
     answerPrompts: (answers) => queueAnswers(answers),

@@ -132,7 +132,9 @@ export type UnitToWebview =
   | { type: 'progress'; message: string; fraction?: number }
   | { type: 'page'; view: UnitPageView }
   /** The run was cancelled: the panel says so and offers to compute again. */
-  | { type: 'cancelled'; message: string };
+  | { type: 'cancelled'; message: string }
+  /** Tests only: press the panel's Cancel button, as a user would. */
+  | { type: 'testCancel' };
 
 export type UnitFromWebview =
   | CommonFromWebview

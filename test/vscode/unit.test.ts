@@ -1,8 +1,8 @@
 // The Unit panel in a real VS Code: opened from the palette (model → layer → unit) on the sample model's conv2
 // unit 3 after a Top Images run on a folder of digits, it draws the unit's feature visualizations (2 seeds) and a
 // diversity batch, the badge's numbers, dataset examples and the strongest inputs from conv1; clicking one opens
-// that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; and a
-// double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
+// that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; a page
+// being computed shows its progress and stops on Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -115,6 +115,26 @@ suite('Unit panel', () => {
     assert.equal(again.meta.badge, page.meta.badge);
     assert.deepEqual([again.width, again.height], [page.width, page.height]);
     assert.deepEqual(again.rgba, page.rgba, 'the cached page draws the same pixels');
+  });
+
+  test('a page being computed shows its progress with Cancel, and Cancel stops it', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    const restoreSteps = await withSetting('layerLens.unitPage', 'steps', 4000);
+    try {
+      const runs = lens.unitEngineRuns();
+      const opened = vscode.commands.executeCommand('layerLens.openUnit', { modelPath: sampleModelPath(), layerId: 'conv2', unit: 9 });
+      const busy = await waitForSnapshot('unit', 'progress of conv2 unit 9', (s) => s.meta.busy === 1 && /conv2 unit 9: feature visualization 1 of 2 \(\d+%\)/.test(String(s.meta.status)), 60_000);
+      assert.equal(busy.meta.ready, 0, 'the previous unit\'s page is gone');
+      const asked = Date.now();
+      assert.ok(lens.cancelUnitPage());
+      await opened;
+      await waitForSnapshot('unit', 'the stopped state', (s) => s.meta.busy === 0 && /^Stopped: conv2 unit 9 was not finished/.test(String(s.meta.status)), 30_000);
+      assert.ok(Date.now() - asked < 15_000, `stopped ${Date.now() - asked} ms after Cancel`);
+      assert.equal(lens.unitEngineRuns(), runs + 1);
+    } finally {
+      await restoreSteps();
+    }
   });
 
   test('double-clicking a kernel tile opens the Unit panel on that filter', async function () {

@@ -32,11 +32,25 @@ export async function unitPageHandler(models: Pick<ModelCache, 'get'>, params: U
   const item: AtlasItem = { layerId, unit };
   const k = dataset.images > 0 ? settings.k : 0;
   options.onProgress?.({ message: `Computing ${layerId} unit ${unit}…`, fraction: 0 });
+  // Every actmax step reports its share; a message goes out per whole percent, not per step.
+  let shown = -1;
+  const runs = settings.seeds + (settings.diversity > 1 ? 1 : 0);
   await computeAtlasUnits({ model, spec, work: [item] }, [item], outDir, {
     settings: { ...settings, k, images: dataset.images, size: [spec.height, spec.width] },
     imagesDir: dataset.images > 0 ? params.imagesDir : undefined,
     signal: options.signal,
-    onProgress: (p) => options.onProgress?.({ message: progressText(p.phase, layerId, unit), fraction: p.total > 0 ? p.done / p.total : undefined }),
+    onProgress: (p) => {
+      // The batch-level 'done' comes only at the end of this one unit; the top-k phase has no share to give.
+      if (p.phase.startsWith('top-k')) options.onProgress?.({ message: progressText(p.phase, layerId, unit) });
+    },
+    onStep: (share) => {
+      const percent = Math.floor(share * 100);
+      if (percent === shown) return;
+      shown = percent;
+      const run = Math.min(runs - 1, Math.floor(share * runs));
+      const what = run < settings.seeds ? `feature visualization ${run + 1} of ${settings.seeds}` : `diversity batch of ${settings.diversity}`;
+      options.onProgress?.({ message: `${layerId} unit ${unit}: ${what} (${percent}%)…`, fraction: share });
+    },
   });
   const dir = unitDir(outDir, item);
   const record: UnitPageRecord = readRecord(dir);
@@ -55,9 +69,7 @@ function datasetOf(imagesDir: string | undefined): { images: number; note?: stri
 }
 
 function progressText(phase: string, layerId: string, unit: number): string {
-  if (phase === 'starting') return `Computing ${layerId} unit ${unit}…`;
-  if (phase.startsWith('top-k')) return `Dataset examples (${phase.replace(/^top-k: /, '')})…`;
-  return `Computing ${layerId} unit ${unit}: ${phase}…`;
+  return `${layerId} unit ${unit}: dataset examples, ${phase.replace(/^top-k: /, '')} read…`;
 }
 
 /** unit.json as the compute wrote it; typed through the core's UnitRecord so the shared copy cannot drift. */

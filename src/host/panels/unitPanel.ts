@@ -85,6 +85,11 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     return this.idle;
   }
 
+  /** Tests only: the webview presses its Cancel button (the run in progress stops). */
+  cancelForTest(): void {
+    this.post({ type: 'testCancel' });
+  }
+
   protected exportDir(): string {
     return path.dirname(this.state.modelPath);
   }

@@ -77,7 +77,13 @@ test('conv2 unit 3: seeds, diversity, badge, dataset examples, statistics and co
   const files = view.pictures.map((p) => p.file).sort();
   assert.deepEqual(files, ['actmax-0.png', 'actmax-1.png', 'diversity-0.png', 'diversity-1.png', 'top.png']);
   for (const p of view.pictures) assert.deepEqual([...p.png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${p.file} is a PNG`);
-  assert.ok(progress.length >= 2, 'progress was reported');
+  // Progress per step: shares that only grow, naming the seed runs and the diversity batch, up to the end.
+  const shares = progress.map((p) => p.fraction).filter((f): f is number => f !== undefined);
+  assert.ok(shares.every((f, i) => i === 0 || f >= shares[i - 1]!), `shares grow: ${shares.join(' ')}`);
+  assert.ok(shares[shares.length - 1]! > 0.9, `the last share is ${shares[shares.length - 1]}`);
+  for (const words of ['feature visualization 1 of 2', 'feature visualization 2 of 2', 'diversity batch of 2', 'dataset examples']) {
+    assert.ok(progress.some((p) => p.message.includes(words)), `a progress message says "${words}"`);
+  }
 
   const again = await pages.cached(target, source);
   assert.ok(again, 'the second open is cached');

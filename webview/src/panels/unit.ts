@@ -103,5 +103,6 @@ panel.start({
       status.info(msg.message);
     },
     error: () => setBusy(false),
+    testCancel: () => cancel.click(),
   },
 });
