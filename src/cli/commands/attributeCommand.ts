@@ -72,9 +72,12 @@ function classIndexOf(value: string, spec: InputSpec): number {
   return k;
 }
 
-function topClass(model: LoadedModel, input: tf.Tensor4D, spec: InputSpec): number {
+async function topClass(model: LoadedModel, input: tf.Tensor4D, spec: InputSpec): Promise<number> {
   const id = model.info.logitsId ?? model.info.outputIds[0];
-  const logits = tf.tidy(() => model.forward(input, [id])[0].dataSync() as Float32Array);
+  const out = tf.tidy(() => model.forward(input, [id])[0]);
+  // Asynchronous: on --backend webgpu the logits have no synchronous read.
+  const logits = (await out.data()) as Float32Array;
+  out.dispose();
   return topPredictions(logits, spec.labels, 1)[0]?.classIndex ?? 0;
 }
 
@@ -170,10 +173,10 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   try {
     const target: AttributionTarget = unitTarget ?? {
       kind: 'class',
-      classIndex: values.class !== undefined ? classIndexOf(values.class as string, spec) : topClass(model, input, spec),
+      classIndex: values.class !== undefined ? classIndexOf(values.class as string, spec) : await topClass(model, input, spec),
       score,
     };
-    const background = toDisplayRgba(input, spec).data;
+    const background = (await toDisplayRgba(input, spec)).data;
     const written: { method: AttributionMethod; npy: string; png: string; target: string; camLayer?: string; completeness?: AttributionMap['completeness']; passes: number; ms: number }[] = [];
     for (const method of methods) {
       const map = await explain(model, input, { method, target, ...options }, { labels: spec.labels, inputSpec: spec });

@@ -82,7 +82,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const [logits] = await computeActivations(ctx.model, input, [predictId]);
   const [top] = topPredictions(logits!.data, spec.labels, 1);
   if (!top) return `<h3>${escapeHtml(basename(imagePath))}</h3><p class="note">No prediction to explain.</p>`;
-  const display = toDisplayRgba(input, spec);
+  const display = await toDisplayRgba(input, spec);
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
   const figures: string[] = [];
   /** One forward + backward, as the saliency map measured it; undefined until then. */

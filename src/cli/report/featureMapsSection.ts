@@ -65,7 +65,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const ids = [...layerIds, ...(predictId && !layerIds.includes(predictId) ? [predictId] : [])];
   const acts = await computeActivations(model, input, ids);
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
-  const display = toDisplayRgba(input, spec);
+  const display = await toDisplayRgba(input, spec);
   const inputFile = `maps-${stem}-input.png`;
   writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
   const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112)];

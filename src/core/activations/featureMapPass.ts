@@ -45,7 +45,7 @@ export async function runFeatureMapPass(
     signal: options.signal,
     onProgress: (p) => options.onProgress?.({ done: p.done, total: p.total, message: p.message }),
   });
-  const rgba = toDisplayRgba(input, spec);
+  const rgba = await toDisplayRgba(input, spec);
   const forwardMs = performance.now() - started;
   const byId = new Map(acts.map((a) => [a.layerId, a]));
   const layers: FeatureLayerSummary[] = [];

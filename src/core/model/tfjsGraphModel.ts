@@ -40,6 +40,9 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
   const inputShape = boundary.layout === 'NCHW' && declared.length === 4 ? [declared[0] ?? null, declared[2] ?? null, declared[3] ?? null, declared[1] ?? null] : declared;
   const assumed = inputShape.length === 4 ? chooseInputSize([inputShape[1] ?? null, inputShape[2] ?? null], options.size ?? {}, path) : undefined;
   if (assumed) warnings.push(`The input size is not fixed in the model; it runs at ${describeAssumedSize(assumed)}.`);
+  // A synchronous read that is safe on every backend: these are the file's own weights, tensors made from its bytes,
+  // whose values TF.js's webgpu backend holds in CPU memory until first used and cpuCopies.ts keeps after that. Only
+  // small int constants (axes, shapes) are read, once, at load.
   const constInts = (n: string): number[] | undefined => {
     const t = weights[n]?.[0];
     return t && t.dtype === 'int32' && t.size <= 8 ? Array.from(t.dataSync()) : undefined;

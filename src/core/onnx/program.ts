@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayerLensError } from '../../shared/errors';
 import type { ConstValue, OnnxGraph, OnnxNode } from './onnxGraph';
-import { logicalShape } from './layout';
+import { onCpuBackend, readsSynchronously } from '../onCpuBackend';
+import { logicalShape, toPlain } from './layout';
 import type { LT } from './layout';
 import type { CompileContext, StaticIn, Step } from './opTypes';
 import { compilerFor, SHAPE_ONLY_OPS } from './opRegistry';
@@ -170,19 +171,28 @@ export class Program {
       this.steps[node.index] = step;
       return step;
     }
-    tf.tidy(() => {
+    // The folded values are read back at once as numbers, which a GPU backend cannot do synchronously: there the
+    // fold runs on the cpu backend, on tensors made from the constants' numbers (not the cached GPU copies, which
+    // would move to the CPU and back). Shape and Size read only their live input's shape, never its values.
+    const onGpu = !readsSynchronously();
+    const constInput = (name: string): tf.Tensor => {
+      const v = this.constValue(name)!;
+      return onGpu ? tf.tensor(v.data, v.shape, v.dtype) : this.constTensor(name);
+    };
+    onCpuBackend(() => tf.tidy(() => {
       const inputs = node.inputs.map((name): LT | undefined =>
-        name === '' ? undefined : live.has(name) ? live.get(name) : { t: this.constTensor(name), perm: null },
+        name === '' ? undefined : live.has(name) ? live.get(name) : { t: constInput(name), perm: null },
       );
       const outs = this.runNode(node, step, inputs);
       node.outputs.forEach((name, i) => {
         if (name === '' || !outs[i]) return;
-        const t = outs[i].t;
+        // In logical order: a folded Transpose only relabels axes (its perm), which a constant does not keep.
+        const t = toPlain(outs[i]);
         const data = t.dtype === 'float32' ? Float32Array.from(t.dataSync()) : Int32Array.from(t.dataSync());
         this.folded.set(name, { shape: t.shape.slice(), dtype: t.dtype === 'bool' ? 'bool' : t.dtype === 'float32' ? 'float32' : 'int32', data });
         this.shapes.set(name, t.shape.slice());
       });
-    });
+    }));
     this.steps[node.index] = 'folded';
     return 'folded';
   }

@@ -14,12 +14,14 @@ export interface RgbaImage {
  * What the model sees, as a picture of the model's input size (for overlays under feature maps): undoes the
  * normalization and channel order of `spec`; a gray input is shown gray, padding shows black.
  * Takes either a decoded image (preprocessed first) or a model input [1, H, W, C]; the tensor is not disposed.
+ * Read asynchronously: on a GPU backend the input was computed there (resize, normalization) and has no
+ * synchronous read.
  */
-export function toDisplayRgba(source: tf.Tensor4D | DecodedImage, spec: InputSpec): RgbaImage {
+export async function toDisplayRgba(source: tf.Tensor4D | DecodedImage, spec: InputSpec): Promise<RgbaImage> {
   const input = source instanceof tf.Tensor ? source : preprocess(source, spec);
   try {
     const [, height, width, c] = input.shape;
-    const values = input.dataSync();
+    const values = await input.data();
     const mean = broadcast(spec.mean, c);
     const std = broadcast(spec.std, c);
     const bgr = spec.channelOrder === 'bgr' && c >= 3;

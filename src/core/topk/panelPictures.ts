@@ -130,7 +130,7 @@ export async function buildPictures(result: TopkResult, spec: InputSpec, budget:
     const file = files[f] as string;
     let img: RgbaImage;
     try {
-      img = toDisplayRgba(await options.decode(file), spec);
+      img = await toDisplayRgba(await options.decode(file), spec);
     } catch (e) {
       failed.push({ file, reason: toErrorPayload(e).message });
       for (const slot of slotsOf[f]!) thumbIndex[slot] = -1;

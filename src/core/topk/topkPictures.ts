@@ -39,7 +39,7 @@ export async function loadDisplayImages(
     for (const e of entries) {
       if (images.has(e.file)) continue;
       const name = e.file.split(/[\\/]/).pop() ?? e.file;
-      images.set(e.file, toDisplayRgba(await decodeImage(await read(e.file), name), spec));
+      images.set(e.file, await toDisplayRgba(await decodeImage(await read(e.file), name), spec));
     }
   }
   return images;

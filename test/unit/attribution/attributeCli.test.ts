@@ -39,7 +39,7 @@ describe('layer-lens attribute', () => {
     const model = await loadModel(MODEL);
     const { input, spec } = await loadModelInput(model, IMAGE);
     try {
-      const background = toDisplayRgba(input, spec).data;
+      const background = (await toDisplayRgba(input, spec)).data;
       for (const method of ['gradcam', 'ig'] as const) {
         const npy = readNpy(readFileSync(join(out, `${method}.npy`)), `${method}.npy`);
         assert.deepEqual(npy.shape, [28, 28]);

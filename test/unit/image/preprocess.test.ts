@@ -86,26 +86,26 @@ test('shrinking a large image averages blocks instead of aliasing', () => {
   for (const v of values) assert.ok(Math.abs(v - 127.5) < 0.01, `checkerboard averages to gray, got ${v}`);
 });
 
-test('toDisplayRgba undoes normalization and channel order', () => {
+test('toDisplayRgba undoes normalization and channel order', async () => {
   const pixels = [12, 34, 56, 78, 90, 123, 200, 210, 220, 1, 2, 3];
   const img = rgbImage(2, 2, pixels);
   const s = spec({ scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channelOrder: 'bgr' });
-  const shown = toDisplayRgba(img, s);
+  const shown = await toDisplayRgba(img, s);
   assert.deepEqual([shown.width, shown.height], [2, 2]);
   const rgb = Array.from(shown.data).filter((_, i) => i % 4 !== 3);
   rgb.forEach((v, i) => assert.ok(Math.abs(v - pixels[i]) <= 1, `${v} vs ${pixels[i]}`));
-  const gray = toDisplayRgba(img, spec({ channels: 1 }));
+  const gray = await toDisplayRgba(img, spec({ channels: 1 }));
   assert.deepEqual(Array.from(gray.data.slice(0, 4)), [30, 30, 30, 255]); // 0.299·12 + 0.587·34 + 0.114·56 = 29.93
 });
 
-test('preprocess and toDisplayRgba leave no tensors behind', () => {
+test('preprocess and toDisplayRgba leave no tensors behind', async () => {
   const img = rgbImage(37, 23, Array.from({ length: 37 * 23 * 3 }, (_, i) => i % 256));
   const s = spec({ height: 8, width: 8, resize: 'centerCrop', channelOrder: 'bgr' });
   run(img, s);
   const before = tf.memory().numTensors;
   for (let i = 0; i < 5; i++) {
     run(img, { ...s, resize: (['stretch', 'centerCrop', 'pad'] as const)[i % 3] });
-    toDisplayRgba(img, s);
+    await toDisplayRgba(img, s);
   }
   assert.equal(tf.memory().numTensors, before);
 });

@@ -14,6 +14,11 @@ import { rotateSheared } from '../../../src/core/actmax/rotate';
 import { findTopImages, type TopkFile } from '../../../src/core/topk/findTopImages';
 import { encode as encodePng } from 'fast-png';
 import { relativeL2 as relL2 } from '../../helpers/relativeL2';
+import { attributionCases, runAttribution, type AttributionRun } from './attributionCases';
+import { graphFoldingFeatureMaps, onnxFoldingRun } from './foldingModels';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const only = process.argv.slice(2);
 const want = (group: string) => only.length === 0 || only.includes(group);
@@ -22,6 +27,12 @@ function report(r: Record<string, unknown>): void {
   process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
 }
 
+
+/** CPU time of this process (SwiftShader's threads included) since `from`: what a check costs on a busy machine. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return Math.round((d.user + d.system) / 1000);
+}
 
 async function nchw(t: tf.Tensor): Promise<Float32Array> {
   const v = t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t;
@@ -37,6 +48,8 @@ async function nchw(t: tf.Tensor): Promise<Float32Array> {
 const FIXTURES_IN_SUITE = new Set(['mnist_cnn', 'dilated_conv', 'grouped_conv', 'conv_transpose', 'gray_input', 'rgba_input', 'convnext_block_opset17', 'googlenet']);
 
 const GRAD_DEPTHS = ['conv1', 'inception3a', 'inception4a'];
+const MEMORY_REQUESTS = 1000;
+const MEMORY_SIZE = 8;
 const GRAD_SIZE = 32;
 
 /** Input gradient of sum(layer · fixed projection) at an input of GRAD_SIZE px, read asynchronously. */
@@ -104,6 +117,11 @@ async function main(): Promise<void> {
   if (want('actmax')) for (const c of actmaxCases()) cpuActmax.set(c.name, (await renderActmax(tiny, c.request)).objectiveHistory);
   const cpuRotation = want('actmax') ? await rotation() : undefined;
   const cpuTopk = want('topk') ? await topkSummary(tiny) : undefined;
+  const cases = want('attribution') ? await attributionCases(googlenet, gx) : [];
+  const cpuAttribution = new Map<string, AttributionRun>();
+  for (const c of cases) cpuAttribution.set(c.name, await runAttribution(c));
+  const foldDir = mkdtempSync(join(tmpdir(), 'layer-lens-webgpu-fold-'));
+  const cpuFolding = want('folding') ? { onnx: await onnxFoldingRun(), graph: await graphFoldingFeatureMaps(foldDir) } : undefined;
   report({ kind: 'timing', name: 'cpu references', ms: Date.now() - t0 });
 
   const facts = await activateWebgpu({ allowSoftware: true });
@@ -131,6 +149,25 @@ async function main(): Promise<void> {
     }
   }
   if (cpuRotation) report({ kind: 'rotation', name: 'rotateSheared 96 px and its gradient', err: relL2(await rotation(), cpuRotation) });
+  if (cpuFolding) {
+    // Loaded while webgpu is active, as the engine loads them: constants fold at load and at the first run.
+    const t = Date.now();
+    report({ kind: 'folding', name: 'ONNX: a folded Mul filter, Shape → Gather → Concat shape, folded Transpose (output and input gradient)', err: relL2(await onnxFoldingRun(), cpuFolding.onnx), ms: Date.now() - t });
+    const graph = await graphFoldingFeatureMaps(foldDir);
+    report({ kind: 'folding', name: 'GraphModel: Shape → StridedSlice → Prod → Pack shape of a Reshape, a Mul filter (feature maps of every layer)', err: relL2(graph.values, cpuFolding.graph.values) });
+    let worst = graph.rgba.length === cpuFolding.graph.rgba.length ? 0 : Infinity;
+    graph.rgba.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - cpuFolding.graph.rgba[i]!))));
+    report({ kind: 'display', name: 'the picture as the panel shows it (preprocessed on the backend, read back)', err: worst, pixels: graph.rgba.length / 4 });
+  }
+  rmSync(foldDir, { recursive: true, force: true });
+  for (const c of cases) {
+    const t = Date.now();
+    const cpu0 = process.cpuUsage();
+    const got = await runAttribution(c);
+    const ref = cpuAttribution.get(c.name)!;
+    const sums = got.completeness && ref.completeness ? Math.max(relL2([got.completeness.sum], [ref.completeness.sum]), relL2([got.completeness.delta], [ref.completeness.delta])) : undefined;
+    report({ kind: 'attribution', name: c.name, method: c.options.method, err: relL2(got.data, ref.data), zero: got.data.every((v) => v === 0), refZero: ref.data.every((v) => v === 0), sums, ms: Date.now() - t, cpuMs: cpuMsSince(cpu0) });
+  }
   if (cpuTopk) {
     const got = await topkSummary(tiny);
     report({ kind: 'topk', name: 'top-3 of 24 images at conv2', err: got.length === cpuTopk.length ? relL2(got, cpuTopk) : Infinity, entries: got.length / 2 });
@@ -160,8 +197,9 @@ async function main(): Promise<void> {
   }
   if (want('memory')) {
     // Repeated requests (a feature map and an input gradient, as the engine serves them) hold no tensor and no GPU
-    // byte more. The small net keeps 200 requests cheap on a software device.
-    const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    // byte more. Cheap requests so 1,000 fit the suite: the small net at 8 px (~25 ms a request on SwiftShader; at
+    // 16 px it was ~150 ms, 200 requests took 30 s).
+    const x = tf.randomUniform([1, MEMORY_SIZE, MEMORY_SIZE, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
     const once = async () => {
       // The engine's shape: the layers in between are freed by a tidy around the forward.
       const a = tf.tidy(() => tiny.forward(x, ['conv2'])[0]!);
@@ -174,12 +212,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) await once();
     const before = tf.memory();
     const t = Date.now();
-    for (let i = 0; i < 200; i++) await once();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < MEMORY_REQUESTS; i++) await once();
     const after = tf.memory();
     // The webgpu backend adds its buffer pool: bytes in live buffers and bytes allocated (pooled ones included).
     const gpu = (m: tf.MemoryInfo, key: string) => ((m as unknown as Record<string, number>)[key] ?? NaN);
     report({
-      kind: 'memory', name: '200 requests', tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes,
+      kind: 'memory', name: `${MEMORY_REQUESTS} requests at ${MEMORY_SIZE} px`, requests: MEMORY_REQUESTS, cpuMs: cpuMsSince(cpu0), tensors: after.numTensors - before.numTensors, bytes: after.numBytes - before.numBytes,
       gpuBytes: gpu(after, 'numBytesInGPU') - gpu(before, 'numBytesInGPU'),
       gpuAllocated: gpu(after, 'numBytesAllocatedInGPU') - gpu(before, 'numBytesAllocatedInGPU'), ms: Date.now() - t,
     });

@@ -1,7 +1,8 @@
 // TF.js's webgpu backend through Dawn on SwiftShader (a software Vulkan device, so it runs without a GPU) against
 // PyTorch and the cpu backend, values compared: every ONNX fixture's modules and output vs PyTorch; GoogLeNet's
 // input gradient at three depths vs cpu (it read back as zeros before the rank-6 Pad was routed around); 8
-// actmax steps per parameterization/transform/objective mix vs cpu; no tensor or GPU byte kept over 200 requests.
+// actmax steps per parameterization/transform/objective mix vs cpu; every attribution method vs cpu; constant
+// folding (ONNX, GraphModel) and the displayed picture vs cpu; no tensor or GPU byte kept over 1,000 requests.
 // All of it runs in one child process (parityChild.ts): backends are global and Dawn's device is per process.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,10 @@ interface Result {
   gpuBytes?: number;
   gpuAllocated?: number;
   software?: boolean;
+  method?: string;
+  refZero?: boolean;
+  sums?: number;
+  requests?: number;
 }
 
 let results: Result[] = [];
@@ -80,6 +85,21 @@ describe('webgpu on SwiftShader', () => {
     for (const r of runs) assert.ok(r.err !== undefined && r.err <= 1e-3, `${r.name}: objective off by ${r.err} (relative)`);
   });
 
+  it('every attribution method on the MNIST fixture, and Grad-CAM, saliency and IG on GoogLeNet, match cpu (relative L2 <= 1e-4)', () => {
+    const runs = byKind('attribution');
+    const methods = new Set(runs.filter((r) => r.name.startsWith('mnist_cnn')).map((r) => r.method));
+    assert.deepEqual([...methods].sort(), ['gradcam', 'gradcampp', 'gradxinput', 'guided-gradcam', 'ig', 'occlusion', 'saliency', 'smoothgrad']);
+    assert.deepEqual(runs.filter((r) => r.name.startsWith('googlenet')).map((r) => r.method).sort(), ['gradcam', 'ig', 'saliency']);
+    for (const r of runs) {
+      // A map that is zero on cpu would let a zero GPU map pass: the cases pick targets that are alive.
+      assert.equal(r.refZero, false, `${r.name}: the cpu map is all zeros`);
+      assert.equal(r.zero, false, `${r.name}: all zeros on webgpu`);
+      assert.ok(r.err !== undefined && r.err <= 1e-4, `${r.name}: relative L2 ${r.err}`);
+      // IG's completeness sum and f(x) − f(baseline) are read back too.
+      if (r.method === 'ig') assert.ok(r.sums !== undefined && r.sums <= 1e-4, `${r.name}: completeness off by ${r.sums} (relative)`);
+    }
+  });
+
   it("the large-image rotation (line shears as TF.js ops) and its gradient match cpu", () => {
     const [r] = byKind('rotation');
     assert.ok(r?.err !== undefined && r.err <= 1e-5, `relative L2 ${r?.err}`);
@@ -90,8 +110,21 @@ describe('webgpu on SwiftShader', () => {
     assert.ok(t?.err !== undefined && t.err <= 1e-5, `relative L2 ${t?.err}`);
   });
 
-  it('200 repeated requests keep no tensor and no GPU byte', () => {
+  it('constants folded by an ONNX graph and a TF.js GraphModel loaded on webgpu give the cpu values (output, gradient, feature maps)', () => {
+    const folds = byKind('folding');
+    assert.equal(folds.length, 2);
+    for (const f of folds) assert.ok(f.err !== undefined && f.err <= 1e-5, `${f.name}: relative L2 ${f.err}`);
+  });
+
+  it('the picture a feature-maps request shows, read back from a tensor on the GPU, has the cpu pixels', () => {
+    const [d] = byKind('display');
+    // Pixels are whole numbers: at most 1 apart where a value rounds the other way.
+    assert.ok(d?.err !== undefined && d.err <= 1, `${d?.name}: pixels up to ${d?.err} apart`);
+  });
+
+  it('1,000 repeated requests (small ones: 8 px) keep no tensor and no GPU byte', () => {
     const [m] = byKind('memory');
+    assert.equal(m?.requests, 1000);
     assert.equal(m?.tensors, 0);
     assert.equal(m?.bytes, 0);
     assert.equal(m?.gpuBytes, 0, 'bytes in live GPU buffers grew');
