@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { api, extension, sampleModelPath, waitFor, waitForSnapshot, workspaceDir } from './helpers';
 
 const SAMPLE_NAME = 'mnist-cnn';
-// A name no other suite uses: a model opened once stays listed (and the Keras suite opens a mnist-cnn.keras).
+// A name no other suite uses, so this model's display name never meets the Keras suite's mnist-cnn.keras in the
+// Layers view. Opened by hand (or worked on in a panel), a model is listed while its file exists; it leaves the list
+// when the file is deleted, as suiteTeardown does to this one.
 const KERAS_NAME = 'second-model.keras';
 
 suite('Multi-model session', () => {
