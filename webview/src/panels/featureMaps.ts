@@ -12,6 +12,7 @@ import type {
   FeatureMapsLayerResult,
   FeatureMapsOpenResult,
   FeatureMapsPanelState,
+  FeatureMapsToWebview,
 } from '../../../src/shared/featureMapsProtocol';
 import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
 import { DetailView } from '../featureMaps/detailView';
@@ -21,24 +22,19 @@ import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } f
 import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { ExplainSection } from '../featureMaps/explain/explainSection';
-import type { AttributionMap, AttributionProgress } from '../../../src/shared/attribution';
-import type { ExplainSlot, ExplainTestAction } from '../../../src/shared/featureMapsProtocol';
 import { renderSizeControl, type SizeControl } from '../lib/sizeControl';
 import { renderPreprocessControl, type PreprocessControl } from '../featureMaps/preprocessControl';
 import type { PreprocessChoice } from '../../../src/shared/featureMapsProtocol';
 import type { InputSize } from '../../../src/shared/inputSize';
 import '../lib/panel.css';
 import '../featureMaps/featureMaps.css';
-import { canvasPng, canvasRgba } from '../lib/canvasExport';
+import { canvasPng } from '../lib/canvasExport';
 import { button, select, setChoices, setSelected } from '../lib/controls';
-import { connectToHost } from '../lib/hostBridge';
-import { routeHostMessages, showBackend } from '../lib/hostMessages';
-import { mountGridPanel } from '../lib/gridPanelShell';
+import { mountPanel, type PanelPicture } from '../lib/mountPanel';
+import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
 import { featureMapsBar } from '../lib/colorBarSpecs';
 
-const host = connectToHost<FeatureMapsFromWebview, FeatureMapsPanelState>();
-let state: FeatureMapsPanelState | undefined = host.savedState();
 let summary: FeatureMapsOpenResult | undefined;
 let layer: FeatureLayerSummary | undefined;
 let view: MapsView | undefined;
@@ -50,16 +46,22 @@ let preprocessControl: PreprocessControl | undefined;
 const scratch = new MapScratch();
 
 /** Draws only the rows in view: a 2048-channel layer costs what fits on the screen. */
-const { status, scroller, canvas, hover, grid } = mountGridPanel({
-  hoverHint: 'Hover a map for its numbers; click it to see it over the image.',
-  side: '<aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div><div id="explain" class="fm-explain" hidden></div></aside>',
-  paint: (ctx, vp) => {
-    if (!view || !layout) return;
-    const { first, last } = visibleRows(layout, vp.top, vp.height);
-    drawMapRows(ctx, view, layout, first, last, vp.top, scratch, detail.shownChannel);
+const panel = mountPanel<FeatureMapsFromWebview, FeatureMapsToWebview, FeatureMapsPanelState>({
+  crumbs: (s) => `${s.modelName} › ${s.imageName} › ${s.layerId || '…'}`,
+  grid: {
+    hoverHint: `Hover a map for its numbers; click it to see it over the image; ${UNIT_PAGE_HINT}.`,
+    side: '<aside class="fm-side"><div id="detail" class="fm-detail" hidden></div><div id="input"></div><div id="top5" hidden></div><div id="explain" class="fm-explain" hidden></div></aside>',
+    paint: (ctx, vp) => {
+      if (!view || !layout) return;
+      const { first, last } = visibleRows(layout, vp.top, vp.height);
+      drawMapRows(ctx, view, layout, first, last, vp.top, scratch, detail.shownChannel);
+    },
   },
 });
-const detail = new DetailView(document.getElementById('detail')!, scratch, state?.opacity ?? 0.6, {
+const { host, status } = panel;
+const { scroller, canvas, hover, grid } = panel.shell;
+const saved = panel.state;
+const detail = new DetailView(document.getElementById('detail')!, scratch, saved?.opacity ?? 0.6, {
   onOpacity: (opacity) => update({ opacity }),
   onClose: () => {
     detail.hide();
@@ -81,16 +83,16 @@ const colormapSelect = select('colormap', 'Colormap', [
   { value: 'viridis', label: 'Viridis' },
   { value: 'magma', label: 'Magma' },
   { value: 'gray', label: 'Gray' },
-], state?.colormap ?? 'viridis', (v) => setView({ colormap: v as ColormapName }));
+], saved?.colormap ?? 'viridis', (v) => setView({ colormap: v as ColormapName }));
 const normSelect = select('normalize', 'Scale', [
   { value: 'channel', label: 'Per channel' },
   { value: 'layer', label: 'Per layer' },
-], state?.normalize ?? 'channel', (v) => setView({ normalize: v as FeatureMapNormalize }));
+], saved?.normalize ?? 'channel', (v) => setView({ normalize: v as FeatureMapNormalize }));
 const sortSelect = select('sort', 'Sort', [
   { value: 'index', label: 'Index' },
   { value: 'mean', label: 'Mean (largest first)' },
   { value: 'max', label: 'Max (largest first)' },
-], state?.sort ?? 'index', (v) => setView({ sort: v as FeatureMapSort }));
+], saved?.sort ?? 'index', (v) => setView({ sort: v as FeatureMapSort }));
 const jump = document.createElement('vscode-textfield') as HTMLElement & { value: string; placeholder: string };
 jump.id = 'jump';
 jump.className = 'fm-jump';
@@ -113,20 +115,15 @@ const colorBar = new ColorBar();
 document.getElementById('toolbar')!.append(colorBar.element);
 
 function update(patch: Partial<FeatureMapsPanelState>): void {
-  if (!state) return;
-  state = { ...state, ...patch };
-  host.saveState(state);
+  if (!panel.state) return;
+  const state = { ...panel.state, ...patch };
+  panel.setState(state);
   host.post({ type: 'setState', state });
-  renderCrumbs();
-}
-
-function renderCrumbs(): void {
-  if (!state) return;
-  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.imageName} › ${state.layerId || '…'}`;
 }
 
 function setView(patch: Partial<Pick<FeatureMapsPanelState, 'colormap' | 'normalize' | 'sort'>>): void {
   update(patch);
+  const state = panel.state;
   if (!view || !state || !layer) return;
   view = { ...view, colormap: state.colormap, normalize: state.normalize, order: patch.sort ? channelOrder(layer.stats, state.sort) : view.order };
   relayout();
@@ -140,6 +137,7 @@ function setZoom(z: number): void {
 
 /** Picks a layer: draws it at once when its values are here, else asks the host for them. */
 function selectLayer(layerId: string): void {
+  const state = panel.state;
   if (!summary || !state) return;
   const next = summary.layers.find((l) => l.id === layerId);
   if (!next) return;
@@ -161,6 +159,7 @@ function selectLayer(layerId: string): void {
 }
 
 function showValues(values: FeatureMapsLayerResult): void {
+  const state = panel.state;
   if (!state || !layer || values.layerId !== layer.id) return;
   status.clear();
   const geometry = { height: values.height, width: values.width, channels: values.channels };
@@ -218,6 +217,10 @@ canvas.addEventListener('click', (e) => {
   const c = channelAt(e);
   if (c !== undefined) openChannel(c);
 });
+onUnitDoubleClick(canvas, (e) => {
+  const c = channelAt(e);
+  return c !== undefined && layer ? { layerId: layer.id, unit: c } : undefined;
+}, (unit) => host.post({ type: 'openUnit', ...unit }));
 new ResizeObserver(() => relayout()).observe(scroller);
 
 /** The whole grid (not only the visible rows) in a fresh canvas, up to maxHeight pixels tall. */
@@ -233,6 +236,7 @@ function fullCanvas(maxHeight: number): { canvas: HTMLCanvasElement; rows: numbe
 }
 
 async function exportCanvas(c: HTMLCanvasElement, what: string): Promise<void> {
+  const state = panel.state;
   if (!state) return;
   const stem = state.imageName.replace(/\.[^.]+$/, '');
   host.post({ type: 'exportPng', png: await canvasPng(c), suggestedName: `${state.modelName}-${stem}-${state.layerId}-${what}.png` });
@@ -243,7 +247,7 @@ async function exportGrid(): Promise<void> {
   if (full) await exportCanvas(full.canvas, 'maps');
 }
 
-function snapshot(requestId: number): void {
+function gridSnapshot(): PanelPicture {
   const full = fullCanvas(4096);
   const c = full?.canvas ?? canvas;
   // What the toolbar and the side column show, with or without maps: the tests check that nothing stale stays.
@@ -262,28 +266,25 @@ function snapshot(requestId: number): void {
     ? { ...controls,
       layerId: layer.id, channels: view.geometry.channels, cols: layout.cols, rows: layout.rows, rowsInSnapshot: full?.rows ?? 0,
       cellWidth: layout.cellWidth, cellHeight: layout.cellHeight, gap: layout.gap, mapWidth: view.geometry.width, mapHeight: view.geometry.height,
-      colormap: view.colormap, sort: state?.sort ?? 'index', normalize: view.normalize, detailChannel: detail.shownChannel,
+      colormap: view.colormap, sort: panel.state?.sort ?? 'index', normalize: view.normalize, detailChannel: detail.shownChannel,
       predictions: summary?.predictions.map((p) => p.label).join('|') ?? '', imageName: summary?.imageName ?? '', modelName: summary?.modelName ?? '',
     }
     : controls;
-  host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
-}
-
-function explainSnapshot(requestId: number): void {
-  const { canvas: c, meta } = explain.snapshot();
-  host.post({ type: 'snapshot', requestId, width: c.width, height: c.height, rgba: canvasRgba(c), meta });
+  return { canvas: c, meta };
 }
 
 function onSummary(result: FeatureMapsOpenResult): void {
   summary = result;
   cache.clear();
+  // The pass came with the values of the layer shown first: it draws without asking the host again.
+  if (result.firstLayer) cache.put(result.firstLayer);
   status.clear();
   renderInput(document.getElementById('input')!, result);
   sizeControl = result.inputSizeNote ? renderSizeControl(document.getElementById('input')!, result.input, applyInputSize, (message) => status.error(message)) : undefined;
-  preprocessControl = renderPreprocessControl(document.getElementById('input')!, result.preprocessing, state?.preprocessing, applyPreprocessing);
+  preprocessControl = renderPreprocessControl(document.getElementById('input')!, result.preprocessing, panel.state?.preprocessing, applyPreprocessing);
   renderPredictions(document.getElementById('top5')!, result, (classIndex) => explain.explainClass(classIndex));
   explain.setSummary(result);
-  const wanted = result.layers.find((l) => l.id === state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
+  const wanted = result.layers.find((l) => l.id === panel.state?.layerId) ?? result.layers.find((l) => l.height * l.width > 1) ?? result.layers[0];
   // The new options are marked with the layer to show: the select re-reads its options when they are slotted
   // (after this call), and a value set only as a property, while the old options are still there, is lost.
   setChoices(layerCombo, result.layers.map((l) => ({ value: l.id, label: featureLayerLabel(l, result.nativeLayout) })), wanted?.id ?? '');
@@ -292,25 +293,20 @@ function onSummary(result: FeatureMapsOpenResult): void {
     return;
   }
   layer = undefined;
-  if (state) state = { ...state, layerId: state.layerId === wanted.id ? wanted.id : '' };
+  const state = panel.state;
+  if (state) panel.setState({ ...state, layerId: state.layerId === wanted.id ? wanted.id : '' });
   selectLayer(wanted.id);
 }
 
 /** Runs the model again at `size`; the state keeps it so a window reload asks for the same size. */
 function applyInputSize(size: InputSize): void {
-  if (state) {
-    state = { ...state, inputSize: size };
-    host.saveState(state);
-  }
+  if (panel.state) panel.setState({ ...panel.state, inputSize: size });
   host.post({ type: 'setInputSize', size });
 }
 
 /** Runs the model again with the resize and normalization picked; the state keeps them for a window reload. */
 function applyPreprocessing(choice: PreprocessChoice): void {
-  if (state) {
-    state = { ...state, preprocessing: choice };
-    host.saveState(state);
-  }
+  if (panel.state) panel.setState({ ...panel.state, preprocessing: choice });
   host.post({ type: 'setPreprocessing', choice });
 }
 
@@ -323,54 +319,56 @@ function clearSide(): void {
   top5.replaceChildren();
 }
 
-routeHostMessages(host, status, {
+/** The map at `index` in view order (sorted or not): double-clicked at its centre, as a user would. */
+function openUnitAt(index: number): void {
+  if (!view || !layout || index < 0 || index >= layout.count) return;
+  const at = cellCentre(layout, index);
+  doubleClickPicturePoint(canvas, scroller.scrollTop, at.x, at.y);
+}
+
+panel.start({
   init: (msg) => {
-    state = msg.state as FeatureMapsPanelState;
-    host.saveState(state);
-    setSelected(colormapSelect, state.colormap);
-    setSelected(normSelect, state.normalize);
-    setSelected(sortSelect, state.sort);
-    showBackend(msg);
-    renderCrumbs();
+    setSelected(colormapSelect, msg.state.colormap);
+    setSelected(normSelect, msg.state.normalize);
+    setSelected(sortSelect, msg.state.sort);
   },
-  summary: (msg) => onSummary(msg.result as FeatureMapsOpenResult),
-  layer: (msg) => {
-    const result = msg.result as FeatureMapsLayerResult;
-    cache.put(result);
-    showValues(result);
-  },
-  showLayer: (msg) => selectLayer(msg.layerId as string),
-  typeInputSize: (msg) => sizeControl?.type(msg.text as string),
-  choosePreprocessing: (msg) => preprocessControl?.choose(msg.choice as PreprocessChoice),
-  error: (msg) => {
-    status.error(msg.message as string);
-    // A failed image or model: show nothing stale (maps, thumbnail, top 5), keep the controls usable
-    // (Choose Image…, the palette). A failed layer of a shown image keeps that image's side column.
-    if (!layer || !summary) {
+  snapshot: (request) => (request.part === 'explain' ? explain.snapshot() : gridSnapshot()),
+  openUnit: openUnitAt,
+  messages: {
+    summary: (msg) => onSummary(msg.result),
+    layer: (msg) => {
+      cache.put(msg.result);
+      showValues(msg.result);
+    },
+    showLayer: (msg) => selectLayer(msg.layerId),
+    typeInputSize: (msg) => sizeControl?.type(msg.text),
+    choosePreprocessing: (msg) => preprocessControl?.choose(msg.choice),
+    // After the status line shows it. A failed image or model: show nothing stale (maps, thumbnail, top 5),
+    // keep the controls usable (Choose Image…, the palette). A failed layer of a shown image keeps that
+    // image's side column.
+    error: () => {
+      if (!layer || !summary) {
+        view = undefined;
+        layout = undefined;
+        clearSide();
+        draw();
+      }
+    },
+    clear: () => {
+      summary = undefined;
+      sizeControl = undefined;
+      layer = undefined;
       view = undefined;
       layout = undefined;
+      cache.clear();
+      detail.hide();
       clearSide();
+      explain.clear();
       draw();
-    }
+    },
+    explainProgress: (msg) => explain.progress(msg.slot, msg.requestId, msg.progress),
+    explainResult: (msg) => explain.result(msg.slot, msg.requestId, msg.map, msg.cached),
+    explainError: (msg) => explain.failed(msg.slot, msg.requestId, msg.message, msg.cancelled),
+    explainTest: (msg) => explain.test(msg.action),
   },
-  clear: () => {
-    summary = undefined;
-    sizeControl = undefined;
-    layer = undefined;
-    view = undefined;
-    layout = undefined;
-    cache.clear();
-    detail.hide();
-    clearSide();
-    explain.clear();
-    draw();
-  },
-  explainProgress: (msg) => explain.progress(msg.slot as ExplainSlot, msg.requestId as number, msg.progress as AttributionProgress),
-  explainResult: (msg) => explain.result(msg.slot as ExplainSlot, msg.requestId as number, msg.map as AttributionMap, msg.cached === true),
-  explainError: (msg) => explain.failed(msg.slot as ExplainSlot, msg.requestId as number, msg.message as string, msg.cancelled === true),
-  explainTest: (msg) => explain.test(msg.action as ExplainTestAction),
-  requestSnapshot: (msg) => (msg.part === 'explain' ? explainSnapshot(msg.requestId as number) : snapshot(msg.requestId as number)),
 });
-
-if (state) renderCrumbs();
-host.post({ type: 'ready' });
