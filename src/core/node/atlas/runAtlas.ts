@@ -3,13 +3,13 @@
 // later run computes only the rest. The engine's `atlas.run` is this; the CLI runs the same phases with its shards.
 import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { atlasLayers, atlasWorkList, type AtlasItem } from '../../atlas/workList';
+import { atlasLayers, atlasWorkList } from '../../atlas/workList';
 import type { AtlasSettings } from '../../atlas/atlasTypes';
 import type { LoadedModel } from '../../model/loadedModel';
 import type { ActmaxPresetName } from '../../../shared/actmax';
 import { LayerLensError } from '../../../shared/errors';
 import type { InputSpec } from '../../../shared/model';
-import { listImageFiles } from '../nodeTopk';
+import { listImageFilesAsync } from '../nodeTopk';
 import { atlasManifest, MANIFEST_FILE, writeOrCheckManifest } from './atlasManifest';
 import { computeAtlasUnits, isUnitDone } from './computeAtlasUnits';
 import { renderAtlasSite, type AtlasSiteSummary } from './renderAtlasSite';
@@ -67,23 +67,26 @@ export function checkAtlasOutFolder(outDir: string): void {
   }
 }
 
-/** The work list and the settings the manifest records, from the request and the model. */
-export function planAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, imageCount: number): { work: AtlasItem[]; settings: AtlasSettings & { preset: ActmaxPresetName } } {
-  const work = atlasWorkList(atlasLayers(model.info, req.layers ?? []), req.units);
+/** The settings the manifest records, from the request, the input spec and the images listed. */
+export function atlasSettingsOf(spec: InputSpec, req: AtlasRequest, imageCount: number): AtlasSettings & { preset: ActmaxPresetName } {
   const k = req.imagesDir ? req.k : 0;
-  return { work, settings: { preset: req.preset, steps: req.steps, seeds: req.seeds, diversity: req.diversity, k, images: imageCount, size: [spec.height, spec.width] } };
+  return { preset: req.preset, steps: req.steps, seeds: req.seeds, diversity: req.diversity, k, images: imageCount, size: [spec.height, spec.width] };
 }
 
 export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, options: AtlasRunOptions = {}): Promise<AtlasRunSummary> {
   const outDir = resolve(req.outDir);
   checkAtlasOutFolder(outDir);
   if (req.diversity === 1) throw new LayerLensError('badArgument', 'An atlas\'s diversity batch must be 0 (none) or at least 2 images.');
-  const imageFiles = req.imagesDir ? listImageFiles(req.imagesDir) : [];
+  const work = atlasWorkList(atlasLayers(model.info, req.layers ?? []), req.units);
+  const before = work.filter((i) => isUnitDone(outDir, i)).length;
+  // Listed without blocking: in the engine, panels answer and a cancel is read while a large folder is walked.
+  const imageFiles = req.imagesDir
+    ? await listImageFilesAsync(req.imagesDir, { signal: options.signal, onCount: (n) => options.onProgress?.({ done: before, total: work.length, phase: `listing: ${n} images` }) })
+    : [];
   const imageCount = imageFiles.length;
   if (req.imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${req.imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
-  const { work, settings } = planAtlas(model, spec, req, imageCount);
+  const settings = atlasSettingsOf(spec, req, imageCount);
   writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
-  const before = work.filter((i) => isUnitDone(outDir, i)).length;
   let stopped = false;
   try {
     await computeAtlasUnits({ model, spec, work }, work, outDir, { settings, imagesDir: req.imagesDir, imageFiles, signal: options.signal, onProgress: options.onProgress, onStep: options.onStep });
