@@ -8,6 +8,7 @@ import { toErrorPayload } from '../../shared/errors';
 import type { ExplainSlot, FeatureMapsToWebview } from '../../shared/featureMapsProtocol';
 import type { InputSpec } from '../../shared/model';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
 
 /** Maps kept: each is one float per input pixel (a 224² map is 200 KB), so a few dozen cost little. */
 const CACHE_ENTRIES = 32;
@@ -20,7 +21,8 @@ export interface ExplainSource {
 
 export class ExplainController {
   private readonly cache = new Map<string, AttributionMap>();
-  private readonly running = new Map<ExplainSlot, AbortController>();
+  /** Per slot, the request under way: a newer one on the slot supersedes (and cancels) it. */
+  private readonly slots: Record<ExplainSlot, LatestRequest> = { 0: new LatestRequest(), 1: new LatestRequest() };
   /** Engine runs since the panel opened (tests check that a cached answer runs none). */
   engineRuns = 0;
 
@@ -36,7 +38,9 @@ export class ExplainController {
       this.post({ type: 'explainError', slot, requestId, message: 'The Explain request names no method or target Layer Lens knows.', cancelled: false });
       return;
     }
-    this.cancel(slot);
+    const latest = this.slots[slot];
+    // What ran on the slot ends (as cancelled), also when the new answer is a kept one.
+    latest.cancel();
     const key = cacheKey(source, options);
     const kept = this.cache.get(key);
     if (kept) {
@@ -46,38 +50,38 @@ export class ExplainController {
       this.post({ type: 'explainResult', slot, requestId, map: kept, cached: true });
       return;
     }
-    const abort = new AbortController();
-    this.running.set(slot, abort);
     try {
       this.engineRuns++;
-      const map = await this.engine.request('attribution.run', { ...source, options }, {
-        signal: abort.signal,
-        onProgress: (progress) => {
-          if (!abort.signal.aborted) this.post({ type: 'explainProgress', slot, requestId, progress });
-        },
+      const outcome = await latest.run(async (signal) => {
+        const map = await this.engine.request('attribution.run', { ...source, options }, {
+          signal,
+          onProgress: (progress) => {
+            if (!signal.aborted) this.post({ type: 'explainProgress', slot, requestId, progress });
+          },
+        });
+        // Kept even when a newer request took over: asking for it again answers at once.
+        this.remember(key, map);
+        return map;
       });
-      this.remember(key, map);
-      if (!abort.signal.aborted) this.post({ type: 'explainResult', slot, requestId, map, cached: false });
+      // Superseded: the slot's webview side ends this request as cancelled (it shows the newer one).
+      if (outcome.stale) this.post({ type: 'explainError', slot, requestId, message: 'Cancelled.', cancelled: true });
+      else this.post({ type: 'explainResult', slot, requestId, map: outcome.value, cached: false });
     } catch (err) {
       const payload = toErrorPayload(err);
-      const cancelled = abort.signal.aborted || payload.code === 'cancelled';
+      const cancelled = payload.code === 'cancelled';
       this.post({ type: 'explainError', slot, requestId, message: cancelled ? 'Cancelled.' : payload.message, cancelled });
       if (!cancelled) this.onError(err);
-    } finally {
-      if (this.running.get(slot) === abort) this.running.delete(slot);
     }
   }
 
   cancel(slot: unknown): void {
-    if (slot !== 0 && slot !== 1) return;
-    this.running.get(slot)?.abort();
-    this.running.delete(slot);
+    if (slot === 0 || slot === 1) this.slots[slot].cancel();
   }
 
   /** Another image or model: what runs belongs to the old one (kept maps stay; their keys name their files). */
   cancelAll(): void {
-    for (const abort of this.running.values()) abort.abort();
-    this.running.clear();
+    this.slots[0].cancel();
+    this.slots[1].cancel();
   }
 
   private remember(key: string, map: AttributionMap): void {

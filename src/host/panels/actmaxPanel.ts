@@ -17,6 +17,8 @@ import { ActmaxRunner, type RunSink } from '../actmax/actmaxRunner';
 import { actmaxLayers, buildActmaxRequest, DEFAULT_UI_SETTINGS, parsePanelState, parseUiSettings, parseUnits, unitCount } from '../actmax/requestBuilder';
 import { ActmaxResultCache } from '../actmax/resultCache';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
+import { withEngineProgress } from '../engine/withEngineProgress';
 import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ActmaxPanelIdentity } from '../api';
@@ -47,7 +49,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
 
   private readonly runner: ActmaxRunner;
   private runSeq = 0;
-  private abort: AbortController | undefined;
+  /** The run under way: a newer one supersedes (and cancels) it, Cancel and closing the panel stop it. */
+  private readonly runs = new LatestRequest();
   private pendingRun = false;
   /** How the run under way began: a webview that loads again mid-run gets it, so the run's frames reach it. */
   private runStartedMessage: ActmaxToWebview | undefined;
@@ -69,12 +72,12 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       if (modelPath !== this.state.modelPath || (own?.height === size?.height && own?.width === size?.width)) return;
       const { inputSize: _old, ...rest } = this.state;
       this.state = size ? { ...rest, inputSize: size } : rest;
-      if (!this.abort) void this.onReady();
+      if (!this.runs.running) void this.onReady();
     });
     this.disposables.push({ dispose: stopSizes });
     this.disposables.push({
       dispose: () => {
-        this.abort?.abort();
+        this.runs.cancel();
         if (ActmaxPanel.byModel.get(this.state.modelPath) === this) ActmaxPanel.byModel.delete(this.state.modelPath);
       },
     });
@@ -152,9 +155,9 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       this.pendingRun = false;
       this.restoreFromCache = false;
       await this.start(this.state.view);
-    } else if (this.abort && this.runStartedMessage) {
+    } else if (this.runs.running && this.runStartedMessage) {
       this.post(this.runStartedMessage);
-    } else if (this.restoreFromCache || !this.abort) {
+    } else if (this.restoreFromCache || !this.runs.running) {
       // A webview that loads again (after a reload, or shown again after it was hidden: its context is not kept)
       // starts empty: show the cached result of the panel's settings.
       this.restoreFromCache = false;
@@ -165,7 +168,7 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   protected async onMessage(msg: ActmaxFromWebview): Promise<void> {
     switch (msg.type) {
       case 'cancel':
-        this.abort?.abort();
+        this.runs.cancel();
         return;
       case 'setState':
       case 'run':
@@ -261,26 +264,28 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
 
   /** Cancels what runs, then runs the panel's settings: the units (single) or every channel (atlas). */
   private async start(view: ActmaxView): Promise<void> {
-    this.abort?.abort();
     const runId = ++this.runSeq;
-    const abort = (this.abort = new AbortController());
     this.state = { ...this.state, view };
     this.updateTitle();
     const { modelPath, layerId, settings } = this.state;
     try {
-      const info = await this.modelInfo();
-      if (!info) return;
-      const layer = actmaxLayers(info).find((l) => l.id === layerId);
-      if (!layer) throw new LayerLensError('unknownLayer', `${this.state.modelName} has no layer "${layerId}" whose channels can be maximized.`);
-      if (view === 'atlas') {
-        await this.withNotification(`Visualizing ${this.state.modelName} › ${layerId}`, abort, (sink) =>
-          this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, abort.signal, sink, this.sizeOption()));
-      } else {
-        const request = this.requestFor(info, layer, settings);
-        await this.withNotification(`Maximizing ${this.state.modelName} › ${layerId} › ${request.units.join(', ')}`, abort, (sink) =>
-          this.runner.runSingle(runId, modelPath, request, abort.signal, sink, this.state.inputSize));
-      }
-      if (abort.signal.aborted) throw new LayerLensError('cancelled', 'Cancelled.');
+      const outcome = await this.runs.run(async (signal) => {
+        const info = await this.modelInfo();
+        if (!info) return false;
+        const layer = actmaxLayers(info).find((l) => l.id === layerId);
+        if (!layer) throw new LayerLensError('unknownLayer', `${this.state.modelName} has no layer "${layerId}" whose channels can be maximized.`);
+        if (view === 'atlas') {
+          await this.withNotification(`Visualizing ${this.state.modelName} › ${layerId}`, signal, (sink, runSignal) =>
+            this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, runSignal, sink, this.sizeOption()));
+        } else {
+          const request = this.requestFor(info, layer, settings);
+          await this.withNotification(`Maximizing ${this.state.modelName} › ${layerId} › ${request.units.join(', ')}`, signal, (sink, runSignal) =>
+            this.runner.runSingle(runId, modelPath, request, runSignal, sink, this.state.inputSize));
+        }
+        return true;
+      });
+      // A newer run took over: this one's end belongs to no one.
+      if (outcome.stale || !outcome.value) return;
       this.post({ type: 'runEnded', runId, status: 'done' });
     } catch (err) {
       const { code, message } = toErrorPayload(err);
@@ -291,8 +296,6 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       this.post({ type: 'runEnded', runId, status: 'error', message });
       // A typo in the units box is the panel's business; anything else is also shown as a notification.
       if (code !== 'badArgument') this.adeps.messages.error(err);
-    } finally {
-      if (this.abort === abort) this.abort = undefined;
     }
   }
 
@@ -334,27 +337,15 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   }
 
   /** A cancellable notification that mirrors the panel's progress; cancelling it cancels the run. */
-  private withNotification<T>(title: string, abort: AbortController, work: (sink: RunSink) => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      const sink: RunSink = {
+  private withNotification<T>(title: string, signal: AbortSignal, work: (sink: RunSink, signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withEngineProgress({ title, signal }, (runSignal, report) =>
+      work({
         post: (m) => {
           if (m.type === 'runStarted' || m.type === 'atlasStarted') this.runStartedMessage = m;
           this.post(m);
         },
-        progress: (fraction, message) => {
-          const pct = Math.max(0, Math.min(100, fraction * 100));
-          progress.report({ increment: Math.max(0, pct - reported), message });
-          reported = Math.max(reported, pct);
-        },
-      };
-      try {
-        return await work(sink);
-      } finally {
-        sub.dispose();
-      }
-    });
+        progress: (fraction, message) => report(fraction, message),
+      }, runSignal));
   }
 }
 

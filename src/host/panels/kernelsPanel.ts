@@ -9,6 +9,7 @@ import { displayKernelShape } from '../../shared/shapeText';
 import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToWebview } from '../../shared/protocol/webviewProtocol';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { createPanelWebview, currentPanel } from './panelKinds';
@@ -22,7 +23,8 @@ const MODES: readonly KernelMode[] = ['auto', 'rgb', 'perChannel', 'mean'];
 const NORMALIZATIONS: readonly KernelNormalization[] = ['filter', 'layer'];
 
 export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview> {
-  private requestSeq = 0;
+  /** A newer request (another layer or option) cancels the one under way and drops its answer. */
+  private readonly requests = new LatestRequest();
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -30,6 +32,7 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
     private state: KernelsPanelState,
   ) {
     super(panel, kdeps, 'kernels');
+    this.disposables.push({ dispose: () => this.requests.cancel() });
   }
 
   static createOrShow(deps: KernelsDeps, modelPath: string, layerId: string): KernelsPanel {
@@ -90,14 +93,13 @@ export class KernelsPanel extends PanelBase<KernelsToWebview, KernelsFromWebview
       this.post({ type: 'error', message: `${path.basename(this.state.modelPath)} has no convolution layer with kernels to draw.` });
       return;
     }
-    const seq = ++this.requestSeq;
     this.post({ type: 'loading', message: `Computing kernels of ${this.state.layerId}…` });
     try {
       const { modelPath, layerId, mode, normalize } = this.state;
-      const result = await this.kdeps.engine.request('kernels', { modelPath, layerId, mode, normalize });
-      if (seq === this.requestSeq) this.post({ type: 'kernels', result });
+      const outcome = await this.requests.run((signal) => this.kdeps.engine.request('kernels', { modelPath, layerId, mode, normalize }, { signal }));
+      if (!outcome.stale) this.post({ type: 'kernels', result: outcome.value });
     } catch (err) {
-      if (seq !== this.requestSeq) return;
+      if (toErrorPayload(err).code === 'cancelled') return;
       const message = toErrorPayload(err).message;
       this.post({ type: 'error', message });
       this.kdeps.messages.error(err);

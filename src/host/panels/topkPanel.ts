@@ -16,6 +16,8 @@ import {
 } from '../../shared/topkProtocol';
 import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
+import { withEngineProgress } from '../engine/withEngineProgress';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { actmaxImagesFor } from '../topk/actmaxLookup';
 import { onUnitsRecorded } from '../actmax/unitsRecorded';
@@ -35,8 +37,8 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
   private run: TopkFindResult | undefined;
   /** Files of the result: the only ones the webview may ask to open. */
   private files = new Set<string>();
-  private seq = 0;
-  private abort: AbortController | undefined;
+  /** The run under way: a newer one supersedes (and cancels) it; closing the panel cancels it. */
+  private readonly runs = new LatestRequest();
   private computing: Promise<void> | undefined;
   /** The last status line of a run under way, sent again when the webview (re)loads mid-run. */
   private status: TopkToWebview | undefined;
@@ -50,7 +52,7 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     this.disposables.push(
       {
         dispose: () => {
-          this.abort?.abort();
+          this.runs.cancel();
         },
       },
       // An actmax run of this layer that finishes while the panel is open fills its actmax column right away.
@@ -212,27 +214,26 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   /** Runs topk.find under a cancellable notification; a newer run supersedes (and cancels) an older one. */
   private compute(): Promise<void> {
-    const seq = ++this.seq;
-    this.abort?.abort();
-    const abort = (this.abort = new AbortController());
     const { modelPath, layerId, folder, k } = this.state;
     const cacheDir = path.join(this.tdeps.storageDir, 'topk');
     const title = `Top images of ${layerId} in ${path.basename(folder)}`;
     this.setStatus({ type: 'loading', message: `${title}: listing the folder…` });
     const tracker = new TopkProgressTracker();
-    const work = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      return this.tdeps.engine.request('topk.find', { modelPath, layerId, folder, k, cacheDir, ...sizeParam(this.state) }, {
-        signal: abort.signal,
+    const params = { modelPath, layerId, folder, k, cacheDir, ...sizeParam(this.state) };
+    const work = this.runs.run((signal) => withEngineProgress({ title, signal }, (runSignal, report) =>
+      this.tdeps.engine.request('topk.find', params, {
+        signal: runSignal,
         onProgress: (p) => {
-          progress.report(tracker.next(p));
-          if (seq === this.seq) this.setStatus({ type: 'loading', message: `${title}: ${p.message}` });
+          tracker.next(p);
+          report(tracker.percent / 100, p.message);
+          if (!signal.aborted) this.setStatus({ type: 'loading', message: `${title}: ${p.message}` });
         },
-      });
-    }));
+      })));
     const done = work.then(
-      (run) => {
-        if (seq !== this.seq) return;
+      (outcome) => {
+        // A newer run took over: this one's result belongs to no one.
+        if (outcome.stale) return;
+        const run = outcome.value;
         this.state = { ...this.state, modelName: modelNameOf(this.state.modelPath) };
         this.setRun(run);
         this.updateTitle();
@@ -240,7 +241,6 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
         for (const f of run.pictures.failed) this.tdeps.messages.log('warn', f.reason);
       },
       (err: unknown) => {
-        if (seq !== this.seq) return;
         const { code, message } = toErrorPayload(err);
         if (code === 'cancelled') {
           this.post({ type: 'info', message: `Cancelled: no result was kept for ${layerId}. Run "Find Top Images…" again to start over.` });
