@@ -51,6 +51,7 @@ const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
     const settings = p.optionalChild('inputSettings');
     if (settings) checkFeatureMapsSettings(settings);
     p.optionalList('layerIds', 0, MAX_LAYER_IDS, (v, w) => checkString(v, w));
+    p.optionalString('layerId');
   },
   'featureMaps.layer'(p) {
     p.path('modelPath');

@@ -1,5 +1,5 @@
 // The feature maps feature across rooms: what the host asks the engine for (one forward pass for every
-// layer, then one layer's values on demand) and the messages between the host and the feature maps webview.
+// layer, answered with the first layer's values; then another layer's values on demand) and the messages between the host and the feature maps webview.
 // Typed arrays throughout: they cross both boundaries as binary, never as JSON number lists.
 import type { ChannelStats, Prediction } from './activations';
 import type { AttributionMap, AttributionOptions, AttributionProgress } from './attribution';
@@ -31,6 +31,11 @@ export interface FeatureMapsOpenParams {
   inputSettings?: Partial<InputSpec>;
   /** Layers to compute (a chosen set); every layer but the input when absent. */
   layerIds?: string[];
+  /**
+   * The layer whose values come with the answer (`firstLayer`), so the panel draws after one round trip: the one it
+   * shows; absent or not in the pass, the one shownLayerOf() picks.
+   */
+  layerId?: string;
 }
 
 /** Progress of the forward pass: layers read back so far. */
@@ -74,6 +79,13 @@ export interface FeatureMapsOpenResult {
   predictions: Prediction[];
   /** Milliseconds of the forward pass (including reading the outputs back). */
   forwardMs: number;
+  /** The values of the layer shown first (see FeatureMapsOpenParams.layerId); absent when the pass has no layer. */
+  firstLayer?: FeatureMapsLayerResult;
+}
+
+/** The layer a pass shows first: the one asked for when the pass has it, else the first with maps larger than 1 × 1. */
+export function shownLayerOf<L extends Pick<FeatureLayerSummary, 'id' | 'height' | 'width'>>(layers: readonly L[], wanted?: string): L | undefined {
+  return layers.find((l) => l.id === wanted) ?? layers.find((l) => l.height * l.width > 1) ?? layers[0];
 }
 
 export interface FeatureMapsLayerParams {

@@ -1,17 +1,20 @@
-// Feature maps in the engine: the core's one pass over every layer (core/activations/featureMapPass.ts), kept here
-// so that the panel can fetch each layer's values lazily, when it is picked, without running the model again.
+// Feature maps in the engine: the core's one pass over every layer (core/activations/featureMapPass.ts), answered
+// with the values of the layer shown first and kept here, so that the panel can fetch each other layer's values
+// lazily, when it is picked, without running the model again.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { computeActivations, runFeatureMapPass } from '../../core/activations';
 import { loadModelInput } from '../../core/node/imageFiles';
 import type { LoadedModel } from '../../core/model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
-import type {
-  FeatureMapsLayerParams,
-  FeatureMapsLayerResult,
-  FeatureMapsOpenParams,
-  FeatureMapsOpenResult,
-  FeatureMapsProgress,
+import {
+  shownLayerOf,
+  type FeatureLayerSummary,
+  type FeatureMapsLayerParams,
+  type FeatureMapsLayerResult,
+  type FeatureMapsOpenParams,
+  type FeatureMapsOpenResult,
+  type FeatureMapsProgress,
 } from '../../shared/featureMapsProtocol';
 import type { ModelCache } from '../modelCache';
 
@@ -40,9 +43,15 @@ export class ActivationsHandler {
     private readonly keepLimit = KEEP_VALUES_LIMIT,
   ) {}
 
-  /** Runs the model once on the image and returns the display input, per-layer stats and top predictions. */
+  /**
+   * Runs the model once on the image and returns the display input, per-layer stats, top predictions and the values
+   * of the layer the panel shows first (params.layerId, else shownLayerOf's pick), so it draws after one request.
+   */
   async open(params: FeatureMapsOpenParams, options: Options = {}): Promise<FeatureMapsOpenResult> {
-    return (await this.pass(params, options)).summary;
+    const pass = await this.pass(params, options);
+    const first = shownLayerOf(pass.summary.layers, params.layerId);
+    if (!first) return pass.summary;
+    return { ...pass.summary, firstLayer: await this.values(pass, first, params, options) };
   }
 
   /** One layer's values for the image, from the cached pass when it is still valid. */
@@ -50,6 +59,10 @@ export class ActivationsHandler {
     const pass = await this.pass(params, options);
     const layer = pass.summary.layers.find((l) => l.id === params.layerId);
     if (!layer) throw new LayerLensError('unknownLayer', `${pass.model.info.name} has no layer named "${params.layerId}" with feature maps.`);
+    return this.values(pass, layer, params, options);
+  }
+
+  private async values(pass: Pass, layer: FeatureLayerSummary, params: FeatureMapsOpenParams, options: Options): Promise<FeatureMapsLayerResult> {
     let data = pass.values?.get(layer.id);
     if (!data) {
       // Too large to keep: run again up to this layer only (forward stops at the deepest requested layer).

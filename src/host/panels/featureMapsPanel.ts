@@ -1,6 +1,6 @@
 // "Show Feature Maps": one panel showing what every layer of a model produces for one image. The host asks the
-// engine for one forward pass (summary: display input, per-layer stats, top 5), then for a layer's values
-// whenever the webview picks a layer it does not have yet.
+// engine for one forward pass (summary: display input, per-layer stats, top 5, and the shown layer's values), then
+// for another layer's values whenever the webview picks a layer it does not have yet.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toErrorPayload } from '../../shared/errors';
@@ -22,6 +22,7 @@ import {
   type PreprocessChoice,
 } from '../../shared/featureMapsProtocol';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
 import { ExplainController } from '../featureMaps/explainController';
 import { pickImageUri } from '../images/activeImage';
 import type { ModelRegistry } from '../models/modelRegistry';
@@ -34,8 +35,8 @@ export interface FeatureMapsDeps extends PanelDeps {
 }
 
 export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMapsFromWebview> {
-  private openSeq = 0;
-  private abort: AbortController | undefined;
+  /** The forward pass of the image shown: another image, model or setting supersedes (and cancels) it. */
+  private readonly opens = new LatestRequest();
   /** The Explain section's requests and kept maps. */
   readonly explainer: ExplainController;
 
@@ -48,7 +49,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.explainer = new ExplainController(fdeps.engine, (msg) => this.post(msg), (err) => fdeps.messages.error(err));
     this.disposables.push({
       dispose: () => {
-        this.abort?.abort();
+        this.opens.cancel();
         this.explainer.cancelAll();
       },
     });
@@ -194,31 +195,32 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.panel.title = imageName ? `Feature Maps: ${imageName}${layerId ? ` › ${layerId}` : ''}` : 'Feature Maps';
   }
 
-  /** One forward pass in the engine; a newer open (another image) supersedes and cancels an older one. */
+  /**
+   * One forward pass in the engine, answered with the shown layer's values too (one round trip); a newer open
+   * (another image) supersedes and cancels an older one.
+   */
   private async open(): Promise<void> {
     if (!this.state.imagePath) {
       this.post({ type: 'error', message: 'No image yet: choose one with "Choose Image…", or right-click an image in the Explorer.' });
       return;
     }
-    const seq = ++this.openSeq;
-    this.abort?.abort();
     this.explainer.cancelAll();
-    const abort = (this.abort = new AbortController());
-    const { modelPath, imagePath } = this.state;
+    const { modelPath, imagePath, layerId } = this.state;
     this.post({ type: 'clear' });
     this.post({ type: 'loading', message: `Running ${this.state.modelName} on ${this.state.imageName}…` });
     try {
-      const result = await this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath, ...this.sizeSettings() }, {
-        signal: abort.signal,
-        onProgress: (p) => {
-          if (seq === this.openSeq) this.post({ type: 'loading', message: `Reading layer ${p.done} of ${p.total}${p.message ? ` (${p.message})` : ''}…` });
-        },
-      });
-      if (seq !== this.openSeq) return;
+      const outcome = await this.opens.run((signal) =>
+        this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath, ...(layerId ? { layerId } : {}), ...this.sizeSettings() }, {
+          signal,
+          onProgress: (p) => {
+            if (!signal.aborted) this.post({ type: 'loading', message: `Reading layer ${p.done} of ${p.total}${p.message ? ` (${p.message})` : ''}…` });
+          },
+        }));
+      if (outcome.stale) return;
       // The one display name, not the engine's own name for the model (they differ for a .onnx).
-      this.post({ type: 'summary', result: { ...result, modelName: this.state.modelName } });
+      this.post({ type: 'summary', result: { ...outcome.value, modelName: this.state.modelName } });
     } catch (err) {
-      if (seq !== this.openSeq) return;
+      if (toErrorPayload(err).code === 'cancelled') return;
       this.post({ type: 'error', message: toErrorPayload(err).message });
       this.fdeps.messages.error(err);
     }
@@ -231,15 +233,15 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     return Object.keys(settings).length > 0 ? { inputSettings: settings } : {};
   }
 
+  /** Another layer of the pass shown: it belongs to that pass, so a newer open cancels it and drops its values. */
   private async sendLayer(layerId: string): Promise<void> {
     const { modelPath, imagePath } = this.state;
-    const seq = this.openSeq;
+    const signal = this.opens.signal;
     try {
-      const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId, ...this.sizeSettings() });
-      // Another image or model was opened meanwhile: these values belong to the old one.
-      if (seq === this.openSeq) this.post({ type: 'layer', result });
+      const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId, ...this.sizeSettings() }, { signal });
+      if (!signal?.aborted) this.post({ type: 'layer', result });
     } catch (err) {
-      if (seq !== this.openSeq) return;
+      if (signal?.aborted) return;
       this.post({ type: 'error', message: toErrorPayload(err).message });
       this.fdeps.messages.error(err);
     }

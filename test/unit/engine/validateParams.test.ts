@@ -14,6 +14,7 @@ test('what the panels and the CLI send is accepted', () => {
   validateParams('memory', {});
   validateParams('kernels', { modelPath: '/m/model.json', layerId: 'conv1', mode: 'perChannel', normalize: 'layer' });
   validateParams('featureMaps.open', { modelPath: '/m.onnx', imagePath: '/i.png', inputSettings: { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: 'centerCrop' } });
+  validateParams('featureMaps.open', { modelPath: '/m.onnx', imagePath: '/i.png', layerId: 'conv1' });
   validateParams('featureMaps.layer', { modelPath: '/m.onnx', imagePath: '/i.png', layerId: 'conv1' });
   validateParams('topk.find', { modelPath: '/m.onnx', layerId: 'conv2', folder: '/d', k: 16, cacheDir: '/c', batchSize: 32 });
   validateParams('actmax', actmax({
@@ -60,6 +61,7 @@ test('kernel modes, k, sizes and paths are checked', () => {
   rejects('featureMaps.open', { modelPath: '/m', imagePath: '/i', inputSettings: { height: 1e6 } }, /inputSettings\.height must be from 1 to 4096/);
   rejects('featureMaps.open', { modelPath: '/m', imagePath: '/i', inputSettings: { std: [0] } }, /std\[0\] must not be 0/);
   rejects('featureMaps.layer', { modelPath: '/m', imagePath: 7, layerId: 'c' }, /featureMaps\.layer: params\.imagePath must be a string/);
+  rejects('featureMaps.open', { modelPath: '/m', imagePath: '/i', layerId: 7 }, /featureMaps\.open: params\.layerId must be a string/);
   rejects('init', { backend: 'webgl' }, /init: params\.backend must be one of auto, tensorflow, wasm, cpu/);
   rejects('loadModel', { path: '/m\0.json' }, /contains a NUL character/);
 });

@@ -1,5 +1,5 @@
 // The engine's feature maps handler on a real (tiny) Layers model saved to disk and real PNG files:
-// one forward pass serves the summary and every layer, values match hand-computed ones, errors name the file.
+// one forward pass serves the summary (with the shown layer's values) and every layer, values match hand-computed ones, errors name the file.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { utimesSync, writeFileSync } from 'node:fs';
@@ -107,15 +107,39 @@ test('layer: values come from the cached pass (no second forward) and match the 
   await assert.rejects(handler.layer({ modelPath, imagePath, layerId: 'nope' }), (e: unknown) => e instanceof LayerLensError && e.code === 'unknownLayer');
 });
 
+test('open answers with the shown layer\'s values (one request): the one asked for, else the first with maps larger than 1 × 1', async () => {
+  const { cache, calls } = countingCache();
+  const handler = new ActivationsHandler(cache);
+  const imagePath = join(dir, 'ramp.png');
+  const exp = expectedConv1();
+  const plain = await handler.open({ modelPath, imagePath });
+  assert.equal(calls(), 1, 'the first layer\'s values must come from the same forward pass');
+  assert.ok(plain.firstLayer, 'open gave no layer values');
+  assert.deepEqual([plain.firstLayer.layerId, plain.firstLayer.height, plain.firstLayer.width, plain.firstLayer.channels], ['conv1', 4, 4, 2]);
+  assert.equal(plain.firstLayer.data.length, 32);
+  for (let i = 0; i < 32; i++) assert.ok(Math.abs(plain.firstLayer.data[i] - exp[i]) < 1e-5, `value ${i}`);
+
+  const asked = await handler.open({ modelPath, imagePath, layerId: 'pool' });
+  assert.deepEqual([asked.firstLayer?.layerId, asked.firstLayer?.data.length], ['pool', 8]);
+  // pool is a 2 × 2 max pool of conv1: its first value is the largest of conv1's top-left 2 × 2 block of filter 0.
+  assert.ok(Math.abs(asked.firstLayer!.data[0] - Math.max(exp[0], exp[2], exp[8], exp[10])) < 1e-5);
+  const unknown = await handler.open({ modelPath, imagePath, layerId: 'no such layer' });
+  assert.equal(unknown.firstLayer?.layerId, 'conv1', 'an unknown layer falls back to the first one with maps');
+  assert.equal(calls(), 1, 'the same image and settings are not run again for another first layer');
+});
+
 test('a pass too large to keep recomputes the one layer asked for, with the same values', async () => {
   const { cache, calls } = countingCache();
   const handler = new ActivationsHandler(cache, 0);
   const imagePath = join(dir, 'ramp.png');
-  await handler.open({ modelPath, imagePath });
-  const conv1 = await handler.layer({ modelPath, imagePath, layerId: 'conv1' });
+  const opened = await handler.open({ modelPath, imagePath, layerId: 'conv1' });
+  // The pass, then conv1 again for the values the answer carries.
   assert.equal(calls(), 2);
+  const conv1 = await handler.layer({ modelPath, imagePath, layerId: 'conv1' });
+  assert.equal(calls(), 3);
   const exp = expectedConv1();
   for (let i = 0; i < 32; i++) assert.ok(Math.abs(conv1.data[i] - exp[i]) < 1e-5);
+  for (let i = 0; i < 32; i++) assert.ok(Math.abs(opened.firstLayer!.data[i] - exp[i]) < 1e-5);
 });
 
 test('a changed image file is run again; an unchanged one is not', async () => {
