@@ -6,7 +6,7 @@ import { escapeHtml } from '../../shared/escapeHtml';
 
 export const BADGE_HELP =
   'q: this image\'s activation (max over positions) as a share of the dataset\'s top-1 image; r: the same under random jitter, scale and rotation — a low r means it excites the unit only in one exact alignment.';
-const BADGE_HELP_NO_DATA = 'r: this image\'s activation under random jitter, scale and rotation as a share of its own — a low r means it excites the unit only in one exact alignment (run with --images for q, the share of the dataset\'s top-1).';
+const BADGE_HELP_NO_DATA = 'r: this image\'s activation under random jitter, scale and rotation as a share of its own — a low r means it excites the unit only in one exact alignment (an atlas built with an images folder adds q, the share of the dataset\'s top-1).';
 
 const STYLE = `body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #222; background: #fff; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
@@ -74,7 +74,7 @@ export function indexPage(manifest: AtlasManifest, computed: Map<string, UnitRec
       return `<tr><td><a href="layer/${escapeHtml(l.slug)}.html">${escapeHtml(l.id)}</a></td><td>${escapeHtml(l.className)}</td><td>${escapeHtml(shapeText(l.outputShape))}</td><td>${n} of ${l.units}</td></tr>`;
     })
     .join('\n');
-  const data = settings.images > 0 ? `${settings.images} images, top ${settings.k} per unit` : 'none (run with --images DIR for dataset examples and the q badge)';
+  const data = settings.images > 0 ? `${settings.images} images, top ${settings.k} per unit` : 'none (an images folder, --images DIR or Build Atlas\'s dataset choice, adds dataset examples and the q badge)';
   const body = `<h1>Atlas of ${escapeHtml(model.name)}</h1>
 <table>
 <tr><th>Model</th><td>${escapeHtml(model.name)} (${escapeHtml(model.format)}), input ${escapeHtml(shapeText(model.inputShape))}, ${model.paramCount.toLocaleString('en-US')} parameters, ${model.layerCount} layers</td></tr>
