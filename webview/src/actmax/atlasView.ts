@@ -1,6 +1,8 @@
 // The atlas view: one cell per channel of a layer (the seed's GoogLeNet gallery), filled as batches finish;
-// pending cells are drawn as placeholders, only visible rows are drawn, a click opens the unit in the live view.
+// pending cells are drawn as placeholders, only visible rows are drawn, a click opens the unit in the live view,
+// a double-click opens its Unit panel.
 import { canvasPng } from '../lib/canvasExport';
+import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { cellAt, cellOrigin, layoutAtlas, visibleRows, type AtlasLayout } from './atlasLayout';
 import { drawRgba, formatValue } from './draw';
 import { toRgbaBytes } from './pixels';
@@ -25,7 +27,11 @@ export class AtlasView {
   private layout: AtlasLayout | undefined;
   private batchStep = '';
 
-  constructor(readonly root: HTMLElement, private readonly onOpen: (unit: number) => void) {
+  constructor(
+    readonly root: HTMLElement,
+    private readonly onOpen: (unit: number) => void,
+    onUnitPage: (unit: { layerId: string; unit: number }) => void,
+  ) {
     root.innerHTML = `
       <div class="am-progress" id="atlasBar"></div>
       <div id="atlasCaption" class="am-caption">"Visualize Layer" renders every channel of the layer, 8 at a time.</div>
@@ -42,9 +48,15 @@ export class AtlasView {
       this.canvas.title = u === undefined ? '' : this.describe(u);
     });
     this.canvas.addEventListener('click', (e) => {
+      // The second click of a double-click: the first already opened the unit here, the dblclick opens its page.
+      if (e.detail > 1) return;
       const u = this.unitAt(e);
       if (u !== undefined) this.onOpen(u);
     });
+    onUnitDoubleClick(this.canvas, (e) => {
+      const unit = this.unitAt(e);
+      return unit === undefined ? undefined : { layerId: this.layerId, unit };
+    }, onUnitPage);
   }
 
   start(layerId: string, channels: number): void {
@@ -83,6 +95,13 @@ export class AtlasView {
   ended(message: string): void {
     this.batchStep = '';
     this.updateCaption(message);
+  }
+
+  /** Double-clicks the cell at `index` (cells are in unit order) at its centre, as a user would. */
+  openUnitAt(index: number): void {
+    if (!this.layout || index < 0 || index >= this.channels) return;
+    const at = cellCentre(this.layout, index);
+    doubleClickPicturePoint(this.canvas, this.scroller.scrollTop, at.x, at.y);
   }
 
   get done(): number {
@@ -148,7 +167,7 @@ export class AtlasView {
 
   private describe(unit: number): string {
     const c = this.cells.get(unit);
-    return c ? `unit ${unit}: objective ${formatValue(c.objective)}${c.cached ? ' (cached)' : ''} — click to open` : `unit ${unit}: not yet rendered`;
+    return c ? `unit ${unit}: objective ${formatValue(c.objective)}${c.cached ? ' (cached)' : ''} — click to open; ${UNIT_PAGE_HINT}` : `unit ${unit}: not yet rendered; ${UNIT_PAGE_HINT}`;
   }
 
   /** The whole grid (all rows, up to maxHeight) in a fresh canvas. */

@@ -1,7 +1,6 @@
 // The activation-maximization panel: pick a layer, units, objective and preset (advanced settings behind a
 // fold), watch the image form live with its objective curve and a strip of frames, cancel, export; or render the
 // whole layer as an atlas. State is saved with setState so a window reload restores the panel.
-import type { ActmaxFrame, ActmaxResult } from '../../../src/shared/actmax';
 import type { ActmaxFromWebview, ActmaxLayerChoice, ActmaxPanelState, ActmaxToWebview } from '../../../src/shared/actmaxProtocol';
 import { objectiveForLayer } from '../../../src/shared/actmaxProtocol';
 import { AtlasView } from '../actmax/atlasView';
@@ -10,28 +9,28 @@ import { SettingsForm } from '../actmax/settingsForm';
 import { SizeRow } from '../actmax/sizeRow';
 import '../lib/panel.css';
 import '../actmax/actmax.css';
-import { canvasRgba } from '../lib/canvasExport';
-import { connectToHost } from '../lib/hostBridge';
-import { StatusLine } from '../lib/statusLine';
+import { mountPanel, type PanelPicture } from '../lib/mountPanel';
 
-const host = connectToHost<ActmaxFromWebview, ActmaxPanelState>();
-let state: ActmaxPanelState | undefined = host.savedState();
 let layers: ActmaxLayerChoice[] = [];
 let logitsId: string | undefined;
 let classCount: number | undefined;
 let runId = -1;
 let running = false;
 
-const app = document.getElementById('app')!;
-app.innerHTML = `
-  <header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>
+const panel = mountPanel<ActmaxFromWebview, ActmaxToWebview, ActmaxPanelState>({
+  crumbs: (s) => {
+    const unitPart = s.view === 'atlas' ? 'all units' : `${/^\d+$/.test(s.settings.units.trim()) ? 'unit' : 'units'} ${s.settings.units.trim()}`;
+    return `${s.modelName} › ${s.layerId || '…'} › ${unitPart}`;
+  },
+  body: `
   <div id="toolbar" class="toolbar"></div>
   <div id="sizeRow" class="am-size" hidden></div>
   <div id="advanced"></div>
   <div id="status" class="status" hidden></div>
   <section id="live"></section>
-  <section id="atlasRoot" hidden></section>`;
-const status = new StatusLine(document.getElementById('status')!);
+  <section id="atlasRoot" hidden></section>`,
+});
+const { host, status } = panel;
 const form = new SettingsForm(document.getElementById('toolbar')!, document.getElementById('advanced')!, {
   onChange: () => saveFromForm(),
   onLayer: (layerId) => {
@@ -57,21 +56,21 @@ const live = new LiveView(document.getElementById('live')!);
 const atlas = new AtlasView(document.getElementById('atlasRoot')!, (unit) => {
   form.setUnits(String(unit));
   start('run');
-});
+}, (unit) => host.post({ type: 'openUnit', ...unit }));
 
 function saveFromForm(patch: Partial<ActmaxPanelState> = {}): void {
-  if (!state) return;
-  state = { ...state, settings: form.read(), ...patch };
-  host.saveState(state);
+  if (!panel.state) return;
+  const state = { ...panel.state, settings: form.read(), ...patch };
+  panel.setState(state);
   host.post({ type: 'setState', state });
   render();
 }
 
+/** What follows the state besides the breadcrumb: the units field's hint and which view shows. */
 function render(): void {
+  const state = panel.state;
   if (!state) return;
-  const layer = layers.find((l) => l.id === state!.layerId);
-  const unitPart = state.view === 'atlas' ? 'all units' : `${/^\d+$/.test(state.settings.units.trim()) ? 'unit' : 'units'} ${state.settings.units.trim()}`;
-  document.getElementById('crumbs')!.textContent = `${state.modelName} › ${state.layerId || '…'} › ${unitPart}`;
+  const layer = layers.find((l) => l.id === state.layerId);
   if (layer) {
     const classes = state.settings.objective === 'classLogit' && classCount;
     form.setUnitsHint(classes ? classCount! : layer.channels, classes ? `classes of ${logitsId}` : 'channels');
@@ -81,9 +80,9 @@ function render(): void {
 }
 
 function start(kind: 'run' | 'atlas'): void {
-  if (!state) return;
-  state = { ...state, settings: form.read(), view: kind === 'atlas' ? 'atlas' : 'single' };
-  host.saveState(state);
+  if (!panel.state) return;
+  const state: ActmaxPanelState = { ...panel.state, settings: form.read(), view: kind === 'atlas' ? 'atlas' : 'single' };
+  panel.setState(state);
   render();
   if (kind === 'atlas') atlas.relayout();
   status.clear();
@@ -96,13 +95,14 @@ function setRunning(value: boolean): void {
 }
 
 async function exportPng(): Promise<void> {
+  const state = panel.state;
   const out = state?.view === 'atlas' ? await atlas.exportPng() : await live.exportPng();
   if (!out || !state) return;
   host.post({ type: 'exportPng', png: out.png, suggestedName: `${state.modelName}-${out.name}.png` });
 }
 
-function snapshot(requestId: number): void {
-  const { canvas, meta } = state?.view === 'atlas' ? atlas.snapshotCanvas() : live.snapshotCanvas();
+function snapshot(): PanelPicture {
+  const { canvas, meta } = panel.state?.view === 'atlas' ? atlas.snapshotCanvas() : live.snapshotCanvas();
   meta.running = running ? 1 : 0;
   // What the objective picker shows, so tests can check it against what ran.
   meta.objectiveChoice = form.read().objective;
@@ -112,73 +112,62 @@ function snapshot(requestId: number): void {
   // Where the objective curve sits: a run that ends must not move it (the layout reserves the room).
   const curve = document.getElementById('amCurve')?.getBoundingClientRect();
   if (curve) meta.curveAt = `${Math.round(curve.left)},${Math.round(curve.top)}`;
-  host.post({ type: 'snapshot', requestId, width: canvas.width, height: canvas.height, rgba: canvasRgba(canvas), meta });
+  return { canvas, meta };
 }
 
-host.onMessage((raw) => {
-  const msg = raw as unknown as ActmaxToWebview;
-  switch (msg.type) {
-    case 'init':
-      state = msg.state;
-      layers = msg.layers;
-      logitsId = msg.logitsId;
-      classCount = msg.classCount;
-      host.saveState(state);
-      form.setLayers(layers, state.layerId);
-      form.write(state.settings);
-      document.getElementById('backend')!.textContent = msg.backend;
-      sizeRow.show(msg.inputSize);
-      status.clear();
-      render();
-      return;
-    case 'runStarted':
+// A state saved before a window reload picks the view to show until init arrives.
+render();
+panel.start({
+  init: (msg) => {
+    layers = msg.layers;
+    logitsId = msg.logitsId;
+    classCount = msg.classCount;
+    form.setLayers(layers, msg.state.layerId);
+    form.write(msg.state.settings);
+    sizeRow.show(msg.inputSize);
+    status.clear();
+    render();
+  },
+  snapshot,
+  // Only the atlas shows one tile per unit; the single view's pictures are the units the user typed.
+  openUnit: (index) => {
+    if (panel.state?.view === 'atlas') atlas.openUnitAt(index);
+  },
+  messages: {
+    runStarted: (msg) => {
       runId = msg.runId;
       setRunning(true);
       status.clear();
       live.start(msg.layerId, msg.units, msg.totalSteps);
-      return;
-    case 'frame':
-      if (msg.runId === runId) live.frame(msg.frame as ActmaxFrame);
-      return;
-    case 'result':
-      if (msg.runId === runId) live.result(msg.result as ActmaxResult, msg.cached);
-      return;
-    case 'atlasStarted':
+    },
+    frame: (msg) => {
+      if (msg.runId === runId) live.frame(msg.frame);
+    },
+    result: (msg) => {
+      if (msg.runId === runId) live.result(msg.result, msg.cached);
+    },
+    atlasStarted: (msg) => {
       runId = msg.runId;
       setRunning(true);
       status.clear();
       atlas.start(msg.layerId, msg.channels);
-      return;
-    case 'atlasCells':
+    },
+    atlasCells: (msg) => {
       if (msg.runId === runId) atlas.addCells(msg.units, msg.images, msg.width, msg.height, msg.objective, msg.cached);
-      return;
-    case 'atlasProgress':
+    },
+    atlasProgress: (msg) => {
       if (msg.runId === runId) atlas.batchProgress(msg.step, msg.totalSteps);
-      return;
-    case 'runEnded':
+    },
+    runEnded: (msg) => {
       // A newer run can end before it started (e.g. units refused by the host): its error must still show.
       if (msg.runId < runId) return;
       runId = msg.runId;
       setRunning(false);
       if (msg.status === 'done') return;
-      if (state?.view === 'atlas') atlas.ended(msg.message ?? 'Cancelled.');
+      if (panel.state?.view === 'atlas') atlas.ended(msg.message ?? 'Cancelled.');
       else live.cancelled(msg.message ?? 'Cancelled.');
       if (msg.status === 'error') status.error(msg.message ?? 'The run failed.');
-      return;
-    case 'loading':
-      status.loading(msg.message);
-      return;
-    case 'error':
-      status.error(msg.message);
-      return;
-    case 'typeInputSize':
-      sizeRow.type(msg.text);
-      return;
-    case 'requestSnapshot':
-      snapshot(msg.requestId);
-      return;
-  }
+    },
+    typeInputSize: (msg) => sizeRow.type(msg.text),
+  },
 });
-
-if (state) render();
-host.post({ type: 'ready' });
