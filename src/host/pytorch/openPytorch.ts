@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LayerLensError } from '../../shared/errors';
 import type { PythonProgress } from '../../shared/pytorchProtocol';
 import type { EngineService } from '../engine/engineService';
+import { withEngineProgress } from '../engine/withEngineProgress';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { UserMessages } from '../userMessages';
 import type { ConvertedModels } from './convertedModels';
@@ -99,14 +100,10 @@ export async function withPythonProgress<T>(
   title: string,
   work: (signal: AbortSignal, onProgress: (p: PythonProgress) => void) => Promise<T>,
 ): Promise<T | undefined> {
-  const abort = new AbortController();
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      return work(abort.signal, (p) => progress.report({ message: p.message }));
-    });
+    return await withEngineProgress({ title }, (signal, report) => work(signal, (p) => report(undefined, p.message)));
   } catch (err) {
-    if (abort.signal.aborted || (err instanceof LayerLensError && err.code === 'cancelled')) return undefined;
+    if (err instanceof LayerLensError && err.code === 'cancelled') return undefined;
     throw err;
   }
 }
