@@ -52,9 +52,6 @@ export interface TypedMessage {
   type: string;
 }
 
-/** A host message whose fields the panel reads untyped (panels not yet on a typed ToWebview union). */
-export type HostMessage = { type: string } & Record<string, unknown>;
-
 /** The member of a message union with that type. */
 export type MessageOf<M extends TypedMessage, K extends M['type']> = Extract<M, { type: K }>;
 
@@ -73,9 +70,7 @@ export interface HostBridge<ToHost, ToWebview extends TypedMessage, State> {
   saveState(state: State): void;
 }
 
-/** A panel's bridge. The two-parameter form (host messages untyped) stays for panels not yet on mountPanel. */
-export function connectToHost<ToHost, State>(): HostBridge<ToHost, HostMessage, State>;
-export function connectToHost<ToHost, ToWebview extends TypedMessage, State>(): HostBridge<ToHost, ToWebview, State>;
+/** A panel's bridge (mountPanel makes it; a panel rarely needs its own). */
 export function connectToHost<ToHost, ToWebview extends TypedMessage, State>(): HostBridge<ToHost, ToWebview, State> {
   const host = currentHost();
   const onMessage = (handler: (msg: ToWebview) => void): void =>
