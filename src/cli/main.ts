@@ -53,7 +53,7 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
 }
 
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, 'Every command takes --verbose (the raw text of an internal error) and --backend wasm|cpu|webgpu|auto|tensorflow (default wasm; one stderr line says when the one asked for cannot run).'].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, 'Every command takes --verbose (the raw text of an internal error) and --backend auto|webgpu|wasm|cpu|tensorflow (default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run).'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {

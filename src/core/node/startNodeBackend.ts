@@ -6,6 +6,7 @@ import type { BackendPreference, BackendStatus } from '../../shared/backend';
 import { loadNativeKernels, nativeThreadsFor } from './loadNativeKernelsNode';
 import { locateWasmDir } from './wasmDir';
 import { initWasmWithThreads, wasmThreadsFor } from './wasmThreadsNode';
+import { vulkanLoaderMissing } from './webgpu/vulkanLoader';
 
 export interface NodeBackendOptions {
   /**
@@ -68,6 +69,11 @@ function electronReason(): string | undefined {
  * worker, training scripts, most tests) never loads them.
  */
 const dawnWebgpu: WebgpuHooks = {
-  probe: async () => (await import('./webgpu/webgpuBackend')).probeWebgpu(),
+  // Where Linux has no Vulkan loader (most CI and CPU-only machines, under `auto`) not even TF.js's webgpu backend
+  // is imported.
+  probe: async () => {
+    const missing = vulkanLoaderMissing();
+    return missing ? { ok: false, reason: missing } : (await import('./webgpu/webgpuBackend')).probeWebgpu();
+  },
   activate: async (options) => (await import('./webgpu/webgpuBackend')).activateWebgpu(options),
 };

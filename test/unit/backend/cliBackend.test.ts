@@ -31,3 +31,19 @@ test('--backend wasm, which runs: nothing on stderr about the backend', { timeou
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stderr, /could not be used/);
 });
+
+test('no --backend: auto, as in the extension; with no hardware GPU it runs wasm and says nothing, not even Dawn', { timeout: 60_000 }, () => {
+  const run = runCli(['layers', '--model', sample, '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  // auto is never "not honoured"; on a machine without Vulkan, Dawn must not load (it would print a warning).
+  assert.doesNotMatch(run.stderr, /could not be used|Vulkan|layer-lens:/, run.stderr);
+});
+
+test('the default preference is auto, and auto never runs on a software adapter', { timeout: 60_000 }, async () => {
+  const { startBackend } = await import('../../../src/cli/cliBackend');
+  const status = await startBackend(undefined);
+  assert.equal(status.preference, 'auto');
+  assert.equal(status.notHonoured, undefined);
+  if (status.active === 'webgpu') assert.equal(status.adapter?.software, false);
+  else assert.ok(status.attempts.some((a) => a.backend === 'webgpu' && !a.ok && a.reason), JSON.stringify(status.attempts));
+});

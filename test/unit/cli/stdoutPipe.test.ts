@@ -130,7 +130,7 @@ test('a reader that stops early ends the CLI quietly, without an EPIPE stack', a
 test('help and kernels --json reach a pipe read late, whole', async () => {
   const help = await runCliThroughSlowPipe(['--help'], 500);
   assert.equal(help.status, 0, help.stderr);
-  assert.match(help.stdout, /^Usage:\n[\s\S]*--backend wasm\|cpu\|webgpu\|auto\|tensorflow \(default wasm; one stderr line says when the one asked for cannot run\)\.\n$/);
+  assert.match(help.stdout, /^Usage:\n[\s\S]*--backend auto\|webgpu\|wasm\|cpu\|tensorflow \(default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run\)\.\n$/);
 
   const model = await tinyModelPath();
   const out = join(tempDir(), 'k.png');

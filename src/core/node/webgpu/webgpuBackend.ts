@@ -11,6 +11,7 @@ import { guardDawnErrors, type WrappableBackend } from './dawnErrors';
 import { keepCpuCopies, type SyncReadableBackend } from './cpuCopies';
 import { firstLine, loadDawn } from './dawn';
 import type { GpuAdapterLike } from './gpuTypes';
+import { vulkanLoaderMissing } from './vulkanLoader';
 
 export type { WebgpuAdapterFacts } from './adapterFacts';
 export { adapterLabel } from './adapterFacts';
@@ -70,6 +71,9 @@ export async function activateWebgpu(opts: { allowSoftware: boolean }): Promise<
 }
 
 async function requestAdapter(): Promise<{ adapter: GpuAdapterLike; facts: WebgpuAdapterFacts } | { reason: string }> {
+  // Before Dawn loads: without the loader it would only print a warning to stderr and find nothing.
+  const noVulkan = vulkanLoaderMissing();
+  if (noVulkan) return { reason: noVulkan };
   const dawn = await loadDawn();
   if ('error' in dawn) return { reason: dawn.error };
   try {
