@@ -76,3 +76,14 @@ test('an error after clear shows on the status line with no stale thumbnail or m
   assert.equal((await panel.posted()).filter((p) => p.type === 'openUnit').length, 2);
   assert.deepEqual(panel.errors, []);
 });
+
+test('a summary that brings its first layer\'s values draws that layer without asking the host for it', async () => {
+  const asked = (await panel.posted()).filter((p) => p.type === 'requestLayer').length;
+  await panel.send({ type: 'summary', result: { ...summary, firstLayer: layerValues } });
+  const meta = (await snapshot(3)).meta as Record<string, number | string>;
+  assert.equal(meta.layerId, 'conv1');
+  assert.equal(meta.channels, 3);
+  assert.equal((await panel.posted()).filter((p) => p.type === 'requestLayer').length, asked, 'no requestLayer for the layer that came with the pass');
+  await panel.send({ type: 'testOpenUnit', index: 1 });
+  await panel.waitForPosted((p) => p.type === 'openUnit' && p.unit === 2, 'openUnit of channel 2 (second by max)');
+});
