@@ -153,7 +153,7 @@ test('atlas refuses an --out folder holding an atlas of other settings in one se
   assert.equal(fullRun().status, 0);
   const other = runCli(['atlas', ...ARGS.map((a) => (a === '16' ? '17' : a)), '--out', siteA]);
   assert.equal(other.status, 2);
-  assert.match(other.stderr.trim(), /^layer-lens atlas: .* holds an atlas made with another model or other settings \(steps 16 there\): choose another --out or delete that folder\.$/);
+  assert.match(other.stderr.trim(), /^layer-lens atlas: .* holds an atlas made with another model or other settings \(steps 16 there\): choose another output folder \(--out\) or delete that one\.$/);
 });
 
 /** Share of pixels of a screenshot that are not page white, and how many distinct grey levels it holds. */

@@ -48,7 +48,7 @@ export function writeOrCheckManifest(outDir: string, manifest: AtlasManifest): v
   if (existsSync(file)) {
     const old = readFileSync(file, 'utf8');
     if (old === text) return;
-    throw new LayerLensError('badArgument', `${outDir} holds an atlas made with another model or other settings (${differences(old, manifest)}): choose another --out or delete that folder.`);
+    throw new LayerLensError('badArgument', `${outDir} holds an atlas made with another model or other settings (${differences(old, manifest)}): choose another output folder (--out) or delete that one.`);
   }
   writeFileAtomic(file, text);
 }
