@@ -45,6 +45,13 @@ test('the panel says ready before anything else, with no VS Code API on the page
   assert.deepEqual(panel.errors, []);
 });
 
+test('what is not a typed message, or names no handler, is dropped without an error', async () => {
+  for (const stray of ['hello', 42, null, { kind: 'init' }, { type: 7 }, { type: 'constructor' }, { type: 'toString' }, { type: 'noSuchMessage' }]) await panel.send(stray);
+  assert.deepEqual(panel.errors, []);
+  assert.deepEqual((await panel.posted()).map((p) => p.type), ['ready']);
+  assert.equal(await text('#crumbs'), '', 'no init was taken from a message without a string type');
+});
+
 test('init fills the breadcrumb and the backend; loading and error land on the status line', async () => {
   await panel.send({ type: 'init', state, layers, backend: 'wasm' });
   assert.equal(await text('#crumbs'), 'mnist_cnn › conv1');
