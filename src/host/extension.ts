@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   // The Unit panel takes dataset examples from the folder of the model's last Top Images run, seen here.
   const topkFolders = new TopkFolderMemory(path.join(context.globalStorageUri.fsPath, 'unit', 'topk-folders.json'));
   engine.use(topkFolders.observe(converted.middleware));
-  const unitPages = new UnitPages(engine, path.join(context.globalStorageUri.fsPath, 'unit'));
+  const unitPages = new UnitPages(engine, path.join(context.globalStorageUri.fsPath, 'unit'), path.join(context.globalStorageUri.fsPath, 'actmax'));
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
   const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted,

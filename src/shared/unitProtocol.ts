@@ -126,10 +126,18 @@ export interface UnitPageView {
   layerUnits: number;
 }
 
+/** The unit's picture from an earlier Maximize Activation run, shown while its page is computed. RGBA. */
+export interface UnitPreview {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
 export type UnitToWebview =
   | CommonToWebview
   | { type: 'init'; state: UnitPanelState; backend: string }
   | { type: 'progress'; message: string; fraction?: number }
+  | { type: 'preview'; image: UnitPreview }
   | { type: 'page'; view: UnitPageView }
   /** The run was cancelled: the panel says so and offers to compute again. */
   | { type: 'cancelled'; message: string }

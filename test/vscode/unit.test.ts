@@ -2,9 +2,9 @@
 // unit 3 after a Top Images run on a folder of digits, it draws the unit's feature visualizations (2 seeds) and a
 // diversity batch, the badge's numbers, dataset examples and the strongest inputs from conv1; clicking one opens
 // that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; a page
-// being computed shows its progress and stops on Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
+// being computed shows the unit's picture from an earlier Maximize Activation run, its progress, and stops on Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CanvasSnapshot } from '../../src/host/api';
@@ -117,15 +117,23 @@ suite('Unit panel', () => {
     assert.deepEqual(again.rgba, page.rgba, 'the cached page draws the same pixels');
   });
 
-  test('a page being computed shows its progress with Cancel, and Cancel stops it', async function () {
+  test('a page being computed shows the picture of an earlier Maximize Activation run, its progress and Cancel, which stops it', async function () {
     this.timeout(120_000);
     const lens = await api();
+    // A Maximize Activation run of conv2 unit 9 files its picture in the per-unit actmax index.
+    const index = path.join(lens.storageDir(), 'actmax', 'units');
+    const started = Date.now() - 1000;
+    const filedSince = (): boolean => existsSync(index) && readdirSync(index).some((f) => statSync(path.join(index, f)).mtimeMs >= started);
+    await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: sampleModelPath(), layerId: 'conv2', units: '9', preset: 'lucid', steps: 8, seed: 5, run: true });
+    await waitFor('the actmax picture of conv2 unit 9 in the unit index', filedSince, 60_000);
     const restoreSteps = await withSetting('layerLens.unitPage', 'steps', 4000);
     try {
       const runs = lens.unitEngineRuns();
       const opened = vscode.commands.executeCommand('layerLens.openUnit', { modelPath: sampleModelPath(), layerId: 'conv2', unit: 9 });
-      const busy = await waitForSnapshot('unit', 'progress of conv2 unit 9', (s) => s.meta.busy === 1 && /conv2 unit 9: feature visualization 1 of 2 \(\d+%\)/.test(String(s.meta.status)), 60_000);
+      const busy = await waitForSnapshot('unit', 'progress of conv2 unit 9', (s) => s.meta.busy === 1 && s.meta.preview === 1 && /conv2 unit 9: feature visualization 1 of 2 \(\d+%\)/.test(String(s.meta.status)), 60_000);
       assert.equal(busy.meta.ready, 0, 'the previous unit\'s page is gone');
+      assert.deepEqual([busy.width, busy.height], [160, 160], 'the earlier picture, 28 px drawn at 160');
+      assert.ok(grayLevels(busy).size > 8, 'the earlier picture has pixels');
       const asked = Date.now();
       assert.ok(lens.cancelUnitPage());
       await opened;

@@ -28,6 +28,8 @@ export interface UnitDeps extends PanelDeps {
 
 export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
   private seq = 0;
+  /** The page being made now: its unit, the progress and preview messages sent so far (the latest of each), its end. */
+  private making: { key: string; shown: UnitToWebview[]; done: Promise<void> } | undefined;
   private running: AbortController | undefined;
   /** The page being made now; before the webview's first 'ready', the first page. */
   private idle: Promise<void>;
@@ -96,6 +98,13 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
 
   protected async onReady(): Promise<void> {
     this.post({ type: 'init', state: this.state, backend: this.udeps.engine.currentStatus?.detail ?? '' });
+    // A webview that reloads (a hidden panel shown again) while its unit's page is being made gets what it showed
+    // again and waits for the same run, instead of cancelling it and starting over.
+    const key = targetKey(this.target);
+    if (this.making?.key === key) {
+      for (const msg of this.making.shown) this.post(msg);
+      return this.making.done;
+    }
     const shown = this.show(false);
     this.idle = shown;
     await shown;
@@ -109,6 +118,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
         this.running?.abort();
         return;
       case 'compute':
+        if (this.making) return;
         this.idle = this.show(true);
         return this.idle;
       case 'showUnit':
@@ -130,6 +140,25 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     this.running = undefined;
     const target = this.target;
     const current = (): boolean => seq === this.seq;
+    let finish!: () => void;
+    const making = { key: targetKey(target), shown: [] as UnitToWebview[], done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.making = making;
+    try {
+      await this.make(target, compute, current, making.shown);
+    } finally {
+      if (this.making === making) this.making = undefined;
+      finish();
+    }
+  }
+
+  private async make(target: UnitTarget, compute: boolean, current: () => boolean, shown: UnitToWebview[]): Promise<void> {
+    /** Posts a message and keeps it (one per type) for a webview that reloads meanwhile. */
+    const show = (msg: UnitToWebview): void => {
+      const at = shown.findIndex((m) => m.type === msg.type);
+      if (at >= 0) shown.splice(at, 1);
+      shown.push(msg);
+      this.post(msg);
+    };
     try {
       if (!target.layerId) throw new LayerLensError('badArgument', 'No unit to show: open one from a panel (double-click a tile) or with "Layer Lens: Open Unit…".');
       const info = await this.udeps.registry.info(target.modelPath);
@@ -141,7 +170,9 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
       const cached = compute ? undefined : await this.udeps.pages.cached(target, source);
       if (!current()) return;
       if (cached) return this.post({ type: 'page', view: cached });
-      const view = await this.computeWithProgress(target, source, current);
+      // What the caches already hold while the rest is computed: the unit's picture from Maximize Activation.
+      void this.udeps.pages.preview(target).then((image) => image && current() && show({ type: 'preview', image }), () => undefined);
+      const view = await this.computeWithProgress(target, source, current, show);
       if (current()) this.post({ type: 'page', view });
     } catch (err) {
       if (!current()) return;
@@ -152,11 +183,11 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     }
   }
 
-  private async computeWithProgress(target: UnitTarget, source: Parameters<UnitPages['compute']>[1], current: () => boolean): Promise<UnitPageView> {
+  private async computeWithProgress(target: UnitTarget, source: Parameters<UnitPages['compute']>[1], current: () => boolean, show: (msg: UnitToWebview) => void): Promise<UnitPageView> {
     const abort = new AbortController();
     this.running = abort;
     const title = `Unit ${target.layerId} ${target.unit} of ${this.state.modelName}`;
-    this.post({ type: 'progress', message: `Computing ${target.layerId} unit ${target.unit}…`, fraction: 0 });
+    show({ type: 'progress', message: `Computing ${target.layerId} unit ${target.unit}…`, fraction: 0 });
     let reported = 0;
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
@@ -168,7 +199,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
               progress.report({ message: p.message, increment: (p.fraction - reported) * 100 });
               reported = p.fraction;
             } else progress.report({ message: p.message });
-            if (current()) this.post({ type: 'progress', message: p.message, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
+            if (current()) show({ type: 'progress', message: p.message, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
           },
         });
       });
@@ -176,6 +207,10 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
       if (this.running === abort) this.running = undefined;
     }
   }
+}
+
+function targetKey(t: UnitTarget): string {
+  return JSON.stringify([t.modelPath, t.layerId, t.unit]);
 }
 
 /** Units of a layer: its channel count (last dimension of its output), or 0 when it has none to show. */

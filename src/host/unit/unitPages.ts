@@ -1,10 +1,12 @@
 // The Unit panel's data, without vscode (unit tests drive it in plain Node): a unit's page from the on-disk cache
 // when its folder is complete, else computed by the engine's `unit.page` into that folder and read back. Counts the
-// engine runs, so a test can tell a cached answer from a computed one.
+// engine runs, so a test can tell a cached answer from a computed one. While a page is computed, the unit's picture
+// from an earlier Maximize Activation run (the per-unit actmax index) is there to show at once.
 import { stat } from 'node:fs/promises';
 import type { InputSpec } from '../../shared/model';
-import type { UnitPageParams, UnitPageProgress, UnitPageResult, UnitPageSettings, UnitPageView } from '../../shared/unitProtocol';
+import type { UnitPageParams, UnitPageProgress, UnitPageResult, UnitPageSettings, UnitPageView, UnitPreview } from '../../shared/unitProtocol';
 import { modelStamp } from '../actmax/resultCache';
+import { ActmaxUnitIndex, unitIndexDir } from '../actmax/unitIndex';
 import { readUnitFolder, unitCacheDir, unitFolder } from './unitCache';
 
 export interface UnitEngine {
@@ -38,8 +40,17 @@ export class UnitPages {
     private readonly engine: UnitEngine,
     /** The cache root (global storage's `unit` folder). */
     private readonly root: string,
+    /** The actmax cache folder, whose per-unit index holds pictures of earlier Maximize Activation runs. */
+    private readonly actmaxCacheDir?: string,
     private readonly stampOf: (modelPath: string) => Promise<string> = modelStamp,
   ) {}
+
+  /** The unit's picture from an earlier Maximize Activation run of this model version, or undefined. */
+  async preview(target: UnitTarget): Promise<UnitPreview | undefined> {
+    if (!this.actmaxCacheDir) return undefined;
+    const image = await new ActmaxUnitIndex(unitIndexDir(this.actmaxCacheDir)).get(target.modelPath, await this.stampOf(target.modelPath), target.layerId, target.unit);
+    return image && { width: image.width, height: image.height, rgba: image.rgba };
+  }
 
   /** The page from disk, or undefined when it was never computed with these settings (no engine involved). */
   async cached(target: UnitTarget, source: UnitPageSource): Promise<UnitPageView | undefined> {

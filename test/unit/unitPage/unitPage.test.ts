@@ -14,9 +14,12 @@ import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import { unitPageHandler } from '../../../src/engine/handlers/unitPage';
 import { validateParams } from '../../../src/engine/validateParams';
+import { modelStamp } from '../../../src/host/actmax/resultCache';
+import { ActmaxUnitIndex, unitIndexDir } from '../../../src/host/actmax/unitIndex';
 import { TopkFolderMemory } from '../../../src/host/unit/topkFolders';
 import { unitFolderSlug } from '../../../src/host/unit/unitCache';
 import { UnitPages, type UnitEngine, type UnitPageSource } from '../../../src/host/unit/unitPages';
+import type { ActmaxResult } from '../../../src/shared/actmax';
 import { LayerLensError } from '../../../src/shared/errors';
 import type { ParamsOf, ResultOf } from '../../../src/shared/protocol/engineProtocol';
 import type { UnitPageProgress, UnitPageSettings } from '../../../src/shared/unitProtocol';
@@ -135,6 +138,19 @@ test('the engine refuses bad unit.page params in one sentence naming the field',
     [{ ...good, imagesDir: 7 }, /params\.imagesDir/],
   ];
   for (const [params, message] of cases) assert.throws(() => validateParams('unit.page', params), message, JSON.stringify(params));
+});
+
+test('the preview is the picture an earlier Maximize Activation run filed for the unit (and none for another unit)', async () => {
+  const actmaxDir = join(root, 'actmax');
+  const rgba = new Uint8ClampedArray(28 * 28 * 4).map((_, i) => (i * 7) % 256);
+  const result = { images: [rgba], width: 28, height: 28, objectiveHistory: [], msPerStep: 1, settings: { layerId: 'conv2', units: [4], objective: { kind: 'channel' }, preset: 'lucid' } } as unknown as ActmaxResult;
+  assert.equal(await new ActmaxUnitIndex(unitIndexDir(actmaxDir)).record(modelPath, await modelStamp(modelPath), result), 1);
+  const pages = new UnitPages(engine, join(root, 'cache'), actmaxDir);
+  const preview = await pages.preview({ modelPath, layerId: 'conv2', unit: 4 });
+  assert.deepEqual([preview?.width, preview?.height], [28, 28]);
+  assert.deepEqual([...preview!.rgba], [...rgba]);
+  assert.equal(await pages.preview({ modelPath, layerId: 'conv2', unit: 5 }), undefined);
+  assert.equal(await new UnitPages(engine, join(root, 'cache')).preview({ modelPath, layerId: 'conv2', unit: 4 }), undefined, 'no actmax cache, no preview');
 });
 
 test("the host names a unit's folder as the atlas does", () => {

@@ -6,7 +6,7 @@ import { canvasPng } from '../lib/canvasExport';
 import { button } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
 import { drawPage, stitch, type DrawnPage } from '../unit/pageView';
-import { decodePictures } from '../unit/pictures';
+import { decodePictures, rgbaCanvas } from '../unit/pictures';
 import '../lib/panel.css';
 import '../unit/unit.css';
 
@@ -24,6 +24,8 @@ const progressBar = document.getElementById('progressBar')!;
 
 let view: UnitPageView | undefined;
 let drawn: DrawnPage | undefined;
+/** The unit's picture from an earlier Maximize Activation run, shown until its page is drawn. */
+let preview: HTMLCanvasElement | undefined;
 /** Bumped by every page: a slow decode of an older page never draws over a newer one. */
 let generation = 0;
 
@@ -58,6 +60,7 @@ async function showPage(v: UnitPageView): Promise<void> {
   const pictures = await decodePictures(v.pictures);
   if (mine !== generation) return;
   view = v;
+  preview = undefined;
   drawn = drawPage(page, v, pictures, openUnit);
   setBusy(false);
   if (v.fromCache) status.info('From the cache (computed before with these settings). "Compute again" recomputes it.');
@@ -65,7 +68,20 @@ async function showPage(v: UnitPageView): Promise<void> {
 }
 
 function pageCanvas(): HTMLCanvasElement {
-  return stitch(drawn?.rows ?? []);
+  return stitch(drawn?.rows ?? (preview ? [[preview]] : []));
+}
+
+function showPreview(image: { width: number; height: number; rgba: Uint8ClampedArray }): void {
+  if (drawn) return;
+  preview = rgbaCanvas(image.rgba, image.width, image.height, 160, 'earlier Maximize Activation picture');
+  const section = document.createElement('section');
+  const title = document.createElement('h2');
+  title.textContent = 'Feature visualization';
+  const note = document.createElement('p');
+  note.className = 'note';
+  note.textContent = 'From an earlier Maximize Activation run of this unit, shown while its page is computed.';
+  section.append(title, preview, note);
+  page.replaceChildren(section);
 }
 
 async function exportPng(): Promise<void> {
@@ -81,12 +97,13 @@ panel.start({
       generation++;
       view = undefined;
       drawn = undefined;
+      preview = undefined;
       page.replaceChildren();
     }
   },
   snapshot: () => ({
     canvas: pageCanvas(),
-    meta: { ...(drawn?.meta ?? {}), ready: drawn ? 1 : 0, busy: cancel.hidden ? 0 : 1, status: document.getElementById('status')!.textContent ?? '' },
+    meta: { ...(drawn?.meta ?? {}), ready: drawn ? 1 : 0, preview: preview ? 1 : 0, busy: cancel.hidden ? 0 : 1, status: document.getElementById('status')!.textContent ?? '' },
   }),
   // This panel's "tiles" are its strongest inputs: each opens that unit, as a double-click on a tile elsewhere.
   openUnit: (index) => drawn?.inputLinks[index]?.click(),
@@ -98,6 +115,7 @@ panel.start({
       progress.classList.toggle('indeterminate', msg.fraction === undefined);
     },
     page: (msg) => void showPage(msg.view),
+    preview: (msg) => showPreview(msg.image),
     cancelled: (msg) => {
       setBusy(false);
       status.info(msg.message);

@@ -53,3 +53,21 @@ export function stitch(rows: HTMLCanvasElement[][], gap = 4): HTMLCanvasElement 
   });
   return out;
 }
+
+/** RGBA pixels (width × height × 4) on a canvas `side` px on its longer side, scaled without smoothing. */
+export function rgbaCanvas(rgba: Uint8ClampedArray, width: number, height: number, side: number, label: string): HTMLCanvasElement {
+  const source = document.createElement('canvas');
+  source.width = width;
+  source.height = height;
+  source.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
+  const c = document.createElement('canvas');
+  c.className = 'unit-picture';
+  c.setAttribute('aria-label', label);
+  const scale = side / Math.max(width, height);
+  c.width = Math.max(1, Math.round(width * scale));
+  c.height = Math.max(1, Math.round(height * scale));
+  const ctx = c.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, 0, 0, c.width, c.height);
+  return c;
+}
