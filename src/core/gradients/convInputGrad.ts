@@ -4,6 +4,7 @@
 // kernels are plain loops (docs/tfjs-facts.md). Used by the registered gradients (convGradients.ts) and by the
 // ONNX importer's convs (src/core/onnx/convKernels.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { readsSynchronously } from '../onCpuBackend';
 
 export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -87,7 +88,9 @@ const flippedValues = new WeakMap<object, { transposed: boolean; values: Float32
 export function flippedKernel(filter: tf.Tensor4D, transpose: boolean): tf.Tensor4D {
   const [kh, kw, I, O] = filter.shape;
   const shape: [number, number, number, number] = transpose ? [kh, kw, O, I] : [kh, kw, I, O];
-  if (filter.dtype !== 'float32') {
+  // On a GPU backend the filter may be a value the GPU computed (a GraphModel's Mul of constants), which has no
+  // synchronous read; Reverse is a cheap kernel there, so no JavaScript copy is needed.
+  if (filter.dtype !== 'float32' || !readsSynchronously()) {
     const flipped = tf.reverse(filter, [0, 1]);
     return (transpose ? tf.transpose(flipped, [0, 1, 3, 2]) : flipped) as tf.Tensor4D;
   }

@@ -44,8 +44,9 @@ export function onnxFoldingModel(): Uint8Array {
 
 /**
  * A TF.js GraphModel that flattens as Keras's Flatten exports: Shape → StridedSlice (batch, and the rest) → Prod →
- * Pack gives the shape a Reshape reads as numbers while the graph runs; the conv filter is a Mul of two constants
- * (1,728 values). Written into `dir`; returns model.json's path.
+ * Pack gives the shape a Reshape reads as numbers while the graph runs; the conv and depthwise filters are Muls of
+ * two constants (1,728 and 1,152 values: computed on the GPU, where the depthwise input gradient flips its filter).
+ * Written into `dir`; returns model.json's path.
  */
 export function writeGraphFoldingModel(dir: string): string {
   const i32 = (values: number[]) => Int32Array.from(values);
@@ -62,19 +63,26 @@ export function writeGraphFoldingModel(dir: string): string {
     constNode('flat/zero', [1], 'DT_INT32'),
     constNode('flat/one', [1], 'DT_INT32'),
     constNode('flat/axis', [1], 'DT_INT32'),
-    constNode('dense/kernel', [1024, 10]),
+    constNode('dw/base', [3, 3, 64, 2]),
+    constNode('dw/scale', [2]),
+    constNode('dense/kernel', [2048, 10]),
     { name: 'conv/filter', op: 'Mul', input: ['conv/base', 'conv/scale'], attr: float },
     {
       name: 'conv/Conv2D', op: 'Conv2D', input: ['x', 'conv/filter'],
       attr: { ...float, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } },
     },
     { name: 'conv/Relu', op: 'Relu', input: ['conv/Conv2D'], attr: float },
-    { name: 'flat/Shape', op: 'Shape', input: ['conv/Relu'], attr: { ...float, out_type: { type: 'DT_INT32' } } },
+    { name: 'dw/filter', op: 'Mul', input: ['dw/base', 'dw/scale'], attr: float },
+    {
+      name: 'dw/depthwise', op: 'DepthwiseConv2dNative', input: ['conv/Relu', 'dw/filter'],
+      attr: { ...float, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } },
+    },
+    { name: 'flat/Shape', op: 'Shape', input: ['dw/depthwise'], attr: { ...float, out_type: { type: 'DT_INT32' } } },
     slice('flat/batch', 'flat/zero', 'flat/one', { shrink_axis_mask: 1 }),
     slice('flat/rest', 'flat/one', 'flat/zero', { end_mask: 1 }),
     { name: 'flat/Prod', op: 'Prod', input: ['flat/rest', 'flat/axis'], attr: { T: { type: 'DT_INT32' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } },
     { name: 'flat/stack', op: 'Pack', input: ['flat/batch', 'flat/Prod'], attr: { T: { type: 'DT_INT32' }, N: { i: '2' }, axis: { i: '0' } } },
-    { name: 'flat/Reshape', op: 'Reshape', input: ['conv/Relu', 'flat/stack'], attr: { ...float, Tshape: { type: 'DT_INT32' } } },
+    { name: 'flat/Reshape', op: 'Reshape', input: ['dw/depthwise', 'flat/stack'], attr: { ...float, Tshape: { type: 'DT_INT32' } } },
     { name: 'dense/MatMul', op: 'MatMul', input: ['flat/Reshape', 'dense/kernel'], attr: { ...float, transpose_a: { b: false }, transpose_b: { b: false } } },
   ];
   return writeGraphModelFolder(dir, nodes, [
@@ -83,7 +91,9 @@ export function writeGraphFoldingModel(dir: string): string {
     { name: 'flat/zero', shape: [1], values: i32([0]) },
     { name: 'flat/one', shape: [1], values: i32([1]) },
     { name: 'flat/axis', shape: [1], values: i32([0]) },
-    { name: 'dense/kernel', shape: [1024, 10], values: Float32Array.from(seeded(1024 * 10, 43), (v) => v * 0.05) },
+    { name: 'dw/base', shape: [3, 3, 64, 2], values: Float32Array.from(seeded(3 * 3 * 64 * 2, 44)) },
+    { name: 'dw/scale', shape: [2], values: Float32Array.from([0.5, -1.5]) },
+    { name: 'dense/kernel', shape: [2048, 10], values: Float32Array.from(seeded(2048 * 10, 43), (v) => v * 0.02) },
   ]);
 }
 
@@ -109,7 +119,7 @@ const PICTURE_SPEC: InputSpec = {
 
 /**
  * The feature-maps request the engine serves, on the graph folding model loaded on the active backend: the
- * picture preprocessed (on the backend), every layer's values, and the picture as the panel shows it (read back from
+ * picture preprocessed, every layer's values and the input gradient, and the picture as the panel shows it (read back from
  * the preprocessed tensor, and from a copy the backend computed). Returns the values of all layers, and the two
  * display RGBAs one after the other.
  */
@@ -118,7 +128,11 @@ export async function graphFoldingFeatureMaps(dir: string): Promise<{ values: Fl
   const input = preprocess(PICTURE, PICTURE_SPEC);
   try {
     const pass = await runFeatureMapPass(model, { input, spec: PICTURE_SPEC, imageName: 'picture.png', imageWidth: PICTURE.width, imageHeight: PICTURE.height });
-    const values = new Float32Array([...pass.values.values()].flatMap((v) => [...v]));
+    // The input gradient too: it flips the depthwise filter, a value the backend computed.
+    const grad = tf.grad((v: tf.Tensor) => tf.sum(model.forward(v as tf.Tensor4D, model.info.outputIds)[0]!))(input);
+    const gradValues = (await grad.data()) as Float32Array;
+    grad.dispose();
+    const values = new Float32Array([...[...pass.values.values()].flatMap((v) => [...v]), ...gradValues]);
     // The input itself was made in JavaScript (CPU values); a model input the backend computed is shown too: on
     // webgpu this one lives on the GPU only (the forward uploaded `input`), so only an asynchronous read gets it.
     const computed = tf.add(input, tf.zerosLike(input)) as tf.Tensor4D;

@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     const t = Date.now();
     report({ kind: 'folding', name: 'ONNX: a folded Mul filter, Shape → Gather → Concat shape, folded Transpose (output and input gradient)', err: relL2(await onnxFoldingRun(), cpuFolding.onnx), ms: Date.now() - t });
     const graph = await graphFoldingFeatureMaps(foldDir);
-    report({ kind: 'folding', name: 'GraphModel: Shape → StridedSlice → Prod → Pack shape of a Reshape, a Mul filter (feature maps of every layer)', err: relL2(graph.values, cpuFolding.graph.values) });
+    report({ kind: 'folding', name: 'GraphModel: Shape → StridedSlice → Prod → Pack shape of a Reshape, Mul filters (feature maps of every layer, input gradient)', err: relL2(graph.values, cpuFolding.graph.values) });
     let worst = graph.rgba.length === cpuFolding.graph.rgba.length ? 0 : Infinity;
     graph.rgba.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - cpuFolding.graph.rgba[i]!))));
     report({ kind: 'display', name: 'the picture as the panel shows it (preprocessed on the backend, read back)', err: worst, pixels: graph.rgba.length / 4 });

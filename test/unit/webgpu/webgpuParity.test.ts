@@ -30,6 +30,7 @@ interface Result {
   refZero?: boolean;
   sums?: number;
   requests?: number;
+  cpuMs?: number;
 }
 
 let results: Result[] = [];
@@ -48,6 +49,11 @@ describe('webgpu on SwiftShader', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
     results = out.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as Result);
+    // Each check's error and cost in the test log: the numbers a change is judged by.
+    for (const r of results) {
+      const cost = [r.ms !== undefined ? `${r.ms} ms` : '', r.cpuMs !== undefined ? `${r.cpuMs} ms CPU` : ''].filter((c) => c !== '').join(', ');
+      console.log(`webgpu ${r.kind}: ${r.name}${r.err !== undefined ? `: error ${r.err.toPrecision(2)}` : ''}${cost ? ` (${cost})` : ''}`);
+    }
     const crash = byKind('crash')[0];
     if (crash) throw new Error(`the webgpu parity run failed: ${crash.name}`);
     if (!byKind('adapter')[0]) {
