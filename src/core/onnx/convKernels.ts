@@ -103,6 +103,8 @@ export function depthwiseFilter(data: Float32Array | Int32Array, shape: number[]
 export function depthwiseGradFilter(f: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, C, M] = f.shape;
   if (M === 1) return tf.reverse(f, [0, 1]);
+  // Safe on every backend: `f` is the filter depthwiseFilter made from the file's numbers in JavaScript, whose values
+  // a GPU backend keeps in CPU memory (cpuCopies.ts), never a value the GPU computed.
   const src = f.dataSync();
   const out = new Float32Array(kh * kw * C * M * C);
   for (let y = 0; y < kh; y++) {
