@@ -31,13 +31,16 @@ function toImage01(images: readonly Uint8ClampedArray[], width: number, height: 
 }
 
 /** Item i's unit `units[i]`: the maximum over positions of that channel. */
-function unitMaxima(model: LoadedModel, layerId: string, x01: tf.Tensor4D, spec: InputSpec, units: readonly number[]): number[] {
-  const values = tf.tidy(() => {
+async function unitMaxima(model: LoadedModel, layerId: string, x01: tf.Tensor4D, spec: InputSpec, units: readonly number[]): Promise<number[]> {
+  const maxima = tf.tidy(() => {
     const out = model.forward(toModelInput(x01, spec), [layerId])[0] as tf.Tensor;
     const channels = out.shape[out.rank - 1] as number;
     const perChannel = tf.max(tf.reshape(out, [out.shape[0] as number, -1, channels]), 1);
-    return perChannel.dataSync();
+    return perChannel;
   });
+  // Asynchronous: on a GPU backend the maxima have no synchronous read.
+  const values = await maxima.data();
+  maxima.dispose();
   const channels = values.length / units.length;
   return units.map((u, i) => values[i * channels + u] as number);
 }
@@ -46,13 +49,13 @@ function unitMaxima(model: LoadedModel, layerId: string, x01: tf.Tensor4D, spec:
  * The unit's activation for each image (image i for unit units[i]), and its mean over QUALITY_DRAWS views with
  * Lucid's standard transforms (pad, jitter, scale, rotation), brought back to a fixed input size when the model has one.
  */
-export function unitActivations(
+export async function unitActivations(
   model: LoadedModel, layerId: string, units: readonly number[], images: readonly Uint8ClampedArray[], width: number, height: number, spec: InputSpec,
-): UnitActivations {
+): Promise<UnitActivations> {
   const channels = spec.channels === 1 ? 1 : 3;
   const x = toImage01(images, width, height, channels);
   try {
-    const plain = unitMaxima(model, layerId, x, spec, units);
+    const plain = await unitMaxima(model, layerId, x, spec, units);
     const rng = createRng(QUALITY_SEED);
     const transforms = standardTransforms(Math.min(width, height));
     const fixed = fixedInputSize(model.info);
@@ -62,8 +65,7 @@ export function unitActivations(
         const t = applyTransforms(x, transforms, rng);
         return fixed ? fitToSize(t, fixed[0], fixed[1]) : t;
       });
-      unitMaxima(model, layerId, view, spec, units).forEach((v, i) => (sums[i]! += v));
-      view.dispose();
+      (await unitMaxima(model, layerId, view, spec, units).finally(() => view.dispose())).forEach((v, i) => (sums[i]! += v));
     }
     return { plain, transformed: sums.map((s) => s / QUALITY_DRAWS) };
   } finally {

@@ -143,7 +143,7 @@ async function computeGroup(
     const result = await renderActmax(model, { ...base, units, overrides: { steps: settings.steps, seed } }, { signal: opts.signal, onProgress });
     run++;
     if (seed === 0) result.objectiveHistory.forEach((h, i) => (objectives[i] = h[h.length - 1] ?? 0));
-    const acts = unitActivations(model, layerId, units, result.images, result.width, result.height, spec);
+    const acts = await unitActivations(model, layerId, units, result.images, result.width, result.height, spec);
     result.images.forEach((rgba, i) => {
       const r = records[i]!;
       const file = `actmax-${seed}.png`;
@@ -166,7 +166,7 @@ async function computeGroup(
       });
     }
   }
-  addKernel(model, layerId, records);
+  await addKernel(model, layerId, records);
   if (layerTopk) {
     const { result, stats } = layerTopk;
     for (const r of records) {
@@ -180,13 +180,14 @@ async function computeGroup(
 }
 
 /** Kernel tile (first layers: 1 or 3 input channels) and strongest inputs (any conv) of each unit. */
-function addKernel(model: LoadedModel, layerId: string, records: GroupRecord[]): void {
+async function addKernel(model: LoadedModel, layerId: string, records: GroupRecord[]): Promise<void> {
   const layer = model.info.layers.find((l) => l.id === layerId);
   if (!layer?.kernelShape || layer.kernelShape.length !== 4 || layer.kind !== 'conv') return;
   const tensor = model.kernel(layerId);
   if (!tensor) return;
   const shape = tensor.shape.slice();
-  const data = Float32Array.from(tensor.dataSync());
+  // Asynchronous: on a GPU backend a kernel the model computed (a transposed ONNX filter) has no synchronous read.
+  const data = Float32Array.from(await tensor.data());
   tensor.dispose();
   const [kh, kw, ci] = shape as [number, number, number, number];
   const inputLayer = previousLayerWithChannels(model, layerId, ci);
