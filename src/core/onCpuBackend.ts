@@ -6,9 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { LayerLensError } from '../shared/errors';
 
-/** Backends whose computed values dataSync() can read (the wasm, cpu and native ones keep tensors in CPU memory). */
+/**
+ * Whether dataSync() can read a value the backend computed: the wasm, cpu and native ones keep tensors in CPU memory;
+ * webgpu in Node cannot (its synchronous read needs OffscreenCanvas).
+ */
 export function readsSynchronously(backend: string = tf.getBackend()): boolean {
-  return backend !== 'webgpu' && backend !== 'webgl';
+  return backend !== 'webgpu';
 }
 
 /** Runs `f` with TF.js's cpu backend active when the active one cannot read synchronously; else runs it as is. */
