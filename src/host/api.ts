@@ -60,6 +60,8 @@ export interface LayerLensApi {
   exportExplainPng(slot: 0 | 1, path: string): boolean;
   /** Attribution runs the open feature maps panel sent to the engine (a kept map runs none). */
   featureMapsExplainRuns(): number;
+  /** The open Feature Maps panel's engine requests so far: `open` per image pass, `layer` per other layer fetched. */
+  featureMapsEngineRequests(): { open: number; layer: number };
   /** User-facing error, warning and information sentences shown since activation, newest last. */
   shownMessages(): readonly string[];
   /** Moves the mouse over the first cell of the open kernels grid; false when no kernels panel is open. */

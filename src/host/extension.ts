@@ -89,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     explainInFeatureMaps: (action) => withCurrent('featureMaps', (p) => p.explainTest(action)),
     exportExplainPng: (slot, path) => withCurrent('featureMaps', (p) => p.exportExplainForTest(slot, path)),
     featureMapsExplainRuns: () => currentPanel('featureMaps')?.explainer.engineRuns ?? 0,
+    featureMapsEngineRequests: () => ({ ...(currentPanel('featureMaps')?.engineRequests ?? { open: 0, layer: 0 }) }),
     shownMessages: () => messages.history,
     hoverFirstKernel: () => currentPanel('kernels')?.hoverFirstCell() ?? false,
     typeFeatureMapsInputSize: (text) => withCurrent('featureMaps', (p) => p.typeInputSize(text)),

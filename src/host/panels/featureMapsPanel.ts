@@ -39,6 +39,8 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
   private readonly opens = new LatestRequest();
   /** The Explain section's requests and kept maps. */
   readonly explainer: ExplainController;
+  /** Engine requests for maps so far (tests: an image costs one `open`, each other layer one `layer`). */
+  readonly engineRequests = { open: 0, layer: 0 };
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -209,6 +211,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     this.post({ type: 'clear' });
     this.post({ type: 'loading', message: `Running ${this.state.modelName} on ${this.state.imageName}…` });
     try {
+      this.engineRequests.open++;
       const outcome = await this.opens.run((signal) =>
         this.fdeps.engine.request('featureMaps.open', { modelPath, imagePath, ...(layerId ? { layerId } : {}), ...this.sizeSettings() }, {
           signal,
@@ -238,6 +241,7 @@ export class FeatureMapsPanel extends PanelBase<FeatureMapsToWebview, FeatureMap
     const { modelPath, imagePath } = this.state;
     const signal = this.opens.signal;
     try {
+      this.engineRequests.layer++;
       const result = await this.fdeps.engine.request('featureMaps.layer', { modelPath, imagePath, layerId, ...this.sizeSettings() }, { signal });
       if (!signal?.aborted) this.post({ type: 'layer', result });
     } catch (err) {
