@@ -2,7 +2,9 @@
 // unit 3 after a Top Images run on a folder of digits, it draws the unit's feature visualizations (2 seeds) and a
 // diversity batch, the badge's numbers, dataset examples and the strongest inputs from conv1; clicking one opens
 // that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; a page
-// being computed shows the unit's picture from an earlier Maximize Activation run, its progress, and stops on Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps and Top Images opens the Unit panel on it.
+// being computed shows the unit's picture from an earlier Maximize Activation run, its progress, and stops on
+// Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps, a Visualize Layer atlas and Top
+// Images opens the Unit panel on it.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -163,11 +165,26 @@ suite('Unit panel', () => {
     await openedFrom('featureMaps', 6, 'conv2');
   });
 
+  test('double-clicking a cell of a Visualize Layer atlas opens the Unit panel on that unit', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('layerLens.visualizeLayer', { modelPath: sampleModelPath(), layerId: 'conv1', preset: 'trial1-naive', steps: 8, run: true });
+    await waitForSnapshot('actmax', 'the conv1 atlas to finish', (s) => s.meta.view === 'atlas' && s.meta.done === 16 && s.meta.running === 0, 60_000);
+    const lens = await api();
+    const before = lens.unitPanelTarget();
+    assert.ok(lens.openUnitFromPanel('actmax', 7), 'an actmax panel is open');
+    const target = await waitFor('the Unit panel on a conv1 unit from the atlas', () => {
+      const t = lens.unitPanelTarget();
+      return t && t.layerId === 'conv1' && (t.unit !== before?.unit || before?.layerId !== 'conv1') && t;
+    }, 60_000);
+    await unitPage('conv1', target.unit);
+  });
+
   test('double-clicking a Top Images row opens the Unit panel on that channel', async function () {
     this.timeout(120_000);
     const lens = await api();
     await vscode.commands.executeCommand('layerLens.findTopImages', { modelPath: sampleModelPath(), layerId: 'conv2', folder, k: 3 });
-    await waitFor('the Top Images panel', () => lens.panelModel('topk') === sampleModelPath());
+    // The rows drawn in the panel's webview (shown again, it loads anew), so the double-click reaches them.
+    await waitForSnapshot('topk', 'the conv2 rows', (s) => (s.meta.rowsDrawn as number) > 0 && lens.panelModel('topk') === sampleModelPath(), 60_000);
     await openedFrom('topk', 1, 'conv2');
   });
 });
