@@ -6,11 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig } from '@tensorflow/tfjs-core';
 import { nativeKernelsInstalled } from '../native/installNativeKernels';
+import { firstMaxPoolGrad } from './maxPoolFirstMax';
 
 export function maxPoolGradConfig(stock: GradConfig): GradConfig {
   return {
     ...stock,
     gradFunc: (dy, saved, attrs) => {
+      // webgpu's kernel sends a tie to the window's last maximum; the others (and PyTorch) to the first.
+      if (tf.getBackend() === 'webgpu') return { x: () => firstMaxPoolGrad(stock, dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor4D, attrs) };
       if (tf.getBackend() !== 'wasm' || nativeKernelsInstalled()) return stock.gradFunc(dy, saved, attrs);
       const [x, y] = saved as [tf.Tensor, tf.Tensor];
       return {

@@ -99,6 +99,23 @@ function topkFiles(): TopkFile[] {
   });
 }
 
+/**
+ * Max pooling's input gradient where windows tie (values rounded to -1, 0, 1, 2): every backend and PyTorch send a
+ * tie to the window's first maximum, TF.js's webgpu kernel to its last; valid and same padding, odd sizes, overlaps.
+ */
+async function poolTies(): Promise<Float32Array> {
+  const cases: [number, number, number, 'same' | 'valid'][] = [[2, 2, 11, 'valid'], [3, 2, 11, 'same'], [3, 1, 9, 'same'], [2, 2, 10, 'same'], [5, 3, 13, 'same']];
+  const parts: number[] = [];
+  for (const [k, s, size, pad] of cases) {
+    const x = tf.tidy(() => tf.round(tf.randomUniform([2, size, size + 1, 3], -1, 2, 'float32', 7))) as tf.Tensor4D;
+    const w = tf.tidy(() => tf.randomUniform(tf.maxPool(x, k, s, pad).shape, -1, 1, 'float32', 8));
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, k, s, pad), w)))(x);
+    parts.push(...((await g.data()) as Float32Array));
+    tf.dispose([x, w, g]);
+  }
+  return Float32Array.from(parts);
+}
+
 async function topkSummary(model: LoadedModel): Promise<number[]> {
   const r = await findTopImages(model, 'conv2', topkFiles(), { height: 32, width: 32, channels: 3, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] }, { k: 3, batchSize: 8 });
   return r.top.flatMap((h) => h.flatMap((e) => [Number(e.file.slice(3, -4)), e.value]));
@@ -120,6 +137,7 @@ async function main(): Promise<void> {
   const cases = want('attribution') ? await attributionCases(googlenet, gx) : [];
   const cpuAttribution = new Map<string, AttributionRun>();
   for (const c of cases) cpuAttribution.set(c.name, await runAttribution(c));
+  const cpuPoolTies = want('gradients') ? await poolTies() : undefined;
   const foldDir = mkdtempSync(join(tmpdir(), 'layer-lens-webgpu-fold-'));
   const cpuFolding = want('folding') ? { onnx: await onnxFoldingRun(), graph: await graphFoldingFeatureMaps(foldDir) } : undefined;
   report({ kind: 'timing', name: 'cpu references', ms: Date.now() - t0 });
@@ -149,6 +167,7 @@ async function main(): Promise<void> {
     }
   }
   if (cpuRotation) report({ kind: 'rotation', name: 'rotateSheared 96 px and its gradient', err: relL2(await rotation(), cpuRotation) });
+  if (cpuPoolTies) report({ kind: 'poolTies', name: 'max pooling gradient where windows tie (first maximum wins)', err: relL2(await poolTies(), cpuPoolTies) });
   if (cpuFolding) {
     // Loaded while webgpu is active, as the engine loads them: constants fold at load and at the first run.
     const t = Date.now();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { repoRoot, sampleModelDir } from '../../helpers/paths';
 import { readNpy } from '../../../src/core/io/npy';
 import { swiftshaderEnv } from '../../helpers/swiftshader';
+import { relativeL2 } from '../../helpers/relativeL2';
 
 interface Result {
   kind: string;
@@ -83,6 +84,11 @@ describe('webgpu on SwiftShader', () => {
       assert.equal(g.zero, false, `${g.name}: all zeros`);
       assert.ok(g.err !== undefined && g.err <= 1e-4, `${g.name}: relative L2 ${g.err}`);
     }
+  });
+
+  it('max pooling sends a tied window\'s gradient to its first maximum, as cpu and PyTorch do (TF.js\'s webgpu kernel picks the last)', () => {
+    const [t] = byKind('poolTies');
+    assert.ok(t?.err !== undefined && t.err <= 1e-6, `relative L2 ${t?.err}`);
   });
 
   it('8 actmax steps of each parameterization, transform and objective mix follow the cpu run (objective within 1e-3)', () => {
@@ -160,6 +166,30 @@ describe('webgpu on SwiftShader', () => {
       });
       assert.equal(gpu.length, cpu.length);
       assert.ok(den > 0 && Math.sqrt(num / den) <= 1e-5, `relative L2 ${Math.sqrt(num / den)}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('layer-lens attribute runs on --backend webgpu (top class, Grad-CAM and saliency read asynchronously) and writes the cpu maps', () => {
+    const out = mkdtempSync(join(tmpdir(), 'layer-lens-webgpu-attribute-'));
+    try {
+      const maps = (backend: string) => {
+        const dir = join(out, backend);
+        const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'attribute', '--model', join(sampleModelDir, 'model.json'),
+          '--input', join(sampleModelDir, 'samples/digit-1-a.png'), '--method', 'gradcam,saliency', '--out', dir, '--backend', backend],
+        { cwd: repoRoot, env: swiftshaderEnv(), encoding: 'utf8', timeout: 120_000 });
+        assert.equal(r.status, 0, r.stderr);
+        assert.doesNotMatch(r.stderr, /layer-lens:/, r.stderr);
+        return ['gradcam', 'saliency'].map((m) => readNpy(readFileSync(join(dir, `${m}.npy`)), `${m}.npy`).data);
+      };
+      const gpu = maps('webgpu');
+      const cpu = maps('cpu');
+      cpu.forEach((ref, k) => {
+        assert.ok(ref.some((v) => v !== 0), 'the cpu map is all zeros');
+        const err = relativeL2(gpu[k]!, ref);
+        assert.ok(err <= 1e-4, `${['gradcam', 'saliency'][k]}: relative L2 ${err}`);
+      });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
