@@ -10,8 +10,8 @@ import { PYTORCH_SHAPE_MAX_DIM, PYTORCH_SHAPE_MAX_ELEMENTS } from '../shared/pyt
 import { bad, checkInteger, checkString, MAX_PATH_LENGTH, ParamReader } from './paramChecks';
 import { checkActmaxRequest, checkInputSpec } from './validateActmax';
 import { checkAttributionOptions } from './validateAttribution';
-import { checkUnitPageParams } from './validateUnit';
 import { checkAtlasRunParams } from './validateAtlas';
+import { checkUnitPageParams } from './validateUnit';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
 export const MAX_TOPK_BATCH = 1024;
