@@ -11,6 +11,8 @@ import type { ModelInfo } from '../../shared/model';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../shared/unitProtocol';
 import type { EngineService } from '../engine/engineService';
+import { LatestRequest } from '../engine/supersede';
+import { withEngineProgress } from '../engine/withEngineProgress';
 import { inputSizeMemory } from '../models/inputSizeMemory';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { TopkFolderMemory } from '../unit/topkFolders';
@@ -27,10 +29,10 @@ export interface UnitDeps extends PanelDeps {
 }
 
 export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
-  private seq = 0;
+  /** The page being made: a newer unit supersedes it, Cancel stops it. */
+  private readonly latest = new LatestRequest();
   /** The page being made now: its unit, the progress and preview messages sent so far (the latest of each), its end. */
   private making: { key: string; shown: UnitToWebview[]; done: Promise<void> } | undefined;
-  private running: AbortController | undefined;
   /** The page being made now; before the webview's first 'ready', the first page. */
   private idle: Promise<void>;
   private firstShown: (() => void) | undefined;
@@ -45,7 +47,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     this.setTitle();
     this.disposables.push({
       dispose: () => {
-        this.running?.abort();
+        this.latest.cancel();
         this.firstShown?.();
       },
     });
@@ -115,7 +117,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
   protected async onMessage(msg: UnitFromWebview): Promise<void> {
     switch (msg.type) {
       case 'cancel':
-        this.running?.abort();
+        this.latest.cancel();
         return;
       case 'compute':
         if (this.making) return;
@@ -135,23 +137,23 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
 
   /** The page from the cache, or (`compute`, or nothing cached) from the engine; a newer request supersedes this one. */
   private async show(compute: boolean): Promise<void> {
-    const seq = ++this.seq;
-    this.running?.abort();
-    this.running = undefined;
     const target = this.target;
-    const current = (): boolean => seq === this.seq;
     let finish!: () => void;
     const making = { key: targetKey(target), shown: [] as UnitToWebview[], done: new Promise<void>((resolve) => (finish = resolve)) };
     this.making = making;
     try {
-      await this.make(target, compute, current, making.shown);
+      // Current until a newer page supersedes it (a Cancel keeps it current, so that it can say it stopped).
+      await this.latest.run((signal) => this.make(target, compute, () => this.latest.signal === signal, making.shown, signal));
+    } catch (err) {
+      // make() has already told the webview; a cancelled page is no failure of the panel.
+      if (toErrorPayload(err).code !== 'cancelled') throw err;
     } finally {
       if (this.making === making) this.making = undefined;
       finish();
     }
   }
 
-  private async make(target: UnitTarget, compute: boolean, current: () => boolean, shown: UnitToWebview[]): Promise<void> {
+  private async make(target: UnitTarget, compute: boolean, current: () => boolean, shown: UnitToWebview[], signal: AbortSignal): Promise<void> {
     /** Posts a message and keeps it (one per type) for a webview that reloads meanwhile. */
     const show = (msg: UnitToWebview): void => {
       const at = shown.findIndex((m) => m.type === msg.type);
@@ -172,7 +174,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
       if (cached) return this.post({ type: 'page', view: cached });
       // What the caches already hold while the rest is computed: the unit's picture from Maximize Activation.
       void this.udeps.pages.preview(target).then((image) => image && current() && show({ type: 'preview', image }), () => undefined);
-      const view = await this.computeWithProgress(target, source, current, show);
+      const view = await this.computeWithProgress(target, source, current, show, signal);
       if (current()) this.post({ type: 'page', view });
     } catch (err) {
       if (!current()) return;
@@ -183,29 +185,18 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     }
   }
 
-  private async computeWithProgress(target: UnitTarget, source: Parameters<UnitPages['compute']>[1], current: () => boolean, show: (msg: UnitToWebview) => void): Promise<UnitPageView> {
-    const abort = new AbortController();
-    this.running = abort;
+  private async computeWithProgress(target: UnitTarget, source: Parameters<UnitPages['compute']>[1], current: () => boolean, show: (msg: UnitToWebview) => void, signal: AbortSignal): Promise<UnitPageView> {
     const title = `Unit ${target.layerId} ${target.unit} of ${this.state.modelName}`;
     show({ type: 'progress', message: `Computing ${target.layerId} unit ${target.unit}…`, fraction: 0 });
-    let reported = 0;
-    try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        return this.udeps.pages.compute(target, source, {
-          signal: abort.signal,
-          onProgress: (p) => {
-            if (p.fraction !== undefined && p.fraction > reported) {
-              progress.report({ message: p.message, increment: (p.fraction - reported) * 100 });
-              reported = p.fraction;
-            } else progress.report({ message: p.message });
-            if (current()) show({ type: 'progress', message: p.message, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
-          },
-        });
-      });
-    } finally {
-      if (this.running === abort) this.running = undefined;
-    }
+    return withEngineProgress({ title, signal }, (engineSignal, report) =>
+      this.udeps.pages.compute(target, source, {
+        signal: engineSignal,
+        onProgress: (p) => {
+          report(p.fraction, p.message);
+          if (current()) show({ type: 'progress', message: p.message, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
+        },
+      }),
+    );
   }
 }
 
