@@ -41,9 +41,14 @@ export const ACTMAX_OBJECTIVE_LABELS: Record<ActmaxObjectiveChoice, string> = {
 /**
  * On the logits layer a channel mean is the logit itself, so the panel shows and runs it as the class logit
  * (the core then applies what it does for class images, e.g. the dark background of small greyscale models).
+ * The other way round, the class logit belongs to the logits layer only: on any other layer (one picked after it,
+ * or named by Visualize Layer) the units are that layer's channels again, so the objective is their mean.
  */
 export function objectiveForLayer(objective: ActmaxObjectiveChoice, layerId: string, logitsId: string | undefined): ActmaxObjectiveChoice {
-  return objective === 'channel' && logitsId !== undefined && layerId === logitsId ? 'classLogit' : objective;
+  const onLogits = logitsId !== undefined && layerId === logitsId;
+  if (objective === 'channel' && onLogits) return 'classLogit';
+  if (objective === 'classLogit' && !onLogits) return 'channel';
+  return objective;
 }
 
 /**

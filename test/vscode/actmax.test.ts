@@ -79,6 +79,27 @@ suite('Activation maximization', () => {
     assert.ok((s.meta.objective as number) > 0, `logit ${s.meta.objective}`);
   });
 
+  test('after a class logit on fc, Visualize Layer conv1 draws conv1\'s 16 channels, not classes', async function () {
+    this.timeout(90_000);
+    // The panel's objective is the class logit now (the test above): a layer named by Visualize Layer brings its channels back.
+    await vscode.commands.executeCommand('layerLens.visualizeLayer', { modelPath: sampleModelPath(), layerId: 'conv1', preset: 'trial1-naive', steps: 12, run: true });
+    const atlas = await waitForSnapshot('actmax', 'the conv1 atlas of 16 channels', (s) => s.meta.view === 'atlas' && s.meta.layerId === 'conv1' && s.meta.running === 0 && s.meta.done === 16, 60_000);
+    assert.equal(atlas.meta.objectiveChoice, 'channel');
+  });
+
+  test('an atlas hidden and shown again mid-run keeps the cells drawn before, and finishes', async function () {
+    this.timeout(120_000);
+    // Long enough batches (8 units each) to hide the panel after the first and before the last.
+    await vscode.commands.executeCommand('layerLens.visualizeLayer', { modelPath: sampleModelPath(), layerId: 'conv2', preset: 'trial1-naive', steps: 300, seed: 41, run: true });
+    await waitForSnapshot('actmax', 'the first batch of conv2', (s) => s.meta.view === 'atlas' && s.meta.layerId === 'conv2' && (s.meta.done as number) >= 8 && s.meta.running === 1, 60_000);
+    // Another editor in the same group hides the panel (its webview is not kept); going back loads it again.
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    const done = await waitForSnapshot('actmax', 'the conv2 atlas to finish with every cell', (s) => s.meta.view === 'atlas' && s.meta.layerId === 'conv2' && s.meta.running === 0 && (s.meta.done as number) >= 8, 90_000);
+    assert.equal(done.meta.done, 32, `the atlas shown again finished with ${done.meta.done} of 32 cells`);
+  });
+
   // The panel should also say why in its status line; it does not yet (the webview drops a runEnded whose
   // runStarted never came), and the status line is not in the snapshot, so only the host side is asserted.
   test('a unit that does not exist is refused without a notification', async function () {

@@ -54,6 +54,8 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
   private pendingRun = false;
   /** How the run under way began: a webview that loads again mid-run gets it, so the run's frames reach it. */
   private runStartedMessage: ActmaxToWebview | undefined;
+  /** The atlas under way: posts its start and the cells of its finished batches (from the cache) again. */
+  private replayAtlas: { runId: number; replay: () => Promise<number> } | undefined;
   /** Revived after a reload: the first ready shows the cached result of the saved settings, even while idle. */
   private restoreFromCache = false;
 
@@ -156,7 +158,11 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
       this.restoreFromCache = false;
       await this.start(this.state.view);
     } else if (this.runs.running && this.runStartedMessage) {
-      this.post(this.runStartedMessage);
+      // A webview that loads again mid-atlas lost the cells drawn before: its finished batches are in the cache
+      // (each is stored before it is posted), so they are sent again with the run's start.
+      const atlas = this.replayAtlas;
+      if (atlas && this.runStartedMessage.type === 'atlasStarted' && this.runStartedMessage.runId === atlas.runId) await atlas.replay();
+      else this.post(this.runStartedMessage);
     } else if (this.restoreFromCache || !this.runs.running) {
       // A webview that loads again (after a reload, or shown again after it was hidden: its context is not kept)
       // starts empty: show the cached result of the panel's settings.
@@ -275,6 +281,9 @@ export class ActmaxPanel extends PanelBase<ActmaxToWebview, ActmaxFromWebview> {
         const layer = actmaxLayers(info).find((l) => l.id === layerId);
         if (!layer) throw new LayerLensError('unknownLayer', `${this.state.modelName} has no layer "${layerId}" whose channels can be maximized.`);
         if (view === 'atlas') {
+          const cachedCells: RunSink = { post: (m) => this.post(m) };
+          const size = this.sizeOption();
+          this.replayAtlas = { runId, replay: () => this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, signal, cachedCells, { cacheOnly: true, ...size }) };
           await this.withNotification(`Visualizing ${this.state.modelName} › ${layerId}`, signal, (sink, runSignal) =>
             this.runner.runAtlas(runId, modelPath, layerId, layer.channels, settings, runSignal, sink, this.sizeOption()));
         } else {

@@ -18,6 +18,7 @@ import {
 import { actmaxCacheKey, ActmaxResultCache, decodeResult, encodeResult, modelStamp, stableJson } from '../../../src/host/actmax/resultCache';
 import type { ActmaxResult, ActmaxSettings } from '../../../src/shared/actmax';
 import { LayerLensError } from '../../../src/shared/errors';
+import { objectiveForLayer } from '../../../src/shared/actmaxProtocol';
 import type { LayerInfo, ModelInfo } from '../../../src/shared/model';
 import { cellAt, cellOrigin, layoutAtlas, visibleRows } from '../../../webview/src/actmax/atlasLayout';
 import { curveGeometry, LiveHistory } from '../../../webview/src/actmax/curve';
@@ -83,6 +84,16 @@ test('actmaxLayers offers layers with channels of the menu kinds; unitCount foll
   assert.equal(unitCount(layers[0], 'channel', 10), 16);
   assert.equal(unitCount(layers[0], 'classLogit', 10), 10);
   assert.equal(unitCount(layers[0], 'classLogit', undefined), 16);
+});
+
+test('the objective follows the layer: the class logit on the logits layer, the channel mean on any other', () => {
+  assert.equal(objectiveForLayer('channel', 'fc', 'fc'), 'classLogit');
+  assert.equal(objectiveForLayer('classLogit', 'fc', 'fc'), 'classLogit');
+  // A class logit chosen on fc does not make "Visualize Layer conv1" run 16 classes of a 10-class model.
+  assert.equal(objectiveForLayer('classLogit', 'conv1', 'fc'), 'channel');
+  assert.equal(objectiveForLayer('classLogit', 'conv1', undefined), 'channel');
+  assert.equal(objectiveForLayer('channelRms', 'conv1', 'fc'), 'channelRms');
+  assert.equal(objectiveForLayer('neuron', 'fc', 'fc'), 'neuron');
 });
 
 test('atlasBatches cover every channel in order, 8 at a time', () => {
