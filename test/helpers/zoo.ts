@@ -3,17 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ZooEntry } from '../../scripts/zoo/makeZoo';
 import { zooCacheDir, zooReady } from '../../scripts/zoo/zooCache.mjs';
 import { repoRoot } from './paths';
 
-export interface ZooModel {
-  name: string;
-  net: string;
-  format: 'layers' | 'graph';
+/** An entry of the zoo's index, as makeZoo.ts writes it, with its path made absolute. */
+export interface ZooModel extends Omit<ZooEntry, 'path'> {
   /** Absolute path of model.json. */
   path: string;
-  inputShape: number[];
-  bytes: number;
 }
 
 let cached: { dir: string; models: ZooModel[]; generatedMs: number } | undefined;
@@ -29,7 +26,7 @@ export function zooModels(): { dir: string; models: ZooModel[]; generatedMs: num
     generatedMs = Date.now() - started;
   }
   const dir = zooCacheDir();
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { models: ZooModel[] };
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { models: ZooEntry[] };
   // Paths in the index are relative to the zoo folder.
   const models = index.models.map((m) => ({ ...m, path: join(dir, m.path) }));
   cached = { dir, models, generatedMs };
