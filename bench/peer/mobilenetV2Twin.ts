@@ -7,21 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { add, bn, classifierHead, conv, convBnAct, dwBnAct, input, model, zeroPad, type T } from '../../scripts/zoo/netBlocks';
+import { classifierHead, convBnAct, input, invertedResidual, model } from '../../scripts/zoo/netBlocks';
 import { seedWeights } from '../../scripts/zoo/seedWeights';
 
 /** The layer the bench's objective reads: Conv_1's ReLU6, the last feature layer (the ONNX twin's features.18). */
 export const LAYERS_TWIN_LAYER = 'Conv_1_relu6';
-
-/** Keras's inverted residual: 1×1 expand, 3×3 depthwise (explicit pad before a strided one), 1×1 project. */
-function invertedResidual(x: T, name: string, inC: number, outC: number, expand: number, strides: number): T {
-  let y = x;
-  if (expand !== 1) y = convBnAct(y, `${name}_expand`, inC * expand, 1, 'relu6');
-  if (strides === 2) y = zeroPad(y, `${name}_pad`, [[0, 1], [0, 1]]);
-  y = dwBnAct(y, `${name}_depthwise`, 3, 'relu6', { strides, padding: strides === 2 ? 'valid' : 'same' });
-  y = bn(conv(y, `${name}_project`, outC, 1, { bias: false }), `${name}_project_bn`);
-  return inC === outC && strides === 1 ? add([x, y], `${name}_add`) : y;
-}
 
 function mobilenetV2(size: number): tfl.LayersModel {
   const x = input(size, 3);

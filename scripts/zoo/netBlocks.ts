@@ -102,6 +102,16 @@ export function squeezeExcite(x: T, name: string, channels: number, squeezed: nu
   return multiply([x, expanded], `${name}_scale`);
 }
 
+/** Inverted residual (MobileNetV2): 1×1 expand, 3×3 depthwise (Keras pads explicitly before a strided one), 1×1 project. */
+export function invertedResidual(x: T, name: string, inC: number, outC: number, expand: number, strides: number): T {
+  let y = x;
+  if (expand !== 1) y = convBnAct(y, `${name}_expand`, inC * expand, 1, 'relu6');
+  if (strides === 2) y = zeroPad(y, `${name}_pad`, [[0, 1], [0, 1]]);
+  y = dwBnAct(y, `${name}_depthwise`, 3, 'relu6', { strides, padding: strides === 2 ? 'valid' : 'same' });
+  y = bn(conv(y, `${name}_project`, outC, 1, { bias: false }), `${name}_project_bn`);
+  return inC === outC && strides === 1 ? add([x, y], `${name}_add`) : y;
+}
+
 /** Global average pool → Dense logits → softmax: the classifier head every classification zoo model ends with. */
 export function classifierHead(x: T, classes: number): T {
   const pooled = apply(L.globalAveragePooling2d({ name: 'avg_pool' }), x);

@@ -5,8 +5,8 @@
 // BatchNormalization without scale, separable convs, dense concatenation, dilation, transposed convs, crops.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  act, add, avgPool, bn, classifierHead, concat, conv, convBnAct, convTranspose, crop, depthwise, dwBnAct, input, maxPool,
-  model, separable, squeezeExcite, upsample, zeroPad, type T,
+  act, add, avgPool, bn, classifierHead, concat, conv, convBnAct, convTranspose, crop, depthwise, dwBnAct, input,
+  invertedResidual, maxPool, model, separable, squeezeExcite, upsample, zeroPad, type T,
 } from './netBlocks';
 
 const CLASSES = 10;
@@ -20,16 +20,6 @@ export function mobilenetV1(): tfl.LayersModel {
     y = convBnAct(y, `conv_pw_${i + 1}`, filters, 1, 'relu6');
   });
   return model(x, classifierHead(y, CLASSES), 'mobilenet_v1');
-}
-
-/** Inverted residual (MobileNetV2): 1×1 expand, 3×3 depthwise (Keras pads explicitly before a strided one), 1×1 project. */
-function invertedResidual(x: T, name: string, inC: number, outC: number, expand: number, strides: number): T {
-  let y = x;
-  if (expand !== 1) y = convBnAct(y, `${name}_expand`, inC * expand, 1, 'relu6');
-  if (strides === 2) y = zeroPad(y, `${name}_pad`, [[0, 1], [0, 1]]);
-  y = dwBnAct(y, `${name}_depthwise`, 3, 'relu6', { strides, padding: strides === 2 ? 'valid' : 'same' });
-  y = bn(conv(y, `${name}_project`, outC, 1, { bias: false }), `${name}_project_bn`);
-  return inC === outC && strides === 1 ? add([x, y], `${name}_add`) : y;
 }
 
 export function mobilenetV2(): tfl.LayersModel {
