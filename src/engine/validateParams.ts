@@ -26,7 +26,7 @@ type Validator = (p: ParamReader) => void;
 
 const VALIDATORS: { readonly [M in EngineMethod]: Validator } = {
   init(p) {
-    p.oneOf('backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
+    p.oneOf('backend', ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const);
     p.optionalString('nativeBackendPath', MAX_PATH_LENGTH);
     p.optionalInteger('wasmThreads', 0, MAX_WASM_THREADS);
     p.optionalBoolean('nativeKernels');

@@ -9,7 +9,7 @@ import { isEngineMethod, validateParams } from '../../../src/engine/validatePara
 const actmax = (request: object) => ({ modelPath: '/m/model.json', request: { layerId: 'conv2', units: [0], ...request } });
 
 test('what the panels and the CLI send is accepted', () => {
-  validateParams('init', { backend: 'auto', wasmThreads: 0, nativeKernels: true });
+  for (const backend of ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']) validateParams('init', { backend, wasmThreads: 0, nativeKernels: true });
   validateParams('loadModel', { path: '/m/model.json' });
   validateParams('memory', {});
   validateParams('kernels', { modelPath: '/m/model.json', layerId: 'conv1', mode: 'perChannel', normalize: 'layer' });
@@ -62,7 +62,7 @@ test('kernel modes, k, sizes and paths are checked', () => {
   rejects('featureMaps.open', { modelPath: '/m', imagePath: '/i', inputSettings: { std: [0] } }, /std\[0\] must not be 0/);
   rejects('featureMaps.layer', { modelPath: '/m', imagePath: 7, layerId: 'c' }, /featureMaps\.layer: params\.imagePath must be a string/);
   rejects('featureMaps.open', { modelPath: '/m', imagePath: '/i', layerId: 7 }, /featureMaps\.open: params\.layerId must be a string/);
-  rejects('init', { backend: 'webgl' }, /init: params\.backend must be one of auto, tensorflow, wasm, cpu/);
+  rejects('init', { backend: 'webgl' }, /init: params\.backend must be one of auto, webgpu, tensorflow, wasm, cpu/);
   rejects('loadModel', { path: '/m\0.json' }, /contains a NUL character/);
 });
 
