@@ -6,15 +6,7 @@ import { exportTorchvision } from '../../core/node/python/exportTorchvision';
 import { findTorchPython, type TorchPython } from '../../core/node/python/findPython';
 import { inspectPytorchFile } from '../../core/node/python/inspectPytorch';
 import { stateDictSnippet } from '../../core/node/python/pytorchFailures';
-import type {
-  PytorchConvertParams,
-  PytorchConvertResult,
-  PytorchInspectParams,
-  PytorchInspectResult,
-  PythonProgress,
-  TorchvisionExportParams,
-  TorchvisionExportResult,
-} from '../../shared/pytorchProtocol';
+import type { ParamsOf, ProgressOf, ResultOf } from '../../shared/protocol/engineProtocol';
 
 /**
  * The Python found for a list of candidates, kept for the engine's life: finding one imports torch (seconds), and
@@ -36,10 +28,15 @@ function torchPython(candidates: readonly string[], signal: AbortSignal | undefi
 
 export interface PythonHandlerOptions {
   signal?: AbortSignal;
-  onProgress?: (p: PythonProgress) => void;
+  onProgress?: (p: ProgressOf<'pytorch.convert'>) => void;
 }
 
-export async function inspectPytorchHandler(params: PytorchInspectParams, options: PythonHandlerOptions = {}): Promise<PytorchInspectResult> {
+/** The cancel signal and progress callback as the core's Python runs take them (progress as a bare message). */
+function pythonRunOptions(options: PythonHandlerOptions): { signal?: AbortSignal; onProgress: (message: string) => void } {
+  return { signal: options.signal, onProgress: (message) => options.onProgress?.({ message }) };
+}
+
+export async function inspectPytorchHandler(params: ParamsOf<'pytorch.inspect'>, options: PythonHandlerOptions = {}): Promise<ResultOf<'pytorch.inspect'>> {
   options.onProgress?.({ message: 'Looking for a Python with torch…' });
   const python = await torchPython(params.pythonCandidates, options.signal);
   options.onProgress?.({ message: `Reading the file with torch ${python.torchVersion}…` });
@@ -54,28 +51,16 @@ export async function inspectPytorchHandler(params: PytorchInspectParams, option
   };
 }
 
-export async function convertPytorchHandler(params: PytorchConvertParams, options: PythonHandlerOptions = {}): Promise<PytorchConvertResult> {
-  const done = await convertPytorchToOnnx({
-    python: params.python,
-    modelPath: params.path,
-    inputShape: params.inputShape,
-    outPath: params.outPath,
-    signal: options.signal,
-    onProgress: (message) => options.onProgress?.({ message }),
-  });
+export async function convertPytorchHandler(params: ParamsOf<'pytorch.convert'>, options: PythonHandlerOptions = {}): Promise<ResultOf<'pytorch.convert'>> {
+  const { python, path: modelPath, inputShape, outPath } = params;
+  const done = await convertPytorchToOnnx({ python, modelPath, inputShape, outPath, ...pythonRunOptions(options) });
   return { onnxPath: done.onnxPath, inputShape: done.inputShape, kind: done.kind };
 }
 
-export async function torchvisionExportHandler(params: TorchvisionExportParams, options: PythonHandlerOptions = {}): Promise<TorchvisionExportResult> {
+export async function torchvisionExportHandler(params: ParamsOf<'torchvision.export'>, options: PythonHandlerOptions = {}): Promise<ResultOf<'torchvision.export'>> {
   options.onProgress?.({ message: 'Looking for a Python with torchvision…' });
   const python = await torchPython(params.pythonCandidates, options.signal);
-  const done = await exportTorchvision({
-    python: python.python,
-    name: params.name,
-    pretrained: params.pretrained,
-    outDir: params.outDir,
-    signal: options.signal,
-    onProgress: (message) => options.onProgress?.({ message }),
-  });
+  const { name, pretrained, outDir } = params;
+  const done = await exportTorchvision({ python: python.python, name, pretrained, outDir, ...pythonRunOptions(options) });
   return { modelPath: done.modelPath, sidecarPath: done.sidecarPath, python: python.python };
 }
