@@ -4,6 +4,7 @@ import type { BackendStatus } from '../shared/backend';
 import type { ExplainTestAction } from '../shared/featureMapsProtocol';
 import type { ModelInfo } from '../shared/model';
 import type { EngineMethod, ParamsOf, ProgressOf, ResultOf } from '../shared/protocol/engineProtocol';
+import type { UnitPageSettings, UnitSettingsInput } from '../shared/unitProtocol';
 import type { ModelRowView } from './tree/layersTree';
 
 export type PanelKind = 'kernels' | 'featureMaps' | 'actmax' | 'topk' | 'unit';
@@ -93,6 +94,10 @@ export interface LayerLensApi {
   cancelUnitPage(): boolean;
   /** Unit pages computed by the engine since activation (a page read from the cache counts none). */
   unitEngineRuns(): number;
+  /** The settings each of those `unit.page` requests carried, oldest first. */
+  unitEngineSettings(): UnitPageSettings[];
+  /** Types into the Unit panel header's fields (preset, seeds, k) and changes them; false when no Unit panel is open. */
+  typeUnitSettings(input: UnitSettingsInput): boolean;
   /** What each open actmax panel holds. */
   actmaxPanels(): ActmaxPanelIdentity[];
   /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */

@@ -19,6 +19,7 @@ import { registerAtlas } from './atlas/registerAtlas';
 import { registerUnit } from './unit/openUnit';
 import { TopkFolderMemory } from './unit/topkFolders';
 import { UnitPages } from './unit/unitPages';
+import { UnitSettingsMemory } from './unit/unitSettingsMemory';
 import { LayersTreeProvider } from './tree/layersTree';
 import { UserMessages } from './userMessages';
 
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const tree = new LayersTreeProvider(registry);
   const layersView = vscode.window.createTreeView('layerLens.layers', { treeDataProvider: tree });
   const deps = { extensionUri: context.extensionUri, messages, engine, registry, actmaxCacheDir: path.join(context.globalStorageUri.fsPath, 'actmax'), converted,
-    storageDir: context.globalStorageUri.fsPath, pages: unitPages, topkFolders, selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
+    storageDir: context.globalStorageUri.fsPath, pages: unitPages, topkFolders, unitSettings: new UnitSettingsMemory(context.workspaceState), selectedModelPath: () => parseLayerTarget(layersView.selection[0]).modelPath };
 
   context.subscriptions.push(
     messages,
@@ -103,6 +104,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     openUnitFromPanel: (kind, index) => withCurrent(kind, (p) => p.openUnitForTest(index)),
     unitPanelTarget: () => currentPanel('unit')?.target,
     unitEngineRuns: () => unitPages.engineRuns,
+    unitEngineSettings: () => [...unitPages.engineSettings],
+    typeUnitSettings: (input) => withCurrent('unit', (p) => p.typeSettingsForTest(input)),
     cancelUnitPage: () => withCurrent('unit', (p) => p.cancelForTest()),
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),

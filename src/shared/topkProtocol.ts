@@ -4,6 +4,7 @@
 import type { InputSize } from './inputSize';
 import type { TopkResult } from './topk';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+import type { RgbaImage } from './rgbaImage';
 
 /** Most images per channel the panel asks for: a row stays readable and the payload bounded. */
 export const TOPK_MAX_K = 16;
@@ -104,11 +105,8 @@ export interface TopkPanelState {
 }
 
 /** An activation-maximization picture of one channel, shown at the start of its row. */
-export interface TopkActmaxImage {
+export interface TopkActmaxImage extends RgbaImage {
   channel: number;
-  width: number;
-  height: number;
-  rgba: Uint8ClampedArray;
 }
 
 export type TopkToWebview =

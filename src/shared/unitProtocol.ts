@@ -2,9 +2,10 @@
 // actmax at several seeds and a diversity batch, the quality badge, dataset examples, kernel, strongest inputs,
 // channel statistics) into a cache folder, and the messages between the host and the Unit panel's webview.
 // Pictures cross both boundaries as PNG bytes (the files of the unit's folder), never as JSON number lists.
-import type { ActmaxPresetName } from './actmax';
+import { ACTMAX_PRESETS, type ActmaxPresetName } from './actmax';
 import type { InputSpec } from './model';
 import type { CommonFromWebview, CommonToWebview } from './protocol/webviewProtocol';
+import type { RgbaImage } from './rgbaImage';
 
 /** How a unit's page is computed; part of its cache key. */
 export interface UnitPageSettings {
@@ -25,8 +26,39 @@ export const UNIT_PAGE_LIMITS = {
   steps: [1, 4096],
   seeds: [1, 8],
   diversity: [0, 16],
-  k: [1, 50],
+  k: [1, 25],
 } as const satisfies Record<string, readonly [number, number]>;
+
+/** What the Unit panel's header chooses; steps and diversity come from VS Code's settings (`layerLens.unitPage.*`). */
+export type UnitPanelSettings = Pick<UnitPageSettings, 'preset' | 'seeds' | 'k'>;
+
+export const UNIT_PANEL_DEFAULTS: UnitPanelSettings = { preset: UNIT_PAGE_DEFAULTS.preset, seeds: UNIT_PAGE_DEFAULTS.seeds, k: UNIT_PAGE_DEFAULTS.k };
+
+/** The header's fields as a user names them, for the sentence that refuses a value. */
+const PANEL_FIELD_NAMES = { seeds: 'Seeds', k: 'Top k' } as const;
+
+/**
+ * The panel's settings from what its header holds (text as typed, or a saved state), or the one sentence that
+ * says which field is wrong and what it takes: the webview refuses before anything is sent, the host before a
+ * saved or posted value is used.
+ */
+export function parseUnitPanelSettings(raw: { preset: unknown; seeds: unknown; k: unknown }): UnitPanelSettings | string {
+  if (typeof raw.preset !== 'string' || !(ACTMAX_PRESETS as readonly string[]).includes(raw.preset)) {
+    return `Preset must be one of ${ACTMAX_PRESETS.join(', ')}, not ${JSON.stringify(raw.preset ?? '')}.`;
+  }
+  const whole = (key: 'seeds' | 'k'): number | string => {
+    const [lo, hi] = UNIT_PAGE_LIMITS[key];
+    const value = raw[key];
+    const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= lo && n <= hi) return n;
+    return `${PANEL_FIELD_NAMES[key]} must be a whole number from ${lo} to ${hi}, not ${typeof value === 'string' ? JSON.stringify(value.trim()) : String(value)}.`;
+  };
+  const seeds = whole('seeds');
+  if (typeof seeds === 'string') return seeds;
+  const k = whole('k');
+  if (typeof k === 'string') return k;
+  return { preset: raw.preset as ActmaxPresetName, seeds, k };
+}
 
 /** Engine method `unit.page`: one unit's folder written under `outDir` (units/<layer>/<unit>/), its record returned. */
 export interface UnitPageParams {
@@ -98,12 +130,13 @@ export const BADGE_HELP_NO_DATA =
 
 // ---- Host ↔ webview -------------------------------------------------------------------------------------------
 
-/** What the panel shows; saved by the webview so a window reload reopens the same unit. */
+/** What the panel shows; saved by the webview so a window reload reopens the same unit with the same settings. */
 export interface UnitPanelState {
   modelPath: string;
   modelName: string;
   layerId: string;
   unit: number;
+  settings: UnitPanelSettings;
 }
 
 /** One file of the unit's folder. */
@@ -126,11 +159,14 @@ export interface UnitPageView {
   layerUnits: number;
 }
 
-/** The unit's picture from an earlier Maximize Activation run, shown while its page is computed. RGBA. */
-export interface UnitPreview {
-  width: number;
-  height: number;
-  rgba: Uint8ClampedArray;
+/** The unit's picture from an earlier Maximize Activation run, shown while its page is computed. */
+export type UnitPreview = RgbaImage;
+
+/** Tests only: what to type into the header's fields (as text, the way a user types), then change them. */
+export interface UnitSettingsInput {
+  preset?: string;
+  seeds?: string;
+  k?: string;
 }
 
 export type UnitToWebview =
@@ -142,11 +178,15 @@ export type UnitToWebview =
   /** The run was cancelled: the panel says so and offers to compute again. */
   | { type: 'cancelled'; message: string }
   /** Tests only: press the panel's Cancel button, as a user would. */
-  | { type: 'testCancel' };
+  | { type: 'testCancel' }
+  /** Tests only: type into the header's settings fields and change them, as a user would. */
+  | { type: 'testSettings'; input: UnitSettingsInput };
 
 export type UnitFromWebview =
   | CommonFromWebview
   | { type: 'cancel' }
   | { type: 'compute' }
   /** Another unit of the same layer, typed in the unit field. */
-  | { type: 'showUnit'; unit: number };
+  | { type: 'showUnit'; unit: number }
+  /** The header's settings changed (checked in the webview first): the page with them. */
+  | { type: 'settings'; settings: UnitPanelSettings };

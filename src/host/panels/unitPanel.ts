@@ -4,12 +4,14 @@
 // One panel, reused: opening another unit (from any panel's double-click, or a strongest input's link in this one)
 // replaces its content, as a detail view does, instead of piling up a tab per unit; the breadcrumb says which unit.
 // A page comes from the on-disk cache when computed before, else from the engine with progress and Cancel.
+// The header chooses the actmax preset, the number of seeds and the dataset examples' k: the panel keeps them in
+// its saved state (a reload keeps them), and a new panel starts from the last ones used in the workspace.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LayerLensError, toErrorPayload } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model';
 import { modelDisplayName } from '../../shared/modelDisplayName';
-import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../shared/unitProtocol';
+import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitSettingsInput, UnitToWebview } from '../../shared/unitProtocol';
 import type { EngineService } from '../engine/engineService';
 import { LatestRequest } from '../engine/supersede';
 import { withEngineProgress } from '../engine/withEngineProgress';
@@ -18,6 +20,7 @@ import type { ModelRegistry } from '../models/modelRegistry';
 import type { TopkFolderMemory } from '../unit/topkFolders';
 import type { UnitPages, UnitTarget } from '../unit/unitPages';
 import { unitPageSettings } from '../unit/unitSettings';
+import { panelSettingsIn, type UnitSettingsMemory } from '../unit/unitSettingsMemory';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { createPanelWebview, currentPanel } from './panelKinds';
 
@@ -26,6 +29,8 @@ export interface UnitDeps extends PanelDeps {
   registry: ModelRegistry;
   pages: UnitPages;
   topkFolders: TopkFolderMemory;
+  /** The header's last settings in the workspace. */
+  unitSettings: UnitSettingsMemory;
 }
 
 export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
@@ -55,8 +60,8 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
 
   /** Shows the unit in the open panel (or a new one) and fills it; resolves when the page is drawn or failed. */
   static createOrShow(deps: UnitDeps, target: UnitTarget): UnitPanel {
-    const state: UnitPanelState = { ...target, modelName: modelDisplayName(target.modelPath) };
     const existing = currentPanel('unit');
+    const state: UnitPanelState = { ...target, modelName: modelDisplayName(target.modelPath), settings: existing?.state.settings ?? deps.unitSettings.get() };
     if (existing) {
       existing.state = state;
       existing.setTitle();
@@ -66,13 +71,14 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     return new UnitPanel(createPanelWebview('unit', deps.extensionUri), deps, state);
   }
 
-  /** Re-creates the panel after a window reload from the unit the webview saved (from the cache when it can). */
+  /** Re-creates the panel after a window reload from the unit and settings the webview saved (from the cache when it can). */
   static revive(panel: vscode.WebviewPanel, deps: UnitDeps, saved: unknown): UnitPanel {
     const s = (typeof saved === 'object' && saved !== null ? saved : {}) as Partial<UnitPanelState>;
     const valid = typeof s.modelPath === 'string' && typeof s.layerId === 'string' && Number.isInteger(s.unit) && (s.unit as number) >= 0;
+    const settings = panelSettingsIn(s.settings) ?? deps.unitSettings.get();
     const state: UnitPanelState = valid
-      ? { modelPath: s.modelPath!, layerId: s.layerId!, unit: s.unit!, modelName: modelDisplayName(s.modelPath!) }
-      : { modelPath: deps.registry.activePath, layerId: '', unit: 0, modelName: modelDisplayName(deps.registry.activePath) };
+      ? { modelPath: s.modelPath!, layerId: s.layerId!, unit: s.unit!, modelName: modelDisplayName(s.modelPath!), settings }
+      : { modelPath: deps.registry.activePath, layerId: '', unit: 0, modelName: modelDisplayName(deps.registry.activePath), settings };
     return new UnitPanel(panel, deps, state);
   }
 
@@ -94,6 +100,11 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     this.post({ type: 'testCancel' });
   }
 
+  /** Tests only: the webview types into its header's settings fields and changes them, as a user would. */
+  typeSettingsForTest(input: UnitSettingsInput): void {
+    this.post({ type: 'testSettings', input });
+  }
+
   protected exportDir(): string {
     return path.dirname(this.state.modelPath);
   }
@@ -102,7 +113,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     this.post({ type: 'init', state: this.state, backend: this.udeps.engine.currentStatus?.detail ?? '' });
     // A webview that reloads (a hidden panel shown again) while its unit's page is being made gets what it showed
     // again and waits for the same run, instead of cancelling it and starting over.
-    const key = targetKey(this.target);
+    const key = this.makingKey();
     if (this.making?.key === key) {
       for (const msg of this.making.shown) this.post(msg);
       return this.making.done;
@@ -127,8 +138,22 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
         if (!Number.isInteger(msg.unit) || msg.unit < 0) return;
         this.state = { ...this.state, unit: msg.unit };
         return this.onReady();
+      case 'settings': {
+        // The webview checked them; a posted message is checked again before it reaches the engine or the cache key.
+        const settings = panelSettingsIn(msg.settings);
+        if (!settings) return;
+        this.state = { ...this.state, settings };
+        await this.udeps.unitSettings.set(settings);
+        return this.onReady();
+      }
       default:
     }
+  }
+
+  /** What the page being made is of: the unit and the header's settings (other settings are another page). */
+  private makingKey(): string {
+    const { modelPath, layerId, unit, settings } = this.state;
+    return JSON.stringify([modelPath, layerId, unit, settings.preset, settings.seeds, settings.k]);
   }
 
   private setTitle(): void {
@@ -139,11 +164,12 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
   private async show(compute: boolean): Promise<void> {
     const target = this.target;
     let finish!: () => void;
-    const making = { key: targetKey(target), shown: [] as UnitToWebview[], done: new Promise<void>((resolve) => (finish = resolve)) };
+    const making = { key: this.makingKey(), shown: [] as UnitToWebview[], done: new Promise<void>((resolve) => (finish = resolve)) };
     this.making = making;
     try {
       // Current until a newer page supersedes it (a Cancel keeps it current, so that it can say it stopped).
-      await this.latest.run((signal) => this.make(target, compute, () => this.latest.signal === signal, making.shown, signal));
+      const settings = this.state.settings;
+      await this.latest.run((signal) => this.make(target, settings, compute, () => this.latest.signal === signal, making.shown, signal));
     } catch (err) {
       // make() has already told the webview; a cancelled page is no failure of the panel.
       if (toErrorPayload(err).code !== 'cancelled') throw err;
@@ -153,7 +179,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
     }
   }
 
-  private async make(target: UnitTarget, compute: boolean, current: () => boolean, shown: UnitToWebview[], signal: AbortSignal): Promise<void> {
+  private async make(target: UnitTarget, settings: UnitPanelState['settings'], compute: boolean, current: () => boolean, shown: UnitToWebview[], signal: AbortSignal): Promise<void> {
     /** Posts a message and keeps it (one per type) for a webview that reloads meanwhile. */
     const show = (msg: UnitToWebview): void => {
       const at = shown.findIndex((m) => m.type === msg.type);
@@ -168,7 +194,7 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
       if (target.unit >= layerUnits) throw new LayerLensError('badArgument', `${target.layerId} of ${this.state.modelName} has ${layerUnits} units (0–${layerUnits - 1}); there is no unit ${target.unit}.`);
       const imagesDir = await this.udeps.topkFolders.folderFor(target.modelPath);
       const size = info.assumedInputSize ? inputSizeMemory.get(target.modelPath) : undefined;
-      const source = { settings: unitPageSettings(), imagesDir, layerUnits, ...(size ? { inputSettings: { height: size.height, width: size.width } } : {}) };
+      const source = { settings: unitPageSettings(settings), imagesDir, layerUnits, ...(size ? { inputSettings: { height: size.height, width: size.width } } : {}) };
       const cached = compute ? undefined : await this.udeps.pages.cached(target, source);
       if (!current()) return;
       if (cached) return this.post({ type: 'page', view: cached });
@@ -200,9 +226,6 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
   }
 }
 
-function targetKey(t: UnitTarget): string {
-  return JSON.stringify([t.modelPath, t.layerId, t.unit]);
-}
 
 /** Units of a layer: its channel count (last dimension of its output), or 0 when it has none to show. */
 export function unitsOf(info: ModelInfo, layerId: string): number {

@@ -35,6 +35,8 @@ export interface UnitPageSource {
 export class UnitPages {
   /** `unit.page` requests sent since this object was made. */
   engineRuns = 0;
+  /** The settings each of those requests carried, in order (tests check what the panel asked for). */
+  readonly engineSettings: UnitPageSettings[] = [];
 
   constructor(
     private readonly engine: UnitEngine,
@@ -63,6 +65,7 @@ export class UnitPages {
   async compute(target: UnitTarget, source: UnitPageSource, options: { signal?: AbortSignal; onProgress?: (p: UnitPageProgress) => void } = {}): Promise<UnitPageView> {
     const outDir = await this.cacheDir(target.modelPath, source);
     this.engineRuns++;
+    this.engineSettings.push({ ...source.settings });
     const result = await this.engine.request('unit.page', {
       ...target,
       outDir,

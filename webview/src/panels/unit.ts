@@ -1,12 +1,14 @@
 // The Unit panel: everything about one unit (the atlas unit page's content), drawn from the PNGs of its folder.
 // While the host computes a page the panel shows progress with Cancel; a strongest input's link opens that unit
-// here. The unit shown is saved, so a window reload reopens it (from the cache).
+// here. The header chooses the preset, the number of seeds and k; the unit shown and those settings are saved, so a
+// window reload reopens the same page (from the cache).
 import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../../src/shared/unitProtocol';
 import { canvasPng } from '../lib/canvasExport';
 import { button } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
 import { drawPage, stitch, type DrawnPage } from '../unit/pageView';
 import { decodePictures, rgbaCanvas } from '../unit/pictures';
+import { renderSettingsBar } from '../unit/settingsBar';
 import '../lib/panel.css';
 import '../unit/unit.css';
 
@@ -34,7 +36,9 @@ const next = button('nextUnit', 'Unit ▶', () => step(1), true);
 const computeAgain = button('compute', 'Compute again', () => host.post({ type: 'compute' }), true);
 const cancel = button('cancel', 'Cancel', () => host.post({ type: 'cancel' }));
 const exportButton = button('export', 'Export PNG', () => void exportPng(), true);
-document.getElementById('toolbar')!.append(prev, next, computeAgain, cancel, exportButton);
+const toolbar = document.getElementById('toolbar')!;
+const settingsBar = renderSettingsBar(toolbar, (settings) => host.post({ type: 'settings', settings }), (message) => status.error(message));
+toolbar.append(prev, next, computeAgain, cancel, exportButton);
 cancel.hidden = true;
 
 function step(delta: number): void {
@@ -92,8 +96,9 @@ async function exportPng(): Promise<void> {
 
 panel.start({
   init: (msg, previous) => {
-    // Another unit: the old page goes at once, so nothing of it is taken for the new one.
-    if (!previous || previous.layerId !== msg.state.layerId || previous.unit !== msg.state.unit || previous.modelPath !== msg.state.modelPath) {
+    settingsBar.show(msg.state.settings);
+    // Another unit or other settings: the old page goes at once, so nothing of it is taken for the new one.
+    if (!previous || previous.layerId !== msg.state.layerId || previous.unit !== msg.state.unit || previous.modelPath !== msg.state.modelPath || !sameSettings(previous, msg.state)) {
       generation++;
       view = undefined;
       drawn = undefined;
@@ -122,5 +127,12 @@ panel.start({
     },
     error: () => setBusy(false),
     testCancel: () => cancel.click(),
+    testSettings: (msg) => settingsBar.type(msg.input),
   },
 });
+
+function sameSettings(a: UnitPanelState, b: UnitPanelState): boolean {
+  // A state saved before the header had settings has none.
+  const x = a.settings as UnitPanelState['settings'] | undefined;
+  return x?.preset === b.settings.preset && x.seeds === b.settings.seeds && x.k === b.settings.k;
+}

@@ -163,6 +163,9 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
     inputsLayer: r.inputs?.layerId ?? '',
     inputs: (r.inputs?.units ?? []).map((i) => i.unit).join(','),
     fromCache: view.fromCache ? 1 : 0,
+    preset: view.settings.preset,
+    seeds: view.settings.seeds,
+    k: view.settings.k,
   };
   return { rows, inputLinks, meta };
 }
