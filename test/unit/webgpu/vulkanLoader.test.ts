@@ -2,7 +2,7 @@
 // Dawn loads, so a machine without Vulkan gets one reason instead of Dawn's warning on stderr.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { vulkanLoaderMissing } from '../../../src/core/node/webgpu/vulkanLoader';
+import { vulkanDriverFilesMissing, vulkanLoaderMissing } from '../../../src/core/node/webgpu/vulkanLoader';
 
 const none = { readCache: () => undefined, exists: () => false };
 
@@ -23,4 +23,18 @@ test('found in LD_LIBRARY_PATH, a default folder, or the linker cache', () => {
 
 test('other platforms do not use the Vulkan loader: never reported missing', () => {
   for (const platform of ['win32', 'darwin'] as const) assert.equal(vulkanLoaderMissing({ ...none, platform, env: {} }), undefined);
+});
+
+test('VK_ICD_FILENAMES or VK_DRIVER_FILES naming only files that do not exist: one reason naming the variable and the file', () => {
+  const at = (...paths: string[]) => ({ platform: 'linux' as const, exists: (p: string) => paths.includes(p) });
+  assert.equal(
+    vulkanDriverFilesMissing({ ...at(), env: { VK_ICD_FILENAMES: '/gone/icd.json' } }),
+    'no WebGPU adapter: the environment variable VK_ICD_FILENAMES names the Vulkan driver file /gone/icd.json, which does not exist; correct or unset it',
+  );
+  // VK_DRIVER_FILES takes the place of VK_ICD_FILENAMES where both are set, as in the loader.
+  assert.match(vulkanDriverFilesMissing({ ...at('/ok.json'), env: { VK_DRIVER_FILES: '/a.json:/b.json', VK_ICD_FILENAMES: '/ok.json' } }) ?? '', /VK_DRIVER_FILES names Vulkan driver files none of which exists \(\/a\.json, \/b\.json\)/);
+  // One that exists is enough; none set: the loader searches its own folders.
+  assert.equal(vulkanDriverFilesMissing({ ...at('/b.json'), env: { VK_ICD_FILENAMES: '/a.json:/b.json' } }), undefined);
+  assert.equal(vulkanDriverFilesMissing({ ...at(), env: {} }), undefined);
+  assert.equal(vulkanDriverFilesMissing({ ...at(), platform: 'win32', env: { VK_ICD_FILENAMES: '/gone.json' } }), undefined);
 });

@@ -27,6 +27,24 @@ export function vulkanLoaderMissing(lookup: LoaderLookup = {}): string | undefin
   return `no WebGPU adapter: the Vulkan loader ${LOADER} is not installed (e.g. \`apt-get install libvulkan1\`; the GPU also needs its Vulkan driver)`;
 }
 
+/**
+ * Why Vulkan will find no driver: VK_DRIVER_FILES (or the older VK_ICD_FILENAMES) replaces the loader's own search
+ * with a list of driver manifests, and none of those named exists. Dawn would only print the loader's warnings to
+ * stderr and find no adapter; this names the variable and the file instead. Undefined when neither is set or one
+ * named path exists.
+ */
+export function vulkanDriverFilesMissing(lookup: Pick<LoaderLookup, 'env' | 'platform' | 'exists'> = {}): string | undefined {
+  if ((lookup.platform ?? process.platform) !== 'linux') return undefined;
+  const env = lookup.env ?? process.env;
+  const name = env.VK_DRIVER_FILES ? 'VK_DRIVER_FILES' : env.VK_ICD_FILENAMES ? 'VK_ICD_FILENAMES' : undefined;
+  if (!name) return undefined;
+  const files = (env[name] ?? '').split(':').filter((f) => f !== '');
+  const exists = lookup.exists ?? existsSync;
+  if (files.length === 0 || files.some((f) => exists(f))) return undefined;
+  const listed = files.length === 1 ? `the Vulkan driver file ${files[0]}, which does not exist` : `Vulkan driver files none of which exists (${files.join(', ')})`;
+  return `no WebGPU adapter: the environment variable ${name} names ${listed}; correct or unset it`;
+}
+
 function readLinkerCache(): Buffer | undefined {
   try {
     return readFileSync('/etc/ld.so.cache');

@@ -11,7 +11,7 @@ import { guardDawnErrors, type WrappableBackend } from './dawnErrors';
 import { keepCpuCopies, type SyncReadableBackend } from './cpuCopies';
 import { firstLine, loadDawn } from './dawn';
 import type { GpuAdapterLike } from './gpuTypes';
-import { vulkanLoaderMissing } from './vulkanLoader';
+import { vulkanDriverFilesMissing, vulkanLoaderMissing } from './vulkanLoader';
 
 export type { WebgpuAdapterFacts } from './adapterFacts';
 export { adapterLabel } from './adapterFacts';
@@ -72,7 +72,7 @@ export async function activateWebgpu(opts: { allowSoftware: boolean }): Promise<
 
 async function requestAdapter(): Promise<{ adapter: GpuAdapterLike; facts: WebgpuAdapterFacts } | { reason: string }> {
   // Before Dawn loads: without the loader it would only print a warning to stderr and find nothing.
-  const noVulkan = vulkanLoaderMissing();
+  const noVulkan = vulkanLoaderMissing() ?? vulkanDriverFilesMissing();
   if (noVulkan) return { reason: noVulkan };
   const dawn = await loadDawn();
   if ('error' in dawn) return { reason: dawn.error };
