@@ -3,25 +3,17 @@
 // preset name) with no ellipsis, the explanation being each option's description; the hint lines read in the UI font,
 // not the editor's monospace one. Both were cut or monospace before ("inception4a · module · 512 un…",
 // "lucid · Lucid — Fourier, decorrelated,…"). Skipped (with the reason) where no Chromium is installed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ActmaxToWebview } from '../../../src/shared/actmaxProtocol';
 import { panelDocument } from '../../../src/host/panels/panelDocument';
 import { DEFAULT_UI_SETTINGS } from '../../../src/host/actmax/requestBuilder';
-import { ensureBuilt } from '../../helpers/build';
-import { repoRoot } from '../../helpers/paths';
+import { NONCE, ORIGIN, openBuiltPanel, skip, useChromium } from './builtPanelPage';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
-const ORIGIN = 'https://webview.test';
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 /** Font names the page would get from VS Code's theme variables; distinct so the computed font tells which applies. */
 const UI_FONT = 'UiFontForTest';
 const EDITOR_FONT = 'MonoFontForTest';
-let browser: Browser;
 
 const INIT = `window.acquireVsCodeApi = () => ({ postMessage: () => {}, getState: () => undefined, setState: () => {} });`;
 
@@ -52,30 +44,12 @@ const init: ActmaxToWebview = {
   backend: 'wasm',
 };
 
-before(async () => {
-  if (skip) return;
-  ensureBuilt();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useChromium();
 
 async function openActmax(): Promise<Page> {
   // A panel beside another editor: about half of a laptop screen.
-  const page = await (await browser.newContext({ viewport: { width: 700, height: 800 } })).newPage();
-  page.setDefaultTimeout(8000);
-  await page.addInitScript(INIT);
   const html = panelDocument({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/actmax.js`, styleUri: `${ORIGIN}/actmax.css`, title: 'actmax' });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const file = new URL(route.request().url()).pathname.slice(1);
-    if (file === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });
-    const path = join(repoRoot, 'dist/webview', file);
-    if (!/^[\w.-]+$/.test(file) || !existsSync(path)) return route.fulfill({ status: 404, body: '' });
-    return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(path) });
-  });
-  await page.goto(`${ORIGIN}/index.html`);
+  const page = await openBuiltPanel(html, { width: 700, height: 800 }, INIT);
   await page.waitForSelector('#preset', { state: 'attached' });
   await page.evaluate(themeAndInit, { fonts: { ui: UI_FONT, editor: EDITOR_FONT }, msg: init });
   return page;

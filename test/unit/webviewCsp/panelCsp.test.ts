@@ -2,20 +2,11 @@
 // in headless Chromium: the policy has no 'unsafe-inline', nothing the page does is refused by it, the panel's one
 // stylesheet applies, and the @vscode-elements controls get their shadow styles. A page with an inline <style> under
 // the same policy is refused, so the listener does see violations. Skipped (with the reason) where no Chromium is installed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { panelCsp, panelDocument } from '../../../src/host/panels/panelDocument';
-import { ensureBuilt } from '../../helpers/build';
-import { repoRoot } from '../../helpers/paths';
-
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
-const ORIGIN = 'https://webview.test';
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
-let browser: Browser;
+import { NONCE, ORIGIN, openBuiltPanel, skip, useChromium } from './builtPanelPage';
 
 /** What a panel page recorded (the project's Node tsconfig has no DOM types). */
 interface PageProbe {
@@ -28,31 +19,10 @@ const INIT = `
   document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
   window.acquireVsCodeApi = () => ({ postMessage: () => {}, getState: () => undefined, setState: () => {} });`;
 
-before(async () => {
-  if (skip) return;
-  ensureBuilt();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useChromium();
 
 /** Opens `html` at ORIGIN/index.html; every other ORIGIN/<file> is dist/webview/<file>. */
-async function openPage(html: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
-  page.setDefaultTimeout(8000);
-  await page.addInitScript(INIT);
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const file = new URL(route.request().url()).pathname.slice(1);
-    if (file === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });
-    const path = join(repoRoot, 'dist/webview', file);
-    if (!/^[\w.-]+$/.test(file) || !existsSync(path)) return route.fulfill({ status: 404, body: '' });
-    return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(path) });
-  });
-  await page.goto(`${ORIGIN}/index.html`);
-  return page;
-}
+const openPage = (html: string): Promise<Page> => openBuiltPanel(html, { width: 1200, height: 800 }, INIT);
 
 const violations = (page: Page): Promise<string[]> => page.evaluate(() => (globalThis as unknown as PageProbe).violations);
 
