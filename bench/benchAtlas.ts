@@ -48,7 +48,7 @@ export async function benchAtlas(backend: string, fixtures: string, sampleModel:
       const t0 = Date.now();
       await computeAtlasUnits({ model: mnist, spec, work }, work, out, { settings });
       const t1 = Date.now();
-      renderAtlasSite(out);
+      await renderAtlasSite(out);
       line(`[${backend}] atlas ${mnist.info.name}, every layer (${work.length} units), ${steps} steps`, `${((t1 - t0) / 1000).toFixed(1)} s units + ${Date.now() - t1} ms site`);
     } finally {
       mnist.dispose();

@@ -98,7 +98,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
       return void process.stdout.write(`${dir}: shard ${shard.index + 1} of ${shard.count}, ${items.length} units\n`);
     }
     // What finished is on disk either way: the site shows it, and a re-run computes only the rest.
-    const site = renderAtlasSite(outDir);
+    const site = await renderAtlasSite(outDir);
     if (stopped) {
       if (stopped instanceof LayerLensError && stopped.code === 'cancelled') {
         throw new LayerLensError('cancelled', `Stopped: ${site.units} of ${site.units + site.missing} units are written in ${outDir}; run the same command again to compute the rest.`);

@@ -49,7 +49,7 @@ export async function openAtlasShard(req: AtlasShardRequest): Promise<{ dir: str
  * The site one machine would have written: every shard's units/ copied into `siteDir` (each unit's folder comes
  * from exactly one shard), the atlas manifest they all share, then the pages rendered from those files.
  */
-export function mergeAtlasShards(shards: readonly ShardFolder[], siteDir: string): AtlasSiteSummary {
+export function mergeAtlasShards(shards: readonly ShardFolder[], siteDir: string): Promise<AtlasSiteSummary> {
   const manifests = shards.map((s) => {
     const file = join(s.dir, ATLAS_MANIFEST_FILE);
     if (!existsSync(file)) throw new LayerLensError('notFound', `${s.dir} has no ${ATLAS_MANIFEST_FILE}: it is not a finished atlas shard.`);

@@ -19,6 +19,8 @@ test('units, the dataset pass, then an ETA from the share of the units left', ()
   const line = text.update({ done: 32, total: 48, phase: 'conv2 units 0–31', share: 0.5 });
   assert.equal(line.message, '32 / 48 units · ETA 25 s');
   assert.equal(line.fraction, (16 + 16) / 48);
+  // The last phase writes the pages: every unit is on disk, and the line says which page it is at.
+  assert.deepEqual(text.update({ done: 48, total: 48, phase: 'site: 1200 of 2050 pages' }), { fraction: 1, message: '48 / 48 units · writing the site: 1200 of 2050 pages' });
 });
 
 test('ETA text', () => {

@@ -1,8 +1,11 @@
 // Phase 2 of an atlas: the site (index.html, layer/*.html, unit/*/*.html, atlas.json) from what is on disk —
 // atlas-manifest.json and units/*/*/unit.json — and nothing else: no clock, no absolute path, a fixed order. So a
 // site merged from shards' units/ folders is byte for byte the one a single run writes.
+// An atlas of thousands of units is thousands of pages (seconds of work): the render yields to the event loop every
+// few milliseconds, so the engine answers a panel's request between pages and reads a cancel, which stops it there.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { throwIfAborted, yieldToEventLoop } from '../../abort';
 import type { AtlasManifest, UnitRecord } from '../../atlas/atlasTypes';
 import { LayerLensError } from '../../../shared/errors';
 import { writeFileAtomic } from '../writeFileAtomic';
@@ -16,12 +19,38 @@ export interface AtlasSiteSummary {
   missing: number;
 }
 
+export interface AtlasRenderOptions {
+  /** Stops the render at its next pause (a cancelled 'LayerLensError'); atlas.json and index.html come last. */
+  signal?: AbortSignal;
+  /** Called at each pause with the pages written so far of the site's unit and layer pages. */
+  onPages?: (done: number, total: number) => void;
+}
+
+/** Between two pauses: short enough that a waiting request barely notices, long enough that pausing costs nothing. */
+const PAUSE_EVERY_MS = 20;
+
+/**
+ * A pause point for a long loop of small steps: once every PAUSE_EVERY_MS it yields (in the engine, also to waiting
+ * requests) and checks the signal; true when it did.
+ */
+function pacer(signal: AbortSignal | undefined): () => Promise<boolean> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < PAUSE_EVERY_MS) return false;
+    await yieldToEventLoop();
+    throwIfAborted(signal, 'Rendering the atlas site');
+    last = Date.now();
+    return true;
+  };
+}
+
 /** unit.json of every unit the manifest lists that is there, per layer, by unit index. */
-export function readUnitRecords(outDir: string, manifest: AtlasManifest): Map<string, UnitRecord[]> {
+export async function readUnitRecords(outDir: string, manifest: AtlasManifest, pause: () => Promise<unknown> = async () => false): Promise<Map<string, UnitRecord[]>> {
   const out = new Map<string, UnitRecord[]>();
   for (const layer of manifest.layers) {
     const records: UnitRecord[] = [];
     for (let u = 0; u < layer.units; u++) {
+      await pause();
       const file = join(outDir, 'units', layer.slug, String(u), 'unit.json');
       if (!existsSync(file)) continue;
       try {
@@ -35,20 +64,31 @@ export function readUnitRecords(outDir: string, manifest: AtlasManifest): Map<st
   return out;
 }
 
-export function renderAtlasSite(outDir: string): AtlasSiteSummary {
+export async function renderAtlasSite(outDir: string, options: AtlasRenderOptions = {}): Promise<AtlasSiteSummary> {
+  throwIfAborted(options.signal, 'Rendering the atlas site');
+  const pause = pacer(options.signal);
   const manifest = readAtlasManifest(outDir);
-  const records = readUnitRecords(outDir, manifest);
-  const has = (layerId: string, unit: number): boolean => (records.get(layerId) ?? []).some((r) => r.unit === unit);
+  const records = await readUnitRecords(outDir, manifest, pause);
+  const unitSets = new Map([...records].map(([id, list]) => [id, new Set(list.map((r) => r.unit))]));
+  const has = (layerId: string, unit: number): boolean => unitSets.get(layerId)?.has(unit) ?? false;
   let units = 0;
   let missing = 0;
-  const layersJson = manifest.layers.map((layer) => {
+  let pages = 0;
+  const totalPages = manifest.layers.reduce((n, l) => n + 1 + (records.get(l.id)?.length ?? 0), 0);
+  const page = async (file: string, html: string): Promise<void> => {
+    writeFileAtomic(file, html);
+    pages++;
+    if (await pause()) options.onPages?.(pages, totalPages);
+  };
+  const layersJson = [];
+  for (const layer of manifest.layers) {
     const list = records.get(layer.id) ?? [];
     units += list.length;
     missing += layer.units - list.length;
-    writeFileAtomic(join(outDir, 'layer', `${layer.slug}.html`), layerPage(manifest, layer, list));
-    for (const r of list) writeFileAtomic(join(outDir, 'unit', layer.slug, `${r.unit}.html`), unitPage(manifest, layer, r, has));
-    const done = new Set(list.map((r) => r.unit));
-    return {
+    await page(join(outDir, 'layer', `${layer.slug}.html`), layerPage(manifest, layer, list));
+    for (const r of list) await page(join(outDir, 'unit', layer.slug, `${r.unit}.html`), unitPage(manifest, layer, r, has));
+    const done = unitSets.get(layer.id) ?? new Set<number>();
+    layersJson.push({
       id: layer.id,
       page: `layer/${layer.slug}.html`,
       className: layer.className,
@@ -71,8 +111,8 @@ export function renderAtlasSite(outDir: string): AtlasSiteSummary {
         };
       }),
       missing: Array.from({ length: layer.units }, (_, u) => u).filter((u) => !done.has(u)),
-    };
-  });
+    });
+  }
   writeFileAtomic(join(outDir, 'atlas.json'), `${JSON.stringify({ generator: manifest.generator, model: manifest.model, settings: manifest.settings, index: 'index.html', layers: layersJson }, null, 1)}\n`);
   const index = join(outDir, 'index.html');
   writeFileAtomic(index, indexPage(manifest, records));

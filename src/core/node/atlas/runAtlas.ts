@@ -1,8 +1,9 @@
 // A whole atlas on one machine: the output folder checked, the manifest written (or checked, to resume), the units
-// computed, then the site rendered from disk — also after a cancel, so the site shows every finished unit and a
-// later run computes only the rest. The engine's `atlas.run` is this; the CLI runs the same phases with its shards.
+// computed, then the site rendered from disk (pausing between pages) — also after a cancel, so the site shows every
+// finished unit and a later run computes only the rest. The engine's `atlas.run` is this; the CLI runs the same
+// phases with its shards.
 import { readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { atlasLayers, atlasWorkList } from '../../atlas/workList';
 import type { AtlasSettings } from '../../atlas/atlasTypes';
 import type { LoadedModel } from '../../model/loadedModel';
@@ -95,6 +96,18 @@ export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRe
     stopped = true;
   }
   const written = work.filter((i) => isUnitDone(outDir, i)).length;
-  const site = renderAtlasSite(outDir);
+  let site: AtlasSiteSummary;
+  try {
+    // After a cancel the render still runs (the site shows what finished); otherwise a cancel read during the
+    // render stops it there, the units all kept: the next run renders them again and computes nothing.
+    site = await renderAtlasSite(outDir, {
+      signal: stopped ? undefined : options.signal,
+      onPages: (done, total) => options.onProgress?.({ done: written, total: work.length, phase: `site: ${done} of ${total} pages` }),
+    });
+  } catch (e) {
+    if (!(e instanceof LayerLensError && e.code === 'cancelled')) throw e;
+    stopped = true;
+    site = { index: join(outDir, 'index.html'), layers: new Set(work.map((i) => i.layerId)).size, units: written, missing: work.length - written };
+  }
   return { site, computed: written - before, skipped: before, written, total: work.length, stopped };
 }
