@@ -1,7 +1,10 @@
 // The rows compared across backends (CPU, WebGPU on a real GPU): GoogLeNet → inception4a Lucid actmax step at
 // 224 px for 1 unit and for 32 units at once; feature maps of every module in one pass; top-k images/s over a
-// folder of 224 px images with decoding on a worker thread, so a fast backend is not starved by PNG decoding.
+// folder of 224 px images with decoding on a worker thread, so a fast backend is not starved by PNG decoding;
+// the attribution rows (benchBackendAttribution.ts); last the atlas GoogLeNet → inception4a, 512 units × 128
+// steps (bench/benchAtlas.ts: run in full on a hardware GPU, estimated from a few steps elsewhere).
 // Sizes come from the command line so a 2-core box can measure small and a GPU machine the full 2,000 images.
+// Each row is also given to `emit` as a number with its key (the GPU kit's table: scripts/gpuKit/).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,9 +16,13 @@ import { listImageFiles } from '../src/core/node/nodeTopk';
 import { readSidecar } from '../src/core/node/readSidecar';
 import { resolveInputSpec } from '../src/core/preprocess/inputSpec';
 import { findTopImages } from '../src/core/topk/findTopImages';
+import type { BackendStatus } from '../src/shared/backend';
 import type { InputSpec } from '../src/shared/model';
 import { syntheticFolder } from './benchTopk';
-import { line, medianMs } from './timing';
+import { benchAtlas } from './benchAtlas';
+import { benchBackendAttribution } from './benchBackendAttribution';
+import type { KeyedRow } from './backendRowTypes';
+import { line, medianMs, printedRows } from './timing';
 
 export interface BackendRowSizes {
   /** Actmax steps timed per render (after a 1-step warm-up render). */
@@ -24,6 +31,13 @@ export interface BackendRowSizes {
   images: number;
   /** Units of the batched actmax row. */
   units: number;
+  /** A folder of images for the top-k row (default: seeded synthetic PNGs of 224 px). */
+  imagesDir?: string;
+  /** Integrated Gradients' steps (32) and SmoothGrad's samples (25) of the attribution rows. */
+  igSteps?: number;
+  smoothgradSamples?: number;
+  /** The atlas row: all 512 units × 128 steps, an estimate from a few steps of one batch, or none. */
+  atlas?: 'full' | 'estimate' | 'skip';
 }
 
 const IMAGENET: InputSpec = {
@@ -31,7 +45,13 @@ const IMAGENET: InputSpec = {
   mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
 };
 
-export async function benchBackendRows(label: string, fixtures: string, sizes: BackendRowSizes, repoRoot: string): Promise<void> {
+/** The backend as a row names it: "webgpu (nvidia hopper)", "webgpu (google swiftshader, software)", "wasm". */
+export function rowLabel(status: BackendStatus): string {
+  const a = status.adapter;
+  return a ? `${status.active} (${[a.vendor, a.architecture].filter(Boolean).join(' ')}${a.software ? ', software' : ''})` : status.active;
+}
+
+export async function benchBackendRows(label: string, fixtures: string, sizes: BackendRowSizes, repoRoot: string, emit: (row: KeyedRow) => void = () => {}): Promise<void> {
   const path = join(fixtures, 'googlenet.onnx');
   const googlenet = await loadModel(path);
   try {
@@ -44,8 +64,9 @@ export async function benchBackendRows(label: string, fixtures: string, sizes: B
     });
     input.dispose();
     line(`[${label}] feature maps googlenet, all ${modules.length} modules, one pass`, `${ms.toFixed(1)} ms`);
+    emit({ key: 'featureMaps.all', value: ms, unit: 'ms', note: `${modules.length} modules` });
 
-    const files = listImageFiles(syntheticFolder(sizes.images, 224));
+    const files = listImageFiles(sizes.imagesDir ?? syntheticFolder(sizes.images, 224)).slice(0, sizes.images);
     const spec = resolveInputSpec(googlenet.info, await readSidecar(path));
     // The bundled worker (npm run bench builds first), else the source one through tsx.
     const dist = join(repoRoot, 'dist');
@@ -61,14 +82,37 @@ export async function benchBackendRows(label: string, fixtures: string, sizes: B
     const warm = await run();
     const perSecond = files.length / (warm.ms / 1000);
     line(`[${label}] top-9 googlenet → inception4a, ${files.length} images, decode on a worker`, `${perSecond.toFixed(perSecond >= 100 ? 0 : 1)} img/s (batch ${warm.batch}, ${(warm.ms / 1000).toFixed(1)} s)`);
+    emit({ key: 'topk.imagesPerSecond', value: perSecond, unit: 'img/s', note: `${files.length} images, batch ${warm.batch}` });
     for (const n of [1, sizes.units]) {
       const units = Array.from({ length: n }, (_, i) => i);
       const render = (steps: number) => renderActmax(googlenet, { layerId: 'inception4a', units, preset: 'lucid', inputSpec: IMAGENET, overrides: { steps } });
       await render(1);
       const r = await render(sizes.steps);
       line(`[${label}] actmax googlenet → inception4a, lucid, 224 px, ${n} unit${n === 1 ? '' : 's'} at once`, `${r.msPerStep.toFixed(1)} ms/step (${sizes.steps} steps)`);
+      emit({ key: n === 1 ? 'actmax.1' : 'actmax.N', value: r.msPerStep, unit: 'ms/step', note: `${n} unit${n === 1 ? '' : 's'}, ${sizes.steps} steps` });
     }
+    await benchBackendAttribution(label, googlenet, { igSteps: sizes.igSteps ?? 32, smoothgradSamples: sizes.smoothgradSamples ?? 25, runs: 3 }, emit);
   } finally {
     googlenet.dispose();
   }
+  if ((sizes.atlas ?? 'estimate') !== 'skip') await atlasRow(label, fixtures, sizes.atlas === 'full', emit);
+}
+
+/** benchAtlas's GoogLeNet rows (no sample-model rows), read back from the lines it prints. */
+async function atlasRow(label: string, fixtures: string, full: boolean, emit: (row: KeyedRow) => void): Promise<void> {
+  const before = printedRows.length;
+  const was = process.env.LAYER_LENS_BENCH_ATLAS_FULL;
+  process.env.LAYER_LENS_BENCH_ATLAS_FULL = full ? '1' : '0';
+  try {
+    await benchAtlas(label, fixtures, undefined);
+  } finally {
+    if (was === undefined) delete process.env.LAYER_LENS_BENCH_ATLAS_FULL;
+    else process.env.LAYER_LENS_BENCH_ATLAS_FULL = was;
+  }
+  const rows = printedRows.slice(before);
+  const batching = rows.find((r) => r.label.includes('32 units vs 1'))?.value ?? '';
+  const atlas = rows.find((r) => r.label.includes('512 units'))?.value ?? '';
+  const minutes = Number(/([\d.]+) min/.exec(atlas)?.[1]);
+  const value = full && Number.isFinite(minutes) ? minutes * 60 : null;
+  emit({ key: 'atlas.inception4a', value, unit: 's', note: `${full ? '512 units × 128 steps, run in full' : `not run in full: ${atlas}`}; batching ${batching}` });
 }

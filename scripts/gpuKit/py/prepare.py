@@ -24,6 +24,9 @@ import shutil
 import sys
 import time
 
+# No __pycache__ beside the scripts in the checkout, from this process or its workers (they inherit the variable).
+sys.dont_write_bytecode = True
+os.environ['PYTHONDONTWRITEBYTECODE'] = '1'
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fixtureJobs  # noqa: E402  (also puts scripts/fixtures on sys.path)

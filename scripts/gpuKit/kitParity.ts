@@ -1,0 +1,78 @@
+// The parity phase: test/unit/webgpu/parityChild.ts (the checks behind webgpuParity.test.ts) run in a child of
+// this bundle, its RESULT lines judged by the limits that suite asserts: every fixture module and output vs
+// PyTorch ≤ 1e-4, input gradients at three depths vs cpu ≤ 1e-4 and never zeros, 8 actmax steps' objective
+// within 1e-3 of cpu, the 8 attribution methods vs cpu ≤ 1e-4. Every fixture runs (a GPU has the time).
+import { runSelf } from './kitChild';
+import type { ParityCheck, ParityPhase } from './kitTypes';
+
+interface Result {
+  kind: string;
+  name: string;
+  err?: number;
+  zero?: boolean;
+  refZero?: boolean;
+  software?: boolean;
+  sums?: number;
+  method?: string;
+  ms?: number;
+  tensors?: number;
+  bytes?: number;
+  gpuBytes?: number;
+  gpuAllocated?: number;
+}
+
+/** The limit per kind of check, as webgpuParity.test.ts asserts it, and what it compares. */
+const LIMITS: Record<string, { limit: number; what: string }> = {
+  fixture: { limit: 1e-4, what: 'every ONNX fixture, listed modules and output vs PyTorch (relative L2)' },
+  gradient: { limit: 1e-4, what: 'GoogLeNet input gradient at conv1, inception3a, inception4a vs cpu, never zeros' },
+  actmax: { limit: 1e-3, what: '8 actmax steps per parameterization, objective vs cpu (relative)' },
+  attribution: { limit: 1e-4, what: 'the 8 attribution methods (MNIST) + Grad-CAM, saliency, IG (GoogLeNet) vs cpu, never zeros' },
+  poolTies: { limit: 1e-6, what: 'max pooling gradient where windows tie vs cpu' },
+  rotation: { limit: 1e-5, what: 'large-image rotation and its gradient vs cpu' },
+  topk: { limit: 1e-5, what: 'top-k images and values vs cpu' },
+  folding: { limit: 1e-5, what: 'constants folded by ONNX and GraphModel vs cpu' },
+  display: { limit: 1, what: 'the displayed picture vs cpu (pixels apart)' },
+};
+
+export function judge(results: Result[]): ParityCheck[] {
+  const checks: ParityCheck[] = [];
+  for (const [kind, { limit, what }] of Object.entries(LIMITS)) {
+    const rs = results.filter((r) => r.kind === kind);
+    if (rs.length === 0) continue;
+    const errs = rs.map((r) => Math.max(r.err ?? Infinity, r.sums ?? 0));
+    const worst = errs.reduce((a, b) => Math.max(a, b), 0);
+    const zeros = rs.filter((r) => r.zero === true || r.refZero === true).map((r) => r.name);
+    const at = rs[errs.indexOf(worst)]?.name ?? '';
+    const met = worst <= limit && zeros.length === 0;
+    checks.push({ kind, count: rs.length, worst: Number.isFinite(worst) ? worst : null, limit, met, note: `${what}; worst at ${at}${zeros.length ? `; all zeros: ${zeros.join(', ')}` : ''}` });
+  }
+  const memory = results.find((r) => r.kind === 'memory');
+  if (memory) {
+    const kept = [memory.tensors, memory.bytes, memory.gpuBytes, memory.gpuAllocated];
+    checks.push({ kind: 'memory', count: 1, worst: Math.max(...kept.map((v) => Math.abs(v ?? Infinity))), limit: 0, met: kept.every((v) => v === 0), note: `${memory.name}: tensors, bytes, GPU bytes and GPU bytes allocated kept` });
+  }
+  const skipped = results.filter((r) => r.kind === 'fixtureSkipped').map((r) => r.name);
+  if (skipped.length) checks.push({ kind: 'fixtureSkipped', count: skipped.length, worst: null, limit: 0, met: false, note: `not run: ${skipped.join(', ')}` });
+  return checks;
+}
+
+export async function parityPhase(fixturesDir: string, limitMs: number): Promise<ParityPhase> {
+  const t0 = Date.now();
+  const results: Result[] = [];
+  const env = { ...process.env, LAYER_LENS_FIXTURES_DIR: fixturesDir, LAYER_LENS_WEBGPU_ALL_FIXTURES: '1' };
+  const run = await runSelf(['--parity-child'], env, limitMs, (line) => {
+    if (!line.startsWith('RESULT ')) return;
+    const r = JSON.parse(line.slice(7)) as Result;
+    results.push(r);
+    const cost = r.ms !== undefined ? ` (${r.ms} ms)` : '';
+    process.stdout.write(`parity ${r.kind}: ${r.name}${r.err !== undefined ? `: ${r.err.toPrecision(2)}` : ''}${cost}\n`);
+  });
+  const adapter = results.find((r) => r.kind === 'adapter');
+  const crash = results.find((r) => r.kind === 'crash');
+  const failure = crash ? `crashed: ${crash.name}` : run.timedOut ? `stopped after ${Math.round(limitMs / 1000)} s` : run.code !== 0 ? `exit ${run.code}: ${run.stderr.trim().split('\n').slice(-3).join(' ')}` : undefined;
+  return {
+    phase: 'parity', checks: judge(results), ms: Date.now() - t0,
+    ...(adapter ? { adapter: adapter.name, software: adapter.software === true } : {}),
+    ...(failure ? { failure } : {}),
+  };
+}
