@@ -10,6 +10,9 @@ export const SCREENSHOT_MARK = '[layer-lens-test] screenshot:';
 /** Lines the runner echoes to its own output (the browser console carries much else). */
 export const ECHO_MARK = '[layer-lens-test] ';
 
+/** The WebGPU engine suite sets VK_ICD_FILENAMES, LD_LIBRARY_PATH, XDG_RUNTIME_DIR and layerLens.nodePath. */
+const RUN_LAST = ['webgpuEngine.test.js'];
+
 interface Failure {
   title: string;
   error: string;
@@ -24,7 +27,10 @@ export function run(): Promise<void> {
     timeout: 60_000,
     grep: process.env.LAYER_LENS_TEST_GREP || undefined,
   });
-  for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
+  // Suites that change the extension host's environment and the engine's Node run last, whatever their names, so
+  // that a restore that misses something cannot change what the other suites see.
+  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of [...files.filter((f) => !RUN_LAST.includes(f)), ...RUN_LAST.filter((f) => files.includes(f))]) mocha.addFile(join(__dirname, f));
 
   // After a failed test, leave the window as it was for a moment so the runner's screenshot shows it.
   mocha.suite.afterEach(async function () {
