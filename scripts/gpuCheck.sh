@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# One check on a machine with a real GPU (no network; node_modules and the ONNX fixtures in .cache/fixtures carried
-# over): which WebGPU adapter Dawn finds, the webgpu parity suite, and the bench rows per backend, printed as one
+# For a GPU machine WITHOUT Node or node_modules (the usual case: only ~64 MiB may travel), use the GPU kit
+# instead: node scripts/gpuKit/make.mjs here, then bash .gpukit/run.sh there (docs/gpu-check.md).
+# This script is the same check from a full checkout, on a GPU machine that has Node, node_modules and the ONNX
+# fixtures in .cache/fixtures (no network): which WebGPU adapter Dawn finds, the webgpu parity suite, and the bench rows per backend, printed as one
 # table. Usage: scripts/gpuCheck.sh [OUT_DIR]   (default: a temp folder; the JSON rows and logs land there)
 # Sizes: GPU_CHECK_IMAGES (2000), GPU_CHECK_UNITS (32), GPU_CHECK_STEPS (8) for webgpu; the CPU rows (wasm + the
 # native kernels, the product's CPU path) run smaller (GPU_CHECK_CPU_IMAGES 200, GPU_CHECK_CPU_STEPS 3) so the whole

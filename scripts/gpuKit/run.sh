@@ -9,13 +9,14 @@
 # OUT/table.md, OUT/rows.json, OUT/peer.json and OUT/log.txt. Whole run ≤ LL_KIT_BUDGET_S (470 s).
 # Options: --device cuda|cpu (PyTorch's device; default cuda), --allow-software (webgpu rows on a software
 # adapter), --icd FILE (a Vulkan driver json instead of NVIDIA's), --fixtures DIR / --images DIR (skip prepare.py),
-# --gpu-args "…" / --cpu-args "…" / --peer-args "…" / --prepare-args "…" (sizes), --no-parity, --no-peer.
+# --gpu-args "…" / --cpu-args "…" / --peer-args "…" / --prepare-args "…" (sizes), --no-parity, --no-peer,
+# --only-probe (unpack, find Vulkan, probe, copy probe.json to OUT and stop: the kit's own test).
 set -u
 KIT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$KIT/.." && pwd)"
 cd "$REPO"
 T0=$(date +%s)
-OUT="" DEVICE=cuda ALLOW="" ICD="" FIXTURES="" IMAGES="" PARITY=1 PEER=1
+OUT="" DEVICE=cuda ALLOW="" ICD="" FIXTURES="" IMAGES="" PARITY=1 PEER=1 ONLY_PROBE=0
 GPU_ARGS="--images 2000 --units 32 --steps 8 --ig-steps 32 --smoothgrad 25"
 CPU_ARGS="--images 200 --units 32 --steps 2 --ig-steps 32 --smoothgrad 25 --atlas skip"
 PEER_ARGS="" PREPARE_ARGS=""
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --prepare-args) PREPARE_ARGS="$2"; shift ;;
     --no-parity) PARITY=0 ;;
     --no-peer) PEER=0 ;;
+    --only-probe) ONLY_PROBE=1 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -103,6 +105,10 @@ if [ -n "$ICD" ]; then export VK_DRIVER_FILES="$ICD" VK_ICD_FILENAMES="$ICD"; ec
 else echo "Vulkan driver: none found (no NVIDIA ICD json, no libGLX_nvidia.so.0): Dawn will find no GPU"; fi
 export XDG_RUNTIME_DIR="$TMP/xdg"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 printf '%-28s %4d s\n' "unpack + vulkan" $(( $(date +%s) - T0 )) >>"$TIMELINE"
+if [ "$ONLY_PROBE" = 1 ]; then
+  phase "probe + backend choice" 60 0 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s 50
+  cp "$WORK/probe.json" "$OUT/probe.json"; rm -rf "$TMP"; exit 0
+fi
 
 if [ -z "$FIXTURES" ]; then
   if [ -e scripts/gpuKit/py/prepare.py ]; then
