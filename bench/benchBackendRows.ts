@@ -18,6 +18,7 @@ import { resolveInputSpec } from '../src/core/preprocess/inputSpec';
 import { findTopImages } from '../src/core/topk/findTopImages';
 import type { BackendStatus } from '../src/shared/backend';
 import type { InputSpec } from '../src/shared/model';
+import type { LoadedModel } from '../src/core/model/loadedModel';
 import { syntheticFolder } from './benchTopk';
 import { benchAtlas } from './benchAtlas';
 import { benchBackendAttribution } from './benchBackendAttribution';
@@ -38,7 +39,12 @@ export interface BackendRowSizes {
   smoothgradSamples?: number;
   /** The atlas row: all 512 units × 128 steps, an estimate from a few steps of one batch, or none. */
   atlas?: 'full' | 'estimate' | 'skip';
+  /** Only these groups of rows (default: all); e.g. a rerun of the atlas alone, or a software adapter's quick run. */
+  rows?: BackendRowGroup[];
 }
+
+export const BACKEND_ROW_GROUPS = ['featureMaps', 'topk', 'actmax', 'attribution', 'atlas'] as const;
+export type BackendRowGroup = (typeof BACKEND_ROW_GROUPS)[number];
 
 const IMAGENET: InputSpec = {
   height: 224, width: 224, channels: 3, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255,
@@ -54,48 +60,60 @@ export function rowLabel(status: BackendStatus): string {
 export async function benchBackendRows(label: string, fixtures: string, sizes: BackendRowSizes, repoRoot: string, emit: (row: KeyedRow) => void = () => {}): Promise<void> {
   const path = join(fixtures, 'googlenet.onnx');
   const googlenet = await loadModel(path);
+  const want = (group: BackendRowGroup): boolean => sizes.rows === undefined || sizes.rows.includes(group);
   try {
     // Cheapest first: on a slow (software) adapter the feature-map and top-k rows still come out.
-    const modules = googlenet.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
-    const input = tf.randomUniform([1, 224, 224, 3]) as tf.Tensor4D;
-    const ms = await medianMs(3, async () => {
-      const maps = await computeActivations(googlenet, input, modules);
-      if (maps.length !== modules.length) throw new Error(`${maps.length} of ${modules.length} feature maps came back`);
-    });
-    input.dispose();
-    line(`[${label}] feature maps googlenet, all ${modules.length} modules, one pass`, `${ms.toFixed(1)} ms`);
-    emit({ key: 'featureMaps.all', value: ms, unit: 'ms', note: `${modules.length} modules` });
-
-    const files = listImageFiles(sizes.imagesDir ?? syntheticFolder(sizes.images, 224)).slice(0, sizes.images);
-    const spec = resolveInputSpec(googlenet.info, await readSidecar(path));
-    // The bundled worker (npm run bench builds first), else the source one through tsx.
-    const dist = join(repoRoot, 'dist');
-    const batches = (existsSync(join(dist, 'topkWorker.js')) ? workerBatches(dist) : undefined) ?? workerBatches();
-    if (!batches) throw new Error('no top-k decode worker script was found (run npm run build)');
-    const run = async (): Promise<{ ms: number; batch: number }> => {
-      const t0 = performance.now();
-      const result = await findTopImages(googlenet, 'inception4a', files, spec, { k: 9, batches });
-      if (result.imageCount !== files.length) throw new Error(`${result.imageCount} of ${files.length} images were scored`);
-      return { ms: performance.now() - t0, batch: result.batchSize };
-    };
-    await run();
-    const warm = await run();
-    const perSecond = files.length / (warm.ms / 1000);
-    line(`[${label}] top-9 googlenet → inception4a, ${files.length} images, decode on a worker`, `${perSecond.toFixed(perSecond >= 100 ? 0 : 1)} img/s (batch ${warm.batch}, ${(warm.ms / 1000).toFixed(1)} s)`);
-    emit({ key: 'topk.imagesPerSecond', value: perSecond, unit: 'img/s', note: `${files.length} images, batch ${warm.batch}` });
-    for (const n of [1, sizes.units]) {
-      const units = Array.from({ length: n }, (_, i) => i);
-      const render = (steps: number) => renderActmax(googlenet, { layerId: 'inception4a', units, preset: 'lucid', inputSpec: IMAGENET, overrides: { steps } });
-      await render(1);
-      const r = await render(sizes.steps);
-      line(`[${label}] actmax googlenet → inception4a, lucid, 224 px, ${n} unit${n === 1 ? '' : 's'} at once`, `${r.msPerStep.toFixed(1)} ms/step (${sizes.steps} steps)`);
-      emit({ key: n === 1 ? 'actmax.1' : 'actmax.N', value: r.msPerStep, unit: 'ms/step', note: `${n} unit${n === 1 ? '' : 's'}, ${sizes.steps} steps` });
-    }
-    await benchBackendAttribution(label, googlenet, { igSteps: sizes.igSteps ?? 32, smoothgradSamples: sizes.smoothgradSamples ?? 25, runs: 3 }, emit);
+    if (want('featureMaps')) await featureMapsRow(label, googlenet, emit);
+    if (want('topk')) await topkRow(label, googlenet, path, sizes, repoRoot, emit);
+    if (want('actmax')) await actmaxRows(label, googlenet, sizes, emit);
+    if (want('attribution')) await benchBackendAttribution(label, googlenet, { igSteps: sizes.igSteps ?? 32, smoothgradSamples: sizes.smoothgradSamples ?? 25, runs: 3 }, emit);
   } finally {
     googlenet.dispose();
   }
-  if ((sizes.atlas ?? 'estimate') !== 'skip') await atlasRow(label, fixtures, sizes.atlas === 'full', emit);
+  if (want('atlas') && (sizes.atlas ?? 'estimate') !== 'skip') await atlasRow(label, fixtures, sizes.atlas === 'full', emit);
+}
+
+async function featureMapsRow(label: string, googlenet: LoadedModel, emit: (row: KeyedRow) => void): Promise<void> {
+  const modules = googlenet.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
+  const input = tf.randomUniform([1, 224, 224, 3]) as tf.Tensor4D;
+  const ms = await medianMs(3, async () => {
+    const maps = await computeActivations(googlenet, input, modules);
+    if (maps.length !== modules.length) throw new Error(`${maps.length} of ${modules.length} feature maps came back`);
+  });
+  input.dispose();
+  line(`[${label}] feature maps googlenet, all ${modules.length} modules, one pass`, `${ms.toFixed(1)} ms`);
+  emit({ key: 'featureMaps.all', value: ms, unit: 'ms', note: `${modules.length} modules` });
+}
+
+async function topkRow(label: string, googlenet: LoadedModel, path: string, sizes: BackendRowSizes, repoRoot: string, emit: (row: KeyedRow) => void): Promise<void> {
+  const files = listImageFiles(sizes.imagesDir ?? syntheticFolder(sizes.images, 224)).slice(0, sizes.images);
+  const spec = resolveInputSpec(googlenet.info, await readSidecar(path));
+  // The bundled worker (npm run bench builds first), else the source one through tsx.
+  const dist = join(repoRoot, 'dist');
+  const batches = (existsSync(join(dist, 'topkWorker.js')) ? workerBatches(dist) : undefined) ?? workerBatches();
+  if (!batches) throw new Error('no top-k decode worker script was found (run npm run build)');
+  const run = async (): Promise<{ ms: number; batch: number }> => {
+    const t0 = performance.now();
+    const result = await findTopImages(googlenet, 'inception4a', files, spec, { k: 9, batches });
+    if (result.imageCount !== files.length) throw new Error(`${result.imageCount} of ${files.length} images were scored`);
+    return { ms: performance.now() - t0, batch: result.batchSize };
+  };
+  await run();
+  const warm = await run();
+  const perSecond = files.length / (warm.ms / 1000);
+  line(`[${label}] top-9 googlenet → inception4a, ${files.length} images, decode on a worker`, `${perSecond.toFixed(perSecond >= 100 ? 0 : 1)} img/s (batch ${warm.batch}, ${(warm.ms / 1000).toFixed(1)} s)`);
+  emit({ key: 'topk.imagesPerSecond', value: perSecond, unit: 'img/s', note: `${files.length} images, batch ${warm.batch}` });
+}
+
+async function actmaxRows(label: string, googlenet: LoadedModel, sizes: BackendRowSizes, emit: (row: KeyedRow) => void): Promise<void> {
+  for (const n of [1, sizes.units]) {
+    const units = Array.from({ length: n }, (_, i) => i);
+    const render = (steps: number) => renderActmax(googlenet, { layerId: 'inception4a', units, preset: 'lucid', inputSpec: IMAGENET, overrides: { steps } });
+    await render(1);
+    const r = await render(sizes.steps);
+    line(`[${label}] actmax googlenet → inception4a, lucid, 224 px, ${n} unit${n === 1 ? '' : 's'} at once`, `${r.msPerStep.toFixed(1)} ms/step (${sizes.steps} steps)`);
+    emit({ key: n === 1 ? 'actmax.1' : 'actmax.N', value: r.msPerStep, unit: 'ms/step', note: `${n} unit${n === 1 ? '' : 's'}, ${sizes.steps} steps` });
+  }
 }
 
 /** benchAtlas's GoogLeNet rows (no sample-model rows), read back from the lines it prints. */

@@ -4,11 +4,13 @@
 //   kit.js --parity --fixtures DIR --work DIR         the webgpu parity checks (child process)
 //   kit.js --bench --backend webgpu|wasm --fixtures DIR --work DIR [--images-dir DIR] [--images N] [--units N]
 //          [--steps N] [--ig-steps N] [--smoothgrad N] [--atlas full|estimate|skip] [--allow-software]
+//          [--rows featureMaps,topk,actmax,attribution,atlas]
 //   kit.js --table --work DIR --out DIR [--peer FILE]
 // --allow-software lets webgpu rows run on a software adapter (SwiftShader in the rehearsal); `auto` never does.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BACKEND_ROW_GROUPS, type BackendRowGroup } from '../../bench/benchBackendRows';
 import type { BackendPreference } from '../../src/shared/backend';
 import { benchPhase } from './kitBench';
 import { parityPhase } from './kitParity';
@@ -21,7 +23,7 @@ const options = {
   work: { type: 'string' }, out: { type: 'string' }, peer: { type: 'string' }, fixtures: { type: 'string' },
   backend: { type: 'string' }, 'images-dir': { type: 'string' }, images: { type: 'string' }, units: { type: 'string' },
   steps: { type: 'string' }, 'ig-steps': { type: 'string' }, smoothgrad: { type: 'string' }, atlas: { type: 'string' },
-  'allow-software': { type: 'boolean' }, 'limit-s': { type: 'string' },
+  'allow-software': { type: 'boolean' }, 'limit-s': { type: 'string' }, rows: { type: 'string' },
 } as const;
 
 function need(value: string | undefined, flag: string): string {
@@ -60,13 +62,16 @@ async function main(): Promise<void> {
     const backend = need(v.backend, '--backend') as BackendPreference;
     const atlas = v.atlas as 'full' | 'estimate' | 'skip' | undefined;
     if (atlas !== undefined && !['full', 'estimate', 'skip'].includes(atlas)) throw new Error(`kit: --atlas is full, estimate or skip, not ${atlas}`);
+    const rows = v.rows?.split(',').filter((r) => r !== '') as BackendRowGroup[] | undefined;
+    const unknown = rows?.filter((r) => !BACKEND_ROW_GROUPS.includes(r));
+    if (unknown?.length) throw new Error(`kit: --rows takes ${BACKEND_ROW_GROUPS.join(', ')}, not ${unknown.join(', ')}`);
     await benchPhase({
       backend, fixturesDir: need(v.fixtures, '--fixtures'), allowSoftware: v['allow-software'] === true, repoRoot: process.cwd(),
       json: join(work, `bench-${backend === 'webgpu' ? 'webgpu' : 'cpu'}.json`),
       sizes: {
         images: count(v.images, 2000, '--images'), units: count(v.units, 32, '--units'), steps: count(v.steps, 8, '--steps'),
         igSteps: count(v['ig-steps'], 32, '--ig-steps'), smoothgradSamples: count(v.smoothgrad, 25, '--smoothgrad'),
-        ...(v['images-dir'] ? { imagesDir: v['images-dir'] } : {}), ...(atlas ? { atlas } : {}),
+        ...(v['images-dir'] ? { imagesDir: v['images-dir'] } : {}), ...(atlas ? { atlas } : {}), ...(rows ? { rows } : {}),
       },
     });
   } else if (v.table) process.stdout.write(writeTable(work, need(v.out, '--out'), v.peer));

@@ -5,7 +5,8 @@
 # unpacks the kit's Node and Dawn into /tmp, the Vulkan loader into a private folder, finds the NVIDIA Vulkan
 # driver, makes the fixtures and images with the machine's torch (scripts/gpuKit/py/prepare.py), then runs the
 # phases, each under a time limit so partial results come back: adapter probe + backend choice, webgpu parity,
-# bench rows on webgpu and on the CPU path (wasm + native kernels), the PyTorch peer (torchPeerGpu.py), and writes
+# bench rows on webgpu, the PyTorch peer (torchPeerGpu.py), the bench rows on the CPU path (wasm + native
+# kernels), and writes
 # OUT/table.md, OUT/rows.json, OUT/peer.json and OUT/log.txt. Whole run ≤ LL_KIT_BUDGET_S (470 s).
 # Options: --device cuda|cpu (PyTorch's device; default cuda), --allow-software (webgpu rows on a software
 # adapter), --icd FILE (a Vulkan driver json instead of NVIDIA's), --fixtures DIR / --images DIR (skip prepare.py),
@@ -123,16 +124,18 @@ IMG_ARG=(); [ -n "$IMAGES" ] && [ -d "$IMAGES" ] && IMG_ARG=(--images-dir "$IMAG
 phase "probe + backend choice" 60 240 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s 50
 if [ "$PARITY" = 1 ]; then phase "parity (webgpu)" 120 200 "$NODE" "$KIT_JS" --parity --fixtures "$FIXTURES" --work "$WORK" --limit-s 115; fi
 # shellcheck disable=SC2086
-phase "bench webgpu" 240 130 "$NODE" "$KIT_JS" --bench --backend webgpu --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $ALLOW $GPU_ARGS
-# shellcheck disable=SC2086
-phase "bench cpu (wasm + native)" 90 100 "$NODE" "$KIT_JS" --bench --backend wasm --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $CPU_ARGS
+phase "bench webgpu" 240 150 "$NODE" "$KIT_JS" --bench --backend webgpu --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $ALLOW $GPU_ARGS
 if [ "$PEER" = 1 ]; then
   if [ -e scripts/gpuKit/py/torchPeerGpu.py ]; then
     # shellcheck disable=SC2086
-    phase "pytorch peer ($DEVICE)" 120 10 env PYTHONUNBUFFERED=1 python3 scripts/gpuKit/py/torchPeerGpu.py --fixtures "$FIXTURES" \
+    phase "pytorch peer ($DEVICE)" 120 40 env PYTHONUNBUFFERED=1 python3 scripts/gpuKit/py/torchPeerGpu.py --fixtures "$FIXTURES" \
       --images "${IMAGES:-$TMP/prep/images}" --device "$DEVICE" --json "$OUT/peer.json" $PEER_ARGS
   else say "scripts/gpuKit/py/torchPeerGpu.py is missing: no PyTorch column"; fi
 fi
+
+# The CPU path last: its rows are the smallest part of the table and may run short of the budget.
+# shellcheck disable=SC2086
+phase "bench cpu (wasm + native)" 90 5 "$NODE" "$KIT_JS" --bench --backend wasm --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $CPU_ARGS
 
 say "table"
 "$NODE" "$KIT_JS" --table --work "$WORK" --out "$OUT" --peer "$OUT/peer.json"

@@ -59,5 +59,7 @@ def attribution(fixtures_dir, out_dir):
 
 
 def images(out_dir, start, count, size):
+    """Writes a chunk of images; returns (how many, seconds)."""
     import syntheticImages
-    return syntheticImages.write_images(out_dir, start, count, size)
+    t0 = time.time()
+    return syntheticImages.write_images(out_dir, start, count, size), time.time() - t0

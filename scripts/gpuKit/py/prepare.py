@@ -132,19 +132,21 @@ def prepare(a):
         if with_attribution:
             for n in ATTRIBUTION_NEEDS:
                 collect(n)
-            t_refs = time.time()
             refs = pool.apply_async(fixtureJobs.attribution, (fixtures, attribution))
-        t_images = time.time()
         chunks = [pool.apply_async(fixtureJobs.images, (images, s, min(IMAGE_CHUNK, a.images - s), a.size))
                   for s in range(0, a.images, IMAGE_CHUNK)]
         for n in order:
             if n not in entries:
                 collect(n)
-        written = sum(c.get() for c in chunks)
-        say(f'images: {written} JPEGs of {a.size} px in {images}, {time.time() - t_images:.1f} s')
+        done = [c.get() for c in chunks]
+        # Chunks wait in the queue behind the networks: their own seconds say what the images cost.
+        say(f'images: {sum(n for n, _ in done)} JPEGs of {a.size} px in {images}, '
+            f'{sum(s for _, s in done):.1f} s of work in {len(done)} chunks')
         if refs is not None:
-            refs.get()
-            say(f'attribution references in {attribution}, {time.time() - t_refs:.1f} s')
+            seconds, printed = refs.get()
+            for line in printed:
+                say(f'attribution {line}')
+            say(f'attribution references in {attribution}, {seconds:.1f} s')
     index = {'made_with': made_with(), 'layout': 'inputs and outputs are NCHW float32 .npy',
              'models': {n: entries[n] for n in names}}
     # index.json last: its presence marks a complete set.

@@ -11,12 +11,16 @@ def use_torchscript_onnx_export():
     export = torch.onnx.export
     if getattr(export, 'torchscript_exporter', False):
         return
-    if 'dynamo' not in inspect.signature(export).parameters:
+    params = inspect.signature(export).parameters
+    if 'dynamo' not in params:
         return
 
     @functools.wraps(export)
     def torchscript_export(*args, **kwargs):
         kwargs.setdefault('dynamo', False)
+        # training=EVAL is the default; should a release drop the parameter, the model is in eval mode anyway.
+        if 'training' not in params:
+            kwargs.pop('training', None)
         return export(*args, **kwargs)
 
     torchscript_export.torchscript_exporter = True
@@ -28,11 +32,12 @@ def full_float32_precision():
     CPU compute them (torch >= 2.9 has per-backend fp32_precision; older releases the allow_tf32 flags).
     Returns what was set, for the record."""
     import torch
-    cudnn_conv = getattr(torch.backends.cudnn, 'conv', None)
-    if cudnn_conv is not None and hasattr(cudnn_conv, 'fp32_precision'):
+    try:
+        # Older releases: no cudnn.conv (AttributeError), and matmul refuses unknown names (AssertionError).
+        torch.backends.cudnn.conv.fp32_precision = 'ieee'
         torch.backends.cuda.matmul.fp32_precision = 'ieee'
-        cudnn_conv.fp32_precision = 'ieee'
-        return 'TF32 off (fp32_precision ieee)'
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    return 'TF32 off (allow_tf32 False)'
+        return 'float32, TF32 off (fp32_precision ieee)'
+    except (AttributeError, AssertionError):
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        return 'float32, TF32 off (allow_tf32 False)'
