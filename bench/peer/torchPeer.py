@@ -7,6 +7,8 @@ timing. BatchNorm stays unfolded and in eval mode, as a PyTorch user runs it; mo
 (requires_grad False) so that a backward pass computes the input gradient only, as Layer Lens does.
 
 Prints one JSON object per line on stdout: {"task": ..., "ms": median, "macs": multiply-adds per unit of work, ...}.
+The bench functions return those objects, so scripts/gpuKit/py/torchPeerGpu.py times the same work on a GPU
+(--device cuda: every clock read waits for the device's queue first).
 """
 import argparse
 import json
@@ -20,18 +22,28 @@ import torch
 import torchvision
 
 
-def median_ms(fn, runs, warmup=2):
+def device_sync(device):
+    """What a clock read waits for: a CUDA device runs its queue asynchronously, so it is drained first."""
+    if torch.device(device).type == 'cuda':
+        return torch.cuda.synchronize
+    return lambda: None
+
+
+def median_ms(fn, runs, warmup=2, sync=None):
+    sync = sync or (lambda: None)
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(runs):
+        sync()
         t0 = time.perf_counter()
         fn()
+        sync()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), times
 
 
-def build_model(name='googlenet'):
+def build_model(name='googlenet', device='cpu'):
     torch.manual_seed(0)
     if name == 'mobilenet_v2':
         m = torchvision.models.mobilenet_v2(weights=None)
@@ -40,7 +52,7 @@ def build_model(name='googlenet'):
     m.eval()
     for p in m.parameters():
         p.requires_grad_(False)
-    return m
+    return m.to(device)
 
 
 # torchvision's GoogLeNet.forward in module order; `upto` stops after that top-level module (never run past it).
@@ -94,23 +106,32 @@ MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
 
+def normalize(x):
+    """ImageNet normalization, on x's device."""
+    return (x - MEAN.to(x.device)) / STD.to(x.device)
+
+
+def model_device(model):
+    return next(model.parameters()).device
+
+
 def bench_actmax(model, size, layer, unit, steps, runs):
     """Pixel parameterization (sigmoid of free logits), Adam lr 0.05, objective: mean of one channel of `layer`."""
     torch.manual_seed(1)
-    param = (torch.randn(1, 3, size, size) * 0.01).requires_grad_(True)
+    param = (torch.randn(1, 3, size, size) * 0.01).to(model_device(model)).requires_grad_(True)
     opt = torch.optim.Adam([param], lr=0.05)
 
     def step():
         opt.zero_grad(set_to_none=True)
         img = torch.sigmoid(param)
-        y = forward_upto(model, (img - MEAN) / STD, layer)
+        y = forward_upto(model, normalize(img), layer)
         loss = -y[:, unit].mean()
         loss.backward()
         opt.step()
 
-    ms, _ = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1)
-    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
-    emit({'task': 'actmax', 'ms': ms / steps, 'macs': 2 * macs, 'note': f'{layer} unit {unit}, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'})
+    ms, _ = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1, sync=device_sync(model_device(model)))
+    macs = count_macs(model, torch.zeros(1, 3, size, size, device=model_device(model)), layer)
+    return {'task': 'actmax', 'ms': ms / steps, 'macs': 2 * macs, 'note': f'{layer} unit {unit}, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'}
 
 
 # Lucid's square root of ImageNet's color covariance (its SVD form), as in lucid/optvis/param/color.py.
@@ -118,18 +139,23 @@ COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09
 COLOR_SQRT = COLOR_SQRT / COLOR_SQRT.norm(dim=0).max()
 
 
-def lucid_step_fn(model, size, layer, unit):
+def lucid_step_fn(model, size, layer, unit, units=None):
     """One step of Lucid's default recipe, as Layer Lens's 'lucid' preset runs it: a Fourier image (half spectrum
     scaled by 1/f, inverse real FFT, / 4), decorrelated colors and a sigmoid; Lucid's standard transforms (pad 12,
     jitter 8, scale 0.9-1.1, rotate -10..10 degrees, jitter 4); ImageNet normalization; the mean of one channel;
-    the input gradient; Adam at lr 0.05."""
+    the input gradient; Adam at lr 0.05. `units` (a list) optimizes one image per unit in one batch, as Layer Lens
+    renders several units at once; it runs on the model's device."""
+    units = [unit] if units is None else list(units)
+    device = model_device(model)
     torch.manual_seed(1)
     h = w = size
     fy = torch.fft.fftfreq(h)[:, None]
     fx = torch.fft.rfftfreq(w)[None, :]
     freqs = torch.sqrt(fx * fx + fy * fy)
-    spectrum_scale = (1.0 / torch.clamp(freqs, min=1.0 / max(h, w))) * (h * w) ** 0.5
-    spectrum = (torch.randn(1, 3, h, w // 2 + 1, 2) * 0.01).requires_grad_(True)
+    spectrum_scale = ((1.0 / torch.clamp(freqs, min=1.0 / max(h, w))) * (h * w) ** 0.5).to(device)
+    color_sqrt = COLOR_SQRT.to(device)
+    picked = (torch.arange(len(units), device=device), torch.tensor(units, device=device))
+    spectrum = (torch.randn(len(units), 3, h, w // 2 + 1, 2) * 0.01).to(device).requires_grad_(True)
     opt = torch.optim.Adam([spectrum], lr=0.05)
     rng = np.random.default_rng(2)
     scales = [1 + (i - 5) / 50 for i in range(11)]
@@ -143,87 +169,105 @@ def lucid_step_fn(model, size, layer, unit):
         if degrees == 0:
             return x
         t = np.deg2rad(degrees)
-        theta = torch.tensor([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0]], dtype=torch.float32)[None]
-        grid = torch.nn.functional.affine_grid(theta, list(x.shape), align_corners=False)
+        theta = torch.tensor([[np.cos(t), -np.sin(t), 0.0], [np.sin(t), np.cos(t), 0.0]], dtype=torch.float32, device=x.device)
+        grid = torch.nn.functional.affine_grid(theta.expand(x.shape[0], 2, 3), list(x.shape), align_corners=False)
         # Fill 0.5 outside, as Layer Lens does: rotate x - 0.5 with zero padding, add 0.5 back.
         return torch.nn.functional.grid_sample(x - 0.5, grid, mode='bilinear', padding_mode='zeros', align_corners=False) + 0.5
 
     def step():
         opt.zero_grad(set_to_none=True)
         image = torch.fft.irfft2(torch.view_as_complex(spectrum) * spectrum_scale, s=(h, w), norm='ortho') / 4
-        image = torch.sigmoid(torch.einsum('nchw,dc->ndhw', image, COLOR_SQRT))
+        image = torch.sigmoid(torch.einsum('nchw,dc->ndhw', image, color_sqrt))
         x = torch.nn.functional.pad(image, (12, 12, 12, 12), value=0.5)
         x = jitter(x, 8)
         x = torch.nn.functional.interpolate(x, scale_factor=float(rng.choice(scales)), mode='bilinear', align_corners=False)
         x = rotate(x, float(rng.choice(angles)))
         x = jitter(x, 4)
-        y = forward_upto(model, (x - MEAN) / STD, layer)
-        loss = -y[:, unit].mean()
+        y = forward_upto(model, normalize(x), layer)
+        loss = -y[picked].mean()
         loss.backward()
         opt.step()
 
     return step
 
 
-def bench_lucid(model, size, layer, unit, steps, runs, name):
-    step = lucid_step_fn(model, size, layer, unit)
-    ms, times = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1)
-    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
-    emit({'task': 'lucid', 'ms': ms / steps, 'macs': 2 * macs, 'runsMs': [t / steps for t in times],
-          'note': f'{name} → {layer} unit {unit}, Lucid recipe, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'})
+def bench_lucid(model, size, layer, unit, steps, runs, name, units=None):
+    step = lucid_step_fn(model, size, layer, unit, units)
+    ms, times = median_ms(lambda: [step() for _ in range(steps)], runs, warmup=1, sync=device_sync(model_device(model)))
+    n = 1 if units is None else len(units)
+    macs = n * count_macs(model, torch.zeros(1, 3, size, size, device=model_device(model)), layer)
+    which = f'unit {unit}' if units is None else f'{n} units at once'
+    return {'task': 'lucid', 'ms': ms / steps, 'macs': 2 * macs, 'runsMs': [t / steps for t in times],
+            'note': f'{name} → {layer} {which}, Lucid recipe, {size} px, median of {runs} x {steps} steps; macs = forward + input gradient'}
 
 
-def bench_hooks(model, size, names, runs):
-    """One forward with a hook on each named module that keeps its output (the seed's feature-map notebook)."""
+def bench_hooks(model, size, names, runs, read_back=False):
+    """One forward with a hook on each named module that keeps its output (the seed's feature-map notebook);
+    read_back copies every kept output to the host, as a GPU run must to show them. Returns the featureMaps and
+    forward results."""
     modules = dict(model.named_modules())
     missing = [n for n in names if n not in modules]
     hooked = [n for n in names if n in modules]
     store = {}
     hs = [modules[n].register_forward_hook(lambda mod, inp, out, n=n: store.__setitem__(n, out.detach())) for n in hooked]
-    x = torch.randn(1, 3, size, size)
+    device = model_device(model)
+    sync = device_sync(device)
+    x = torch.randn(1, 3, size, size).to(device)
 
     def run():
         store.clear()
         with torch.no_grad():
             model(x)
+        if read_back:
+            for v in store.values():
+                v.cpu()
 
-    ms, _ = median_ms(run, runs)
+    ms, _ = median_ms(run, runs, sync=sync)
     for h in hs:
         h.remove()
     macs = count_macs(model, x, 'fc')
-    emit({'task': 'featureMaps', 'ms': ms, 'macs': macs, 'hooks': len(hooked), 'missing': missing[:5], 'note': f'full forward, {len(hooked)} hooks, median of {runs}'})
+    maps = {'task': 'featureMaps', 'ms': ms, 'macs': macs, 'hooks': len(hooked), 'missing': missing[:5],
+            'note': f'full forward, {len(hooked)} hooks{", read back" if read_back else ""}, median of {runs}'}
 
     def plain():
         with torch.no_grad():
             model(x)
 
-    ms2, _ = median_ms(plain, runs)
-    emit({'task': 'forward', 'ms': ms2, 'macs': macs, 'note': f'full forward, no hooks, median of {runs}'})
+    ms2, _ = median_ms(plain, runs, sync=sync)
+    return maps, {'task': 'forward', 'ms': ms2, 'macs': macs, 'note': f'full forward, no hooks, median of {runs}'}
+
+
+def image_files(folder):
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(('.png', '.jpg', '.jpeg')))
+
+
+def load_image(path, size):
+    """An image file decoded to RGB, stretched to size x size: HWC float32 in [0, 1]."""
+    from PIL import Image
+    bilinear = getattr(Image, 'Resampling', Image).BILINEAR
+    im = Image.open(path).convert('RGB').resize((size, size), bilinear)
+    return np.asarray(im, dtype=np.float32) / 255.0
 
 
 def bench_topk(model, folder, size, layer, batch, repeats):
     """Decode every image of the folder, resize to size x size, forward to `layer` in batches, per-channel max/argmax/mean."""
-    from PIL import Image
-    files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(('.png', '.jpg', '.jpeg')))
+    files = image_files(folder)
 
     def run():
         stats = []
         for start in range(0, len(files), batch):
-            arrs = []
-            for f in files[start:start + batch]:
-                im = Image.open(f).convert('RGB').resize((size, size), Image.BILINEAR)
-                arrs.append(np.asarray(im, dtype=np.float32) / 255.0)
-            x = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2)
+            arrs = [load_image(f, size) for f in files[start:start + batch]]
+            x = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2).to(model_device(model))
             with torch.no_grad():
-                y = forward_upto(model, (x - MEAN) / STD, layer).flatten(2)
+                y = forward_upto(model, normalize(x), layer).flatten(2)
                 mx, arg = y.max(dim=2)
-                stats.append((mx.numpy(), arg.numpy(), y.mean(dim=2).numpy()))
+                stats.append((mx.cpu().numpy(), arg.cpu().numpy(), y.mean(dim=2).cpu().numpy()))
         return stats
 
-    ms, _ = median_ms(run, repeats, warmup=1)
-    macs = count_macs(model, torch.zeros(1, 3, size, size), layer)
-    emit({'task': 'topk', 'ms': ms, 'images': len(files), 'imagesPerS': len(files) / (ms / 1000), 'macs': macs * len(files),
-          'note': f'{len(files)} images, batch {batch}, to {layer}, decode + resize included, median of {repeats}'})
+    ms, _ = median_ms(run, repeats, warmup=1, sync=device_sync(model_device(model)))
+    macs = count_macs(model, torch.zeros(1, 3, size, size, device=model_device(model)), layer)
+    return {'task': 'topk', 'ms': ms, 'images': len(files), 'imagesPerS': len(files) / (ms / 1000), 'macs': macs * len(files),
+            'note': f'{len(files)} images, batch {batch}, to {layer}, decode + resize included, median of {repeats}'}
 
 
 def bench_sgemm(runs):
@@ -232,7 +276,7 @@ def bench_sgemm(runs):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
     ms, _ = median_ms(lambda: torch.mm(a, b), runs)
-    emit({'task': 'sgemm', 'ms': ms, 'macs': n * n * n, 'note': f'{n}^3 sgemm'})
+    return {'task': 'sgemm', 'ms': ms, 'macs': n * n * n, 'note': f'{n}^3 sgemm'}
 
 
 def main():
@@ -248,24 +292,26 @@ def main():
     ap.add_argument('--images', default='', help='folder of images for top-k')
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--model', default='googlenet', choices=['googlenet', 'mobilenet_v2'])
+    ap.add_argument('--device', default='cpu', help='cpu, cuda, ... (sgemm stays on the CPU)')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    model = build_model(args.model)
+    model = build_model(args.model, args.device)
     emit({'task': 'info', 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'threads': torch.get_num_threads(),
           'weights': f'torchvision {args.model}, random weights, BatchNorm unfolded, eval mode, parameters frozen'})
     only = set(args.only.split(','))
     if 'sgemm' in only:
-        bench_sgemm(args.runs)
+        emit(bench_sgemm(args.runs))
     if 'lucid' in only:
-        bench_lucid(model, args.size, args.layer, args.unit, args.steps, args.runs, args.model)
+        emit(bench_lucid(model, args.size, args.layer, args.unit, args.steps, args.runs, args.model))
     if 'actmax' in only:
-        bench_actmax(model, args.size, args.layer, args.unit, args.steps, args.runs)
+        emit(bench_actmax(model, args.size, args.layer, args.unit, args.steps, args.runs))
     if 'featureMaps' in only:
         names = [n for n in args.modules.split(',') if n] or [n for n, _ in model.named_modules() if n]
-        bench_hooks(model, args.size, names, args.runs)
+        for r in bench_hooks(model, args.size, names, args.runs):
+            emit(r)
     if 'topk' in only and args.images:
-        bench_topk(model, args.images, args.size, args.layer, args.batch, max(1, args.runs // 2))
+        emit(bench_topk(model, args.images, args.size, args.layer, args.batch, max(1, args.runs // 2)))
 
 
 if __name__ == '__main__':
