@@ -5,12 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineClient } from '../../../src/host/engine/engineClient';
+import type { EngineClient } from '../../../src/host/engine/engineClient';
 import { LayerLensError } from '../../../src/shared/errors';
 import type { TopkProgress } from '../../../src/shared/topkProtocol';
 import { ensureBuilt } from '../../helpers/build';
-import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
+import { onnxFixturesDir } from '../../helpers/paths';
 import { tempFolder, writeDigits } from '../topk/topkFixtures';
+import { startWasmEngine } from './wasmEngine';
 
 const modelPath = join(onnxFixturesDir(), 'mnist_cnn.onnx');
 let client: EngineClient;
@@ -21,12 +22,7 @@ before(() => {
   ensureBuilt();
   digits = tempFolder('layer-lens-topkpanel-digits-');
   files = writeDigits(digits, 120);
-  client = new EngineClient({
-    enginePath: join(repoRoot, 'dist/engine.js'),
-    log: () => undefined,
-    onStart: async (c) => void (await c.request('init', { backend: 'wasm' })),
-    killAfterCancelMs: 2000,
-  });
+  client = startWasmEngine();
 });
 
 after(() => client.dispose());

@@ -6,12 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineClient } from '../../../src/host/engine/engineClient';
+import type { EngineClient } from '../../../src/host/engine/engineClient';
 import { LayerLensError } from '../../../src/shared/errors';
 import { writeAnySizeGraph } from '../../helpers/anySizeGraph';
 import { ensureBuilt } from '../../helpers/build';
-import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
+import { onnxFixturesDir } from '../../helpers/paths';
 import { tempFolder, writeDigits } from '../topk/topkFixtures';
+import { startWasmEngine } from './wasmEngine';
 
 let client: EngineClient;
 let modelPath: string;
@@ -25,12 +26,7 @@ before(() => {
   digits = join(dir, 'digits');
   writeDigits(digits, 8);
   cacheDir = join(dir, 'cache', 'topk');
-  client = new EngineClient({
-    enginePath: join(repoRoot, 'dist/engine.js'),
-    log: () => undefined,
-    onStart: async (c) => void (await c.request('init', { backend: 'wasm' })),
-    killAfterCancelMs: 2000,
-  });
+  client = startWasmEngine();
 });
 
 after(() => client.dispose());
