@@ -116,13 +116,18 @@ export type TopkToWebview =
   /** Not an error: e.g. the run was cancelled. */
   | { type: 'info'; message: string }
   | { type: 'actmax'; images: TopkActmaxImage[] }
+  /**
+   * The size the model runs at now, chosen in this panel or another (absent: none chosen), sent after every result
+   * and whenever it changes: the field shows it, and results found at another size say so and offer to run again.
+   */
+  | { type: 'modelSize'; size?: InputSize }
   /** Tests only (a hidden command): move the mouse, scroll or click in the grid as a user would. */
   | { type: 'testAction'; action: TopkTestAction };
 
 /**
  * What the hidden test command does in the grid: hover the first image of a display row, scroll down by whole
- * rows (the mouse staying where it is), click the actmax tile of a display row, click the dead-channels toggle, or
- * type into the input size field.
+ * rows (the mouse staying where it is), click the actmax tile of a display row, click the dead-channels toggle,
+ * type into the input size field, or click the size notice's Run again.
  */
 export type TopkTestAction =
   | { kind: 'hoverThumb'; row: number }
@@ -131,7 +136,9 @@ export type TopkTestAction =
   /** Click the toolbar's "Dead channels last" toggle. */
   | { kind: 'toggleDeadLast' }
   /** Type `text` into the input size field and press Enter. */
-  | { kind: 'typeInputSize'; text: string };
+  | { kind: 'typeInputSize'; text: string }
+  /** Click "Run again" of the notice that the model's size changed since the results were found. */
+  | { kind: 'clickRunAgain' };
 
 export type TopkFromWebview =
   | CommonFromWebview

@@ -1,45 +1,26 @@
 // Top Images of a model that does not fix its input size ([?, ?, ?, 3]): the panel says the size every image ran
 // at and why, its input size field runs the folder again at the size typed there (the thumbnails, which are what
 // the model sees, follow), the size is remembered for the model's other panels, a size out of range is refused
-// in one sentence, and a size typed in Feature Maps is where the next search runs.
+// in one sentence, a size typed in Feature Maps is where the next search runs, and one typed there while Top Images
+// is open shows in its field with a notice that its results are at the old size and a Run again (no search by
+// itself); Top Images of another model keeps its own size.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeAnySizeGraph } from '../helpers/anySizeGraph';
-import { api, waitFor, waitForSnapshot, workspaceDir, writeDigitPngs } from './helpers';
+import { api, waitFor, waitForSnapshot } from './helpers';
+import { findTopImages, topkAction, topkRequests, topkSuite } from './topkSuite';
 
 const IMAGES = 12;
-
-function findTopImages(modelPath: string, folder: string): Thenable<unknown> {
-  return vscode.commands.executeCommand('layerLens.findTopImages', { modelPath, layerId: 'conv', folder, k: 3 });
-}
+const K = 3;
 
 function typeInputSize(text: string): Thenable<boolean> {
-  return vscode.commands.executeCommand<boolean>('layerLens.test.topkAction', { kind: 'typeInputSize', text });
+  return topkAction({ kind: 'typeInputSize', text });
 }
 
 suite('Top Images: input size of a model without a fixed one', () => {
-  let dir: string;
-  let modelPath: string;
-  let digits: string;
-  let images: string[];
-
-  suiteSetup(async function () {
-    this.timeout(90_000);
-    // Its own model file: a size chosen for another suite's model must not be where this one starts.
-    dir = mkdtempSync(path.join(workspaceDir(), 'any-size-topk-'));
-    modelPath = writeAnySizeGraph(dir);
-    digits = path.join(dir, 'digits');
-    images = writeDigitPngs(digits, IMAGES);
-    await api();
-    await findTopImages(modelPath, digits);
-  });
-
-  suiteTeardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = topkSuite({ prefix: 'any-size-topk-', images: IMAGES, k: K });
 
   test('with no size chosen every image runs at the default, and the panel says so beside the size field', async function () {
     this.timeout(60_000);
@@ -65,9 +46,9 @@ suite('Top Images: input size of a model without a fixed one', () => {
     // Both sizes are cached, each under its own key: the default size comes back from the cache at 224×224.
     const lens = await api();
     const cacheDir = path.join(lens.storageDir(), 'topk');
-    const atDefault = await lens.engineRequest('topk.find', { modelPath, layerId: 'conv', folder: digits, k: 3, cacheDir });
+    const atDefault = await lens.engineRequest('topk.find', { modelPath: fx.modelPath, layerId: 'conv', folder: fx.digits, k: K, cacheDir });
     assert.deepEqual([atDefault.result.fromCache, atDefault.result.input], [true, [224, 224]]);
-    const atChosen = await lens.engineRequest('topk.find', { modelPath, layerId: 'conv', folder: digits, k: 3, cacheDir, inputSize: [40, 56] });
+    const atChosen = await lens.engineRequest('topk.find', { modelPath: fx.modelPath, layerId: 'conv', folder: fx.digits, k: K, cacheDir, inputSize: [40, 56] });
     assert.deepEqual([atChosen.result.fromCache, atChosen.result.input], [true, [40, 56]]);
     assert.deepEqual(atChosen.inputSize, { height: 40, width: 56, source: 'chosen' });
   });
@@ -83,7 +64,7 @@ suite('Top Images: input size of a model without a fixed one', () => {
 
   test('Feature Maps on the same model starts from the size typed in Top Images', async function () {
     this.timeout(60_000);
-    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath, imagePath: images[0] });
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: fx.modelPath, imagePath: fx.images[0] });
     const snap = await waitForSnapshot('featureMaps', 'maps at 40×56', (s) => s.meta.mapHeight === 40 && s.meta.mapWidth === 56, 45_000);
     assert.equal(snap.meta.sizeField, '40×56');
   });
@@ -94,10 +75,61 @@ suite('Top Images: input size of a model without a fixed one', () => {
     await waitFor('the Feature Maps size field', async () => (await lens.panelSnapshot('featureMaps'))?.meta.sizeField === '40×56');
     assert.equal(lens.typeFeatureMapsInputSize('48×32'), true);
     await waitForSnapshot('featureMaps', 'maps at 48×32', (s) => s.meta.mapHeight === 48 && s.meta.mapWidth === 32, 30_000);
-    await findTopImages(modelPath, digits);
+    await findTopImages(fx.modelPath, fx.digits, K);
     const snap = await waitForSnapshot('topk', 'the rows at 48×32', (s) => s.meta.inputHeight === 48 && s.meta.inputWidth === 32 && (s.meta.rowsDrawn as number) > 0, 45_000);
     assert.equal(snap.meta.sizeField, '48×32');
     assert.equal(snap.meta.thumbHeight, 48);
     assert.equal(snap.meta.thumbWidth, 32);
+  });
+
+  // From here Top Images sits beside Feature Maps (both shown), as a user compares them.
+  test('a size chosen in Feature Maps reaches the open Top Images panel: its field shows it, a notice names both sizes, nothing runs', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('workbench.action.moveEditorToNextGroup');
+    await waitForSnapshot('topk', 'the rows at 48×32 beside Feature Maps', (s) => s.meta.inputHeight === 48 && (s.meta.rowsDrawn as number) > 0, 30_000);
+    await waitFor('the Feature Maps size field at 48×32', async () => (await lens.panelSnapshot('featureMaps'))?.meta.sizeField === '48×32', 30_000);
+    const searches = (await topkRequests()).length;
+    assert.equal(lens.typeFeatureMapsInputSize('64×40'), true);
+    await waitForSnapshot('featureMaps', 'maps at 64×40', (s) => s.meta.mapHeight === 64 && s.meta.mapWidth === 40, 30_000);
+    const snap = await waitForSnapshot('topk', 'the Top Images size field at 64×40', (s) => s.meta.sizeField === '64×40', 10_000);
+    assert.equal(snap.meta.sizeNotice, "These results are at 48 × 32; the model's size is now 64 × 40.");
+    // No search of its own: the rows are still those found at 48×32, and the engine was asked for nothing.
+    assert.deepEqual([snap.meta.inputHeight, snap.meta.inputWidth], [48, 32]);
+    assert.ok(String(snap.meta.summary).endsWith('px of 48×32'), `summary: ${snap.meta.summary}`);
+    assert.equal((await topkRequests()).length, searches, 'Top Images searched again by itself');
+  });
+
+  test('Run again runs the same search at the model\'s new size: the engine is asked for 64×40, the summary says it, the notice goes', async function () {
+    this.timeout(60_000);
+    const before = await topkRequests();
+    assert.equal(await topkAction({ kind: 'clickRunAgain' }), true);
+    const snap = await waitForSnapshot('topk', 'the rows at 64×40', (s) => s.meta.inputHeight === 64 && s.meta.inputWidth === 40 && (s.meta.rowsDrawn as number) > 0, 45_000);
+    const after = await topkRequests();
+    assert.equal(after.length, before.length + 1);
+    assert.deepEqual(after.at(-1), { modelPath: fx.modelPath, layerId: 'conv', folder: fx.digits, k: K, inputSize: [64, 40] });
+    assert.ok(String(snap.meta.summary).endsWith('px of 64×40'), `summary: ${snap.meta.summary}`);
+    assert.equal(snap.meta.sizeNotice, '');
+    assert.equal(snap.meta.sizeField, '64×40');
+    assert.equal(snap.meta.thumbHeight, 64);
+    assert.ok(String(snap.meta.sizeNote).startsWith('Every image ran at 64 × 40 (H × W): the size chosen for this model'), `note: ${snap.meta.sizeNote}`);
+  });
+
+  test('Top Images on another model keeps its size when this model\'s size changes', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const otherDir = path.join(fx.dir, 'other');
+    mkdirSync(otherDir);
+    const other = writeAnySizeGraph(otherDir);
+    await findTopImages(other, fx.digits, K);
+    await waitForSnapshot('topk', 'the other model\'s rows at 224×224', (s) => s.meta.inputHeight === 224 && (s.meta.rowsDrawn as number) > 0, 45_000);
+    assert.equal(lens.panelModel('topk'), other);
+    const searches = (await topkRequests()).length;
+    assert.equal(lens.typeFeatureMapsInputSize('72×56'), true);
+    await waitForSnapshot('featureMaps', 'maps at 72×56', (s) => s.meta.mapHeight === 72 && s.meta.mapWidth === 56, 30_000);
+    const snap = await waitForSnapshot('topk', 'the other model\'s rows', (s) => (s.meta.rowsDrawn as number) > 0, 10_000);
+    assert.equal(snap.meta.sizeField, '224×224');
+    assert.equal(snap.meta.sizeNotice, '');
+    assert.equal((await topkRequests()).length, searches);
   });
 });

@@ -3,42 +3,16 @@
 // asks for that channel's Unit page. The model is the any-size conv with one filter made all negative, so on
 // images (pixels ≥ 0) its channel is dead and the others are live.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OPEN_UNIT_COMMAND } from '../../src/host/panels/panelBase';
-import { writeAnySizeGraph } from '../helpers/anySizeGraph';
-import { api, waitFor, waitForSnapshot, workspaceDir, writeDigitPngs } from './helpers';
+import { api, waitFor, waitForSnapshot } from './helpers';
+import { findTopImages, topkAction, topkSuite } from './topkSuite';
 
 const DEAD = 1;
-
-function findTopImages(modelPath: string, folder: string): Thenable<unknown> {
-  return vscode.commands.executeCommand('layerLens.findTopImages', { modelPath, layerId: 'conv', folder, k: 2 });
-}
-
-function topkAction(action: { kind: string; row?: number }): Thenable<boolean> {
-  return vscode.commands.executeCommand<boolean>('layerLens.test.topkAction', action);
-}
+const K = 2;
 
 suite('Top Images: dead channels toggle and the unit page', () => {
-  let dir: string;
-  let modelPath: string;
-  let digits: string;
-
-  suiteSetup(async function () {
-    this.timeout(90_000);
-    dir = mkdtempSync(path.join(workspaceDir(), 'topk-rows-'));
-    modelPath = writeAnySizeGraph(dir, { deadFilters: [DEAD] });
-    digits = path.join(dir, 'digits');
-    writeDigitPngs(digits, 10);
-    await api();
-    await findTopImages(modelPath, digits);
-  });
-
-  suiteTeardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = topkSuite({ prefix: 'topk-rows-', images: 10, k: K, graph: { deadFilters: [DEAD] } });
 
   test('by default the dead channel is listed last, and the summary says so', async function () {
     this.timeout(45_000);
@@ -56,7 +30,7 @@ suite('Top Images: dead channels toggle and the unit page', () => {
     assert.equal(toggled.meta.deadLast, 0);
     assert.ok(String(toggled.meta.summary).includes('1 dead (max 0 over the folder, in channel order)'), `summary: ${toggled.meta.summary}`);
     // The host keeps the choice: the panel's next search (from the cache) shows the same order.
-    await findTopImages(modelPath, digits);
+    await findTopImages(fx.modelPath, fx.digits, K);
     const again = await waitForSnapshot('topk', 'the next search', (s) => s.meta.fromCache === 1 && (s.meta.rowsDrawn as number) > 0, 30_000);
     assert.equal(again.meta.order, '0,1,2,3');
     assert.equal(again.meta.deadLast, 0);
@@ -84,7 +58,7 @@ suite('Top Images: dead channels toggle and the unit page', () => {
     try {
       assert.equal(lens.openUnitFromPanel('topk', row), true);
       const got = await waitFor('the openUnit request', () => asked[0], 10_000);
-      assert.deepEqual(got, { modelPath, layerId: 'conv', unit: channel });
+      assert.deepEqual(got, { modelPath: fx.modelPath, layerId: 'conv', unit: channel });
     } finally {
       recorder.dispose();
     }

@@ -8,6 +8,7 @@ import { toErrorPayload } from '../../shared/errors';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import {
   TOPK_SORTS,
+  type TopkFindParams,
   type TopkFindResult,
   type TopkFromWebview,
   type TopkPanelState,
@@ -22,7 +23,7 @@ import type { ModelRegistry } from '../models/modelRegistry';
 import { actmaxImagesFor } from '../topk/actmaxLookup';
 import { onUnitsRecorded } from '../actmax/unitsRecorded';
 import { TopkProgressTracker } from '../topk/progressReport';
-import { checkedSize, clampK, parseTopkState, sizeParam, stateForRun, type TopkRunTarget } from '../topk/topkState';
+import { checkedSize, clampK, followRememberedSize, parseTopkState, sizeParam, stateForRun, type TopkRunTarget } from '../topk/topkState';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { createPanelWebview, currentPanel } from './panelKinds';
 
@@ -42,6 +43,8 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
   private computing: Promise<void> | undefined;
   /** The last status line of a run under way, sent again when the webview (re)loads mid-run. */
   private status: TopkToWebview | undefined;
+  /** What each topk.find the panel sent asked for (the cache folder left out): tests check the size it carried. */
+  readonly sentRequests: Omit<TopkFindParams, 'cacheDir'>[] = [];
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -59,6 +62,16 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
       onUnitsRecorded((e) => {
         if (this.run && e.modelPath === path.resolve(this.state.modelPath) && e.layerIds.includes(this.state.layerId)) this.sendActmax(this.run);
       }),
+      // A size chosen for this model in another panel: the field shows it, and results at another size say so and
+      // offer to run again. Never a run of its own: a search can take minutes.
+      {
+        dispose: inputSizeMemory.onDidChange((modelPath, size) => {
+          const next = followRememberedSize(this.state, modelPath, size);
+          if (!next) return;
+          this.state = next;
+          this.sendModelSize();
+        }),
+      },
     );
     this.updateTitle();
   }
@@ -136,7 +149,8 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
         if (typeof msg.deadLast === 'boolean') this.state = { ...this.state, deadLast: msg.deadLast };
         return;
       case 'setInputSize': {
-        // A size typed here: checked again, remembered for the model (every panel starts from it), then run.
+        // A size typed here, or Run again at the size chosen in another panel: checked again, remembered for the
+        // model (every panel starts from it), then run.
         const size = checkedSize(msg.size);
         if (typeof size === 'string') {
           this.post({ type: 'error', message: size });
@@ -202,7 +216,14 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
 
   private sendRun(run: TopkFindResult): void {
     this.post({ type: 'result', result: run });
+    this.sendModelSize();
     this.sendActmax(run);
+  }
+
+  /** The size the model runs at now (the webview compares it with its result's): from the host, never a stale copy. */
+  private sendModelSize(): void {
+    const size = this.state.inputSize;
+    this.post({ type: 'modelSize', ...(size ? { size } : {}) });
   }
 
   private sendActmax(run: TopkFindResult): void {
@@ -220,6 +241,7 @@ export class TopkPanel extends PanelBase<TopkToWebview, TopkFromWebview> {
     this.setStatus({ type: 'loading', message: `${title}: listing the folder…` });
     const tracker = new TopkProgressTracker();
     const params = { modelPath, layerId, folder, k, cacheDir, ...sizeParam(this.state) };
+    this.sentRequests.push({ modelPath, layerId, folder, k, ...sizeParam(this.state) });
     const work = this.runs.run((signal) => withEngineProgress({ title, signal }, (runSignal, report) =>
       this.tdeps.engine.request('topk.find', params, {
         signal: runSignal,

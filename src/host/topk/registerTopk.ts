@@ -41,5 +41,7 @@ export function registerTopk(deps: TopkDeps & ModelChoiceDeps): vscode.Disposabl
     // Not in package.json (so not in the palette): the real-VS-Code tests move the mouse, scroll and click in the
     // grid through it, as the kernels panel's hoverFirstCell does through the test API.
     vscode.commands.registerCommand('layerLens.test.topkAction', (action: TopkTestAction): boolean => currentPanel('topk')?.testAction(action) ?? false),
+    // Also hidden: what each search of the open panel asked the engine for (undefined: no panel open).
+    vscode.commands.registerCommand('layerLens.test.topkRequests', () => currentPanel('topk')?.sentRequests.map((r) => ({ ...r }))),
   ];
 }

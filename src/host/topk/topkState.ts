@@ -1,6 +1,7 @@
 // The Top Images panel's identity and choices as the host keeps them: a saved state checked field by field, the
-// panel's state for a new run (the size remembered for the model wins), what a typed size becomes, and the engine
-// params for the size. No vscode here: unit-tested in Node.
+// panel's state for a new run (the size remembered for the model wins), what a typed size becomes, the state once
+// another panel of the model chose a size, and the engine params for the size. No vscode here: unit-tested in Node.
+import * as path from 'node:path';
 import { modelDisplayName } from '../../shared/modelDisplayName';
 import { checkInputSize, type InputSize } from '../../shared/inputSize';
 import { TOPK_DEFAULT_K, TOPK_MAX_K, TOPK_SORTS, type TopkFindParams, type TopkPanelState, type TopkSort } from '../../shared/topkProtocol';
@@ -58,4 +59,15 @@ export function checkedSize(raw: unknown): InputSize | string {
 /** The topk.find param for the panel's size: none lets the engine run at the sidecar's size or the default. */
 export function sizeParam(state: TopkPanelState): Pick<TopkFindParams, 'inputSize'> {
   return state.inputSize ? { inputSize: [state.inputSize.height, state.inputSize.width] } : {};
+}
+
+/**
+ * The panel's state once the size remembered for `modelPath` became `size` (chosen in another panel of the model),
+ * or undefined when that leaves the panel as it is: another model, or the size it already has (its own choice).
+ */
+export function followRememberedSize(state: TopkPanelState, modelPath: string, size: InputSize | undefined): TopkPanelState | undefined {
+  if (path.resolve(modelPath) !== path.resolve(state.modelPath)) return undefined;
+  if (state.inputSize?.height === size?.height && state.inputSize?.width === size?.width) return undefined;
+  const { inputSize: _old, ...rest } = state;
+  return size ? { ...rest, inputSize: { height: size.height, width: size.width } } : rest;
 }

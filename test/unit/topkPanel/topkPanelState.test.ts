@@ -1,13 +1,14 @@
 // The Top Images panel's state and words for the input size and the dead-channels toggle: a saved state checked
 // field by field, the remembered size winning for a new run, a typed size refused in one sentence, the engine's
-// size param, the order with and without dead channels last, and the summary and size lines.
+// size param, the size chosen in another panel of the model followed (never another model's), the order with and
+// without dead channels last, and the summary, size and size-changed lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkedSize, parseTopkState, sizeParam, stateForRun } from '../../../src/host/topk/topkState';
+import { checkedSize, followRememberedSize, parseTopkState, sizeParam, stateForRun } from '../../../src/host/topk/topkState';
 import type { TopkEntry } from '../../../src/shared/topk';
 import type { TopkFindResult, TopkPanelState } from '../../../src/shared/topkProtocol';
 import { channelOrder } from '../../../webview/src/topk/channelOrder';
-import { sizeNote, summaryLine } from '../../../webview/src/topk/summaryText';
+import { sizeChangedNotice, sizeNote, summaryLine } from '../../../webview/src/topk/summaryText';
 
 const e = (value: number): TopkEntry => ({ file: '/data/a.png', value, mean: value / 2, x: 0, y: 0, box: { x: 0, y: 0, width: 3, height: 3 } });
 const target = { modelPath: '/models/any/model.json', layerId: 'conv', folder: '/data', k: 4 };
@@ -70,4 +71,25 @@ test('the summary says where dead channels are listed; the size line says the si
   assert.equal(sizeNote({ height: 40, width: 56, source: 'chosen' }), 'Every image ran at 40 × 56 (H × W): the size chosen for this model — the model does not fix its input size.');
   assert.match(sizeNote({ height: 224, width: 224, source: 'default' }), /224 × 224 \(H × W\): Layer Lens's default/);
   assert.match(sizeNote({ height: 96, width: 96, source: 'sidecar' }), /the size in the model's sidecar/);
+});
+
+test('followRememberedSize: a size chosen for the panel\'s model replaces its own; another model\'s, or its own again, changes nothing', () => {
+  const state = stateForRun(target, undefined, { height: 64, width: 64 });
+  assert.deepEqual(followRememberedSize(state, target.modelPath, { height: 96, width: 96 }), { ...state, inputSize: { height: 96, width: 96 } });
+  // The memory's key and the panel's path may spell the same file differently.
+  assert.deepEqual(followRememberedSize(state, '/models/any/../any/model.json', { height: 96, width: 96 })?.inputSize, { height: 96, width: 96 });
+  assert.equal(followRememberedSize(state, '/models/other/model.json', { height: 96, width: 96 }), undefined);
+  assert.equal(followRememberedSize(state, target.modelPath, { height: 64, width: 64 }), undefined, 'the panel\'s own choice came back');
+  // Forgotten: the sidecar's size or the default again.
+  assert.equal(followRememberedSize(state, target.modelPath, undefined)?.inputSize, undefined);
+  assert.equal(followRememberedSize(stateForRun(target, undefined, undefined), target.modelPath, undefined), undefined);
+});
+
+test('sizeChangedNotice names both sizes only when the model\'s size is not the one the results were found at', () => {
+  const run = (inputSize?: { height: number; width: number; source: 'chosen' | 'default' }) => ({ ...(inputSize ? { inputSize } : {}) }) as unknown as TopkFindResult;
+  assert.equal(sizeChangedNotice(run({ height: 64, width: 64, source: 'chosen' }), { height: 96, width: 96 }), "These results are at 64 × 64; the model's size is now 96 × 96.");
+  assert.equal(sizeChangedNotice(run({ height: 224, width: 224, source: 'default' }), { height: 48, width: 32 }), "These results are at 224 × 224; the model's size is now 48 × 32.");
+  assert.equal(sizeChangedNotice(run({ height: 64, width: 64, source: 'chosen' }), { height: 64, width: 64 }), undefined);
+  assert.equal(sizeChangedNotice(run({ height: 64, width: 64, source: 'chosen' }), undefined), undefined);
+  assert.equal(sizeChangedNotice(run(), { height: 96, width: 96 }), undefined, 'a model that fixes its size has no size to change');
 });

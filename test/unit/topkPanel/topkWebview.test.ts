@@ -1,7 +1,8 @@
 // The Top Images panel's real webview code in headless Chromium behind a fake host (test/unit/webviewBridge's
 // page): the handshake on mountPanel, a result with a dead channel (listed last, or in channel order once the
 // toolbar toggle is clicked), real mouse clicks (one click opens the file; a double-click opens the unit page
-// and not the file), testOpenUnit by view-order row, and the input size row of a model without a fixed size.
+// and not the file), testOpenUnit by view-order row, the input size row of a model without a fixed size, and the
+// field and notice when the model's size is chosen in another panel (Run again sends the same search at it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, openPanel, type PanelPage, type Posted } from '../webviewBridge/panelPage';
@@ -119,5 +120,33 @@ test('a model without a fixed size: the size row shows the size and why; a size 
   await panel.send({ type: 'testAction', action: { kind: 'typeInputSize', text: '40×56' } });
   const sent = await panel.waitForPosted((p) => p.type === 'setInputSize', 'setInputSize');
   assert.deepEqual(sent, { type: 'setInputSize', size: { height: 40, width: 56 } });
+  assert.deepEqual(panel.errors, []);
+});
+
+test('a size chosen in another panel: the field shows it, a notice names both sizes, Run again sends it; nothing is sent before', async () => {
+  await panel.send({ type: 'result', result: result({ height: SIDE, width: SIDE, source: 'chosen' }) });
+  await panel.send({ type: 'modelSize', size: { height: SIDE, width: SIDE } });
+  let m = await meta();
+  assert.equal(m.sizeNotice, '', 'results at the model\'s size need no notice');
+  const sentBefore = (await postedOf('setInputSize')).length;
+  await panel.send({ type: 'modelSize', size: { height: 16, width: 24 } });
+  m = await meta();
+  assert.equal(m.sizeField, '16×24');
+  assert.equal(m.sizeNotice, "These results are at 8 × 8; the model's size is now 16 × 24.");
+  assert.equal(m.rows, CHANNELS, 'the results stay until run again');
+  const button = await panel.page.evaluate(`(() => { const b = document.querySelector('#sizeNotice vscode-button'); return b ? b.textContent : null; })()`);
+  assert.equal(button, 'Run again');
+  assert.equal((await postedOf('setInputSize')).length, sentBefore, 'nothing runs by itself');
+  await panel.send({ type: 'testAction', action: { kind: 'clickRunAgain' } });
+  await panel.page.waitForFunction(`window.fakeHost.posted.filter((p) => p.type === 'setInputSize').length === ${sentBefore + 1}`);
+  assert.deepEqual((await postedOf('setInputSize')).at(-1), { type: 'setInputSize', size: { height: 16, width: 24 } });
+  // The result at the new size: the notice goes.
+  await panel.send({ type: 'result', result: { ...result({ height: 16, width: 24, source: 'chosen' }) } });
+  await panel.send({ type: 'modelSize', size: { height: 16, width: 24 } });
+  m = await meta();
+  assert.equal(m.sizeNotice, '');
+  assert.equal(m.sizeField, '16×24');
+  const saved = await panel.page.evaluate('window.fakeHost.getState()') as { inputSize?: unknown };
+  assert.deepEqual(saved.inputSize, { height: 16, width: 24 }, 'the model\'s size is saved for a window reload');
   assert.deepEqual(panel.errors, []);
 });

@@ -10,6 +10,8 @@ type TextField = HTMLElement & { value: string; placeholder: string };
 export interface SizeControl {
   /** Puts `text` in the field and applies it, as Enter would (tests use it). */
   type(text: string): void;
+  /** Shows `size` in the field without applying it (a size chosen in another panel). */
+  show(size: InputSize): void;
 }
 
 /**
@@ -44,6 +46,9 @@ export function renderSizeControl(
     type: (text) => {
       field.value = text;
       apply();
+    },
+    show: (shown) => {
+      field.value = formatInputSize(shown);
     },
   };
 }

@@ -16,13 +16,13 @@ import type {
 import { canvasPng } from '../lib/canvasExport';
 import { button, checkbox, select, setSelected } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
-import { renderSizeControl, type SizeControl } from '../lib/sizeControl';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
 import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
-import { sizeNote, summaryLine } from '../topk/summaryText';
+import { TopkSizeRows } from '../topk/sizeRow';
+import { summaryLine } from '../topk/summaryText';
 import '../lib/panel.css';
 import '../topk/topk.css';
 
@@ -34,7 +34,6 @@ let firstDrawn = 0;
 /** Where the mouse last was over the grid (client coordinates): scrolling moves the grid under it. */
 let pointer: { clientX: number; clientY: number } | undefined;
 const pics = new PictureCache();
-let sizeControl: SizeControl | undefined;
 /** A click's action waits this long for a second click: a double-click opens the unit page, not the file. */
 const DOUBLE_CLICK_MS = 250;
 let pendingClick: ReturnType<typeof setTimeout> | undefined;
@@ -46,7 +45,7 @@ const panel = mountPanel<TopkFromWebview, TopkToWebview, TopkPanelState>({
   crumbs: (s) => `${s.modelName} › ${s.layerId || '…'} › ${s.folder.split(/[\\/]/).filter(Boolean).pop() ?? s.folder}`,
   grid: {
     hoverHint: HOVER_HINT,
-    above: '<div id="summary" class="tk-legend"></div><div id="sizeRow" class="tk-size" hidden></div><div id="columns" class="tk-columns"></div>',
+    above: '<div id="summary" class="tk-legend"></div><div id="sizeNotice" class="tk-notice" hidden></div><div id="sizeRow" class="tk-size" hidden></div><div id="columns" class="tk-columns"></div>',
     canvasClass: 'tk-canvas',
     paint: (ctx, vp) => {
       if (!view || !layout) return;
@@ -59,7 +58,10 @@ const panel = mountPanel<TopkFromWebview, TopkToWebview, TopkPanelState>({
 const { host, status } = panel;
 const { scroller, canvas, hover, grid } = panel.shell;
 const summary = document.getElementById('summary')!;
-const sizeRow = document.getElementById('sizeRow')!;
+const sizeRows = new TopkSizeRows(document.getElementById('sizeRow')!, document.getElementById('sizeNotice')!, {
+  apply: applyInputSize,
+  problem: (message) => status.error(message),
+});
 const columns = document.getElementById('columns')!;
 
 const sortSelect = select('sort', 'Sort channels', [
@@ -263,8 +265,7 @@ async function exportPng(): Promise<void> {
 
 function snapshotMeta(): Record<string, number | string> {
   const state = panel.state;
-  const sizeField = (sizeRow.querySelector('#inputSize') as (HTMLElement & { value: string }) | null)?.value ?? '';
-  const always = { status: document.getElementById('status')?.textContent ?? '', summary: summary.textContent ?? '', sizeField, sizeNote: sizeRow.hidden ? '' : (sizeRow.querySelector('.tk-size-note')?.textContent ?? ''), hint: HOVER_HINT };
+  const always = { status: document.getElementById('status')?.textContent ?? '', summary: summary.textContent ?? '', ...sizeRows.meta(), hint: HOVER_HINT };
   if (!view || !layout || !state) return always;
   return {
     ...always,
@@ -280,19 +281,6 @@ function snapshotMeta(): Record<string, number | string> {
   };
 }
 
-/** The size row of a model that does not fix its input size: the field, and the size every image ran at and why. */
-function showSize(run: TopkFindResult): void {
-  sizeRow.replaceChildren();
-  sizeControl = undefined;
-  sizeRow.hidden = !run.inputSize;
-  if (!run.inputSize) return;
-  sizeControl = renderSizeControl(sizeRow, run.inputSize, applyInputSize, (message) => status.error(message));
-  const note = document.createElement('span');
-  note.className = 'tk-size-note';
-  note.textContent = sizeNote(run.inputSize);
-  sizeRow.append(note);
-}
-
 function applyInputSize(size: InputSize): void {
   if (panel.state) panel.setState({ ...panel.state, inputSize: size });
   host.post({ type: 'setInputSize', size });
@@ -304,7 +292,7 @@ function onResult(run: TopkFindResult): void {
   const deadLast = panel.state?.deadLast ?? true;
   view = { run, order: channelOrder(run.result.top, panel.state?.sort ?? 'index', deadLast), actmax: new Map() };
   summary.textContent = summaryLine(run, deadLast);
-  showSize(run);
+  sizeRows.show(run);
   scroller.scrollTop = 0;
   relayout();
 }
@@ -330,7 +318,11 @@ function slotPoint(kind: 'thumb' | 'actmax', row: number): { clientX: number; cl
 /** What the tests do as a user would: events at the tile's centre, in client coordinates. */
 function testAction(action: TopkTestAction): void {
   if (action.kind === 'typeInputSize') {
-    sizeControl?.type(action.text);
+    sizeRows.type(action.text);
+    return;
+  }
+  if (action.kind === 'clickRunAgain') {
+    sizeRows.clickRunAgain();
     return;
   }
   if (action.kind === 'toggleDeadLast') {
@@ -360,7 +352,7 @@ panel.start({
     if (changed) {
       view = undefined;
       summary.textContent = '';
-      sizeRow.hidden = true;
+      sizeRows.show(undefined);
       relayout();
     }
   },
@@ -379,6 +371,11 @@ panel.start({
       if (Array.isArray(msg.images)) onActmax(msg.images);
     },
     info: (msg) => status.info(msg.message),
+    // The model's size now (maybe chosen in another panel since the result): the field follows, the results say theirs.
+    modelSize: (msg) => {
+      if (panel.state) panel.setState({ ...panel.state, inputSize: msg.size });
+      sizeRows.follow(view?.run, msg.size);
+    },
     testAction: (msg) => testAction(msg.action),
   },
 });

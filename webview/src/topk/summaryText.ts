@@ -1,6 +1,7 @@
 // The words above the Top Images grid: what was ranked (images, skips, cache or time, channels, dead ones and
 // where they are listed, k, the unit's field) and, for a model that does not fix its input size, the size every
-// image ran at and why. Pure: unit-tested in Node.
+// image ran at and why, and whether the model's size has changed since. Pure: unit-tested in Node.
+import type { InputSize } from '../../../src/shared/inputSize';
 import type { TopkFindResult, TopkInputSizeInfo } from '../../../src/shared/topkProtocol';
 import { deadCount } from './channelOrder';
 
@@ -24,4 +25,14 @@ export function summaryLine(run: TopkFindResult, deadLast: boolean): string {
 /** "Every image ran at 64 × 48 (H × W): the size chosen for this model — the model does not fix its input size." */
 export function sizeNote(info: TopkInputSizeInfo): string {
   return `Every image ran at ${info.height} × ${info.width} (H × W): ${WHY[info.source] ?? WHY.default} — the model does not fix its input size.`;
+}
+
+/**
+ * "These results are at 64 × 64; the model's size is now 96 × 96." when the model's size (`now`, chosen in a panel)
+ * is not the one the results were found at; undefined when it is, or when the model fixes its size.
+ */
+export function sizeChangedNotice(run: TopkFindResult, now: InputSize | undefined): string | undefined {
+  const at = run.inputSize;
+  if (!at || !now || (at.height === now.height && at.width === now.width)) return undefined;
+  return `These results are at ${at.height} × ${at.width}; the model's size is now ${now.height} × ${now.width}.`;
 }
