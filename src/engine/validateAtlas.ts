@@ -17,6 +17,7 @@ export function checkAtlasRunParams(p: ParamReader): void {
     checkInteger(units, 'atlas.run: params.units', ...ATLAS_LIMITS.units);
   }
   p.optionalInteger('steps', ...ATLAS_LIMITS.steps);
+  p.optionalInteger('batch', ...ATLAS_LIMITS.batch);
   p.optionalOneOf('preset', ACTMAX_PRESETS);
   p.optionalList('inputSize', 2, 2, (v, w) => checkInteger(v, w, INPUT_SIZE_MIN, INPUT_SIZE_MAX));
 }

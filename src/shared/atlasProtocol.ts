@@ -18,6 +18,8 @@ export const ATLAS_DEFAULTS = {
 /** Bounds the engine holds `atlas.run` to: 10^6 steps would run for days, a layer list longer than any model is a bug. */
 export const ATLAS_LIMITS = {
   steps: [1, 4096],
+  /** Units per actmax batch when one is asked for (the backend's is 8 on a CPU, up to 32 on a GPU). */
+  batch: [1, 256],
   units: [1, 1 << 20],
   layers: 10_000,
 } as const;
@@ -37,6 +39,8 @@ export interface AtlasRunParams {
   preset?: ActmaxPresetName;
   /** [height, width] for a model without a fixed input size (the size chosen for it in a panel); else its own. */
   inputSize?: [number, number];
+  /** Units optimized at once; default: the atlas's own when resuming one, else the backend's (8 on a CPU, 32 on a GPU). */
+  batch?: number;
 }
 
 /** Units written so far (including ones a previous run left) of `total`; `phase` says what runs now. */
@@ -46,6 +50,8 @@ export interface AtlasRunProgress {
   phase: string;
   /** Share (0..1) of this run's units computed, counting the current batch's actmax steps: the clock for an ETA. */
   share?: number;
+  /** Units optimized at once (known once the run has chosen it). */
+  batch?: number;
 }
 
 export interface AtlasRunResult {
@@ -63,4 +69,6 @@ export interface AtlasRunResult {
    * computes only the rest.
    */
   stopped: boolean;
+  /** Units optimized at once. */
+  batch: number;
 }

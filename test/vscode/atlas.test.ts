@@ -7,17 +7,11 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AtlasRunResult } from '../../src/shared/atlasProtocol';
 import { api, sampleModelPath, waitFor, workspaceDir, writeDigitPngs } from './helpers';
 
-interface Outcome {
-  indexPath: string;
-  computed: number;
-  skipped: number;
-  written: number;
-  total: number;
-  stopped: boolean;
-  opened: string | undefined;
-}
+/** What the command returns: the engine's answer, and the page opened. */
+type Outcome = AtlasRunResult & { opened: string | undefined };
 
 interface AtlasJson {
   layers: { id: string; page: string; units: { unit: number; page: string; topPicture: string | null }[]; missing: number[] }[];
@@ -52,7 +46,9 @@ suite('Build Atlas (atlas)', () => {
     const outcome = await buildAtlas({ modelPath: sampleModelPath(), outDir: site, imagesDir: digits, layers: ['conv1'], steps: 16 });
     assert.ok(outcome, `no outcome; messages: ${JSON.stringify(lens.shownMessages().slice(before))}`);
     const index = path.join(site, 'index.html');
-    assert.deepEqual({ ...outcome, opened: undefined }, { indexPath: index, computed: 16, skipped: 0, written: 16, total: 16, stopped: false, opened: undefined });
+    // The backend's batch: 8 units at a time on a CPU backend, up to 32 on a GPU.
+    assert.ok([8, 32].includes(outcome.batch), `batch ${outcome.batch}`);
+    assert.deepEqual({ ...outcome, opened: undefined }, { indexPath: index, computed: 16, skipped: 0, written: 16, total: 16, stopped: false, opened: undefined, batch: outcome.batch });
     assert.equal(outcome.opened, vscode.Uri.file(index).toString());
     assert.match(readFileSync(index, 'utf8'), /href="layer\/conv1\.html"/);
     const layerPage = readFileSync(path.join(site, 'layer', 'conv1.html'), 'utf8');
@@ -77,14 +73,14 @@ suite('Build Atlas (atlas)', () => {
     const site = path.join(dir, 'resumable');
     const args = { modelPath: sampleModelPath(), outDir: site, layers: ['conv1', 'conv2'], steps: 16, open: false };
     const cancel = new vscode.CancellationTokenSource();
-    const first = buildAtlas({ ...args, cancel: cancel.token });
-    // conv1's batch (16 units) is written whole; cancel while conv2's runs.
+    // Batches of 16 asked for: conv1 is one batch, written whole; cancel while conv2's first runs.
+    const first = buildAtlas({ ...args, batch: 16, cancel: cancel.token });
     const firstDone = path.join(site, 'units', 'conv1', '15', 'unit.json');
     await waitFor('conv1 units on disk', () => existsSync(firstDone), 120_000);
     cancel.cancel();
     const stopped = await first;
     assert.ok(stopped, `no outcome; messages: ${JSON.stringify(lens.shownMessages().slice(before))}`);
-    assert.deepEqual({ ...stopped, opened: undefined }, { indexPath: path.join(site, 'index.html'), computed: 16, skipped: 0, written: 16, total: 48, stopped: true, opened: undefined });
+    assert.deepEqual({ ...stopped, opened: undefined }, { indexPath: path.join(site, 'index.html'), computed: 16, skipped: 0, written: 16, total: 48, stopped: true, opened: undefined, batch: 16 });
     assert.deepEqual(lens.shownMessages().slice(before), [
       `Build Atlas stopped: 16 of 48 units of mnist-cnn are kept in ${site}; run Build Atlas again on that folder to compute the rest.`,
     ]);
@@ -93,9 +89,10 @@ suite('Build Atlas (atlas)', () => {
     assert.ok(!existsSync(path.join(site, 'units', 'conv2')), 'a unit of the cancelled batch was left on disk');
     const keptAt = statSync(firstDone).mtimeMs;
 
+    // No batch asked for: the resumed run uses the atlas's own (16), not the backend's.
     const second = await buildAtlas(args);
     assert.ok(second);
-    assert.deepEqual({ ...second }, { indexPath: path.join(site, 'index.html'), computed: 32, skipped: 16, written: 48, total: 48, stopped: false, opened: undefined });
+    assert.deepEqual({ ...second }, { indexPath: path.join(site, 'index.html'), computed: 32, skipped: 16, written: 48, total: 48, stopped: false, opened: undefined, batch: 16 });
     assert.equal(statSync(firstDone).mtimeMs, keptAt, 'a kept unit was computed again');
     assert.deepEqual(atlasJson(site).layers.map((l) => [l.id, l.units.length, l.missing.length]), [['conv1', 16, 0], ['conv2', 32, 0]]);
     assert.equal(readdirSync(path.join(site, 'unit', 'conv2')).length, 32);

@@ -1,18 +1,20 @@
 // `layer-lens atlas`: a static site of a model's units (feature visualizations, dataset examples, kernels, links),
 // computed unit by unit into SITE/units/ (resumable: Ctrl-C keeps finished units) and then rendered from disk.
 import { join } from 'node:path';
-import { atlasLayers, atlasWorkList } from '../../core/atlas/workList';
+import { atlasPlanText } from '../../core/atlas/atlasBatch';
+import { atlasGroups, atlasLayers, atlasWorkList } from '../../core/atlas/workList';
 import type { AtlasSettings } from '../../core/atlas/atlasTypes';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
-import { ATLAS_DEFAULTS } from '../../shared/atlasProtocol';
+import { ATLAS_DEFAULTS, ATLAS_LIMITS } from '../../shared/atlasProtocol';
 import { LayerLensError } from '../../shared/errors';
 import { computeAtlasUnits, isUnitDone } from '../../core/node/atlas/computeAtlasUnits';
 import { atlasManifest, writeOrCheckManifest } from '../../core/node/atlas/atlasManifest';
 import { progressSink } from '../atlas/progressLine';
 import { renderAtlasSite } from '../../core/node/atlas/renderAtlasSite';
+import { chooseAtlasBatch } from '../../core/node/atlas/runAtlas';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
@@ -23,7 +25,7 @@ import { openAtlasShard } from '../shard/atlasShard';
 import { finishShard } from '../shard/shardFolders';
 
 export const atlasUsage =
-  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--input-size H,W] ${preprocessUsage} --out SITE ${shardUsage} [--json]`;
+  `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--batch N] [--input-size H,W] ${preprocessUsage} --out SITE ${shardUsage} [--json]`;
 
 export async function atlasCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
@@ -36,6 +38,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     seeds: { type: 'string' },
     diversity: { type: 'string' },
     k: { type: 'string' },
+    batch: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
     ...shardOption,
@@ -54,6 +57,8 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   if (diversity === 1) throw new LayerLensError('badArgument', '--diversity must be 0 (none) or at least 2 images.');
   const imagesDir = typeof values.images === 'string' ? values.images : undefined;
   const k = imagesDir ? integer(values.k, 'k', ATLAS_DEFAULTS.k, 1) : 0;
+  const askedBatch = values.batch === undefined ? undefined : integer(values.batch, 'batch', 0, ATLAS_LIMITS.batch[0]);
+  if (askedBatch !== undefined && askedBatch > ATLAS_LIMITS.batch[1]) throw new LayerLensError('badArgument', `--batch must be at most ${ATLAS_LIMITS.batch[1]} units, not ${askedBatch}.`);
   // Bad folders are refused before the model loads or any unit runs.
   const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
@@ -70,16 +75,19 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     const spec = await modelInputSpec(model, preprocessSettingsOf(values));
     const layers = atlasLayers(model.info, layerArgs);
     const work = atlasWorkList(layers, unitsArg);
-    const settings: AtlasSettings & { preset: ActmaxPresetName } = { preset, steps, seeds, diversity, k, images: imageCount, size: [spec.height, spec.width] };
+    // 8 units at a time on a CPU, up to 32 on a GPU, or an atlas's own when resuming one (its pixels depend on it).
+    const batch = chooseAtlasBatch(shard ? undefined : outDir, askedBatch, model, work, spec);
+    const settings: AtlasSettings & { preset: ActmaxPresetName } = { preset, steps, seeds, diversity, batch, k, images: imageCount, size: [spec.height, spec.width] };
     let dir = outDir;
     let items = work;
     if (shard) {
-      const s = await openAtlasShard({ outDir, shard, modelPath, imagesDir, work, settings: { ...settings, input: spec } });
+      const s = await openAtlasShard({ outDir, shard, modelPath, imagesDir, work, batch, settings: { ...settings, input: spec } });
       if (s.done) return void process.stdout.write(`${s.dir}: shard ${shard.index + 1} of ${shard.count}, finished before (skipped)\n`);
       dir = s.dir;
       items = s.items;
     }
     writeOrCheckManifest(dir, atlasManifest(model.info, work, settings));
+    process.stderr.write(`atlas: ${atlasPlanText(atlasGroups(items, batch), batch)}\n`);
     const progress = progressSink(process.stderr, items.filter((i) => isUnitDone(dir, i)).length);
     let stopped: unknown;
     const started = Date.now();

@@ -3,7 +3,7 @@
 // site and renders it from disk, which is what a one-machine run does after its last unit.
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { ATLAS_GROUP_SIZE, atlasGroups, type AtlasItem } from '../../core/atlas/workList';
+import { atlasGroups, type AtlasItem } from '../../core/atlas/workList';
 import { modelIdentityOfFile } from '../../core/node/modelIdentityFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { MANIFEST_FORMAT, type ShardManifest } from '../../core/shard/manifest';
@@ -21,6 +21,8 @@ export interface AtlasShardRequest {
   imagesDir?: string;
   /** The full work list (every shard's). */
   work: readonly AtlasItem[];
+  /** Units per actmax batch: shards hold whole batches, so it is part of the shard manifest too. */
+  batch: number;
   /** Every setting that changes a unit's files (steps, seeds, preset, k, the input spec, …). */
   settings: Record<string, unknown>;
 }
@@ -36,12 +38,12 @@ export async function openAtlasShard(req: AtlasShardRequest): Promise<{ dir: str
     settings: req.settings,
     workListHash: sha256Hex(JSON.stringify(req.work)),
     workItems: req.work.length,
-    groupSize: ATLAS_GROUP_SIZE,
+    groupSize: req.batch,
     shardCount: req.shard.count,
     shard: req.shard.index,
   };
   const { dir, done } = openShard(req.outDir, req.shard, manifest);
-  const groups = shardSlice(atlasGroups(req.work), req.shard).items;
+  const groups = shardSlice(atlasGroups(req.work, req.batch), req.shard).items;
   return { dir, done, items: groups.flatMap((g) => g.units.map((unit) => ({ layerId: g.layerId, unit }))) };
 }
 

@@ -12,6 +12,11 @@ export interface AtlasSettings {
   seeds: number;
   /** Images of the diversity batch per unit (0: none). */
   diversity: number;
+  /**
+   * Units optimized together in one actmax batch (atlasBatch.ts): it changes their pixels, so a resumed run and
+   * every shard must use the atlas's.
+   */
+  batch: number;
   /** Dataset examples per unit (0 when no images were given). */
   k: number;
   /** How many images the dataset folder holds (0: no --images). */

@@ -1,6 +1,7 @@
 // What an atlas computes: a sorted list of units (layer order, then unit index) and its fixed batches. The batches
-// are cut from the FULL list — consecutive units of one layer, 32 at a time, aligned at unit 0 — so a unit's pixels
-// never depend on which part of the list a run (or a shard) computes: the same group always holds the same units.
+// are cut from the FULL list — consecutive units of one layer, the atlas's batch at a time (atlasBatch.ts), aligned
+// at unit 0 — so a unit's pixels never depend on which part of the list a run (or a shard) computes: the same group
+// always holds the same units.
 import { LayerLensError } from '../../shared/errors';
 import type { LayerInfo, ModelInfo } from '../../shared/model';
 
@@ -9,7 +10,7 @@ export interface AtlasItem {
   unit: number;
 }
 
-/** Units optimized together in one actmax batch. */
+/** Units optimized together in one actmax batch when no batch is given (atlasBatch.ts chooses an atlas's). */
 export const ATLAS_GROUP_SIZE = 32;
 
 /** A batch of the work list: units of one layer, `[first, first + units.length)`; `index` counts groups in the full list. */

@@ -23,6 +23,7 @@ export async function atlasRunHandler(models: Pick<ModelCache, 'get'>, params: A
   const spec = await modelInputSpec(model, size ? { height: size[0], width: size[1] } : undefined);
   let last: AtlasRunProgress = { done: 0, total: 0, phase: 'starting' };
   let sentAt = 0;
+  let batch: number | undefined;
   const run = await runAtlas(
     model,
     spec,
@@ -36,12 +37,16 @@ export async function atlasRunHandler(models: Pick<ModelCache, 'get'>, params: A
       seeds: ATLAS_DEFAULTS.seeds,
       diversity: ATLAS_DEFAULTS.diversity,
       k: ATLAS_DEFAULTS.k,
+      batch: params.batch,
     },
     {
       signal: options.signal,
+      onPlan: (plan) => {
+        batch = plan.batch;
+      },
       onProgress: (p) => {
-        last = p;
-        options.onProgress?.(p);
+        last = { ...p, ...(batch ? { batch } : {}) };
+        options.onProgress?.(last);
       },
       // Every actmax step moves the share; a message every STEP_REPORT_MS is enough for an ETA.
       onStep: (share) => {
@@ -52,5 +57,5 @@ export async function atlasRunHandler(models: Pick<ModelCache, 'get'>, params: A
       },
     },
   );
-  return { indexPath: resolve(run.site.index), computed: run.computed, skipped: run.skipped, written: run.written, total: run.total, stopped: run.stopped };
+  return { indexPath: resolve(run.site.index), computed: run.computed, skipped: run.skipped, written: run.written, total: run.total, stopped: run.stopped, batch: run.batch };
 }

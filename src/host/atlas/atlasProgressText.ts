@@ -26,7 +26,8 @@ export class AtlasProgressText {
       if (p.phase.startsWith('top-k: ')) return { fraction, message: `${units} · dataset ${p.phase.slice('top-k: '.length)}` };
       if (p.phase.startsWith('site: ')) return { fraction, message: `${units} · writing the site: ${p.phase.slice('site: '.length)}` };
       if (p.phase.startsWith('listing: ')) return { fraction, message: `${units} · listing the dataset: ${Number(p.phase.slice('listing: '.length).split(' ')[0]).toLocaleString('en-US')} images so far` };
-      return { fraction, message: p.phase === 'starting' ? `${units} · starting` : units };
+      if (p.phase === 'starting') return { fraction, message: `${units} · starting${p.batch ? `, ${p.batch} units at a time` : ''}` };
+      return { fraction, message: units };
     }
     const left = p.total - this.base;
     const fraction = p.total > 0 ? (this.base + p.share * left) / p.total : undefined;

@@ -6,7 +6,7 @@
 // sentence, before any work); the host only asks and shows.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
+import { ACTMAX_PRESETS } from '../../shared/actmax';
 import type { AtlasRunParams, AtlasRunResult } from '../../shared/atlasProtocol';
 import { LayerLensError } from '../../shared/errors';
 import { modelDisplayName } from '../../shared/modelDisplayName';
@@ -30,20 +30,16 @@ export interface AtlasDeps extends ModelChoiceDeps {
   messages: UserMessages;
 }
 
-/** The argument form (tests, other commands): every field given skips its prompt. */
-export interface BuildAtlasArgs {
-  modelPath: string;
-  outDir: string;
-  imagesDir?: string;
-  layers?: string[];
-  units?: 'all' | number;
-  steps?: number;
-  preset?: ActmaxPresetName;
+/**
+ * The argument form (tests, other commands): atlas.run's params, every field given skipping its prompt (the input
+ * size is the one chosen for the model in a panel), and two of the command's own.
+ */
+export type BuildAtlasArgs = Omit<AtlasRunParams, 'inputSize'> & {
   /** Stops the run as the notification's Cancel does. */
   cancel?: vscode.CancellationToken;
   /** Open the site in the browser when done (default true). */
   open?: boolean;
-}
+};
 
 /** What the command returns (to executeCommand's caller): the engine's answer, or undefined when a prompt was dismissed. */
 export type BuildAtlasOutcome = AtlasRunResult & { opened: string | undefined };
@@ -57,15 +53,8 @@ export async function buildAtlas(deps: AtlasDeps, arg: unknown): Promise<BuildAt
   if (imagesDir === null) return undefined;
   const outDir = given?.outDir ?? (await askOutDir(modelPath, name));
   if (!outDir) return undefined;
-  const params: AtlasRunParams = {
-    modelPath,
-    outDir,
-    ...(imagesDir ? { imagesDir } : {}),
-    ...(given?.layers ? { layers: given.layers } : {}),
-    ...(given?.units !== undefined ? { units: given.units } : {}),
-    ...(given?.steps !== undefined ? { steps: given.steps } : {}),
-    ...(given?.preset ? { preset: given.preset } : {}),
-  };
+  const { cancel: _cancel, open: _open, ...asked } = given ?? {};
+  const params: AtlasRunParams = { ...asked, modelPath, outDir, ...(imagesDir ? { imagesDir } : {}) };
   // A model without a fixed input size runs at the size chosen for it in a panel, as its panels do.
   const size = inputSizeMemory.get(modelPath);
   if (size) params.inputSize = [size.height, size.width];
@@ -93,7 +82,7 @@ async function run(deps: AtlasDeps, params: AtlasRunParams, name: string, cancel
   if (cancel?.isCancellationRequested) testStop.abort();
   const text = new AtlasProgressText();
   let answer: AtlasRunResult | undefined;
-  let last = { done: 0, total: 0 };
+  let last: { done: number; total: number; batch?: number } = { done: 0, total: 0 };
   try {
     await withEngineProgress({ title: `Building the atlas of ${name}`, signal: testStop.signal }, async (signal, report) => {
       answer = await deps.engine.request('atlas.run', params, {
@@ -111,7 +100,7 @@ async function run(deps: AtlasDeps, params: AtlasRunParams, name: string, cancel
     if (!(err instanceof LayerLensError && err.code === 'cancelled')) throw err;
     // The engine answered the cancel with what it kept: the usual case.
     if (answer) return answer;
-    return { indexPath: path.join(params.outDir, 'index.html'), computed: 0, skipped: 0, written: last.done, total: last.total, stopped: true };
+    return { indexPath: path.join(params.outDir, 'index.html'), computed: 0, skipped: 0, written: last.done, total: last.total, stopped: true, batch: last.batch ?? 0 };
   } finally {
     onCancel?.dispose();
   }

@@ -8,7 +8,7 @@ test('units, the dataset pass, then an ETA from the share of the units left', ()
   let now = 0;
   const text = new AtlasProgressText(() => now);
   // 16 of 48 were on disk from a cancelled run: the bar starts at a third, and the ETA counts the 32 left.
-  assert.deepEqual(text.update({ done: 16, total: 48, phase: 'starting' }), { fraction: 1 / 3, message: '16 / 48 units · starting' });
+  assert.deepEqual(text.update({ done: 16, total: 48, phase: 'starting', batch: 8 }), { fraction: 1 / 3, message: '16 / 48 units · starting, 8 units at a time' });
   assert.deepEqual(text.update({ done: 16, total: 48, phase: 'listing: 1234 images' }), { fraction: 1 / 3, message: '16 / 48 units · listing the dataset: 1,234 images so far' });
   assert.deepEqual(text.update({ done: 16, total: 48, phase: 'top-k: 40 of 100 images' }), { fraction: 1 / 3, message: '16 / 48 units · dataset 40 of 100 images' });
   now = 10_000;

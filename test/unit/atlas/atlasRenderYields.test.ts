@@ -11,6 +11,7 @@ import { useBackend } from '../../helpers/backend';
 import { b64, constNode, dims, writeGraphModelFolder } from '../../helpers/graphModelJson';
 import { tempFolder } from '../topk/topkFixtures';
 import { setYieldGate } from '../../../src/core/abort';
+import { atlasBatchSize } from '../../../src/core/atlas/atlasBatch';
 import { atlasLayers, atlasWorkList, layerSlug } from '../../../src/core/atlas/workList';
 import type { UnitRecord } from '../../../src/core/atlas/atlasTypes';
 import { atlasManifest, writeOrCheckManifest } from '../../../src/core/node/atlas/atlasManifest';
@@ -57,7 +58,7 @@ async function cachedAtlas(model: LoadedModel, params: AtlasRunParams): Promise<
   const work = atlasWorkList(atlasLayers(model.info), 'all');
   assert.equal(work.length, UNITS);
   const req = { ...ATLAS_DEFAULTS, outDir: params.outDir, units: 'all' as const };
-  writeOrCheckManifest(params.outDir, atlasManifest(model.info, work, atlasSettingsOf(spec, req, 0)));
+  writeOrCheckManifest(params.outDir, atlasManifest(model.info, work, atlasSettingsOf(spec, req, 0, atlasBatchSize(model, ['wide'], spec))));
   for (const item of work) {
     const dir = join(params.outDir, 'units', layerSlug(item.layerId), String(item.unit));
     mkdirSync(dir, { recursive: true });
@@ -118,7 +119,7 @@ test('while atlas.run renders a site of thousands of units, a memory request sen
   assert.deepEqual(order, ['memory', 'atlas.run'], 'the memory request sent during the render was answered after atlas.run: the render blocked the engine');
   const atlas = answered(1);
   assert.ok(atlas?.type === 'response', JSON.stringify(atlas));
-  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: false });
+  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: false, batch: 8 });
   assert.ok(existsSync(join(outDir, 'unit', 'wide', `${UNITS - 1}.html`)), 'the last unit page is written');
 });
 
@@ -134,6 +135,6 @@ test('a cancel read during the render stops it: atlas.run answers stopped, with 
   while (!answered(1)) await new Promise((r) => setTimeout(r, 5));
   const atlas = answered(1);
   assert.ok(atlas?.type === 'response', JSON.stringify(atlas));
-  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: true });
+  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: true, batch: 8 });
   assert.ok(!existsSync(join(outDir, 'unit', 'wide', `${UNITS - 1}.html`)), 'the render went on to its last page after the cancel');
 });

@@ -60,6 +60,8 @@ test('atlas writes index, layer and unit pages, atlas.json and non-trivial pictu
   const r = fullRun();
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /atlas: 6 of 6 units/, 'plain progress lines when stderr is not a terminal');
+  // The plan first: wasm is a CPU backend, 8 units at a time (3 units of each layer: one batch each).
+  assert.match(r.stderr, /^atlas: 6 units of 2 layers, 2 batches of up to 8 units \(wasm\)$/m);
   const atlas = JSON.parse(readFileSync(join(siteA, 'atlas.json'), 'utf8')) as AtlasJson;
   assert.deepEqual(atlas.layers.map((l) => l.id), ['conv1', 'conv2']);
   assert.equal(atlas.settings.images, 12);
@@ -154,6 +156,13 @@ test('atlas refuses an --out folder holding an atlas of other settings in one se
   const other = runCli(['atlas', ...ARGS.map((a) => (a === '16' ? '17' : a)), '--out', siteA]);
   assert.equal(other.status, 2);
   assert.match(other.stderr.trim(), /^layer-lens atlas: .* holds an atlas made with another model or other settings \(steps 16 there\): choose another output folder \(--out\) or delete that one\.$/);
+  // Another batch would give other pixels: refused the same way, naming the atlas's.
+  const batch = runCli(['atlas', ...ARGS, '--batch', '2', '--out', siteA]);
+  assert.equal(batch.status, 2);
+  assert.match(batch.stderr.trim(), /holds an atlas made with another model or other settings \(batch 8 there\)/);
+  const bad = runCli(['atlas', ...ARGS, '--batch', '0', '--out', join(root, 'never')]);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trim(), 'layer-lens atlas: --batch must be an integer >= 1, not 0.');
 });
 
 /** Share of pixels of a screenshot that are not page white, and how many distinct grey levels it holds. */

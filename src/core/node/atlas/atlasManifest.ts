@@ -38,6 +38,18 @@ export function readAtlasManifest(outDir: string): AtlasManifest {
   return parsed;
 }
 
+/** The batch of the atlas already in `outDir` (a run to resume), or undefined when there is none or it names none. */
+export function existingAtlasBatch(outDir: string): number | undefined {
+  const file = join(outDir, MANIFEST_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const batch = (JSON.parse(readFileSync(file, 'utf8')) as Partial<AtlasManifest>).settings?.batch;
+    return Number.isSafeInteger(batch) && (batch as number) > 0 ? batch : undefined;
+  } catch {
+    return undefined; // writeOrCheckManifest refuses the folder in one sentence
+  }
+}
+
 /**
  * Writes the manifest, or checks the one already there: a folder holding an atlas of another model or other
  * settings is refused before any work, since resuming into it would mix two atlases.

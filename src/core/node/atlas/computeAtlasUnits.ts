@@ -1,11 +1,12 @@
 // Phase 1 of an atlas: compute units and write each one's folder, units/<layer>/<unit>/ (PNGs, then unit.json
 // last, every file atomically), skipping units whose unit.json exists — so Ctrl-C keeps what finished and a re-run
-// resumes. Batches are the work list's fixed groups (core/atlas/workList.ts) whichever subset is asked for, so a
-// unit's bytes are the same in a whole run, a resumed one, or any shard. Nothing written depends on time or machine.
+// resumes. Batches are the work list's fixed groups of the atlas's batch size (core/atlas/workList.ts) whichever
+// subset is asked for, so a unit's bytes are the same in a whole run, a resumed one, or any shard. Nothing written
+// depends on time or machine.
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { renderActmax } from '../../actmax/render';
-import { atlasGroups, layerSlug, type AtlasItem } from '../../atlas/workList';
+import { ATLAS_GROUP_SIZE, atlasGroups, layerSlug, type AtlasItem } from '../../atlas/workList';
 import { atlasTopk, atlasTopkBatchSize, type AtlasTopkResult, type ChannelStats } from '../../atlas/atlasTopk';
 import { round6, type AtlasSettings, type UnitRecord } from '../../atlas/atlasTypes';
 import { unitActivations, QUALITY_DRAWS } from '../../atlas/unitQuality';
@@ -32,7 +33,8 @@ export interface AtlasContext {
 }
 
 export interface AtlasComputeOptions {
-  settings: AtlasSettings & { preset: ActmaxPresetName };
+  /** The atlas's settings; `batch` (units per actmax batch) defaults to ATLAS_GROUP_SIZE. */
+  settings: Omit<AtlasSettings, 'batch'> & { preset: ActmaxPresetName; batch?: number };
   /** Dataset folder for top-k, or none. */
   imagesDir?: string;
   /** The folder's image files when the caller listed them already (a large folder is listed once). */
@@ -92,7 +94,7 @@ export async function computeAtlasUnits(ctx: AtlasContext, items: readonly Atlas
   const pictures = topk ? await loadDisplayImages({ top: [...topk.layers.values()].flatMap((l) => l.result.top) } as TopkResult, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec) : new Map();
 
   const pendingKeys = new Set(pending.map(key));
-  for (const group of atlasGroups(ctx.work)) {
+  for (const group of atlasGroups(ctx.work, opts.settings.batch ?? ATLAS_GROUP_SIZE)) {
     const mine = group.units.filter((u) => pendingKeys.has(key({ layerId: group.layerId, unit: u })) && wanted.has(key({ layerId: group.layerId, unit: u })));
     if (mine.length === 0) continue;
     const finished = done - (total - pending.length);

@@ -4,14 +4,16 @@
 // phases with its shards.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { atlasLayers, atlasWorkList } from '../../atlas/workList';
+import { atlasBatchSize, atlasPlanText } from '../../atlas/atlasBatch';
+import { atlasGroups, atlasLayers, atlasWorkList, type AtlasItem } from '../../atlas/workList';
 import type { AtlasSettings } from '../../atlas/atlasTypes';
 import type { LoadedModel } from '../../model/loadedModel';
 import type { ActmaxPresetName } from '../../../shared/actmax';
+import type { AtlasRunResult } from '../../../shared/atlasProtocol';
 import { LayerLensError } from '../../../shared/errors';
 import type { InputSpec } from '../../../shared/model';
 import { listImageFilesAsync } from '../nodeTopk';
-import { atlasManifest, MANIFEST_FILE, writeOrCheckManifest } from './atlasManifest';
+import { atlasManifest, existingAtlasBatch, MANIFEST_FILE, writeOrCheckManifest } from './atlasManifest';
 import { computeAtlasUnits, isUnitDone } from './computeAtlasUnits';
 import { renderAtlasSite, type AtlasSiteSummary } from './renderAtlasSite';
 
@@ -27,6 +29,8 @@ export interface AtlasRequest {
   diversity: number;
   /** Dataset examples per unit (used only with imagesDir). */
   k: number;
+  /** Units per actmax batch; default: the atlas's own when resuming one, else the backend's (atlasBatch.ts). */
+  batch?: number;
 }
 
 export interface AtlasRunOptions {
@@ -34,18 +38,12 @@ export interface AtlasRunOptions {
   onProgress?: (p: { done: number; total: number; phase: string }) => void;
   /** Share (0..1) of the units left at the start computed so far, at every actmax step. */
   onStep?: (share: number) => void;
+  /** Once, before any unit: the batch chosen and the plan in words ("48 units of 2 layers, 6 batches of 8 …"). */
+  onPlan?: (plan: { batch: number; text: string }) => void;
 }
 
-export interface AtlasRunSummary {
-  site: AtlasSiteSummary;
-  computed: number;
-  skipped: number;
-  /** Units of the work list on disk at the end. */
-  written: number;
-  total: number;
-  /** Cancelled part-way: what finished is kept and rendered. */
-  stopped: boolean;
-}
+/** atlas.run's answer (the counts, whether it stopped, the batch), with the site's summary for its index path. */
+export type AtlasRunSummary = Omit<AtlasRunResult, 'indexPath'> & { site: AtlasSiteSummary };
 
 /**
  * Refuses, in one sentence and before any work, an output folder that is a file or that holds other things than
@@ -68,10 +66,18 @@ export function checkAtlasOutFolder(outDir: string): void {
   }
 }
 
-/** The settings the manifest records, from the request, the input spec and the images listed. */
-export function atlasSettingsOf(spec: InputSpec, req: AtlasRequest, imageCount: number): AtlasSettings & { preset: ActmaxPresetName } {
+/** The settings the manifest records, from the request, the input spec, the images listed and the batch chosen. */
+export function atlasSettingsOf(spec: InputSpec, req: AtlasRequest, imageCount: number, batch: number): AtlasSettings & { preset: ActmaxPresetName } {
   const k = req.imagesDir ? req.k : 0;
-  return { preset: req.preset, steps: req.steps, seeds: req.seeds, diversity: req.diversity, k, images: imageCount, size: [spec.height, spec.width] };
+  return { preset: req.preset, steps: req.steps, seeds: req.seeds, diversity: req.diversity, batch, k, images: imageCount, size: [spec.height, spec.width] };
+}
+
+/**
+ * The batch of an atlas: the one asked for; else, when `outDir` holds an atlas to resume, its batch (a unit's pixels
+ * depend on it, so a resumed run must not mix two); else the backend's for the work list's layers.
+ */
+export function chooseAtlasBatch(outDir: string | undefined, asked: number | undefined, model: LoadedModel, work: readonly AtlasItem[], spec: InputSpec): number {
+  return asked ?? (outDir === undefined ? undefined : existingAtlasBatch(outDir)) ?? atlasBatchSize(model, [...new Set(work.map((i) => i.layerId))], spec);
 }
 
 export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, options: AtlasRunOptions = {}): Promise<AtlasRunSummary> {
@@ -86,8 +92,10 @@ export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRe
     : [];
   const imageCount = imageFiles.length;
   if (req.imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${req.imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
-  const settings = atlasSettingsOf(spec, req, imageCount);
+  const batch = chooseAtlasBatch(outDir, req.batch, model, work, spec);
+  const settings = atlasSettingsOf(spec, req, imageCount, batch);
   writeOrCheckManifest(outDir, atlasManifest(model.info, work, settings));
+  options.onPlan?.({ batch, text: atlasPlanText(atlasGroups(work, batch), batch) });
   let stopped = false;
   try {
     await computeAtlasUnits({ model, spec, work }, work, outDir, { settings, imagesDir: req.imagesDir, imageFiles, signal: options.signal, onProgress: options.onProgress, onStep: options.onStep });
@@ -109,5 +117,5 @@ export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRe
     stopped = true;
     site = { index: join(outDir, 'index.html'), layers: new Set(work.map((i) => i.layerId)).size, units: written, missing: work.length - written };
   }
-  return { site, computed: written - before, skipped: before, written, total: work.length, stopped };
+  return { site, computed: written - before, skipped: before, written, total: work.length, stopped, batch };
 }

@@ -1,0 +1,58 @@
+// How many units an atlas optimizes in one actmax batch, by backend. Measured on an idle 2-core CPU (wasm + native
+// kernels), GoogLeNet → inception4a, Lucid step, ms per unit at 1/2/4/8/16/32 units: 84 / 73 / 66 / 53 / 60 / 65 —
+// on a CPU a batch of 8 is the fastest per unit (larger ones spill the caches); a GPU is still far from busy at 32.
+// A GPU's batch is also held to what fits its memory, counted as top-k counts it (topk/findTopImages.ts).
+// The batch changes a unit's pixels (one random stream per batch: the starting images and every transform draw are
+// shared), so it is a setting of the atlas: written in its manifest, the same for a resumed run and every shard.
+import * as tf from '@tensorflow/tfjs-core';
+import { batchCapForGpu } from '../gpuLimits';
+import type { LoadedModel } from '../model/loadedModel';
+import type { InputSpec } from '../../shared/model';
+
+/** Units per batch on a CPU backend (cpu, wasm, the native kernels). */
+export const ATLAS_BATCH_CPU = 8;
+/** Units per batch on a GPU backend, memory permitting. */
+export const ATLAS_BATCH_GPU = 32;
+
+const GPU_BACKENDS: readonly string[] = ['webgpu', 'webgl'];
+/**
+ * What one batch's activations may take. A gradient keeps every output up to the layer alive, so a unit costs
+ * about three times the sum of those outputs (values, gradients, an op's scratch) plus its image.
+ */
+const MEMORY_BUDGET_BYTES = 4 * 1024 ** 3;
+
+/** The backend's batch for an atlas of `layerIds` (sized by the deepest): 8 on a CPU, 32 on a GPU if it fits. */
+export function atlasBatchSize(model: LoadedModel, layerIds: readonly string[], spec: InputSpec, backend: string = tf.getBackend()): number {
+  if (!GPU_BACKENDS.includes(backend)) return ATLAS_BATCH_CPU;
+  const { bytes, largest } = bytesPerUnit(model, layerIds, spec);
+  const input = 4 * spec.height * spec.width * spec.channels;
+  return Math.max(1, Math.min(ATLAS_BATCH_GPU, batchCapForGpu(Math.max(input, largest)), Math.floor(MEMORY_BUDGET_BYTES / bytes)));
+}
+
+/** Bytes a unit's forward and backward pass hold, and its largest single tensor, up to the deepest of `layerIds`. */
+export function bytesPerUnit(model: LoadedModel, layerIds: readonly string[], spec: InputSpec): { bytes: number; largest: number } {
+  const wanted = new Set(layerIds);
+  const layers = model.info.layers;
+  let last = -1;
+  layers.forEach((l, i) => wanted.has(l.id) && (last = i));
+  // Modules (ONNX name scopes) repeat their children's outputs: count the leaves only.
+  const parents = new Set(layers.map((l) => l.parent).filter((p) => p !== undefined));
+  let sum = 0;
+  let largest = 0;
+  for (let i = 0; i <= last; i++) {
+    const l = layers[i]!;
+    if (parents.has(l.id)) continue;
+    const size = l.outputShape.reduce<number>((p, d) => p * (d ?? 1), 1);
+    sum += size;
+    largest = Math.max(largest, size);
+  }
+  const input = spec.height * spec.width * spec.channels;
+  return { bytes: 4 * (input + 3 * sum), largest: 4 * largest };
+}
+
+/** The plan a run prints first: "48 units of 2 layers, 6 batches of up to 8 units (wasm)". */
+export function atlasPlanText(groups: readonly { layerId: string; units: readonly number[] }[], batch: number, backend: string = tf.getBackend()): string {
+  const units = groups.reduce((n, g) => n + g.units.length, 0);
+  const layers = new Set(groups.map((g) => g.layerId)).size;
+  return `${units} unit${units === 1 ? '' : 's'} of ${layers} layer${layers === 1 ? '' : 's'}, ${groups.length} batch${groups.length === 1 ? '' : 'es'} of up to ${batch} units (${backend})`;
+}
