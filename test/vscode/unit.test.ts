@@ -3,8 +3,10 @@
 // diversity batch, the badge's numbers, dataset examples and the strongest inputs from conv1; clicking one opens
 // that conv1 unit in the same panel; the same unit again is read from the on-disk cache with no engine run; a page
 // being computed shows the unit's picture from an earlier Maximize Activation run, its progress, and stops on
-// Cancel; and a double-click on a unit's tile in Visualize Kernels, Feature Maps, a Visualize Layer atlas and Top
-// Images opens the Unit panel on it.
+// Cancel; a double-click on a unit's tile in Visualize Kernels, Feature Maps, a Visualize Layer atlas and Top
+// Images opens the Unit panel on it; and the header's preset, seeds and k make another page (the engine request
+// carries them), a bad value is refused before anything is sent, and a new panel starts from the last settings,
+// read from the cache.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +17,11 @@ import { api, grayLevels, sampleModelPath, waitFor, waitForSnapshot, withSetting
 /** The Unit panel's snapshot once the page of `layerId` unit `unit` is drawn. */
 function unitPage(layerId: string, unit: number, extra: (s: CanvasSnapshot) => boolean = () => true, timeoutMs = 120_000): Promise<CanvasSnapshot> {
   return waitForSnapshot('unit', `the Unit panel's page of ${layerId} unit ${unit}`, (s) => s.meta.ready === 1 && s.meta.layerId === layerId && s.meta.unit === unit && extra(s), timeoutMs);
+}
+
+/** The first `rows` pixel rows of a snapshot (the seed pictures side by side at the top of the stitched page). */
+function topRows(s: CanvasSnapshot, rows = 160): Uint8Array {
+  return s.rgba.subarray(0, s.width * Math.min(s.height, rows) * 4);
 }
 
 /**
@@ -186,5 +193,70 @@ suite('Unit panel', () => {
     // The rows drawn in the panel's webview (shown again, it loads anew), so the double-click reaches them.
     await waitForSnapshot('topk', 'the conv2 rows', (s) => (s.meta.rowsDrawn as number) > 0 && lens.panelModel('topk') === sampleModelPath(), 60_000);
     await openedFrom('topk', 1, 'conv2');
+  });
+
+  test('changing the preset in the header sends it with the engine request and draws another picture', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('layerLens.openUnit', { modelPath: sampleModelPath(), layerId: 'conv2', unit: 3 });
+    const lucid = await unitPage('conv2', 3, (s) => s.meta.preset === 'lucid', 30_000);
+    assert.deepEqual([lucid.meta.seeds, lucid.meta.k, lucid.meta.fromCache], [2, 5, 1], 'the defaults, from the cache');
+    const runs = lens.unitEngineRuns();
+    assert.ok(lens.typeUnitSettings({ preset: 'trial1-naive' }));
+    const naive = await unitPage('conv2', 3, (s) => s.meta.preset === 'trial1-naive');
+    assert.equal(lens.unitEngineRuns(), runs + 1);
+    assert.deepEqual(lens.unitEngineSettings().at(-1), { preset: 'trial1-naive', steps: 24, seeds: 2, diversity: 2, k: 5 }, 'the engine request carries the preset');
+    assert.equal(naive.meta.fromCache, 0);
+    assert.equal(naive.meta.actmax, 2);
+    assert.deepEqual([naive.width, naive.height], [lucid.width, lucid.height]);
+    assert.notDeepEqual(topRows(naive), topRows(lucid), 'trial1-naive draws other seed pictures than lucid');
+    assert.ok(grayLevels({ ...naive, rgba: topRows(naive), height: 160 }).size > 8, 'the trial1-naive pictures have pixels');
+  });
+
+  test('seeds = 3 shows 3 feature visualizations and k = 3 shows 3 dataset examples', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    assert.ok(lens.typeUnitSettings({ seeds: '3', k: '3' }));
+    const three = await unitPage('conv2', 3, (s) => s.meta.seeds === 3 && s.meta.k === 3);
+    assert.deepEqual(lens.unitEngineSettings().at(-1), { preset: 'trial1-naive', steps: 24, seeds: 3, diversity: 2, k: 3 });
+    assert.equal(three.meta.actmax, 3);
+    assert.equal(three.meta.top, 3);
+    assert.equal(three.meta.statsImages, 20);
+    assert.ok(three.width >= 3 * 160, `three seed pictures side by side (page ${three.width} px wide)`);
+  });
+
+  test('a bad value typed (k = 0) is refused with one sentence before anything is sent', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const runs = lens.unitEngineRuns();
+    const asked = lens.unitEngineSettings().length;
+    assert.ok(lens.typeUnitSettings({ k: '0' }));
+    const refused = await waitForSnapshot('unit', 'the refusal of k = 0', (s) => /Top k/.test(String(s.meta.status)), 30_000);
+    assert.equal(refused.meta.status, 'Top k must be a whole number from 1 to 25, not "0".');
+    // Nothing was sent: the page shown stays (k = 3, not busy), and no engine request follows.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await waitForSnapshot('unit', 'the page still shown', (s) => s.meta.ready === 1, 10_000);
+    assert.deepEqual([after.meta.k, after.meta.busy, after.meta.layerId, after.meta.unit], [3, 0, 'conv2', 3]);
+    assert.equal(lens.unitEngineRuns(), runs);
+    assert.equal(lens.unitEngineSettings().length, asked);
+  });
+
+  test('a new Unit panel starts from the last settings, and the same settings again come from the cache with no engine run', async function () {
+    this.timeout(120_000);
+    const lens = await api();
+    const runs = lens.unitEngineRuns();
+    await Promise.race([vscode.commands.executeCommand('workbench.action.closeAllEditors'), new Promise((_, reject) => setTimeout(() => reject(new Error('closeAllEditors hangs')), 20_000))]);
+    await waitFor('the Unit panel closed', () => lens.unitPanelTarget() === undefined, 10_000);
+    try {
+      const opened = vscode.commands.executeCommand('layerLens.openUnit', { modelPath: sampleModelPath(), layerId: 'conv2', unit: 3 });
+      const again = await unitPage('conv2', 3, (s) => s.meta.fromCache === 1, 30_000);
+      await opened;
+      assert.deepEqual([again.meta.preset, again.meta.seeds, again.meta.k, again.meta.actmax, again.meta.top], ['trial1-naive', 3, 3, 3, 3]);
+      assert.equal(lens.unitEngineRuns(), runs, 'no unit.page run for a page computed before with these settings');
+    } finally {
+      // Back to the defaults (cached too), for whatever opens the Unit panel next.
+      if (lens.typeUnitSettings({ preset: 'lucid', seeds: '2', k: '5' })) await unitPage('conv2', 3, (s) => s.meta.preset === 'lucid' && s.meta.seeds === 2 && s.meta.k === 5, 30_000);
+    }
+    assert.equal(lens.unitEngineRuns(), runs, 'the defaults came from the cache too');
   });
 });
