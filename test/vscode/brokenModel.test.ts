@@ -2,19 +2,10 @@
 // error icon and its whole reason in the Layers view, and never becomes the active model; a file of a format
 // Layer Lens cannot open (TFLite) is listed as "cannot open" with the command that converts it, before any load.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, extension, sampleModelPath, waitFor, workspaceDir } from './helpers';
-
-/** The ONNX MNIST CNN made by `npm run fixtures`. */
-function onnxMnistFixture(): string {
-  const root = path.join(extension().extensionPath, '.cache/fixtures');
-  const sets = existsSync(root) ? readdirSync(root).filter((d) => existsSync(path.join(root, d, 'index.json'))) : [];
-  const file = sets.map((d) => path.join(root, d, 'mnist_cnn.onnx')).find((f) => existsSync(f));
-  if (!file) throw new Error('ONNX fixtures are missing: run `npm run fixtures` (it needs Python 3 with torch, torchvision and onnx).');
-  return file;
-}
+import { api, onnxMnistFixture, sampleModelPath, waitFor, workspaceDir } from './helpers';
 
 /** A TFLite file's first bytes as the FlatBuffer writer lays them out: root offset, "TFL3", vtable, Model table. */
 function tfliteBytes(): Uint8Array {

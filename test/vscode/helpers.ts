@@ -1,7 +1,7 @@
 // What every real-VS-Code suite needs: the activated extension's test API, the sample model's paths, a
 // poll-until-true helper (the extension host and the webviews answer asynchronously), a panel-snapshot poller,
 // and test images (real MNIST digits written as PNG).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import * as vscode from 'vscode';
@@ -107,4 +107,29 @@ export function writeDigitPngs(dir: string, count: number): string[] {
     }
   }
   return written;
+}
+
+/** The ONNX MNIST CNN made by `npm run fixtures` (any complete set: the network is the same in each). */
+export function onnxMnistFixture(): string {
+  const root = path.join(extension().extensionPath, '.cache/fixtures');
+  const sets = existsSync(root) ? readdirSync(root).filter((d) => existsSync(path.join(root, d, 'index.json'))) : [];
+  const file = sets.map((d) => path.join(root, d, 'mnist_cnn.onnx')).find((f) => existsSync(f));
+  if (!file) throw new Error('ONNX fixtures are missing: run `npm run fixtures` (it needs Python 3 with torch, torchvision and onnx).');
+  return file;
+}
+
+/**
+ * Copies the Keras MNIST CNN fixture as workspace/<folder>/<fileName> and opens it by hand, so the Layers view lists
+ * it whatever the workspace scan has found so far; resolves once the view does. Delete `dir` when done: a model
+ * opened by hand leaves the list when its file is gone.
+ */
+export async function openKerasCopy(folder: string, fileName: string): Promise<{ dir: string; modelPath: string }> {
+  const dir = path.join(workspaceDir(), folder);
+  const modelPath = path.join(dir, fileName);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(extension().extensionPath, 'test/fixtures/keras/mnist-cnn.keras'), modelPath);
+  const lens = await api();
+  await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(modelPath));
+  await waitFor(`${fileName} in the Layers view`, async () => (await lens.layersViewLabels()).models.includes(fileName));
+  return { dir, modelPath };
 }

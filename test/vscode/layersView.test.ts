@@ -1,19 +1,10 @@
 // The Layers view shows the shipped sample model and, under it, the sample's layers, each with its output shape as
 // the model's framework prints it: NHWC for the TF.js sample, NCHW for an ONNX model (the MNIST CNN fixture).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, extension, sampleModelPath, waitFor, workspaceDir } from './helpers';
-
-/** The ONNX MNIST CNN made by `npm run fixtures` (any complete set: the network is the same in each). */
-function onnxMnistFixture(): string {
-  const root = path.join(extension().extensionPath, '.cache/fixtures');
-  const sets = existsSync(root) ? readdirSync(root).filter((d) => existsSync(path.join(root, d, 'index.json'))) : [];
-  const file = sets.map((d) => path.join(root, d, 'mnist_cnn.onnx')).find((f) => existsSync(f));
-  if (!file) throw new Error('ONNX fixtures are missing: run `npm run fixtures` (it needs Python 3 with torch, torchvision and onnx).');
-  return file;
-}
+import { api, onnxMnistFixture, sampleModelPath, waitFor, workspaceDir } from './helpers';
 
 const SAMPLE_LAYERS = ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc'];
 

@@ -3,10 +3,10 @@
 // never carries into the other nor replaces its panel; a reloaded actmax panel shows its result again from the
 // cache; a run that ends does not move the panel's layout. One window, one model pair, short runs (8 steps).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, extension, sampleModelPath, waitFor, waitForSnapshot, workspaceDir } from './helpers';
+import { api, openKerasCopy, sampleModelPath, waitFor, waitForSnapshot } from './helpers';
 
 const SAMPLE_NAME = 'mnist-cnn';
 // A name no other suite uses, so this model's display name never meets the Keras suite's mnist-cnn.keras in the
@@ -20,13 +20,8 @@ suite('Multi-model session', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    dir = path.join(workspaceDir(), 'multi-model');
-    kerasPath = path.join(dir, KERAS_NAME);
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(path.join(extension().extensionPath, 'test/fixtures/keras/mnist-cnn.keras'), kerasPath);
+    ({ dir, modelPath: kerasPath } = await openKerasCopy('multi-model', KERAS_NAME));
     const lens = await api();
-    // Opened by hand, so the view lists it whatever the workspace scan has found so far.
-    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(kerasPath));
     await waitFor('both models in the Layers view', async () => {
       const l = await lens.layersViewLabels();
       return l.models.includes(SAMPLE_NAME) && l.models.includes(KERAS_NAME) && l;

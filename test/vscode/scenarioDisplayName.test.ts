@@ -3,10 +3,10 @@
 // the actmax panel's title and breadcrumb must keep the one display name after the engine has described the model,
 // during a run and after it, and Feature Maps' header must use it too (it alternated between the two before).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, extension, sampleModelPath, waitFor, workspaceDir } from './helpers';
+import { api, openKerasCopy, sampleModelPath, waitFor } from './helpers';
 
 const NAME = 'scenario-net.keras';
 /** What the engine calls the same network (the file name without its extension). */
@@ -25,13 +25,7 @@ suite('Scenario: one display name per model', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    dir = path.join(workspaceDir(), 'scenario-display-name');
-    modelPath = path.join(dir, NAME);
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(path.join(extension().extensionPath, 'test/fixtures/keras/mnist-cnn.keras'), modelPath);
-    const lens = await api();
-    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(modelPath));
-    await waitFor(`${NAME} in the Layers view`, async () => (await lens.layersViewLabels()).models.includes(NAME));
+    ({ dir, modelPath } = await openKerasCopy('scenario-display-name', NAME));
     // The sample stays the active model, so the palette has two models to ask about.
     await vscode.commands.executeCommand('layerLens.selectModel', { modelPath: sampleModelPath() });
   });
