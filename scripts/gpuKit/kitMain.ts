@@ -55,8 +55,7 @@ async function main(): Promise<void> {
   const save = (name: string, data: unknown) => writeFileSync(join(work, name), `${JSON.stringify(data, null, 2)}\n`);
   if (v.probe) save('probe.json', await probePhase(limitMs));
   else if (v.parity) {
-    const r = await parityPhase(need(v.fixtures, '--fixtures'), limitMs);
-    save('parity.json', r);
+    const r = await parityPhase(need(v.fixtures, '--fixtures'), limitMs, (p) => save('parity.json', p));
     for (const c of r.checks) process.stdout.write(`parity ${c.kind}: ${c.met ? 'MET' : 'NOT MET'} (worst ${c.worst}, limit ${c.limit})\n`);
   } else if (v.bench) {
     const backend = need(v.backend, '--backend') as BackendPreference;

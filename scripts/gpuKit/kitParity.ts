@@ -56,9 +56,18 @@ export function judge(results: Result[]): ParityCheck[] {
   return checks;
 }
 
-export async function parityPhase(fixturesDir: string, limitMs: number): Promise<ParityPhase> {
+/** `save` gets the phase so far after every check, so a run killed from outside still leaves its checks. */
+export async function parityPhase(fixturesDir: string, limitMs: number, save: (phase: ParityPhase) => void): Promise<ParityPhase> {
   const t0 = Date.now();
   const results: Result[] = [];
+  const phase = (failure?: string): ParityPhase => {
+    const adapter = results.find((r) => r.kind === 'adapter');
+    return {
+      phase: 'parity', checks: judge(results), ms: Date.now() - t0,
+      ...(adapter ? { adapter: adapter.name, software: adapter.software === true } : {}),
+      ...(failure ? { failure } : {}),
+    };
+  };
   const env = { ...process.env, LAYER_LENS_FIXTURES_DIR: fixturesDir, LAYER_LENS_WEBGPU_ALL_FIXTURES: '1' };
   const run = await runSelf(['--parity-child'], env, limitMs, (line) => {
     if (!line.startsWith('RESULT ')) return;
@@ -66,13 +75,11 @@ export async function parityPhase(fixturesDir: string, limitMs: number): Promise
     results.push(r);
     const cost = r.ms !== undefined ? ` (${r.ms} ms)` : '';
     process.stdout.write(`parity ${r.kind}: ${r.name}${r.err !== undefined ? `: ${r.err.toPrecision(2)}` : ''}${cost}\n`);
+    save(phase(r.kind === 'timing' && r.name === 'total' ? undefined : 'cut short before the end of the run'));
   });
-  const adapter = results.find((r) => r.kind === 'adapter');
   const crash = results.find((r) => r.kind === 'crash');
   const failure = crash ? `crashed: ${crash.name}` : run.timedOut ? `stopped after ${Math.round(limitMs / 1000)} s` : run.code !== 0 ? `exit ${run.code}: ${run.stderr.trim().split('\n').slice(-3).join(' ')}` : undefined;
-  return {
-    phase: 'parity', checks: judge(results), ms: Date.now() - t0,
-    ...(adapter ? { adapter: adapter.name, software: adapter.software === true } : {}),
-    ...(failure ? { failure } : {}),
-  };
+  const done = phase(failure);
+  save(done);
+  return done;
 }

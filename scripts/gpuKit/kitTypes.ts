@@ -43,5 +43,6 @@ export interface PeerFile {
   device?: string;
   name?: string;
   torch?: string;
+  precision?: string;
   rows: KeyedRow[];
 }

@@ -50,11 +50,12 @@ TIMELINE="$WORK/timeline.txt"
 say() { printf '[+%3ds] %s\n' $(( $(date +%s) - T0 )) "$*"; }
 # A phase's limit: its own maximum, or what is left of the budget less a reserve for the phases after it.
 limit() { local l=$(( BUDGET - ($(date +%s) - T0) - ${2:-15} )); [ "$l" -lt "$1" ] && echo $(( l < 5 ? 5 : l )) || echo "$1"; }
-phase() { # phase NAME MAX_S RESERVE_S command...
+phase() { # phase NAME MAX_S RESERVE_S command... (an argument @LIMIT@ becomes the limit less 10 s: the kit's own)
   local name=$1 max=$2 reserve=$3; shift 3
   local lim; lim=$(limit "$max" "$reserve"); local t=$(date +%s)
+  local args=() a; for a in "$@"; do [ "$a" = @LIMIT@ ] && a=$(( lim > 20 ? lim - 10 : 10 )); args+=("$a"); done
   say "$name (limit ${lim} s)"
-  timeout -k 5 "$lim" "$@"; local rc=$?
+  timeout -k 5 "$lim" "${args[@]}"; local rc=$?
   local d=$(( $(date +%s) - t ))
   [ $rc -eq 124 ] || [ $rc -eq 137 ] && say "$name: STOPPED at its ${lim} s limit (partial results kept)"
   printf '%-28s %4d s  exit %d\n' "$name" "$d" "$rc" >>"$TIMELINE"
@@ -63,7 +64,7 @@ phase() { # phase NAME MAX_S RESERVE_S command...
 
 say "machine"
 {
-  echo "$(nproc) cores, $(uname -m), $(uname -r)"
+  echo "$(nproc) cores, $(uname -m), $(uname -r); kit built from $(cat "$KIT/VERSION" 2>/dev/null || echo '?')"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "nvidia-smi: not found"
   python3 -c 'import sys, torch; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.cuda.is_available())' 2>&1 | tail -1
 } | tee "$WORK/machine.txt"
@@ -107,7 +108,7 @@ else echo "Vulkan driver: none found (no NVIDIA ICD json, no libGLX_nvidia.so.0)
 export XDG_RUNTIME_DIR="$TMP/xdg"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 printf '%-28s %4d s\n' "unpack + vulkan" $(( $(date +%s) - T0 )) >>"$TIMELINE"
 if [ "$ONLY_PROBE" = 1 ]; then
-  phase "probe + backend choice" 60 0 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s 50
+  phase "probe + backend choice" 60 0 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s @LIMIT@
   cp "$WORK/probe.json" "$OUT/probe.json"; rm -rf "$TMP"; exit 0
 fi
 
@@ -121,8 +122,8 @@ fi
 IMG_ARG=(); [ -n "$IMAGES" ] && [ -d "$IMAGES" ] && IMG_ARG=(--images-dir "$IMAGES")
 [ -e "$FIXTURES/index.json" ] || say "no fixtures at ${FIXTURES:-(none)}: parity and bench will say so"
 
-phase "probe + backend choice" 60 240 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s 50
-if [ "$PARITY" = 1 ]; then phase "parity (webgpu)" 120 200 "$NODE" "$KIT_JS" --parity --fixtures "$FIXTURES" --work "$WORK" --limit-s 115; fi
+phase "probe + backend choice" 60 240 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s @LIMIT@
+if [ "$PARITY" = 1 ]; then phase "parity (webgpu)" 120 200 "$NODE" "$KIT_JS" --parity --fixtures "$FIXTURES" --work "$WORK" --limit-s @LIMIT@; fi
 # shellcheck disable=SC2086
 phase "bench webgpu" 240 150 "$NODE" "$KIT_JS" --bench --backend webgpu --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $ALLOW $GPU_ARGS
 if [ "$PEER" = 1 ]; then
