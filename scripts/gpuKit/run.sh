@@ -10,14 +10,14 @@
 # OUT/table.md, OUT/rows.json, OUT/peer.json and OUT/log.txt. Whole run ≤ LL_KIT_BUDGET_S (470 s).
 # Options: --device cuda|cpu (PyTorch's device; default cuda), --allow-software (webgpu rows on a software
 # adapter), --icd FILE (a Vulkan driver json instead of NVIDIA's), --fixtures DIR / --images DIR (skip prepare.py),
-# --gpu-args "…" / --cpu-args "…" / --peer-args "…" / --prepare-args "…" (sizes), --no-parity, --no-peer,
+# --gpu-args "…" / --cpu-args "…" / --peer-args "…" / --prepare-args "…" (sizes), --no-parity, --no-peer, --no-cpu,
 # --only-probe (unpack, find Vulkan, probe, copy probe.json to OUT and stop: the kit's own test).
 set -u
 KIT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$KIT/.." && pwd)"
 cd "$REPO"
 T0=$(date +%s)
-OUT="" DEVICE=cuda ALLOW="" ICD="" FIXTURES="" IMAGES="" PARITY=1 PEER=1 ONLY_PROBE=0
+OUT="" DEVICE=cuda ALLOW="" ICD="" FIXTURES="" IMAGES="" PARITY=1 PEER=1 CPU=1 ONLY_PROBE=0
 GPU_ARGS="--images 2000 --units 32 --steps 8 --ig-steps 32 --smoothgrad 25"
 CPU_ARGS="--images 200 --units 32 --steps 2 --ig-steps 32 --smoothgrad 25 --atlas skip"
 PEER_ARGS="" PREPARE_ARGS=""
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
     --prepare-args) PREPARE_ARGS="$2"; shift ;;
     --no-parity) PARITY=0 ;;
     --no-peer) PEER=0 ;;
+    --no-cpu) CPU=0 ;;
     --only-probe) ONLY_PROBE=1 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -124,8 +125,10 @@ IMG_ARG=(); [ -n "$IMAGES" ] && [ -d "$IMAGES" ] && IMG_ARG=(--images-dir "$IMAG
 
 phase "probe + backend choice" 60 240 "$NODE" "$KIT_JS" --probe --work "$WORK" --limit-s @LIMIT@
 if [ "$PARITY" = 1 ]; then phase "parity (webgpu)" 120 200 "$NODE" "$KIT_JS" --parity --fixtures "$FIXTURES" --work "$WORK" --limit-s @LIMIT@; fi
+# What the phases after it need, kept from its limit (LL_KIT_GPU_BENCH_S raises its own maximum: an atlas alone).
+AFTER=$(( PEER * 110 + CPU * 40 + 10 ))
 # shellcheck disable=SC2086
-phase "bench webgpu" 240 150 "$NODE" "$KIT_JS" --bench --backend webgpu --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $ALLOW $GPU_ARGS
+phase "bench webgpu" "${LL_KIT_GPU_BENCH_S:-240}" "$AFTER" "$NODE" "$KIT_JS" --bench --backend webgpu --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $ALLOW $GPU_ARGS
 if [ "$PEER" = 1 ]; then
   if [ -e scripts/gpuKit/py/torchPeerGpu.py ]; then
     # shellcheck disable=SC2086
@@ -136,7 +139,7 @@ fi
 
 # The CPU path last: its rows are the smallest part of the table and may run short of the budget.
 # shellcheck disable=SC2086
-phase "bench cpu (wasm + native)" 90 5 "$NODE" "$KIT_JS" --bench --backend wasm --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $CPU_ARGS
+[ "$CPU" = 1 ] && phase "bench cpu (wasm + native)" 90 5 "$NODE" "$KIT_JS" --bench --backend wasm --fixtures "$FIXTURES" --work "$WORK" "${IMG_ARG[@]}" $CPU_ARGS
 
 say "table"
 "$NODE" "$KIT_JS" --table --work "$WORK" --out "$OUT" --peer "$OUT/peer.json"
