@@ -3,7 +3,7 @@
 // the model sees, follow), the size is remembered for the model's other panels, a size out of range is refused
 // in one sentence, a size typed in Feature Maps is where the next search runs, and one typed there while Top Images
 // is open shows in its field with a notice that its results are at the old size and a Run again (no search by
-// itself); Top Images of another model keeps its own size.
+// itself), also when its tab was behind Feature Maps; Top Images of another model keeps its own size.
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -132,4 +132,34 @@ suite('Top Images: input size of a model without a fixed one', () => {
     assert.equal(snap.meta.sizeNotice, '');
     assert.equal((await topkRequests()).length, searches);
   });
+  test('a Top Images tab behind Feature Maps shows the new size and the notice when it is shown again, without searching', async function () {
+    this.timeout(90_000);
+    const lens = await api();
+    await findTopImages(fx.modelPath, fx.digits, K);
+    await waitForSnapshot('topk', 'the rows at 72×56', (s) => s.meta.inputHeight === 72 && s.meta.inputWidth === 56 && (s.meta.rowsDrawn as number) > 0, 45_000);
+    // One group again: Top Images and Feature Maps are tabs of it, and the one behind has no webview.
+    await vscode.commands.executeCommand('workbench.action.moveEditorToPreviousGroup');
+    await vscode.commands.executeCommand('layerLens.showFeatureMaps', { modelPath: fx.modelPath, imagePath: fx.images[0] });
+    await waitForSnapshot('featureMaps', 'maps at 72×56', (s) => s.meta.mapHeight === 72 && s.meta.mapWidth === 56 && s.meta.sizeField === '72×56', 45_000);
+    const searches = (await topkRequests()).length;
+    assert.equal(lens.typeFeatureMapsInputSize('80×48'), true);
+    await waitForSnapshot('featureMaps', 'maps at 80×48', (s) => s.meta.mapHeight === 80 && s.meta.mapWidth === 48, 30_000);
+    await showTabOf('layerLens.topk');
+    const snap = await waitForSnapshot('topk', 'the Top Images size field at 80×48', (s) => s.meta.sizeField === '80×48' && (s.meta.rowsDrawn as number) > 0, 30_000);
+    assert.equal(snap.meta.sizeNotice, "These results are at 72 × 56; the model's size is now 80 × 48.");
+    assert.deepEqual([snap.meta.inputHeight, snap.meta.inputWidth], [72, 56]);
+    assert.equal((await topkRequests()).length, searches, 'Top Images searched again when shown');
+  });
 });
+
+/** Brings the active group's tab of a Layer Lens panel kind to the front, as a click on its tab would. */
+async function showTabOf(viewType: string): Promise<void> {
+  const isShown = (): boolean => {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    return input instanceof vscode.TabInputWebview && input.viewType.includes(viewType);
+  };
+  for (let i = 0; i < vscode.window.tabGroups.activeTabGroup.tabs.length && !isShown(); i++) {
+    await vscode.commands.executeCommand('workbench.action.nextEditorInGroup');
+  }
+  await waitFor(`the ${viewType} tab in front`, () => isShown(), 5_000);
+}
