@@ -110,6 +110,8 @@ suite('WebGPU engine (SwiftShader)', () => {
   const savedEnv = new Map<string, string | undefined>();
   const undo: (() => Thenable<void>)[] = [];
   let tempDir = '';
+  /** The private XDG_RUNTIME_DIR made for SwiftShader. */
+  let runtimeDir = '';
   let nodePath = '';
   let webgpu: BackendRun | undefined;
 
@@ -123,6 +125,7 @@ suite('WebGPU engine (SwiftShader)', () => {
       savedEnv.set(k, process.env[k]);
       process.env[k] = env[k];
     }
+    runtimeDir = env.XDG_RUNTIME_DIR ?? '';
     tempDir = mkdtempSync(path.join(tmpdir(), 'layer-lens-node-'));
     nodePath = path.join(tempDir, 'node');
     symlinkSync(process.execPath, nodePath);
@@ -145,7 +148,7 @@ suite('WebGPU engine (SwiftShader)', () => {
     for (const u of undo.reverse()) await u();
     const backend = vscode.workspace.getConfiguration('layerLens').get<string>('backend', 'auto');
     await engineOn(backend);
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    for (const dir of [tempDir, runtimeDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('runs on SwiftShader, named in the status bar, in an engine process that runs layerLens.nodePath', async function () {
