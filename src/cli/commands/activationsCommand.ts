@@ -4,14 +4,12 @@ import { computeActivations, predictionLayerId, topPredictions } from '../../cor
 import { loadModelInput } from '../../core/node/imageFiles';
 import { readNpy, writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
-import { loadModel } from '../../core/node/loadModelFile';
 import { FileRefusal, MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 import { LayerLensError } from '../../shared/errors';
-import { backendOption, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
+import { parse, required } from '../cliArgs';
+import { imageModelOptions, openCliModel } from '../cliModel';
 import { fromNativeLayout, toNativeLayout } from '../nativeLayout';
-import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
-import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { preprocessLine, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 import type { InputSpec } from '../../shared/model';
 import type { Prediction } from '../../shared/activations';
 import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
@@ -27,17 +25,13 @@ export async function activationsCommand(argv: string[]): Promise<void> {
     outputs: { type: 'boolean' },
     out: { type: 'string' },
     json: { type: 'boolean' },
-    ...inputSizeOption,
-    ...preprocessOption,
-    ...backendOption,
+    ...imageModelOptions,
   });
   const settings = preprocessSettingsOf(values);
   const inputPath = required(values, 'input');
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
-  const options = inputSizeOf(values);
-  await startBackend(values.backend);
-  const model = await loadModel(required(values, 'model'), options);
+  const model = await openCliModel(values, required(values, 'model'));
   const { input, spec } = await readInput(model, inputPath, settings);
   try {
     const requested = (values.layer as string[] | undefined) ?? model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
 import { modelInputSpec } from '../../core/node/imageFiles';
-import { loadModel } from '../../core/node/loadModelFile';
 import {
   ACTMAX_PARAM_KINDS,
   ACTMAX_PENALTY_KINDS,
@@ -16,9 +15,9 @@ import {
 } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
+import { openCliModel } from '../cliModel';
 import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
-import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { inputSizeOption } from '../inputSizeOption';
 import { preprocessOption, preprocessSettingsOf } from '../preprocessOption';
 
 export const actmaxUsage =
@@ -69,9 +68,7 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   const penalties = penaltyWeights((values.penalty as string[] | undefined) ?? []);
   if (penalties) overrides.regularizers = penalties;
 
-  const options = inputSizeOf(values);
-  await startBackend(values.backend);
-  const model = await loadModel(required(values, 'model'), options);
+  const model = await openCliModel(values, required(values, 'model'));
   try {
     // Only the normalization matters here: actmax draws the input itself, there is no image to resize.
     const inputSpec = await modelInputSpec(model, preprocessSettingsOf({ normalize: values.normalize }));

@@ -8,17 +8,15 @@ import { encodePng } from '../../core/image/encodePng';
 import { writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
 import { loadModelInput } from '../../core/node/imageFiles';
-import { loadModel } from '../../core/node/loadModelFile';
 import { toDisplayRgba } from '../../core/preprocess';
 import { ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionTarget, type IgBaseline } from '../../shared/attribution';
 import { applyColormap, COLORMAP_NAMES, isDiverging, symmetricRange, type ColormapName } from '../../shared/colormap';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
-import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
-import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { integer, oneOf, parse, required } from '../cliArgs';
+import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder, writeFileAtomic } from '../outputFiles';
-import { preprocessHelp, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { preprocessHelp, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 import * as tf from '@tensorflow/tfjs-core';
 
 export const attributeUsage =
@@ -129,9 +127,7 @@ export async function attributeCommand(argv: string[]): Promise<void> {
     opacity: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
-    ...inputSizeOption,
-    ...preprocessOption,
-    ...backendOption,
+    ...imageModelOptions,
   });
   // Every argument is checked before the model loads.
   const modelPath = required(values, 'model');
@@ -167,8 +163,7 @@ export async function attributeCommand(argv: string[]): Promise<void> {
       : undefined;
   const settings = preprocessSettingsOf(values);
 
-  await startBackend(values.backend);
-  const model = await loadModel(modelPath, inputSizeOf(values));
+  const model = await openCliModel(values, modelPath);
   const { input, spec } = await loadModelInput(model, inputPath, settings);
   try {
     const target: AttributionTarget = unitTarget ?? {

@@ -1,11 +1,10 @@
 import { composeKernelGrid } from '../../core/kernels/kernelGrid';
 import { computeKernelTiles } from '../../core/kernels/kernelTiles';
 import { encodePng } from '../../core/image/encodePng';
-import { loadModel } from '../../core/node/loadModelFile';
 import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtocol';
 import { displayKernelShape, kernelOrderName } from '../../shared/shapeText';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
+import { openCliModel } from '../cliModel';
 import { writeFileAtomic } from '../outputFiles';
 
 export const kernelsUsage =
@@ -29,8 +28,7 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
   const normalize = oneOf<KernelNormalization>(values.normalize, 'normalize', ['filter', 'layer'], 'filter');
   const mode = oneOf<KernelMode>(values.mode, 'mode', ['auto', 'rgb', 'perChannel', 'mean'], 'auto');
   const order = oneOf(values.sort, 'sort', ['index', 'l2'], 'index');
-  await startBackend(values.backend);
-  const model = await loadModel(modelPath);
+  const model = await openCliModel(values, modelPath);
   try {
     const tiles = await computeKernelTiles(model, layerId, { mode, normalize });
     // Small kernels (3×3) are unreadable at 1 px a weight: scale them to about 24 px unless told otherwise.

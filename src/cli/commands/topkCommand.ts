@@ -1,18 +1,16 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { encodePng } from '../../core/image/encodePng';
-import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
 import { shardOf, shardOption, shardUsage } from '../shardOption';
 import type { InputSpec } from '../../shared/model';
 import type { PixelBox, TopkResult } from '../../shared/topk';
-import { backendOption, integer, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
+import { integer, parse, required } from '../cliArgs';
+import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder, writeFileAtomic } from '../outputFiles';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
-import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
-import { preprocessLine, preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { preprocessLine, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 import { runTopkShard } from '../shard/topkShard';
 
 export const topkUsage =
@@ -34,9 +32,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
     cache: { type: 'string' },
     json: { type: 'boolean' },
     ...shardOption,
-    ...inputSizeOption,
-    ...preprocessOption,
-    ...backendOption,
+    ...imageModelOptions,
   });
   const inputSettings = preprocessSettingsOf(values);
   const modelPath = resolve(required(values, 'model'));
@@ -49,9 +45,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process scores one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);
-  const options = inputSizeOf(values);
-  await startBackend(values.backend);
-  const model = await loadModel(modelPath, options);
+  const model = await openCliModel(values, modelPath);
   try {
     const tty = process.stderr.isTTY && !values.json;
     const cacheDir = typeof values.cache === 'string' ? resolve(values.cache) : undefined;
