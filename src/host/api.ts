@@ -98,6 +98,8 @@ export interface LayerLensApi {
   unitEngineSettings(): UnitPageSettings[];
   /** Types into the Unit panel header's fields (preset, seeds, k) and changes them; false when no Unit panel is open. */
   typeUnitSettings(input: UnitSettingsInput): boolean;
+  /** Closes the Unit panel and revives it from the state its webview saved, as a window reload does; false when none. */
+  reloadUnitPanel(): Promise<boolean>;
   /** What each open actmax panel holds. */
   actmaxPanels(): ActmaxPanelIdentity[];
   /** Closes a model's actmax panel and revives it from its saved state, as a window reload does; false when none. */

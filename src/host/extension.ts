@@ -10,6 +10,7 @@ import { ModelRegistry } from './models/modelRegistry';
 import { ActmaxPanel } from './panels/actmaxPanel';
 import type { PreprocessChoice } from '../shared/featureMapsProtocol';
 import { currentPanel, registerPanelSerializers, type PanelOf } from './panels/panelKinds';
+import { UnitPanel } from './panels/unitPanel';
 import { ConvertedModels } from './pytorch/convertedModels';
 import { queueAnswers } from './pytorch/prompts';
 import { registerPytorch } from './pytorch/registerPytorch';
@@ -106,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     unitEngineRuns: () => unitPages.engineRuns,
     unitEngineSettings: () => [...unitPages.engineSettings],
     typeUnitSettings: (input) => withCurrent('unit', (p) => p.typeSettingsForTest(input)),
+    reloadUnitPanel: () => UnitPanel.reloadForTest(deps),
     cancelUnitPage: () => withCurrent('unit', (p) => p.cancelForTest()),
     actmaxPanels: () => ActmaxPanel.all().map((p) => p.identity),
     reloadActmaxPanel: (modelPath) => ActmaxPanel.reloadForTest(deps, modelPath),

@@ -241,6 +241,19 @@ suite('Unit panel', () => {
     assert.equal(lens.unitEngineSettings().length, asked);
   });
 
+  test('the webview saves the settings with its unit, and a reload reopens that page from the cache', async function () {
+    this.timeout(60_000);
+    const lens = await api();
+    const before = await unitPage('conv2', 3, (s) => s.meta.k === 3, 10_000);
+    const saved = JSON.parse(String(before.meta.savedState)) as { layerId: string; unit: number; settings: unknown };
+    assert.deepEqual([saved.layerId, saved.unit, saved.settings], ['conv2', 3, { preset: 'trial1-naive', seeds: 3, k: 3 }]);
+    const runs = lens.unitEngineRuns();
+    assert.ok(await lens.reloadUnitPanel());
+    const revived = await unitPage('conv2', 3, (s) => s.meta.fromCache === 1, 30_000);
+    assert.deepEqual([revived.meta.preset, revived.meta.seeds, revived.meta.k, revived.meta.actmax], ['trial1-naive', 3, 3, 3]);
+    assert.equal(lens.unitEngineRuns(), runs);
+  });
+
   test('a new Unit panel starts from the last settings, and the same settings again come from the cache with no engine run', async function () {
     this.timeout(120_000);
     const lens = await api();

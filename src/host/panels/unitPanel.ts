@@ -1,4 +1,4 @@
-// "Open Unit": one panel with everything about one unit of a model — the atlas unit page's content (actmax at two
+// "Open Unit": one panel with everything about one unit of a model — the atlas unit page's content (actmax at several
 // seeds and a diversity batch with the quality badge, dataset examples with receptive-field crops when a Top Images
 // run is known for the model, the kernel of a first layer, the strongest inputs from the previous layer, statistics).
 // One panel, reused: opening another unit (from any panel's double-click, or a strongest input's link in this one)
@@ -98,6 +98,19 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
   /** Tests only: the webview presses its Cancel button (the run in progress stops). */
   cancelForTest(): void {
     this.post({ type: 'testCancel' });
+  }
+
+  /**
+   * Tests only: a window reload — the state the webview saved is read back from it, the panel closed and revived
+   * from that state; false when no Unit panel is open or its webview does not answer.
+   */
+  static async reloadForTest(deps: UnitDeps): Promise<boolean> {
+    const old = currentPanel('unit');
+    const saved = (await old?.requestSnapshot())?.meta.savedState;
+    if (!old || typeof saved !== 'string') return false;
+    old.dispose();
+    UnitPanel.revive(createPanelWebview('unit', deps.extensionUri), deps, JSON.parse(saved) as unknown);
+    return true;
   }
 
   /** Tests only: the webview types into its header's settings fields and changes them, as a user would. */

@@ -108,7 +108,9 @@ panel.start({
   },
   snapshot: () => ({
     canvas: pageCanvas(),
-    meta: { ...(drawn?.meta ?? {}), ready: drawn ? 1 : 0, preview: preview ? 1 : 0, busy: cancel.hidden ? 0 : 1, status: document.getElementById('status')!.textContent ?? '' },
+    meta: { ...(drawn?.meta ?? {}), ready: drawn ? 1 : 0, preview: preview ? 1 : 0, busy: cancel.hidden ? 0 : 1, status: document.getElementById('status')!.textContent ?? '',
+      // What a window reload will revive the panel from (tests read it back).
+      savedState: JSON.stringify(host.savedState() ?? null) },
   }),
   // This panel's "tiles" are its strongest inputs: each opens that unit, as a double-click on a tile elsewhere.
   openUnit: (index) => drawn?.inputLinks[index]?.click(),
