@@ -1,6 +1,6 @@
 // How many units an atlas optimizes in one actmax batch, by backend. Measured on an idle 2-core CPU (wasm + native
 // kernels), GoogLeNet → inception4a, Lucid step, ms per unit at 1/2/4/8/16/32 units: 84 / 73 / 66 / 53 / 60 / 65 —
-// on a CPU a batch of 8 is the fastest per unit (larger ones spill the caches); a GPU is still far from busy at 32.
+// on a CPU a batch of 8 is the fastest per unit; a GPU is still far from busy at 32.
 // A GPU's batch is also held to what fits its memory, counted as top-k counts it (topk/findTopImages.ts).
 // The batch changes a unit's pixels (one random stream per batch: the starting images and every transform draw are
 // shared), so it is a setting of the atlas: written in its manifest, the same for a resumed run and every shard.
