@@ -3,7 +3,8 @@
 // content — 2 seeds, a diversity batch, the badge's numbers, dataset examples from a folder of digits, statistics,
 // the strongest inputs from conv1 — and a second open is read from disk with no engine run. Also: the engine
 // refuses bad params in one sentence, a unit past the layer's end is named, cancel leaves no half unit, the
-// host's folder names match the atlas's, and the Top Images folder memory learns from topk.find answers.
+// host's folder names match the atlas's, the Top Images folder memory learns from topk.find answers, and the
+// header's preset, seeds and k reach the engine, draw that many pictures and rows, and key the cache.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -168,4 +169,26 @@ test('the Top Images folder of a model is learned from topk.find answers and kep
   assert.equal(await memory.folderFor('/m/model.json'), '/data/digits');
   assert.equal(await new TopkFolderMemory(file).folderFor('/m/model.json'), '/data/digits', 'a later window knows it');
   assert.equal(await memory.folderFor('/other/model.json'), undefined);
+});
+
+test('the engine draws the seeds and dataset rows asked for with the preset asked, cached under those settings', async () => {
+  const pages = new UnitPages(engine, join(root, 'cache'));
+  const target = { modelPath, layerId: 'conv2', unit: 1 };
+  const naive: UnitPageSource = { settings: { ...settings, diversity: 0, preset: 'trial1-naive', seeds: 3, k: 2 }, imagesDir: digits, layerUnits: 32 };
+  const view = await pages.compute(target, naive);
+  assert.deepEqual(pages.engineSettings, [naive.settings], 'the engine request carried the settings');
+  assert.deepEqual(view.record.actmax.map((a) => a.seed), [0, 1, 2]);
+  assert.equal(view.record.top.length, 2);
+  assert.deepEqual(view.settings, naive.settings);
+
+  const lucid: UnitPageSource = { ...naive, settings: { ...naive.settings, preset: 'lucid' } };
+  assert.equal(await pages.cached(target, lucid), undefined, 'another preset is another page');
+  const other = await pages.compute(target, lucid);
+  const seed0 = (v: typeof view): Uint8Array => v.pictures.find((p) => p.file === 'actmax-0.png')!.png;
+  assert.notDeepEqual(seed0(other), seed0(view), 'lucid draws another picture than trial1-naive');
+
+  const again = await pages.cached(target, { ...naive, settings: { ...naive.settings } });
+  assert.ok(again?.fromCache, 'the same settings again come from the cache');
+  assert.equal(pages.engineRuns, 2);
+  assert.deepEqual(again.record, view.record);
 });

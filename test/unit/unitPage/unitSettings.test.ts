@@ -1,26 +1,18 @@
 // The Unit panel header's settings (preset, seeds, k): the one check the webview and the host share refuses a bad
 // value in one sentence naming the field; the engine refuses one out of range the same way; each setting is part
-// of the cache key; the workspace memory a new panel starts from; and the real engine on the sample model draws as
-// many seeds and dataset rows as asked, with the preset asked, cached under exactly those settings.
-import { test, before, after } from 'node:test';
+// of the cache key; and the workspace memory a new panel starts from. (The engine drawing them: unitPage.test.ts.)
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadedModel } from '../../../src/core/model/loadedModel';
-import { loadModel } from '../../../src/core/node/loadModelFile';
-import { unitPageHandler } from '../../../src/engine/handlers/unitPage';
 import { validateParams } from '../../../src/engine/validateParams';
 import { unitCacheDir, type UnitCacheKey } from '../../../src/host/unit/unitCache';
-import { UnitPages, type UnitEngine, type UnitPageSource } from '../../../src/host/unit/unitPages';
 import { panelSettingsIn, UnitSettingsMemory } from '../../../src/host/unit/unitSettingsMemory';
 import type { ParamsOf } from '../../../src/shared/protocol/engineProtocol';
 import { parseUnitPanelSettings, UNIT_PANEL_DEFAULTS, type UnitPageSettings } from '../../../src/shared/unitProtocol';
-import { useBackend } from '../../helpers/backend';
 import { sampleModelDir } from '../../helpers/paths';
 
 const modelPath = join(sampleModelDir, 'model.json');
-const digits = join(sampleModelDir, 'samples');
 const settings: UnitPageSettings = { preset: 'lucid', steps: 8, seeds: 2, diversity: 0, k: 5 };
 
 test('the header\'s text becomes settings, and a bad value is one sentence naming its field', () => {
@@ -72,41 +64,4 @@ test('a new panel starts from the last settings used in the workspace (the defau
   assert.deepEqual(memory.get(), UNIT_PANEL_DEFAULTS, 'a stored value out of range is not used');
   assert.equal(panelSettingsIn(undefined), undefined);
   assert.equal(panelSettingsIn({ preset: 'lucid', seeds: 2 }), undefined);
-});
-
-let root: string;
-let model: LoadedModel;
-const engine: UnitEngine = { request: (_method, params, options) => unitPageHandler({ get: async () => model }, params, { signal: options.signal }) };
-
-before(async () => {
-  await useBackend('wasm');
-  root = mkdtempSync(join(tmpdir(), 'unit-settings-'));
-  model = await loadModel(modelPath);
-});
-
-after(() => {
-  model?.dispose();
-  rmSync(root, { recursive: true, force: true });
-});
-
-test('the engine draws the seeds and dataset rows asked for with the preset asked, cached under those settings', async () => {
-  const pages = new UnitPages(engine, join(root, 'cache'));
-  const target = { modelPath, layerId: 'conv2', unit: 1 };
-  const naive: UnitPageSource = { settings: { ...settings, preset: 'trial1-naive', seeds: 3, k: 2 }, imagesDir: digits, layerUnits: 32 };
-  const view = await pages.compute(target, naive);
-  assert.deepEqual(pages.engineSettings, [naive.settings], 'the engine request carried the settings');
-  assert.deepEqual(view.record.actmax.map((a) => a.seed), [0, 1, 2]);
-  assert.equal(view.record.top.length, 2);
-  assert.deepEqual(view.settings, naive.settings);
-
-  const lucid: UnitPageSource = { ...naive, settings: { ...naive.settings, preset: 'lucid' } };
-  assert.equal(await pages.cached(target, lucid), undefined, 'another preset is another page');
-  const other = await pages.compute(target, lucid);
-  const seed0 = (v: typeof view): Uint8Array => v.pictures.find((p) => p.file === 'actmax-0.png')!.png;
-  assert.notDeepEqual(seed0(other), seed0(view), 'lucid draws another picture than trial1-naive');
-
-  const again = await pages.cached(target, { ...naive, settings: { ...naive.settings } });
-  assert.ok(again?.fromCache, 'the same settings again come from the cache');
-  assert.equal(pages.engineRuns, 2);
-  assert.deepEqual(again.record, view.record);
 });
