@@ -1,10 +1,11 @@
 // An atlas's site render must not stall the engine: on an atlas of thousands of units it writes thousands of pages,
 // and a panel's request that arrives meanwhile is answered between pages, before atlas.run's own answer. The atlas
 // here has every unit computed already (a cached run: unit.json files on disk), so atlas.run is all render; the
-// order of the two answers is asserted, never a time. A cancel read during the render stops it and answers stopped.
+// order of the two answers is asserted, never a time. A cancel read during the render stops it and answers stopped;
+// the render that follows a cancel of the units is bounded, so the engine answers the cancel before the host gives up.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../helpers/backend';
@@ -15,7 +16,7 @@ import { atlasBatchSize } from '../../../src/core/atlas/atlasBatch';
 import { atlasLayers, atlasWorkList, layerSlug } from '../../../src/core/atlas/workList';
 import type { UnitRecord } from '../../../src/core/atlas/atlasTypes';
 import { atlasManifest, writeOrCheckManifest } from '../../../src/core/node/atlas/atlasManifest';
-import { atlasSettingsOf } from '../../../src/core/node/atlas/runAtlas';
+import { atlasSettingsOf, runAtlas } from '../../../src/core/node/atlas/runAtlas';
 import { modelInputSpec } from '../../../src/core/node/imageFiles';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
@@ -137,4 +138,18 @@ test('a cancel read during the render stops it: atlas.run answers stopped, with 
   assert.ok(atlas?.type === 'response', JSON.stringify(atlas));
   assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: true, batch: 8 });
   assert.ok(!existsSync(join(outDir, 'unit', 'wide', `${UNITS - 1}.html`)), 'the render went on to its last page after the cancel');
+});
+
+test('after a cancel during the units, the render is bounded: its answer comes with every finished unit kept', async () => {
+  await useBackend('wasm');
+  const outDir = join(root, 'cancelled-units');
+  const model = await models.get(modelPath);
+  await cachedAtlas(model, { modelPath, outDir, inputSize: SIZE });
+  // The last unit is not computed yet: the run computes its batch, and is cancelled at its first step.
+  rmSync(join(outDir, 'units', 'wide', String(UNITS - 1)), { recursive: true });
+  const spec = await modelInputSpec(model, { height: SIZE[0], width: SIZE[1] });
+  const cancel = new AbortController();
+  const run = await runAtlas(model, spec, { ...ATLAS_DEFAULTS, outDir, units: 'all' }, { signal: cancel.signal, onStep: () => cancel.abort(), renderAfterCancelMs: 0 });
+  assert.deepEqual({ ...run, site: undefined }, { site: undefined, computed: 0, skipped: UNITS - 1, written: UNITS - 1, total: UNITS, stopped: true, batch: 8 });
+  assert.ok(!existsSync(join(outDir, 'unit', 'wide', `${UNITS - 2}.html`)), 'the render after the cancel ran past its bound to the last page');
 });

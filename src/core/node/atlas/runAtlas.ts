@@ -40,7 +40,16 @@ export interface AtlasRunOptions {
   onStep?: (share: number) => void;
   /** Once, before any unit: the batch chosen and the plan in words ("48 units of 2 layers, 6 batches of 8 …"). */
   onPlan?: (plan: { batch: number; text: string }) => void;
+  /** How long the render after a cancel may take (default RENDER_AFTER_CANCEL_MS). */
+  renderAfterCancelMs?: number;
 }
+
+/**
+ * The render after a cancel is bounded: the host stops an engine that has not answered a cancel within 3 s
+ * (src/host/engine/engineClient.ts), and a site of thousands of units takes longer to write than that. Stopped in
+ * time, the engine answers with the units kept and lives on; the site is whole again after the next run.
+ */
+export const RENDER_AFTER_CANCEL_MS = 2000;
 
 /** atlas.run's answer (the counts, whether it stopped, the batch), with the site's summary for its index path. */
 export type AtlasRunSummary = Omit<AtlasRunResult, 'indexPath'> & { site: AtlasSiteSummary };
@@ -106,10 +115,11 @@ export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRe
   const written = work.filter((i) => isUnitDone(outDir, i)).length;
   let site: AtlasSiteSummary;
   try {
-    // After a cancel the render still runs (the site shows what finished); otherwise a cancel read during the
-    // render stops it there, the units all kept: the next run renders them again and computes nothing.
+    // After a cancel the render still runs (the site shows what finished), for at most renderAfterCancelMs;
+    // otherwise a cancel read during the render stops it there. Either way every unit is kept: the next run renders
+    // the site again and computes only what is missing.
     site = await renderAtlasSite(outDir, {
-      signal: stopped ? undefined : options.signal,
+      signal: stopped ? AbortSignal.timeout(options.renderAfterCancelMs ?? RENDER_AFTER_CANCEL_MS) : options.signal,
       onPages: (done, total) => options.onProgress?.({ done: written, total: work.length, phase: `site: ${done} of ${total} pages` }),
     });
   } catch (e) {
