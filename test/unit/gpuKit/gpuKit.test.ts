@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/paths';
 import { SWIFTSHADER_ICD, SWIFTSHADER_MISSING } from '../../helpers/swiftshader';
+import { judge } from '../../../scripts/gpuKit/kitParity';
 
 interface Kit {
   files: { path: string; bytes: number }[];
@@ -87,5 +88,25 @@ describe('GPU kit', () => {
     assert.equal(auto?.active, 'wasm', 'auto must never pick a software adapter');
     assert.equal(webgpu?.active, 'webgpu');
     assert.equal(webgpu?.adapter?.software, true);
+  });
+
+  it('judges parity as the suite asserts: within limits and complete is MET; a run cut short, an error over its limit or a zero map is NOT MET', () => {
+    const full: { kind: string; name: string; err: number; zero?: boolean }[] = [
+      ...['conv1', 'inception3a', 'inception4a'].map((id) => ({ kind: 'gradient', name: id, err: 2e-7, zero: false })),
+      ...[1, 2, 3].map((i) => ({ kind: 'actmax', name: `a${i}`, err: 1e-6 })),
+      { kind: 'fixture', name: 'googlenet', err: 3e-6 }, { kind: 'fixture', name: 'mnist_cnn', err: 1e-7 },
+    ];
+    const verdicts = (rs: typeof full, fixtures = 2) => Object.fromEntries(judge(rs, fixtures).map((c) => [c.kind, c.met]));
+    assert.equal(verdicts(full).gradient, true);
+    assert.equal(verdicts(full).actmax, true);
+    assert.equal(verdicts(full).fixture, true);
+    assert.equal(verdicts(full).attribution, false, 'no attribution check ran');
+    assert.equal(verdicts(full.slice(0, 4)).actmax, false, '1 of 3 actmax runs');
+    assert.equal(verdicts(full, 3).fixture, false, '2 of 3 fixtures');
+    assert.equal(verdicts([...full.slice(1), { kind: 'gradient', name: 'conv1', err: 2e-4, zero: false }]).gradient, false);
+    assert.equal(verdicts([...full.slice(1), { kind: 'gradient', name: 'conv1', err: 0, zero: true }]).gradient, false);
+    const [worst] = judge(full, 2).filter((c) => c.kind === 'fixture');
+    assert.equal(worst?.worst, 3e-6);
+    assert.match(worst?.note ?? '', /worst at googlenet/);
   });
 });
