@@ -5,7 +5,6 @@ import { atlasPlanText } from '../../core/atlas/atlasBatch';
 import { atlasGroups, atlasLayers, atlasWorkList } from '../../core/atlas/workList';
 import type { AtlasSettings } from '../../core/atlas/atlasTypes';
 import { modelInputSpec } from '../../core/node/imageFiles';
-import { loadModel } from '../../core/node/loadModelFile';
 import { listImageFiles } from '../../core/node/nodeTopk';
 import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
 import { ATLAS_DEFAULTS, ATLAS_LIMITS } from '../../shared/atlasProtocol';
@@ -15,11 +14,10 @@ import { atlasManifest, writeOrCheckManifest } from '../../core/node/atlas/atlas
 import { progressSink } from '../atlas/progressLine';
 import { renderAtlasSite } from '../../core/node/atlas/renderAtlasSite';
 import { chooseAtlasBatch } from '../../core/node/atlas/runAtlas';
-import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
-import { startBackend } from '../cliBackend';
-import { inputSizeOf, inputSizeOption } from '../inputSizeOption';
+import { integer, oneOf, parse, required } from '../cliArgs';
+import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder } from '../outputFiles';
-import { preprocessOption, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
+import { preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
 import { shardOf, shardOption, shardUsage } from '../shardOption';
 import { openAtlasShard } from '../shard/atlasShard';
 import { finishShard } from '../shard/shardFolders';
@@ -42,9 +40,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     out: { type: 'string' },
     json: { type: 'boolean' },
     ...shardOption,
-    ...inputSizeOption,
-    ...preprocessOption,
-    ...backendOption,
+    ...imageModelOptions,
   });
   const modelPath = required(values, 'model');
   const outDir = required(values, 'out');
@@ -66,8 +62,7 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process computes one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);
 
-  await startBackend(values.backend);
-  const model = await loadModel(modelPath, inputSizeOf(values));
+  const model = await openCliModel(values, modelPath);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
