@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, onnxMnistFixture, sampleModelPath, waitFor, workspaceDir } from './helpers';
+import { api, messagesAfterCommand, onnxMnistFixture, sampleModelPath, waitFor, workspaceDir } from './helpers';
 
 /** A TFLite file's first bytes as the FlatBuffer writer lays them out: root offset, "TFL3", vtable, Model table. */
 function tfliteBytes(): Uint8Array {
@@ -69,12 +69,7 @@ suite('broken model', () => {
 
   test('Open in Layer Lens on a truncated .onnx names it, shows an error icon and its reason, and it does not become active', async () => {
     const lens = await api();
-    const before = lens.shownMessages().length;
-    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(truncatedPath));
-    const fresh = await waitFor('an error message', () => {
-      const m = lens.shownMessages().slice(before);
-      return m.length > 0 && m;
-    });
+    const fresh = await messagesAfterCommand('layerLens.openInLayerLens', vscode.Uri.file(truncatedPath));
     assert.ok(fresh.some((m) => m.includes('truncated.onnx')), `messages do not name the file: ${JSON.stringify(fresh)}`);
     const row = await lens.layersViewModel(truncatedPath);
     assert.ok(row, 'the truncated model is not listed');
@@ -92,24 +87,14 @@ suite('broken model', () => {
 
   test('Open in Layer Lens on the TFLite file shows the command and leaves the active model alone', async () => {
     const lens = await api();
-    const before = lens.shownMessages().length;
-    await vscode.commands.executeCommand('layerLens.openInLayerLens', vscode.Uri.file(tflitePath));
-    const fresh = await waitFor('an error message', () => {
-      const m = lens.shownMessages().slice(before);
-      return m.length > 0 && m;
-    });
+    const fresh = await messagesAfterCommand('layerLens.openInLayerLens', vscode.Uri.file(tflitePath));
     assert.ok(fresh.some((m) => m.includes('tf2onnx.convert --tflite')), JSON.stringify(fresh));
     assert.ok((await lens.activeModel())?.layers.some((l) => l.id === 'conv1'));
   });
 
   test('a broken model.json: Visualize Kernels names the file, and the tree keeps working', async () => {
     const lens = await api();
-    const before = lens.shownMessages().length;
-    await vscode.commands.executeCommand('layerLens.visualizeKernels', { modelPath: brokenPath });
-    const fresh = await waitFor('an error message', () => {
-      const m = lens.shownMessages().slice(before);
-      return m.length > 0 && m;
-    });
+    const fresh = await messagesAfterCommand('layerLens.visualizeKernels', { modelPath: brokenPath });
     assert.ok(fresh.some((m) => m.includes('model.json')), `messages do not name the file: ${JSON.stringify(fresh)}`);
     const row = await lens.layersViewModel(brokenPath);
     assert.equal(row?.icon, 'error');

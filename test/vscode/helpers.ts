@@ -133,3 +133,14 @@ export async function openKerasCopy(folder: string, fileName: string): Promise<{
   await waitFor(`${fileName} in the Layers view`, async () => (await lens.layersViewLabels()).models.includes(fileName));
   return { dir, modelPath };
 }
+
+/** Runs `command` with `args` and resolves with the messages shown to the user since, once there is one at least. */
+export async function messagesAfterCommand(command: string, ...args: unknown[]): Promise<string[]> {
+  const lens = await api();
+  const before = lens.shownMessages().length;
+  await vscode.commands.executeCommand(command, ...args);
+  return waitFor(`a message shown after ${command}`, () => {
+    const m = lens.shownMessages().slice(before);
+    return m.length > 0 && m;
+  });
+}
