@@ -20,7 +20,7 @@ import type { ModelRegistry } from '../models/modelRegistry';
 import type { TopkFolderMemory } from '../unit/topkFolders';
 import type { UnitPages, UnitTarget } from '../unit/unitPages';
 import { unitPageSettings } from '../unit/unitSettings';
-import { panelSettingsIn, type UnitSettingsMemory } from '../unit/unitSettingsMemory';
+import { checkPanelSettings, panelSettingsIn, type UnitSettingsMemory } from '../unit/unitSettingsMemory';
 import { PanelBase, type PanelDeps } from './panelBase';
 import { createPanelWebview, currentPanel } from './panelKinds';
 
@@ -153,8 +153,8 @@ export class UnitPanel extends PanelBase<UnitToWebview, UnitFromWebview> {
         return this.onReady();
       case 'settings': {
         // The webview checked them; a posted message is checked again before it reaches the engine or the cache key.
-        const settings = panelSettingsIn(msg.settings);
-        if (!settings) return;
+        const settings = checkPanelSettings(msg.settings);
+        if (typeof settings === 'string') return this.post({ type: 'error', message: settings });
         this.state = { ...this.state, settings };
         await this.udeps.unitSettings.set(settings);
         return this.onReady();

@@ -9,12 +9,16 @@ export interface SettingsStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
+/** The panel settings in a saved or posted value, or the sentence that refuses it. */
+export function checkPanelSettings(value: unknown): UnitPanelSettings | string {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return parseUnitPanelSettings({ preset: v.preset, seeds: v.seeds, k: v.k });
+}
+
 /** The panel settings in a saved or posted value, or undefined when it holds none that pass the checks. */
 export function panelSettingsIn(value: unknown): UnitPanelSettings | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const parsed = parseUnitPanelSettings({ preset: v.preset, seeds: v.seeds, k: v.k });
-  return typeof parsed === 'string' ? undefined : parsed;
+  const checked = checkPanelSettings(value);
+  return typeof checked === 'string' ? undefined : checked;
 }
 
 const LAST_KEY = 'layerLens.unitPanel.lastSettings';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateParams } from '../../../src/engine/validateParams';
 import { unitCacheDir, type UnitCacheKey } from '../../../src/host/unit/unitCache';
-import { panelSettingsIn, UnitSettingsMemory } from '../../../src/host/unit/unitSettingsMemory';
+import { checkPanelSettings, panelSettingsIn, UnitSettingsMemory } from '../../../src/host/unit/unitSettingsMemory';
 import type { ParamsOf } from '../../../src/shared/protocol/engineProtocol';
 import { parseUnitPanelSettings, UNIT_PANEL_DEFAULTS, type UnitPageSettings } from '../../../src/shared/unitProtocol';
 import { sampleModelDir } from '../../helpers/paths';
@@ -64,4 +64,5 @@ test('a new panel starts from the last settings used in the workspace (the defau
   assert.deepEqual(memory.get(), UNIT_PANEL_DEFAULTS, 'a stored value out of range is not used');
   assert.equal(panelSettingsIn(undefined), undefined);
   assert.equal(panelSettingsIn({ preset: 'lucid', seeds: 2 }), undefined);
+  assert.equal(checkPanelSettings({ preset: 'lucid', seeds: 2, k: 0 }), 'Top k must be a whole number from 1 to 25, not 0.', 'a posted value is refused in one sentence');
 });
