@@ -46,8 +46,8 @@ suite('Build Atlas (atlas)', () => {
     const outcome = await buildAtlas({ modelPath: sampleModelPath(), outDir: site, imagesDir: digits, layers: ['conv1'], steps: 16 });
     assert.ok(outcome, `no outcome; messages: ${JSON.stringify(lens.shownMessages().slice(before))}`);
     const index = path.join(site, 'index.html');
-    // The backend's batch: 8 units at a time on a CPU backend, up to 32 on a GPU.
-    assert.ok([8, 32].includes(outcome.batch), `batch ${outcome.batch}`);
+    // The backend's batch: the sample model's units are small, so 32 at a time on a CPU backend as on a GPU.
+    assert.equal(outcome.batch, 32);
     assert.deepEqual({ ...outcome, opened: undefined }, { indexPath: index, computed: 16, skipped: 0, written: 16, total: 16, stopped: false, opened: undefined, batch: outcome.batch });
     assert.equal(outcome.opened, vscode.Uri.file(index).toString());
     assert.match(readFileSync(index, 'utf8'), /href="layer\/conv1\.html"/);

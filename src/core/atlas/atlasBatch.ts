@@ -1,7 +1,9 @@
-// How many units an atlas optimizes in one actmax batch, by backend. Measured on an idle 2-core CPU (wasm + native
-// kernels), GoogLeNet → inception4a, Lucid step, ms per unit at 1/2/4/8/16/32 units: 84 / 73 / 66 / 53 / 60 / 65 —
-// on a CPU a batch of 8 is the fastest per unit; a GPU is still far from busy at 32.
-// A GPU's batch is also held to what fits its memory, counted as top-k counts it (topk/findTopImages.ts).
+// How many units an atlas optimizes in one actmax batch, by backend. A GPU is still far from busy at 32 units, held
+// to what fits its memory, counted as top-k counts it (topk/findTopImages.ts). A CPU pays for a batch whose
+// activations no longer fit near the cores: on an idle 2-core CPU (wasm + native kernels), GoogLeNet → inception4a
+// (about 41 MB a unit) ran a Lucid step in 84 / 73 / 66 / 53 / 60 / 65 ms per unit at 1/2/4/8/16/32 units, fastest
+// at 8, while the sample MNIST model (well under 1 MB a unit) ran 32 / 5.6 / 4.1 / 1.5 ms per unit at 1/8/16/32,
+// fastest at 32. So a CPU batch holds up to 32 units within CPU_BUDGET_BYTES, which gives GoogLeNet's 8.
 // The batch changes a unit's pixels (one random stream per batch: the starting images and every transform draw are
 // shared), so it is a setting of the atlas: written in its manifest, the same for a resumed run and every shard.
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,10 +11,8 @@ import { batchCapForGpu } from '../gpuLimits';
 import type { LoadedModel } from '../model/loadedModel';
 import type { InputSpec } from '../../shared/model';
 
-/** Units per batch on a CPU backend (cpu, wasm, the native kernels). */
-export const ATLAS_BATCH_CPU = 8;
-/** Units per batch on a GPU backend, memory permitting. */
-export const ATLAS_BATCH_GPU = 32;
+/** Units per batch at most, on any backend. */
+export const ATLAS_BATCH_MAX = 32;
 
 const GPU_BACKENDS: readonly string[] = ['webgpu', 'webgl'];
 /**
@@ -20,13 +20,15 @@ const GPU_BACKENDS: readonly string[] = ['webgpu', 'webgl'];
  * about three times the sum of those outputs (values, gradients, an op's scratch) plus its image.
  */
 const MEMORY_BUDGET_BYTES = 4 * 1024 ** 3;
+/** What one batch's activations may take on a CPU backend (cpu, wasm, the native kernels): see the top. */
+const CPU_BUDGET_BYTES = 320 * 1024 ** 2;
 
-/** The backend's batch for an atlas of `layerIds` (sized by the deepest): 8 on a CPU, 32 on a GPU if it fits. */
+/** The backend's batch for an atlas of `layerIds` (sized by the deepest): up to 32 units within the backend's budget. */
 export function atlasBatchSize(model: LoadedModel, layerIds: readonly string[], spec: InputSpec, backend: string = tf.getBackend()): number {
-  if (!GPU_BACKENDS.includes(backend)) return ATLAS_BATCH_CPU;
   const { bytes, largest } = bytesPerUnit(model, layerIds, spec);
+  if (!GPU_BACKENDS.includes(backend)) return Math.max(1, Math.min(ATLAS_BATCH_MAX, Math.floor(CPU_BUDGET_BYTES / bytes)));
   const input = 4 * spec.height * spec.width * spec.channels;
-  return Math.max(1, Math.min(ATLAS_BATCH_GPU, batchCapForGpu(Math.max(input, largest)), Math.floor(MEMORY_BUDGET_BYTES / bytes)));
+  return Math.max(1, Math.min(ATLAS_BATCH_MAX, batchCapForGpu(Math.max(input, largest)), Math.floor(MEMORY_BUDGET_BYTES / bytes)));
 }
 
 /** Bytes a unit's forward and backward pass hold, and its largest single tensor, up to the deepest of `layerIds`. */

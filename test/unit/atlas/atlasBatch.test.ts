@@ -1,4 +1,5 @@
-// An atlas's batch: 8 units at a time on a CPU backend, 32 on a GPU when they fit its memory and its largest binding;
+// An atlas's batch: up to 32 units, as many as fit 320 MiB of activations on a CPU backend (8 for GoogLeNet →
+// inception4a) and 4 GiB and the largest binding on a GPU;
 // a resumed atlas keeps its own batch, and one asked for wins. The batch is a setting of the atlas because it
 // changes a unit's pixels (one random stream per batch): shown here on the sample model, where the same unit comes
 // out differently alone and in a batch of 8, and bit for bit the same in two batches of 8.
@@ -8,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAtlasShard } from '../../../src/cli/shard/atlasShard';
 import { renderActmax } from '../../../src/core/actmax';
-import { ATLAS_BATCH_CPU, ATLAS_BATCH_GPU, atlasBatchSize, atlasPlanText, bytesPerUnit } from '../../../src/core/atlas/atlasBatch';
+import { ATLAS_BATCH_MAX, atlasBatchSize, atlasPlanText, bytesPerUnit } from '../../../src/core/atlas/atlasBatch';
 import { atlasGroups, atlasLayers, atlasWorkList } from '../../../src/core/atlas/workList';
 import { setGpuBindingLimit } from '../../../src/core/gpuLimits';
 import { chooseAtlasBatch } from '../../../src/core/node/atlas/runAtlas';
@@ -30,11 +31,16 @@ function fakeModel(layers: number, side: number, channels: number): LoadedModel 
 
 after(() => setGpuBindingLimit(undefined));
 
-test('8 units at a time on a CPU backend, 32 on a GPU, fewer when a batch would not fit memory or one binding', () => {
+test('up to 32 units at a time, fewer when a batch would not fit the CPU\'s budget, the GPU\'s memory or one binding', () => {
   const small = fakeModel(3, 28, 32);
-  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'wasm'), ATLAS_BATCH_CPU);
-  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'cpu'), ATLAS_BATCH_CPU);
-  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'webgpu'), ATLAS_BATCH_GPU);
+  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'wasm'), ATLAS_BATCH_MAX);
+  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'cpu'), ATLAS_BATCH_MAX);
+  assert.equal(atlasBatchSize(small, ['conv2'], spec224, 'webgpu'), ATLAS_BATCH_MAX);
+  // One 224×224×64 output: 39 MB a unit, about GoogLeNet → inception4a's 41 MB: 8 units in 320 MiB on a CPU.
+  const wide = fakeModel(1, 224, 64);
+  assert.equal(bytesPerUnit(wide, ['conv0'], spec224).bytes, 4 * (224 * 224 * 3 + 3 * 224 * 224 * 64));
+  assert.equal(atlasBatchSize(wide, ['conv0'], spec224, 'wasm'), 8);
+  assert.equal(atlasBatchSize(wide, ['conv0'], spec224, 'webgpu'), ATLAS_BATCH_MAX);
   // 20 layers of 224×224×256 (51 MB each): about 3.1 GB a unit kept for the gradient, so one fits 4 GiB.
   const huge = fakeModel(20, 224, 256);
   assert.equal(bytesPerUnit(huge, ['conv19'], spec224).bytes, 4 * (224 * 224 * 3 + 3 * 20 * 224 * 224 * 256));
@@ -51,13 +57,13 @@ test('the batch: the one asked for, else the atlas being resumed, else the backe
   const model = fakeModel(2, 28, 20);
   const work = atlasWorkList(atlasLayers(model.info), 'all');
   const dir = tempFolder('layer-lens-atlas-batch-');
-  assert.equal(chooseAtlasBatch(dir, undefined, model, work, spec224), 8);
+  assert.equal(chooseAtlasBatch(dir, undefined, model, work, spec224), 32);
   assert.equal(chooseAtlasBatch(dir, 3, model, work, spec224), 3);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'atlas-manifest.json'), JSON.stringify({ generator: 'Layer Lens atlas', settings: { batch: 32 } }));
-  assert.equal(chooseAtlasBatch(dir, undefined, model, work, spec224), 32, 'a resumed atlas keeps its batch');
+  writeFileSync(join(dir, 'atlas-manifest.json'), JSON.stringify({ generator: 'Layer Lens atlas', settings: { batch: 8 } }));
+  assert.equal(chooseAtlasBatch(dir, undefined, model, work, spec224), 8, 'a resumed atlas keeps its batch');
   assert.equal(chooseAtlasBatch(dir, 4, model, work, spec224), 4, 'one asked for wins (the manifest check then refuses the folder)');
-  assert.equal(chooseAtlasBatch(undefined, undefined, model, work, spec224), 8);
+  assert.equal(chooseAtlasBatch(undefined, undefined, model, work, spec224), 32);
   // 20 units of each layer in batches of 8: 8 + 8 + 4 per layer.
   assert.equal(atlasPlanText(atlasGroups(work, 8), 8, 'wasm'), '40 units of 2 layers, 6 batches of up to 8 units (wasm)');
 });

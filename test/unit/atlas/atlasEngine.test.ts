@@ -75,14 +75,14 @@ test('a run writes the site; a run cancelled after its first batch keeps it and 
   const whole = join(root, 'whole');
   const progress: AtlasRunProgress[] = [];
   const a = await atlasRunHandler(models, small(whole), { onProgress: (p) => progress.push(p) });
-  // wasm is a CPU backend: 8 units at a time.
-  assert.deepEqual({ ...a }, { indexPath: join(whole, 'index.html'), computed: 4, skipped: 0, written: 4, total: 4, stopped: false, batch: 8 });
-  assert.equal(progress.find((p) => p.phase === 'starting')?.batch, 8, 'the progress says the batch');
+  // The sample model's units are small: 32 at a time on wasm too.
+  assert.deepEqual({ ...a }, { indexPath: join(whole, 'index.html'), computed: 4, skipped: 0, written: 4, total: 4, stopped: false, batch: 32 });
+  assert.equal(progress.find((p) => p.phase === 'starting')?.batch, 32, 'the progress says the batch');
   for (const f of ['index.html', 'atlas.json', 'layer/conv1.html', 'layer/conv2.html', 'unit/conv1/1.html', 'unit/conv2/1.html', 'units/conv2/1/actmax-1.png', 'units/conv2/1/diversity-3.png']) {
     assert.ok(existsSync(join(whole, f)), f);
   }
   const atlas = JSON.parse(readFileSync(join(whole, 'atlas.json'), 'utf8')) as { settings: Record<string, unknown>; layers: { id: string; units: unknown[]; missing: number[] }[] };
-  assert.deepEqual(atlas.settings, { preset: 'lucid', steps: 8, seeds: 2, diversity: 4, batch: 8, k: 0, images: 0, size: [28, 28] });
+  assert.deepEqual(atlas.settings, { preset: 'lucid', steps: 8, seeds: 2, diversity: 4, batch: 32, k: 0, images: 0, size: [28, 28] });
   assert.deepEqual(atlas.layers.map((l) => [l.id, l.units.length, l.missing.length]), [['conv1', 2, 0], ['conv2', 2, 0]]);
   // Units after each batch (2, then 4 of 4), and a share for the ETA in between that only grows.
   // (The render's pages, reported when it pauses, come last.)
@@ -96,20 +96,20 @@ test('a run writes the site; a run cancelled after its first batch keeps it and 
     signal: controller.signal,
     onProgress: (p) => p.done === 2 && p.share === undefined && controller.abort(),
   });
-  assert.deepEqual({ ...b }, { indexPath: join(resumed, 'index.html'), computed: 2, skipped: 0, written: 2, total: 4, stopped: true, batch: 8 });
+  assert.deepEqual({ ...b }, { indexPath: join(resumed, 'index.html'), computed: 2, skipped: 0, written: 2, total: 4, stopped: true, batch: 32 });
   const partial = JSON.parse(readFileSync(join(resumed, 'atlas.json'), 'utf8')) as typeof atlas;
   assert.deepEqual(partial.layers.map((l) => [l.id, l.units.length, l.missing]), [['conv1', 2, []], ['conv2', 0, [0, 1]]]);
   assert.ok(!existsSync(join(resumed, 'units/conv2')), 'no unit of the cancelled batch is left half-written');
 
   const c = await atlasRunHandler(models, small(resumed));
-  assert.deepEqual({ ...c }, { indexPath: join(resumed, 'index.html'), computed: 2, skipped: 2, written: 4, total: 4, stopped: false, batch: 8 });
+  assert.deepEqual({ ...c }, { indexPath: join(resumed, 'index.html'), computed: 2, skipped: 2, written: 4, total: 4, stopped: false, batch: 32 });
   assert.deepEqual(filesBelow(resumed), filesBelow(whole));
   for (const f of filesBelow(whole)) assert.ok(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), `${f} differs after the resume`);
 
   // The same folder with other settings is another atlas: refused rather than mixed.
   await assert.rejects(atlasRunHandler(models, { ...small(resumed), steps: 9 }), /holds an atlas made with another model or other settings \(steps 8 there\)/);
   // A batch changes the units' pixels: another one asked for is refused too; none asked for resumes with the atlas's.
-  await assert.rejects(atlasRunHandler(models, { ...small(resumed), batch: 4 }), /holds an atlas made with another model or other settings \(batch 8 there\)/);
+  await assert.rejects(atlasRunHandler(models, { ...small(resumed), batch: 4 }), /holds an atlas made with another model or other settings \(batch 32 there\)/);
 });
 
 test('a model without a fixed input size runs at the size asked for', async () => {

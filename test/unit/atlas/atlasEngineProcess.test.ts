@@ -41,7 +41,7 @@ test('an atlas in the engine reports progress, lets feature maps answer, and a c
   const start = Date.now();
   while (!progress.some((p) => p.share !== undefined) && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 20));
   assert.ok(progress.some((p) => p.share !== undefined), `no step progress within 60 s: ${JSON.stringify(progress)}`);
-  assert.deepEqual(progress[0], { done: 0, total: 48, phase: 'starting', batch: 8 });
+  assert.deepEqual(progress[0], { done: 0, total: 48, phase: 'starting', batch: 32 });
 
   const t = Date.now();
   const layer = await client.request('featureMaps.layer', { modelPath, imagePath, layerId: 'conv1' });

@@ -60,8 +60,8 @@ test('atlas writes index, layer and unit pages, atlas.json and non-trivial pictu
   const r = fullRun();
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /atlas: 6 of 6 units/, 'plain progress lines when stderr is not a terminal');
-  // The plan first: wasm is a CPU backend, 8 units at a time (3 units of each layer: one batch each).
-  assert.match(r.stderr, /^atlas: 6 units of 2 layers, 2 batches of up to 8 units \(wasm\)$/m);
+  // The plan first: wasm is a CPU backend: the sample model's units are small, 32 at a time (3 units of each layer: one batch each).
+  assert.match(r.stderr, /^atlas: 6 units of 2 layers, 2 batches of up to 32 units \(wasm\)$/m);
   const atlas = JSON.parse(readFileSync(join(siteA, 'atlas.json'), 'utf8')) as AtlasJson;
   assert.deepEqual(atlas.layers.map((l) => l.id), ['conv1', 'conv2']);
   assert.equal(atlas.settings.images, 12);
@@ -159,7 +159,7 @@ test('atlas refuses an --out folder holding an atlas of other settings in one se
   // Another batch would give other pixels: refused the same way, naming the atlas's.
   const batch = runCli(['atlas', ...ARGS, '--batch', '2', '--out', siteA]);
   assert.equal(batch.status, 2);
-  assert.match(batch.stderr.trim(), /holds an atlas made with another model or other settings \(batch 8 there\)/);
+  assert.match(batch.stderr.trim(), /holds an atlas made with another model or other settings \(batch 32 there\)/);
   const bad = runCli(['atlas', ...ARGS, '--batch', '0', '--out', join(root, 'never')]);
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim(), 'layer-lens atlas: --batch must be an integer >= 1, not 0.');
