@@ -4,7 +4,6 @@
 // product's decoder to varied 224 px pictures, the same bytes on every run; a wrong fixture name is one sentence.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +15,11 @@ import { fixturesKey } from '../../../scripts/fixtures/fixturesCache.mjs';
 import { useBackend } from '../../helpers/backend';
 import { repoRoot } from '../../helpers/paths';
 import { relativeL2 } from '../../helpers/relativeL2';
+import { PYTHON, requirePython, runPython, type PythonRun } from './kitPython';
 
-const PYTHON = process.env.LAYER_LENS_FIXTURES_PYTHON ?? '/usr/bin/python3';
 const PREPARE = join(repoRoot, 'scripts/gpuKit/py/prepare.py');
 const INSTALL = "install Debian's python3-torch python3-torchvision python3-onnx (scripts/installTorch.sh) or set LAYER_LENS_FIXTURES_PYTHON";
 const IMAGES = 8;
-const ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
 
 interface FixtureEntry {
   onnx: string;
@@ -35,7 +33,7 @@ interface FixtureEntry {
 }
 
 let out = '';
-let run: { status: number | null; stdout: string; stderr: string };
+let run: PythonRun;
 
 function npy(file: string): NpyArray {
   return readNpy(readFileSync(join(out, 'fixtures', file)), file);
@@ -48,12 +46,9 @@ function entry(): FixtureEntry {
 
 describe('GPU kit prepare.py', () => {
   before(() => {
-    const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision, onnx, PIL'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) throw new Error(`prepare.py needs ${PYTHON} with torch, torchvision, onnx and pillow: ${INSTALL}.`);
+    requirePython(['torch', 'torchvision', 'onnx', 'PIL'], `prepare.py needs ${PYTHON} with torch, torchvision, onnx and pillow: ${INSTALL}.`);
     out = mkdtempSync(join(tmpdir(), 'll-gpukit-prepare-'));
-    const r = spawnSync(PYTHON, [PREPARE, '--out', out, '--images', String(IMAGES), '--only', 'googlenet'], { encoding: 'utf8', env: ENV, timeout: 180_000 });
-    if (r.error) throw new Error(`prepare.py did not finish: ${r.error.message}`);
-    run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    run = runPython([PREPARE, '--out', out, '--images', String(IMAGES), '--only', 'googlenet'], 180_000);
   });
 
   after(() => {
@@ -134,7 +129,7 @@ describe('GPU kit prepare.py', () => {
     const again = mkdtempSync(join(tmpdir(), 'll-gpukit-image-'));
     try {
       const code = 'import sys; sys.path.insert(0, sys.argv[1]); import syntheticImages; syntheticImages.write_images(sys.argv[2], 5, 1, 224)';
-      const r = spawnSync(PYTHON, ['-c', code, join(repoRoot, 'scripts/gpuKit/py'), again], { encoding: 'utf8', env: ENV });
+      const r = runPython(['-c', code, join(repoRoot, 'scripts/gpuKit/py'), again], 60_000);
       assert.equal(r.status, 0, r.stderr);
       assert.ok(readFileSync(join(again, 'img00005.jpg')).equals(readFileSync(join(out, 'images', 'img00005.jpg'))));
     } finally {
@@ -145,7 +140,7 @@ describe('GPU kit prepare.py', () => {
   it('refuses a fixture name fixtureNets.py lacks in one line on stderr, before any work', () => {
     const bad = mkdtempSync(join(tmpdir(), 'll-gpukit-bad-'));
     try {
-      const r = spawnSync(PYTHON, [PREPARE, '--out', bad, '--images', '1', '--only', 'googlenet,lenet9'], { encoding: 'utf8', env: ENV, timeout: 60_000 });
+      const r = runPython([PREPARE, '--out', bad, '--images', '1', '--only', 'googlenet,lenet9'], 60_000);
       assert.equal(r.status, 1);
       assert.match(r.stderr.trim(), /^prepare: --only names lenet9, which fixtureNets\.py does not have \(mnist_cnn, .*googlenet.*\)$/);
       assert.deepEqual(readdirSync(bad), []);

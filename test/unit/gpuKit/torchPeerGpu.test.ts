@@ -3,40 +3,32 @@
 // refuses a fixtures folder without GoogLeNet in one line before any work.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/paths';
+import { PYTHON, requirePython, runPython, type PythonRun } from './kitPython';
 
-const PYTHON = process.env.LAYER_LENS_FIXTURES_PYTHON ?? '/usr/bin/python3';
 const PEER = join(repoRoot, 'scripts/gpuKit/py/torchPeerGpu.py');
-const ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
 const TINY = ['--quick', '--runs', '1', '--steps', '1', '--units', '2', '--ig-steps', '2', '--smoothgrad', '2', '--atlas-units', '2', '--atlas-steps', '1', '--topk-images', '4', '--topk-batch', '2', '--workers', '1'];
 
 interface Row { key: string; value: number | null; unit: string; note: string }
 
 let dir = '';
-let run: { status: number | null; stdout: string; stderr: string };
+let run: PythonRun;
 
 describe('GPU kit torchPeerGpu.py', () => {
   before(() => {
-    const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision, PIL'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) {
-      throw new Error(`torchPeerGpu.py needs ${PYTHON} with torch, torchvision and pillow: install Debian's python3-torch python3-torchvision python3-pil (scripts/installTorch.sh).`);
-    }
+    requirePython(['torch', 'torchvision', 'PIL'], `torchPeerGpu.py needs ${PYTHON} with torch, torchvision and pillow: install Debian's python3-torch python3-torchvision python3-pil (scripts/installTorch.sh).`);
     dir = mkdtempSync(join(tmpdir(), 'll-gpukit-peer-'));
     // What it reads of prepare.py's output: an index that lists googlenet, and images.
     mkdirSync(join(dir, 'fixtures'));
     writeFileSync(join(dir, 'fixtures/index.json'), JSON.stringify({ models: { googlenet: { onnx: 'googlenet.onnx' } } }));
     mkdirSync(join(dir, 'images'));
     const write = 'import sys; sys.path.insert(0, sys.argv[1]); import syntheticImages; syntheticImages.write_images(sys.argv[2], 0, 4, 224)';
-    const w = spawnSync(PYTHON, ['-c', write, join(repoRoot, 'scripts/gpuKit/py'), join(dir, 'images')], { encoding: 'utf8', env: ENV });
+    const w = runPython(['-c', write, join(repoRoot, 'scripts/gpuKit/py'), join(dir, 'images')], 120_000);
     assert.equal(w.status, 0, w.stderr);
-    const r = spawnSync(PYTHON, [PEER, '--fixtures', join(dir, 'fixtures'), '--images', join(dir, 'images'), '--device', 'cpu', '--json', join(dir, 'rows.json'), ...TINY],
-      { encoding: 'utf8', env: ENV, timeout: 300_000 });
-    if (r.error) throw new Error(`torchPeerGpu.py did not finish: ${r.error.message}`);
-    run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    run = runPython([PEER, '--fixtures', join(dir, 'fixtures'), '--images', join(dir, 'images'), '--device', 'cpu', '--json', join(dir, 'rows.json'), ...TINY], 300_000);
   });
 
   after(() => {
@@ -64,7 +56,7 @@ describe('GPU kit torchPeerGpu.py', () => {
 
   it('refuses a fixtures folder without GoogLeNet in one line, before any row', () => {
     writeFileSync(join(dir, 'fixtures/index.json'), JSON.stringify({ models: { mnist_cnn: {} } }));
-    const r = spawnSync(PYTHON, [PEER, '--fixtures', join(dir, 'fixtures'), '--images', join(dir, 'images'), '--device', 'cpu', '--json', join(dir, 'bad.json')], { encoding: 'utf8', env: ENV });
+    const r = runPython([PEER, '--fixtures', join(dir, 'fixtures'), '--images', join(dir, 'images'), '--device', 'cpu', '--json', join(dir, 'bad.json')], 120_000);
     assert.equal(r.status, 1);
     assert.equal(r.stderr.trim(), `torchPeerGpu: ${join(dir, 'fixtures/index.json')} lists no googlenet fixture (prepare.py --only must include it)`);
     assert.equal(run.stdout.includes('bad.json'), false);
