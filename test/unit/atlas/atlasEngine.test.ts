@@ -112,6 +112,23 @@ test('a run writes the site; a run cancelled after its first batch keeps it and 
   await assert.rejects(atlasRunHandler(models, { ...small(resumed), batch: 4 }), /holds an atlas made with another model or other settings \(batch 32 there\)/);
 });
 
+test('an atlas whose manifest predates the recorded batch (groups of 32) resumes with its units kept, and records 32', async () => {
+  await useBackend('wasm');
+  const outDir = join(root, 'before-batch');
+  const first = await atlasRunHandler(models, small(outDir));
+  assert.equal(first.batch, 32);
+  // The manifest as it was written before the batch became a setting: the same, without settings.batch.
+  const file = join(outDir, 'atlas-manifest.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { settings: Record<string, unknown> };
+  const withBatch = readFileSync(file, 'utf8');
+  delete manifest.settings.batch;
+  writeFileSync(file, `${JSON.stringify(manifest, null, 1)}\n`);
+  await assert.rejects(atlasRunHandler(models, { ...small(outDir), batch: 8 }), /holds an atlas made with another model or other settings \(batch 32 there\)/);
+  const again = await atlasRunHandler(models, small(outDir));
+  assert.deepEqual({ computed: again.computed, skipped: again.skipped, batch: again.batch }, { computed: 0, skipped: 4, batch: 32 });
+  assert.equal(readFileSync(file, 'utf8'), withBatch);
+});
+
 test('a model without a fixed input size runs at the size asked for', async () => {
   await useBackend('wasm');
   const modelPath = writeAnySizeGraph(tempFolder('layer-lens-atlas-any-size-'));

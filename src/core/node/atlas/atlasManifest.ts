@@ -9,6 +9,8 @@ import { LayerLensError } from '../../../shared/errors';
 import { writeFileAtomic } from '../writeFileAtomic';
 
 export const MANIFEST_FILE = 'atlas-manifest.json';
+/** An atlas written before its manifest recorded the batch ran every layer in groups of 32 units. */
+const BATCH_BEFORE_IT_WAS_RECORDED = 32;
 
 export function atlasManifest(info: ModelInfo, work: readonly AtlasItem[], settings: AtlasSettings): AtlasManifest {
   const counts = new Map<string, number>();
@@ -38,12 +40,17 @@ export function readAtlasManifest(outDir: string): AtlasManifest {
   return parsed;
 }
 
-/** The batch of the atlas already in `outDir` (a run to resume), or undefined when there is none or it names none. */
+/**
+ * The batch of the atlas already in `outDir` (a run to resume): the one its manifest records, 32 for a manifest
+ * written before the batch was recorded, undefined when there is no atlas.
+ */
 export function existingAtlasBatch(outDir: string): number | undefined {
   const file = join(outDir, MANIFEST_FILE);
   if (!existsSync(file)) return undefined;
   try {
-    const batch = (JSON.parse(readFileSync(file, 'utf8')) as Partial<AtlasManifest>).settings?.batch;
+    const settings = (JSON.parse(readFileSync(file, 'utf8')) as Partial<AtlasManifest>).settings;
+    const batch = settings?.batch;
+    if (settings && batch === undefined) return BATCH_BEFORE_IT_WAS_RECORDED;
     return Number.isSafeInteger(batch) && (batch as number) > 0 ? batch : undefined;
   } catch {
     return undefined; // writeOrCheckManifest refuses the folder in one sentence
@@ -56,13 +63,29 @@ export function existingAtlasBatch(outDir: string): number | undefined {
  */
 export function writeOrCheckManifest(outDir: string, manifest: AtlasManifest): void {
   const file = join(outDir, MANIFEST_FILE);
-  const text = `${JSON.stringify(manifest, null, 1)}\n`;
+  const text = manifestText(manifest);
   if (existsSync(file)) {
     const old = readFileSync(file, 'utf8');
     if (old === text) return;
+    // The same atlas from before the batch was recorded, resumed with that batch: its units stay; record the batch.
+    if (manifest.settings.batch === BATCH_BEFORE_IT_WAS_RECORDED && old === manifestText(withoutBatch(manifest))) {
+      writeFileAtomic(file, text);
+      return;
+    }
     throw new LayerLensError('badArgument', `${outDir} holds an atlas made with another model or other settings (${differences(old, manifest)}): choose another output folder (--out) or delete that one.`);
   }
   writeFileAtomic(file, text);
+}
+
+type ManifestBeforeBatch = Omit<AtlasManifest, 'settings'> & { settings: Omit<AtlasSettings, 'batch'> };
+
+function manifestText(manifest: AtlasManifest | ManifestBeforeBatch): string {
+  return `${JSON.stringify(manifest, null, 1)}\n`;
+}
+
+function withoutBatch(manifest: AtlasManifest): ManifestBeforeBatch {
+  const { batch: _batch, ...settings } = manifest.settings;
+  return { ...manifest, settings };
 }
 
 function differences(oldText: string, manifest: AtlasManifest): string {
@@ -72,6 +95,7 @@ function differences(oldText: string, manifest: AtlasManifest): string {
   } catch {
     return 'its manifest is unreadable';
   }
+  if (old.settings && old.settings.batch === undefined) old.settings.batch = BATCH_BEFORE_IT_WAS_RECORDED;
   if (JSON.stringify(old.model) !== JSON.stringify(manifest.model)) return `model ${old.model?.name} there`;
   const diffs = Object.keys(manifest.settings)
     .filter((k) => JSON.stringify(old.settings?.[k as keyof AtlasSettings]) !== JSON.stringify(manifest.settings[k as keyof AtlasSettings]))
