@@ -82,7 +82,15 @@ export class EngineClient {
     if (this.child && !this.starting) return Promise.resolve();
     if (!this.starting) {
       this.spawn();
-      this.starting = this.options.onStart(this).finally(() => (this.starting = undefined));
+      // An engine whose start failed (its init refused) is not left running uninitialised, where every later
+      // request would fail on TF.js's own error: it is stopped, and the next request starts and inits a new one.
+      this.starting = this.options
+        .onStart(this)
+        .catch((e: unknown) => {
+          this.restart();
+          throw e;
+        })
+        .finally(() => (this.starting = undefined));
     }
     return this.starting;
   }

@@ -80,3 +80,29 @@ test('an already-aborted signal rejects as cancelled without reaching the engine
     (e: unknown) => e instanceof LayerLensError && e.code === 'cancelled',
   );
 });
+
+test('an engine whose init is refused is stopped: each request says why, none reaches an uninitialised engine', async () => {
+  let inits = 0;
+  let refuse = true;
+  const refused = new EngineClient({
+    enginePath: join(repoRoot, 'dist/engine.js'),
+    log: () => undefined,
+    onStart: async (c) => {
+      inits++;
+      await c.request('init', { backend: (refuse ? 'opengl' : 'wasm') as 'wasm' });
+    },
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(refused.request('loadModel', { path: mnist }), /^LayerLensError: init: params\.backend must be one of /);
+      assert.equal(refused.pid, undefined, 'the engine whose init was refused is still running');
+    }
+    assert.equal(inits, 2);
+    refuse = false;
+    const info = await refused.request('loadModel', { path: mnist });
+    assert.equal(info.format, 'layers');
+    assert.equal(inits, 3);
+  } finally {
+    refused.dispose();
+  }
+});
