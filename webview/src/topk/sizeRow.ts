@@ -5,7 +5,7 @@
 import type { InputSize } from '../../../src/shared/inputSize';
 import type { TopkFindResult } from '../../../src/shared/topkProtocol';
 import { button } from '../lib/controls';
-import { renderSizeControl, type SizeControl } from '../lib/sizeControl';
+import { InputSizeRow } from '../lib/inputSizeRow';
 import { sizeChangedNotice, sizeNote } from './summaryText';
 
 export interface TopkSizeActions {
@@ -16,35 +16,28 @@ export interface TopkSizeActions {
 }
 
 export class TopkSizeRows {
-  private control: SizeControl | undefined;
+  private readonly row: InputSizeRow;
 
   constructor(
     /** The field and the note (hidden for a model that fixes its size). */
-    private readonly row: HTMLElement,
+    row: HTMLElement,
     /** Under the summary: the notice and its Run again. */
     private readonly notice: HTMLElement,
     private readonly actions: TopkSizeActions,
-  ) {}
+  ) {
+    this.row = new InputSizeRow(row, 'tk-size-note', actions.apply, actions.problem);
+  }
 
   /** Redraws the rows for a result (none: hidden); the notice waits for the model's size (follow). */
   show(run: TopkFindResult | undefined): void {
-    this.row.replaceChildren();
-    this.control = undefined;
-    this.row.hidden = !run?.inputSize;
-    if (run?.inputSize) {
-      this.control = renderSizeControl(this.row, run.inputSize, this.actions.apply, this.actions.problem);
-      const note = document.createElement('span');
-      note.className = 'tk-size-note';
-      note.textContent = sizeNote(run.inputSize);
-      this.row.append(note);
-    }
+    this.row.show(run?.inputSize, run?.inputSize ? sizeNote(run.inputSize) : '');
     this.notice.hidden = true;
     this.notice.replaceChildren();
   }
 
   /** The model's size changed (chosen in another panel): the field shows it; results at another size say so. */
   follow(run: TopkFindResult | undefined, chosen: InputSize | undefined): void {
-    if (run?.inputSize && chosen) this.control?.show(chosen);
+    if (run?.inputSize && chosen) this.row.follow(chosen);
     const text = run ? sizeChangedNotice(run, chosen) : undefined;
     this.notice.hidden = text === undefined;
     if (text === undefined || !chosen) {
@@ -60,7 +53,7 @@ export class TopkSizeRows {
 
   /** Tests: types into the field and presses Enter. */
   type(text: string): void {
-    this.control?.type(text);
+    this.row.type(text);
   }
 
   /** Tests: clicks the notice's Run again, as a user would; false when no notice is shown. */
@@ -72,10 +65,8 @@ export class TopkSizeRows {
 
   /** What the rows show, for snapshots. */
   meta(): { sizeField: string; sizeNote: string; sizeNotice: string } {
-    const field = this.row.querySelector('#inputSize') as (HTMLElement & { value: string }) | null;
     return {
-      sizeField: field?.value ?? '',
-      sizeNote: this.row.hidden ? '' : (this.row.querySelector('.tk-size-note')?.textContent ?? ''),
+      ...this.row.meta(),
       sizeNotice: this.notice.hidden ? '' : (this.notice.querySelector('.tk-notice-text')?.textContent ?? ''),
     };
   }

@@ -3,13 +3,8 @@
 // image ran at and why, and whether the model's size has changed since. Pure: unit-tested in Node.
 import type { InputSize } from '../../../src/shared/inputSize';
 import type { TopkFindResult, TopkInputSizeInfo } from '../../../src/shared/topkProtocol';
+import { sizeWhy } from '../lib/sizeSource';
 import { deadCount } from './channelOrder';
-
-const WHY: Record<TopkInputSizeInfo['source'], string> = {
-  chosen: 'the size chosen for this model',
-  sidecar: "the size in the model's sidecar",
-  default: "Layer Lens's default",
-};
 
 /** "60 images in 0.4 s · 32 channels · 3 dead (max 0 over the folder, listed last) · top 4 · unit field 5×5 px of 28×28". */
 export function summaryLine(run: TopkFindResult, deadLast: boolean): string {
@@ -24,7 +19,7 @@ export function summaryLine(run: TopkFindResult, deadLast: boolean): string {
 
 /** "Every image ran at 64 × 48 (H × W): the size chosen for this model — the model does not fix its input size." */
 export function sizeNote(info: TopkInputSizeInfo): string {
-  return `Every image ran at ${info.height} × ${info.width} (H × W): ${WHY[info.source] ?? WHY.default} — the model does not fix its input size.`;
+  return `Every image ran at ${info.height} × ${info.width} (H × W): ${sizeWhy(info.source)} — the model does not fix its input size.`;
 }
 
 /**
