@@ -60,3 +60,11 @@ export function button(id: string, label: string, onClick: () => void, secondary
   el.addEventListener('click', onClick);
   return el;
 }
+
+/** A button whose face is a symbol (−, +, ◀): `name` is what a screen reader says and what its tooltip shows. */
+export function symbolButton(id: string, symbol: string, name: string, onClick: () => void, secondary = true): HTMLElement {
+  const el = button(id, symbol, onClick, secondary);
+  el.setAttribute('aria-label', name);
+  el.title = name;
+  return el;
+}

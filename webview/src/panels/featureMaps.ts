@@ -29,7 +29,7 @@ import type { InputSize } from '../../../src/shared/inputSize';
 import '../lib/panel.css';
 import '../featureMaps/featureMaps.css';
 import { canvasPng } from '../lib/canvasExport';
-import { button, select, setChoices, setSelected } from '../lib/controls';
+import { button, select, setChoices, setSelected, symbolButton } from '../lib/controls';
 import { mountPanel, type PanelPicture } from '../lib/mountPanel';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
@@ -106,8 +106,8 @@ jumpLabel.className = 'control';
 jumpLabel.append('Jump to ', jump);
 document.getElementById('toolbar')!.append(
   layerSelect, colormapSelect, normSelect, sortSelect, jumpLabel,
-  button('zoomOut', '−', () => setZoom(zoom / 1.5), true),
-  button('zoomIn', '+', () => setZoom(zoom * 1.5), true),
+  symbolButton('zoomOut', '−', 'Zoom out', () => setZoom(zoom / 1.5)),
+  symbolButton('zoomIn', '+', 'Zoom in', () => setZoom(zoom * 1.5)),
   button('pickImage', 'Choose Image…', () => host.post({ type: 'pickImage' }), true),
   button('export', 'Export PNG', () => void exportGrid()),
 );

@@ -5,7 +5,7 @@ import type { ConvLayerChoice, KernelsFromWebview, KernelsPanelState, KernelsToW
 import { drawRows } from '../kernels/drawTiles';
 import { hitTest, layoutGrid, type GridLayout } from '../kernels/gridLayout';
 import { canvasPng } from '../lib/canvasExport';
-import { button, checkbox, select, setChoices, setSelected } from '../lib/controls';
+import { button, checkbox, select, setChoices, setSelected, symbolButton } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
@@ -51,8 +51,8 @@ const sortBox = checkbox('sort', 'Sort by L2 norm', false, (v) => {
 });
 document.getElementById('toolbar')!.append(
   layerSelect, modeSelect, normSelect, sortBox,
-  button('zoomOut', '−', () => setZoom(zoom / 1.5), true),
-  button('zoomIn', '+', () => setZoom(zoom * 1.5), true),
+  symbolButton('zoomOut', '−', 'Zoom out', () => setZoom(zoom / 1.5)),
+  symbolButton('zoomIn', '+', 'Zoom in', () => setZoom(zoom * 1.5)),
   button('export', 'Export PNG', () => void exportPng()),
 );
 const colorBar = new ColorBar();

@@ -14,7 +14,7 @@ import type {
   TopkToWebview,
 } from '../../../src/shared/topkProtocol';
 import { canvasPng } from '../lib/canvasExport';
-import { button, checkbox, select, setSelected } from '../lib/controls';
+import { button, checkbox, select, setSelected, symbolButton } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
@@ -73,8 +73,8 @@ deadBox.title = 'Dead channels (max 0 over the folder) after the live ones; unch
 document.getElementById('toolbar')!.append(
   sortSelect,
   deadBox,
-  button('zoomOut', '−', () => setZoom(zoom / 1.25), true),
-  button('zoomIn', '+', () => setZoom(zoom * 1.25), true),
+  symbolButton('zoomOut', '−', 'Zoom out', () => setZoom(zoom / 1.25)),
+  symbolButton('zoomIn', '+', 'Zoom in', () => setZoom(zoom * 1.25)),
   button('pickFolder', 'Choose Folder…', () => host.post({ type: 'pickFolder' }), true),
   button('export', 'Export PNG', () => void exportPng()),
 );

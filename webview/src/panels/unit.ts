@@ -33,6 +33,10 @@ let generation = 0;
 
 const prev = button('prevUnit', '◀ Unit', () => step(-1), true);
 const next = button('nextUnit', 'Unit ▶', () => step(1), true);
+prev.setAttribute('aria-label', 'Previous unit');
+next.setAttribute('aria-label', 'Next unit');
+prev.title = 'The previous unit of this layer';
+next.title = 'The next unit of this layer';
 const computeAgain = button('compute', 'Compute again', () => host.post({ type: 'compute' }), true);
 const cancel = button('cancel', 'Cancel', () => host.post({ type: 'cancel' }));
 const exportButton = button('export', 'Export PNG', () => void exportPng(), true);

@@ -1,0 +1,102 @@
+// Every panel's real webview code in Chromium behind the fake host, in a full, typical state (panelScenes.ts), at a
+// narrow (360 px) and a wide (1400 px) width, in a dark and a light VS Code theme, looked at once (before) and then
+// checked rule by rule: what a user would call broken at a glance. With LL_PANEL_SHOTS=<folder> every case is also
+// saved there as a PNG, to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeBrowser, openPanel, type PanelPage } from '../webviewBridge/panelPage';
+import { SCENES, type PanelName } from './panelScenes';
+import { applyThemeScript, DARK, LIGHT } from './themes';
+
+const SHOTS = process.env.LL_PANEL_SHOTS;
+const WIDTHS = [360, 1400];
+const HEIGHT = 800;
+const PANELS = Object.keys(SCENES) as PanelName[];
+
+/** What one panel shows at one width in one theme. */
+interface PageFacts {
+  where: string;
+  scrollWidth: number;
+  clientWidth: number;
+  /** Elements that stick out of the page on the right: "tag#id.class (right edge)". */
+  sticking: string[];
+  /** Boxes other than the grids' scrollers that scroll sideways: "tag#id (scrollWidth > clientWidth)". */
+  sidewaysBoxes: string[];
+  /** Buttons whose face has a symbol (−, +, ◀) and no aria-label. */
+  unnamedButtons: string[];
+}
+
+/** A string, not a function: tsx adds helpers to functions that the page lacks. */
+const FACTS = `(() => {
+  const root = document.documentElement;
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const sticking = [];
+  const sidewaysBoxes = [];
+  for (const el of document.querySelectorAll('#app *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || el.closest('[hidden]')) continue;
+    if (!el.closest('.scroller') && r.right > root.clientWidth + 0.5) sticking.push(describe(el) + ' (' + Math.round(r.right) + ')');
+    const overflowX = getComputedStyle(el).overflowX;
+    if ((overflowX === 'auto' || overflowX === 'scroll') && !el.classList.contains('scroller') && el.scrollWidth > el.clientWidth + 1) {
+      sidewaysBoxes.push(describe(el) + ' (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+    }
+  }
+  const unnamedButtons = [...document.querySelectorAll('vscode-button')]
+    .filter((b) => /[^\\p{L}\\p{N}\\s.…'’()-]/u.test(b.textContent ?? '') && !b.getAttribute('aria-label'))
+    .map((b) => describe(b) + ' "' + b.textContent + '"');
+  return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons };
+})()`;
+
+const facts = new Map<PanelName, PageFacts[]>();
+const pageErrors = new Map<PanelName, string[]>();
+
+async function look(panel: PanelPage, name: PanelName): Promise<PageFacts[]> {
+  const out: PageFacts[] = [];
+  for (const theme of [DARK, LIGHT]) {
+    await panel.page.evaluate(applyThemeScript(theme));
+    for (const width of WIDTHS) {
+      await panel.page.setViewportSize({ width, height: HEIGHT });
+      // The grids relayout on a ResizeObserver: two frames, then what a user sees.
+      await panel.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      if (SHOTS) {
+        mkdirSync(SHOTS, { recursive: true });
+        await panel.page.screenshot({ path: join(SHOTS, `${name}-${width}-${theme.name}.png`), fullPage: true });
+      }
+      out.push({ where: `${name} at ${width} px, ${theme.name}`, ...((await panel.page.evaluate(FACTS)) as Omit<PageFacts, 'where'>) });
+    }
+  }
+  return out;
+}
+
+before(async () => {
+  for (const name of PANELS) {
+    const panel = await openPanel(name);
+    try {
+      await SCENES[name](panel);
+      facts.set(name, await look(panel, name));
+      pageErrors.set(name, panel.errors);
+    } finally {
+      await panel.close();
+    }
+  }
+});
+
+after(async () => {
+  await closeBrowser();
+});
+
+const each = (name: PanelName, problem: (f: PageFacts) => string | undefined): string[] =>
+  (facts.get(name) ?? []).map(problem).filter((p): p is string => p !== undefined);
+
+for (const name of PANELS) {
+  test(`${name}: drawn without an error in the page`, () => {
+    assert.ok(facts.has(name), `${name} was not drawn`);
+    assert.deepEqual(pageErrors.get(name), []);
+  });
+
+  test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
+    assert.deepEqual(each(name, (f) => (f.unnamedButtons.length ? `${f.where}: ${f.unnamedButtons.join(', ')}` : undefined)), []);
+  });
+}
