@@ -96,6 +96,10 @@ for (const name of PANELS) {
     assert.deepEqual(pageErrors.get(name), []);
   });
 
+  test(`${name}: the page never scrolls sideways (a wide grid scrolls in its own box)`, () => {
+    assert.deepEqual(each(name, (f) => (f.scrollWidth > f.clientWidth ? `${f.where}: ${f.scrollWidth} > ${f.clientWidth} px: ${f.sticking.join(', ')}` : undefined)), []);
+  });
+
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
     assert.deepEqual(each(name, (f) => (f.unnamedButtons.length ? `${f.where}: ${f.unnamedButtons.join(', ')}` : undefined)), []);
   });

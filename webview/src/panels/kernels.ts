@@ -11,6 +11,7 @@ import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT 
 import { ColorBar } from '../lib/colorBar';
 import { kernelsBar } from '../lib/colorBarSpecs';
 import '../lib/panel.css';
+import '../kernels/kernels.css';
 
 let layers: ConvLayerChoice[] = [];
 let result: KernelsResult | undefined;

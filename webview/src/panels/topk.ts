@@ -45,7 +45,7 @@ const panel = mountPanel<TopkFromWebview, TopkToWebview, TopkPanelState>({
   crumbs: (s) => `${s.modelName} › ${s.layerId || '…'} › ${s.folder.split(/[\\/]/).filter(Boolean).pop() ?? s.folder}`,
   grid: {
     hoverHint: HOVER_HINT,
-    above: '<div id="summary" class="tk-legend"></div><div id="sizeNotice" class="tk-notice" hidden></div><div id="sizeRow" class="tk-size" hidden></div><div id="columns" class="tk-columns"></div>',
+    above: '<div id="summary" class="tk-legend"></div><div id="sizeNotice" class="tk-notice" hidden></div><div id="sizeRow" class="tk-size" hidden></div><div class="tk-columns-clip"><div id="columns" class="tk-columns"></div></div>',
     canvasClass: 'tk-canvas',
     paint: (ctx, vp) => {
       if (!view || !layout) return;
