@@ -100,6 +100,10 @@ for (const name of PANELS) {
     assert.deepEqual(each(name, (f) => (f.scrollWidth > f.clientWidth ? `${f.where}: ${f.scrollWidth} > ${f.clientWidth} px: ${f.sticking.join(', ')}` : undefined)), []);
   });
 
+  test(`${name}: no box but a grid's scroller scrolls sideways (text wraps, pictures fit)`, () => {
+    assert.deepEqual(each(name, (f) => (f.sidewaysBoxes.length ? `${f.where}: ${f.sidewaysBoxes.join(', ')}` : undefined)), []);
+  });
+
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
     assert.deepEqual(each(name, (f) => (f.unnamedButtons.length ? `${f.where}: ${f.unnamedButtons.join(', ')}` : undefined)), []);
   });
