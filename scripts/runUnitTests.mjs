@@ -5,11 +5,16 @@
 // `exclusiveReason`) run one at a time first; the rest then run two at a time (one per core; LAYER_LENS_TEST_JOBS
 // sets the number, 1 runs everything one after another). A file's output is printed in one piece when it ends,
 // and the run ends with the slowest files' times and the total count.
+//
+// Temporary files: the run makes one folder under the system's temp folder (scripts/testTmp.mjs), every test process
+// gets it as TMPDIR, and it is removed when the run ends, passed, failed or interrupted (Ctrl-C, SIGTERM, SIGHUP: the
+// files still running are stopped with everything they started, and the run fails).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildNative } from './buildNative.mjs';
+import { useRunTmp } from './testTmp.mjs';
 import { ensureChromium } from './vscodeTest/setup.mjs';
 import { distFresh, runBuild } from './unitTestBuild.mjs';
 
@@ -34,6 +39,31 @@ if (files.length === 0) {
   console.error(`no test file under test/unit matches ${filters.join(', ')}`);
   console.log('unit: 0 passed, 1 failed');
   process.exit(1);
+}
+
+useRunTmp();
+
+// Test processes still running; an interrupted run stops them (each leads its own process group, so whatever a test
+// started goes with it) before the temp folder is removed.
+const running = new Set();
+let interrupted;
+const killGroup = (child, signal) => {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {}
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = signal;
+    const code = 128 + constants.signals[signal];
+    console.log(`\n${signal}: stopping ${running.size} running test file(s)`);
+    if (running.size === 0) process.exit(code);
+    for (const child of running) killGroup(child, 'SIGTERM');
+    // Whatever ignores SIGTERM is killed; the run ends even if a process never closes its output.
+    setTimeout(() => running.forEach((child) => killGroup(child, 'SIGKILL')), 5000);
+    setTimeout(() => process.exit(code), 10_000);
+  });
 }
 
 // The native-kernel tests load dist/layer_lens_kernels.node: build it when missing or stale (a no-op after
@@ -101,12 +131,14 @@ function runFile(file, mode) {
       process.execPath,
       ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter=./scripts/countReporter.mjs',
         '--test-reporter-destination=stdout', '--test-reporter-destination=stdout', file],
-      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    running.add(child);
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => chunks.push(c));
     child.on('close', (code, signal) => {
+      running.delete(child);
       const seconds = (Date.now() - started) / 1000;
       const out = Buffer.concat(chunks).toString('utf8');
       const m = /^unit: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m.exec(out);
@@ -126,7 +158,7 @@ async function pool(list, width, mode) {
   const results = [];
   let next = 0;
   const worker = async () => {
-    while (next < list.length) results.push(await runFile(list[next++], mode));
+    while (!interrupted && next < list.length) results.push(await runFile(list[next++], mode));
   };
   await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
   return results;
@@ -140,6 +172,12 @@ const results = [
 
 const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 });
+if (interrupted) {
+  // The files cut short and those never started count as one failure: an interrupted run never passes.
+  console.log(`\nunit: interrupted by ${interrupted} after ${results.length} of ${files.length} files`);
+  console.log(`unit: ${total.passed} passed, ${total.failed + 1} failed`);
+  process.exit(128 + constants.signals[interrupted]);
+}
 const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
 console.log(`\nunit files: ${results.length} in ${((Date.now() - started) / 1000).toFixed(0)} s (${exclusive.length} alone, ${shared.length} ${jobs} at a time); slowest:`);
 for (const r of slowest) console.log(`  ${r.seconds.toFixed(1).padStart(6)} s  ${r.file} (${r.mode})`);
