@@ -14,6 +14,10 @@ const SHOTS = process.env.LL_PANEL_SHOTS;
 const WIDTHS = [360, 1400];
 const HEIGHT = 800;
 const PANELS = Object.keys(SCENES) as PanelName[];
+/** Panels whose body is its own scroll box (a grid, the Unit page): the page fits the panel's height. */
+const FILL_PAGE: PanelName[] = ['kernels', 'featureMaps', 'topk', 'unit'];
+/** The least a grid may get of a panel's width and height (what a side column or a tall toolbar leaves it). */
+const MIN_GRID = 200;
 
 /** What one panel shows at one width in one theme. */
 interface PageFacts {
@@ -26,6 +30,11 @@ interface PageFacts {
   sidewaysBoxes: string[];
   /** Buttons whose face has a symbol (−, +, ◀) and no aria-label. */
   unnamedButtons: string[];
+  scrollHeight: number;
+  clientHeight: number;
+  /** The grid's scroll box (grid panels only), in px. */
+  gridWidth?: number;
+  gridHeight?: number;
 }
 
 /** A string, not a function: tsx adds helpers to functions that the page lacks. */
@@ -46,7 +55,12 @@ const FACTS = `(() => {
   const unnamedButtons = [...document.querySelectorAll('vscode-button')]
     .filter((b) => /[^\\p{L}\\p{N}\\s.…'’()-]/u.test(b.textContent ?? '') && !b.getAttribute('aria-label'))
     .map((b) => describe(b) + ' "' + b.textContent + '"');
-  return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons };
+  const grid = document.getElementById('scroller');
+  return {
+    scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons,
+    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight,
+    ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight } : {}),
+  };
 })()`;
 
 const facts = new Map<PanelName, PageFacts[]>();
@@ -103,6 +117,18 @@ for (const name of PANELS) {
   test(`${name}: no box but a grid's scroller scrolls sideways (text wraps, pictures fit)`, () => {
     assert.deepEqual(each(name, (f) => (f.sidewaysBoxes.length ? `${f.where}: ${f.sidewaysBoxes.join(', ')}` : undefined)), []);
   });
+
+  if (FILL_PAGE.includes(name)) {
+    test(`${name}: the page fits the panel's height (its body scrolls, not the page as well)`, () => {
+      assert.deepEqual(each(name, (f) => (f.scrollHeight > f.clientHeight ? `${f.where}: ${f.scrollHeight} > ${f.clientHeight} px` : undefined)), []);
+    });
+  }
+
+  if (name !== 'actmax' && name !== 'unit') {
+    test(`${name}: the grid keeps at least ${MIN_GRID} px of width and height at every width`, () => {
+      assert.deepEqual(each(name, (f) => ((f.gridWidth ?? 0) < MIN_GRID || (f.gridHeight ?? 0) < MIN_GRID ? `${f.where}: grid ${f.gridWidth} × ${f.gridHeight} px` : undefined)), []);
+    });
+  }
 
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
     assert.deepEqual(each(name, (f) => (f.unnamedButtons.length ? `${f.where}: ${f.unnamedButtons.join(', ')}` : undefined)), []);

@@ -28,6 +28,7 @@ export const PANEL_HEADER = '<header class="header"><span id="crumbs" class="cru
 
 export function mountGridPanel(layout: GridPanelLayout): GridPanelShell {
   const app = document.getElementById('app')!;
+  app.classList.add('fill-page');
   app.innerHTML = `
   ${PANEL_HEADER}
   <div id="toolbar" class="toolbar"></div>
