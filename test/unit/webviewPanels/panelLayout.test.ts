@@ -32,6 +32,8 @@ interface PageFacts {
   unnamedButtons: string[];
   scrollHeight: number;
   clientHeight: number;
+  /** Pictures (canvases) shown at another aspect ratio than their pixels': "canvas#id 32×32 shown 320×404". */
+  stretched: string[];
   /** The grid's scroll box (grid panels only), in px. */
   gridWidth?: number;
   gridHeight?: number;
@@ -55,10 +57,14 @@ const FACTS = `(() => {
   const unnamedButtons = [...document.querySelectorAll('vscode-button')]
     .filter((b) => /[^\\p{L}\\p{N}\\s.…'’()-]/u.test(b.textContent ?? '') && !b.getAttribute('aria-label'))
     .map((b) => describe(b) + ' "' + b.textContent + '"');
+  const stretched = [...document.querySelectorAll('#app canvas')]
+    .filter((c) => c.clientWidth > 0 && c.clientHeight > 0 && c.width > 1 && c.height > 1 && !c.closest('[hidden]'))
+    .filter((c) => Math.abs(c.clientWidth / c.clientHeight - c.width / c.height) > 0.05 * (c.width / c.height))
+    .map((c) => describe(c) + ' ' + c.width + '×' + c.height + ' shown ' + c.clientWidth + '×' + c.clientHeight);
   const grid = document.getElementById('scroller');
   return {
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons,
-    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight,
+    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched,
     ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight } : {}),
   };
 })()`;
@@ -129,6 +135,10 @@ for (const name of PANELS) {
       assert.deepEqual(each(name, (f) => ((f.gridWidth ?? 0) < MIN_GRID || (f.gridHeight ?? 0) < MIN_GRID ? `${f.where}: grid ${f.gridWidth} × ${f.gridHeight} px` : undefined)), []);
     });
   }
+
+  test(`${name}: every picture is shown at its own aspect ratio`, () => {
+    assert.deepEqual(each(name, (f) => (f.stretched.length ? `${f.where}: ${f.stretched.join(', ')}` : undefined)), []);
+  });
 
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
     assert.deepEqual(each(name, (f) => (f.unnamedButtons.length ? `${f.where}: ${f.unnamedButtons.join(', ')}` : undefined)), []);
