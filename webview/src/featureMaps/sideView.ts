@@ -38,7 +38,18 @@ export function renderPredictions(root: HTMLElement, summary: FeatureMapsOpenRes
     label.textContent = `${p.label} — ${(p.probability * 100).toFixed(1)}%`;
     label.title = `class ${p.classIndex}, score ${p.score.toFixed(4)}`;
     li.append(label, bar);
-    if (onPick) li.addEventListener('click', () => onPick(p.classIndex));
+    if (onPick) {
+      // A row explains its class: by click, and by Enter or Space once Tab reaches it (it was mouse-only).
+      li.tabIndex = 0;
+      li.setAttribute('role', 'button');
+      li.setAttribute('aria-label', `Explain ${p.label} (${(p.probability * 100).toFixed(1)}%)`);
+      li.addEventListener('click', () => onPick(p.classIndex));
+      li.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        onPick(p.classIndex);
+      });
+    }
     list.append(li);
   }
   root.replaceChildren(title, list);
