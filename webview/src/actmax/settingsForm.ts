@@ -51,9 +51,13 @@ export class SettingsForm {
   readonly atlasButton: HTMLElement;
   readonly cancelButton: HTMLElement;
   private readonly unitsHint: HTMLElement;
+  private layers: ActmaxLayerChoice[] = [];
 
   constructor(toolbar: HTMLElement, advanced: HTMLElement, private readonly cb: FormCallbacks) {
-    const layerWrap = select('layer', 'Layer', [], '', (v) => cb.onLayer(v));
+    const layerWrap = select('layer', 'Layer', [], '', (v) => {
+      this.describeLayer(v);
+      cb.onLayer(v);
+    });
     this.layerSelect = layerWrap.querySelector('vscode-single-select') as ValueEl;
     (this.layerSelect as ValueEl & { combobox: boolean }).combobox = true;
     this.units = textField('units', '0, 3, 8-11');
@@ -105,8 +109,15 @@ export class SettingsForm {
   }
 
   setLayers(layers: ActmaxLayerChoice[], layerId: string): void {
-    setChoices(this.layerSelect, layers.map((l) => ({ value: l.id, label: l.id, description: `${l.kind} · ${l.channels} units` })), layerId);
-    this.layerSelect.title = layerId;
+    this.layers = layers;
+    setChoices(this.layerSelect, layers.map((l) => ({ value: l.id, label: l.id, description: layerDescription(l) })), layerId);
+    this.describeLayer(layerId);
+  }
+
+  /** The list's tooltip names the layer picked now and what it is (it kept the first layer's bare id after a change). */
+  private describeLayer(layerId: string): void {
+    const layer = this.layers.find((l) => l.id === layerId);
+    this.layerSelect.title = layer ? `${layer.id}: ${layerDescription(layer)}` : '';
   }
 
   setUnitsHint(count: number, what: string): void {
@@ -162,6 +173,11 @@ export class SettingsForm {
     for (const el of [this.runButton, this.atlasButton]) el.toggleAttribute('disabled', running);
     this.cancelButton.toggleAttribute('disabled', !running);
   }
+}
+
+/** "conv · 64 units": what a layer of the list is. */
+function layerDescription(layer: ActmaxLayerChoice): string {
+  return `${layer.kind} · ${layer.channels} units`;
 }
 
 function textField(id: string, placeholder: string): ValueEl {
