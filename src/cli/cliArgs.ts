@@ -9,8 +9,26 @@ export function parse(argv: string[], options: Options): Record<string, string |
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (e) {
-    throw new LayerLensError('badArgument', (e as Error).message.split('\n')[0]);
+    throw argumentError(e);
   }
+}
+
+/**
+ * node's parseArgs error as our one sentence: its own text ("Option '--steps <value>' argument missing", "Unknown
+ * option '--foo'") names node's parser, not what to do, and the ambiguous-value one runs to three lines.
+ */
+export function argumentError(e: unknown): LayerLensError {
+  const { code, message } = e as { code?: string; message?: string };
+  const text = String(message ?? e);
+  const quoted = /'(-[^' <]+)/.exec(text)?.[1] ?? /'([^']*)'/.exec(text)?.[1];
+  if (quoted !== undefined) {
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new LayerLensError('badArgument', `${quoted} is not an option of this command (--help lists them).`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new LayerLensError('badArgument', `Unexpected argument '${quoted}': every value follows the --option it belongs to (--help lists them).`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      return new LayerLensError('badArgument', /does not take an argument/.test(text) ? `${quoted} takes no value.` : `${quoted} needs a value.`);
+    }
+  }
+  return new LayerLensError('badArgument', text.split('\n')[0]);
 }
 
 export function required(values: Record<string, unknown>, name: string): string {

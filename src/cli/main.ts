@@ -2,7 +2,7 @@
 import { toErrorPayload } from '../shared/errors';
 import { checkModelFormat } from '../core/node/modelFormatCheck';
 import { activationsCommand, activationsUsage } from './commands/activationsCommand';
-import { attributeCommand, attributeUsage } from './commands/attributeCommand';
+import { attributeCommand, attributeHelp, attributeUsage } from './commands/attributeCommand';
 import { convertCommand, convertUsage } from './commands/convertCommand';
 import { torchvisionCommand, torchvisionUsage } from './commands/torchvisionCommand';
 import { installPytorchOpener, pytorchOptionsUsage, takePytorchOptions } from './pytorchOptions';
@@ -11,18 +11,19 @@ import { atlasCommand, atlasUsage } from './commands/atlasCommand';
 import { kernelsCommand, kernelsUsage } from './commands/kernelsCommand';
 import { layersCommand, layersUsage } from './commands/layersCommand';
 import { mergeCommand, mergeUsage } from './commands/mergeCommand';
-import { reportCommand, reportUsage } from './commands/reportCommand';
+import { reportCommand, reportHelp, reportUsage } from './commands/reportCommand';
 import { topkCommand, topkUsage } from './commands/topkCommand';
 
-const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+/** `help`: the longer text of `layer-lens NAME --help`, where a command has one beyond its usage line. */
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: string; help?: string }> = {
   layers: { run: layersCommand, usage: layersUsage },
   kernels: { run: kernelsCommand, usage: kernelsUsage },
   activations: { run: activationsCommand, usage: activationsUsage },
   actmax: { run: actmaxCommand, usage: actmaxUsage },
-  attribute: { run: attributeCommand, usage: attributeUsage },
+  attribute: { run: attributeCommand, usage: attributeUsage, help: attributeHelp },
   topk: { run: topkCommand, usage: topkUsage },
   merge: { run: mergeCommand, usage: mergeUsage },
-  report: { run: reportCommand, usage: reportUsage },
+  report: { run: reportCommand, usage: reportUsage, help: reportHelp },
   atlas: { run: atlasCommand, usage: atlasUsage },
   convert: { run: convertCommand, usage: convertUsage },
   torchvision: { run: torchvisionCommand, usage: torchvisionUsage },
@@ -52,12 +53,26 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
   return value && !value.startsWith('--') ? value : undefined;
 }
 
+const COMMON_OPTIONS =
+  'Every command takes --verbose (the raw text of an internal error), and every one but convert and torchvision --backend auto|webgpu|wasm|cpu|tensorflow (default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run). layer-lens COMMAND --help shows one command.';
+
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, 'Every command takes --verbose (the raw text of an internal error) and --backend auto|webgpu|wasm|cpu|tensorflow (default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run).'].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, COMMON_OPTIONS].join('\n');
+}
+
+/** `layer-lens NAME --help`: the command's own text, then what every command takes. */
+function commandHelp(name: string): string {
+  const command = commands[name]!;
+  const pytorch = PYTORCH_COMMANDS.has(name) ? [] : [pytorchOptionsUsage];
+  return [command.help?.trimEnd() ?? `Usage: ${command.usage}`, ...pytorch, COMMON_OPTIONS].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined && commands[rest[0]]) {
+    process.stdout.write(`${commandHelp(rest[0])}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
@@ -66,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`layer-lens: unknown command ${name}.\n${usage()}\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${commandHelp(name)}\n`);
+    return 0;
   }
   // --verbose (or LAYER_LENS_DEBUG) adds the raw text of an error that is not ours after our sentence.
   const verbose = rest.includes('--verbose') || Boolean(process.env.LAYER_LENS_DEBUG);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { topPredictions } from '../../core/activations';
-import { explain } from '../../core/attribution';
+import { defaultCamLayerId, explain } from '../../core/attribution';
 import { encodePng } from '../../core/image/encodePng';
 import { writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
@@ -20,9 +20,9 @@ import { preprocessHelp, preprocessSettingsOf, preprocessUsage } from '../prepro
 import * as tf from '@tensorflow/tfjs-core';
 
 export const attributeUsage =
-  `layer-lens attribute --model M --input IMAGE --method ${ATTRIBUTION_METHODS.join('|')}[,…] [--class K | --layer L --unit U [--y Y --x X]] [--cam-layer L] [--steps N] [--samples N] ${preprocessUsage} --out DIR [--json]`;
+  `layer-lens attribute --model M --input IMAGE --method ${ATTRIBUTION_METHODS.join('|')}[,…] [--class K | --layer L --unit U [--y Y --x X]] [--cam-layer L] [--steps N] [--samples N] [--input-size H,W] ${preprocessUsage} --out DIR [--json]`;
 
-const HELP = `${attributeUsage}
+export const attributeHelp = `Usage: ${attributeUsage}
 
 Writes DIR/<method>.npy (float32, H×W at the model's input size: the raw map before any display scaling) and
 DIR/<method>.png (the map over the image the model saw). Methods (several: --method gradcam,ig):
@@ -35,11 +35,13 @@ DIR/<method>.png (the map over the image the model saw). Methods (several: --met
 Target (default: the top class):
   --class K          a class index or label; --score probability explains its softmax probability, not its logit
   --layer L --unit U a unit (channel) of any layer: its mean over the map, or the neuron at --y Y --x X
+                     (Grad-CAM of a unit needs --cam-layer at or before L when the default comes after it)
 Other:
   --batch N          passes run together (IG steps, SmoothGrad samples, occlusion windows; default 8)
   --seed N           SmoothGrad's and the noise baseline's random numbers (default 0)
   --colormap NAME    ${COLORMAP_NAMES.join(', ')} for the overlay (default inferno; rdbu for signed maps)
   --opacity A        the overlay's opacity, 0..1 (default 0.6)
+  --input-size H,W   the size a model whose input size is not fixed runs at
 ${preprocessHelp}`;
 
 const BASELINES: readonly IgBaseline[] = ['black', 'blurred', 'noise'];
@@ -98,12 +100,24 @@ function overlay(map: AttributionMap, background: Uint8ClampedArray, colormap: C
 }
 
 const SIGNED: readonly AttributionMethod[] = ['gradxinput', 'ig', 'occlusion'];
+const CAM_METHODS: readonly AttributionMethod[] = ['gradcam', 'gradcampp', 'guided-gradcam'];
+
+/**
+ * Grad-CAM's default layer is the class output's (the last spatial layer); a unit of an earlier layer cannot
+ * reach it, and the core's refusal would name a layer the user never chose. Layers are listed in the order they
+ * run, so a default listed after the unit's layer is downstream of it: say so, and which flag chooses another.
+ */
+function checkDefaultCamLayer(model: LoadedModel, unitLayerId: string, method: AttributionMethod): void {
+  const layers = model.info.layers;
+  const camId = defaultCamLayerId(model.info);
+  const unitAt = layers.findIndex((l) => l.id === unitLayerId);
+  const camAt = layers.findIndex((l) => l.id === camId);
+  if (camId === undefined || unitAt < 0 || camAt <= unitAt) return;
+  const own = layers[unitAt]!.outputShape.length === 4 ? ` (such as ${unitLayerId} itself)` : '';
+  throw new LayerLensError('badArgument', `${method}'s default layer, ${camId}, comes after ${unitLayerId}, so it cannot explain a unit of ${unitLayerId}: name a spatial layer at or before it with --cam-layer${own}.`);
+}
 
 export async function attributeCommand(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
   const values = parse(argv, {
     model: { type: 'string' },
     input: { type: 'string' },
@@ -164,6 +178,13 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   const settings = preprocessSettingsOf(values);
 
   const model = await openCliModel(values, modelPath);
+  const firstCam = methods.find((m) => CAM_METHODS.includes(m));
+  try {
+    if (unitTarget?.kind === 'unit' && firstCam && options.camLayerId === undefined) checkDefaultCamLayer(model, unitTarget.layerId, firstCam);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   const { input, spec } = await loadModelInput(model, inputPath, settings);
   try {
     const target: AttributionTarget = unitTarget ?? {
@@ -184,7 +205,7 @@ export async function attributeCommand(argv: string[]): Promise<void> {
       if (!values.json) {
         const cam = map.camLayerId ? ` at ${map.camLayerId}` : '';
         const gap = map.completeness ? `; completeness: Σ ${map.completeness.sum.toPrecision(5)} vs f(x) − f(baseline) ${map.completeness.delta.toPrecision(5)}, gap ${(map.completeness.gap * 100).toFixed(2)} %` : '';
-        process.stdout.write(`${method}${cam} for ${map.targetLabel}: ${npy}, ${png} [${map.height}×${map.width}] (${map.passes} passes, ${Math.round(map.ms)} ms${gap})\n`);
+        process.stdout.write(`${method}${cam} for ${map.targetLabel}: ${npy}, ${png} [${map.height}×${map.width}] (${map.passes} ${map.passes === 1 ? 'pass' : 'passes'}, ${Math.round(map.ms)} ms${gap})\n`);
       }
     }
     if (values.json) process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, maps: written }, null, 2)}\n`);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { webpWasmConfigured } from '../../core/image';
 import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/node/nodeWebpWasm';
 import { LayerLensError } from '../../shared/errors';
+import { argumentError } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { checkOutFolder } from '../outputFiles';
 import { mergeAtlasShards } from '../shard/atlasShard';
@@ -20,7 +21,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: argv, options: { out: { type: 'string' }, backend: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new LayerLensError('badArgument', (e as Error).message.split('\n')[0]);
+    throw argumentError(e);
   }
   const { values, positionals } = parsed;
   if (!values.out) throw new LayerLensError('badArgument', '--out is required.');

@@ -13,14 +13,14 @@ export const reportUsage = [
   '      (a part that fails says why in the report, which is still written: exit 0, one warning line on stderr)',
 ].join('\n');
 
-const reportHelp = `Usage: ${reportUsage.split('\n')[0]}
+export const reportHelp = `Usage: ${reportUsage.split('\n')[0]}
 Writes DIR/index.html: the model's layers, kernels, feature maps, activation maximization and dataset examples.
   --layers ID,ID|N  the layers to draw: ids separated by commas, or N conv layers spread from first to last
                     (default: every conv layer's kernels and feature maps, the last conv layer's actmax and top-k)
   --steps N         activation-maximization steps per image (default ${DEFAULT_STEPS})
   --images N        use the first N sample images, by name (default all; feature maps are drawn for up to 4)
   --samples DIR     the sample images (default: the model's samples/ folder; --images DIR also names it)
-  --backend B       wasm (default), cpu, webgpu, auto or tensorflow
+  --backend B       auto (default: a hardware GPU, else wasm), webgpu, wasm, cpu or tensorflow
 ${preprocessHelp}  --quiet           no progress lines on stderr
 A part that fails (one layer's actmax, an unreadable image) says why in a notice in its place and the rest is drawn;
 the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
@@ -35,10 +35,6 @@ when complete. Ctrl-C (or a crash) ends the run at once, leaves DIR as it was an
  * warning line on stderr naming the failed parts. The report appears in --out only when complete.
  */
 export async function reportCommand(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(reportHelp);
-    return;
-  }
   const values = parse(argv, {
     model: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' }, samples: { type: 'string' },
     layers: { type: 'string' }, steps: { type: 'string' }, quiet: { type: 'boolean' }, ...preprocessOption, ...backendOption,

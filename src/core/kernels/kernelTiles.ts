@@ -22,7 +22,7 @@ export async function computeKernelTiles(model: LoadedModel, layerId: string, op
   const layer = model.info.layers.find((l) => l.id === layerId);
   // [kh, kw, C, mult]: output channel c·mult+m sees input channel c only; flattening keeps that order.
   if (layer?.kind === 'depthwiseConv') shape = [shape[0] as number, shape[1] as number, 1, (shape[2] as number) * (shape[3] as number)];
-  return { layerId, ...kernelTiles(Float32Array.from(data), shape, options, model.info.path) };
+  return { layerId, ...kernelTiles(Float32Array.from(data), shape, options, `${layerId} in ${model.info.path}`) };
 }
 
 /** Which layers do have kernels, so that the refusal says where to look instead. */
@@ -40,7 +40,7 @@ export function kernelTiles(data: Float32Array, shape: readonly number[], option
   const [kh, kw, ci, co] = shape as [number, number, number, number];
   const mode = options.mode === 'auto' ? (ci === 3 ? 'rgb' : 'mean') : options.mode;
   if (mode === 'rgb' && ci !== 3) {
-    throw new LayerLensError('badArgument', `The kernel of ${path} has ${ci} input channels, so it cannot be drawn as RGB (that needs 3).`);
+    throw new LayerLensError('badArgument', `The kernel of ${path} has ${ci} input channel${ci === 1 ? '' : 's'}, so it cannot be drawn as RGB (that needs 3).`);
   }
   const stats = filterStats(data, shape);
   const tilesPerFilter = mode === 'perChannel' ? ci : 1;
