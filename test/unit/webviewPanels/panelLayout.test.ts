@@ -34,6 +34,10 @@ interface PageFacts {
   clientHeight: number;
   /** Pictures (canvases) shown at another aspect ratio than their pixels': "canvas#id 32×32 shown 320×404". */
   stretched: string[];
+  /** Lines the backend's name takes in the header. */
+  backendLines: number;
+  /** Top Images: the grey (0-255) of the first row's empty actmax tile, near its corner. */
+  emptyTileGrey?: number;
   /** The grid's scroll box (grid panels only), in px. */
   gridWidth?: number;
   gridHeight?: number;
@@ -61,10 +65,20 @@ const FACTS = `(() => {
     .filter((c) => c.clientWidth > 0 && c.clientHeight > 0 && c.width > 1 && c.height > 1 && !c.closest('[hidden]'))
     .filter((c) => Math.abs(c.clientWidth / c.clientHeight - c.width / c.height) > 0.05 * (c.width / c.height))
     .map((c) => describe(c) + ' ' + c.width + '×' + c.height + ' shown ' + c.clientWidth + '×' + c.clientHeight);
+  const backend = document.getElementById('backend');
+  const backendLines = Math.round(backend.getBoundingClientRect().height / (parseFloat(getComputedStyle(backend).fontSize) * 1.2));
   const grid = document.getElementById('scroller');
+  const heading = document.querySelector('#columns span');
+  const gridCanvas = document.getElementById('grid');
+  let emptyTileGrey;
+  if (heading && gridCanvas) {
+    const [r, g, b] = gridCanvas.getContext('2d').getImageData(parseFloat(heading.style.left) + 3, 3, 1, 1).data;
+    emptyTileGrey = Math.round((r + g + b) / 3);
+  }
   return {
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons,
-    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched,
+    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched, backendLines,
+    ...(emptyTileGrey === undefined ? {} : { emptyTileGrey }),
     ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight } : {}),
   };
 })()`;
@@ -138,6 +152,20 @@ for (const name of PANELS) {
 
   test(`${name}: every picture is shown at its own aspect ratio`, () => {
     assert.deepEqual(each(name, (f) => (f.stretched.length ? `${f.where}: ${f.stretched.join(', ')}` : undefined)), []);
+  });
+
+  if (name === 'topk') {
+    test('topk: an actmax tile without a picture is a faint square of the theme (light in a light theme, dark in a dark one)', () => {
+      assert.deepEqual(each(name, (f) => {
+        const grey = f.emptyTileGrey ?? -1;
+        const fits = f.where.endsWith('light') ? grey > 180 : grey >= 0 && grey < 80;
+        return fits ? undefined : `${f.where}: grey ${grey}`;
+      }), []);
+    });
+  }
+
+  test(`${name}: the backend's name stays on one line beside or under the breadcrumb`, () => {
+    assert.deepEqual(each(name, (f) => (f.backendLines > 1 ? `${f.where}: ${f.backendLines} lines` : undefined)), []);
   });
 
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {
