@@ -44,11 +44,18 @@ export function findFolds(steps: readonly LayersStep[], modelOutputs: readonly S
   return folds;
 }
 
+export interface FoldedWeights {
+  kernel: tf.Tensor;
+  bias: tf.Tensor1D;
+  /** The BN's per-channel k shaped to broadcast over the kernel: folded kernel = kernel · scale. */
+  scale: tf.Tensor;
+}
+
 /**
  * The linear layer's kernel and bias with the BN applied, or null when the BN does not normalize the last (channel)
- * axis of the linear layer's output. The caller owns both tensors.
+ * axis of the linear layer's output. The caller owns the three tensors.
  */
-export function foldedWeights(fold: BatchNormFold): { kernel: tf.Tensor; bias: tf.Tensor1D } | null {
+export function foldedWeights(fold: BatchNormFold): FoldedWeights | null {
   const config = fold.linear.config as LinearConfig;
   const rank = (fold.bn.inputs[0] as SymbolicTensor).shape.length;
   const affine = batchNormChannelAffine(fold.bn.layer, rank);
@@ -65,9 +72,10 @@ export function foldedWeights(fold: BatchNormFold): { kernel: tf.Tensor; bias: t
         config.className === 'Dense' ? [1, outChannels]
           : config.className === 'DepthwiseConv2D' ? [1, 1, kernel.shape[2] as number, kernel.shape[3] as number]
             : [1, 1, 1, outChannels];
-      const folded = tf.mul(kernel, tf.reshape(affine.k, kShape));
+      const scale = tf.reshape(affine.k, kShape);
+      const folded = tf.mul(kernel, scale);
       const shifted = config.useBias && bias ? tf.add(tf.mul(tf.reshape(bias, [-1]), affine.k), affine.b) : tf.clone(affine.b);
-      return { kernel: folded, bias: shifted as tf.Tensor1D };
+      return { kernel: folded, bias: shifted as tf.Tensor1D, scale };
     });
   } finally {
     tf.dispose([affine.k, affine.b]);

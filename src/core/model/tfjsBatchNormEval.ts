@@ -42,13 +42,7 @@ export function batchNormChannelAffine(layer: Layer, rank: number): ChannelAffin
   if (!config) return null;
   const axis = config.axis < 0 ? config.axis + rank : config.axis;
   if (axis < 0 || axis >= rank) return null;
-  // getWeights lists gamma (when scale), beta (when center), moving mean, moving variance, in that order.
-  const weights = layer.getWeights();
-  let i = 0;
-  const gamma = config.scale ? weights[i++] : undefined;
-  const beta = config.center ? weights[i++] : undefined;
-  const mean = weights[i++];
-  const variance = weights[i++];
+  const { gamma, beta, mean, variance } = batchNormWeights(layer, config);
   if (!mean || !variance) return null;
   return tf.tidy(() => {
     const inv = tf.rsqrt(tf.add(variance, config.epsilon));
@@ -57,6 +51,35 @@ export function batchNormChannelAffine(layer: Layer, rank: number): ChannelAffin
     const b = (beta ? tf.add(shift, tf.reshape(beta, [-1])) : shift) as tf.Tensor1D;
     return { axis, k, b };
   });
+}
+
+function batchNormWeights(layer: Layer, config: BatchNormConfig): Partial<Record<'gamma' | 'beta' | 'mean' | 'variance', tf.Tensor>> {
+  // getWeights lists gamma (when scale), beta (when center), moving mean, moving variance, in that order.
+  const weights = layer.getWeights();
+  let i = 0;
+  const gamma = config.scale ? weights[i++] : undefined;
+  const beta = config.center ? weights[i++] : undefined;
+  return { gamma, beta, mean: weights[i++], variance: weights[i++] };
+}
+
+/**
+ * Whether every per-channel k of the layer is finite with 2^-40 <= |k| <= 2^40, so that a kernel multiplied by k
+ * gives the kernel back when divided by k (to float32 rounding; a k of 0 would lose it). Computed in JavaScript
+ * from the layer's weights as the file gave them, which every backend reads synchronously (webgpu: cpuCopies.ts).
+ */
+export function batchNormScaleInvertible(layer: Layer): boolean {
+  const config = batchNormConfig(layer);
+  if (!config) return false;
+  const { gamma, variance } = batchNormWeights(layer, config);
+  if (!variance) return false;
+  const v = variance.dataSync();
+  const g = gamma?.dataSync();
+  if (g && g.length !== v.length) return false;
+  for (let c = 0; c < v.length; c++) {
+    const k = Math.abs((g ? (g[c] as number) : 1) / Math.sqrt((v[c] as number) + config.epsilon));
+    if (!(k >= 2 ** -40 && k <= 2 ** 40)) return false;
+  }
+  return true;
 }
 
 /** The layer's inference output computed as x · k + b, or null when the layer is not a BatchNormalization this handles. */

@@ -62,6 +62,11 @@ function pair(v: unknown): [number, number] {
 /** The layer's output before its activation (logits for a softmax Dense). */
 export function linearPart(layer: Layer, config: LinearConfig, x: tf.Tensor): tf.Tensor {
   const [kernel, bias] = layer.getWeights();
+  return linearPartOf(config, kernel as tf.Tensor, bias, x);
+}
+
+/** `linearPart` with the kernel and bias given (a layer whose kernel variable holds other values: tfjsLayersPlan.ts). */
+export function linearPartOf(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor | undefined, x: tf.Tensor): tf.Tensor {
   let y: tf.Tensor;
   if (config.className === 'Conv2D') {
     y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, config.strides, config.padding, 'NHWC', config.dilation);

@@ -26,6 +26,10 @@ export interface LayersRunOptions {
   fold?: boolean;
 }
 
+/**
+ * Takes `model` over: the result disposes it, and with the folded plan each folded layer's kernel variable holds its
+ * folded kernel from then on (tfjsLayersPlan.ts), so nothing else may run the model's own layers.
+ */
 export function wrapLayersModel(model: LayersModel, path: string, name: string, size: InputSizeRequest = {}, options: LayersRunOptions = {}): LoadedModel {
   const steps = topoSteps(model);
   const warnings: string[] = [];
@@ -136,7 +140,9 @@ export function wrapLayersModel(model: LayersModel, path: string, name: string, 
       const step = stepOfLayer.get(layerId);
       if (!step) return null;
       const w = kernelVariable(step.layer);
-      return w ? (tf.clone(w.read()) as tf.Tensor4D) : null;
+      if (!w) return null;
+      // A folded layer's variable holds its folded kernel: the panels show the kernel as trained.
+      return (plan.trainedKernel(step) ?? tf.clone(w.read())) as tf.Tensor4D;
     },
     dispose(): void {
       if (!disposed) {

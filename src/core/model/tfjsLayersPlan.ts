@@ -6,11 +6,19 @@
 // kernels of the same network imported from ONNX (where PyTorch's export folds the BNs), 1.67× its time.
 // Activations stay separate kernels: actmax's redirected ReLU gradient swaps the Relu/Relu6 gradients
 // (src/core/actmax/reluRedirect.ts), which a ReLU fused into a conv would skip.
+//
+// Memory: a folded layer keeps one copy of its kernel, the folded one, written into the layer's own kernel variable
+// (a ResNet50 held 1.92x its weights with both copies). The kernel as trained (the Kernels panel, the atlas's and unit
+// page's strongest inputs, the report, the layer's own pre-BN output when asked) is the folded one divided by the
+// BN's per-channel k, one layer at a time when asked: the trained float32 values to 1.2e-7 relative (a product
+// and a quotient, each rounded once). Where k could not be divided out (a channel's k is 0, or outside
+// 2^-40..2^40) the layer keeps its trained kernel and the fold its own copy.
 import * as tf from '@tensorflow/tfjs-core';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { findFolds, foldedWeights, type LayersStep } from './foldBatchNorm';
-import { batchNormChannelAffine } from './tfjsBatchNormEval';
-import { linearOp, type LinearOp } from './tfjsLinearOps';
+import { batchNormChannelAffine, batchNormScaleInvertible } from './tfjsBatchNormEval';
+import { linearPartOf, type LinearConfig } from './tfjsLayerEval';
+import { linearOp, linearOpTakes, type LinearOp } from './tfjsLinearOps';
 
 type StepOp = (xs: tf.Tensor[]) => tf.Tensor[];
 
@@ -23,6 +31,11 @@ export interface LayersPlan {
   linear(step: LayersStep): LinearOp | undefined;
   /** A faster stand-in for the layer's own call (BN, ReLU, Activation, Add). */
   other(step: LayersStep): StepOp | undefined;
+  /**
+   * The kernel as trained of a layer whose kernel variable holds the folded kernel (caller disposes); undefined
+   * when the layer's kernel variable holds the trained one.
+   */
+  trainedKernel(step: LayersStep): tf.Tensor | undefined;
   dispose(): void;
 }
 
@@ -32,6 +45,7 @@ export const LAYER_BY_LAYER: LayersPlan = {
   foldOf: () => undefined,
   linear: () => undefined,
   other: () => undefined,
+  trainedKernel: () => undefined,
   dispose: () => undefined,
 };
 
@@ -40,21 +54,36 @@ export function buildLayersPlan(steps: readonly LayersStep[], modelOutputs: read
   const foldedAway = new Set<LayersStep>();
   const linears = new Map<LayersStep, LinearOp>();
   const others = new Map<LayersStep, StepOp>();
+  // Layers whose kernel variable holds the folded kernel: the BN's k, to divide it out again.
+  const scales = new Map<LayersStep, tf.Tensor>();
   const owned: tf.Tensor[] = [];
   try {
     for (const fold of findFolds(steps, modelOutputs)) {
-      const weights = foldedWeights(fold);
+      const config = fold.linear.config as LinearConfig;
+      const weights = linearOpTakes(config) ? foldedWeights(fold) : null;
       if (!weights) continue;
-      const op = linearOp(fold.linear.config!, weights.kernel, weights.bias, true);
-      if (!op) {
-        tf.dispose([weights.kernel, weights.bias]);
-        continue;
+      let op: LinearOp | null;
+      if (batchNormScaleInvertible(fold.bn.layer)) {
+        // The variable takes the folded values and the op runs on the variable: the trained values are freed, and
+        // no second tensor shares the buffer (tf.memory() counts bytes per tensor, which the engine reports).
+        const variable = fold.linear.layer.getWeights()[0] as tf.Variable;
+        variable.assign(weights.kernel);
+        weights.kernel.dispose();
+        op = linearOp(config, variable, weights.bias, true, false);
+        scales.set(fold.linear, weights.scale);
+        owned.push(weights.scale);
+      } else {
+        op = linearOp(config, weights.kernel, weights.bias, true);
+        weights.scale.dispose();
       }
-      folds.set(fold.bn, { source: fold.linear, op });
+      folds.set(fold.bn, { source: fold.linear, op: op as LinearOp });
       foldedAway.add(fold.linear);
     }
     for (const step of steps) {
-      if (step.config && step.inputs.length === 1) {
+      const scale = scales.get(step);
+      if (scale) {
+        linears.set(step, trainedLinear(step, scale));
+      } else if (step.config && step.inputs.length === 1) {
         const [kernel, bias] = step.layer.getWeights() as [tf.Tensor, tf.Tensor1D | undefined];
         const op = kernel ? linearOp(step.config, kernel, step.config.useBias ? bias : undefined, false) : null;
         if (op) linears.set(step, op);
@@ -73,11 +102,28 @@ export function buildLayersPlan(steps: readonly LayersStep[], modelOutputs: read
     foldOf: (step) => folds.get(step),
     linear: (step) => linears.get(step),
     other: (step) => others.get(step),
+    trainedKernel(step) {
+      const scale = scales.get(step);
+      return scale && tf.div(step.layer.getWeights()[0] as tf.Tensor, scale);
+    },
     dispose(): void {
       for (const { op } of folds.values()) op.dispose();
       for (const op of linears.values()) op.dispose();
       tf.dispose(owned.splice(0));
     },
+  };
+}
+
+/**
+ * The pre-BN output of a layer whose kernel variable holds its folded kernel, when a caller asks for it: the trained
+ * kernel is made for the pass (freed with the pass's tensors) and run as the layer-by-layer path runs it.
+ */
+function trainedLinear(step: LayersStep, scale: tf.Tensor): LinearOp {
+  const config = step.config as LinearConfig;
+  const [folded, bias] = step.layer.getWeights() as [tf.Tensor, tf.Tensor | undefined];
+  return {
+    run: (x) => linearPartOf(config, tf.div(folded, scale), config.useBias ? bias : undefined, x),
+    dispose: () => undefined,
   };
 }
 

@@ -27,17 +27,21 @@ function kerasPads(config: LinearConfig, kh: number, kw: number, H: number, W: n
   return [top, left, bottom, right];
 }
 
+/** Whether `linearOp` takes a layer with this config: not a conv with strides and dilations both above 1. */
+export function linearOpTakes(config: LinearConfig): boolean {
+  return config.className === 'Dense' || !(config.strides.some((s) => s > 1) && config.dilation.some((d) => d > 1));
+}
+
 /**
  * The op for a layer with this config, kernel (HWIO / [kh, kw, C, M] / [in, out]) and bias; null for a case the
  * conv gradient does not take (strides and dilations both above 1), which keeps the layer-by-layer path.
- * `folded`: kernel and bias are folded weights the op owns (disposed with it) and the bias rides in the kernel;
- * otherwise they belong to the layer and the bias is added after.
+ * `folded`: kernel and bias are folded weights the op owns (disposed with it; the kernel only when `ownsKernel`,
+ * false for a kernel held by the layer's variable) and the bias rides in the kernel; otherwise they belong to the
+ * layer and the bias is added after.
  */
-export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor1D | undefined, folded: boolean): LinearOp | null {
-  const strided = config.strides.some((s) => s > 1);
-  const dilated = config.dilation.some((d) => d > 1);
-  if (config.className !== 'Dense' && strided && dilated) return null;
-  const made: tf.Tensor[] = folded ? [kernel, ...(bias ? [bias] : [])] : [];
+export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor1D | undefined, folded: boolean, ownsKernel = folded): LinearOp | null {
+  if (!linearOpTakes(config)) return null;
+  const made: tf.Tensor[] = folded ? [...(ownsKernel ? [kernel] : []), ...(bias ? [bias] : [])] : [];
   const dispose = (): void => tf.dispose(made.splice(0));
   const inKernel = folded && bias ? bias : undefined;
   const after = (y: tf.Tensor): tf.Tensor => (bias && !inKernel ? tf.add(y, bias) : y);
