@@ -105,6 +105,8 @@ def parse_args(argv):
     for name in FULL:
         ap.add_argument('--' + name.replace('_', '-'), dest=name, type=int, default=None)
     ap.add_argument('--topk-batch', type=int, default=64)
+    ap.add_argument('--occlusion-window', type=int, default=32,
+                    help='occlusion window and stride in px (default 32: 49 windows, the interface row; larger: fewer)')
     ap.add_argument('--workers', type=int, default=0, help='DataLoader workers (default: cores - 2, at most 12)')
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (default: torch\'s own)')
     a = ap.parse_args(argv)
@@ -122,6 +124,8 @@ def check_inputs(a):
     with open(index) as f:
         if 'googlenet' not in json.load(f).get('models', {}):
             raise SystemExit(f'torchPeerGpu: {index} lists no googlenet fixture (prepare.py --only must include it)')
+    if not 1 <= a.occlusion_window <= SIZE:
+        raise SystemExit(f'torchPeerGpu: --occlusion-window {a.occlusion_window}: a window is 1 to {SIZE} px')
     if not os.path.isdir(a.images) or not image_files(a.images):
         raise SystemExit(f'torchPeerGpu: {a.images} holds no .jpg/.png images: run scripts/gpuKit/py/prepare.py first')
     try:
@@ -177,7 +181,8 @@ def main():
     timed_row(rows, 'ig.32', 'ms', f'{a.ig_steps} steps, batches of 8, median of {runs}', lambda: ms(lambda: t.ig(a.ig_steps, 8)))
     timed_row(rows, 'ig.32.batch32', 'ms', f'{a.ig_steps} steps, batches of 32, median of {runs}', lambda: ms(lambda: t.ig(a.ig_steps, 32)))
     timed_row(rows, 'smoothgrad.25', 'ms', f'{a.smoothgrad} samples, batches of 8, median of {runs}', lambda: ms(lambda: t.smoothgrad(a.smoothgrad, 8)))
-    timed_row(rows, 'occlusion', 'ms', f'49 windows of 32 px, batches of 8, median of {runs}', lambda: ms(lambda: t.occlusion(32, 8)))
+    w = a.occlusion_window
+    timed_row(rows, 'occlusion', 'ms', f'{(SIZE // w) ** 2} windows of {w} px, batches of 8, median of {runs}', lambda: ms(lambda: t.occlusion(w, 8)))
 
     for key, units in [('actmax.1', None), ('actmax.N', list(range(a.units)))]:
         n = 1 if units is None else len(units)
