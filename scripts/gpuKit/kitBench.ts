@@ -1,10 +1,9 @@
 // The bench phase: one backend started as the engine starts it, then bench/benchBackendRows.ts's rows, the
 // phase's JSON rewritten after every row so a run stopped at its time limit still leaves the rows it finished.
-import { writeFileSync } from 'node:fs';
 import { benchBackendRows, rowLabel, type BackendRowSizes } from '../../bench/benchBackendRows';
 import { startNodeBackend } from '../../src/core/node/startNodeBackend';
 import type { BackendPreference } from '../../src/shared/backend';
-import type { BenchPhase } from './kitTypes';
+import { writeJsonAtomic, type BenchPhase } from './kitTypes';
 
 export interface BenchOptions {
   backend: BackendPreference;
@@ -17,11 +16,13 @@ export interface BenchOptions {
 }
 
 export async function benchPhase(o: BenchOptions): Promise<BenchPhase> {
+  // What the table shows if starting the backend never ends (a driver that hangs): overwritten once it starts.
+  writeJsonAtomic(o.json, { phase: 'bench', side: 'layer-lens', backend: o.backend, label: o.backend, detail: '', rows: [], failure: `${o.backend} did not finish starting (stopped at the phase's limit)` } satisfies BenchPhase);
   const status = await startNodeBackend(o.backend);
   const label = rowLabel(status);
   const out: BenchPhase = { phase: 'bench', side: 'layer-lens', backend: o.backend, label, detail: `${status.detail}${status.kernels ? ` [${status.kernels}]` : ''}`, rows: [] };
   if (status.adapter) out.software = status.adapter.software;
-  const save = () => writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
+  const save = () => writeJsonAtomic(o.json, out);
   process.stdout.write(`bench: ${o.backend} → ${out.detail}\n`);
   if (status.notHonoured) out.failure = status.notHonoured;
   else if (status.adapter?.software && !o.allowSoftware) out.failure = `only a software adapter (${label}): no GPU rows (--allow-software runs them anyway)`;

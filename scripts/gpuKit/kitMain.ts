@@ -7,7 +7,7 @@
 //          [--rows featureMaps,topk,actmax,attribution,atlas]
 //   kit.js --table --work DIR --out DIR [--peer FILE]
 // --allow-software lets webgpu rows run on a software adapter (SwiftShader in the rehearsal); `auto` never does.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKEND_ROW_GROUPS, type BackendRowGroup } from '../../bench/benchBackendRows';
@@ -16,6 +16,7 @@ import { benchPhase } from './kitBench';
 import { parityPhase } from './kitParity';
 import { probePhase } from './kitProbe';
 import { writeTable } from './kitTable';
+import { writeJsonAtomic } from './kitTypes';
 
 const options = {
   probe: { type: 'boolean' }, parity: { type: 'boolean' }, bench: { type: 'boolean' }, table: { type: 'boolean' },
@@ -52,8 +53,9 @@ async function main(): Promise<void> {
   const work = need(v.work, '--work');
   mkdirSync(work, { recursive: true });
   const limitMs = count(v['limit-s'], 120, '--limit-s') * 1000;
-  const save = (name: string, data: unknown) => writeFileSync(join(work, name), `${JSON.stringify(data, null, 2)}\n`);
-  if (v.probe) save('probe.json', await probePhase(limitMs));
+  // Whole files only (written beside, then renamed): a phase killed at its limit mid-write leaves the last one.
+  const save = (name: string, data: unknown) => writeJsonAtomic(join(work, name), data);
+  if (v.probe) save('probe.json', await probePhase(limitMs, (p) => save('probe.json', p)));
   else if (v.parity) {
     const r = await parityPhase(need(v.fixtures, '--fixtures'), limitMs, (p) => save('parity.json', p));
     for (const c of r.checks) process.stdout.write(`parity ${c.kind}: ${c.met ? 'MET' : 'NOT MET'} (worst ${c.worst}, limit ${c.limit})\n`);

@@ -83,9 +83,15 @@ export async function parityPhase(fixturesDir: string, limitMs: number, save: (p
     };
   };
   const env = { ...process.env, LAYER_LENS_FIXTURES_DIR: fixturesDir, LAYER_LENS_WEBGPU_ALL_FIXTURES: '1' };
+  save(phase('no check finished (stopped before the first)'));
   const run = await runSelf(['--parity-child'], env, limitMs, (line) => {
     if (!line.startsWith('RESULT ')) return;
-    const r = JSON.parse(line.slice(7)) as Result;
+    let r: Result;
+    try {
+      r = JSON.parse(line.slice(7)) as Result;
+    } catch {
+      return; // a line cut by a kill
+    }
     results.push(r);
     const cost = r.ms !== undefined ? ` (${r.ms} ms)` : '';
     process.stdout.write(`parity ${r.kind}: ${r.name}${r.err !== undefined ? `: ${r.err.toPrecision(2)}` : ''}${cost}\n`);

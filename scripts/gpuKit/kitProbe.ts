@@ -6,9 +6,12 @@ import type { BackendStatus } from '../../src/shared/backend';
 import { runSelf } from './kitChild';
 import type { ProbePhase } from './kitTypes';
 
-export async function probePhase(limitMs: number): Promise<ProbePhase> {
+/** `save` gets the phase so far: before the probe (a probe that hangs on the driver leaves that it did), after it. */
+export async function probePhase(limitMs: number, save: (phase: ProbePhase) => void = () => {}): Promise<ProbePhase> {
+  save({ phase: 'probe', probe: { ok: false, reason: 'the adapter probe did not finish (Dawn hung on the driver?)' }, selection: [] });
   const probe = await probeWebgpu();
   process.stdout.write(`probe: ${JSON.stringify(probe)}\n`);
+  save({ phase: 'probe', probe, selection: [] });
   const run = await runSelf(['--selection-child'], process.env, limitMs);
   const statuses = run.stdout.split('\n').filter((l) => l.startsWith('STATUS ')).map((l) => JSON.parse(l.slice(7)) as BackendStatus);
   const selection = statuses.map((s) => ({

@@ -1,13 +1,18 @@
 // The one table a GPU run ends with: Layer Lens on webgpu | Layer Lens on the CPU path | PyTorch (CUDA), joined
 // on the rows' keys (README-interface.md), each target said MET or NOT MET, with the parity checks and what
 // `auto` chose. Also the merged rows.json. Reads whatever phase files exist: a phase that timed out is a gap.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyedRow } from '../../bench/backendRowTypes';
-import { GRADCAM_TARGET, IG_TARGET } from '../../bench/benchBackendAttribution';
-import type { BenchPhase, ParityPhase, PeerFile, ProbePhase } from './kitTypes';
+import { targetLines } from './kitTargets';
+import { writeJsonAtomic, type BenchPhase, type ParityPhase, type PeerFile, type ProbePhase } from './kitTypes';
 
-const ACTMAX_TARGET = 8;
+interface Compare {
+  same: boolean;
+  differ: number;
+  summary: string;
+  lines: string[];
+}
 
 const ROWS: { key: string; what: string }[] = [
   { key: 'featureMaps.all', what: 'feature maps, every module, one pass' },
@@ -54,6 +59,20 @@ function verdict(met: boolean | undefined): string {
   return met === undefined ? 'NOT RUN' : met ? 'MET' : 'NOT MET';
 }
 
+function text(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
+}
+
+/** The GPU as each side names it (nvidia-smi, Dawn's adapter, torch): the table never assumes which card ran. */
+function gpuLine(machine: string, probe: ProbePhase | undefined, peer: PeerFile | undefined): string {
+  const smi = machine.split('\n').filter((l) => l.startsWith('GPU: ')).map((l) => l.slice(5)).join('; ') || 'not asked';
+  const p = probe?.probe as { ok?: boolean; reason?: string; adapter?: { vendor?: string; architecture?: string; device?: string; description?: string; software?: boolean } } | undefined;
+  const a = p?.adapter;
+  const adapter = !p ? 'not probed' : p.ok && a ? `${[a.vendor, a.architecture].filter(Boolean).join(' ')}${a.description ? ` "${a.description}"` : a.device ? ` "${a.device}"` : ''}${a.software ? ' (software)' : ''}` : `none (${p.reason ?? '?'})`;
+  const torch = peer?.device === 'cuda' && peer.name ? peer.name : peer?.failure ? 'no CUDA device' : '—';
+  return `**GPU**: nvidia-smi: ${smi} · WebGPU adapter: ${adapter} · torch: ${torch}`;
+}
+
 export function writeTable(work: string, out: string, peerPath = join(work, 'peer.json')): string {
   const probe = readJson<ProbePhase>(join(work, 'probe.json'));
   const parity = readJson<ParityPhase>(join(work, 'parity.json'));
@@ -61,8 +80,12 @@ export function writeTable(work: string, out: string, peerPath = join(work, 'pee
   const cpu = readJson<BenchPhase>(join(work, 'bench-cpu.json'));
   const peer = readJson<PeerFile>(peerPath);
   const machine = existsSync(join(work, 'machine.txt')) ? readFileSync(join(work, 'machine.txt'), 'utf8').trim() : '';
-  const lines: string[] = ['# Layer Lens GPU check', ''];
+  const vulkan = text(join(work, 'vulkan.txt'));
+  const compare = readJson<Compare>(join(work, 'compare.json'));
+  const timeline = text(join(work, 'timeline.txt'));
+  const lines: string[] = ['# Layer Lens GPU check', '', gpuLine(machine, probe, peer), ''];
   if (machine) lines.push(...machine.split('\n').map((l) => `    ${l}`), '');
+  if (vulkan) lines.push(...vulkan.split('\n').map((l) => `    ${l}`), '');
 
   lines.push('## Adapter and backend choice', '');
   lines.push(`- probe: ${probe ? JSON.stringify(probe.probe) : 'NOT RUN'}`);
@@ -73,6 +96,15 @@ export function writeTable(work: string, out: string, peerPath = join(work, 'pee
   lines.push(`- \`auto\` never picks a software adapter: ${verdict(auto ? auto.adapter?.software !== true : undefined)}`);
   lines.push(`- \`auto\` picks the hardware GPU: ${hardware ? verdict(auto ? auto.active === 'webgpu' && auto.adapter?.software === false : undefined) : 'n/a (Dawn found no hardware adapter)'}`, '');
 
+  lines.push('## Fixtures made here vs the repo\'s (compareIndex.py)', '');
+  if (!compare) lines.push('NOT RUN (no fixtures made here, or a kit without reference/: log.txt says which)', '');
+  else {
+    lines.push(`${compare.same ? 'SAME' : `DIFFERENT (${compare.differ})`}: ${compare.summary}`, '');
+    // Only what differs: a same fixture is one of many equal lines.
+    const differing = compare.lines.filter((l) => !/: same /.test(l));
+    if (differing.length) lines.push(...differing.map((l) => `- ${l}`), '');
+  }
+
   lines.push(`## Parity on ${parity?.adapter ?? 'webgpu'}${parity?.software ? ' (software)' : ''}${parity?.failure ? ` — ${parity.failure}` : ''}`, '');
   lines.push('| check | n | worst | limit | verdict | what |', '| --- | --- | --- | --- | --- | --- |');
   for (const c of parity?.checks ?? []) lines.push(`| ${c.kind} | ${c.count} | ${c.worst === null ? '—' : c.worst.toExponential(1)} | ${c.limit} | ${c.kind === 'fixtureSkipped' ? 'NOT RUN' : verdict(c.met)} | ${c.note} |`);
@@ -80,7 +112,7 @@ export function writeTable(work: string, out: string, peerPath = join(work, 'pee
   lines.push('');
 
   const head = (b: BenchPhase | undefined, name: string) => `${name}: ${b ? `${b.label}${b.failure ? ` (${b.failure})` : ''}` : 'NOT RUN'}`;
-  const peerName = peer ? `PyTorch: ${peer.device ?? ''} ${peer.name ?? ''}, torch ${peer.torch ?? '?'}${peer.precision ? `, ${peer.precision}` : ''}`.replace(/\s+/g, ' ').trim() : 'PyTorch: NOT RUN';
+  const peerName = peer?.failure ? `PyTorch: NOT RUN (${peer.failure})` : peer ? `PyTorch: ${peer.device ?? ''} ${peer.name ?? ''}, torch ${peer.torch ?? '?'}${peer.precision ? `, ${peer.precision}` : ''}`.replace(/\s+/g, ' ').trim() : 'PyTorch: NOT RUN';
   lines.push('## Speed', '', `- ${head(gpu, 'Layer Lens webgpu')}`, `- ${head(cpu, 'Layer Lens CPU')}${cpu ? ` — ${cpu.detail}` : ''}`, `- ${peerName}`, '');
   lines.push('| row | unit | Layer Lens webgpu | Layer Lens CPU | PyTorch | webgpu vs CPU | webgpu vs PyTorch |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const { key, what } of ROWS) {
@@ -90,22 +122,7 @@ export function writeTable(work: string, out: string, peerPath = join(work, 'pee
   }
   lines.push('');
 
-  lines.push('## Targets (webgpu)', '', '| target | webgpu | CPU | PyTorch | verdict |', '| --- | --- | --- | --- | --- |');
-  const ratio = (rows: KeyedRow[] | undefined, a: string, b: string): number | undefined => {
-    const [x, y] = [value(rows, a), value(rows, b)];
-    return x !== undefined && y !== undefined && y > 0 ? x / y : undefined;
-  };
-  const targets: { what: string; a: string; b: string; limit: number }[] = [
-    { what: `Grad-CAM at inception4e ≤ ${GRADCAM_TARGET}× forward + backward`, a: 'gradcam.inception4e', b: 'forwardBackward', limit: GRADCAM_TARGET },
-    { what: `Integrated Gradients 32 steps (batches of 8) ≤ ${IG_TARGET}× 1 step`, a: 'ig.32', b: 'ig.1', limit: IG_TARGET },
-    { what: `Integrated Gradients 32 steps (one batch) ≤ ${IG_TARGET}× 1 step`, a: 'ig.32.batch32', b: 'ig.1', limit: IG_TARGET },
-    { what: `actmax N units at once ≤ ${ACTMAX_TARGET}× 1 unit`, a: 'actmax.N', b: 'actmax.1', limit: ACTMAX_TARGET },
-  ];
-  for (const t of targets) {
-    const [g, c, p] = [gpu, cpu, peer].map((s) => ratio(s?.rows, t.a, t.b));
-    const x = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
-    lines.push(`| ${t.what} | ${x(g)} | ${x(c)} | ${x(p)} | ${verdict(g === undefined ? undefined : g <= t.limit)} |`);
-  }
+  lines.push('## Targets (webgpu)', '', ...targetLines(gpu, cpu, peer));
   const atlasNote = gpu?.rows.find((r) => r.key === 'atlas.inception4a')?.note;
   if (atlasNote) lines.push('', `Atlas (webgpu): ${atlasNote}`);
   else if (value(gpu?.rows, 'actmax.N') !== undefined) {
@@ -117,8 +134,11 @@ export function writeTable(work: string, out: string, peerPath = join(work, 'pee
   // webgpu's atlas note is shown above.
   const notes = sides.flatMap(([name, s]) => (s?.rows ?? []).filter((r) => r.note && !(name === 'webgpu' && r.key === 'atlas.inception4a')).map((r) => `${name} ${r.key}: ${r.note}`));
   if (notes.length) lines.push('', '<details><summary>sizes per row</summary>', '', ...notes.map((n) => `- ${n}`), '', '</details>');
-  const text = `${lines.join('\n')}\n`;
-  writeFileSync(join(out, 'table.md'), text);
-  writeFileSync(join(out, 'rows.json'), `${JSON.stringify({ probe, parity, webgpu: gpu, cpu, peer }, null, 2)}\n`);
-  return text;
+  if (timeline) lines.push('', '## Phases (seconds, how each ended)', '', '```', timeline, '```');
+  const table = `${lines.join('\n')}\n`;
+  // Rewritten after every phase: whole files only, so a run killed meanwhile leaves the last complete table.
+  writeFileSync(join(out, 'table.md.tmp'), table);
+  renameSync(join(out, 'table.md.tmp'), join(out, 'table.md'));
+  writeJsonAtomic(join(out, 'rows.json'), { probe, parity, webgpu: gpu, cpu, peer, compare });
+  return table;
 }

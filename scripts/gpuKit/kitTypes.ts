@@ -1,5 +1,13 @@
 // What each phase of the kit writes (one JSON file per phase) and the table reads.
+import { renameSync, writeFileSync } from 'node:fs';
 import type { KeyedRow } from '../../bench/backendRowTypes';
+
+/** `data` as JSON into `path`, whole or not at all: a process killed while writing leaves the previous file. */
+export function writeJsonAtomic(path: string, data: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
+  renameSync(tmp, path);
+}
 
 export interface ProbePhase {
   phase: 'probe';
@@ -39,6 +47,8 @@ export interface BenchPhase {
 }
 
 export interface PeerFile {
+  /** Why the peer did not run (run.sh: e.g. a torch without CUDA). */
+  failure?: string;
   side?: string;
   device?: string;
   name?: string;

@@ -5,9 +5,10 @@ same for the attribution references' index.json. The graphs must be the same (op
 float64 references the same numbers to 1e-5 (absmax of the output and of every module kept, top classes, IG sums).
 
 Usage: compareIndex.py --fixtures NEW/index.json --reference REF/index.json
-                      [--attribution NEW/index.json --attribution-reference REF/index.json]
+                      [--attribution NEW/index.json --attribution-reference REF/index.json] [--json FILE]
 
 Prints one line per network and a summary line starting with "compareIndex:"; exits 1 when anything differs.
+--json FILE also writes {"same": bool, "differ": n, "summary": "...", "lines": [...]} (the GPU kit's table reads it).
 """
 import argparse
 import json
@@ -83,6 +84,7 @@ def main():
     ap.add_argument('--reference', required=True)
     ap.add_argument('--attribution')
     ap.add_argument('--attribution-reference')
+    ap.add_argument('--json')
     a = ap.parse_args()
     docs = {}
     for opt in ['fixtures', 'reference', 'attribution', 'attribution_reference']:
@@ -97,15 +99,22 @@ def main():
     lines, bad, missing = compare_fixtures(docs['fixtures'], docs['reference'])
     for line in lines:
         print(f'compareIndex: {line}')
+    lines = list(lines)
     summary = [f'{len(lines) - bad} of {len(lines)} fixtures the same as the reference '
                f'({docs["reference"].get("made_with", "?").split(",")[0]} there, {docs["fixtures"].get("made_with", "?").split(",")[0]} here)']
     if missing:
         summary.append(f'{len(missing)} not made here ({", ".join(missing)})')
     if 'attribution' in docs and 'attribution_reference' in docs:
         diffs = compare_attribution(docs['attribution'], docs['attribution_reference'])
-        print(f'compareIndex: attribution references: {"; ".join(diffs) if diffs else "same maps, top classes and IG sums"}')
+        line = f'attribution references: {"; ".join(diffs) if diffs else "same maps, top classes and IG sums"}'
+        print(f'compareIndex: {line}')
+        lines.append(line)
         bad += bool(diffs)
-    print(f'compareIndex: {"; ".join(summary)}{"" if bad == 0 else f"; {bad} differ"}')
+    summary_line = f'{"; ".join(summary)}{"" if bad == 0 else f"; {bad} differ"}'
+    print(f'compareIndex: {summary_line}')
+    if a.json:
+        with open(a.json, 'w') as f:
+            json.dump({'same': bad == 0, 'differ': bad, 'summary': summary_line, 'lines': lines}, f, indent=1)
     sys.exit(1 if bad else 0)
 
 

@@ -17,10 +17,20 @@ interface Index { made_with: string; models: Record<string, { output_absmax: num
 let dir = '';
 let reference = '';
 
-function compare(fixtures: string): { status: number | null; lines: string[] } {
-  const r = spawnSync(PYTHON, [COMPARE, '--fixtures', fixtures, '--reference', reference], { encoding: 'utf8' });
+interface CompareJson { same: boolean; differ: number; summary: string; lines: string[] }
+
+/** compareIndex.py's exit, its printed lines and the --json file it wrote (the kit's table reads that). */
+function compare(fixtures: string): { status: number | null; lines: string[]; json: CompareJson } {
+  const json = join(dir, 'compare.json');
+  const r = spawnSync(PYTHON, [COMPARE, '--fixtures', fixtures, '--reference', reference, '--json', json], { encoding: 'utf8' });
   assert.equal(r.stderr, '');
-  return { status: r.status, lines: r.stdout.trim().split('\n') };
+  const lines = r.stdout.trim().split('\n');
+  const written = JSON.parse(readFileSync(json, 'utf8')) as CompareJson;
+  rmSync(json);
+  // The file says what the lines say: every line but the summary, and the summary.
+  assert.deepEqual(written.lines.map((l) => `compareIndex: ${l}`), lines.slice(0, -1));
+  assert.equal(`compareIndex: ${written.summary}`, lines.at(-1));
+  return { status: r.status, lines, json: written };
 }
 
 describe('GPU kit compareIndex.py', () => {
@@ -39,6 +49,7 @@ describe('GPU kit compareIndex.py', () => {
     assert.equal(r.lines.length, 19);
     assert.ok(r.lines.includes('compareIndex: googlenet: same graph (139 nodes), shapes and references'), r.lines.join('\n'));
     assert.match(r.lines.at(-1)!, /^compareIndex: 18 of 18 fixtures the same as the reference \(torch [^ ]+ there, torch [^ ]+ here\)$/);
+    assert.deepEqual([r.json.same, r.json.differ], [true, 0]);
   });
 
   it('names a changed graph, a moved reference and a missing module, and exits 1', () => {
@@ -55,5 +66,6 @@ describe('GPU kit compareIndex.py', () => {
     assert.match(r.lines.find((l) => l.startsWith('compareIndex: resnet18: '))!, /^compareIndex: resnet18: output absmax [\d.]+ != [\d.]+$/);
     assert.match(r.lines.find((l) => l.startsWith('compareIndex: mobilenet_v2: '))!, /modules \['features.3'\] != \['features.10', 'features.3'\]/);
     assert.match(r.lines.at(-1)!, /^compareIndex: 14 of 17 fixtures the same as the reference .*; 1 not made here \(inception_v3\); 3 differ$/);
+    assert.deepEqual([r.json.same, r.json.differ], [false, 3]);
   });
 });
