@@ -95,3 +95,23 @@ test("docs/atlas.md's flag table names only flags of layer-lens atlas, and all o
   assert.deepEqual([...doc].filter((f) => !own.has(f)), []);
   assert.deepEqual([...own].filter((f) => !doc.has(f) && !['--model', '--out', '--json', '--shard', '--shards'].includes(f)), []);
 });
+
+interface Contributes {
+  configuration: { properties: Record<string, unknown> };
+  commands: { command: string; title: string }[];
+  menus: Record<string, { command: string; when?: string }[]>;
+}
+
+test("the README names every setting and every reachable command package.json contributes, and no other setting", () => {
+  const { contributes } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: Contributes };
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const settings = Object.keys(contributes.configuration.properties);
+  assert.deepEqual(settings.filter((k) => !readme.includes(`\`${k}\``)), [], 'settings the README does not name');
+  const named = new Set([...readme.matchAll(/`(layerLens\.[\w.]*\w)`/g)].map((m) => m[1]!));
+  assert.deepEqual([...named].filter((k) => !settings.includes(k)), [], 'settings the README names that package.json does not contribute');
+  // A command hidden from the palette and in no menu is internal (the Layers view's click runs it).
+  const hidden = new Set(contributes.menus.commandPalette?.filter((m) => m.when === 'false').map((m) => m.command));
+  const inMenus = new Set(Object.entries(contributes.menus).filter(([where]) => where !== 'commandPalette').flatMap(([, items]) => items.map((m) => m.command)));
+  const reachable = contributes.commands.filter((c) => !hidden.has(c.command) || inMenus.has(c.command));
+  assert.deepEqual(reachable.filter((c) => !readme.includes(`**${c.title}**`) && !readme.includes(`**Layer Lens: ${c.title}**`)).map((c) => c.title), [], 'commands the README does not describe');
+});
