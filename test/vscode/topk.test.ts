@@ -54,8 +54,8 @@ function share(snap: CanvasSnapshot, x0: number, y0: number, side: number, rgb: 
   return n / (side * side);
 }
 
-/** The dark square under an actmax tile without a picture (its "run actmax" button is drawn over it). */
-const EMPTY_TILE = 0x303030;
+/** The square under an actmax tile without a picture (its "run actmax" button is drawn over it): the theme's, as the panel names it. */
+const emptyTile = (snap: CanvasSnapshot): number => snap.meta.emptyTile as number;
 
 function topkAction(action: { kind: string; row?: number; rows?: number }): Thenable<boolean> {
   return vscode.commands.executeCommand<boolean>('layerLens.test.topkAction', action);
@@ -148,8 +148,8 @@ suite('Find Top Images', () => {
     const x = m.labelWidth!;
     const picture = tileColors(first, x, MAXIMIZED * m.rowHeight!, m.tile!);
     assert.ok(picture.size > 10, `channel ${MAXIMIZED}'s actmax tile has only ${picture.size} colors`);
-    assert.ok(share(first, x, MAXIMIZED * m.rowHeight!, m.tile!, EMPTY_TILE) < 0.2, `channel ${MAXIMIZED}'s actmax tile is mostly empty`);
-    const empty = share(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!, EMPTY_TILE);
+    assert.ok(share(first, x, MAXIMIZED * m.rowHeight!, m.tile!, emptyTile(first)) < 0.2, `channel ${MAXIMIZED}'s actmax tile is mostly empty`);
+    const empty = share(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!, emptyTile(first));
     assert.ok(empty > 0.5, `channel ${NEVER_MAXIMIZED} was never maximized, yet only ${(empty * 100).toFixed(0)} % of its actmax tile is the empty square`);
     // The button is drawn on it: a play mark (and, on large tiles, its words) in the foreground colour.
     assert.ok(tileColors(first, x, NEVER_MAXIMIZED * m.rowHeight!, m.tile!).size > 1, 'the empty actmax tile has no button on it');
@@ -208,14 +208,14 @@ suite('Find Top Images', () => {
     this.timeout(90_000);
     const before = await waitForSnapshot('topk', 'the rows before', (s) => (s.meta.rowsDrawn as number) > 0 && (s.meta.actmaxPictures as number) > 0);
     const m = before.meta as Record<string, number>;
-    assert.ok(share(before, m.labelWidth!, LATE * m.rowHeight!, m.tile!, EMPTY_TILE) > 0.5, `channel ${LATE} already has an actmax picture`);
+    assert.ok(share(before, m.labelWidth!, LATE * m.rowHeight!, m.tile!, emptyTile(before)) > 0.5, `channel ${LATE} already has an actmax picture`);
     // A second editor group, so that the Top Images panel stays visible while the actmax panel runs.
     await vscode.commands.executeCommand('workbench.action.newGroupRight');
     await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: sampleModelPath(), layerId: 'conv2', units: String(LATE), preset: 'trial1-naive', steps: 16, seed: 2, run: true });
     await waitForSnapshot('actmax', `conv2 unit ${LATE} maximized`, (s) => s.meta.unit === LATE && s.meta.step === 16 && s.meta.running === 0, 60_000);
     const after = await waitForSnapshot('topk', `channel ${LATE}'s actmax tile to fill`, (s) => {
       const a = s.meta as Record<string, number>;
-      return (s.meta.rowsDrawn as number) > LATE && share(s, a.labelWidth!, LATE * a.rowHeight!, a.tile!, EMPTY_TILE) < 0.2;
+      return (s.meta.rowsDrawn as number) > LATE && share(s, a.labelWidth!, LATE * a.rowHeight!, a.tile!, emptyTile(s)) < 0.2;
     });
     assert.equal(after.meta.fromCache, before.meta.fromCache, 'the top images were searched again');
   });

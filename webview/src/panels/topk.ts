@@ -18,7 +18,7 @@ import { button, checkbox, select, setSelected, symbolButton } from '../lib/cont
 import { mountPanel } from '../lib/mountPanel';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
-import { drawRows, PictureCache, type TopkView } from '../topk/drawRows';
+import { drawRows, emptyTileColour, PictureCache, type TopkView } from '../topk/drawRows';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
 import { TopkSizeRows } from '../topk/sizeRow';
@@ -278,6 +278,8 @@ function snapshotMeta(): Record<string, number | string> {
     images: view.run.result.imageCount, skipped: view.run.result.skipped.length, fromCache: view.run.result.fromCache ? 1 : 0,
     thumbWidth: view.run.pictures.thumbWidth, thumbHeight: view.run.pictures.thumbHeight, crops: view.run.pictures.crops ? 1 : 0,
     inputHeight: view.run.result.input[0], inputWidth: view.run.result.input[1],
+    // The colour of a slot with no picture in this theme (0xRRGGBB).
+    emptyTile: emptyTileColour(),
   };
 }
 

@@ -15,7 +15,6 @@ export interface TopkView {
 export const RUN_ACTMAX_LABEL = 'run actmax';
 
 const OUTLINE = '#ffd600';
-const EMPTY = '#303030';
 /** Canvases kept: enough for a few screens of rows; older ones are made again when scrolled back to. */
 const CACHE_LIMIT = 2048;
 
@@ -66,6 +65,7 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
   const sy = pictures.thumbHeight / inH;
   const style = getComputedStyle(document.body);
   const fg = style.getPropertyValue('--vscode-foreground').trim() || '#ccc';
+  const tileColours = emptyColours(style);
   const warn = style.getPropertyValue('--vscode-editorWarning-foreground').trim() || '#cca700';
   ctx.imageSmoothingEnabled = false;
   ctx.font = `12px ${style.getPropertyValue('--vscode-font-family').trim() || 'sans-serif'}`;
@@ -93,7 +93,7 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
         const f = fitBox(am.width, am.height, l.tile);
         ctx.drawImage(pics.actmax(am), x + f.dx, y + f.dy, f.w, f.h);
       } else {
-        runActmaxButton(ctx, x, y, l.tile, fg);
+        runActmaxButton(ctx, x, y, l.tile, fg, tileColours);
       }
     }
     if (dead) {
@@ -113,8 +113,8 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
       const tx = slotX(l, 'thumb', rank);
       const cx = slotX(l, 'crop', rank);
       if (!entry || index < 0) {
-        empty(ctx, tx, y, l.tile);
-        empty(ctx, cx, y, l.tile);
+        empty(ctx, tx, y, l.tile, tileColours);
+        empty(ctx, cx, y, l.tile, tileColours);
         continue;
       }
       const thumb = pics.thumb(run, index);
@@ -150,8 +150,8 @@ export function drawRows(ctx: CanvasRenderingContext2D, view: TopkView, l: RowLa
 }
 
 /** The empty actmax tile: a framed button with a play mark and "run actmax", drawn in the theme's colours. */
-function runActmaxButton(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number, fg: string): void {
-  empty(ctx, x, y, tile);
+function runActmaxButton(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number, fg: string, colours: EmptyColours): void {
+  empty(ctx, x, y, tile, colours);
   ctx.strokeStyle = fg;
   ctx.globalAlpha = 0.6;
   ctx.lineWidth = 1;
@@ -177,9 +177,41 @@ function runActmaxButton(ctx: CanvasRenderingContext2D, x: number, y: number, ti
   ctx.globalAlpha = 1;
 }
 
-function empty(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number): void {
-  ctx.fillStyle = EMPTY;
+interface EmptyColours {
+  background: string;
+  foreground: string;
+}
+
+function emptyColours(style: CSSStyleDeclaration): EmptyColours {
+  return {
+    background: style.getPropertyValue('--vscode-editor-background').trim() || '#1e1e1e',
+    foreground: style.getPropertyValue('--vscode-foreground').trim() || '#ccc',
+  };
+}
+
+/**
+ * An empty slot: a faint square of the theme's foreground over its background, opaque (so Export PNG and the
+ * snapshots see one colour); a fixed dark grey hid the run mark drawn on it in a light theme.
+ */
+function empty(ctx: CanvasRenderingContext2D, x: number, y: number, tile: number, colours: EmptyColours): void {
+  const alpha = ctx.globalAlpha;
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = colours.background;
   ctx.fillRect(x, y, tile, tile);
+  ctx.globalAlpha = 0.12;
+  ctx.fillStyle = colours.foreground;
+  ctx.fillRect(x, y, tile, tile);
+  ctx.globalAlpha = alpha;
+}
+
+/** The colour of an empty slot in the current theme as 0xRRGGBB (snapshots name it, so tests find empty tiles). */
+export function emptyTileColour(): number {
+  const c = document.createElement('canvas');
+  c.width = c.height = 1;
+  const ctx = c.getContext('2d')!;
+  empty(ctx, 0, 0, 1, emptyColours(getComputedStyle(document.body)));
+  const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+  return (r! << 16) | (g! << 8) | b!;
 }
 
 /** The "show feature maps" button: a small dark square with a 2 × 2 grid of cells. */
