@@ -33,7 +33,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   if (first.kind === 'atlas') {
     const site = await mergeAtlasShards(shards, outDir);
     if (site.missing > 0) throw new LayerLensError('badArgument', `${site.missing} units of the atlas are in none of the ${shards.length} shards (first shard: ${shards[0]!.dir}).`);
-    process.stdout.write(`${join(outDir, 'index.html')}: ${shards.length} shards merged, ${site.layers} layers, ${site.units} units\n`);
+    process.stdout.write(`${join(outDir, 'index.html')}: ${shards.length} shards merged, ${site.layers} layer${site.layers === 1 ? '' : 's'}, ${site.units} units\n`);
     return;
   }
   const { result, spec, imagesDir } = mergeTopkShards(shards);
