@@ -157,3 +157,20 @@ async function unit(panel: PanelPage): Promise<void> {
 }
 
 export const SCENES: Record<PanelName, (panel: PanelPage) => Promise<void>> = { kernels, featureMaps, actmax, topk, unit };
+
+/** The init a panel gets before anything is computed for it: its state, a layer list, the backend. */
+export function initOnly(name: PanelName): unknown {
+  const model = { modelPath: MODEL, modelName: 'resnet18_imagenet_finetuned' };
+  switch (name) {
+    case 'kernels':
+      return { type: 'init', state: { ...model, layerId: 'conv1', mode: 'auto', normalize: 'filter', sortByL2: false }, layers: [{ id: 'conv1', label: 'conv1', kernelShape: [7, 7, 3, 64], kernelText: '64×3×7×7' }], backend: 'wasm' };
+    case 'featureMaps':
+      return { type: 'init', state: { ...model, imagePath: '/home/user/dog.jpg', imageName: 'dog.jpg', layerId: '', colormap: 'viridis', sort: 'index', normalize: 'channel', opacity: 0.6, channel: -1 }, backend: 'wasm' };
+    case 'actmax':
+      return { type: 'init', state: { ...model, layerId: 'conv1', view: 'single', settings: { units: '0', objective: 'channel', preset: 'lucid', seed: 0, regularizers: {}, frameEvery: 8 } }, layers: [{ id: 'conv1', kind: 'conv', channels: 64 }], backend: 'wasm' };
+    case 'topk':
+      return { type: 'init', state: { ...model, layerId: 'conv1', folder: '/home/user/data', k: 5, sort: 'index', deadLast: true }, backend: 'wasm' };
+    case 'unit':
+      return { type: 'init', state: { ...model, layerId: 'conv1', unit: 3, settings: { preset: 'lucid', seeds: 2, k: 5 } }, backend: 'wasm' };
+  }
+}
