@@ -1,6 +1,6 @@
 // `npm run bench:peer`: the same work in PyTorch (2 threads) and in Layer Lens, back to back in one run, with
 // each ratio against its target (within 2× of PyTorch) and the FLOP rate each side reaches. Prints numbers; asserts nothing.
-// Usage: npm run bench:peer [-- --only actmax,featureMaps,topk,mobilenet,twin,stall,attribution] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
+// Usage: npm run bench:peer [-- --only actmax,batched,featureMaps,topk,mobilenet,twin,stall,attribution] [--backend wasm|cpu] [--wasm-threads N (0 = engine default)]
 //        [--steps 10] [--runs 5] [--images 32]
 //        LAYER_LENS_NATIVE_KERNELS=0 times TF.js's own kernels instead of the native ones.
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { layersTwinRows } from './peer/layersTwinRows';
 import { measureStall } from './peer/eventLoopStall';
 import { ensureTorch, pick, runTorch, type TorchResult } from './peer/torchSide';
 import { attributionRows } from './peer/attributionRows';
+import { batchedRows } from './peer/batchedRows';
 
 /** This CPU's single-precision FMA peak (2 cores, AVX-512: docs/reference-numbers.md); override with LAYER_LENS_FMA_PEAK_GFLOPS. */
 const FMA_PEAK_GFLOPS = Number(process.env.LAYER_LENS_FMA_PEAK_GFLOPS ?? 524 * (cpus().length / 2));
@@ -35,7 +36,7 @@ function row(task: string, ll: string, pt: string, ratio: string, verdict: strin
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: 'actmax,featureMaps,topk,mobilenet,stall,attribution' },
+      only: { type: 'string', default: 'actmax,batched,featureMaps,topk,mobilenet,stall,attribution' },
       backend: { type: 'string', default: 'wasm' },
       'wasm-threads': { type: 'string', default: '0' },
       steps: { type: 'string', default: '10' },
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
       row(`actmax step → ${LAYER}, ${SIZE} px`, `${ll.toFixed(1)} ms`, `${pt.ms.toFixed(1)} ms`, `${ratio.toFixed(2)}×`, `<= 2× ${ratio <= 2 ? 'MET' : 'not met'}`);
       details.push(`actmax: Layer Lens ${gflops(pt.macs, ll)}; PyTorch ${gflops(pt.macs, pt.ms)}; ${pt.note ?? ''}`);
     }
+    // Lucid steps for 1, 8 and 32 units at once, in ms per unit (a batch of 32 takes seconds a step: 2 steps a run).
+    if (only.has('batched')) details.push(...(await batchedRows(root, model, LAYER, SIZE, Math.min(steps, 2), Math.min(runs, 3), row, gflops)));
     if (only.has('featureMaps')) {
       const ids = model.info.layers.filter((l) => l.kind !== 'input').map((l) => l.id);
       const results = torch(['--only', 'featureMaps', '--modules', ids.join(',')]);

@@ -31,6 +31,20 @@ export async function lucidMsPerStep(model: LoadedModel, layerId: string, unit: 
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * ms per step of the 'lucid' preset for units 0..n-1 at once (one image per unit, the objective summed over the
+ * batch): a 1-step warm-up render of the same batch (it grows the heap to this batch's size), then the median of
+ * `runs` renders of `steps`.
+ */
+export async function lucidBatchMsPerStep(model: LoadedModel, layerId: string, units: number, size: number, steps: number, runs: number): Promise<number> {
+  const request = (n: number) => ({ layerId, units: Array.from({ length: units }, (_, i) => i), preset: 'lucid' as const, overrides: { steps: n, size, frameEvery: 1_000_000 } });
+  await renderActmax(model, request(1));
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await renderActmax(model, request(steps))).msPerStep);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
 /** Feature maps of every layer (the seed's hooks): one forward, every output read back with its stats. */
 export async function featureMapsMs(model: LoadedModel, size: number, runs: number): Promise<{ ms: number; layers: number }> {
   const input = tf.randomUniform([1, size, size, 3]) as tf.Tensor4D;

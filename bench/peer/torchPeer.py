@@ -184,7 +184,9 @@ def lucid_step_fn(model, size, layer, unit, units=None):
         x = rotate(x, float(rng.choice(angles)))
         x = jitter(x, 4)
         y = forward_upto(model, normalize(x), layer)
-        loss = -y[picked].mean()
+        # One image per unit: each unit's mean, summed over the batch (as Layer Lens's batched objective); one unit
+        # keeps the plain mean.
+        loss = -y[picked].mean() if len(units) == 1 else -y[picked].mean(dim=(1, 2)).sum()
         loss.backward()
         opt.step()
 
@@ -286,6 +288,7 @@ def main():
     ap.add_argument('--size', type=int, default=224)
     ap.add_argument('--layer', default='inception4a')
     ap.add_argument('--unit', type=int, default=0)
+    ap.add_argument('--units', type=int, default=0, help='lucid: optimize units 0..N-1 at once, one image each (0: --unit alone)')
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--modules', default='', help='comma-separated module names to hook (default: every named module)')
@@ -303,7 +306,7 @@ def main():
     if 'sgemm' in only:
         emit(bench_sgemm(args.runs))
     if 'lucid' in only:
-        emit(bench_lucid(model, args.size, args.layer, args.unit, args.steps, args.runs, args.model))
+        emit(bench_lucid(model, args.size, args.layer, args.unit, args.steps, args.runs, args.model, list(range(args.units)) if args.units else None))
     if 'actmax' in only:
         emit(bench_actmax(model, args.size, args.layer, args.unit, args.steps, args.runs))
     if 'featureMaps' in only:
