@@ -15,6 +15,9 @@ import { button, select, setChoices } from '../lib/controls';
 
 type ValueEl = HTMLElement & { value: string };
 
+/** The Image list's choice for "the preset's parameterization" (no param in the settings). */
+const PRESET_PARAM = 'preset';
+
 export interface FormCallbacks {
   onChange(): void;
   onLayer(layerId: string): void;
@@ -89,10 +92,12 @@ export class SettingsForm {
     summary.textContent = 'Advanced (empty = the preset’s value)';
     const box = document.createElement('div');
     box.className = 'am-fields';
-    const paramWrap = select('param', 'Image', [
-      { value: '', label: 'Preset' },
+    // "The preset's" is a value of its own: a list set to '' shows no choice at all, not this one.
+    const paramChoices = [
+      { value: PRESET_PARAM, label: 'Preset' },
       ...ACTMAX_PARAM_KINDS.map((kind) => ({ value: kind, label: ACTMAX_PARAMS[kind] })),
-    ], '', () => cb.onChange());
+    ];
+    const paramWrap = select('param', 'Image', paramChoices, PRESET_PARAM, () => cb.onChange());
     this.param = paramWrap.querySelector('vscode-single-select') as ValueEl;
     box.append(paramWrap);
     for (const [key, label] of NUMBER_FIELDS) {
@@ -105,6 +110,11 @@ export class SettingsForm {
       box.append(wrap);
     }
     details.append(summary, box);
+    // The list takes its options' labels from their rendered text, which a closed <details> does not render (its
+    // face stayed blank): they are slotted again each time the fold opens.
+    details.addEventListener('toggle', () => {
+      if (details.open) setChoices(this.param, paramChoices, this.param.value);
+    });
     advanced.append(details);
   }
 
@@ -129,7 +139,7 @@ export class SettingsForm {
     this.objective.value = s.objective;
     this.preset.value = s.preset;
     this.preset.title = ACTMAX_PRESET_LABELS[s.preset] ?? '';
-    this.param.value = s.param ?? '';
+    this.param.value = s.param ?? PRESET_PARAM;
     const values: Record<NumberField, number | undefined> = {
       ...s.regularizers,
       steps: s.steps, size: s.size, seed: s.seed, lr: s.lr, decayPower: s.decayPower, frameEvery: s.frameEvery,
