@@ -9,17 +9,22 @@
 // Temporary files: the run makes one folder under the system's temp folder (scripts/testTmp.mjs), every test process
 // gets it as TMPDIR, and it is removed when the run ends, passed, failed or interrupted (Ctrl-C, SIGTERM, SIGHUP: the
 // files still running are stopped with everything they started, and the run fails).
+//
+// --with-vscode-setup (npm test): install what the real-VS-Code runner needs (scripts/vscodeTest/setup.mjs) in the
+// background at the lowest CPU priority while the unit files run; vscodeTest/run.mjs waits for it. A failing or
+// interrupted unit run stops it.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism, constants } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildNative } from './buildNative.mjs';
 import { useRunTmp } from './testTmp.mjs';
-import { ensureChromium } from './vscodeTest/setup.mjs';
+import { backgroundLog, ensureChromium, startSetupInBackground } from './vscodeTest/setup.mjs';
 import { distFresh, runBuild } from './unitTestBuild.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const filters = process.argv.slice(2);
+const withVscodeSetup = process.argv.includes('--with-vscode-setup');
+const filters = process.argv.slice(2).filter((a) => a !== '--with-vscode-setup');
 
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -41,7 +46,17 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The background setup outlives this run, so it keeps the temp folder this run was given.
+const outerEnv = { ...process.env };
 useRunTmp();
+let backgroundSetup;
+const stopBackgroundSetup = () => {
+  if (backgroundSetup === undefined) return;
+  try {
+    process.kill(-backgroundSetup.pid, 'SIGTERM');
+  } catch {}
+  backgroundSetup = undefined;
+};
 
 // Test processes still running; an interrupted run stops them (each leads its own process group, so whatever a test
 // started goes with it) before the temp folder is removed.
@@ -58,6 +73,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     interrupted = signal;
     const code = 128 + constants.signals[signal];
     console.log(`\n${signal}: stopping ${running.size} running test file(s)`);
+    stopBackgroundSetup();
     if (running.size === 0) process.exit(code);
     for (const child of running) killGroup(child, 'SIGTERM');
     // Whatever ignores SIGTERM is killed; the run ends even if a process never closes its output.
@@ -77,6 +93,11 @@ try {
   ensureChromium();
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
+}
+
+if (withVscodeSetup) {
+  backgroundSetup = startSetupInBackground(outerEnv);
+  if (backgroundSetup) console.log(`installing the VS Code tests' code-server in the background (output: ${backgroundLog})`);
 }
 
 /** The text of a test file and of the test/unit files it imports relatively (one level): what decides its mode. */
@@ -182,4 +203,6 @@ const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 12);
 console.log(`\nunit files: ${results.length} in ${((Date.now() - started) / 1000).toFixed(0)} s (${exclusive.length} alone, ${shared.length} ${jobs} at a time); slowest:`);
 for (const r of slowest) console.log(`  ${r.seconds.toFixed(1).padStart(6)} s  ${r.file} (${r.mode})`);
 console.log(`\nunit: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+// npm test stops here on a failure: nothing would wait for the install.
+if (total.failed > 0) stopBackgroundSetup();
 process.exit(total.failed === 0 ? 0 : 1);

@@ -2,23 +2,26 @@
 // headless Chromium), then the packaged-VSIX smoke test. Ends with "vscode: N passed, N failed" and a non-zero
 // exit on any failure or on the hard timeout.
 //
+// Temporary files: everything the run starts (code-server, its extension host and the engines, Chromium) gets one
+// run folder (scripts/testTmp.mjs) as TMPDIR, removed when the run ends, however it ends.
+//
 // Options: --no-vsix (skip the VSIX smoke test), --vsix-only, --no-typecheck, --keep (keep the temp dir),
 // --extension-path DIR (another extension folder, e.g. a throwaway one to test this runner), --tests-path FILE
 // (another extensionTestsPath module), --vsix FILE (smoke-test this package instead of running npm run package),
 // --grep TEXT,
 // --runner test-cli (run the suites through @vscode/test-cli's own mocha runner instead of test/vscode/index.ts,
 // to check that they need nothing of ours; counts then come from mocha's spec output).
-// Environment: LAYER_LENS_VSCODE_TIMEOUT (seconds for the whole run, default 600), LAYER_LENS_VSCODE_VERBOSE=1
+// Environment: LAYER_LENS_VSCODE_TIMEOUT (seconds for the run after the setup, default 600), LAYER_LENS_VSCODE_VERBOSE=1
 // (echo the whole browser console), LAYER_LENS_TEST_* (passed to the extension host, e.g.
 // LAYER_LENS_TEST_EXPECT_COMMAND=layerLens.nope makes the activation suite expect a command that does not exist).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { useRunTmp } from '../testTmp.mjs';
 import { launchBrowser, newPage, screenshot, testUrl } from './browser.mjs';
 import { buildTests, testOutDir } from './buildTests.mjs';
 import { startCodeServer, stateDirs } from './codeServer.mjs';
-import { ensureSetup, repoRoot } from './setup.mjs';
+import { ensureSetup, repoRoot, waitForOtherInstall } from './setup.mjs';
 import { runVsixSmoke } from './vsixSmoke.mjs';
 
 const SCREENSHOT_MARK = '[layer-lens-test] screenshot:';
@@ -34,6 +37,8 @@ const timeoutS = Number(process.env.LAYER_LENS_VSCODE_TIMEOUT ?? 600);
 const verbose = process.env.LAYER_LENS_VSCODE_VERBOSE === '1';
 const extensionPath = resolve(option('--extension-path') ?? repoRoot);
 const shotsDir = join(repoRoot, 'out', 'vscode-test', 'screenshots');
+// Made before anything is started, so that every process inherits it; removed at exit unless --keep.
+const tmp = useRunTmp({ keep: flag('--keep') });
 const started = Date.now();
 const cleanups = [];
 const counts = { passed: 0, failed: 0 };
@@ -58,18 +63,21 @@ function finish(code) {
   process.exit(code);
 }
 
-// Hard timeout: whatever hangs (a test, code-server, the browser), the run ends, cleans up and fails.
-const hardTimer = setTimeout(async () => {
-  say(`\nHard timeout: the run passed ${timeoutS} s.`);
-  counts.failed++;
-  if (current.page) await screenshot(current.page, shotsDir, 'timeout');
-  const killer = setTimeout(() => finish(1), 15_000);
-  killer.unref();
-  await cleanup();
-  finish(1);
-}, timeoutS * 1000);
-hardTimer.unref();
-for (const sig of ['SIGINT', 'SIGTERM']) {
+// Hard timeout: whatever hangs (a test, code-server, the browser), the run ends, cleans up and fails. It starts
+// once the setup is done: an install (minutes, or a wait for the one npm test began in the background) is not a hang.
+function armHardTimeout() {
+  const hardTimer = setTimeout(async () => {
+    say(`\nHard timeout: the run passed ${timeoutS} s after the setup.`);
+    counts.failed++;
+    if (current.page) await screenshot(current.page, shotsDir, 'timeout');
+    const killer = setTimeout(() => finish(1), 15_000);
+    killer.unref();
+    await cleanup();
+    finish(1);
+  }, timeoutS * 1000);
+  hardTimer.unref();
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
     await cleanup();
     process.exit(130);
@@ -166,12 +174,13 @@ function report(label, results) {
 }
 
 async function main() {
-  const tools = ensureSetup();
-  say(`vscode tests: setup ${tools.cached ? 'cached' : 'installed'} in ${tools.seconds.toFixed(1)} s`);
+  const setupStarted = Date.now();
+  const tools = ensureSetup({ waitedFor: await waitForOtherInstall(), since: setupStarted });
+  const how = tools.cached ? 'cached in' : tools.background ? 'installed in the background; waited' : 'installed in';
+  say(`vscode tests: setup ${how} ${tools.seconds.toFixed(1)} s`);
+  armHardTimeout();
   rmSync(shotsDir, { recursive: true, force: true });
-  const tmp = mkdtempSync(join(tmpdir(), 'layer-lens-vscode-'));
-  if (!flag('--keep')) cleanups.unshift(() => rmSync(tmp, { recursive: true, force: true }));
-  else say(`  keeping ${tmp}`);
+  if (flag('--keep')) say(`  keeping ${tmp}`);
 
   if (!flag('--vsix-only')) {
     await buildTests();
