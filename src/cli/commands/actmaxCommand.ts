@@ -23,7 +23,9 @@ import { preprocessOption, preprocessSettingsOf } from '../preprocessOption';
 export const actmaxUsage =
   'layer-lens actmax --model M --layer L --unit K [--unit K2 ...] [--objective channel|rms|neuron|deepdream|logit] [--preset P] [--steps N] [--size PX] [--seed S] [--lr R] [--param ' +
   ACTMAX_PARAM_KINDS.join('|') +
-  '] [--penalty KIND=WEIGHT ...] [--input-size H,W] [--normalize NAME] --out DIR [--json]   (penalty kinds: ' +
+  '] [--penalty KIND=WEIGHT ...] [--input-size H,W] [--normalize NAME] --out DIR [--json]   (presets: ' +
+  ACTMAX_PRESETS.join(', ') +
+  '; penalty kinds: ' +
   ACTMAX_PENALTY_KINDS.join(', ') +
   ')';
 

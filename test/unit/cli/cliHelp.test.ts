@@ -26,6 +26,8 @@ test('a command answers --help (and -h, and `help NAME`) with its own usage, exi
   }
   // A command's longer help is kept: attribute's lists its methods, report's its staging.
   assert.match(runCli(['attribute', '--help']).stdout, /Integrated Gradients/);
+  // The presets docs/atlas.md sends the reader to actmax's help for.
+  assert.match(runCli(['actmax', '--help']).stdout, /presets: trial1-naive, trial2-rescale, trial3-rms, trial4-l2, trial5-rescale-l2, trial6-scharr, lucid, maco;/);
 });
 
 test("node's parseArgs errors become one sentence naming the flag", () => {
