@@ -21,7 +21,7 @@ mkdir -p "$T/repo" "$T/bin" "$T/home"
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$T/repo"
 cp -r "$ROOT/.gpukit" "$T/repo/.gpukit"
 for t in bash sh xz timeout tee date mktemp cp mkdir chmod rm ls head tail awk grep cat nproc uname dpkg dpkg-deb tar \
-  env dirname sleep tr sed basename readlink rmdir mv ln find sort wc; do
+  env dirname sleep tr sed basename readlink rmdir mv ln find sort wc df; do
   p=$(command -v "$t") && ln -s "$p" "$T/bin/$t"
 done
 ln -s /usr/bin/python3 "$T/bin/python3"

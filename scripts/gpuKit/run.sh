@@ -114,15 +114,17 @@ say "machine"
   if command -v nvidia-smi >/dev/null; then
     timeout -k 2 20 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | sed 's/^/GPU: /' || echo "GPU: nvidia-smi did not answer within 20 s"
   else echo "GPU: nvidia-smi not found"; fi
-  timeout -k 2 90 "$PY" -c 'import sys
+  torch=$(timeout -k 2 90 "$PY" -c 'import sys
 try:
     import torch
     c = torch.cuda.is_available()
-    print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", c, "(" + torch.cuda.get_device_name(0) + ", CUDA " + str(torch.version.cuda) + ")" if c else "")
+    print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", c, *(["(" + torch.cuda.get_device_name(0) + ", CUDA " + str(torch.version.cuda) + ")"] if c else []))
 except Exception as e:
-    print("python", sys.version.split()[0], "torch: cannot import (" + str(e).splitlines()[0] + ")")' 2>&1 | tail -1
+    print("python", sys.version.split()[0], "torch: cannot import (" + str(e).splitlines()[0] + ")")' 2>&1) || torch="$PY with torch did not answer within 90 s (${torch##*$'\n'})"
+  echo "${torch##*$'\n'}"
 } | tee "$WORK/machine.txt"
-TORCH_CUDA=0; grep -q ' cuda True' "$WORK/machine.txt" && TORCH_CUDA=1
+# The peer is skipped only when torch says it has no CUDA (a torch that did not answer still gets its try).
+TORCH_CUDA=1; grep -q ' cuda False' "$WORK/machine.txt" && TORCH_CUDA=0
 
 # Node: the kit's own (a system node, if any, is never used: the check is of what travels).
 say "node (a node on PATH: $(command -v node || echo none); the kit's is used)"
@@ -235,10 +237,10 @@ if [ "$PEER" = 1 ]; then
   if [ ! -e scripts/gpuKit/py/torchPeerGpu.py ]; then say "scripts/gpuKit/py/torchPeerGpu.py is missing: no PyTorch column"
   elif [ "${DEVICE%%:*}" = cuda ] && [ "$TORCH_CUDA" = 0 ]; then
     # Its full sizes on a CPU would only use up the budget: the column says why instead.
-    why="this torch sees no CUDA device ($(tail -1 "$WORK/machine.txt")); --device cpu runs the peer on the CPU"
+    why="this torch sees no CUDA device ($(grep ' cuda False' "$WORK/machine.txt" | head -1)); --device cpu runs the peer on the CPU"
     say "pytorch peer: skipped: $why"
     printf '{"side": "pytorch", "device": "%s", "rows": [], "failure": "%s"}\n' "$DEVICE" "${why//\"/\'}" >"$OUT/peer.json"
-    step "pytorch peer" "skipped: no CUDA"
+    printf '%-28s %4d s  %s\n' "pytorch peer" 0 "skipped: no CUDA" >>"$TIMELINE"
   else
     # shellcheck disable=SC2086
     phase "pytorch peer ($DEVICE)" 120 40 env PYTHONUNBUFFERED=1 "$PY" scripts/gpuKit/py/torchPeerGpu.py --fixtures "$FIXTURES" \

@@ -16,6 +16,7 @@ graphs. One network per process, each torch on one thread; images in chunks on t
 on stdout start with "prepare:"; a failure exits 1 with one line on stderr.
 """
 import argparse
+import ast
 import hashlib
 import json
 import multiprocessing
@@ -77,9 +78,23 @@ def parse_args(argv):
     return a
 
 
+def known_names():
+    """fixtureNets.NETS's names, read from its source: no torch import, so a wrong --only is refused at once."""
+    with open(os.path.join(fixtureJobs.FIXTURE_SCRIPTS, 'fixtureNets.py')) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id == 'NETS' and isinstance(node.value, ast.List):
+            names = [e.args[0].value for e in node.value.elts
+                     if isinstance(e, ast.Call) and e.args and isinstance(e.args[0], ast.Constant)]
+            if len(names) == len(node.value.elts):
+                return names
+    from fixtureNets import NETS  # a NETS this reading does not understand: ask Python
+    return [n.name for n in NETS]
+
+
 def fixture_names(only):
-    from fixtureNets import NETS
-    known = [n.name for n in NETS]
+    known = known_names()
     wanted = [n for n in only.split(',') if n]
     unknown = [n for n in wanted if n not in known]
     if unknown:

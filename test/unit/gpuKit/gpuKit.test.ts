@@ -89,7 +89,7 @@ describe('GPU kit', () => {
     assert.match(script, /KIT_JS="\$APP\/kit\.js"/);
   });
 
-  it("run.sh starts the kit's own Node (none on PATH, no node_modules), compares the fixtures' index, probes SwiftShader (auto refuses it) and leaves the table", () => {
+  it("run.sh starts the kit's own Node (none on PATH, no node_modules), compares the fixtures' index, probes SwiftShader (auto refuses it), skips a CUDA peer without CUDA and leaves the table", () => {
     assert.ok(existsSync(SWIFTSHADER_ICD), SWIFTSHADER_MISSING);
     const bin = join(tmp, 'bin');
     mkdirSync(bin);
@@ -104,7 +104,7 @@ describe('GPU kit', () => {
     // The kit's Python travels with the repository (tracked files), beside .gpukit/.
     cpSync(join(repoRoot, 'scripts/gpuKit/py'), join(tmp, 'repo/scripts/gpuKit/py'), { recursive: true });
     const out = join(tmp, 'out');
-    const r = spawnSync('bash', [join(kitDir, 'run.sh'), '--out', out, '--icd', SWIFTSHADER_ICD, '--fixtures', fixtures, '--no-parity', '--no-peer', '--no-cpu'], {
+    const r = spawnSync('bash', [join(kitDir, 'run.sh'), '--out', out, '--icd', SWIFTSHADER_ICD, '--fixtures', fixtures, '--no-parity', '--no-cpu'], {
       cwd: tmp, env: { PATH: bin, HOME: tmp, TMPDIR: tmp }, encoding: 'utf8', timeout: 150_000,
     });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
@@ -115,7 +115,7 @@ describe('GPU kit', () => {
     assert.deepEqual(readdirSync(join(tmp, 'repo')).sort(), ['.gpukit', 'scripts'], 'no node_modules, nothing left in the repository');
     // Its scratch folder (Node, Dawn) is gone; the results are in OUT.
     assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('llkit.')), []);
-    assert.deepEqual(readdirSync(out).sort(), ['log.txt', 'rows.json', 'table.md']);
+    assert.deepEqual(readdirSync(out).sort(), ['log.txt', 'peer.json', 'rows.json', 'table.md']);
     const rows = JSON.parse(readFileSync(join(out, 'rows.json'), 'utf8')) as {
       probe: { probe: { ok: boolean; adapter?: { vendor: string; architecture: string; software: boolean } }; selection: { preference: string; active: string; adapter?: { software: boolean } }[] };
       compare: { same: boolean; differ: number };
@@ -137,7 +137,10 @@ describe('GPU kit', () => {
     assert.match(table, /^\*\*GPU\*\*: nvidia-smi: .* · WebGPU adapter: google swiftshader.* \(software\) · torch: /m);
     assert.match(table, /^SAME: \d+ of \d+ fixtures the same as the reference/m);
     assert.match(table, /^\| Grad-CAM at inception4e vs forward \+ backward \| ≤ 1\.5× \| — \| — \| — \| NOT RUN: only a software adapter/m);
+    // This torch has no CUDA: the peer (--device cuda by default) is skipped with why, not run at full size on the CPU.
+    assert.match(table, /^- PyTorch: NOT RUN \(this torch sees no CUDA device \(python [\d.]+ torch [^ ]+ cuda False\); --device cpu runs the peer on the CPU\)$/m);
     assert.match(table, /^compare fixtures +\d+ s {2}exit 0$/m);
+    assert.match(table, /^pytorch peer +\d+ s {2}skipped: no CUDA$/m);
     assert.match(table, /^bench webgpu +\d+ s {2}exit 0$/m);
   });
 
