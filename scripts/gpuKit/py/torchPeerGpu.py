@@ -142,11 +142,12 @@ def timed_row(rows, key, unit, note, measure):
     try:
         value = measure()
     except Exception as e:  # noqa: BLE001  (a row that cannot run is reported, never fatal)
+        note = note() if callable(note) else note
         if torch.cuda.is_available():
             torch.cuda.empty_cache()  # what an out-of-memory row held, so the next rows can run
         rows.add(key, None, unit, f'{note}; failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}')
         return
-    rows.add(key, value, unit, note)
+    rows.add(key, value, unit, note() if callable(note) else note)
 
 
 def main():
@@ -192,14 +193,30 @@ def main():
     files = image_files(a.images)[:a.topk_images]
     workers = a.workers or max(1, min(12, (os.cpu_count() or 2) - 2))
 
-    def topk():
-        loader = torch.utils.data.DataLoader(ImageFiles(files), batch_size=a.topk_batch, num_workers=workers,
-                                             pin_memory=device.type == 'cuda', persistent_workers=True)
+    def topk_on(n):
+        loader = torch.utils.data.DataLoader(ImageFiles(files), batch_size=a.topk_batch, num_workers=n,
+                                             pin_memory=device.type == 'cuda', persistent_workers=n > 0)
         # The warm-up pass also starts the workers, which later passes keep.
         return len(files) / (ms(lambda: topk_pass(model, loader, device)) / 1000)
 
+    decoders = [workers]  # what the top-k row ran on (0: the main process, after the workers failed)
+
+    def topk():
+        try:
+            return topk_on(workers)
+        except RuntimeError as e:
+            # Workers killed for want of shared memory (a container's 64 MB /dev/shm): a number decoded in this
+            # process beats no number; the log says so.
+            if workers == 0:
+                raise
+            print(f'torchPeerGpu: top-k on {workers} DataLoader workers failed ({str(e).splitlines()[0] if str(e) else type(e).__name__}): '
+                  'timed again decoding in the main process', flush=True)
+            decoders[0] = 0
+            return topk_on(0)
+
     timed_row(rows, 'topk.imagesPerSecond', 'img/s',
-              f'{len(files)} images, top-{TOPK_K} per {LAYER} channel, batch {a.topk_batch}, decode + resize on {workers} DataLoader workers, median of {runs}',
+              lambda: f'{len(files)} images, top-{TOPK_K} per {LAYER} channel, batch {a.topk_batch}, decode + resize on '
+                      f'{f"{decoders[0]} DataLoader workers" if decoders[0] else "the main process (the workers failed)"}, median of {runs}',
               topk)
 
     def atlas():
