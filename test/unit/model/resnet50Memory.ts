@@ -79,4 +79,5 @@ async function main(): Promise<void> {
   row('after dispose');
 }
 
-void main();
+// Only when run, not when imported for the model.
+if (process.argv[1]?.endsWith('resnet50Memory.ts')) void main();
