@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "simdClones.h"
@@ -56,7 +57,9 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
   const int M = g.batch * pixels;
   std::memset(dx, 0, sizeof(float) * static_cast<size_t>(g.batch) * g.inH * g.inW * C);
   const int chunk = std::max(kTileRows, static_cast<int>(kChunkFloats / cols) / kTileRows * kTileRows);
-  std::vector<float> products(static_cast<size_t>(std::min(chunk, M)) * cols);
+  // Not zeroed: every row of a chunk is written whole by the products before it is read (a std::vector would
+  // memset up to 16 MB on every call).
+  std::unique_ptr<float[]> products(new float[static_cast<size_t>(std::min(chunk, M)) * cols]);
   const Epilogue none;
   for (int c0 = 0; c0 < M; c0 += chunk) {
     const int rowsInChunk = std::min(chunk, M - c0);
@@ -67,7 +70,7 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
       const int m0 = c0 + tile * kTileRows;
       const int rows = std::min(kTileRows, c0 + rowsInChunk - m0);
       packRowsTile(dy, O, m0, rows, ap.data());
-      float* out = products.data() + static_cast<size_t>(m0 - c0) * cols;
+      float* out = products.get() + static_cast<size_t>(m0 - c0) * cols;
       for (int p = 0; p < wt.panels; p++) tileProduct(ap.data(), wt, p, out, cols, rows, none);
     });
     // Windows of neighbouring dy pixels overlap in dx, so the adding is split by channel ranges, not pixels.
@@ -75,7 +78,7 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
     if (parts > 1 || pool.size() == 1) {
       const int width = (C + parts - 1) / parts;
       pool.parallelFor(parts, [&](int part) {
-        addWindows(products.data(), cols, dx, g, c0, rowsInChunk, part * width, std::min(C, part * width + width), 0);
+        addWindows(products.get(), cols, dx, g, c0, rowsInChunk, part * width, std::min(C, part * width + width), 0);
       });
       continue;
     }
@@ -100,7 +103,7 @@ void conv2dBackpropInput(const float* dy, const PackedB& wt, float* dx, const Co
     std::vector<float> copies(copyFloats, 0.0f);
     pool.parallelFor(threads, [&](int t) {
       float* target = t == 0 ? dx : copies.data() + offset[t];
-      addWindows(products.data() + static_cast<size_t>(r0[t]) * cols, cols, target, g, c0 + r0[t], r0[t + 1] - r0[t], 0, C, t == 0 ? 0 : first[t]);
+      addWindows(products.get() + static_cast<size_t>(r0[t]) * cols, cols, target, g, c0 + r0[t], r0[t + 1] - r0[t], 0, C, t == 0 ? 0 : first[t]);
     });
     for (int t = 1; t < threads; t++) {
       const size_t count = static_cast<size_t>(last[t] - first[t] + 1) * image;
