@@ -34,6 +34,8 @@ interface PageFacts {
   clientHeight: number;
   /** Pictures (canvases) shown at another aspect ratio than their pixels': "canvas#id 32×32 shown 320×404". */
   stretched: string[];
+  /** Lists and fields with no accessible name (no label property, no aria-label). */
+  unnamedFields: string[];
   /** Lines the backend's name takes in the header. */
   backendLines: number;
   /** Top Images: the grey (0-255) of the first row's empty actmax tile, near its corner. */
@@ -65,6 +67,9 @@ const FACTS = `(() => {
     .filter((c) => c.clientWidth > 0 && c.clientHeight > 0 && c.width > 1 && c.height > 1 && !c.closest('[hidden]'))
     .filter((c) => Math.abs(c.clientWidth / c.clientHeight - c.width / c.height) > 0.05 * (c.width / c.height))
     .map((c) => describe(c) + ' ' + c.width + '×' + c.height + ' shown ' + c.clientWidth + '×' + c.clientHeight);
+  const unnamedFields = [...document.querySelectorAll('#app vscode-single-select, #app vscode-textfield')]
+    .filter((f) => !f.closest('[hidden]') && !f.label && !f.getAttribute('aria-label'))
+    .map(describe);
   const backend = document.getElementById('backend');
   const backendLines = Math.round(backend.getBoundingClientRect().height / (parseFloat(getComputedStyle(backend).fontSize) * 1.2));
   const grid = document.getElementById('scroller');
@@ -77,7 +82,7 @@ const FACTS = `(() => {
   }
   return {
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons,
-    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched, backendLines,
+    scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched, backendLines, unnamedFields,
     ...(emptyTileGrey === undefined ? {} : { emptyTileGrey }),
     ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight } : {}),
   };
@@ -166,6 +171,10 @@ for (const name of PANELS) {
 
   test(`${name}: the backend's name stays on one line beside or under the breadcrumb`, () => {
     assert.deepEqual(each(name, (f) => (f.backendLines > 1 ? `${f.where}: ${f.backendLines} lines` : undefined)), []);
+  });
+
+  test(`${name}: every list and field has an accessible name (its label's words)`, () => {
+    assert.deepEqual(each(name, (f) => (f.unnamedFields.length ? `${f.where}: ${f.unnamedFields.join(', ')}` : undefined)), []);
   });
 
   test(`${name}: buttons with a symbol on their face have an aria-label`, () => {

@@ -4,6 +4,7 @@
 // panel's picture, 'testOpenUnit' handed to the panel's unit tiles. A panel supplies its page, its breadcrumb,
 // its snapshot and its own messages, each handler typed by its member of the panel's ToWebview union.
 import type { CommonFromWebview, CommonToWebview } from '../../../src/shared/protocol/webviewProtocol';
+import { keepFieldsNamed } from './accessibleNames';
 import { canvasRgba } from './canvasExport';
 import { mountGridPanel, PANEL_HEADER, type GridPanelLayout, type GridPanelShell } from './gridPanelShell';
 import { connectToHost, type HostBridge, type MessageHandlers, type MessageOf, type TypedMessage } from './hostBridge';
@@ -135,6 +136,7 @@ export function mountPanel<ToHost, ToWebview extends TypedMessage, State>(
       own.get(msg.type)?.(msg);
     });
     renderCrumbs();
+    keepFieldsNamed(document.getElementById('app')!);
     postCommon({ type: 'ready' });
   };
 

@@ -8,10 +8,12 @@ import { select, setChoices, setSelected, type Choice } from '../../lib/controls
 
 type TextField = HTMLElement & { value: string; placeholder: string };
 
-function textField(id: string, placeholder: string): TextField {
-  const f = document.createElement('vscode-textfield') as TextField;
+/** `name`: what a screen reader calls the field (it sits in no <label>). */
+function textField(id: string, placeholder: string, name: string): TextField {
+  const f = document.createElement('vscode-textfield') as TextField & { label: string };
   f.id = id;
   f.placeholder = placeholder;
+  f.label = name;
   f.className = 'fm-explain-field';
   return f;
 }
@@ -21,13 +23,13 @@ export class TargetPicker {
   private readonly kindControl: HTMLElement;
   private readonly kindSelect: HTMLElement & { value: string };
   private readonly scoreControl: HTMLElement;
-  private readonly classField = textField('explainClass', 'class # or label');
+  private readonly classField = textField('explainClass', 'class # or label', 'Class to explain');
   private readonly layerControl: HTMLElement;
   private readonly layerSelect: HTMLElement & { value: string };
-  private readonly unitField = textField('explainUnit', 'unit #');
+  private readonly unitField = textField('explainUnit', 'unit #', 'Unit to explain');
   /** A neuron's row and column in the layer's map; both blank for the channel mean. */
-  private readonly yField = textField('explainNeuronY', 'y (blank: mean)');
-  private readonly xField = textField('explainNeuronX', 'x (blank: mean)');
+  private readonly yField = textField('explainNeuronY', 'y (blank: mean)', 'Neuron row y');
+  private readonly xField = textField('explainNeuronX', 'x (blank: mean)', 'Neuron column x');
   private summary: FeatureMapsOpenResult | undefined;
   private score: 'logit' | 'probability' = 'logit';
 
