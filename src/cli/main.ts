@@ -54,10 +54,10 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
 }
 
 const COMMON_OPTIONS =
-  'Every command takes --verbose (the raw text of an internal error), and every one but convert and torchvision --backend auto|webgpu|wasm|cpu|tensorflow (default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run). layer-lens COMMAND --help shows one command.';
+  'Every command takes --verbose (the raw text of an internal error), and every one but convert and torchvision --backend auto|webgpu|wasm|cpu|tensorflow (default auto: a hardware GPU through WebGPU, else wasm; one stderr line says when the one asked for cannot run).';
 
 function usage(): string {
-  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, COMMON_OPTIONS].join('\n');
+  return ['Usage:', ...Object.values(commands).map((c) => `  ${c.usage}`), pytorchOptionsUsage, 'layer-lens COMMAND --help shows one command.', COMMON_OPTIONS].join('\n');
 }
 
 /** `layer-lens NAME --help`: the command's own text, then what every command takes. */
