@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { topPredictions } from '../../core/activations';
-import { defaultCamLayerId, explain } from '../../core/attribution';
+import { explain } from '../../core/attribution';
 import { encodePng } from '../../core/image/encodePng';
 import { writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
@@ -26,7 +26,8 @@ export const attributeHelp = `Usage: ${attributeUsage}
 
 Writes DIR/<method>.npy (float32, H×W at the model's input size: the raw map before any display scaling) and
 DIR/<method>.png (the map over the image the model saw). Methods (several: --method gradcam,ig):
-  gradcam, gradcampp  Grad-CAM / Grad-CAM++ at --cam-layer (default: the last spatial layer before pooling),
+  gradcam, gradcampp  Grad-CAM / Grad-CAM++ at --cam-layer (default: the last spatial layer before pooling; for a
+                      unit of a spatial layer, that layer),
                       upsampled bilinearly as torch's interpolate(align_corners=False)
   saliency            max over channels of |gradient|        gradxinput  Σ over channels of input × gradient
   smoothgrad          saliency averaged over --samples noisy copies (--noise σ as a fraction of the input range)
@@ -35,7 +36,6 @@ DIR/<method>.png (the map over the image the model saw). Methods (several: --met
 Target (default: the top class):
   --class K          a class index or label; --score probability explains its softmax probability, not its logit
   --layer L --unit U a unit (channel) of any layer: its mean over the map, or the neuron at --y Y --x X
-                     (Grad-CAM of a unit needs --cam-layer at or before L when the default comes after it)
 Other:
   --batch N          passes run together (IG steps, SmoothGrad samples, occlusion windows; default 8)
   --seed N           SmoothGrad's and the noise baseline's random numbers (default 0)
@@ -100,22 +100,6 @@ function overlay(map: AttributionMap, background: Uint8ClampedArray, colormap: C
 }
 
 const SIGNED: readonly AttributionMethod[] = ['gradxinput', 'ig', 'occlusion'];
-const CAM_METHODS: readonly AttributionMethod[] = ['gradcam', 'gradcampp', 'guided-gradcam'];
-
-/**
- * Grad-CAM's default layer is the class output's (the last spatial layer); a unit of an earlier layer cannot
- * reach it, and the core's refusal would name a layer the user never chose. Layers are listed in the order they
- * run, so a default listed after the unit's layer is downstream of it: say so, and which flag chooses another.
- */
-function checkDefaultCamLayer(model: LoadedModel, unitLayerId: string, method: AttributionMethod): void {
-  const layers = model.info.layers;
-  const camId = defaultCamLayerId(model.info);
-  const unitAt = layers.findIndex((l) => l.id === unitLayerId);
-  const camAt = layers.findIndex((l) => l.id === camId);
-  if (camId === undefined || unitAt < 0 || camAt <= unitAt) return;
-  const own = layers[unitAt]!.outputShape.length === 4 ? ` (such as ${unitLayerId} itself)` : '';
-  throw new LayerLensError('badArgument', `${method}'s default layer, ${camId}, comes after ${unitLayerId}, so it cannot explain a unit of ${unitLayerId}: name a spatial layer at or before it with --cam-layer${own}.`);
-}
 
 export async function attributeCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
@@ -178,13 +162,6 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   const settings = preprocessSettingsOf(values);
 
   const model = await openCliModel(values, modelPath);
-  const firstCam = methods.find((m) => CAM_METHODS.includes(m));
-  try {
-    if (unitTarget?.kind === 'unit' && firstCam && options.camLayerId === undefined) checkDefaultCamLayer(model, unitTarget.layerId, firstCam);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
   const { input, spec } = await loadModelInput(model, inputPath, settings);
   try {
     const target: AttributionTarget = unitTarget ?? {

@@ -32,7 +32,7 @@ function positiveInt(value: number | undefined, fallback: number, what: string, 
 }
 
 function camLayerOf(model: LoadedModel, options: AttributionOptions): string {
-  const id = options.camLayerId ?? defaultCamLayerId(model.info);
+  const id = options.camLayerId ?? defaultCamLayerId(model.info, options.target.kind === 'unit' ? options.target.layerId : undefined);
   if (!id) throw new LayerLensError('badArgument', `${model.info.name} has no layer with a spatial map, so Grad-CAM has nothing to weight.`);
   const layer = model.info.layers.find((l) => l.id === id);
   if (!layer) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);

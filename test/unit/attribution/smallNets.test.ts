@@ -7,6 +7,7 @@ import { useBackend } from '../../helpers/backend';
 import { loadOnnxModel } from '../../../src/core/onnx/loadOnnx';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { defaultCamLayerId, explain } from '../../../src/core/attribution';
+import { upsampleBilinear } from '../../../src/core/attribution/upsample';
 import type { AttributionOptions } from '../../../src/shared/attribution';
 import { LayerLensError } from '../../../src/shared/errors';
 import { fixtureBytes, fixtureIndex, fixturePath, nhwcInput } from '../onnx/fixtureData';
@@ -122,6 +123,24 @@ describe('attribution on the small fixtures', () => {
     const probability = await explain(model, x, { method: 'saliency', target: { ...topClass('mnist_cnn'), score: 'probability' } });
     assert.match(probability.targetLabel, /\(probability\)$/);
     assert.ok(relativeL2(probability.data, attributionRefs().map('mnist_cnn.saliency').data) > 1e-3);
+  });
+
+  it("Grad-CAM of a unit of a spatial layer defaults to that layer (the class's default lies downstream): the unit's own map, ReLU'd and upsampled", async () => {
+    const { model, x } = net('mnist_cnn');
+    assert.equal(defaultCamLayerId(model.info, 'conv2'), 'conv2');
+    assert.equal(defaultCamLayerId(model.info, 'fc'), defaultCamLayerId(model.info), 'a vector layer keeps the class default');
+    const target = { kind: 'unit' as const, layerId: 'conv2', channel: 4 };
+    const map = await explain(model, x, { method: 'gradcam', target });
+    assert.equal(map.camLayerId, 'conv2');
+    // The channel mean's gradient is 1/(h·w) on channel 4 and 0 elsewhere, so the map is ReLU(A₄)/(h·w).
+    const a = tf.tidy(() => model.forward(x, ['conv2'])[0] as tf.Tensor4D);
+    const [, h, w] = a.shape;
+    const own = tf.tidy(() => tf.div(tf.relu(tf.slice(a, [0, 0, 0, 4], [1, h, w, 1])), h * w).dataSync() as Float32Array);
+    a.dispose();
+    assert.ok(own.some((v) => v > 0), 'unit 4 of conv2 is silent on the fixture input');
+    const expected = upsampleBilinear(own, h, w, map.height, map.width);
+    assert.ok(relativeL2(map.data, expected) < 1e-5, `relative L2 ${relativeL2(map.data, expected)}`);
+    await assert.doesNotReject(explain(model, x, { method: 'guided-gradcam', target }));
   });
 
   it('cancel stops a long run between batches, with the one cancelled error', async () => {

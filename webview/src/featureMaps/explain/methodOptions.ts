@@ -22,8 +22,9 @@ export class MethodOptions {
 
   constructor(onChange: () => void) {
     this.root.className = 'fm-explain-options';
-    this.camControl = select('explainCamLayer', 'CAM layer', [{ value: '', label: 'Last before pooling' }], '', () => onChange());
+    this.camControl = select('explainCamLayer', 'CAM layer', [{ value: '', label: 'Default' }], '', () => onChange());
     this.camSelect = this.camControl.querySelector('vscode-single-select') as HTMLElement & { value: string };
+    this.camControl.title = "Grad-CAM's layer. Default: the last spatial layer before pooling for a class; a unit's own layer for a unit";
     for (const f of [this.passes, this.window, this.stride]) f.addEventListener('change', () => onChange());
     this.root.append(
       this.camControl,
@@ -35,7 +36,7 @@ export class MethodOptions {
 
   setSummary(summary: FeatureMapsOpenResult): void {
     const spatial = summary.layers.filter((l) => l.shape.length === 4 && l.height > 1 && l.width > 1);
-    setChoices(this.camSelect, [{ value: '', label: 'Last before pooling' }, ...spatial.map((l) => ({ value: l.id, label: l.id }))], '');
+    setChoices(this.camSelect, [{ value: '', label: 'Default' }, ...spatial.map((l) => ({ value: l.id, label: l.id }))], '');
     this.passes.value = '';
     this.inputSide = Math.min(summary.input.width, summary.input.height);
   }
