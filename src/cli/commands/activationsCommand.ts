@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
 import { loadModelInput } from '../../core/node/imageFiles';
@@ -55,7 +55,9 @@ export async function activationsCommand(argv: string[]): Promise<void> {
     const top5 = predictions.map((p) => ({ class: p.classIndex, label: p.label, probability: p.probability }));
     if (values.json) {
       const preprocessing = spec ? { line: preprocessLine(spec).replace(/^input: /, ''), resize: spec.resize, resizeSize: spec.resizeSize, normalize: spec.normalize, origin: spec.origin } : undefined;
-      process.stdout.write(`${JSON.stringify({ model: model.info.path, input: inputPath, files: written, ...(preprocessing ? { preprocessing } : {}), ...(top5.length ? { top5 } : {}) }, null, 2)}\n`);
+      // Every path absolute, as the model's is (its loader resolves it), so a script can use them from any folder.
+      const files = written.map((w) => ({ ...w, file: resolve(w.file) }));
+      process.stdout.write(`${JSON.stringify({ model: model.info.path, input: resolve(inputPath), files, ...(preprocessing ? { preprocessing } : {}), ...(top5.length ? { top5 } : {}) }, null, 2)}\n`);
     } else {
       for (const w of written) process.stdout.write(`${w.file}  [${w.shape.join(', ')}]\n`);
       if (spec) process.stdout.write(`${preprocessLine(spec)}\n`);

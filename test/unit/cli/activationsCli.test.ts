@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { readNpy } from '../../../src/core/io/npy';
-import { onnxFixturesDir } from '../../helpers/paths';
+import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { tempDir } from '../model/tinyModels';
 import { relativeL2 as relL2 } from '../../helpers/relativeL2';
@@ -33,4 +33,20 @@ test('an input that does not fit the model is one sentence naming the file', () 
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /alexnet_narrow\.input\.npy/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('--json names the model, the input and every file by its absolute path, whatever the user typed', () => {
+  const out = tempDir();
+  const model = join(onnxFixturesDir(), 'mnist_cnn.onnx');
+  const input = join(onnxFixturesDir(), 'mnist_cnn.input.npy');
+  // runCli starts the CLI in the repository root: these are the paths a user there would type.
+  const typed = (p: string) => relative(repoRoot, p);
+  const r = runCli(['activations', '--model', typed(model), '--input', typed(input), '--layer', 'conv1', '--out', typed(out), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!isAbsolute(typed(input)) && !isAbsolute(typed(out)), 'the test typed relative paths');
+  const summary = JSON.parse(r.stdout) as { model: string; input: string; files: { file: string }[] };
+  assert.deepEqual(
+    { model: summary.model, input: summary.input, files: summary.files.map((f) => f.file) },
+    { model, input, files: [join(out, 'conv1.npy')] },
+  );
 });
