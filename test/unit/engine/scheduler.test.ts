@@ -54,9 +54,10 @@ test('a long job parks at its yield point while an interactive request runs, the
   const s = new Scheduler();
   const log: string[] = [];
   const long = s.run('topk.find', never(), () => longJob(s, log, 40));
-  await new Promise((r) => setTimeout(r, 30));
+  // The short request comes once the long job is under way (a few of its steps, however fast the machine).
+  while (log.length < 3) await new Promise((r) => setTimeout(r, 1));
   const stepsBefore = log.length;
-  assert.ok(stepsBefore > 0 && stepsBefore < 40, `steps before the short request: ${stepsBefore}`);
+  assert.ok(stepsBefore < 40, `the long job ended before the short request came (${stepsBefore} steps)`);
   const short = s.run('featureMaps.open', never(), async () => {
     log.push('short start');
     // A short request with awaits of its own: the long job must not step in between.
@@ -89,11 +90,15 @@ test('a request cancelled while it waits for its lane is dropped at once, withou
     ran = true;
     return 'ran';
   });
-  await new Promise((r) => setTimeout(r, 10));
-  const t0 = Date.now();
+  let firstDone = false;
+  void first.then(() => (firstDone = true));
+  while (log.length < 2) await new Promise((r) => setTimeout(r, 1));
+  const stepsAtCancel = log.length;
   cancel.abort();
   await assert.rejects(second, (err: unknown) => err instanceof LayerLensError && err.code === 'cancelled');
-  assert.ok(Date.now() - t0 < 50, 'the cancelled request waited for the long job');
+  // At once: the long job ahead of it in its lane took no further step before the refusal, let alone ended.
+  assert.equal(log.length, stepsAtCancel, `the cancelled request waited for ${log.length - stepsAtCancel} steps of the long job`);
+  assert.equal(firstDone, false, 'the cancelled request waited for the long job to end');
   assert.equal(await first, 'long done');
   assert.equal(ran, false);
 });
@@ -148,16 +153,14 @@ test('through the RPC server, a feature-maps request sent during a long top-k is
   const rpc = new RpcServer(handlers, (m) => sent.push(m));
   const answered = (id: number) => sent.findIndex((m) => (m.type === 'response' || m.type === 'error') && m.id === id);
   rpc.receive({ type: 'request', id: 1, method: 'topk.find', params: { modelPath: '/m.json', layerId: 'conv1', folder: '/imgs', k: 9, cacheDir: '/c' } });
-  await new Promise((r) => setTimeout(r, 50));
-  const sentAt = Date.now();
+  while (steps.length < 3) await new Promise((r) => setTimeout(r, 1));
   const stepAtSend = steps.length;
   rpc.receive({ type: 'request', id: 2, method: 'featureMaps.open', params: { modelPath: '/m.json', imagePath: '/a.png' } });
   while (answered(2) < 0 && answered(1) < 0) await new Promise((r) => setTimeout(r, 2));
-  const latency = Date.now() - sentAt;
   const maps = sent[answered(2)];
   assert.ok(maps?.type === 'response', `feature maps answered ${JSON.stringify(maps)} (top-k at step ${steps.length} of 60)`);
   assert.deepEqual(maps.result, { maps: [1, 2, 3] });
-  assert.ok(steps.length <= stepAtSend + 2, `top-k took ${steps.length - stepAtSend} steps before the short request (${latency} ms)`);
+  assert.ok(steps.length <= stepAtSend + 2, `top-k took ${steps.length - stepAtSend} steps before the short request`);
   while (answered(1) < 0) await new Promise((r) => setTimeout(r, 5));
   const topk = sent[answered(1)];
   assert.ok(topk?.type === 'response', JSON.stringify(topk));
