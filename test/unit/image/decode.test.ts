@@ -145,9 +145,10 @@ test('WebP lossless is exact, lossy is close, alpha is reported', async () => {
 });
 
 test('an image over 50 megapixels is refused from its header, before decoding', async () => {
-  const t0 = performance.now();
+  // A header with no pixel data after it: decoding it fails as notAnImage (the small one shows it), so a refusal
+  // as imageTooLarge is one made from the header, before any decoding.
+  await rejects(decodeImage(pngHeaderOnly(16, 16), 'small.png'), 'notAnImage', 'small.png');
   const e = await rejects(decodeImage(pngHeaderOnly(20000, 20000), 'huge.png'), 'imageTooLarge', 'huge.png');
-  assert.ok(performance.now() - t0 < 100, 'fails fast');
   assert.match(e.message, /20000 × 20000/);
 
   // JPEG: SOI, then an SOF0 claiming 10000 × 6000, nothing else.
