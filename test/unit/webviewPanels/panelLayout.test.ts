@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeBrowser, openPanel, type PanelPage } from '../webviewBridge/panelPage';
-import { SCENES, type PanelName } from './panelScenes';
+import { panelFile, SCENES, type PanelName } from './panelScenes';
 import { applyThemeScript, DARK, LIGHT } from './themes';
 
 const SHOTS = process.env.LL_PANEL_SHOTS;
@@ -15,7 +15,7 @@ const WIDTHS = [360, 1400];
 const HEIGHT = 800;
 const PANELS = Object.keys(SCENES) as PanelName[];
 /** Panels whose body is its own scroll box (a grid, the Unit page): the page fits the panel's height. */
-const FILL_PAGE: PanelName[] = ['kernels', 'featureMaps', 'topk', 'unit'];
+const FILL_PAGE: PanelName[] = ['kernels', 'featureMaps', 'actmaxAtlas', 'topk', 'unit'];
 /** The least a grid may get of a panel's width and height (what a side column or a tall toolbar leaves it). */
 const MIN_GRID = 200;
 
@@ -43,6 +43,8 @@ interface PageFacts {
   /** The grid's scroll box (grid panels only), in px. */
   gridWidth?: number;
   gridHeight?: number;
+  /** The grid's scroll box's bottom edge, in px from the top of the panel. */
+  gridBottom?: number;
 }
 
 /** A string, not a function: tsx adds helpers to functions that the page lacks. */
@@ -72,7 +74,7 @@ const FACTS = `(() => {
     .map(describe);
   const backend = document.getElementById('backend');
   const backendLines = Math.round(backend.getBoundingClientRect().height / (parseFloat(getComputedStyle(backend).fontSize) * 1.2));
-  const grid = document.getElementById('scroller');
+  const grid = document.getElementById('scroller') ?? document.getElementById('atlasScroller');
   const heading = document.querySelector('#columns span');
   const gridCanvas = document.getElementById('grid');
   let emptyTileGrey;
@@ -84,7 +86,7 @@ const FACTS = `(() => {
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, sticking: sticking.slice(0, 8), sidewaysBoxes, unnamedButtons,
     scrollHeight: root.scrollHeight, clientHeight: root.clientHeight, stretched, backendLines, unnamedFields,
     ...(emptyTileGrey === undefined ? {} : { emptyTileGrey }),
-    ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight } : {}),
+    ...(grid ? { gridWidth: grid.clientWidth, gridHeight: grid.clientHeight, gridBottom: grid.getBoundingClientRect().bottom } : {}),
   };
 })()`;
 
@@ -111,7 +113,7 @@ async function look(panel: PanelPage, name: PanelName): Promise<PageFacts[]> {
 
 before(async () => {
   for (const name of PANELS) {
-    const panel = await openPanel(name);
+    const panel = await openPanel(panelFile(name));
     try {
       await SCENES[name](panel);
       facts.set(name, await look(panel, name));
@@ -158,6 +160,17 @@ for (const name of PANELS) {
   test(`${name}: every picture is shown at its own aspect ratio`, () => {
     assert.deepEqual(each(name, (f) => (f.stretched.length ? `${f.where}: ${f.stretched.join(', ')}` : undefined)), []);
   });
+
+  if (name === 'actmaxAtlas') {
+    test('actmaxAtlas: the atlas box reaches the panel\'s bottom edge, whatever the header and toolbar take', () => {
+      // Within the body's 4 px bottom padding: the old "100vh less 190 px" ran 171 px past the bottom at 360 px,
+      // where the toolbar wraps (the page scrolled as well as the grid), and ended 6 px short at 1400 px.
+      assert.deepEqual(each(name, (f) => {
+        const gap = f.clientHeight - (f.gridBottom ?? 0);
+        return gap >= 0 && gap <= 5 ? undefined : `${f.where}: the grid ends ${Math.round(f.gridBottom ?? 0)} px down a ${f.clientHeight} px panel`;
+      }), []);
+    });
+  }
 
   if (name === 'topk') {
     test('topk: an actmax tile without a picture is a faint square of the theme (light in a light theme, dark in a dark one)', () => {

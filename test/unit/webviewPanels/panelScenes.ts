@@ -4,7 +4,12 @@
 import { encodePng } from '../../../src/core/image/encodePng';
 import type { PanelPage } from '../webviewBridge/panelPage';
 
-export type PanelName = 'kernels' | 'featureMaps' | 'actmax' | 'topk' | 'unit';
+export type PanelName = 'kernels' | 'featureMaps' | 'actmax' | 'actmaxAtlas' | 'topk' | 'unit';
+
+/** The panel (a file of webview/src/panels) a scene drives: the atlas is the Maximize Activation panel's other view. */
+export function panelFile(name: PanelName): string {
+  return name === 'actmaxAtlas' ? 'actmax' : name;
+}
 
 /** An RGBA picture w × h of smooth colour, different per `seed`. */
 function picture(w: number, h: number, seed: number): Uint8ClampedArray {
@@ -100,6 +105,25 @@ async function actmax(panel: PanelPage): Promise<void> {
   await panel.send({ type: 'runEnded', runId: 1, status: 'done' });
 }
 
+/** The atlas's units and how many a scene has rendered (batches of 8, the last batch still running). */
+export const ATLAS = { layerId: 'layer4.1.conv2', channels: 64, rendered: 40, side: 32 };
+
+/** Visualize Layer part-way: 40 of 64 units rendered in batches of 8, the next batch at step 96. */
+async function actmaxAtlas(panel: PanelPage): Promise<void> {
+  const { layerId, channels, rendered, side } = ATLAS;
+  const state = {
+    modelPath: MODEL, modelName: 'resnet18_imagenet_finetuned', layerId, view: 'atlas',
+    settings: { units: '0', objective: 'channel', preset: 'lucid', seed: 0, regularizers: {}, frameEvery: 8 },
+  };
+  await panel.send({ type: 'init', state, layers: [{ id: layerId, kind: 'conv', channels }], backend: 'wasm', inputSize: { height: 224, width: 224, source: 'default' } });
+  await panel.send({ type: 'atlasStarted', runId: 1, layerId, channels, batch: 8 });
+  for (let first = 0; first < rendered; first += 8) {
+    const units = Array.from({ length: 8 }, (_, i) => first + i);
+    await panel.send({ type: 'atlasCells', runId: 1, units, images: units.map((u) => picture(side, side, u)), width: side, height: side, objective: units.map((u) => u / 10), cached: first === 0 });
+  }
+  await panel.send({ type: 'atlasProgress', runId: 1, step: 96, totalSteps: 256 });
+}
+
 async function topk(panel: PanelPage): Promise<void> {
   const k = 5;
   const channels = 12;
@@ -156,7 +180,7 @@ async function unit(panel: PanelPage): Promise<void> {
   await panel.page.waitForFunction('document.querySelectorAll("#page section").length > 0');
 }
 
-export const SCENES: Record<PanelName, (panel: PanelPage) => Promise<void>> = { kernels, featureMaps, actmax, topk, unit };
+export const SCENES: Record<PanelName, (panel: PanelPage) => Promise<void>> = { kernels, featureMaps, actmax, actmaxAtlas, topk, unit };
 
 /** The init a panel gets before anything is computed for it: its state, a layer list, the backend. */
 export function initOnly(name: PanelName): unknown {
@@ -167,6 +191,7 @@ export function initOnly(name: PanelName): unknown {
     case 'featureMaps':
       return { type: 'init', state: { ...model, imagePath: '/home/user/dog.jpg', imageName: 'dog.jpg', layerId: '', colormap: 'viridis', sort: 'index', normalize: 'channel', opacity: 0.6, channel: -1 }, backend: 'wasm' };
     case 'actmax':
+    case 'actmaxAtlas':
       return { type: 'init', state: { ...model, layerId: 'conv1', view: 'single', settings: { units: '0', objective: 'channel', preset: 'lucid', seed: 0, regularizers: {}, frameEvery: 8 } }, layers: [{ id: 'conv1', kind: 'conv', channels: 64 }], backend: 'wasm' };
     case 'topk':
       return { type: 'init', state: { ...model, layerId: 'conv1', folder: '/home/user/data', k: 5, sort: 'index', deadLast: true }, backend: 'wasm' };

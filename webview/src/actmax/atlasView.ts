@@ -1,9 +1,12 @@
 // The atlas view: one cell per channel of a layer (the seed's GoogLeNet gallery), filled as batches finish;
 // pending cells are drawn as placeholders, only visible rows are drawn, a click opens the unit in the live view,
-// a double-click opens its Unit panel.
+// a double-click opens its Unit panel. The keyboard reaches every cell through the tiles over the canvas
+// (atlasTiles.ts): Enter does what a click does, Shift+Enter what a double-click does.
+import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { cellAt, cellOrigin, layoutAtlas, visibleRows, type AtlasLayout } from './atlasLayout';
+import { AtlasTiles } from './atlasTiles';
 import { drawRgba, formatValue } from './draw';
 import { toRgbaBytes } from './pixels';
 
@@ -19,6 +22,8 @@ export class AtlasView {
   private readonly canvas: HTMLCanvasElement;
   private readonly caption: HTMLElement;
   private readonly bar: HTMLElement;
+  private readonly tiles: AtlasTiles;
+  private readonly announcer: Announcer;
   private layerId = '';
   private channels = 0;
   private width = 0;
@@ -41,6 +46,11 @@ export class AtlasView {
     this.canvas = root.querySelector('#atlasGrid')!;
     this.caption = root.querySelector('#atlasCaption')!;
     this.bar = root.querySelector('#atlasBar')!;
+    this.tiles = new AtlasTiles(this.scroller, (unit, alternate) => (alternate ? onUnitPage({ layerId: this.layerId, unit }) : this.onOpen(unit)), () => {
+      const l = this.layout;
+      return l ? Math.max(1, Math.floor(this.scroller.clientHeight / (l.cellHeight + l.gap))) : 1;
+    });
+    this.announcer = new Announcer(root, 'atlasAnnouncer');
     this.scroller.addEventListener('scroll', () => this.draw());
     new ResizeObserver(() => this.relayout()).observe(this.scroller);
     this.canvas.addEventListener('mousemove', (e) => {
@@ -51,7 +61,9 @@ export class AtlasView {
       // The second click of a double-click: the first already opened the unit here, the dblclick opens its page.
       if (e.detail > 1) return;
       const u = this.unitAt(e);
-      if (u !== undefined) this.onOpen(u);
+      if (u === undefined) return;
+      this.tiles.roving.setCurrent(u);
+      this.onOpen(u);
     });
     onUnitDoubleClick(this.canvas, (e) => {
       const unit = this.unitAt(e);
@@ -67,6 +79,8 @@ export class AtlasView {
     this.height = 0;
     this.layout = undefined;
     this.batchStep = '';
+    this.tiles.reset(layerId, channels, (unit) => this.spoken(unit));
+    this.announcer.started(`Rendering the ${channels} units of ${layerId}.`);
     this.updateCaption();
     this.draw();
   }
@@ -80,7 +94,10 @@ export class AtlasView {
     units.forEach((u, i) => {
       const rgba = toRgbaBytes(images[i], width * height * 4);
       if (rgba) this.cells.set(u, { rgba, objective: objective[i] ?? 0, cached });
+      this.tiles.label(u, this.spoken(u));
     });
+    if (this.cells.size >= this.channels) this.announcer.ended(`${this.layerId}: all ${this.channels} units rendered.`);
+    else this.announcer.progress(this.cells.size, this.channels, () => `${this.layerId}: ${this.cells.size} of ${this.channels} units rendered.`);
     this.batchStep = '';
     this.updateCaption();
     if (!this.layout) this.relayout();
@@ -93,6 +110,7 @@ export class AtlasView {
   }
 
   ended(message: string): void {
+    this.announcer.ended(`${message} ${this.layerId}: ${this.cells.size} of ${this.channels} units rendered.`);
     this.batchStep = '';
     this.updateCaption(message);
   }
@@ -121,6 +139,7 @@ export class AtlasView {
     this.layout = layoutAtlas(this.channels, this.width, this.height, Math.max(100, this.scroller.clientWidth - 16));
     this.spacer.style.height = `${this.layout.height}px`;
     this.spacer.style.width = `${this.layout.width}px`;
+    this.tiles.place(this.layout);
     this.draw();
   }
 
@@ -168,6 +187,12 @@ export class AtlasView {
   private describe(unit: number): string {
     const c = this.cells.get(unit);
     return c ? `unit ${unit}: objective ${formatValue(c.objective)}${c.cached ? ' (cached)' : ''} — click to open; ${UNIT_PAGE_HINT}` : `unit ${unit}: not yet rendered; ${UNIT_PAGE_HINT}`;
+  }
+
+  /** A tile's accessible name: what it shows, in words. */
+  private spoken(unit: number): string {
+    const c = this.cells.get(unit);
+    return `${this.layerId} unit ${unit}, ${c ? `objective ${formatValue(c.objective)}${c.cached ? ', from the cache' : ''}` : 'not yet rendered'}`;
   }
 
   /** The whole grid (all rows, up to maxHeight) in a fresh canvas. */

@@ -1,7 +1,10 @@
 // The single-run view: the image forming live (one unit large, every unit as a thumbnail), the objective curve,
-// a strip of frames over the run, and the numbers of the last step.
+// a strip of frames over the run, and the numbers of the last step. The thumbnails are a list the keyboard moves
+// through (Enter or Space shows that unit large); they are redrawn in place at every frame, so the focus stays.
 import type { ActmaxFrame, ActmaxResult } from '../../../src/shared/actmax';
+import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
+import { RovingTiles } from '../lib/rovingTiles';
 import { curveGeometry, LiveHistory } from './curve';
 import { drawCurve, formatValue, imageCanvas } from './draw';
 import { FrameStrip } from './frameStrip';
@@ -32,18 +35,20 @@ export class LiveView {
   private history = new LiveHistory();
   private finalHistory: Float32Array[] | undefined;
   private frames = new FrameStrip<{ rgba: Uint8ClampedArray; width: number; height: number }>(12);
+  private readonly unitTiles: RovingTiles;
+  private readonly announcer: Announcer;
 
   constructor(readonly root: HTMLElement) {
     root.innerHTML = `
       <div class="am-progress" id="amBar"></div>
       <div class="am-live">
-        <canvas id="amMain" class="am-main" width="0" height="0"></canvas>
+        <canvas id="amMain" class="am-main" width="0" height="0" role="img" aria-label="No picture yet"></canvas>
         <div class="am-side">
-          <div id="amCaption" class="am-caption">Pick units, an objective and a preset, then Run.</div>
-          <canvas id="amCurve" class="am-curve" width="280" height="120"></canvas>
-          <div id="amUnits" class="am-units"></div>
-          <div class="am-caption">Frames</div>
-          <div id="amStrip" class="am-strip"></div>
+          <div id="amCaption" class="am-caption" tabindex="-1">Pick units, an objective and a preset, then Run.</div>
+          <canvas id="amCurve" class="am-curve" width="280" height="120" role="img" aria-label="The objective at each step, one line per unit"></canvas>
+          <div id="amUnits" class="am-units" role="listbox" aria-label="Units: Enter shows one large"></div>
+          <div class="am-caption" id="amFramesTitle">Frames</div>
+          <div id="amStrip" class="am-strip" role="group" aria-labelledby="amFramesTitle"></div>
         </div>
       </div>`;
     this.main = root.querySelector('#amMain')!;
@@ -52,6 +57,18 @@ export class LiveView {
     this.strip = root.querySelector('#amStrip')!;
     this.caption = root.querySelector('#amCaption')!;
     this.bar = root.querySelector('#amBar')!;
+    this.unitTiles = new RovingTiles(this.unitsRow, {
+      count: () => this.unitsRow.children.length,
+      cols: () => tilesInFirstRow(this.unitsRow),
+      tile: (i) => this.unitsRow.children[i] as HTMLElement | undefined,
+      activate: (i) => this.select(i),
+    });
+    this.announcer = new Announcer(root, 'amAnnouncer');
+  }
+
+  /** Moves the keyboard focus to the run's caption (the run a user started from elsewhere, e.g. an atlas tile). */
+  focus(): void {
+    this.caption.focus();
   }
 
   get hasImage(): boolean {
@@ -69,6 +86,7 @@ export class LiveView {
     this.strip.replaceChildren();
     this.caption.textContent = `Optimizing ${layerId} › ${units.join(', ')}…`;
     this.bar.style.width = '0';
+    this.announcer.started(`Optimizing ${layerId} ${units.length === 1 ? 'unit' : 'units'} ${units.join(', ')}: ${totalSteps} steps.`);
   }
 
   frame(f: ActmaxFrame): void {
@@ -79,6 +97,7 @@ export class LiveView {
     this.history.add(f.step, f.objective);
     this.frames.add(f.step, { rgba: images[this.selected] ?? images[0], width: f.width, height: f.height }, f.step === f.totalSteps);
     this.bar.style.width = `${(100 * f.step) / f.totalSteps}%`;
+    this.announcer.progress(f.step, f.totalSteps, () => `Step ${f.step} of ${f.totalSteps}.`);
     this.redraw();
   }
 
@@ -99,10 +118,18 @@ export class LiveView {
     this.caption.textContent = `${s.layerId} › ${s.units.join(', ')} · ${s.preset} · ${s.param} · ${s.steps} steps · ${s.width}×${s.height}` +
       ` · objective ${objective.map(formatValue).join(', ')} · ${cached ? 'from the cache' : `${r.msPerStep.toFixed(1)} ms/step`}` +
       (this.finalHistory.some(isAllZero) ? ' · a unit never fired, so it got no gradient: try the lucid or maco preset (ReLU redirect) or another seed' : '');
+    this.announcer.ended(`Done: ${s.layerId} ${s.units.length === 1 ? 'unit' : 'units'} ${s.units.join(', ')}, objective ${objective.map(formatValue).join(', ')}${cached ? ', from the cache' : ''}.`);
   }
 
   cancelled(message: string): void {
     this.caption.textContent = `${message}${this.shown && this.shown.step > 0 ? ` (stopped at step ${this.shown.step})` : ''}`;
+    this.announcer.ended(this.caption.textContent);
+  }
+
+  private select(index: number): void {
+    this.selected = index;
+    this.unitTiles.setCurrent(index);
+    this.redraw();
   }
 
   private decode(images: Uint8ClampedArray[], width: number, height: number): Uint8ClampedArray[] | undefined {
@@ -118,22 +145,8 @@ export class LiveView {
     this.main.height = s.height;
     this.main.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(img), s.width, s.height), 0, 0);
     this.main.title = `unit ${s.units[this.selected]} · step ${s.step}/${s.totalSteps}`;
-    if (s.images.length > 1) {
-      this.unitsRow.replaceChildren(
-        ...s.images.map((im, i) => {
-          const c = imageCanvas(im, s.width, s.height);
-          c.title = `unit ${s.units[i]}: ${formatValue(s.objective[i] ?? 0)}`;
-          if (i === this.selected) c.classList.add('selected');
-          c.addEventListener('click', () => {
-            this.selected = i;
-            this.redraw();
-          });
-          return c;
-        }),
-      );
-    } else {
-      this.unitsRow.replaceChildren();
-    }
+    this.main.setAttribute('aria-label', `${s.layerId} unit ${s.units[this.selected]} at step ${s.step} of ${s.totalSteps}`);
+    this.drawUnitTiles(s);
     const { histories, upto } = this.finalHistory
       ? { histories: this.finalHistory, upto: s.totalSteps }
       : this.history.dense(s.totalSteps);
@@ -141,11 +154,49 @@ export class LiveView {
     this.strip.replaceChildren(
       ...this.frames.frames.map((f) => {
         const fig = document.createElement('figure');
-        fig.append(imageCanvas(f.image.rgba, f.image.width, f.image.height), document.createTextNode(String(f.step)));
+        const c = imageCanvas(f.image.rgba, f.image.width, f.image.height);
+        c.setAttribute('role', 'img');
+        c.setAttribute('aria-label', `unit ${s.units[this.selected]} at step ${f.step}`);
+        fig.append(c, document.createTextNode(String(f.step)));
         return fig;
       }),
     );
     if (this.shown && !this.finalHistory) this.caption.textContent = `${s.layerId} › unit ${s.units[this.selected]} · step ${s.step} of ${s.totalSteps} · objective ${formatValue(s.objective[this.selected] ?? 0)}`;
+  }
+
+  /**
+   * One thumbnail per unit when there are several: the canvases are kept while their number is, and drawn again,
+   * so a thumbnail with the keyboard focus keeps it from frame to frame.
+   */
+  private drawUnitTiles(s: Shown): void {
+    if (s.images.length < 2) {
+      this.unitsRow.replaceChildren();
+      return;
+    }
+    if (this.unitsRow.children.length !== s.images.length) {
+      this.unitsRow.replaceChildren(
+        ...s.images.map((_, i) => {
+          const c = document.createElement('canvas');
+          c.setAttribute('role', 'option');
+          c.tabIndex = -1;
+          c.dataset.index = String(i);
+          c.addEventListener('click', () => this.select(i));
+          return c;
+        }),
+      );
+    }
+    s.images.forEach((im, i) => {
+      const c = this.unitsRow.children[i] as HTMLCanvasElement;
+      c.width = s.width;
+      c.height = s.height;
+      if (s.width > 0 && s.height > 0) c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(im), s.width, s.height), 0, 0);
+      const value = formatValue(s.objective[i] ?? 0);
+      c.title = `unit ${s.units[i]}: ${value}`;
+      c.setAttribute('aria-label', `${s.layerId} unit ${s.units[i]}, objective ${value}`);
+      c.setAttribute('aria-selected', String(i === this.selected));
+      c.classList.toggle('selected', i === this.selected);
+    });
+    this.unitTiles.setCurrent(this.selected);
   }
 
   /** The main canvas and its facts, for the test API. */
@@ -169,4 +220,11 @@ export class LiveView {
 
 function isAllZero(h: Float32Array): boolean {
   return h.length > 0 && h.every((v) => v === 0);
+}
+
+/** Tiles in the first row of a wrapping row of tiles (those level with the first). */
+function tilesInFirstRow(row: HTMLElement): number {
+  const tiles = Array.from(row.children) as HTMLElement[];
+  const top = tiles[0]?.offsetTop;
+  return Math.max(1, tiles.filter((t) => t.offsetTop === top).length);
 }

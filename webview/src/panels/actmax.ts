@@ -53,9 +53,13 @@ const sizeRow = new SizeRow(
   (message) => status.error(message),
 );
 const live = new LiveView(document.getElementById('live')!);
-const atlas = new AtlasView(document.getElementById('atlasRoot')!, (unit) => {
+const atlasRoot = document.getElementById('atlasRoot')!;
+const atlas = new AtlasView(atlasRoot, (unit) => {
+  // The tile that had the focus goes with the atlas: the focus follows to the run it started.
+  const fromTile = atlasRoot.contains(document.activeElement);
   form.setUnits(String(unit));
   start('run');
+  if (fromTile) live.focus();
 }, (unit) => host.post({ type: 'openUnit', ...unit }));
 
 function saveFromForm(patch: Partial<ActmaxPanelState> = {}): void {
@@ -77,6 +81,8 @@ function render(): void {
   }
   document.getElementById('live')!.hidden = state.view !== 'single';
   document.getElementById('atlasRoot')!.hidden = state.view !== 'atlas';
+  // The atlas's grid takes the panel's height left under the header and settings (actmax.css).
+  document.getElementById('app')!.classList.toggle('fill-page', state.view === 'atlas');
 }
 
 function start(kind: 'run' | 'atlas'): void {
