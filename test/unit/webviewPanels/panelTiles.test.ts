@@ -1,0 +1,154 @@
+// The Maximize Activation panel's tiles as a keyboard and screen-reader user meets them (real webview code in
+// Chromium, fake host, the scenes of panelScenes.ts): the atlas's cells and the live view's unit thumbnails are
+// one Tab stop each, the arrow keys move between tiles, Enter and Space do what a click does, the focus shows in
+// the theme's focus colour and survives a relayout and a new frame, and each tile is named with what it shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeBrowser, openPanel, type PanelPage, type Posted } from '../webviewBridge/panelPage';
+import { ATLAS, SCENES } from './panelScenes';
+import { applyThemeScript, DARK } from './themes';
+
+let atlas: PanelPage;
+let live: PanelPage;
+
+before(async () => {
+  atlas = await openPanel('actmax');
+  await atlas.page.evaluate(applyThemeScript(DARK));
+  await atlas.page.setViewportSize({ width: 1400, height: 800 });
+  await SCENES.actmaxAtlas(atlas);
+  live = await openPanel('actmax');
+  await live.page.evaluate(applyThemeScript(DARK));
+  await SCENES.actmax(live);
+});
+
+after(async () => {
+  await atlas?.close();
+  await live?.close();
+  await closeBrowser();
+});
+
+interface Focused {
+  index: number | null;
+  role: string | null;
+  id: string;
+  outline: string;
+  selected: string | null;
+}
+
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return { index: el.dataset && el.dataset.index !== undefined ? Number(el.dataset.index) : null, role: el.getAttribute('role'), id: el.id,
+    outline: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor, selected: el.getAttribute('aria-selected') };
+})()`;
+
+const frames = (panel: PanelPage): Promise<unknown> => panel.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+const focused = (panel: PanelPage): Promise<Focused> => panel.page.evaluate(FOCUSED) as Promise<Focused>;
+const cols = (): Promise<number> => atlas.page.evaluate(`document.querySelector('#atlasTiles [role="row"]').children.length`) as Promise<number>;
+
+async function press(panel: PanelPage, key: string): Promise<Focused> {
+  await panel.page.keyboard.press(key);
+  return focused(panel);
+}
+
+test('atlas: one Tab stop for the whole grid, named tiles, arrows, Home/End and Ctrl+Home/End move the focus, shown in the theme colour', async () => {
+  await frames(atlas);
+  assert.equal(await atlas.page.evaluate(`document.querySelectorAll('#atlasTiles [role="gridcell"]').length`), ATLAS.channels);
+  assert.equal(await atlas.page.evaluate(`document.querySelectorAll('#atlasTiles [tabindex="0"]').length`), 1, 'exactly one tile is in the Tab order');
+  // From the control before the grid, one Tab lands on the first tile.
+  await atlas.page.focus('#advanced summary');
+  let at = await press(atlas, 'Tab');
+  assert.deepEqual([at.role, at.index], ['gridcell', 0]);
+  assert.equal(at.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
+  // The names a screen reader reads, by the page's own accessibility tree.
+  assert.ok(await atlas.page.getByRole('gridcell', { name: `${ATLAS.layerId} unit 0, objective 0.000, from the cache`, exact: true }).evaluate((el) => el === el.ownerDocument.activeElement));
+  assert.equal(await atlas.page.getByRole('grid', { name: `${ATLAS.layerId}: ${ATLAS.channels} units. Enter runs a unit, Shift+Enter opens its unit page` }).count(), 1);
+  assert.equal(await atlas.page.getByRole('gridcell', { name: `${ATLAS.layerId} unit 63, not yet rendered`, exact: true }).count(), 1);
+  assert.equal(await atlas.page.getByRole('gridcell', { name: `${ATLAS.layerId} unit 9, objective 0.900`, exact: true }).count(), 1);
+
+  const c = await cols();
+  assert.ok(c > 2 && c < ATLAS.channels, `${c} columns at 1400 px`);
+  assert.equal((await press(atlas, 'ArrowLeft')).index, 0, 'Left at the first tile stays there');
+  assert.equal((await press(atlas, 'ArrowRight')).index, 1);
+  assert.equal((await press(atlas, 'ArrowDown')).index, 1 + c);
+  assert.equal((await press(atlas, 'End')).index, 2 * c - 1, 'End: the end of the row');
+  assert.equal((await press(atlas, 'Home')).index, c, 'Home: the start of the row');
+  assert.equal((await press(atlas, 'ArrowUp')).index, 0);
+  assert.equal((await press(atlas, 'Control+End')).index, ATLAS.channels - 1);
+  assert.equal((await press(atlas, 'ArrowRight')).index, ATLAS.channels - 1, 'Right at the last tile stays there');
+  assert.equal((await press(atlas, 'Control+Home')).index, 0);
+  assert.equal(await atlas.page.evaluate(`document.querySelectorAll('#atlasTiles [tabindex="0"]').length`), 1, 'still one Tab stop after moving');
+  assert.deepEqual(atlas.errors, []);
+});
+
+test('atlas: the focused tile keeps the focus through a relayout; Tab leaves the grid and Shift+Tab comes back to it', async () => {
+  await atlas.page.setViewportSize({ width: 1400, height: 800 });
+  await frames(atlas);
+  await atlas.page.focus('#atlasTiles [tabindex="0"]');
+  for (let i = 0; i < 14; i++) await atlas.page.keyboard.press('ArrowRight');
+  const before = await cols();
+  await atlas.page.setViewportSize({ width: 700, height: 800 });
+  await frames(atlas);
+  assert.notEqual(await cols(), before, 'the grid did not relayout');
+  assert.equal((await focused(atlas)).index, 14, 'the focus went with the relayout');
+  const out = await press(atlas, 'Tab');
+  assert.notEqual(out.role, 'gridcell', 'Tab stays inside the grid');
+  assert.equal((await press(atlas, 'Shift+Tab')).index, 14, 'Shift+Tab comes back to the tile left');
+});
+
+test('atlas at 360 px: Ctrl+End scrolls the last tile into view and draws it; Shift+Enter opens its unit page, Enter runs it and the focus follows', async () => {
+  await atlas.page.setViewportSize({ width: 360, height: 800 });
+  await frames(atlas);
+  await atlas.page.focus('#atlasTiles [tabindex="0"]');
+  await atlas.page.keyboard.press('Control+End');
+  await frames(atlas);
+  const view = await atlas.page.evaluate(`(() => {
+    const s = document.getElementById('atlasScroller').getBoundingClientRect();
+    const t = document.activeElement.getBoundingClientRect();
+    const scroller = document.getElementById('atlasScroller');
+    return { inside: t.top >= s.top - 0.5 && t.bottom <= s.bottom + 0.5, scrollTop: scroller.scrollTop, canvasTop: parseFloat(document.getElementById('atlasGrid').style.top) };
+  })()`) as { inside: boolean; scrollTop: number; canvasTop: number };
+  assert.ok(view.scrollTop > 0 && view.inside, `the last tile is not in view: ${JSON.stringify(view)}`);
+  assert.equal(view.canvasTop, view.scrollTop, 'the canvas was not drawn at the scrolled position');
+  // Half the units rendered: the live region said so once, at the half, not at every batch.
+  assert.equal(await atlas.page.textContent('#atlasAnnouncer'), `${ATLAS.layerId}: 32 of ${ATLAS.channels} units rendered.`);
+
+  await atlas.page.keyboard.press('Shift+Enter');
+  const page = await atlas.waitForPosted((p) => p.type === 'openUnit', 'openUnit after Shift+Enter');
+  assert.deepEqual({ layerId: page.layerId, unit: page.unit }, { layerId: ATLAS.layerId, unit: ATLAS.channels - 1 });
+  assert.equal((await atlas.posted()).filter((p) => p.type === 'run').length, 0, 'Shift+Enter also ran the unit');
+
+  await atlas.page.keyboard.press('Enter');
+  const run = await atlas.waitForPosted((p) => p.type === 'run', 'run after Enter');
+  const state = run.state as { view: string; settings: { units: string } };
+  assert.deepEqual([state.view, state.settings.units], ['single', String(ATLAS.channels - 1)]);
+  assert.equal(await atlas.page.evaluate(`document.getElementById('atlasRoot').hidden`), true);
+  assert.equal((await focused(atlas)).id, 'amCaption', 'the focus went with the hidden atlas instead of following to the run');
+  assert.deepEqual(atlas.errors, []);
+});
+
+test('live view: the unit thumbnails are one Tab stop; arrows move, Space and Enter show a unit large; the focus stays through a new frame', async () => {
+  const units = [0, 3, 8, 9, 10, 11];
+  assert.match((await live.page.textContent('#amAnnouncer')) ?? '', /^Done: layer4\.1\.conv2 units 0, 3, 8, 9, 10, 11, objective /);
+  await live.page.focus('#amUnits [tabindex="0"]');
+  let at = await focused(live);
+  assert.deepEqual([at.role, at.index, at.selected], ['option', 0, 'true']);
+  at = await press(live, 'ArrowRight');
+  assert.deepEqual([at.index, at.selected], [1, 'false']);
+  assert.equal(at.outline, 'solid 2px rgb(0, 120, 212)');
+  at = await press(live, ' ');
+  assert.deepEqual([at.index, at.selected], [1, 'true']);
+  assert.equal(await live.page.getAttribute('#amMain', 'aria-label'), 'layer4.1.conv2 unit 3 at step 256 of 256');
+  await live.page.keyboard.press('ArrowRight');
+  at = await press(live, 'Enter');
+  assert.deepEqual([at.index, at.selected], [2, 'true']);
+  assert.equal(await live.page.getByRole('option', { name: /^layer4\.1\.conv2 unit 8, objective \d+\.\d{3}$/ }).getAttribute('aria-selected'), 'true');
+  const side = 32;
+  const image = new Uint8ClampedArray(side * side * 4).fill(200);
+  await live.send({ type: 'frame', runId: 1, frame: { step: 256, totalSteps: 256, images: units.map(() => image), width: side, height: side, objective: units.map((u) => u) } });
+  at = await focused(live);
+  assert.deepEqual([at.role, at.index], ['option', 2], 'a new frame took the focus away from the thumbnail');
+  const posted: Posted[] = await live.posted();
+  assert.equal(posted.filter((p) => p.type === 'run').length, 0, 'choosing a thumbnail ran something');
+  assert.deepEqual(live.errors, []);
+});
