@@ -3,7 +3,7 @@
 // Light Modern's values (VS Code 1.9x), so a panel's look can be checked in both without a running VS Code.
 
 export interface WebviewTheme {
-  name: 'dark' | 'light';
+  name: string;
   bodyClass: string;
   vars: Record<string, string>;
 }
@@ -64,13 +64,46 @@ export const LIGHT: WebviewTheme = {
   },
 };
 
+/**
+ * The classic and high-contrast themes, as Dark Modern and Light Modern with the colours the panels' text and badges
+ * read replaced by each theme's own: VS Code's colour registry defaults (code-server 4.139's workbench), which
+ * Dark+ and Light+ do not override; high contrast also has contrastBorder. A colour whose default is null in a theme
+ * (inputValidation.errorForeground outside high-contrast light) is not set on the page, as VS Code does.
+ */
+function variant(base: WebviewTheme, name: string, bodyClass: string, vars: Record<string, string>): WebviewTheme {
+  return { name, bodyClass, vars: { ...base.vars, ...vars } };
+}
+
+export const DARK_PLUS = variant(DARK, 'dark-plus', 'vscode-dark', {
+  foreground: '#cccccc', 'editor-background': '#1e1e1e', 'editor-foreground': '#d4d4d4', errorForeground: '#f48771', focusBorder: '#007fd4',
+  'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100', 'badge-background': '#4d4d4d', 'badge-foreground': '#ffffff',
+});
+
+export const LIGHT_PLUS = variant(LIGHT, 'light-plus', 'vscode-light', {
+  foreground: '#616161', 'editor-background': '#ffffff', 'editor-foreground': '#000000', errorForeground: '#a1260d', focusBorder: '#0090f1',
+  'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100', 'badge-background': '#c4c4c4', 'badge-foreground': '#333333',
+});
+
+export const HC_DARK = variant(DARK, 'hc-dark', 'vscode-high-contrast', {
+  foreground: '#ffffff', 'editor-background': '#000000', 'editor-foreground': '#ffffff', errorForeground: '#f48771', focusBorder: '#f38518', contrastBorder: '#6fc3df',
+  'inputValidation-errorBackground': '#000000', 'inputValidation-errorBorder': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff',
+});
+
+export const HC_LIGHT = variant(LIGHT, 'hc-light', 'vscode-high-contrast-light', {
+  foreground: '#292929', 'editor-background': '#ffffff', 'editor-foreground': '#292929', errorForeground: '#b5200d', focusBorder: '#006bbd', contrastBorder: '#0f4a85',
+  'inputValidation-errorBackground': '#ffffff', 'inputValidation-errorForeground': '#292929', 'inputValidation-errorBorder': '#0f4a85',
+  'badge-background': '#0f4a85', 'badge-foreground': '#ffffff',
+});
+
 /** The script that puts `theme` on the page as VS Code would (variables on <html>, the class on <body>). */
 export function applyThemeScript(theme: WebviewTheme): string {
   const vars = Object.entries(theme.vars).map(([k, v]) => [`--vscode-${k}`, v]);
   return `(() => {
     const root = document.documentElement;
+    // The theme before goes whole: a colour only it set (high-contrast light's) must not stay.
+    for (const k of [...root.style]) if (k.startsWith('--vscode-')) root.style.removeProperty(k);
     for (const [k, v] of ${JSON.stringify(vars)}) root.style.setProperty(k, v);
-    document.body.classList.remove('vscode-dark', 'vscode-light');
+    document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
     document.body.classList.add(${JSON.stringify(theme.bodyClass)});
   })()`;
 }

@@ -3,6 +3,7 @@
 // here. The header chooses the preset, the number of seeds and k; the unit shown and those settings are saved, so a
 // window reload reopens the same page (from the cache).
 import type { UnitFromWebview, UnitPageView, UnitPanelState, UnitToWebview } from '../../../src/shared/unitProtocol';
+import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
 import { button } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
@@ -17,12 +18,15 @@ const panel = mountPanel<UnitFromWebview, UnitToWebview, UnitPanelState>({
   body: `<div id="toolbar" class="toolbar"></div>
   <div id="status" class="status" hidden></div>
   <div id="progress" class="unit-progress" hidden><div id="progressBar" class="unit-progress-bar"></div></div>
-  <main id="page" class="unit-page"></main>`,
+  <main id="page" class="unit-page" tabindex="-1"></main>`,
 });
 const { host, status } = panel;
 const page = document.getElementById('page')!;
 const progress = document.getElementById('progress')!;
 const progressBar = document.getElementById('progressBar')!;
+progress.setAttribute('role', 'progressbar');
+progress.setAttribute('aria-label', 'Computing the unit page');
+const announcer = new Announcer(document.getElementById('app')!, 'unitAnnouncer');
 
 let view: UnitPageView | undefined;
 let drawn: DrawnPage | undefined;
@@ -54,9 +58,22 @@ function step(delta: number): void {
 }
 
 function setBusy(busy: boolean): void {
+  // The button with the focus must not take it away when it is disabled or hidden: Compute again hands it to
+  // Cancel while a page is computed, and Cancel hands it back.
+  const focusOnCompute = computeAgain.matches(':focus-within');
+  const focusOnCancel = cancel.matches(':focus-within');
   cancel.hidden = !busy;
   progress.hidden = !busy;
   computeAgain.toggleAttribute('disabled', busy);
+  if (busy && focusOnCompute) cancel.focus();
+  if (!busy && focusOnCancel) computeAgain.focus();
+}
+
+/** The page (its region, named after the unit) takes the focus when what had it went with the old page. */
+function keepFocusOnPage(hadFocus: boolean): void {
+  const s = panel.state;
+  if (s) page.setAttribute('aria-label', `${s.layerId} unit ${s.unit}`);
+  if (hadFocus && !page.contains(document.activeElement)) page.focus();
 }
 
 function openUnit(layerId: string, unit: number): void {
@@ -69,8 +86,11 @@ async function showPage(v: UnitPageView): Promise<void> {
   if (mine !== generation) return;
   view = v;
   preview = undefined;
+  const hadFocus = page.contains(document.activeElement);
   drawn = drawPage(page, v, pictures, openUnit);
+  keepFocusOnPage(hadFocus);
   setBusy(false);
+  announcer.ended(`${v.record.layerId} unit ${v.record.unit}: page ready${v.fromCache ? ', from the cache' : ''}.`);
   if (v.fromCache) status.info('From the cache (computed before with these settings). "Compute again" recomputes it.');
   else status.clear();
 }
@@ -107,7 +127,9 @@ panel.start({
       view = undefined;
       drawn = undefined;
       preview = undefined;
+      const hadFocus = page.contains(document.activeElement);
       page.replaceChildren();
+      keepFocusOnPage(hadFocus);
     }
   },
   snapshot: () => ({
@@ -120,9 +142,13 @@ panel.start({
   openUnit: (index) => drawn?.inputLinks[index]?.click(),
   messages: {
     progress: (msg) => {
+      if (progress.hidden) announcer.started(msg.message);
+      else if (msg.fraction !== undefined) announcer.progress(msg.fraction, 1, () => msg.message);
       setBusy(true);
       status.loading(msg.message);
       progressBar.style.width = `${Math.round((msg.fraction ?? 0) * 100)}%`;
+      if (msg.fraction === undefined) progress.removeAttribute('aria-valuenow');
+      else progress.setAttribute('aria-valuenow', String(Math.round(msg.fraction * 100)));
       progress.classList.toggle('indeterminate', msg.fraction === undefined);
     },
     page: (msg) => void showPage(msg.view),
@@ -130,8 +156,12 @@ panel.start({
     cancelled: (msg) => {
       setBusy(false);
       status.info(msg.message);
+      announcer.ended(msg.message);
     },
-    error: () => setBusy(false),
+    error: (msg) => {
+      setBusy(false);
+      announcer.ended(msg.message);
+    },
     testCancel: () => cancel.click(),
     testSettings: (msg) => settingsBar.type(msg.input),
   },

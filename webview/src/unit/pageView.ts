@@ -46,15 +46,20 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
   const rows: HTMLCanvasElement[][] = [];
   const sections: HTMLElement[] = [];
 
+  const unitName = `${r.layerId} unit ${r.unit}`;
   const fv = el('section');
   fv.append(el('h2', 'Feature visualization'));
   const seedRow: HTMLCanvasElement[] = [];
   for (const a of r.actmax) {
-    const c = pictureCanvas(pictures.get(a.file), side, `seed ${a.seed}`);
+    // The badge is about seed 0's image: its name says the quality in words, as the badge's colour does.
+    const quality = a.seed === 0 ? `, quality ${badge.weak ? 'weak' : 'good'} (${badge.text})` : '';
+    const c = pictureCanvas(pictures.get(a.file), side, `${unitName}, seed ${a.seed}, activation ${a.activation}${quality}`);
     seedRow.push(c);
     const caption: (string | HTMLElement)[] = [`seed ${a.seed}: activation ${a.activation}`];
     if (a.seed === 0) {
-      const b = el('span', badge.text, `badge${badge.weak ? ' weak' : ''}`);
+      // "weak" is written on the badge, not only coloured: a colour alone says nothing to a screen reader or to
+      // many colour-blind readers.
+      const b = el('span', badge.weak ? `weak · ${badge.text}` : badge.text, `badge${badge.weak ? ' weak' : ''}`);
       b.id = 'badge';
       b.title = badge.help;
       caption.push(' ', b);
@@ -69,7 +74,7 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
   if (r.diversity.length > 0) {
     const d = el('section');
     d.append(el('h2', 'Diversity batch'), el('p', `${r.diversity.length} images optimized together for this unit and pushed apart from each other (Lucid's diversity term).`, 'note'));
-    const row = r.diversity.map((f, i) => pictureCanvas(pictures.get(f), side * 0.75, `diversity ${i}`));
+    const row = r.diversity.map((f, i) => pictureCanvas(pictures.get(f), side * 0.75, `${unitName}, diversity image ${i + 1} of ${r.diversity.length}`));
     row.forEach((c, i) => d.append(figure(c, [`#${i}`])));
     rows.push(row);
     sections.push(d);
@@ -79,7 +84,7 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
   ds.append(el('h2', 'Dataset examples'));
   if (r.topPicture && r.top.length > 0) {
     const image = pictures.get(r.topPicture);
-    const c = pictureCanvas(image, image ? Math.max(image.width, image.height) : 1, 'top images');
+    const c = pictureCanvas(image, image ? Math.max(image.width, image.height) : 1, `The ${r.top.length} dataset images that excite ${unitName} most, its receptive field outlined, then those crops`);
     rows.push([c]);
     ds.append(el('p', `The ${r.top.length} images of ${view.imagesDir ?? 'the folder'} that excite this unit most, as the model sees them with the unit's receptive field outlined, then those crops.`, 'note'), c);
     const t = el('table', undefined, 'unit-table');
@@ -109,7 +114,7 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
 
   if (r.kernel) {
     const k = el('section');
-    const c = pictureCanvas(pictures.get(r.kernel), 96, 'kernel');
+    const c = pictureCanvas(pictures.get(r.kernel), 96, `${unitName} kernel, filter-normalized`);
     rows.push([c]);
     k.append(el('h2', 'Kernel'), figure(c, ['weights (filter-normalized)']));
     sections.push(k);
@@ -128,7 +133,7 @@ export function drawPage(root: HTMLElement, view: UnitPageView, pictures: Decode
       const tr = el('tr');
       const cell = el('td');
       if (from) {
-        const a = el('a', `${from} ${i.unit}`);
+        const a = el('a', `${from} unit ${i.unit}`);
         a.href = '#';
         a.addEventListener('click', (e) => {
           e.preventDefault();

@@ -19,6 +19,7 @@ export async function decodePictures(pictures: readonly UnitPicture[]): Promise<
 export function pictureCanvas(image: ImageBitmap | undefined, side: number, label: string): HTMLCanvasElement {
   const c = document.createElement('canvas');
   c.className = 'unit-picture';
+  c.setAttribute('role', 'img');
   c.setAttribute('aria-label', label);
   if (!image) {
     c.width = c.height = 1;
@@ -62,6 +63,7 @@ export function rgbaCanvas(rgba: Uint8ClampedArray, width: number, height: numbe
   source.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
   const c = document.createElement('canvas');
   c.className = 'unit-picture';
+  c.setAttribute('role', 'img');
   c.setAttribute('aria-label', label);
   const scale = side / Math.max(width, height);
   c.width = Math.max(1, Math.round(width * scale));
