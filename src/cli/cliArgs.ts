@@ -7,10 +7,30 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(argv: string[], options: Options): Record<string, string | boolean | string[] | undefined> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (e) {
     throw argumentError(e);
   }
+}
+
+/**
+ * `--unit -1` as `--unit=-1`: node's parseArgs takes a value that starts with '-' for another option and calls the
+ * first one ambiguous, so a negative number read "--unit needs a value" instead of being checked (and refused, or
+ * used) as the number it is.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
 }
 
 /**

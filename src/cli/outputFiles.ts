@@ -22,6 +22,22 @@ export function checkOutFolder(dir: string): void {
   }
 }
 
+/**
+ * Refuses an --out file that cannot be one (an existing folder, or a path under a file) before the model loads, in a
+ * sentence naming --out: the write's own error named neither the flag nor the path.
+ */
+export function checkOutFile(file: string): void {
+  try {
+    if (statSync(file).isDirectory()) throw new LayerLensError('badArgument', `--out ${file} is a folder; give the path of the PNG file to write.`);
+  } catch (e) {
+    if (e instanceof LayerLensError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // written, with its folders, when done
+    if (code === 'ENOTDIR') throw new LayerLensError('badArgument', `--out ${file} lies under a file, not a folder.`);
+    throw new LayerLensError('badArgument', `--out ${file} could not be read (${code ?? 'error'}).`);
+  }
+}
+
 /** A layer id as a file name: module paths keep their dots, anything else unsafe becomes '_'. */
 export function fileSafe(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');

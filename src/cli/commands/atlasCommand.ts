@@ -13,7 +13,7 @@ import { computeAtlasUnits, isUnitDone } from '../../core/node/atlas/computeAtla
 import { atlasManifest, writeOrCheckManifest } from '../../core/node/atlas/atlasManifest';
 import { progressSink } from '../atlas/progressLine';
 import { renderAtlasSite } from '../../core/node/atlas/renderAtlasSite';
-import { chooseAtlasBatch } from '../../core/node/atlas/runAtlas';
+import { checkAtlasOutFolder, chooseAtlasBatch } from '../../core/node/atlas/runAtlas';
 import { integer, oneOf, parse, required } from '../cliArgs';
 import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder } from '../outputFiles';
@@ -61,6 +61,8 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).filter(Boolean);
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process computes one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);
+  // As Build Atlas… in VS Code: a site written into a folder of other files would scatter its pages among them.
+  if (!shard) checkAtlasOutFolder(outDir);
 
   const model = await openCliModel(values, modelPath);
   const controller = new AbortController();

@@ -5,7 +5,10 @@ import type { KernelMode, KernelNormalization } from '../../shared/kernelsProtoc
 import { displayKernelShape, kernelOrderName } from '../../shared/shapeText';
 import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
 import { openCliModel } from '../cliModel';
-import { writeFileAtomic } from '../outputFiles';
+import { checkOutFile, writeFileAtomic } from '../outputFiles';
+import { LayerLensError } from '../../shared/errors';
+import { MAX_IMAGE_PIXELS } from '../../core/image/types';
+import type { KernelTiles } from '../../core/kernels/kernelTiles';
 
 export const kernelsUsage =
   'layer-lens kernels --model M --layer L --out FILE.png [--normalize filter|layer] [--mode auto|rgb|perChannel|mean] [--scale N] [--sort l2] [--json]';
@@ -25,14 +28,19 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
   const modelPath = required(values, 'model');
   const layerId = required(values, 'layer');
   const out = required(values, 'out');
+  checkOutFile(out);
   const normalize = oneOf<KernelNormalization>(values.normalize, 'normalize', ['filter', 'layer'], 'filter');
   const mode = oneOf<KernelMode>(values.mode, 'mode', ['auto', 'rgb', 'perChannel', 'mean'], 'auto');
   const order = oneOf(values.sort, 'sort', ['index', 'l2'], 'index');
   const model = await openCliModel(values, modelPath);
   try {
+    if (!model.info.layers.some((l) => l.id === layerId)) {
+      throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${layerId}" (layer-lens layers --model M lists them).`);
+    }
     const tiles = await computeKernelTiles(model, layerId, { mode, normalize });
     // Small kernels (3×3) are unreadable at 1 px a weight: scale them to about 24 px unless told otherwise.
     const scale = integer(values.scale, 'scale', Math.max(1, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))), 1);
+    checkGridSize(tiles, order, scale, layerId);
     const grid = composeKernelGrid(tiles, { scale, order });
     writeFileAtomic(out, encodePng(grid.rgba, grid.width, grid.height));
     if (values.json) {
@@ -47,4 +55,24 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Refuses a --scale whose image would pass the image limit before allocating it (a --scale of 100000 ran out of
+ * memory in the middle of drawing), saying the largest scale that fits. The grid at scale 1 gives the columns and
+ * rows: each scales by `scale`, the 1 px gaps between them do not.
+ */
+function checkGridSize(tiles: KernelTiles, order: 'index' | 'l2', scale: number, layerId: string): void {
+  const one = composeKernelGrid(tiles, { scale: 1, order });
+  const columns = (one.width + 1) / (tiles.tileWidth + 1);
+  const rows = (one.height + 1) / (tiles.tileHeight + 1);
+  const size = (s: number): [number, number] => [columns * tiles.tileWidth * s + columns - 1, rows * tiles.tileHeight * s + rows - 1];
+  const [width, height] = size(scale);
+  if (width * height <= MAX_IMAGE_PIXELS) return;
+  let fits = 1;
+  while (size(fits + 1)[0] * size(fits + 1)[1] <= MAX_IMAGE_PIXELS) fits++;
+  throw new LayerLensError(
+    'badArgument',
+    `--scale ${scale} would draw ${layerId}'s kernels as ${width.toLocaleString('en-US')} × ${height.toLocaleString('en-US')} pixels, over the ${MAX_IMAGE_PIXELS / 1e6}-megapixel limit; the largest --scale that fits is ${fits}.`,
+  );
 }

@@ -83,8 +83,10 @@ export async function writeTopkOutput(result: TopkResult, spec: InputSpec, image
   writeFileAtomic(join(outDir, 'topk.json'), `${JSON.stringify(topkJson(result, imagesDir), null, 1)}\n`);
   const images = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
   const layout = rowLayout(result);
+  // Slots for the images there are, not for k: k = 100 over 20 images drew 80 empty slots per channel (22,804 px wide).
+  const slots = Math.max(1, Math.min(result.k, result.imageCount));
   result.top.forEach((entries, c) => {
-    const row = channelRow(entries, result.k, images, layout);
+    const row = channelRow(entries, slots, images, layout);
     writeFileAtomic(join(outDir, `channel-${c}.png`), encodePng(row.rgba, row.width, row.height));
   });
 }

@@ -49,6 +49,8 @@ export function onnxModelType(): protobuf.Type {
 
 /** Decodes the ModelProto; throws 'malformedModel' for bytes that are not a complete ONNX file. */
 export function decodeModel(bytes: Uint8Array, fileName: string): ModelMsg {
+  // Zero bytes decode as an empty ModelProto, which was then called malformed for its missing opset.
+  if (bytes.length === 0) throw new LayerLensError('malformedModel', `${fileName} is empty (0 bytes), so it holds no ONNX model.`);
   let msg: protobuf.Message;
   try {
     msg = onnxModelType().decode(bytes);

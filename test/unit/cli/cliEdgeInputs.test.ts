@@ -1,0 +1,81 @@
+// Odd and bad inputs a user types at the CLI: each gets one sentence naming the flag or file and the problem,
+// before the model loads where it can; an odd but legal one (k above the image count) gives a sensible output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { useBackend } from '../../helpers/backend';
+import { repoRoot } from '../../helpers/paths';
+import { runCli } from '../../helpers/runCli';
+import { rowLayout, rowSize } from '../../../src/core/topk/topkPictures';
+import { seededMnistCnn, tempFolder, writeDigits } from '../topk/topkFixtures';
+
+const SAMPLE = join(repoRoot, 'models/mnist-cnn/model.json');
+
+/** One line on stderr that starts with the command's name and ends a sentence, no TF.js or V8 text. */
+function oneSentence(stderr: string, command: string): string {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0], new RegExp(`^layer-lens ${command}: .*\\.$`));
+  assert.doesNotMatch(lines[0], /at Object\.|RangeError|Invalid typed array|out of memory|tfjs/i);
+  return lines[0];
+}
+
+test('a negative number after an option is read as its value and checked, not reported as a missing value', () => {
+  const r = runCli(['topk', '--model', SAMPLE, '--layer', 'conv2', '--images', tempFolder(), '--out', tempFolder(), '--k', '-1']);
+  assert.equal(r.status, 2);
+  assert.equal(oneSentence(r.stderr, 'topk'), 'layer-lens topk: --k must be an integer >= 1, not -1.');
+});
+
+test('kernels: an --out that is a folder, an unknown layer and a --scale too large to draw are named', () => {
+  const folder = tempFolder('layer-lens-kernels-out-');
+  const toFolder = runCli(['kernels', '--model', SAMPLE, '--layer', 'conv1', '--out', folder]);
+  assert.equal(toFolder.status, 2);
+  assert.match(oneSentence(toFolder.stderr, 'kernels'), new RegExp(`--out ${folder} is a folder`));
+
+  const out = join(tempFolder(), 'k.png');
+  const unknown = runCli(['kernels', '--model', SAMPLE, '--layer', 'nope', '--out', out]);
+  assert.notEqual(unknown.status, 0);
+  assert.match(oneSentence(unknown.stderr, 'kernels'), /has no layer "nope"/);
+
+  // conv1: 16 filters of 3×3 in a 4×4 grid, 1 px gaps: (12·s + 3)² pixels, within 50 megapixels up to s = 589.
+  const huge = runCli(['kernels', '--model', SAMPLE, '--layer', 'conv1', '--out', out, '--scale', '100000']);
+  assert.equal(huge.status, 2);
+  assert.match(oneSentence(huge.stderr, 'kernels'), /--scale 100000 would draw conv1's kernels as 1,200,003 × 1,200,003 pixels, over the 50-megapixel limit; the largest --scale that fits is 589\./);
+  assert.ok(!existsSync(out));
+});
+
+test('atlas refuses an --out folder that holds other files and leaves it untouched', () => {
+  const folder = tempFolder('layer-lens-atlas-out-');
+  writeFileSync(join(folder, 'notes.txt'), 'mine');
+  const r = runCli(['atlas', '--model', SAMPLE, '--layers', 'conv2', '--units', '1', '--steps', '1', '--out', folder]);
+  assert.equal(r.status, 2);
+  assert.match(oneSentence(r.stderr, 'atlas'), /is not empty and holds no atlas/);
+  assert.deepEqual(readdirSync(folder), ['notes.txt']);
+});
+
+test('an empty .onnx file is called empty, not malformed for a missing opset', () => {
+  const dir = tempFolder('layer-lens-empty-onnx-');
+  mkdirSync(join(dir, 'm'));
+  const file = join(dir, 'm', 'empty.onnx');
+  writeFileSync(file, '');
+  const r = runCli(['layers', '--model', file]);
+  assert.equal(r.status, 1);
+  assert.equal(oneSentence(r.stderr, 'layers'), 'layer-lens layers: empty.onnx is empty (0 bytes), so it holds no ONNX model.');
+});
+
+test('topk with k above the number of images draws a slot per image, not k empty slots', async () => {
+  await useBackend('cpu');
+  const model = await seededMnistCnn();
+  const images = tempFolder();
+  writeDigits(images, 6);
+  const out = tempFolder();
+  const r = runCli(['topk', '--model', model, '--layer', 'conv2', '--images', images, '--out', out, '--k', '100', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const topk = JSON.parse(readFileSync(join(out, 'topk.json'), 'utf8')) as Record<string, unknown[]>;
+  assert.equal(topk['0'].length, 6);
+  const png = decode(readFileSync(join(out, 'channel-0.png')));
+  const layout = rowLayout({ input: [28, 28] });
+  assert.equal(png.width, rowSize(6, layout).width, `a row of 6 slots, not ${rowSize(100, layout).width} px for 100`);
+});
