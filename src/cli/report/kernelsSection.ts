@@ -22,7 +22,9 @@ export const kernelsSection: ReportSection = async (ctx) => {
         const file = `kernels-${fileSafe(layer.id)}.png`;
         writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
         log(`kernels ${layer.id}`);
-        return figure(file, `${layer.id}: ${tiles.count} tiles, kernel ${displayKernelShape(tiles.kernelShape, model.info.nativeLayout, layer.kind)} (${tiles.mode})`);
+        // "(mean)" of one input channel read as if channels had been averaged: the tile is that channel's weights.
+        const single = tiles.mode === 'mean' && layer.kind === 'conv' && tiles.kernelShape[2] === 1;
+        return figure(file, `${layer.id}: ${tiles.count} tiles, kernel ${displayKernelShape(tiles.kernelShape, model.info.nativeLayout, layer.kind)}${single ? '' : ` (${tiles.mode})`}`);
       }),
     );
   }

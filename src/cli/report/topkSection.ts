@@ -45,11 +45,18 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
   const shown = Math.min(result.channels, MAX_CHANNELS);
   const figures: string[] = [];
   for (let c = 0; c < shown; c++) {
+    const best = result.top[c]?.[0];
+    if (!best || !(best.value > 0)) {
+      // A channel that never fires on these images has no top images: every image ties at its maximum, and drawing
+      // the first 5 by name with a box at (0, 0) read as if those digits excited it.
+      const max = best ? ` (max ${best.value.toPrecision(3)})` : '';
+      figures.push(`<p class="note dead">channel ${c}: never active on these ${result.imageCount} images${max}, so it has no top images.</p>`);
+      continue;
+    }
     const row = channelRow(result.top[c] ?? [], K, pictures, layout);
     const file = `topk-${fileSafe(layer.id)}-${c}.png`;
     writeFileAtomic(join(outDir, file), encodePng(row.rgba, row.width, row.height));
-    const best = result.top[c]?.[0];
-    figures.push(figure(file, `channel ${c}${best ? `: max ${best.value.toPrecision(3)}` : ''}`, rowSize(K, layout).width));
+    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, rowSize(K, layout).width));
   }
   log(`top-k ${layer.id}: ${result.imageCount} images in ${result.ms} ms`);
   const [fh, fw] = result.receptiveField.size;

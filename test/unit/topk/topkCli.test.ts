@@ -81,7 +81,9 @@ test('the report section shows the top 5 of the report images for each channel o
   assert.match(html, /conv2/);
   assert.match(html, /8×8 px/);
   const pngs = readdirSync(outDir).filter((f) => f.startsWith('topk-conv2-'));
-  assert.equal(pngs.length, 32);
+  // A channel that never fires on these digits is named in a line, with no picture of ties at 0.
+  const inactive = html.match(/never active on these 20 images/g)?.length ?? 0;
+  assert.equal(pngs.length + inactive, 32);
   const png = decode(readFileSync(join(outDir, 'topk-conv2-0.png')));
   assert.deepEqual([png.width, png.height], [10 * 56 + 8 * 2 + 8, 56]);
 });
