@@ -25,7 +25,7 @@ function checkIndex(value: number | undefined, size: number | null | undefined, 
   if (value === undefined) return;
   if (!Number.isInteger(value) || value < 0 || (typeof size === 'number' && value >= size)) {
     const range = typeof size === 'number' ? ` (0–${size - 1})` : '';
-    throw new LayerLensError('badArgument', `${what} ${value} is not one of ${where}'s${range}.`);
+    throw new LayerLensError('badArgument', `${what} ${value} is not one of ${where}${range}.`);
   }
 }
 
@@ -52,7 +52,7 @@ export function resolveTarget(model: LoadedModel, target: AttributionTarget, lab
   const layer = layerOf(model, target.layerId);
   const shape = layer.outputShape;
   const channels = shape[shape.length - 1];
-  checkIndex(target.channel, channels, 'Unit', target.layerId);
+  checkIndex(target.channel, channels, 'Unit', `${target.layerId}'s units`);
   if (typeof target.channel !== 'number') throw new LayerLensError('badArgument', `A unit target needs a unit (channel) of ${target.layerId}.`);
   const c = target.channel;
   const neuron = target.y !== undefined || target.x !== undefined;

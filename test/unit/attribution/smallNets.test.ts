@@ -162,10 +162,10 @@ describe('attribution on the small fixtures', () => {
   it('refuses an unknown layer, class, unit or cam layer in one sentence, before any pass', async () => {
     const { model, x } = net('mnist_cnn');
     const cases: [Partial<AttributionOptions>, RegExp][] = [
-      [{ target: { kind: 'class', classIndex: 10 } }, /Class 10 is not one of .*classes.*\(0–9\)/],
+      [{ target: { kind: 'class', classIndex: 10 } }, /Class 10 is not one of .*'s classes \(0–9\)\./],
       [{ target: { kind: 'class' } as never }, /needs a class index/],
       [{ target: { kind: 'unit', layerId: 'nope', channel: 0 } }, /has no layer "nope"/],
-      [{ target: { kind: 'unit', layerId: 'conv2', channel: 32 } }, /Unit 32 is not one of conv2's \(0–31\)/],
+      [{ target: { kind: 'unit', layerId: 'conv2', channel: 32 } }, /Unit 32 is not one of conv2's units \(0–31\)\./],
       [{ target: { kind: 'unit', layerId: 'fc', channel: 1, y: 0, x: 0 } }, /fc has no spatial map/],
       [{ method: 'gradcam', camLayerId: 'fc' }, /fc has no spatial map/],
       [{ method: 'ig', steps: 0 }, /steps must be a whole number/],
