@@ -18,6 +18,7 @@
 #include "gemm.h"
 #include "matMul.h"
 #include "maxPoolGrad.h"
+#include "memoryOpsBindings.h"
 #include "shearLines.h"
 #include "threadPool.h"
 
@@ -28,12 +29,7 @@ using layerlens::PackedB;
 using layerlens::PoolGeometry;
 using layerlens::ThreadPool;
 
-std::unique_ptr<ThreadPool> gPool;
-
-ThreadPool& pool() {
-  if (!gPool) gPool = std::make_unique<ThreadPool>(std::max(1, std::min(2, static_cast<int>(std::thread::hardware_concurrency()))));
-  return *gPool;
-}
+ThreadPool& pool() { return layerlens::sharedPool(); }
 
 struct Floats {
   float* data = nullptr;
@@ -372,7 +368,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (!args(env, info, argv)) return nullptr;
   int32_t n = 1;
   napi_get_value_int32(env, argv[0], &n);
-  gPool = std::make_unique<ThreadPool>(std::max(1, std::min(64, n)));
+  layerlens::setSharedPoolThreads(n);
   return nullptr;
 }
 
@@ -408,6 +404,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  layerlens::defineMemoryOps(env, exports);
   return exports;
 }
 

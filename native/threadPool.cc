@@ -1,5 +1,8 @@
 #include "threadPool.h"
 
+#include <algorithm>
+#include <memory>
+
 namespace layerlens {
 
 ThreadPool::ThreadPool(int threads) {
@@ -56,5 +59,16 @@ void ThreadPool::workerLoop() {
     }
   }
 }
+
+namespace {
+std::unique_ptr<ThreadPool> gShared;
+}  // namespace
+
+ThreadPool& sharedPool() {
+  if (!gShared) gShared = std::make_unique<ThreadPool>(std::max(1, std::min(2, static_cast<int>(std::thread::hardware_concurrency()))));
+  return *gShared;
+}
+
+void setSharedPoolThreads(int threads) { gShared = std::make_unique<ThreadPool>(std::max(1, std::min(64, threads))); }
 
 }  // namespace layerlens

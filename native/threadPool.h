@@ -38,4 +38,9 @@ class ThreadPool {
   bool stopping_ = false;
 };
 
+/** The pool every kernel runs on, made on first use with up to 2 threads. */
+ThreadPool& sharedPool();
+/** Replaces the shared pool with one of `threads` threads (the calling thread counts as one). */
+void setSharedPoolThreads(int threads);
+
 }  // namespace layerlens

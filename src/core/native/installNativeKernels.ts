@@ -1,7 +1,7 @@
 // Registers the native addon's kernels (nativeKernelFuncs.ts: Conv2D, FusedConv2D with bias + linear/ReLU,
 // Conv2DBackpropInput, the depthwise convs and their input gradient (depthwiseKernelFuncs.ts), MaxPool,
 // MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV, per-channel Add/Multiply/Sub, ClipByValue and Relu6
-// (elementwiseKernelFuncs.ts)) in place of TF.js's own on the wasm and cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
+// (elementwiseKernelFuncs.ts), Transpose, PadV2 and Concat (memoryOpsKernelFuncs.ts)) in place of TF.js's own on the wasm and cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
 // spend most of their time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's
 // AVX2/AVX-512 rate. Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any
 // call a native kernel does not cover (another dtype or data format, PReLU, an unexpected backend object) runs

@@ -7,6 +7,7 @@ import type { TensorAccess } from './backendTensors';
 import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding';
 import { depthwiseConv2d, depthwiseConv2dBackpropInput } from './depthwiseKernelFuncs';
 import { add, clipByValue, multiply, relu6, sub } from './elementwiseKernelFuncs';
+import { concat, padV2, transpose } from './memoryOpsKernelFuncs';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | TensorInfo[] | null;
@@ -219,4 +220,7 @@ export const NATIVE_KERNEL_FUNCS: Record<string, NativeKernelFunc> = {
   BatchMatMul: batchMatMul,
   Slice: slice,
   SplitV: splitV,
+  Transpose: transpose,
+  PadV2: padV2,
+  Concat: concat,
 };

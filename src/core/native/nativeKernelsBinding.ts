@@ -50,6 +50,12 @@ export interface NativeKernelsBinding {
   relu(x: Float32Array, out: Float32Array): void;
   /** Per-channel min, max, sum and zero count of NHWC values: 4 × channels doubles in that order. */
   channelStats(x: Float32Array, channels: number): Float64Array;
+  /** out = x transposed: out.shape[i] = shape[perm[i]]; x and out both Float32Array or both Int32Array (bits copied). */
+  transpose(x: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array, out: Float32Array | Int32Array): void;
+  /** out = x with before[i] / after[i] values of `value` (float32-rounded, or int32-truncated) around axis i. */
+  padConstant(x: Float32Array | Int32Array, shape: Int32Array, before: Int32Array, after: Int32Array, value: number, out: Float32Array | Int32Array): void;
+  /** Concatenation of inputs that are each `outer` rows: out row r is every input's row r in turn. */
+  concat(inputs: (Float32Array | Int32Array)[], outer: number, out: Float32Array | Int32Array): void;
   /** Threads every kernel uses (the calling thread counts as one). */
   setThreads(threads: number): void;
   info(): { isa: string; threads: number };
