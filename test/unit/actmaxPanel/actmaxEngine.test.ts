@@ -95,22 +95,21 @@ test('a cancelled run stops within the grace period and the engine keeps serving
   const startsBefore = starts;
   const controller = new AbortController();
   const request = buildActmaxRequest('conv2', [0], { ...settings, steps: 100000, frameEvery: 4 });
-  let cancelledAt = 0;
+  let lastStep = 0;
   const run = client.request('actmax', { modelPath: mnistOnnx, request }, {
     signal: controller.signal,
     onProgress: (f) => {
-      if (f.step >= 8 && !cancelledAt) {
-        cancelledAt = Date.now();
-        controller.abort();
-      }
+      lastStep = f.step;
+      if (f.step >= 8) controller.abort();
     },
   });
   await assert.rejects(run, (e: unknown) => e instanceof LayerLensError && e.code === 'cancelled');
-  const took = Date.now() - cancelledAt;
-  assert.ok(took < 1000, `cancel took ${took} ms`);
+  assert.ok(lastStep < 100000, 'the run ended on its own');
+  // Within the grace period: the engine's own 'cancelled' came before the client's kill-after-cancel (the same
+  // error, but by killing the engine) would have, and the same engine answers next.
   const info = await client.request('loadModel', { path: mnistOnnx });
   assert.equal(info.name, 'mnist_cnn');
-  assert.equal(starts, startsBefore, 'the engine honoured the cancel; it was not killed');
+  assert.equal(starts, startsBefore, 'the engine did not honour the cancel: it was killed');
 });
 
 test('the atlas runs a layer in batches of 8, and a second atlas comes from the cache', async () => {

@@ -115,12 +115,11 @@ test('a load that outlasts the bound fails with one sentence while the engine ke
   for (const f of ['model.json', 'weights.bin']) copyFileSync(join(sampleModelDir, f), join(fresh, '..', f));
   const pid = client.pid;
   const controller = new AbortController();
-  const started = Date.now();
   const load = client.request('kernels', { modelPath: fresh, layerId: 'conv1', mode: 'auto', normalize: 'filter' }, { signal: controller.signal });
   setTimeout(() => controller.abort(), 50);
   await assert.rejects(load, (e: unknown) => e instanceof LayerLensError && e.code === 'cancelled');
-  assert.ok(Date.now() - started < 1500, `the cancel took ${Date.now() - started} ms`);
-  // The engine answered the cancel itself: it was not killed (killAfterCancelMs is 2 s), and the model still loads.
+  // The engine answered the cancel itself, before the client's kill-after-cancel (the same 'cancelled', but by
+  // killing the engine) would have: the engine is the one it was, and the model still loads.
   const kernels = await client.request('kernels', { modelPath: fresh, layerId: 'conv1', mode: 'auto', normalize: 'filter' });
   assert.equal(kernels.count, 16);
   assert.equal(client.pid, pid);
