@@ -152,3 +152,24 @@ test('live view: the unit thumbnails are one Tab stop; arrows move, Space and En
   assert.equal(posted.filter((p) => p.type === 'run').length, 0, 'choosing a thumbnail ran something');
   assert.deepEqual(live.errors, []);
 });
+
+test('live view by keyboard: Run hands the focus to Cancel while running and back when the run ends; the progress bar and the live region say how far; a failure is an alert', async () => {
+  await live.page.focus('#run');
+  await live.page.keyboard.press('Enter');
+  await live.waitForPosted((p) => p.type === 'run', 'run after Enter on Run');
+  await live.send({ type: 'runStarted', runId: 2, layerId: 'layer4.1.conv2', units: [3], totalSteps: 256 });
+  assert.equal((await focused(live)).id, 'cancel', 'the disabled Run button dropped the focus');
+  assert.equal(await live.page.textContent('#amAnnouncer'), 'Optimizing layer4.1.conv2 unit 3: 256 steps.');
+  const side = 32;
+  const frame = (step: number) => ({ type: 'frame', runId: 2, frame: { step, totalSteps: 256, images: [new Uint8ClampedArray(side * side * 4).fill(90)], width: side, height: side, objective: [step / 100] } });
+  await live.send(frame(32));
+  assert.equal(await live.page.textContent('#amAnnouncer'), 'Optimizing layer4.1.conv2 unit 3: 256 steps.', 'spoken before a quarter was reached');
+  await live.send(frame(64));
+  assert.equal(await live.page.textContent('#amAnnouncer'), 'Step 64 of 256.');
+  assert.deepEqual(await live.page.getByRole('progressbar', { name: 'Optimization progress' }).evaluate((el) => el.getAttribute('aria-valuenow')), '25');
+  await live.send({ type: 'runEnded', runId: 2, status: 'error', message: 'The engine stopped: out of memory.' });
+  assert.equal((await focused(live)).id, 'run', 'the focus did not come back to Run');
+  assert.equal(await live.page.textContent('#amAnnouncer'), 'The engine stopped: out of memory. (stopped at step 64)');
+  assert.equal(await live.page.getByRole('alert').textContent(), 'The engine stopped: out of memory.');
+  assert.deepEqual(live.errors, []);
+});

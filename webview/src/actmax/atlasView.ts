@@ -9,6 +9,7 @@ import { cellAt, cellOrigin, layoutAtlas, visibleRows, type AtlasLayout } from '
 import { AtlasTiles } from './atlasTiles';
 import { drawRgba, formatValue } from './draw';
 import { toRgbaBytes } from './pixels';
+import { nameProgressBar, setProgress } from './progressBar';
 
 interface Cell {
   rgba: Uint8ClampedArray;
@@ -46,6 +47,7 @@ export class AtlasView {
     this.canvas = root.querySelector('#atlasGrid')!;
     this.caption = root.querySelector('#atlasCaption')!;
     this.bar = root.querySelector('#atlasBar')!;
+    nameProgressBar(this.bar, 'Units rendered');
     this.tiles = new AtlasTiles(this.scroller, (unit, alternate) => (alternate ? onUnitPage({ layerId: this.layerId, unit }) : this.onOpen(unit)), () => {
       const l = this.layout;
       return l ? Math.max(1, Math.floor(this.scroller.clientHeight / (l.cellHeight + l.gap))) : 1;
@@ -131,7 +133,7 @@ export class AtlasView {
     this.caption.textContent = this.channels
       ? `${this.layerId}: ${this.cells.size} of ${this.channels} units${fromCache ? ` (${fromCache} from the cache)` : ''}${this.batchStep}${extra ? ` · ${extra}` : ''}`
       : extra;
-    this.bar.style.width = this.channels ? `${(100 * this.cells.size) / this.channels}%` : '0';
+    setProgress(this.bar, this.channels ? this.cells.size / this.channels : 0);
   }
 
   relayout(): void {

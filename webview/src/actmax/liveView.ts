@@ -8,6 +8,7 @@ import { RovingTiles } from '../lib/rovingTiles';
 import { curveGeometry, LiveHistory } from './curve';
 import { drawCurve, formatValue, imageCanvas } from './draw';
 import { FrameStrip } from './frameStrip';
+import { nameProgressBar, setProgress } from './progressBar';
 import { tileHorizontally, toRgbaBytes } from './pixels';
 
 interface Shown {
@@ -57,6 +58,7 @@ export class LiveView {
     this.strip = root.querySelector('#amStrip')!;
     this.caption = root.querySelector('#amCaption')!;
     this.bar = root.querySelector('#amBar')!;
+    nameProgressBar(this.bar, 'Optimization progress');
     this.unitTiles = new RovingTiles(this.unitsRow, {
       count: () => this.unitsRow.children.length,
       cols: () => tilesInFirstRow(this.unitsRow),
@@ -85,7 +87,7 @@ export class LiveView {
     this.frames.clear();
     this.strip.replaceChildren();
     this.caption.textContent = `Optimizing ${layerId} › ${units.join(', ')}…`;
-    this.bar.style.width = '0';
+    setProgress(this.bar, 0);
     this.announcer.started(`Optimizing ${layerId} ${units.length === 1 ? 'unit' : 'units'} ${units.join(', ')}: ${totalSteps} steps.`);
   }
 
@@ -96,7 +98,7 @@ export class LiveView {
     Object.assign(this.shown, { images, width: f.width, height: f.height, step: f.step, totalSteps: f.totalSteps, objective: f.objective });
     this.history.add(f.step, f.objective);
     this.frames.add(f.step, { rgba: images[this.selected] ?? images[0], width: f.width, height: f.height }, f.step === f.totalSteps);
-    this.bar.style.width = `${(100 * f.step) / f.totalSteps}%`;
+    setProgress(this.bar, f.step / f.totalSteps);
     this.announcer.progress(f.step, f.totalSteps, () => `Step ${f.step} of ${f.totalSteps}.`);
     this.redraw();
   }
@@ -111,7 +113,7 @@ export class LiveView {
     if (this.frames.frames.length === 0 || this.frames.frames[this.frames.frames.length - 1].step !== r.settings.steps) {
       this.frames.add(r.settings.steps, { rgba: images[this.selected] ?? images[0], width: r.width, height: r.height }, true);
     }
-    this.bar.style.width = '100%';
+    setProgress(this.bar, 1);
     this.cached = cached ? 1 : 0;
     this.redraw();
     const s = r.settings;

@@ -55,6 +55,8 @@ export class SettingsForm {
   readonly cancelButton: HTMLElement;
   private readonly unitsHint: HTMLElement;
   private layers: ActmaxLayerChoice[] = [];
+  /** The button (Run or Visualize Layer) whose press handed the focus to Cancel: it gets the focus back. */
+  private focusAfterRun: HTMLElement | undefined;
 
   constructor(toolbar: HTMLElement, advanced: HTMLElement, private readonly cb: FormCallbacks) {
     const layerWrap = select('layer', 'Layer', [], '', (v) => {
@@ -180,8 +182,16 @@ export class SettingsForm {
   }
 
   setRunning(running: boolean): void {
+    const focused = [this.runButton, this.atlasButton, this.cancelButton].find((b) => b.matches(':focus-within'));
     for (const el of [this.runButton, this.atlasButton]) el.toggleAttribute('disabled', running);
     this.cancelButton.toggleAttribute('disabled', !running);
+    // A disabled button drops the keyboard focus to the page: it goes to the button that now does something.
+    if (running && focused && focused !== this.cancelButton) {
+      this.focusAfterRun = focused;
+      this.cancelButton.focus();
+    } else if (!running && focused === this.cancelButton) {
+      (this.focusAfterRun ?? this.runButton).focus();
+    }
   }
 }
 
