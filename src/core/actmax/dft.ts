@@ -1,11 +1,28 @@
 // A 2-D real inverse DFT (and its forward) written as matrix products with precomputed cos/sin bases.
 // Why not tf.spectral: FFT/IFFT/Complex have no wasm kernels and no gradients there (docs/tfjs-facts.md); matMul has both,
-// and for images up to ~224 px the dense bases are small (224² floats each) and the products fast.
+// and for images up to ~224 px the dense bases are small and the products fast.
 //
-// Layout: a half spectrum is two real tensors (re, im) of shape [H, B, Wf] with Wf = floor(W/2) + 1 — the
-// frequency-row axis first so the H-direction product needs no transpose; an image batch is [B, H, W].
+// Each direction is TWO products, one per axis, each with real and imaginary parts merged into one real matrix: the
+// complex H-axis DFT is one product with the 2H × 2H matrix [[C, S], [−S, C]] over (re/im, row), the real-output
+// W-axis inverse one product with a 2·Wf × W matrix over (column, re/im). Four products, their sums and negations
+// (the textbook split into real ones) cost more in separate kernel calls and memory passes than the merged one's
+// FLOPs: the native kernels run a merged [10848, 448] × [448, 448] product at ~200 GFLOP/s, while the split's
+// [224, 224] × [224, 10848] products ran at ~60 (their data was the packed right-hand side, repacked every call).
+// A Cooley–Tukey factorization (224 = 16·14) would cut the FLOPs further but needs its twiddles and digit
+// reordering as elementwise passes or transposes, each a memory pass that costs about as much as the merged product.
+//
+// The spectrum's layout depends on whether products with a transposed left operand are cheap:
+// - 'packed' [B, Wf, 2, H] (the native kernels, WebGPU): no transposes at all. The H product contracts the last
+//   axis; the W product is a batched product over B whose left operand is read transposed, which the native
+//   kernel does while packing its tiles. The adjoint and the forward mirror it.
+// - 'planar' [2, H, B, Wf] (TF.js's own wasm/cpu kernels, where a transposed operand costs ~4× a plain product):
+//   plain products only, and one transpose between the two axes.
+// Callers treat the layout as opaque: `fromHalfSpectra`, `binValues`, `complex` and `parts` convert.
 // Normalization follows numpy: irfft2(rfft2(x)) = x, the inverse carries 1/(H·W).
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernelsInstalled } from '../native/installNativeKernels';
+
+export type SpectrumLayout = 'packed' | 'planar';
 
 export function halfWidth(w: number): number {
   return Math.floor(w / 2) + 1;
@@ -25,42 +42,67 @@ export function rfftFreqs(h: number, w: number): Float32Array {
   return out;
 }
 
-/** Holds the bases for one (H, W); dispose when the image size changes. */
+/** The layout whose products are cheapest on the active backend (see the header). */
+export function defaultSpectrumLayout(): SpectrumLayout {
+  const backend = tf.getBackend();
+  return (backend === 'wasm' || backend === 'cpu') && !nativeKernelsInstalled() ? 'planar' : 'packed';
+}
+
+/**
+ * The H-axis DFT as one real matrix over (re/im, index): out[(o, m)] = Σ (C[k,m] + i·sign·S[k,m]) in[(i, k)].
+ * `at(i, k, o, m)` places each entry, so one loop fills any of the layouts' orderings.
+ */
+function fillComplexH(h: number, sign: 1 | -1, data: Float32Array, at: (i: number, k: number, o: number, m: number) => number): Float32Array {
+  for (let k = 0; k < h; k++) {
+    for (let m = 0; m < h; m++) {
+      // (k·m) mod h keeps the angle small, so float error does not grow with size.
+      const a = (2 * Math.PI * ((k * m) % h)) / h;
+      const c = Math.cos(a);
+      const s = sign * Math.sin(a);
+      data[at(0, k, 0, m)] = c;
+      data[at(1, k, 0, m)] = -s;
+      data[at(0, k, 1, m)] = s;
+      data[at(1, k, 1, m)] = c;
+    }
+  }
+  return data;
+}
+
+/** Holds the bases for one (H, W) and layout; dispose when the image size changes. */
 export class RealDft2 {
   readonly wf: number;
-  private readonly ch: tf.Tensor2D;
-  private readonly sh: tf.Tensor2D;
-  /** Inverse W bases [Wf, W], with the Hermitian weights and 1/(H·W) folded in. */
-  private readonly cwInv: tf.Tensor2D;
-  private readonly swInv: tf.Tensor2D;
-  /** Forward W bases [W, Wf]. */
-  private readonly cwFwd: tf.Tensor2D;
-  private readonly swFwd: tf.Tensor2D;
-  /** The transposes of the inverse W bases [W, Wf], for the gradient (see `inverse`). */
-  private readonly cwInvT: tf.Tensor2D;
-  private readonly swInvT: tf.Tensor2D;
-  private readonly inverseOp: (re: tf.Tensor3D, im: tf.Tensor3D) => tf.Tensor3D;
+  /** H axis, e^{+i}: packed, rows (re/im, k) × columns (re/im, m) (a right operand); planar, its transpose (a left one). */
+  private readonly hInv: tf.Tensor2D;
+  /** H axis, e^{−i}: packed, rows (m, re/im) × columns (re/im, k); planar, rows (re/im, k) × columns (re/im, m). */
+  private readonly hFwd: tf.Tensor2D;
+  /** W axis inverse, real part only, Hermitian weights and 1/(H·W) folded in: packed rows (l, re/im), planar (re/im, l). */
+  private readonly wInv: tf.Tensor2D;
+  /** W axis forward [W, (re/im, l)], and the inverse's transpose (its adjoint) in the same ordering. */
+  private readonly wFwd: tf.Tensor2D;
+  private readonly wInvT: tf.Tensor2D;
+  private readonly inverseOp: (spec: tf.Tensor4D) => tf.Tensor3D;
 
   constructor(
     readonly h: number,
     readonly w: number,
+    readonly layout: SpectrumLayout = defaultSpectrumLayout(),
   ) {
     const wf = halfWidth(w);
     this.wf = wf;
-    const ch = new Float32Array(h * h);
-    const sh = new Float32Array(h * h);
-    for (let m = 0; m < h; m++) {
-      for (let k = 0; k < h; k++) {
-        // (k·m) mod h keeps the angle small, so float error does not grow with size.
-        const a = (2 * Math.PI * ((k * m) % h)) / h;
-        ch[m * h + k] = Math.cos(a);
-        sh[m * h + k] = Math.sin(a);
-      }
-    }
-    const cwInv = new Float32Array(wf * w);
-    const swInv = new Float32Array(wf * w);
-    const cwFwd = new Float32Array(w * wf);
-    const swFwd = new Float32Array(w * wf);
+    const packed = layout === 'packed';
+    const n2 = 2 * h;
+    const hInvAt = packed
+      ? (i: number, k: number, o: number, m: number) => (i * h + k) * n2 + o * h + m
+      : (i: number, k: number, o: number, m: number) => (o * h + m) * n2 + i * h + k;
+    this.hInv = tf.tensor2d(fillComplexH(h, 1, new Float32Array(n2 * n2), hInvAt), [n2, n2]);
+    const hFwdAt = packed
+      ? (i: number, m: number, o: number, k: number) => (m * 2 + i) * n2 + o * h + k
+      : (i: number, m: number, o: number, k: number) => (o * h + k) * n2 + i * h + m;
+    this.hFwd = tf.tensor2d(fillComplexH(h, -1, new Float32Array(n2 * n2), hFwdAt), [n2, n2]);
+
+    const wInv = new Float32Array(2 * wf * w);
+    const wFwd = new Float32Array(w * 2 * wf);
+    const wInvT = new Float32Array(w * 2 * wf);
     for (let l = 0; l < wf; l++) {
       // Bins 0 and W/2 (even W) appear once in the full spectrum, the others twice (with their conjugates).
       const weight = l === 0 || (w % 2 === 0 && l === w / 2) ? 1 : 2;
@@ -68,89 +110,126 @@ export class RealDft2 {
         const a = (2 * Math.PI * ((l * n) % w)) / w;
         const c = Math.cos(a);
         const s = Math.sin(a);
-        cwInv[l * w + n] = (weight * c) / (h * w);
-        swInv[l * w + n] = (weight * s) / (h * w);
-        cwFwd[n * wf + l] = c;
-        swFwd[n * wf + l] = s;
+        const cInv = (weight * c) / (h * w);
+        const sInv = (weight * s) / (h * w);
+        // x = Σ_l Re(Y_l e^{+iθ}) = Σ_l Yr·cos − Yi·sin.
+        wInv[(packed ? 2 * l : l) * w + n] = cInv;
+        wInv[(packed ? 2 * l + 1 : wf + l) * w + n] = -sInv;
+        wInvT[n * 2 * wf + l] = cInv;
+        wInvT[n * 2 * wf + wf + l] = -sInv;
+        wFwd[n * 2 * wf + l] = c;
+        wFwd[n * 2 * wf + wf + l] = -s;
       }
     }
-    this.ch = tf.tensor2d(ch, [h, h]);
-    this.sh = tf.tensor2d(sh, [h, h]);
-    this.cwInv = tf.tensor2d(cwInv, [wf, w]);
-    this.swInv = tf.tensor2d(swInv, [wf, w]);
-    this.cwFwd = tf.tensor2d(cwFwd, [w, wf]);
-    this.swFwd = tf.tensor2d(swFwd, [w, wf]);
-    // The inverse W bases transposed are the forward ones scaled by weight/(H·W).
-    const cwInvT = new Float32Array(w * wf);
-    const swInvT = new Float32Array(w * wf);
-    for (let l = 0; l < wf; l++) for (let n = 0; n < w; n++) {
-      cwInvT[n * wf + l] = cwInv[l * w + n];
-      swInvT[n * wf + l] = swInv[l * w + n];
-    }
-    this.cwInvT = tf.tensor2d(cwInvT, [w, wf]);
-    this.swInvT = tf.tensor2d(swInvT, [w, wf]);
-    // Why a custom gradient: the automatic one multiplies by transposed operands (matMul with transposeA/B), which
-    // wasm runs ~12× slower than plain products (224 px: ~100 ms per step instead of ~8). The adjoint below uses
-    // only plain products: Ch and Sh are symmetric, and the transposed W bases are precomputed.
+    this.wInv = tf.tensor2d(wInv, [2 * wf, w]);
+    this.wFwd = tf.tensor2d(wFwd, [w, 2 * wf]);
+    this.wInvT = tf.tensor2d(wInvT, [w, 2 * wf]);
+    // Why a custom gradient: the automatic one multiplies by transposed operands, which TF.js's wasm kernel runs
+    // several times slower than plain products. The adjoint below is the forward's shape with the inverse's bases.
     this.inverseOp = tf.customGrad((...inputs) => {
-      const [re, im] = inputs as tf.Tensor3D[];
-      return { value: this.inverseRaw(re, im), gradFunc: (dx: tf.Tensor) => this.inverseAdjoint(dx as tf.Tensor3D) };
-    }) as unknown as (re: tf.Tensor3D, im: tf.Tensor3D) => tf.Tensor3D;
+      const [spec] = inputs as tf.Tensor4D[];
+      return { value: this.inverseRaw(spec), gradFunc: (dx: tf.Tensor) => this.analyze(dx as tf.Tensor3D, this.wInvT) };
+    }) as unknown as (spec: tf.Tensor4D) => tf.Tensor3D;
   }
 
-  /** Half spectrum [H, B, Wf] (re, im) → real images [B, H, W]. Differentiable. */
-  inverse(re: tf.Tensor3D, im: tf.Tensor3D): tf.Tensor3D {
-    return this.inverseOp(re, im);
+  /** The spectrum's shape for B planes; `parts` = 2 for complex values, 1 for one real value per bin (a phase). */
+  spectrumShape(b: number, parts: 1 | 2 = 2): [number, number, number, number] {
+    return this.layout === 'packed' ? [b, this.wf, parts, this.h] : [parts, this.h, b, this.wf];
   }
 
-  /** The adjoint of `inverse`: images [B, H, W] → the gradients of (re, im), [H, B, Wf] each. */
-  private inverseAdjoint(dx: tf.Tensor3D): tf.Tensor3D[] {
+  /** One real value per bin, numpy's order [H, B, Wf] → this layout (parts = 1). */
+  fromBins(t: tf.Tensor3D): tf.Tensor4D {
     return tf.tidy(() => {
-      const { h, w, wf } = this;
-      const b = dx.shape[0];
-      const flat = tf.reshape(dx, [b * h, w]);
-      const cols = (t: tf.Tensor): tf.Tensor2D => tf.reshape(tf.transpose(tf.reshape(t, [b, h, wf]), [1, 0, 2]), [h, b * wf]);
-      const gr = cols(tf.matMul(flat, this.cwInvT));
-      const gi = cols(tf.neg(tf.matMul(flat, this.swInvT)));
-      const dre = tf.add(tf.matMul(this.ch, gr), tf.matMul(this.sh, gi));
-      const dim = tf.sub(tf.matMul(this.ch, gi), tf.matMul(this.sh, gr));
-      return [tf.reshape(dre, [h, b, wf]), tf.reshape(dim, [h, b, wf])];
+      const b = t.shape[1];
+      return tf.reshape(this.layout === 'packed' ? tf.transpose(t, [1, 2, 0]) : t, this.spectrumShape(b, 1));
     });
   }
 
-  private inverseRaw(re: tf.Tensor3D, im: tf.Tensor3D): tf.Tensor3D {
+  /** The inverse of `fromBins`. */
+  toBins(t: tf.Tensor4D): tf.Tensor3D {
     return tf.tidy(() => {
-      const { h, w, wf } = this;
-      const b = re.shape[1];
-      const reF = tf.reshape(re, [h, b * wf]);
-      const imF = tf.reshape(im, [h, b * wf]);
-      // Complex inverse DFT along H: (Ch + i·Sh)(re + i·im).
-      const yr = tf.sub(tf.matMul(this.ch, reF), tf.matMul(this.sh, imF));
-      const yi = tf.add(tf.matMul(this.sh, reF), tf.matMul(this.ch, imF));
-      const rows = (t: tf.Tensor): tf.Tensor2D => tf.reshape(tf.transpose(tf.reshape(t, [h, b, wf]), [1, 0, 2]), [b * h, wf]);
-      // Real inverse along W: keeps Re(Σ c_l Y_l e^{+iθ}).
-      const x = tf.sub(tf.matMul(rows(yr), this.cwInv), tf.matMul(rows(yi), this.swInv));
-      return tf.reshape(x, [b, h, w]);
+      const { h, wf } = this;
+      if (this.layout === 'planar') return tf.reshape(t, [h, t.shape[2], wf]);
+      return tf.transpose(tf.reshape(t, [t.shape[0], wf, h]), [2, 0, 1]);
     });
   }
 
-  /** Real images [B, H, W] → half spectrum [H, B, Wf] (unnormalized, like numpy's rfft2). */
-  forward(x: tf.Tensor3D): { re: tf.Tensor3D; im: tf.Tensor3D } {
+  /** Half spectra in numpy's order, re and im [H, B, Wf] → one complex spectrum in this layout. */
+  fromHalfSpectra(re: tf.Tensor3D, im: tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => this.complex(this.fromBins(re), this.fromBins(im)));
+  }
+
+  /** The inverse of `fromHalfSpectra`. */
+  toHalfSpectra(spec: tf.Tensor4D): { re: tf.Tensor3D; im: tf.Tensor3D } {
+    const { re, im } = this.parts(spec);
+    const out = { re: this.toBins(re), im: this.toBins(im) };
+    tf.dispose([re, im]);
+    return out;
+  }
+
+  /** Real and imaginary parts (parts = 1 each) → a complex spectrum. */
+  complex(re: tf.Tensor4D, im: tf.Tensor4D): tf.Tensor4D {
+    return tf.concat([re, im], this.layout === 'packed' ? 2 : 0);
+  }
+
+  /** A complex spectrum → its real and imaginary parts (parts = 1 each). */
+  parts(spec: tf.Tensor4D): { re: tf.Tensor4D; im: tf.Tensor4D } {
+    const [re, im] = tf.split(spec, 2, this.layout === 'packed' ? 2 : 0) as tf.Tensor4D[];
+    return { re, im };
+  }
+
+  /** Per-bin values, row-major [H, Wf] (e.g. from `rfftFreqs`) → a tensor that broadcasts against the spectrum. */
+  binValues(values: Float32Array): tf.Tensor3D {
+    const { h, wf } = this;
+    if (this.layout === 'planar') return tf.tensor3d(values, [h, 1, wf]);
+    const t = new Float32Array(h * wf);
+    for (let k = 0; k < h; k++) for (let l = 0; l < wf; l++) t[l * h + k] = values[k * wf + l];
+    return tf.tensor3d(t, [wf, 1, h]);
+  }
+
+  /** Half spectrum (this layout) → real images [B, H, W]. Differentiable. */
+  inverse(spec: tf.Tensor4D): tf.Tensor3D {
+    return this.inverseOp(spec);
+  }
+
+  /** Real images [B, H, W] → half spectrum in this layout (unnormalized, like numpy's rfft2). */
+  forward(x: tf.Tensor3D): tf.Tensor4D {
+    return this.analyze(x, this.wFwd);
+  }
+
+  private inverseRaw(spec: tf.Tensor4D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const { h, w, wf } = this;
+      if (this.layout === 'packed') {
+        const b = spec.shape[0];
+        // [(b, l), (re/im, k)] · hInv → [(b, l), (re/im, m)], read per plane as [(l, re/im), m], transposed.
+        const y = tf.matMul(tf.reshape(spec, [b * wf, 2 * h]), this.hInv);
+        return tf.matMul(tf.reshape(y, [b, 2 * wf, h]), this.wInv, true, false) as tf.Tensor3D;
+      }
+      const b = spec.shape[2];
+      // [(re/im, m), (re/im, k)] · [(re/im, k), (b, l)], then rows (b, m) for the W product.
+      const y = tf.matMul(this.hInv, tf.reshape(spec, [2 * h, b * wf]));
+      const rows = tf.reshape(tf.transpose(tf.reshape(y, [2, h, b, wf]), [2, 1, 0, 3]), [b * h, 2 * wf]);
+      return tf.reshape(tf.matMul(rows, this.wInv), [b, h, w]);
+    });
+  }
+
+  /** Images [B, H, W] → spectrum, with the W basis `wBasis` [W, (re/im, l)]: the forward DFT, or (wInvT) the inverse's adjoint. */
+  private analyze(x: tf.Tensor3D, wBasis: tf.Tensor2D): tf.Tensor4D {
     return tf.tidy(() => {
       const { h, w, wf } = this;
       const b = x.shape[0];
-      const flat = tf.reshape(x, [b * h, w]);
-      const cols = (t: tf.Tensor): tf.Tensor2D => tf.reshape(tf.transpose(tf.reshape(t, [b, h, wf]), [1, 0, 2]), [h, b * wf]);
-      const zr = cols(tf.matMul(flat, this.cwFwd));
-      const zi = cols(tf.neg(tf.matMul(flat, this.swFwd)));
-      // (Ch − i·Sh)(zr + i·zi)
-      const xr = tf.add(tf.matMul(this.ch, zr), tf.matMul(this.sh, zi));
-      const xi = tf.sub(tf.matMul(this.ch, zi), tf.matMul(this.sh, zr));
-      return { re: tf.reshape(xr, [h, b, wf]), im: tf.reshape(xi, [h, b, wf]) };
+      const z = tf.matMul(tf.reshape(x, [b * h, w]), wBasis); // [(b, m), (re/im, l)]
+      if (this.layout === 'packed') {
+        // Per plane [(m, re/im), l], transposed: [l, (m, re/im)] · hFwd → [l, (re/im, k)].
+        return tf.reshape(tf.matMul(tf.reshape(z, [b, 2 * h, wf]), this.hFwd, true, false), this.spectrumShape(b));
+      }
+      const cols = tf.reshape(tf.transpose(tf.reshape(z, [b, h, 2, wf]), [2, 1, 0, 3]), [2 * h, b * wf]);
+      return tf.reshape(tf.matMul(this.hFwd, cols), this.spectrumShape(b));
     });
   }
 
   dispose(): void {
-    tf.dispose([this.ch, this.sh, this.cwInv, this.swInv, this.cwFwd, this.swFwd, this.cwInvT, this.swInvT]);
+    tf.dispose([this.hInv, this.hFwd, this.wInv, this.wFwd, this.wInvT]);
   }
 }

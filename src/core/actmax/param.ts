@@ -60,13 +60,12 @@ function pixelParam(cfg: ParamConfig): ImageParam {
   };
 }
 
-/** [H, 1, Wf] factor 1/max(f, 1/max(H,W))^decay · sqrt(H·W) (Lucid's spectrum scale). */
-function spectrumScale(h: number, w: number, decay: number): tf.Tensor3D {
-  const freqs = rfftFreqs(h, w);
+/** Per bin 1/max(f, 1/max(H,W))^decay · sqrt(H·W) (Lucid's spectrum scale), broadcasting against the spectrum. */
+function spectrumScale(dft: RealDft2, decay: number): tf.Tensor3D {
+  const { h, w } = dft;
   const floor = 1 / Math.max(h, w);
   const norm = Math.sqrt(h * w);
-  const scale = freqs.map((f) => norm / Math.pow(Math.max(f, floor), decay));
-  return tf.tensor3d(scale, [h, 1, freqs.length / h]);
+  return dft.binValues(rfftFreqs(h, w).map((f) => norm / Math.pow(Math.max(f, floor), decay)));
 }
 
 /** [B, H, W] with B = N·C (channel-major per image) ↔ [N, H, W, C]. */
@@ -82,36 +81,35 @@ function nhwcToPlanes(x: tf.Tensor4D): tf.Tensor3D {
 function fourierParam(cfg: ParamConfig): ImageParam {
   const { batch: n, height: h, width: w, channels: c } = cfg;
   const dft = new RealDft2(h, w);
-  const scale = spectrumScale(h, w, cfg.decayPower);
+  const scale = spectrumScale(dft, cfg.decayPower);
   const b = n * c;
-  let re0: tf.Tensor3D;
-  let im0: tf.Tensor3D;
-  if (cfg.init) {
-    const init = cfg.init;
-    [re0, im0] = tf.tidy(() => {
-      // image = irfft(S·scale)/4 ⇒ S = rfft(4·t)/scale
-      const t = tf.mul(fromValidImage(init, cfg.decorrelate), 4) as tf.Tensor4D;
-      const spec = dft.forward(nhwcToPlanes(t));
-      return [tf.div(spec.re, scale) as tf.Tensor3D, tf.div(spec.im, scale) as tf.Tensor3D];
-    });
-  } else {
-    const count = h * b * dft.wf;
-    re0 = tf.tensor3d(normalArray(cfg.rng, count, INIT_SD), [h, b, dft.wf]);
-    im0 = tf.tensor3d(normalArray(cfg.rng, count, INIT_SD), [h, b, dft.wf]);
-  }
-  const re = tf.variable(re0, true, uniqueName('fourierRe'));
-  const im = tf.variable(im0, true, uniqueName('fourierIm'));
-  tf.dispose([re0, im0]);
+  const init = cfg.init;
+  const spec0 = init
+    ? tf.tidy(() => {
+        // image = irfft(S·scale)/4 ⇒ S = rfft(4·t)/scale
+        const t = tf.mul(fromValidImage(init, cfg.decorrelate), 4) as tf.Tensor4D;
+        return tf.div(dft.forward(nhwcToPlanes(t)), scale) as tf.Tensor4D;
+      })
+    : tf.tidy(() => {
+        // Drawn in numpy's order (all real parts, then all imaginary), whatever the DFT's layout, so a seed gives
+        // the same image on every backend.
+        const count = h * b * dft.wf;
+        const re0 = tf.tensor3d(normalArray(cfg.rng, count, INIT_SD), [h, b, dft.wf]);
+        const im0 = tf.tensor3d(normalArray(cfg.rng, count, INIT_SD), [h, b, dft.wf]);
+        return dft.fromHalfSpectra(re0, im0);
+      });
+  const spec = tf.variable(spec0, true, uniqueName('fourierSpectrum'));
+  spec0.dispose();
   return {
-    variables: [re, im],
+    variables: [spec],
     shape: [n, h, w, c],
     image: () =>
       tf.tidy(() => {
-        const planes = dft.inverse(tf.mul(re, scale) as tf.Tensor3D, tf.mul(im, scale) as tf.Tensor3D);
+        const planes = dft.inverse(tf.mul(spec, scale) as tf.Tensor4D);
         return toValidImage(planesToNhwc(tf.div(planes, 4) as tf.Tensor3D, n, c), cfg.decorrelate);
       }),
     dispose: () => {
-      tf.dispose([re, im, scale]);
+      tf.dispose([spec, scale]);
       dft.dispose();
     },
   };
@@ -120,20 +118,20 @@ function fourierParam(cfg: ParamConfig): ImageParam {
 function macoParam(cfg: ParamConfig): ImageParam {
   const { batch: n, height: h, width: w, channels: c } = cfg;
   const dft = new RealDft2(h, w);
-  const magnitude = spectrumScale(h, w, cfg.decayPower);
+  const magnitude = spectrumScale(dft, cfg.decayPower);
   const b = n * c;
-  let phase0: tf.Tensor3D;
+  let phase0: tf.Tensor4D;
   if (cfg.init) {
     const init = cfg.init;
     phase0 = tf.tidy(() => {
-      const spec = dft.forward(nhwcToPlanes(fromValidImage(init, cfg.decorrelate)));
-      return tf.atan2(spec.im, spec.re) as tf.Tensor3D;
+      const { re, im } = dft.parts(dft.forward(nhwcToPlanes(fromValidImage(init, cfg.decorrelate))));
+      return tf.atan2(im, re) as tf.Tensor4D;
     });
   } else {
     const count = h * b * dft.wf;
     const values = new Float32Array(count);
     for (let i = 0; i < count; i++) values[i] = (cfg.rng.next() * 2 - 1) * Math.PI;
-    phase0 = tf.tensor3d(values, [h, b, dft.wf]);
+    phase0 = tf.tidy(() => dft.fromBins(tf.tensor3d(values, [h, b, dft.wf])));
   }
   const phase = tf.variable(phase0, true, uniqueName('macoPhase'));
   phase0.dispose();
@@ -142,7 +140,7 @@ function macoParam(cfg: ParamConfig): ImageParam {
     shape: [n, h, w, c],
     image: () =>
       tf.tidy(() => {
-        const planes = dft.inverse(tf.mul(magnitude, tf.cos(phase)) as tf.Tensor3D, tf.mul(magnitude, tf.sin(phase)) as tf.Tensor3D);
+        const planes = dft.inverse(dft.complex(tf.mul(magnitude, tf.cos(phase)) as tf.Tensor4D, tf.mul(magnitude, tf.sin(phase)) as tf.Tensor4D));
         // Fixed contrast: each plane is standardized, so only the arrangement (phase) can change.
         const { mean, variance } = tf.moments(planes, [1, 2], true);
         const std = tf.div(tf.sub(planes, mean), tf.sqrt(tf.add(variance, 1e-8))) as tf.Tensor3D;
