@@ -41,7 +41,7 @@ export class AtlasView {
     root.innerHTML = `
       <div class="am-progress" id="atlasBar"></div>
       <div id="atlasCaption" class="am-caption">"Visualize Layer" renders every channel of the layer, 8 at a time.</div>
-      <div class="body am-atlas"><div id="atlasScroller" class="scroller"><div class="spacer" id="atlasSpacer"></div><canvas id="atlasGrid" class="grid-canvas"></canvas></div></div>`;
+      <div class="body am-atlas"><div id="atlasScroller" class="scroller"><div class="spacer" id="atlasSpacer"></div><canvas id="atlasGrid" class="grid-canvas" aria-hidden="true"></canvas></div></div>`;
     this.scroller = root.querySelector('#atlasScroller')!;
     this.spacer = root.querySelector('#atlasSpacer')!;
     this.canvas = root.querySelector('#atlasGrid')!;

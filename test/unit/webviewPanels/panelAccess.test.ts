@@ -1,17 +1,24 @@
-// The Maximize Activation panel's tiles as a keyboard and screen-reader user meets them (real webview code in
-// Chromium, fake host, the scenes of panelScenes.ts): the atlas's cells and the live view's unit thumbnails are
-// one Tab stop each, the arrow keys move between tiles, Enter and Space do what a click does, the focus shows in
-// the theme's focus colour and survives a relayout and a new frame, and each tile is named with what it shows.
+// What a keyboard and screen-reader user meets in the panels' real webview code (Chromium, fake host, the scenes of
+// panelScenes.ts): every control and tile is reached with Tab and the arrow keys, used with Enter or Space, shows
+// its focus in the theme's focus colour and keeps it when the panel redraws; tiles and pictures are named with
+// what they show; progress and failures are spoken; the Unit page's weak badge is readable in every built-in theme.
+// One file, one browser: each Chromium start costs npm test seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeBrowser, openPanel, type PanelPage, type Posted } from '../webviewBridge/panelPage';
+import { contrastRatio } from './contrast';
 import { ATLAS, SCENES } from './panelScenes';
-import { applyThemeScript, DARK } from './themes';
+import { applyThemeScript, DARK, DARK_PLUS, HC_DARK, HC_LIGHT, LIGHT, LIGHT_PLUS } from './themes';
 
+let featureMaps: PanelPage;
 let atlas: PanelPage;
 let live: PanelPage;
+let unit: PanelPage;
 
 before(async () => {
+  featureMaps = await openPanel('featureMaps');
+  await featureMaps.page.evaluate(applyThemeScript(DARK));
+  await SCENES.featureMaps(featureMaps);
   atlas = await openPanel('actmax');
   await atlas.page.evaluate(applyThemeScript(DARK));
   await atlas.page.setViewportSize({ width: 1400, height: 800 });
@@ -19,13 +26,45 @@ before(async () => {
   live = await openPanel('actmax');
   await live.page.evaluate(applyThemeScript(DARK));
   await SCENES.actmax(live);
+  unit = await openPanel('unit');
+  await unit.page.evaluate(applyThemeScript(DARK));
+  await SCENES.unit(unit);
 });
 
 after(async () => {
-  await atlas?.close();
-  await live?.close();
+  for (const p of [featureMaps, atlas, live, unit]) await p?.close();
   await closeBrowser();
 });
+
+// ---- Feature Maps: the top predictions ----
+
+const explains = async (): Promise<Posted[]> => (await featureMaps.posted()).filter((p) => p.type === 'explain');
+
+test('Feature Maps: Tab reaches a top prediction, Enter and Space explain its class, the focus shows in the theme colour', async () => {
+  assert.deepEqual(await explains(), []);
+  // Tab from the first prediction lands on the second, as a keyboard user moves down the list.
+  await featureMaps.page.focus('#predictions li');
+  await featureMaps.page.keyboard.press('Tab');
+  const prediction = await featureMaps.page.evaluate(`(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent, role: el.getAttribute('role'), label: el.getAttribute('aria-label'), outline: style.outlineStyle + ' ' + style.outlineColor };
+  })()`) as { text: string; role: string | null; label: string | null; outline: string };
+  assert.match(prediction.text, /^Labrador retriever/);
+  assert.equal(prediction.role, 'button');
+  assert.equal(prediction.label, 'Explain Labrador retriever (20.0%)');
+  assert.equal(prediction.outline, 'solid rgb(0, 120, 212)', 'the focus outline is the theme\'s focusBorder');
+  await featureMaps.page.keyboard.press('Enter');
+  await featureMaps.waitForPosted((p) => p.type === 'explain', 'explain after Enter');
+  const afterEnter = await explains();
+  assert.ok(afterEnter.length > 0);
+  assert.ok(afterEnter.every((p) => (p.options as { target?: { classIndex?: number } }).target?.classIndex === 208), `explained ${JSON.stringify(afterEnter.map((p) => p.options))}`);
+  await featureMaps.page.keyboard.press(' ');
+  await featureMaps.page.waitForFunction(`window.fakeHost.posted.filter((p) => p.type === 'explain').length > ${afterEnter.length}`);
+  assert.deepEqual(featureMaps.errors, []);
+});
+
+// ---- Maximize Activation: the atlas's tiles and the live view's thumbnails ----
 
 interface Focused {
   index: number | null;
@@ -172,4 +211,71 @@ test('live view by keyboard: Run hands the focus to Cancel while running and bac
   assert.equal(await live.page.textContent('#amAnnouncer'), 'The engine stopped: out of memory. (stopped at step 64)');
   assert.equal(await live.page.getByRole('alert').textContent(), 'The engine stopped: out of memory.');
   assert.deepEqual(live.errors, []);
+});
+
+// ---- The Unit page ----
+
+test('the WCAG contrast of known pairs (black on white 21, #767676 on white 4.54)', () => {
+  assert.equal(contrastRatio('rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)').toFixed(2), '21.00');
+  assert.equal(contrastRatio('rgb(118, 118, 118)', 'rgb(255, 255, 255)', 'rgb(0, 0, 0)').toFixed(2), '4.54');
+  assert.equal(contrastRatio('rgb(0, 0, 0)', 'rgba(0, 0, 0, 0)', 'rgb(255, 255, 255)').toFixed(2), '21.00');
+});
+
+test('the weak badge says "weak" and its text meets 4.5:1 in Dark+, Light+, Dark/Light Modern and both high-contrast themes', async () => {
+  assert.match((await unit.page.textContent('#badge')) ?? '', /^weak · q \d+\.\d\d× · r \d+\.\d\d×$/);
+  assert.equal(await unit.page.evaluate(`document.getElementById('badge').classList.contains('weak')`), true);
+  const ratios: string[] = [];
+  for (const theme of [DARK_PLUS, LIGHT_PLUS, DARK, LIGHT, HC_DARK, HC_LIGHT]) {
+    await unit.page.evaluate(applyThemeScript(theme));
+    const c = await unit.page.evaluate(`(() => {
+      const b = getComputedStyle(document.getElementById('badge'));
+      return { color: b.color, background: b.backgroundColor, page: getComputedStyle(document.body).backgroundColor };
+    })()`) as { color: string; background: string; page: string };
+    const ratio = contrastRatio(c.color, c.background, c.page);
+    ratios.push(`${theme.name} ${c.color} on ${c.background}: ${ratio.toFixed(2)}`);
+  }
+  const low = ratios.filter((r) => Number(r.split(': ')[1]) < 4.5);
+  assert.deepEqual(low, [], ratios.join('\n'));
+  await unit.page.evaluate(applyThemeScript(DARK));
+});
+
+test('every picture has a name that says what it shows; seed 0\'s says its quality in words', async () => {
+  const names = await unit.page.evaluate(`[...document.querySelectorAll('#page canvas')].map((c) => c.getAttribute('role') + ': ' + c.getAttribute('aria-label'))`) as string[];
+  assert.equal(names.length, 8);
+  assert.ok(names.every((n) => n.startsWith('img: ')), names.join('\n'));
+  assert.equal(await unit.page.getByRole('img', { name: /^layer3\.1\.conv2 unit 117, seed 0, activation 14\.2, quality weak \(q \d\.\d\d× · r 0\.45×\)$/ }).count(), 1);
+  assert.equal(await unit.page.getByRole('img', { name: 'layer3.1.conv2 unit 117, diversity image 4 of 4', exact: true }).count(), 1);
+  assert.equal(await unit.page.getByRole('link', { name: 'layer3.1.conv1 unit 12', exact: true }).count(), 1);
+});
+
+test('a strongest input opened by keyboard: the focus stays on the page while the new unit is computed, and progress is spoken', async () => {
+  await unit.page.getByRole('link', { name: 'layer3.1.conv1 unit 12', exact: true }).focus();
+  await unit.page.keyboard.press('Enter');
+  const open = await unit.waitForPosted((p) => p.type === 'openUnit', 'openUnit after Enter on a link');
+  assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer3.1.conv1', unit: 12 });
+  // The host answers as it does: the new unit's state, then progress.
+  const state = { modelPath: '/m.onnx', modelName: 'resnet18_imagenet_finetuned', layerId: 'layer3.1.conv1', unit: 12, settings: { preset: 'lucid', seeds: 2, k: 5 } };
+  await unit.send({ type: 'init', state, backend: 'wasm' });
+  const after = await unit.page.evaluate(`({ id: document.activeElement.id, label: document.activeElement.getAttribute('aria-label') })`);
+  assert.deepEqual(after, { id: 'page', label: 'layer3.1.conv1 unit 12' }, 'the focus fell to the page body when the old page went');
+  await unit.send({ type: 'progress', message: 'Computing layer3.1.conv1 unit 12…', fraction: 0 });
+  assert.equal(await unit.page.textContent('#unitAnnouncer'), 'Computing layer3.1.conv1 unit 12…');
+  await unit.send({ type: 'progress', message: 'Feature visualization: step 20 of 256', fraction: 0.1 });
+  assert.equal(await unit.page.textContent('#unitAnnouncer'), 'Computing layer3.1.conv1 unit 12…', 'spoken before its quarter');
+  await unit.send({ type: 'progress', message: 'Feature visualization: step 140 of 256', fraction: 0.55 });
+  assert.equal(await unit.page.textContent('#unitAnnouncer'), 'Feature visualization: step 140 of 256');
+  assert.equal(await unit.page.getAttribute('#progress', 'aria-valuenow'), '55');
+  assert.deepEqual(unit.errors, []);
+});
+
+test('Compute again by keyboard hands the focus to Cancel while busy, and Cancel hands it back', async () => {
+  await unit.send({ type: 'cancelled', message: 'Cancelled.' });
+  await unit.page.focus('#compute');
+  await unit.page.keyboard.press('Enter');
+  await unit.waitForPosted((p) => p.type === 'compute', 'compute after Enter');
+  await unit.send({ type: 'progress', message: 'Computing layer3.1.conv1 unit 12…', fraction: 0 });
+  assert.equal(await unit.page.evaluate('document.activeElement.id'), 'cancel');
+  await unit.send({ type: 'cancelled', message: 'Cancelled.' });
+  assert.equal(await unit.page.evaluate('document.activeElement.id'), 'compute');
+  assert.equal(await unit.page.textContent('#unitAnnouncer'), 'Cancelled.');
 });
