@@ -4,12 +4,12 @@
 // (atlasTiles.ts): Enter does what a click does, Shift+Enter what a double-click does.
 import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
+import { nameProgressBar, setProgress } from '../lib/progressBar';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { cellAt, cellOrigin, layoutAtlas, visibleRows, type AtlasLayout } from './atlasLayout';
 import { AtlasTiles } from './atlasTiles';
 import { drawRgba, formatValue } from './draw';
 import { toRgbaBytes } from './pixels';
-import { nameProgressBar, setProgress } from './progressBar';
 
 interface Cell {
   rgba: Uint8ClampedArray;

@@ -4,11 +4,11 @@
 import type { ActmaxFrame, ActmaxResult } from '../../../src/shared/actmax';
 import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
+import { nameProgressBar, setProgress } from '../lib/progressBar';
 import { RovingTiles } from '../lib/rovingTiles';
 import { curveGeometry, LiveHistory } from './curve';
 import { drawCurve, formatValue, imageCanvas } from './draw';
 import { FrameStrip } from './frameStrip';
-import { nameProgressBar, setProgress } from './progressBar';
 import { tileHorizontally, toRgbaBytes } from './pixels';
 
 interface Shown {

@@ -7,6 +7,7 @@ import { Announcer } from '../lib/announcer';
 import { canvasPng } from '../lib/canvasExport';
 import { button } from '../lib/controls';
 import { mountPanel } from '../lib/mountPanel';
+import { nameProgressBar, setProgress } from '../lib/progressBar';
 import { drawPage, stitch, type DrawnPage } from '../unit/pageView';
 import { decodePictures, rgbaCanvas } from '../unit/pictures';
 import { renderSettingsBar } from '../unit/settingsBar';
@@ -24,8 +25,7 @@ const { host, status } = panel;
 const page = document.getElementById('page')!;
 const progress = document.getElementById('progress')!;
 const progressBar = document.getElementById('progressBar')!;
-progress.setAttribute('role', 'progressbar');
-progress.setAttribute('aria-label', 'Computing the unit page');
+nameProgressBar(progress, 'Computing the unit page');
 const announcer = new Announcer(document.getElementById('app')!, 'unitAnnouncer');
 
 let view: UnitPageView | undefined;
@@ -146,9 +146,8 @@ panel.start({
       else if (msg.fraction !== undefined) announcer.progress(msg.fraction, 1, () => msg.message);
       setBusy(true);
       status.loading(msg.message);
-      progressBar.style.width = `${Math.round((msg.fraction ?? 0) * 100)}%`;
-      if (msg.fraction === undefined) progress.removeAttribute('aria-valuenow');
-      else progress.setAttribute('aria-valuenow', String(Math.round(msg.fraction * 100)));
+      // Without a fraction the strip slides (unit.css) and the bar has no value.
+      setProgress(progress, msg.fraction, progressBar);
       progress.classList.toggle('indeterminate', msg.fraction === undefined);
     },
     page: (msg) => void showPage(msg.view),
