@@ -63,7 +63,8 @@ function usage(): string {
 /** `layer-lens NAME --help`: the command's own text, then what every command takes. */
 function commandHelp(name: string): string {
   const command = commands[name]!;
-  const pytorch = PYTORCH_COMMANDS.has(name) ? [] : [pytorchOptionsUsage];
+  // merge reads shard folders, never a model: the PyTorch conversion line would promise it takes one.
+  const pytorch = PYTORCH_COMMANDS.has(name) || name === 'merge' ? [] : [pytorchOptionsUsage];
   return [command.help?.trimEnd() ?? `Usage: ${command.usage}`, ...pytorch, COMMON_OPTIONS].join('\n');
 }
 

@@ -134,6 +134,8 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
   if (!existsSync(inputPath)) throw new LayerLensError('notFound', `--input ${inputPath} does not exist.`);
+  // Said before the model loads, and as what it is: "x.npy is not a PNG, JPEG…" read as if the array were damaged.
+  if (inputPath.toLowerCase().endsWith('.npy')) throw new LayerLensError('badArgument', `--input ${inputPath} is a .npy array; attribute explains an image (PNG, JPEG, WebP, GIF or BMP), drawn under its maps.`);
   if (values.class !== undefined && values.layer !== undefined) throw new LayerLensError('badArgument', 'Give --class or --layer with --unit, not both.');
   if ((values.layer === undefined) !== (values.unit === undefined)) throw new LayerLensError('badArgument', '--layer and --unit go together: the unit (channel) of that layer to explain.');
   if ((values.y === undefined) !== (values.x === undefined) || (values.y !== undefined && values.layer === undefined)) {

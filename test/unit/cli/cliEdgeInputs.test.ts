@@ -79,3 +79,14 @@ test('topk with k above the number of images draws a slot per image, not k empty
   const layout = rowLayout({ input: [28, 28] });
   assert.equal(png.width, rowSize(6, layout).width, `a row of 6 slots, not ${rowSize(100, layout).width} px for 100`);
 });
+
+test('attribute names a .npy --input as an array before the model loads; merge --help promises no model', () => {
+  const npy = join(tempFolder(), 'x.npy');
+  writeFileSync(npy, 'not read');
+  const r = runCli(['attribute', '--model', join(tempFolder(), 'missing.onnx'), '--input', npy, '--method', 'gradcam', '--out', tempFolder()]);
+  assert.equal(r.status, 2);
+  assert.match(oneSentence(r.stderr, 'attribute'), /x\.npy is a \.npy array; attribute explains an image/);
+  const help = runCli(['merge', '--help']);
+  assert.equal(help.status, 0);
+  assert.doesNotMatch(help.stdout, /\.pt\/\.pth|--input-shape/);
+});
