@@ -27,14 +27,13 @@ inline void forEachWindowCell(const PoolGeometry& g, int oy, int ox, Cell&& cell
   }
 }
 
-// One batch item, channels [c0, c0 + width) (clamped to C).
+// One batch item, channels [c0, c0 + width) (clamped to C), added into dx (zeroed by the caller).
 LAYERLENS_SIMD_CLONES void gradBlock(const float* x, const float* dy, float* dx, const PoolGeometry& g, int n, int c0, int width) {
   const int C = g.channels;
   const int cw = std::min(width, C - c0);
   const size_t image = static_cast<size_t>(g.inH) * g.inW * C;
   const float* __restrict xn = x + n * image + c0;
   float* __restrict dxn = dx + n * image + c0;
-  for (size_t p = 0; p < static_cast<size_t>(g.inH) * g.inW; p++) std::memset(dxn + p * C, 0, sizeof(float) * cw);
   float best[kChannelBlock];
   int where[kChannelBlock];
   for (int oy = 0; oy < g.outH; oy++) {
@@ -77,10 +76,27 @@ LAYERLENS_SIMD_CLONES void poolRow(const float* x, float* y, const PoolGeometry&
 
 void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeometry& g, ThreadPool& pool) {
   const int C = g.channels;
-  // Tasks own disjoint channel blocks of one batch item, so overlapping windows never race on dx.
-  const int width = std::min(kChannelBlock, std::max(8, (C + 2 * pool.size() - 1) / (2 * pool.size())));
+  const size_t positions = static_cast<size_t>(g.inH) * g.inW;
+  if (g.batch >= 2 * pool.size() || pool.size() == 1) {
+    // Whole batch items per task: channel blocks of two tasks would share cache lines of dx wherever a block edge
+    // is not 64-byte aligned (the wasm heap aligns tensors to 16 bytes), and that false sharing made 2 threads
+    // slower than 1 ([32, 112, 112, 64], 3 × 3 stride 2: ~250 against ~145 ms under load).
+    pool.parallelFor(g.batch, [&](int n) {
+      std::memset(dx + n * positions * C, 0, sizeof(float) * positions * C);
+      for (int c0 = 0; c0 < C; c0 += kChannelBlock) gradBlock(x, dy, dx, g, n, c0, kChannelBlock);
+    });
+    return;
+  }
+  // Few batch items: tasks own disjoint channel blocks of one item (multiples of 16 channels, so that blocks share
+  // a cache line only at their edges), so overlapping windows never race on dx.
+  const int width = std::min(kChannelBlock, (std::max(16, (C + 2 * pool.size() - 1) / (2 * pool.size())) + 15) / 16 * 16);
   const int blocks = (C + width - 1) / width;
-  pool.parallelFor(g.batch * blocks, [&](int task) { gradBlock(x, dy, dx, g, task / blocks, (task % blocks) * width, width); });
+  pool.parallelFor(g.batch * blocks, [&](int task) {
+    const int n = task / blocks, c0 = (task % blocks) * width, cw = std::min(width, C - c0);
+    float* dxn = dx + n * positions * C + c0;
+    for (size_t p = 0; p < positions; p++) std::memset(dxn + p * C, 0, sizeof(float) * cw);
+    gradBlock(x, dy, dx, g, n, c0, width);
+  });
 }
 
 void maxPool(const float* x, float* y, const PoolGeometry& g, ThreadPool& pool) {

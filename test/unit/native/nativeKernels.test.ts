@@ -136,11 +136,15 @@ for (const backend of ['wasm', 'cpu'] as const) {
       tf.dispose([x, w, bias]);
     });
 
-    it('MaxPoolGrad: first maximum of each window, negative windows, ties and overlapping windows', () => {
+    it('MaxPoolGrad: first maximum of each window, negative windows, ties and overlapping windows, per item and per channel block', () => {
       // Integer values in [-3, 3] make ties common; all-negative windows are where wasm's own kernel misroutes.
       const ties = tf.tidy(() => tf.floor(tf.mul(seededTensor([2, 9, 11, 19], 9), 3.5))) as tf.Tensor4D;
       const negative = tf.tidy(() => tf.sub(tf.abs(seededTensor([1, 6, 6, 3], 10)), 2)) as tf.Tensor4D;
-      for (const [input, k, s] of [[ties, 3, 2], [ties, 3, 1], [ties, 2, 2], [negative, 3, 1]] as const) {
+      // Enough batch items for one task per item (channels in blocks of 64 inside it), and one item of 70 channels
+      // split into channel blocks across the threads.
+      const batch = tf.tidy(() => tf.floor(tf.mul(seededTensor([5, 7, 9, 70], 11), 3.5))) as tf.Tensor4D;
+      const single = tf.tidy(() => tf.floor(tf.mul(seededTensor([1, 7, 9, 70], 12), 3.5))) as tf.Tensor4D;
+      for (const [input, k, s] of [[ties, 3, 2], [ties, 3, 1], [ties, 2, 2], [negative, 3, 1], [batch, 3, 2], [batch, 2, 1], [single, 3, 1]] as const) {
         const outShape = tf.tidy(() => tf.maxPool(input, k, s, 'valid').shape);
         const weights = tf.tidy(() => tf.reshape(tf.range(1, 1 + outShape.reduce((a, b) => a * b, 1)), outShape));
         const f = (inp: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(inp as tf.Tensor4D, k, s, 'valid'), weights));
@@ -151,7 +155,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         if (backend === 'cpu') assert.deepEqual(Array.from(reference.dataSync()), expected);
         tf.dispose([native, reference, weights]);
       }
-      tf.dispose([ties, negative]);
+      tf.dispose([ties, negative, batch, single]);
     });
 
     it('MaxPool: same values as TF.js, with same / explicit / ceil-style uneven padding and strides', () => {
