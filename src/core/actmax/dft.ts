@@ -17,7 +17,7 @@
 //   kernel does while packing its tiles. The adjoint and the forward mirror it.
 // - 'planar' [2, H, B, Wf] (TF.js's own wasm/cpu kernels, where a transposed operand costs ~4× a plain product):
 //   plain products only, and one transpose between the two axes.
-// Callers treat the layout as opaque: `fromHalfSpectra`, `binValues`, `complex` and `parts` convert.
+// Callers treat the layout as opaque: `fromHalfSpectra`, `binValues` with `applyBins`, `complex` and `parts` convert.
 // Normalization follows numpy: irfft2(rfft2(x)) = x, the inverse carries 1/(H·W).
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeKernelsInstalled } from '../native/installNativeKernels';
@@ -178,13 +178,31 @@ export class RealDft2 {
     return { re, im };
   }
 
-  /** Per-bin values, row-major [H, Wf] (e.g. from `rfftFreqs`) → a tensor that broadcasts against the spectrum. */
-  binValues(values: Float32Array): tf.Tensor3D {
+  /**
+   * Per-bin values, row-major [H, Wf] (e.g. from `rfftFreqs`), repeated for `parts` (as `spectrumShape`) and shaped
+   * for `applyBins`: packed, one flat vector per plane; planar, [parts·H, 1, Wf].
+   */
+  binValues(values: Float32Array, parts: 1 | 2 = 2): tf.Tensor {
     const { h, wf } = this;
-    if (this.layout === 'planar') return tf.tensor3d(values, [h, 1, wf]);
-    const t = new Float32Array(h * wf);
-    for (let k = 0; k < h; k++) for (let l = 0; l < wf; l++) t[l * h + k] = values[k * wf + l];
-    return tf.tensor3d(t, [wf, 1, h]);
+    const t = new Float32Array(parts * h * wf);
+    for (let p = 0; p < parts; p++) {
+      for (let k = 0; k < h; k++) {
+        for (let l = 0; l < wf; l++) t[this.layout === 'packed' ? (l * parts + p) * h + k : (p * h + k) * wf + l] = values[k * wf + l];
+      }
+    }
+    return this.layout === 'packed' ? tf.tensor1d(t) : tf.tensor3d(t, [parts * h, 1, wf]);
+  }
+
+  /**
+   * `op(t, bins)` bin by bin, for a spectrum-layout `t` and `binValues` of its parts. Why the reshapes: broadcasting
+   * over a middle axis runs TF.js wasm's generic broadcast (a [96, 113, 2, 224] × [113, 1, 224] multiply took
+   * ~400 ms); as [B, bins] × [bins] it is the native kernels' per-channel multiply (~13 ms).
+   */
+  applyBins(t: tf.Tensor4D, bins: tf.Tensor, op: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): tf.Tensor4D {
+    return tf.tidy(() => {
+      const flat = this.layout === 'packed' ? [t.shape[0], -1] : [t.shape[0] * t.shape[1], t.shape[2], t.shape[3]];
+      return tf.reshape(op(tf.reshape(t, flat), bins), t.shape);
+    });
   }
 
   /** Half spectrum (this layout) → real images [B, H, W]. Differentiable. */

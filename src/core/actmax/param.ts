@@ -60,12 +60,12 @@ function pixelParam(cfg: ParamConfig): ImageParam {
   };
 }
 
-/** Per bin 1/max(f, 1/max(H,W))^decay · sqrt(H·W) (Lucid's spectrum scale), broadcasting against the spectrum. */
-function spectrumScale(dft: RealDft2, decay: number): tf.Tensor3D {
+/** Per bin 1/max(f, 1/max(H,W))^decay · sqrt(H·W) (Lucid's spectrum scale), for `dft.applyBins`. */
+function spectrumScale(dft: RealDft2, decay: number, parts: 1 | 2): tf.Tensor {
   const { h, w } = dft;
   const floor = 1 / Math.max(h, w);
   const norm = Math.sqrt(h * w);
-  return dft.binValues(rfftFreqs(h, w).map((f) => norm / Math.pow(Math.max(f, floor), decay)));
+  return dft.binValues(rfftFreqs(h, w).map((f) => norm / Math.pow(Math.max(f, floor), decay)), parts);
 }
 
 /** [B, H, W] with B = N·C (channel-major per image) ↔ [N, H, W, C]. */
@@ -81,14 +81,14 @@ function nhwcToPlanes(x: tf.Tensor4D): tf.Tensor3D {
 function fourierParam(cfg: ParamConfig): ImageParam {
   const { batch: n, height: h, width: w, channels: c } = cfg;
   const dft = new RealDft2(h, w);
-  const scale = spectrumScale(dft, cfg.decayPower);
+  const scale = spectrumScale(dft, cfg.decayPower, 2);
   const b = n * c;
   const init = cfg.init;
   const spec0 = init
     ? tf.tidy(() => {
         // image = irfft(S·scale)/4 ⇒ S = rfft(4·t)/scale
         const t = tf.mul(fromValidImage(init, cfg.decorrelate), 4) as tf.Tensor4D;
-        return tf.div(dft.forward(nhwcToPlanes(t)), scale) as tf.Tensor4D;
+        return dft.applyBins(dft.forward(nhwcToPlanes(t)), scale, tf.div);
       })
     : tf.tidy(() => {
         // Drawn in numpy's order (all real parts, then all imaginary), whatever the DFT's layout, so a seed gives
@@ -105,7 +105,7 @@ function fourierParam(cfg: ParamConfig): ImageParam {
     shape: [n, h, w, c],
     image: () =>
       tf.tidy(() => {
-        const planes = dft.inverse(tf.mul(spec, scale) as tf.Tensor4D);
+        const planes = dft.inverse(dft.applyBins(spec, scale, tf.mul));
         return toValidImage(planesToNhwc(tf.div(planes, 4) as tf.Tensor3D, n, c), cfg.decorrelate);
       }),
     dispose: () => {
@@ -118,7 +118,7 @@ function fourierParam(cfg: ParamConfig): ImageParam {
 function macoParam(cfg: ParamConfig): ImageParam {
   const { batch: n, height: h, width: w, channels: c } = cfg;
   const dft = new RealDft2(h, w);
-  const magnitude = spectrumScale(dft, cfg.decayPower);
+  const magnitude = spectrumScale(dft, cfg.decayPower, 1);
   const b = n * c;
   let phase0: tf.Tensor4D;
   if (cfg.init) {
@@ -140,7 +140,8 @@ function macoParam(cfg: ParamConfig): ImageParam {
     shape: [n, h, w, c],
     image: () =>
       tf.tidy(() => {
-        const planes = dft.inverse(dft.complex(tf.mul(magnitude, tf.cos(phase)) as tf.Tensor4D, tf.mul(magnitude, tf.sin(phase)) as tf.Tensor4D));
+        const spectrum = (t: tf.Tensor4D) => dft.applyBins(t, magnitude, tf.mul);
+        const planes = dft.inverse(dft.complex(spectrum(tf.cos(phase)), spectrum(tf.sin(phase))));
         // Fixed contrast: each plane is standardized, so only the arrangement (phase) can change.
         const { mean, variance } = tf.moments(planes, [1, 2], true);
         const std = tf.div(tf.sub(planes, mean), tf.sqrt(tf.add(variance, 1e-8))) as tf.Tensor3D;

@@ -182,6 +182,25 @@ export function registerDftChecks(layouts: SpectrumLayout[]): void {
       });
     }
 
+    test(`${layout}: applyBins applies each bin's value to that bin, for complex spectra and for one value per bin`, () => {
+      const [h, w, b] = [5, 8, 3];
+      const dft = new RealDft2(h, w, layout);
+      const wf = dft.wf;
+      const bins = Float32Array.from(values(h * wf, 5), (v) => v + 2);
+      const re = Float32Array.from(values(h * b * wf, 6));
+      const im = Float32Array.from(values(h * b * wf, 7));
+      const want = (t: Float32Array) => t.map((v, i) => v * bins[Math.floor(i / (b * wf)) * wf + (i % wf)]);
+      tf.tidy(() => {
+        const spec = dft.fromHalfSpectra(tf.tensor3d(re, [h, b, wf]), tf.tensor3d(im, [h, b, wf]));
+        const scaled = dft.toHalfSpectra(dft.applyBins(spec, dft.binValues(bins, 2), tf.mul));
+        assert.deepEqual(scaled.re.dataSync(), want(re));
+        assert.deepEqual(scaled.im.dataSync(), want(im));
+        const one = dft.applyBins(dft.fromBins(tf.tensor3d(re, [h, b, wf])), dft.binValues(bins, 1), tf.mul);
+        assert.deepEqual(dft.toBins(one).dataSync(), want(re));
+      });
+      dft.dispose();
+    });
+
     for (const [h, w, b] of [[6, 6, 2], [7, 5, 3], [13, 17, 2], [32, 31, 4]]) {
       test(`${layout}: the gradient is the exact adjoint, <A x, y> = <x, Aᵀ y>, and equals the dense form's automatic one, ${h}×${w}`, () => {
         const dft = new RealDft2(h, w, layout);
