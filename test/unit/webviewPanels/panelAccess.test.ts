@@ -139,6 +139,13 @@ test('atlas at 360 px: Ctrl+End scrolls the last tile into view and draws it; Sh
   await atlas.page.setViewportSize({ width: 360, height: 800 });
   await frames(atlas);
   await atlas.page.focus('#atlasTiles [tabindex="0"]');
+  await atlas.page.keyboard.press('Control+Home');
+  // Page Down: the rows that fit in the grid's box, in the same column.
+  const pageRows = await atlas.page.evaluate(`Math.floor(document.getElementById('atlasScroller').clientHeight / (document.querySelector('#atlasTiles .am-tile').offsetHeight + 4))`) as number;
+  const c = await cols();
+  assert.ok(pageRows >= 2 && pageRows * c < ATLAS.channels, `${pageRows} rows of ${c} in view at 360 px`);
+  assert.equal((await press(atlas, 'PageDown')).index, pageRows * c);
+  assert.equal((await press(atlas, 'PageUp')).index, 0);
   await atlas.page.keyboard.press('Control+End');
   await frames(atlas);
   const view = await atlas.page.evaluate(`(() => {
