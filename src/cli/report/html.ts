@@ -13,8 +13,8 @@ export function page(title: string, body: string): string {
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; } h3 { font-size: 15px; }
 table { border-collapse: collapse; font-size: 13px; } td, th { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: left; }
-img.px { image-rendering: pixelated; border: 1px solid #ccc; background: #000; }
-figure { display: inline-block; margin: 6px 10px 12px 0; vertical-align: top; } figcaption { font-size: 12px; color: #555; }
+img.px { image-rendering: pixelated; border: 1px solid #ccc; background: #000; max-width: 100%; height: auto; }
+figure { display: inline-block; margin: 6px 10px 12px 0; vertical-align: top; max-width: 100%; } figcaption { font-size: 12px; color: #555; }
 .note { color: #666; font-size: 13px; }
 .notice { background: #fff4e0; border-left: 4px solid #e0a030; padding: 6px 10px; font-size: 13px; }
 .pending { color: #999; font-style: italic; }
