@@ -109,15 +109,16 @@ function sourcesOf(file) {
   return [text, ...local.map((p) => readFileSync(p, 'utf8'))].join('\n');
 }
 
-// Why a file gets the machine to itself: it uses more than one core, or it asserts on elapsed time (a neighbour
-// would slow it down and make the bound fail for no fault of the product).
+// Why a file gets the machine to itself: it uses more than one core. Elapsed time is no reason: no test bounds it
+// (tests assert on order and counts, with a timeout only as a hang guard), and `Date.now() -` in a file is a log
+// line or a polling loop's guard, which a neighbour cannot make fail. A file that uses several cores where these
+// patterns cannot see it (a child process, a cluster) says so with a `// unit-runner: exclusive — why` line.
 const EXCLUSIVE = [
   [/\/\/ unit-runner: exclusive/, 'marked exclusive'],
   [/ensureBuilt\(/, 'starts the engine or the CLI bundle'],
   [/runCorpus\(/, 'runs CLIs two at a time'],
   [/nativeKernels: true|threads: [2-9]/, 'native kernels or wasm on 2+ threads'],
   [/[Cc]hromium|puppeteer/, 'drives Chromium'],
-  [/Date\.now\(\) - |performance\.now\(\)/, 'asserts on elapsed time'],
 ];
 
 function exclusiveReason(file) {

@@ -1,6 +1,7 @@
 // The hang of a threaded run: emscripten ref()s the Node Worker of every running pthread and XNNPACK's pool
 // threads never end, so a script that returned from main stayed alive forever (0-1 % CPU, main thread idle
 // in epoll_wait). initWasmWithThreads now unrefs them; this runs such a script and waits for it to end.
+// unit-runner: exclusive — the script it starts runs the wasm backend on 2 threads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 // The real thing: a single-node Slurm cluster runs a 4-task array job of `atlas` on the sample model, each task
 // finding its shard from SLURM_ARRAY_TASK_ID/COUNT alone, and `merge` of the four must be byte for byte the
 // one-machine run. Every daemon is stopped in the finally, whatever happened.
+// unit-runner: exclusive — the cluster's node offers every core, and its array tasks run side by side on them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
