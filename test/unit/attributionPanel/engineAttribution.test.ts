@@ -104,8 +104,9 @@ test('a costly Integrated Gradients run reports progress, lets feature maps answ
   );
   const settled = run.then(() => 'finished', (err: unknown) => err);
   const start = Date.now();
-  while (progress.length === 0 && Date.now() - start < 20_000) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(progress.length > 0, 'no progress within 20 s');
+  // A hang guard, generous for a loaded machine: the first pass reports within a second when the machine is quiet.
+  while (progress.length === 0 && Date.now() - start < 120_000) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(progress.length > 0, 'no progress within 120 s');
   assert.equal(progress[0]!.total, 1024);
   // Feature maps are interactive: they run at the IG's next yield point, not after its 1,024 passes.
   const t = Date.now();
