@@ -67,6 +67,9 @@ suite('Activation maximization', () => {
     assert.equal(atlas.meta.imageWidth, 28);
     assert.equal(atlas.rgba.length, atlas.width * atlas.height * 4);
     assert.ok(grayLevels(atlas).size > 10, 'the atlas canvas is flat');
+    // The keyboard's way in, in the real webview: one tile per unit, one Tab stop, each tile named with what it shows.
+    assert.deepEqual([atlas.meta.tiles, atlas.meta.tabStops], [16, 1]);
+    assert.match(String(atlas.meta.firstTileName), /^conv1 unit 0, objective -?\d/);
   });
 
   test('on the logits layer the objective picker shows and runs the class logit', async function () {

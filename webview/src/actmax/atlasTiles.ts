@@ -52,6 +52,11 @@ export class AtlasTiles {
     }
   }
 
+  /** What the tests read: the tiles, how many are in the Tab order, and the first tile's accessible name. */
+  meta(): Record<string, number | string> {
+    return { tiles: this.tiles.length, tabStops: this.tiles.filter((t) => t.tabIndex === 0).length, firstTileName: this.tiles[0]?.getAttribute('aria-label') ?? '' };
+  }
+
   /** The tile of `unit` says what it now shows. */
   label(unit: number, text: string): void {
     this.tiles[unit]?.setAttribute('aria-label', text);

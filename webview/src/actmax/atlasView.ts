@@ -213,7 +213,7 @@ export class AtlasView {
   snapshotCanvas(): { canvas: HTMLCanvasElement; meta: Record<string, number | string> } {
     const l = this.layout;
     const c = this.fullCanvas(4096) ?? this.canvas;
-    const meta: Record<string, number | string> = { view: 'atlas', layerId: this.layerId, cells: this.channels, done: this.cells.size };
+    const meta: Record<string, number | string> = { view: 'atlas', layerId: this.layerId, cells: this.channels, done: this.cells.size, ...this.tiles.meta() };
     if (l) Object.assign(meta, { cols: l.cols, rows: l.rows, cellWidth: l.cellWidth, cellHeight: l.cellHeight, caption: l.caption, gap: l.gap, scale: l.scale, imageWidth: this.width, imageHeight: this.height });
     return { canvas: c, meta };
   }
