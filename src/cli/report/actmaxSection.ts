@@ -31,7 +31,8 @@ export const actmaxSection: ReportSection = async (ctx) => {
     }
     const units = Array.from({ length: Math.min(channels, MAX_UNITS) }, (_, i) => i);
     parts.push(
-      `<h3>${escapeHtml(layer.id)}: every channel</h3>` +
+      // Not "every channel" when MAX_UNITS cut it: inception4a's 512 said so over a grid of 64.
+      `<h3>${escapeHtml(layer.id)}: ${units.length < channels ? `the first ${units.length} of ${channels} channels` : 'every channel'}</h3>` +
         (await ctx.part(what, async () => {
           const file = await atlas(ctx, what, { layerId: layer.id, units, preset: 'lucid', overrides: { steps } }, `atlas-${fileSafe(layer.id)}.png`);
           const more = units.length < channels ? ` (the first ${units.length} of ${channels})` : '';

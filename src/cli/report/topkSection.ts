@@ -43,6 +43,8 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
   const pictures = await loadDisplayImages(result, (f) => readRegularFile(f, MAX_IMAGE_FILE_BYTES), spec);
   const layout = rowLayout(result, 56);
   const shown = Math.min(result.channels, MAX_CHANNELS);
+  // Fewer images than K: a slot per image (4 images read "The 5 of 4 images", with an empty fifth slot a row).
+  const slots = Math.max(1, Math.min(K, result.imageCount));
   const figures: string[] = [];
   for (let c = 0; c < shown; c++) {
     const best = result.top[c]?.[0];
@@ -53,10 +55,10 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
       figures.push(`<p class="note dead">channel ${c}: never active on these ${result.imageCount} images${max}, so it has no top images.</p>`);
       continue;
     }
-    const row = channelRow(result.top[c] ?? [], K, pictures, layout);
+    const row = channelRow(result.top[c] ?? [], slots, pictures, layout);
     const file = `topk-${fileSafe(layer.id)}-${c}.png`;
     writeFileAtomic(join(outDir, file), encodePng(row.rgba, row.width, row.height));
-    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, rowSize(K, layout).width));
+    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, rowSize(slots, layout).width));
   }
   log(`top-k ${layer.id}: ${result.imageCount} images in ${result.ms} ms`);
   const [fh, fw] = result.receptiveField.size;
@@ -66,6 +68,6 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
     : '';
   const more = shown < result.channels ? ` The first ${shown} of ${result.channels} channels are shown.` : '';
   const heading = ctx.layers ? `<h3>${escapeHtml(layer.id)}</h3>` : '';
-  return `${heading}<p class="note">The ${K} of ${result.imageCount} images that activate each channel of ${escapeHtml(layer.id)} most (by its maximum over positions), as the model sees them with the strongest unit's receptive field (${escapeHtml(field)}) outlined, then those crops.${more}</p>
+  return `${heading}<p class="note">${slots < result.imageCount ? `The ${slots} of ${result.imageCount}` : `The ${result.imageCount}`} images that activate each channel of ${escapeHtml(layer.id)} most (by its maximum over positions), as the model sees them with the strongest unit's receptive field (${escapeHtml(field)}) outlined, then those crops.${more}</p>
 ${skipped}${figures.join('\n')}`;
 }

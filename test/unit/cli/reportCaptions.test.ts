@@ -3,25 +3,29 @@
 // kernel with one input channel is not called a mean.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend } from '../../helpers/backend';
 import { repoRoot } from '../../helpers/paths';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import { kernelsSection } from '../../../src/cli/report/kernelsSection';
 import { topkSection } from '../../../src/cli/report/topkSection';
+import { actmaxSection } from '../../../src/cli/report/actmaxSection';
+import { rowLayout, rowSize } from '../../../src/core/topk/topkPictures';
+import { saveLayersModel } from '../model/tinyModels';
 import type { ReportContext } from '../../../src/cli/report/reportTypes';
 import { tempFolder } from '../topk/topkFixtures';
 
 const SAMPLE_DIR = join(repoRoot, 'models/mnist-cnn');
 
-async function sampleContext(): Promise<ReportContext> {
+async function sampleContext(imageCount = 20, modelPath = join(SAMPLE_DIR, 'model.json')): Promise<ReportContext> {
   await useBackend('wasm');
-  const modelPath = join(SAMPLE_DIR, 'model.json');
   const samples = join(SAMPLE_DIR, 'samples');
   return {
     model: await loadModel(modelPath), modelPath, outDir: tempFolder('layer-lens-report-captions-'),
-    images: readdirSync(samples).filter((f) => f.endsWith('.png')).sort().map((f) => join(samples, f)), backend: 'wasm', steps: 8, log: () => {},
+    images: readdirSync(samples).filter((f) => f.endsWith('.png')).sort().slice(0, imageCount).map((f) => join(samples, f)), backend: 'wasm', steps: 8, log: () => {},
     part: (_what, run) => run(),
     fail: (what, err) => {
       throw new Error(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -54,6 +58,35 @@ test('kernels: one input channel is drawn as itself, not called a mean; several 
     const html = await kernelsSection(ctx);
     assert.match(html, /conv1: 16 tiles, kernel 3×3×1×16</);
     assert.match(html, /conv2: 32 tiles, kernel 3×3×16×32 \(mean\)</);
+  } finally {
+    ctx.model.dispose();
+  }
+});
+
+test('dataset examples over fewer images than 5: a slot per image, and the note counts them as they are', async () => {
+  const ctx = await sampleContext(3);
+  try {
+    const html = await topkSection(ctx);
+    assert.match(html, /The 3 images that activate each channel of conv2 most/);
+    const first = /src="(topk-conv2-\d+\.png)"/.exec(html)?.[1];
+    assert.ok(first, html.slice(0, 1000));
+    const png = decode(readFileSync(join(ctx.outDir, first)));
+    assert.equal(png.width, rowSize(3, rowLayout({ input: [28, 28] }, 56)).width, 'three slots, no empty fourth and fifth');
+  } finally {
+    ctx.model.dispose();
+  }
+});
+
+test('activation maximization of a layer wider than the 64 drawn does not say "every channel"', async () => {
+  await useBackend('wasm');
+  const input = tfl.input({ shape: [8, 8, 1], name: 'input' });
+  const wide = tfl.layers.conv2d({ name: 'wide', filters: 70, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }).apply(input) as tfl.SymbolicTensor;
+  const modelPath = await saveLayersModel(tfl.model({ name: 'wide70', inputs: input, outputs: wide }), tempFolder('layer-lens-report-wide-'));
+  const ctx = { ...(await sampleContext(1, modelPath)), layers: ['wide'], steps: 1 };
+  try {
+    const html = await actmaxSection(ctx);
+    assert.match(html, /<h3>wide: the first 64 of 70 channels<\/h3>/);
+    assert.doesNotMatch(html, /every channel/);
   } finally {
     ctx.model.dispose();
   }
