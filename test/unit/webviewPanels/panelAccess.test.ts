@@ -1,7 +1,8 @@
 // What a keyboard and screen-reader user meets in the panels' real webview code (Chromium, fake host, the scenes of
 // panelScenes.ts): every control and tile is reached with Tab and the arrow keys, used with Enter or Space, shows
 // its focus in the theme's focus colour and keeps it when the panel redraws; tiles and pictures are named with
-// what they show; progress and failures are spoken; the Unit page's weak badge is readable in every built-in theme.
+// what they show; a list's tooltip (its description to a screen reader) says what is picked in it; progress and
+// failures are spoken; the Unit page's weak badge is readable in every built-in theme.
 // One file, one browser: each Chromium start costs npm test seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ let featureMaps: PanelPage;
 let atlas: PanelPage;
 let live: PanelPage;
 let unit: PanelPage;
+let lists: PanelPage;
 
 before(async () => {
   featureMaps = await openPanel('featureMaps');
@@ -29,10 +31,12 @@ before(async () => {
   unit = await openPanel('unit');
   await unit.page.evaluate(applyThemeScript(DARK));
   await SCENES.unit(unit);
+  lists = await openPanel('actmax');
+  await SCENES.actmax(lists);
 });
 
 after(async () => {
-  for (const p of [featureMaps, atlas, live, unit]) await p?.close();
+  for (const p of [featureMaps, atlas, live, unit, lists]) await p?.close();
   await closeBrowser();
 });
 
@@ -285,4 +289,30 @@ test('Compute again by keyboard hands the focus to Cancel while busy, and Cancel
   await unit.send({ type: 'cancelled', message: 'Cancelled.' });
   assert.equal(await unit.page.evaluate('document.activeElement.id'), 'compute');
   assert.equal(await unit.page.textContent('#unitAnnouncer'), 'Cancelled.');
+});
+
+// ---- Maximize Activation: lists and tooltips that say something ----
+
+const layerTitle = (): Promise<string> => lists.page.evaluate(`document.getElementById('layer').title`) as Promise<string>;
+
+test('Maximize Activation: the Layer list\'s tooltip says what the picked layer is, and follows a new pick', async () => {
+  assert.equal(await layerTitle(), 'layer4.1.conv2: conv · 512 units');
+  // A pick as the list reports one: its value, then change.
+  await lists.page.evaluate(`(() => { const el = document.getElementById('layer'); el.value = 'fc'; el.dispatchEvent(new Event('change')); })()`);
+  await lists.waitForPosted((p) => p.type === 'setState' && (p.state as { layerId?: string }).layerId === 'fc', 'setState with layer fc');
+  assert.equal(await layerTitle(), 'fc: dense · 1000 units');
+  assert.deepEqual(lists.errors, []);
+});
+
+test('Maximize Activation: the Advanced Image list shows "Preset" when the preset decides the image, and sends no param', async () => {
+  // The fold opened as a user opens it, then what the list's face says.
+  await lists.page.click('details.am-advanced summary');
+  await lists.page.waitForFunction(`document.getElementById('param').shadowRoot.querySelector('.select-face .text')?.textContent === 'Preset'`, undefined, { timeout: 2000 }).catch(() => undefined);
+  const shown = await lists.page.evaluate(`(() => { const el = document.getElementById('param'); return { index: el.selectedIndex, face: el.shadowRoot.querySelector('.select-face .text')?.textContent ?? null }; })()`) as { index: number; face: string | null };
+  assert.equal(shown.index, 0, 'the first choice, "Preset", is selected');
+  assert.equal(shown.face, 'Preset', 'the list\'s face names the choice');
+  await lists.send({ type: 'requestSnapshot', requestId: 99 });
+  const states = (await lists.posted()).filter((p) => p.type === 'setState');
+  const settings = (states.at(-1)?.state as { settings?: Record<string, unknown> } | undefined)?.settings;
+  assert.ok(settings && !('param' in settings), `the settings carry no param: ${JSON.stringify(settings)}`);
 });
