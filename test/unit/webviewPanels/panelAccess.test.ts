@@ -316,3 +316,13 @@ test('Maximize Activation: the Advanced Image list shows "Preset" when the prese
   const settings = (states.at(-1)?.state as { settings?: Record<string, unknown> } | undefined)?.settings;
   assert.ok(settings && !('param' in settings), `the settings carry no param: ${JSON.stringify(settings)}`);
 });
+
+test('Unit page: with reduced motion asked for, the progress strip of a page of unknown length stands still', async () => {
+  await unit.page.emulateMedia({ reducedMotion: 'reduce' });
+  await unit.send({ type: 'progress', message: 'Computing layer3.1.conv1 unit 12…' });
+  const still = await unit.page.evaluate(`getComputedStyle(document.getElementById('progressBar')).animationName`);
+  await unit.page.emulateMedia({ reducedMotion: 'no-preference' });
+  const moving = await unit.page.evaluate(`getComputedStyle(document.getElementById('progressBar')).animationName`);
+  assert.deepEqual([still, moving], ['none', 'unit-slide']);
+  await unit.send({ type: 'cancelled', message: 'Cancelled.' });
+});
