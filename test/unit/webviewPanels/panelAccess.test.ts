@@ -139,6 +139,19 @@ test('atlas: the focused tile keeps the focus through a relayout; Tab leaves the
   assert.equal((await press(atlas, 'Shift+Tab')).index, 14, 'Shift+Tab comes back to the tile left');
 });
 
+test('atlas: the focus ring stands out from the panel (WCAG 1.4.11, 3:1) in Dark+, Light+, Dark/Light Modern and both high-contrast themes', async () => {
+  await atlas.page.focus('#atlasTiles [tabindex="0"]');
+  const ratios: string[] = [];
+  for (const theme of [DARK_PLUS, LIGHT_PLUS, DARK, LIGHT, HC_DARK, HC_LIGHT]) {
+    await atlas.page.evaluate(applyThemeScript(theme));
+    const c = await atlas.page.evaluate(`({ ring: getComputedStyle(document.activeElement).outlineColor, page: getComputedStyle(document.body).backgroundColor, role: document.activeElement.getAttribute('role') })`) as { ring: string; page: string; role: string };
+    assert.equal(c.role, 'gridcell');
+    ratios.push(`${theme.name} ${c.ring} on ${c.page}: ${contrastRatio(c.ring, c.page, c.page).toFixed(2)}`);
+  }
+  await atlas.page.evaluate(applyThemeScript(DARK));
+  assert.deepEqual(ratios.filter((r) => Number(r.split(': ')[1]) < 3), [], ratios.join('\n'));
+});
+
 test('atlas at 360 px: Ctrl+End scrolls the last tile into view and draws it; Shift+Enter opens its unit page, Enter runs it and the focus follows', async () => {
   await atlas.page.setViewportSize({ width: 360, height: 800 });
   await frames(atlas);
