@@ -18,8 +18,8 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::drain() {
-  for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) (*task_)(i);
+void ThreadPool::drain(Job& job) {
+  for (int i = job.next.fetch_add(1); i < job.count; i = job.next.fetch_add(1)) (*job.task)(i);
 }
 
 void ThreadPool::parallelFor(int count, const std::function<void(int)>& task) {
@@ -28,34 +28,36 @@ void ThreadPool::parallelFor(int count, const std::function<void(int)>& task) {
     for (int i = 0; i < count; i++) task(i);
     return;
   }
+  Job job{&task, count};
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    task_ = &task;
-    count_ = count;
-    next_.store(0);
-    busy_ = static_cast<int>(workers_.size());
+    current_ = &job;
     generation_++;
   }
   wake_.notify_all();
-  drain();
+  drain(job);
+  // Every task has been taken; wait for the workers still running one. Workers that wake later find no job.
   std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return busy_ == 0; });
-  task_ = nullptr;
+  current_ = nullptr;
+  done_.wait(lock, [&job] { return job.attached == 0; });
 }
 
 void ThreadPool::workerLoop() {
   unsigned seen = 0;
   for (;;) {
+    Job* job = nullptr;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || (current_ != nullptr && generation_ != seen); });
       if (stopping_) return;
       seen = generation_;
+      job = current_;
+      job->attached++;
     }
-    drain();
+    drain(*job);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (--busy_ == 0) done_.notify_one();
+      if (--job->attached == 0) done_.notify_all();
     }
   }
 }

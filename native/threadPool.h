@@ -23,17 +23,24 @@ class ThreadPool {
   void parallelFor(int count, const std::function<void(int)>& task);
 
  private:
+  // One parallelFor call, on its caller's stack. Workers attach to it while it is current and detach when
+  // its tasks run out; the caller waits only for those attached, never for a worker that has not woken yet
+  // (on a loaded machine a wake-up can take a whole scheduler slice, longer than the loop itself).
+  struct Job {
+    const std::function<void(int)>* task;
+    int count;
+    std::atomic<int> next{0};
+    int attached = 0;  // guarded by mutex_
+  };
+
   void workerLoop();
-  void drain();
+  static void drain(Job& job);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  const std::function<void(int)>* task_ = nullptr;
-  int count_ = 0;
-  std::atomic<int> next_{0};
-  int busy_ = 0;
+  Job* current_ = nullptr;
   unsigned generation_ = 0;
   bool stopping_ = false;
 };
