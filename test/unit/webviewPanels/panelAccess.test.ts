@@ -270,6 +270,9 @@ test('every picture has a name that says what it shows; seed 0\'s says its quali
   assert.equal(await unit.page.getByRole('img', { name: /^layer3\.1\.conv2 unit 117, seed 0, activation 14\.2, quality weak \(q \d\.\d\d× · r 0\.45×\)$/ }).count(), 1);
   assert.equal(await unit.page.getByRole('img', { name: 'layer3.1.conv2 unit 117, diversity image 4 of 4', exact: true }).count(), 1);
   assert.equal(await unit.page.getByRole('link', { name: 'layer3.1.conv1 unit 12', exact: true }).count(), 1);
+  // Headings: the breadcrumb at level 1, then the page's sections at level 2.
+  assert.equal(await unit.page.getByRole('heading', { level: 1 }).textContent(), 'resnet18_imagenet_finetuned › layer3.1.conv2 › unit 117');
+  assert.deepEqual(await unit.page.getByRole('heading', { level: 2 }).allTextContents(), ['Feature visualization', 'Diversity batch', 'Dataset examples', 'Statistics', 'Kernel', 'Strongest inputs']);
 });
 
 test('a strongest input opened by keyboard: the focus stays on the page while the new unit is computed, and progress is spoken', async () => {

@@ -23,8 +23,11 @@ export interface GridPanelLayout {
   paint: (ctx: CanvasRenderingContext2D, view: Viewport) => void;
 }
 
-/** Every panel's header: the breadcrumb (model › layer › …) and the backend in use. */
-export const PANEL_HEADER = '<header class="header"><span id="crumbs" class="crumbs"></span><span id="backend" class="backend"></span></header>';
+/**
+ * Every panel's header: the breadcrumb (model › layer › …) and the backend in use. The breadcrumb is the page's
+ * level-1 heading, where a screen reader's heading keys start (the Unit page's sections are level 2).
+ */
+export const PANEL_HEADER = '<header class="header"><span id="crumbs" class="crumbs" role="heading" aria-level="1"></span><span id="backend" class="backend"></span></header>';
 
 export function mountGridPanel(layout: GridPanelLayout): GridPanelShell {
   const app = document.getElementById('app')!;
