@@ -71,7 +71,7 @@ export function indexPage(manifest: AtlasManifest, computed: Map<string, UnitRec
   const rows = manifest.layers
     .map((l) => {
       const n = computed.get(l.id)?.length ?? 0;
-      return `<tr><td><a href="layer/${escapeHtml(l.slug)}.html">${escapeHtml(l.id)}</a></td><td>${escapeHtml(l.className)}</td><td>${escapeHtml(shapeText(l.outputShape))}</td><td>${n} of ${l.units}</td></tr>`;
+      return `<tr><td><a href="layer/${escapeHtml(l.slug)}.html">${escapeHtml(l.id)}</a></td><td>${escapeHtml(l.className)}</td><td>${escapeHtml(shapeText(l.outputShape))}</td><td>${n} of ${l.units}${l.units < l.channels ? ` (the first ${l.units} of ${l.channels} channels)` : ''}</td></tr>`;
     })
     .join('\n');
   const data = settings.images > 0 ? `${settings.images} images, top ${settings.k} per unit` : 'none (an images folder, --images DIR or Build Atlas\'s dataset choice, adds dataset examples and the q badge)';
@@ -104,7 +104,7 @@ export function layerPage(manifest: AtlasManifest, layer: AtlasLayerSummary, rec
   }
   const body = `<nav><a href="../index.html">${escapeHtml(manifest.model.name)}</a> › ${escapeHtml(layer.id)}</nav>
 <h1>${escapeHtml(layer.id)}</h1>
-<p class="note">${escapeHtml(layer.className)}, output ${escapeHtml(shapeText(layer.outputShape))}; ${records.length} of ${layer.units} units drawn. Each image is optimized to excite one unit (seed 0). ${escapeHtml(BADGE_HELP)}</p>
+<p class="note">${escapeHtml(layer.className)}, output ${escapeHtml(shapeText(layer.outputShape))}; ${records.length} of ${layer.units} units drawn${layer.units < layer.channels ? ` (the first ${layer.units} of ${layer.channels} channels)` : ''}. Each image is optimized to excite one unit (seed 0). ${escapeHtml(BADGE_HELP)}</p>
 <p class="sort">Sort by <button data-sort="index">index</button><button data-sort="activation">activation</button><button data-sort="quality">quality (r)</button></p>
 <div class="grid" id="grid">
 ${tiles.join('\n')}

@@ -55,6 +55,14 @@ test('atlas refuses an --out folder that holds other files and leaves it untouch
   assert.deepEqual(readdirSync(folder), ['notes.txt']);
 });
 
+test('an atlas of the first 2 units of a layer says they are 2 of its 32 channels', () => {
+  const site = join(tempFolder('layer-lens-atlas-units-'), 'site');
+  const r = runCli(['atlas', '--model', SAMPLE, '--layers', 'conv2', '--units', '2', '--steps', '1', '--seeds', '1', '--diversity', '0', '--out', site]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readFileSync(join(site, 'index.html'), 'utf8'), /<td>2 of 2 \(the first 2 of 32 channels\)<\/td>/);
+  assert.match(readFileSync(join(site, 'layer', 'conv2.html'), 'utf8'), /2 of 2 units drawn \(the first 2 of 32 channels\)\./);
+});
+
 test('an empty .onnx file is called empty, not malformed for a missing opset', () => {
   const dir = tempFolder('layer-lens-empty-onnx-');
   mkdirSync(join(dir, 'm'));
