@@ -59,7 +59,12 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   const objectiveName = values.objective === undefined ? undefined : oneOf(values.objective, 'objective', OBJECTIVES, 'channel');
   const overrides: ActmaxOverrides = {};
   if (values.steps !== undefined) overrides.steps = integer(values.steps, 'steps', 512, 1);
-  if (values.size !== undefined) overrides.size = integer(values.size, 'size', 224, 8);
+  if (values.size !== undefined) {
+    // Both bounds here, before the model loads: 1 and 100000 were told apart in two wordings, the second after loading.
+    const size = Number(values.size);
+    if (!Number.isInteger(size) || size < 8 || size > 1024) throw new LayerLensError('badArgument', `--size must be an integer from 8 to 1024 pixels, not ${String(values.size)}.`);
+    overrides.size = size;
+  }
   if (values.seed !== undefined) overrides.seed = integer(values.seed, 'seed', 0);
   if (values.lr !== undefined) {
     const lr = Number(values.lr);

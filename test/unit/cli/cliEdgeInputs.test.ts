@@ -28,6 +28,14 @@ test('a negative number after an option is read as its value and checked, not re
   assert.equal(oneSentence(r.stderr, 'topk'), 'layer-lens topk: --k must be an integer >= 1, not -1.');
 });
 
+test('actmax --size out of range is one sentence with both bounds, small or large', () => {
+  for (const size of ['1', '100000']) {
+    const r = runCli(['actmax', '--model', SAMPLE, '--layer', 'conv2', '--unit', '0', '--size', size, '--out', tempFolder()]);
+    assert.equal(r.status, 2);
+    assert.equal(oneSentence(r.stderr, 'actmax'), `layer-lens actmax: --size must be an integer from 8 to 1024 pixels, not ${size}.`);
+  }
+});
+
 test('kernels: an --out that is a folder, an unknown layer and a --scale too large to draw are named', () => {
   const folder = tempFolder('layer-lens-kernels-out-');
   const toFolder = runCli(['kernels', '--model', SAMPLE, '--layer', 'conv1', '--out', folder]);
