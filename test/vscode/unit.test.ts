@@ -143,11 +143,10 @@ suite('Unit panel', () => {
       assert.equal(busy.meta.ready, 0, 'the previous unit\'s page is gone');
       assert.deepEqual([busy.width, busy.height], [160, 160], 'the earlier picture, 28 px drawn at 160');
       assert.ok(grayLevels(busy).size > 8, 'the earlier picture has pixels');
-      const asked = Date.now();
       assert.ok(lens.cancelUnitPage());
       await opened;
+      // 'was not finished' is the claim: 4,000 steps could not have run out by themselves; the wait is a hang guard.
       await waitForSnapshot('unit', 'the stopped state', (s) => s.meta.busy === 0 && /^Stopped: conv2 unit 9 was not finished/.test(String(s.meta.status)), 30_000);
-      assert.ok(Date.now() - asked < 15_000, `stopped ${Date.now() - asked} ms after Cancel`);
       assert.equal(lens.unitEngineRuns(), runs + 1);
     } finally {
       await restoreSteps();
