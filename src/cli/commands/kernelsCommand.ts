@@ -39,8 +39,13 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
     }
     const tiles = await computeKernelTiles(model, layerId, { mode, normalize });
     // Small kernels (3×3) are unreadable at 1 px a weight: scale them to about 24 px unless told otherwise.
-    const scale = integer(values.scale, 'scale', Math.max(1, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))), 1);
-    checkGridSize(tiles, order, scale, layerId);
+    const fits = largestScale(tiles, order);
+    // Without --scale, the readable default is lowered to what fits (perChannel 1×1 kernels of 832 inputs at 24 px
+    // a weight would be 200 megapixels); a --scale the user gave that does not fit is refused, saying what does.
+    const scale = values.scale === undefined
+      ? Math.max(1, Math.min(fits, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))))
+      : integer(values.scale, 'scale', 1, 1);
+    checkGridSize(tiles, order, scale, layerId, fits);
     const grid = composeKernelGrid(tiles, { scale, order });
     writeFileAtomic(out, encodePng(grid.rgba, grid.width, grid.height));
     if (values.json) {
@@ -57,20 +62,29 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
   }
 }
 
-/**
- * Refuses a --scale whose image would pass the image limit before allocating it (a --scale of 100000 ran out of
- * memory in the middle of drawing), saying the largest scale that fits. The grid at scale 1 gives the columns and
- * rows: each scales by `scale`, the 1 px gaps between them do not.
- */
-function checkGridSize(tiles: KernelTiles, order: 'index' | 'l2', scale: number, layerId: string): void {
+/** The grid's width and height at a scale: the grid at scale 1 gives the columns and rows; the 1 px gaps do not scale. */
+function gridSizeAt(tiles: KernelTiles, order: 'index' | 'l2'): (scale: number) => [number, number] {
   const one = composeKernelGrid(tiles, { scale: 1, order });
   const columns = (one.width + 1) / (tiles.tileWidth + 1);
   const rows = (one.height + 1) / (tiles.tileHeight + 1);
-  const size = (s: number): [number, number] => [columns * tiles.tileWidth * s + columns - 1, rows * tiles.tileHeight * s + rows - 1];
-  const [width, height] = size(scale);
-  if (width * height <= MAX_IMAGE_PIXELS) return;
+  return (s) => [columns * tiles.tileWidth * s + columns - 1, rows * tiles.tileHeight * s + rows - 1];
+}
+
+/** The largest scale whose image stays within the image limit (at least 1). */
+function largestScale(tiles: KernelTiles, order: 'index' | 'l2'): number {
+  const size = gridSizeAt(tiles, order);
   let fits = 1;
   while (size(fits + 1)[0] * size(fits + 1)[1] <= MAX_IMAGE_PIXELS) fits++;
+  return fits;
+}
+
+/**
+ * Refuses a --scale whose image would pass the image limit before allocating it (a --scale of 100000 ran out of
+ * memory in the middle of drawing), saying the largest scale that fits.
+ */
+function checkGridSize(tiles: KernelTiles, order: 'index' | 'l2', scale: number, layerId: string, fits: number): void {
+  const [width, height] = gridSizeAt(tiles, order)(scale);
+  if (width * height <= MAX_IMAGE_PIXELS) return;
   throw new LayerLensError(
     'badArgument',
     `--scale ${scale} would draw ${layerId}'s kernels as ${width.toLocaleString('en-US')} × ${height.toLocaleString('en-US')} pixels, over the ${MAX_IMAGE_PIXELS / 1e6}-megapixel limit; the largest --scale that fits is ${fits}.`,

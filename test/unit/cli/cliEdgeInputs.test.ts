@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { useBackend } from '../../helpers/backend';
-import { repoRoot } from '../../helpers/paths';
+import { onnxFixture, repoRoot } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { rowLayout, rowSize } from '../../../src/core/topk/topkPictures';
 import { seededMnistCnn, tempFolder, writeDigits } from '../topk/topkFixtures';
@@ -52,6 +52,16 @@ test('kernels: an --out that is a folder, an unknown layer and a --scale too lar
   assert.equal(huge.status, 2);
   assert.match(oneSentence(huge.stderr, 'kernels'), /--scale 100000 would draw conv1's kernels as 1,200,003 × 1,200,003 pixels, over the 50-megapixel limit; the largest --scale that fits is 589\./);
   assert.ok(!existsSync(out));
+});
+
+test('kernels without --scale lowers its readable default to what fits: perChannel 1×1 kernels of 832 inputs', () => {
+  const out = join(tempFolder(), 'k.png');
+  const r = runCli(['kernels', '--model', onnxFixture('googlenet.onnx'), '--layer', 'inception5b.branch1.conv', '--mode', 'perChannel', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const { scale, width, height } = JSON.parse(r.stdout) as { scale: number; width: number; height: number };
+  // 832 input channels a row, 384 rows of 1×1 tiles: 24 px a weight would be 20,799 × 9,599; 11 is the largest within 50 MP.
+  assert.deepEqual([scale, width, height], [11, 832 * 11 + 831, 384 * 11 + 383]);
+  assert.ok(existsSync(out));
 });
 
 test('atlas refuses an --out folder that holds other files and leaves it untouched', () => {
