@@ -10,6 +10,8 @@ import { closeBrowser, openPanel, type PanelPage, type Posted } from '../webview
 import { contrastRatio } from './contrast';
 import { ATLAS, SCENES } from './panelScenes';
 import { applyThemeScript, DARK, DARK_PLUS, HC_DARK, HC_LIGHT, LIGHT, LIGHT_PLUS } from './themes';
+// The grid panels' cells by keyboard: their tests run on this file's browser.
+import './gridTilesAccess';
 
 let featureMaps: PanelPage;
 let atlas: PanelPage;

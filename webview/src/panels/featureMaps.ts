@@ -18,7 +18,7 @@ import { channelOrder, describeChannel, parseChannel, positionsOf } from '../fea
 import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
 import { LayerCache } from '../featureMaps/layerCache';
-import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
+import { cellOrigin, layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { ExplainSection } from '../featureMaps/explain/explainSection';
@@ -33,6 +33,7 @@ import { button, select, setChoices, setSelected, symbolButton } from '../lib/co
 import { mountPanel, type PanelPicture } from '../lib/mountPanel';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
+import { GridTiles } from '../lib/gridTiles';
 import { featureMapsBar } from '../lib/colorBarSpecs';
 
 let summary: FeatureMapsOpenResult | undefined;
@@ -69,6 +70,15 @@ const detail = new DetailView(document.getElementById('detail')!, scratch, saved
     draw();
   },
   onExport: (c, channel) => void exportCanvas(c, `channel${channel}-overlay`),
+});
+
+// The keyboard's way over the maps: Enter or Space shows a map over the image (a click), Shift+Enter opens its
+// channel's unit page (a double-click). Cells are in view order (sorted or not).
+const mapTiles = new GridTiles(scroller, 'mapTiles', (position, alternate) => {
+  const channel = view?.order[position];
+  if (channel === undefined || !layer) return;
+  if (alternate) host.post({ type: 'openUnit', layerId: layer.id, unit: channel });
+  else openChannel(channel);
 });
 
 const explain = new ExplainSection(document.getElementById('explain')!, {
@@ -174,11 +184,29 @@ function relayout(): void {
   layout = layoutMaps(channels, width, height, scroller.clientWidth - 16, zoom);
   colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap));
   grid.resize(layout.width, layout.height);
+  const l = layout;
+  const v = view;
+  const layerId = layer?.id ?? '';
+  mapTiles.show({
+    label: `${layerId}: ${channels} channel maps. Enter shows a map over the image, Shift+Enter opens its unit page`,
+    count: channels,
+    cols: l.cols,
+    rowPitch: l.cellHeight + l.gap,
+    rect: (p) => ({ ...cellOrigin(l, p), width: l.cellWidth, height: l.cellHeight }),
+    name: (p) => `${layerId} channel ${v.order[p]}, max ${shortValue(v.stats.max[v.order[p]])}`,
+  });
+}
+
+/** A value in the few digits a screen reader's user wants to hear (3.21, 0.0012, 1.50e+4). */
+function shortValue(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
 }
 
 function draw(): void {
-  if (!view || !layout) grid.clear();
-  else grid.draw();
+  if (!view || !layout) {
+    grid.clear();
+    mapTiles.show(undefined);
+  } else grid.draw();
 }
 
 function channelAt(e: MouseEvent): number | undefined {
@@ -270,7 +298,7 @@ function gridSnapshot(): PanelPicture {
       predictions: summary?.predictions.map((p) => p.label).join('|') ?? '', imageName: summary?.imageName ?? '', modelName: summary?.modelName ?? '',
     }
     : controls;
-  return { canvas: c, meta };
+  return { canvas: c, meta: { ...meta, ...mapTiles.meta() } };
 }
 
 function onSummary(result: FeatureMapsOpenResult): void {

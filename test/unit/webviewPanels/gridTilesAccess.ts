@@ -1,0 +1,121 @@
+// The grid panels' cells by keyboard (Feature Maps, Kernels, Top Images), in the real webview code on the browser
+// of panelAccess.test.ts (this module registers its tests there: each Chromium start costs npm test seconds):
+// one Tab stop per grid, the arrows and Home/End move the focus, Enter or Space does what a click does and
+// Shift+Enter what a double-click does (the unit page), each cell named from the accessibility tree.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPanel, type PanelPage, type Posted } from '../webviewBridge/panelPage';
+import { SCENES } from './panelScenes';
+import { applyThemeScript, DARK } from './themes';
+
+interface Focused {
+  index: number | null;
+  role: string | null;
+  name: string | null;
+  outline: string;
+}
+
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return { index: el.dataset && el.dataset.index !== undefined ? Number(el.dataset.index) : null, role: el.getAttribute('role'),
+    name: el.getAttribute('aria-label'), outline: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor };
+})()`;
+
+const focused = (panel: PanelPage): Promise<Focused> => panel.page.evaluate(FOCUSED) as Promise<Focused>;
+
+async function press(panel: PanelPage, key: string): Promise<Focused> {
+  await panel.page.keyboard.press(key);
+  return focused(panel);
+}
+
+const frames = (panel: PanelPage): Promise<unknown> => panel.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+const rowLength = (panel: PanelPage, grid: string): Promise<number> =>
+  panel.page.evaluate(`document.querySelector('#${grid} [role="row"]').children.length`) as Promise<number>;
+const tabStops = (panel: PanelPage, grid: string): Promise<number> => panel.page.evaluate(`document.querySelectorAll('#${grid} [tabindex="0"]').length`) as Promise<number>;
+const postedOf = async (panel: PanelPage, type: string): Promise<Posted[]> => (await panel.posted()).filter((p) => p.type === type);
+
+/** Presses `key` and returns the first message of `type` posted after it. */
+async function postsAfter(panel: PanelPage, key: string, type: string): Promise<Posted> {
+  const before = (await postedOf(panel, type)).length;
+  await panel.page.keyboard.press(key);
+  await panel.page.waitForFunction(`window.fakeHost.posted.filter((p) => p.type === '${type}').length > ${before}`);
+  return (await postedOf(panel, type))[before]!;
+}
+
+/**
+ * The moves every grid shares, from its first cell: Left stays, Right, Down a row, End and Home of the row, Up,
+ * Ctrl+End to the last cell, Ctrl+Home back; one Tab stop throughout; Tab leaves and Shift+Tab comes back.
+ */
+async function checkMoves(panel: PanelPage, grid: string, count: number): Promise<void> {
+  const c = await rowLength(panel, grid);
+  assert.ok(c >= 2 && c < count, `${c} cells in the first row of ${count}`);
+  assert.equal((await press(panel, 'ArrowLeft')).index, 0, 'Left at the first cell stays there');
+  assert.equal((await press(panel, 'ArrowRight')).index, 1);
+  assert.equal((await press(panel, 'ArrowDown')).index, 1 + c);
+  assert.equal((await press(panel, 'End')).index, 2 * c - 1, 'End: the end of the row');
+  assert.equal((await press(panel, 'Home')).index, c, 'Home: the start of the row');
+  assert.equal((await press(panel, 'ArrowUp')).index, 0);
+  const last = await press(panel, 'Control+End');
+  assert.deepEqual([last.role, last.index], ['gridcell', count - 1]);
+  assert.equal((await press(panel, 'ArrowRight')).index, count - 1, 'Right at the last cell stays there');
+  assert.equal((await press(panel, 'Control+Home')).index, 0);
+  assert.equal((await press(panel, 'ArrowRight')).index, 1);
+  assert.equal(await tabStops(panel, grid), 1, 'exactly one cell is in the Tab order');
+  assert.notEqual((await press(panel, 'Tab')).role, 'gridcell', 'Tab stayed inside the grid');
+  assert.equal((await press(panel, 'Shift+Tab')).index, 1, 'Shift+Tab did not come back to the cell left');
+}
+
+describe('grid panels by keyboard', () => {
+  let maps: PanelPage;
+
+  before(async () => {
+    maps = await openPanel('featureMaps');
+    await maps.page.evaluate(applyThemeScript(DARK));
+    await SCENES.featureMaps(maps);
+  });
+
+  after(async () => {
+    for (const p of [maps]) await p?.close();
+  });
+
+  // The scene: layer1.0.conv1, 32 channels, channel c's max c / 4.
+  test('Feature Maps: one Tab stop over the maps, named cells, arrows and Home/End move the focus, shown in the theme colour', async () => {
+    await frames(maps);
+    assert.equal(await tabStops(maps, 'mapTiles'), 1);
+    assert.equal(await maps.page.getByRole('grid', { name: 'layer1.0.conv1: 32 channel maps. Enter shows a map over the image, Shift+Enter opens its unit page', exact: true }).count(), 1);
+    await maps.page.focus('#mapTiles [tabindex="0"]');
+    const first = await focused(maps);
+    assert.deepEqual([first.role, first.index], ['gridcell', 0]);
+    assert.equal(first.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
+    assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 0, max 0', exact: true }).count(), 1);
+    assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 5, max 1.25', exact: true }).count(), 1);
+    await checkMoves(maps, 'mapTiles', 32);
+    assert.deepEqual(maps.errors, []);
+  });
+
+  test('Feature Maps: Enter and Space show the focused map over the image, Shift+Enter opens its unit page; sorted, the cells follow the view order', async () => {
+    await maps.page.focus('#mapTiles [tabindex="0"]');
+    await maps.page.keyboard.press('Control+Home');
+    await maps.page.keyboard.press('ArrowRight');
+    await maps.page.keyboard.press('ArrowRight');
+    let state = await postsAfter(maps, 'Enter', 'setState');
+    assert.equal((state.state as { channel: number }).channel, 2);
+    assert.equal(await maps.page.evaluate(`document.getElementById('detail').hidden`), false, 'the map over the image did not open');
+    await maps.page.keyboard.press('ArrowRight');
+    state = await postsAfter(maps, ' ', 'setState');
+    assert.equal((state.state as { channel: number }).channel, 3);
+    const open = await postsAfter(maps, 'Shift+Enter', 'openUnit');
+    assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer1.0.conv1', unit: 3 });
+
+    // Sorted by max, largest first: the first cell is channel 31, and Enter opens that one.
+    await maps.page.evaluate(`(() => { const el = document.getElementById('sort'); el.value = 'max'; el.dispatchEvent(new Event('change')); })()`);
+    await frames(maps);
+    await maps.page.focus('#mapTiles [tabindex="0"]');
+    await maps.page.keyboard.press('Control+Home');
+    assert.equal((await focused(maps)).name, 'layer1.0.conv1 channel 31, max 7.75');
+    const unit = await postsAfter(maps, 'Shift+Enter', 'openUnit');
+    assert.equal(unit.unit, 31);
+    assert.deepEqual(maps.errors, []);
+  });
+});
