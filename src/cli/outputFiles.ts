@@ -10,15 +10,15 @@ export { writeFileAtomic };
  * Refuses an --out folder that cannot be one (an existing file, or a path under a file) before any long work, so
  * the user hears it in one sentence instead of after minutes of computing.
  */
-export function checkOutFolder(dir: string): void {
+export function checkOutFolder(dir: string, flag = 'out'): void {
   try {
-    if (!statSync(dir).isDirectory()) throw new LayerLensError('badArgument', `--out ${dir} is a file, not a folder.`);
+    if (!statSync(dir).isDirectory()) throw new LayerLensError('badArgument', `--${flag} ${dir} is a file, not a folder.`);
   } catch (e) {
     if (e instanceof LayerLensError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return; // made when the first file is written
-    if (code === 'ENOTDIR') throw new LayerLensError('badArgument', `--out ${dir} lies under a file, not a folder.`);
-    throw new LayerLensError('badArgument', `--out ${dir} could not be read (${code ?? 'error'}).`);
+    if (code === 'ENOTDIR') throw new LayerLensError('badArgument', `--${flag} ${dir} lies under a file, not a folder.`);
+    throw new LayerLensError('badArgument', `--${flag} ${dir} could not be read (${code ?? 'error'}).`);
   }
 }
 

@@ -42,6 +42,8 @@ export async function topkCommand(argv: string[]): Promise<void> {
   checkOutFolder(outDir);
   const k = integer(values.k, 'k', 9, 1);
   const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
+  // A --cache that is a file failed deep in the run as 'an internal error'.
+  if (typeof values.cache === 'string') checkOutFolder(resolve(values.cache), 'cache');
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process scores one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);

@@ -28,6 +28,15 @@ test('a negative number after an option is read as its value and checked, not re
   assert.equal(oneSentence(r.stderr, 'topk'), 'layer-lens topk: --k must be an integer >= 1, not -1.');
 });
 
+test('topk names a --cache that is a file before any work (it was "an internal error")', () => {
+  const file = join(tempFolder(), 'cache.png');
+  writeFileSync(file, 'mine');
+  const r = runCli(['topk', '--model', SAMPLE, '--layer', 'conv2', '--images', join(repoRoot, 'models/mnist-cnn/samples'), '--out', tempFolder(), '--cache', file]);
+  assert.equal(r.status, 2);
+  assert.equal(oneSentence(r.stderr, 'topk'), `layer-lens topk: --cache ${file} is a file, not a folder.`);
+  assert.equal(readFileSync(file, 'utf8'), 'mine');
+});
+
 test('actmax --size out of range is one sentence with both bounds, small or large', () => {
   for (const size of ['1', '100000']) {
     const r = runCli(['actmax', '--model', SAMPLE, '--layer', 'conv2', '--unit', '0', '--size', size, '--out', tempFolder()]);
