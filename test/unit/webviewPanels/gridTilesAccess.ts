@@ -68,15 +68,19 @@ async function checkMoves(panel: PanelPage, grid: string, count: number): Promis
 
 describe('grid panels by keyboard', () => {
   let maps: PanelPage;
+  let kernels: PanelPage;
 
   before(async () => {
     maps = await openPanel('featureMaps');
     await maps.page.evaluate(applyThemeScript(DARK));
     await SCENES.featureMaps(maps);
+    kernels = await openPanel('kernels');
+    await kernels.page.evaluate(applyThemeScript(DARK));
+    await SCENES.kernels(kernels);
   });
 
   after(async () => {
-    for (const p of [maps]) await p?.close();
+    for (const p of [maps, kernels]) await p?.close();
   });
 
   // The scene: layer1.0.conv1, 32 channels, channel c's max c / 4.
@@ -117,5 +121,44 @@ describe('grid panels by keyboard', () => {
     const unit = await postsAfter(maps, 'Shift+Enter', 'openUnit');
     assert.equal(unit.unit, 31);
     assert.deepEqual(maps.errors, []);
+  });
+
+  // The scene: layer1.0.conv1, 64 filters of 7 × 7 in RGB tiles; sorted by L2, filter 63 comes first.
+  test('Kernels: one Tab stop over the filters, named cells, arrows and Home/End move the focus, shown in the theme colour', async () => {
+    await frames(kernels);
+    assert.equal(await tabStops(kernels, 'kernelTiles'), 1);
+    assert.equal(await kernels.page.getByRole('grid', { name: 'layer1.0.conv1: 64 filters. Enter zooms a filter, Shift+Enter opens its unit page', exact: true }).count(), 1);
+    await kernels.page.focus('#kernelTiles [tabindex="0"]');
+    const first = await focused(kernels);
+    assert.deepEqual([first.role, first.index, first.name], ['gridcell', 0, 'layer1.0.conv1 filter 0']);
+    assert.equal(first.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
+    assert.equal(await kernels.page.getByRole('gridcell', { name: 'layer1.0.conv1 filter 4', exact: true }).count(), 1);
+    await checkMoves(kernels, 'kernelTiles', 64);
+    assert.deepEqual(kernels.errors, []);
+  });
+
+  test('Kernels: Enter and Space zoom the focused filter, Shift+Enter opens its unit page; sorted by L2, the cells follow the view order', async () => {
+    await kernels.page.focus('#kernelTiles [tabindex="0"]');
+    await kernels.page.keyboard.press('Control+Home');
+    await kernels.page.keyboard.press('ArrowRight');
+    await kernels.page.keyboard.press('ArrowRight');
+    await kernels.page.keyboard.press('Enter');
+    assert.equal(await kernels.page.evaluate(`document.getElementById('detail').hidden`), false, 'Enter did not zoom the filter');
+    assert.match((await kernels.page.textContent('#detail p')) ?? '', /^filter 2 — /);
+    await kernels.page.keyboard.press('ArrowDown');
+    const c = await rowLength(kernels, 'kernelTiles');
+    await kernels.page.keyboard.press(' ');
+    assert.match((await kernels.page.textContent('#detail p')) ?? '', new RegExp(`^filter ${2 + c} — `));
+    assert.equal((await focused(kernels)).index, 2 + c, 'zooming took the focus away from the grid');
+    const open = await postsAfter(kernels, 'Shift+Enter', 'openUnit');
+    assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer1.0.conv1', unit: 2 + c });
+
+    await kernels.page.evaluate(`(() => { const el = document.getElementById('sort'); el.checked = true; el.dispatchEvent(new Event('change')); })()`);
+    await frames(kernels);
+    await kernels.page.focus('#kernelTiles [tabindex="0"]');
+    await kernels.page.keyboard.press('Control+Home');
+    assert.equal((await focused(kernels)).name, 'layer1.0.conv1 filter 63');
+    assert.equal((await postsAfter(kernels, 'Shift+Enter', 'openUnit')).unit, 63);
+    assert.deepEqual(kernels.errors, []);
   });
 });

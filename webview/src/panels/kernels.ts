@@ -9,6 +9,7 @@ import { button, checkbox, select, setChoices, setSelected, symbolButton } from 
 import { mountPanel } from '../lib/mountPanel';
 import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { ColorBar } from '../lib/colorBar';
+import { GridTiles } from '../lib/gridTiles';
 import { kernelsBar } from '../lib/colorBarSpecs';
 import '../lib/panel.css';
 import '../kernels/kernels.css';
@@ -34,6 +35,15 @@ const panel = mountPanel<KernelsFromWebview, KernelsToWebview, KernelsPanelState
 const { host, status } = panel;
 const { scroller, canvas, hover, grid } = panel.shell;
 const detail = document.getElementById('detail')!;
+
+// The keyboard's way over the filters: Enter or Space zooms the cell's filter (a click), Shift+Enter opens its
+// unit page (a double-click). Cells are in view order; with a row per filter, a cell is one input channel of it.
+const filterTiles = new GridTiles(scroller, 'kernelTiles', (position, alternate) => {
+  const cell = cellAt(position);
+  if (!cell || !result) return;
+  if (alternate) host.post({ type: 'openUnit', layerId: result.layerId, unit: cell.filter });
+  else showDetail(cell.filter, cell.tile);
+});
 
 const layerSelect = select('layer', 'Layer', [], '', (v) => update({ layerId: v }));
 const modeSelect = select('mode', 'Show', [
@@ -77,6 +87,27 @@ function relayout(): void {
   layout = layoutGrid(result, scroller.clientWidth - 16, state.sortByL2, zoom);
   colorBar.show(kernelsBar(result, state.normalize));
   grid.resize(layout.width, layout.height);
+  const l = layout;
+  const r = result;
+  filterTiles.show({
+    label: `${r.layerId}: ${l.filterOrder.length} filters${r.tilesPerFilter > 1 ? `, a row of ${r.tilesPerFilter} input channels each` : ''}. Enter zooms a filter, Shift+Enter opens its unit page`,
+    count: r.tilesPerFilter > 1 ? l.filterOrder.length * r.tilesPerFilter : l.filterOrder.length,
+    cols: l.cols,
+    rowPitch: l.cellHeight + l.gap,
+    rect: (p) => ({ x: (p % l.cols) * (l.cellWidth + l.gap), y: Math.floor(p / l.cols) * (l.cellHeight + l.gap), width: l.cellWidth, height: l.cellHeight }),
+    name: (p) => {
+      const cell = cellAt(p);
+      return cell ? `${r.layerId} filter ${cell.filter}${r.tilesPerFilter > 1 ? `, input channel ${cell.tile}` : ''}` : '';
+    },
+  });
+}
+
+/** The filter (and its input channel's tile) at a cell position in view order. */
+function cellAt(position: number): { filter: number; tile: number } | undefined {
+  if (!result || !layout) return undefined;
+  const perChannel = result.tilesPerFilter > 1;
+  const filter = layout.filterOrder[perChannel ? Math.floor(position / layout.cols) : position];
+  return filter === undefined ? undefined : { filter, tile: perChannel ? position % layout.cols : 0 };
 }
 
 function filterAt(e: MouseEvent): { filter: number; tile: number } | undefined {
@@ -164,6 +195,7 @@ panel.start({
     const meta: Record<string, number | string> = layout && result
       ? { tileWidth: result.tileWidth, tileHeight: result.tileHeight, scale: layout.scale, count: result.count, cols: layout.cols, gap: layout.gap, tilesPerFilter: result.tilesPerFilter, mode: result.mode, layerId: result.layerId }
       : {};
+    Object.assign(meta, filterTiles.meta());
     meta.hover = hover.textContent ?? '';
     meta.colorBar = colorBar.text();
     meta.background = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
