@@ -69,6 +69,7 @@ async function checkMoves(panel: PanelPage, grid: string, count: number): Promis
 describe('grid panels by keyboard', () => {
   let maps: PanelPage;
   let kernels: PanelPage;
+  let topk: PanelPage;
 
   before(async () => {
     maps = await openPanel('featureMaps');
@@ -77,10 +78,13 @@ describe('grid panels by keyboard', () => {
     kernels = await openPanel('kernels');
     await kernels.page.evaluate(applyThemeScript(DARK));
     await SCENES.kernels(kernels);
+    topk = await openPanel('topk');
+    await topk.page.evaluate(applyThemeScript(DARK));
+    await SCENES.topk(topk);
   });
 
   after(async () => {
-    for (const p of [maps, kernels]) await p?.close();
+    for (const p of [maps, kernels, topk]) await p?.close();
   });
 
   // The scene: layer1.0.conv1, 32 channels, channel c's max c / 4.
@@ -160,5 +164,43 @@ describe('grid panels by keyboard', () => {
     assert.equal((await focused(kernels)).name, 'layer1.0.conv1 filter 63');
     assert.equal((await postsAfter(kernels, 'Shift+Enter', 'openUnit')).unit, 63);
     assert.deepEqual(kernels.errors, []);
+  });
+
+  // The scene: layer2.0.conv1, 12 channels, k = 5, channel c's rank r image files[(c + r) % 8] with value
+  // (12 − c)(5 − r); channel 4 dead, so last. A row: the actmax cell, 5 images, 5 crops.
+  const FOLDER = '/home/user/datasets/imagenette2-320/val/n02102040';
+  test('Top Images: one Tab stop over the pictures, each cell named with its channel, rank, file and activation, arrows and Home/End move the focus', async () => {
+    await frames(topk);
+    assert.equal(await tabStops(topk, 'topkTiles'), 1);
+    assert.equal(await topk.page.getByRole('grid', { name: "layer2.0.conv1: top 5 images of 12 channels, a row each. Enter opens the image's file, Alt+Enter its feature maps, Shift+Enter the channel's unit page", exact: true }).count(), 1);
+    await topk.page.focus('#topkTiles [tabindex="0"]');
+    const first = await focused(topk);
+    assert.deepEqual([first.role, first.index, first.name], ['gridcell', 0, 'channel 0, no activation maximization picture yet: Enter runs it']);
+    assert.equal(first.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
+    assert.equal(await topk.page.getByRole('gridcell', { name: 'channel 0, rank 1, ILSVRC2012_val_0001000.JPEG, activation 60.000', exact: true }).count(), 1);
+    assert.equal(await topk.page.getByRole('gridcell', { name: 'channel 1, rank 2 crop, ILSVRC2012_val_0001002.JPEG, activation 44.000', exact: true }).count(), 1);
+    assert.equal(await rowLength(topk, 'topkTiles'), 11, 'a row: the actmax cell, 5 images, 5 crops');
+    await checkMoves(topk, 'topkTiles', 12 * 11);
+    // The last row is the dead channel's (dead channels last).
+    await topk.page.keyboard.press('Control+End');
+    assert.equal((await focused(topk)).name, 'channel 4, rank 5 crop, dead channel: no image activates it');
+    assert.deepEqual(topk.errors, []);
+  });
+
+  test('Top Images: Enter opens the focused image\'s file, Alt+Enter its feature maps, Shift+Enter the channel\'s unit page, Enter on an empty actmax cell runs it', async () => {
+    await topk.page.focus('#topkTiles [tabindex="0"]');
+    await topk.page.keyboard.press('Control+Home');
+    assert.equal((await postsAfter(topk, 'Enter', 'runActmax')).channel, 0);
+    await topk.page.keyboard.press('ArrowDown');
+    await topk.page.keyboard.press('ArrowRight');
+    await topk.page.keyboard.press('ArrowRight');
+    assert.equal((await focused(topk)).name, 'channel 1, rank 2, ILSVRC2012_val_0001002.JPEG, activation 44.000');
+    assert.equal((await postsAfter(topk, 'Enter', 'openFile')).file, `${FOLDER}/ILSVRC2012_val_0001002.JPEG`);
+    assert.equal((await postsAfter(topk, ' ', 'openFile')).file, `${FOLDER}/ILSVRC2012_val_0001002.JPEG`);
+    assert.equal((await postsAfter(topk, 'Alt+Enter', 'showFeatureMaps')).file, `${FOLDER}/ILSVRC2012_val_0001002.JPEG`);
+    const open = await postsAfter(topk, 'Shift+Enter', 'openUnit');
+    assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer2.0.conv1', unit: 1 });
+    assert.equal((await focused(topk)).index, 13, 'the focus left the cell');
+    assert.deepEqual(topk.errors, []);
   });
 });

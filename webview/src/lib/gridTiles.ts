@@ -26,6 +26,8 @@ export interface GridTilesModel {
   rect: (index: number) => TileRect;
   /** Cell `index`'s accessible name. */
   name: (index: number) => string;
+  /** The keys the cells answer (aria-keyshortcuts) when more than Enter and Shift+Enter. */
+  keys?: string;
 }
 
 export class GridTiles {
@@ -36,13 +38,12 @@ export class GridTiles {
   private readonly rows = new Map<number, HTMLElement>();
   private frame = 0;
 
-  /** `activate(index, alternate)`: what a click on cell `index` does (`alternate`: a double-click's). */
-  constructor(private readonly scroller: HTMLElement, id: string, activate: (index: number, alternate: boolean) => void) {
+  /** `activate(index, alternate, key)`: what a click on cell `index` does (`alternate`: a double-click's). */
+  constructor(private readonly scroller: HTMLElement, id: string, activate: (index: number, alternate: boolean, key?: KeyboardEvent) => void) {
     this.grid = document.createElement('div');
     this.grid.id = id;
     this.grid.className = 'grid-tiles';
     this.grid.setAttribute('role', 'grid');
-    this.grid.setAttribute('aria-keyshortcuts', 'Enter Shift+Enter');
     scroller.append(this.grid);
     this.roving = new RovingTiles(this.grid, {
       count: () => this.model?.count ?? 0,
@@ -61,6 +62,7 @@ export class GridTiles {
     this.grid.hidden = !model || model.count === 0;
     if (model) {
       this.grid.setAttribute('aria-label', model.label);
+      this.grid.setAttribute('aria-keyshortcuts', model.keys ?? 'Enter Shift+Enter');
       this.grid.setAttribute('aria-rowcount', String(Math.ceil(model.count / Math.max(1, model.cols))));
       this.grid.setAttribute('aria-colcount', String(Math.max(1, model.cols)));
     }

@@ -10,8 +10,8 @@ export interface RovingTilesOptions {
   cols: () => number;
   /** The element of the tile at `index`, if it exists. */
   tile: (index: number) => HTMLElement | undefined;
-  /** What a click on the tile does (`alternate`: Shift+Enter, what a double-click does). */
-  activate: (index: number, alternate: boolean) => void;
+  /** What a click on the tile does (`alternate`: Shift+Enter, what a double-click does; `key`: the key, for its other modifiers). */
+  activate: (index: number, alternate: boolean, key?: KeyboardEvent) => void;
   /** Rows a Page Up/Down moves (a screenful); 1 when absent. */
   pageRows?: () => number;
 }
@@ -77,7 +77,7 @@ export class RovingTiles {
     if (from === undefined) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      this.options.activate(from, e.shiftKey);
+      this.options.activate(from, e.shiftKey, e);
       return;
     }
     const to = nextTileIndex(e.key, e.ctrlKey || e.metaKey, from, this.options.count(), this.options.cols(), this.options.pageRows?.() ?? 1);

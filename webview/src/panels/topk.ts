@@ -15,10 +15,12 @@ import type {
 } from '../../../src/shared/topkProtocol';
 import { canvasPng } from '../lib/canvasExport';
 import { button, checkbox, select, setSelected, symbolButton } from '../lib/controls';
+import { GridTiles } from '../lib/gridTiles';
 import { mountPanel } from '../lib/mountPanel';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
 import { drawRows, emptyTileColour, PictureCache, type TopkView } from '../topk/drawRows';
+import { gridCells, slotOf } from '../topk/gridCells';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
 import { TopkSizeRows } from '../topk/sizeRow';
@@ -63,6 +65,16 @@ const sizeRows = new TopkSizeRows(document.getElementById('sizeRow')!, document.
   problem: (message) => status.error(message),
 });
 const columns = document.getElementById('columns')!;
+// The keyboard's way over the pictures: Enter or Space does what a click does (opens the file, or runs actmax on an
+// empty actmax cell), Alt+Enter what the small button does (feature maps), Shift+Enter what a double-click does.
+const cells = new GridTiles(scroller, 'topkTiles', (position, alternate, key) => {
+  if (!view || !layout) return;
+  const slot = slotOf(layout, position);
+  const channel = view.order[slot.row];
+  if (channel === undefined) return;
+  if (alternate) host.post({ type: 'openUnit', layerId: view.run.result.layerId, unit: channel });
+  else clickAction({ ...slot, channel, onButton: false }, key?.altKey ?? false);
+});
 
 const sortSelect = select('sort', 'Sort channels', [
   { value: 'index', label: 'By index' },
@@ -109,6 +121,7 @@ function setZoom(z: number): void {
 function relayout(): void {
   if (!view) {
     layout = undefined;
+    cells.show(undefined);
     draw();
     return;
   }
@@ -119,6 +132,7 @@ function relayout(): void {
   layout = layoutRows(result.channels, result.k, tile, true);
   renderColumns(layout);
   grid.resize(layout.width, layout.height);
+  cells.show(gridCells(view, layout));
   refreshHover();
 }
 
@@ -280,6 +294,7 @@ function snapshotMeta(): Record<string, number | string> {
     inputHeight: view.run.result.input[0], inputWidth: view.run.result.input[1],
     // The colour of a slot with no picture in this theme (0xRRGGBB).
     emptyTile: emptyTileColour(),
+    ...cells.meta(),
   };
 }
 
