@@ -166,6 +166,56 @@ describe('grid panels by keyboard', () => {
     assert.deepEqual(kernels.errors, []);
   });
 
+  test('Kernels with a row of 64 input channels per filter: 4096 cells, only those in view are elements; Ctrl+End reaches the last, Page Down a screenful, the focus stays through a zoom', async () => {
+    const filters = 64;
+    const side = 3;
+    const count = filters * filters;
+    const ramp = Float32Array.from({ length: filters }, (_, i) => i / 10);
+    await kernels.send({
+      type: 'kernels',
+      result: {
+        layerId: 'layer1.0.conv2', kernelShape: [side, side, filters, filters], mode: 'perChannel', count, tilesPerFilter: filters, tileWidth: side, tileHeight: side,
+        tiles: new Uint8ClampedArray(count * side * side * 4).fill(128),
+        stats: { min: ramp.map((v) => -v), max: ramp, mean: new Float32Array(filters), l2: ramp },
+        orderByL2: Int32Array.from({ length: filters }, (_, i) => filters - 1 - i),
+      },
+    });
+    await kernels.page.evaluate(`(() => { const el = document.getElementById('sort'); el.checked = false; el.dispatchEvent(new Event('change')); })()`);
+    await frames(kernels);
+    const elements = (): Promise<number> => kernels.page.evaluate(`document.querySelectorAll('#kernelTiles [role="gridcell"]').length`) as Promise<number>;
+    assert.equal(await kernels.page.getAttribute('#kernelTiles', 'aria-rowcount'), '64');
+    assert.equal(await kernels.page.getAttribute('#kernelTiles', 'aria-colcount'), '64');
+    const made = await elements();
+    assert.ok(made >= 64 && made < count / 4, `${made} cells made of ${count}`);
+    await kernels.page.focus('#kernelTiles [tabindex="0"]');
+    await kernels.page.keyboard.press('Control+Home');
+    assert.equal((await focused(kernels)).name, 'layer1.0.conv2 filter 0, input channel 0');
+    const pageRows = await kernels.page.evaluate(`Math.floor(document.getElementById('scroller').clientHeight / (document.activeElement.offsetHeight + 2))`) as number;
+    assert.ok(pageRows >= 2, `${pageRows} rows in view`);
+    assert.equal((await press(kernels, 'PageDown')).index, pageRows * filters, 'Page Down: a screenful of rows, same column');
+    assert.equal((await press(kernels, 'PageUp')).index, 0);
+    const last = await press(kernels, 'Control+End');
+    assert.deepEqual([last.index, last.name], [count - 1, 'layer1.0.conv2 filter 63, input channel 63']);
+    await frames(kernels);
+    const view = await kernels.page.evaluate(`(() => {
+      const s = document.getElementById('scroller').getBoundingClientRect();
+      const t = document.activeElement.getBoundingClientRect();
+      return t.top >= s.top - 0.5 && t.bottom <= s.bottom + 0.5 && t.left >= s.left - 0.5 && t.right <= s.right + 0.5;
+    })()`);
+    assert.equal(view, true, 'the last cell was not scrolled into view');
+    assert.ok((await elements()) < count / 4, 'scrolling to the end made every cell');
+    await kernels.page.keyboard.press('Enter');
+    assert.match((await kernels.page.textContent('#detail p')) ?? '', /^filter 63, input channel 63 — /);
+    assert.equal((await postsAfter(kernels, 'Shift+Enter', 'openUnit')).unit, 63);
+    // Zoom in: every cell moves; the focused one keeps the focus.
+    await kernels.page.evaluate(`document.getElementById('zoomIn').click()`);
+    await frames(kernels);
+    const after = await focused(kernels);
+    assert.deepEqual([after.role, after.index], ['gridcell', count - 1], 'the zoom dropped the focus');
+    assert.equal(await tabStops(kernels, 'kernelTiles'), 1);
+    assert.deepEqual(kernels.errors, []);
+  });
+
   // The scene: layer2.0.conv1, 12 channels, k = 5, channel c's rank r image files[(c + r) % 8] with value
   // (12 − c)(5 − r); channel 4 dead, so last. A row: the actmax cell, 5 images, 5 crops.
   const FOLDER = '/home/user/datasets/imagenette2-320/val/n02102040';
