@@ -66,6 +66,13 @@ async function checkMoves(panel: PanelPage, grid: string, count: number): Promis
   assert.equal((await press(panel, 'Shift+Tab')).index, 1, 'Shift+Tab did not come back to the cell left');
 }
 
+/** A user's mouse click at the centre of cell `index` (the cells let it through to the canvas under them). */
+async function clickCell(panel: PanelPage, grid: string, index: number): Promise<void> {
+  const box = await panel.page.locator(`#${grid} [data-index="${index}"]`).boundingBox();
+  assert.ok(box, `no cell ${index} in #${grid}`);
+  await panel.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
 describe('grid panels by keyboard', () => {
   let maps: PanelPage;
   let kernels: PanelPage;
@@ -99,6 +106,9 @@ describe('grid panels by keyboard', () => {
     assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 0, max 0', exact: true }).count(), 1);
     assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 5, max 1.25', exact: true }).count(), 1);
     await checkMoves(maps, 'mapTiles', 32);
+    // A click on a map (through the cells, to the canvas) makes it the cell Tab comes back to.
+    await clickCell(maps, 'mapTiles', 5);
+    assert.equal(await maps.page.getAttribute('#mapTiles [tabindex="0"]', 'data-index'), '5');
     assert.deepEqual(maps.errors, []);
   });
 
@@ -138,6 +148,9 @@ describe('grid panels by keyboard', () => {
     assert.equal(first.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
     assert.equal(await kernels.page.getByRole('gridcell', { name: 'layer1.0.conv1 filter 4', exact: true }).count(), 1);
     await checkMoves(kernels, 'kernelTiles', 64);
+    await clickCell(kernels, 'kernelTiles', 3);
+    assert.equal(await kernels.page.getAttribute('#kernelTiles [tabindex="0"]', 'data-index'), '3', 'a click did not make its filter the Tab stop');
+    assert.match((await kernels.page.textContent('#detail p')) ?? '', /^filter 3 — /);
     assert.deepEqual(kernels.errors, []);
   });
 
@@ -234,6 +247,12 @@ describe('grid panels by keyboard', () => {
     // The last row is the dead channel's (dead channels last).
     await topk.page.keyboard.press('Control+End');
     assert.equal((await focused(topk)).name, 'channel 4, rank 5 crop, dead channel: no image activates it');
+    await topk.page.keyboard.press('Control+Home');
+    await clickCell(topk, 'topkTiles', 7);
+    assert.equal(await topk.page.getAttribute('#topkTiles [tabindex="0"]', 'data-index'), '7', 'a click did not make its picture the Tab stop');
+    // The click opens its file once the double-click wait is over (channel 0's rank 2 crop): waited for here, so
+    // that the next test's Enter is the only thing that posts.
+    assert.equal((await topk.waitForPosted((p) => p.type === 'openFile', 'openFile after a click')).file, `${FOLDER}/ILSVRC2012_val_0001001.JPEG`);
     assert.deepEqual(topk.errors, []);
   });
 

@@ -49,3 +49,8 @@ export function parseChannel(text: string, channels: number): number | undefined
   const c = Number(t);
   return c < channels ? c : undefined;
 }
+
+/** A value in the few digits a screen reader's user wants to hear (3.21, 0.0012, 1.50e+4). */
+export function shortValue(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}

@@ -14,7 +14,7 @@ import type {
   FeatureMapsPanelState,
   FeatureMapsToWebview,
 } from '../../../src/shared/featureMapsProtocol';
-import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
+import { channelOrder, describeChannel, parseChannel, positionsOf, shortValue } from '../featureMaps/channelOrder';
 import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
 import { LayerCache } from '../featureMaps/layerCache';
@@ -197,11 +197,6 @@ function relayout(): void {
   });
 }
 
-/** A value in the few digits a screen reader's user wants to hear (3.21, 0.0012, 1.50e+4). */
-function shortValue(v: number): string {
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
 function draw(): void {
   if (!view || !layout) {
     grid.clear();
@@ -243,7 +238,10 @@ canvas.addEventListener('mousemove', (e) => {
 });
 canvas.addEventListener('click', (e) => {
   const c = channelAt(e);
-  if (c !== undefined) openChannel(c);
+  if (c === undefined) return;
+  // The clicked map becomes the one Tab returns to.
+  if (view) mapTiles.roving.setCurrent(view.order.indexOf(c));
+  openChannel(c);
 });
 onUnitDoubleClick(canvas, (e) => {
   const c = channelAt(e);

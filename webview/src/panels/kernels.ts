@@ -134,7 +134,11 @@ onUnitDoubleClick(canvas, (e) => {
 }, (unit) => host.post({ type: 'openUnit', ...unit }));
 canvas.addEventListener('click', (e) => {
   const hit = filterAt(e);
-  if (hit) showDetail(hit.filter, hit.tile);
+  if (!hit || !layout || !result) return;
+  // The clicked filter becomes the one Tab returns to.
+  const row = layout.filterOrder.indexOf(hit.filter);
+  filterTiles.roving.setCurrent(result.tilesPerFilter > 1 ? row * layout.cols + hit.tile : row);
+  showDetail(hit.filter, hit.tile);
 });
 new ResizeObserver(() => relayout()).observe(scroller);
 

@@ -20,7 +20,7 @@ import { mountPanel } from '../lib/mountPanel';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
 import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
 import { drawRows, emptyTileColour, PictureCache, type TopkView } from '../topk/drawRows';
-import { gridCells, slotOf } from '../topk/gridCells';
+import { gridCells, positionOf, slotOf } from '../topk/gridCells';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
 import { TopkSizeRows } from '../topk/sizeRow';
@@ -225,6 +225,8 @@ scroller.addEventListener('scroll', () => {
 });
 canvas.addEventListener('click', (e) => {
   const hit = hitAt(e);
+  // The clicked picture becomes the one Tab returns to.
+  if (hit && layout) cells.roving.setCurrent(positionOf(layout, hit));
   const act = (): void => clickAction(hit, e.altKey);
   if (pendingClick !== undefined) clearTimeout(pendingClick);
   pendingClick = undefined;

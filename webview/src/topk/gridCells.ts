@@ -14,6 +14,13 @@ export function slotOf(l: RowLayout, position: number): { row: number; kind: Slo
   return slot < l.k ? { row, kind: 'thumb', rank: slot } : { row, kind: 'crop', rank: slot - l.k };
 }
 
+/** The inverse of slotOf: the cell position of a row's slot. */
+export function positionOf(l: RowLayout, slot: { row: number; kind: SlotKind; rank: number }): number {
+  const first = l.actmax ? 1 : 0;
+  const column = slot.kind === 'actmax' ? 0 : first + (slot.kind === 'crop' ? l.k : 0) + slot.rank;
+  return slot.row * cellsPerRow(l) + column;
+}
+
 function cellsPerRow(l: RowLayout): number {
   return (l.actmax ? 1 : 0) + 2 * l.k;
 }
