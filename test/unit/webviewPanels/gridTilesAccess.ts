@@ -106,6 +106,8 @@ describe('grid panels by keyboard', () => {
     assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 0, max 0', exact: true }).count(), 1);
     assert.equal(await maps.page.getByRole('gridcell', { name: 'layer1.0.conv1 channel 5, max 1.25', exact: true }).count(), 1);
     await checkMoves(maps, 'mapTiles', 32);
+    // The hover line shows the focused map's numbers, as under the mouse.
+    assert.match((await maps.page.textContent('#hover')) ?? '', /^channel 1 — min 0\.0000, max 0\.2500, mean 0\.1250, zeros 30\.0%$/);
     // A click on a map (through the cells, to the canvas) makes it the cell Tab comes back to.
     await clickCell(maps, 'mapTiles', 5);
     assert.equal(await maps.page.getAttribute('#mapTiles [tabindex="0"]', 'data-index'), '5');
@@ -148,6 +150,7 @@ describe('grid panels by keyboard', () => {
     assert.equal(first.outline, 'solid 2px rgb(0, 120, 212)', "the focus ring is 2 px of the theme's focusBorder");
     assert.equal(await kernels.page.getByRole('gridcell', { name: 'layer1.0.conv1 filter 4', exact: true }).count(), 1);
     await checkMoves(kernels, 'kernelTiles', 64);
+    assert.match((await kernels.page.textContent('#hover')) ?? '', /^filter 1 — min -0\.1000, max 0\.1000, mean 0\.0000, L2 0\.1000$/);
     await clickCell(kernels, 'kernelTiles', 3);
     assert.equal(await kernels.page.getAttribute('#kernelTiles [tabindex="0"]', 'data-index'), '3', 'a click did not make its filter the Tab stop');
     assert.match((await kernels.page.textContent('#detail p')) ?? '', /^filter 3 — /);
@@ -244,6 +247,7 @@ describe('grid panels by keyboard', () => {
     assert.equal(await topk.page.getByRole('gridcell', { name: 'channel 1, rank 2 crop, ILSVRC2012_val_0001002.JPEG, activation 44.000', exact: true }).count(), 1);
     assert.equal(await rowLength(topk, 'topkTiles'), 11, 'a row: the actmax cell, 5 images, 5 crops');
     await checkMoves(topk, 'topkTiles', 12 * 11);
+    assert.match((await topk.page.textContent('#hover')) ?? '', /^channel 0 · #1 · ILSVRC2012_val_0001000\.JPEG · max 60\.000 at \(3, 5\), mean 1\.000 · double-click: unit page$/);
     // The last row is the dead channel's (dead channels last).
     await topk.page.keyboard.press('Control+End');
     assert.equal((await focused(topk)).name, 'channel 4, rank 5 crop, dead channel: no image activates it');

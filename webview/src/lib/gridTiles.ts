@@ -38,8 +38,16 @@ export class GridTiles {
   private readonly rows = new Map<number, HTMLElement>();
   private frame = 0;
 
-  /** `activate(index, alternate, key)`: what a click on cell `index` does (`alternate`: a double-click's). */
-  constructor(private readonly scroller: HTMLElement, id: string, activate: (index: number, alternate: boolean, key?: KeyboardEvent) => void) {
+  /**
+   * `activate(index, alternate, key)`: what a click on cell `index` does (`alternate`: a double-click's);
+   * `focused(index)`: what a hover over it shows (the hover line's numbers), for a sighted keyboard user.
+   */
+  constructor(
+    private readonly scroller: HTMLElement,
+    id: string,
+    activate: (index: number, alternate: boolean, key?: KeyboardEvent) => void,
+    focused?: (index: number) => void,
+  ) {
     this.grid = document.createElement('div');
     this.grid.id = id;
     this.grid.className = 'grid-tiles';
@@ -53,6 +61,12 @@ export class GridTiles {
       pageRows: () => (this.model ? Math.max(1, Math.floor(scroller.clientHeight / Math.max(1, this.model.rowPitch))) : 1),
     });
     scroller.addEventListener('scroll', () => this.scheduleRender());
+    if (focused) {
+      this.grid.addEventListener('focusin', (e) => {
+        const index = Number((e.target as HTMLElement).dataset.index);
+        if (Number.isInteger(index) && this.model && index < this.model.count) focused(index);
+      });
+    }
   }
 
   /** A new grid (a layer, a sort, a layout): the cells in view are made again, the focused one keeps the focus. */

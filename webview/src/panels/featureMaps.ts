@@ -79,6 +79,11 @@ const mapTiles = new GridTiles(scroller, 'mapTiles', (position, alternate) => {
   if (channel === undefined || !layer) return;
   if (alternate) host.post({ type: 'openUnit', layerId: layer.id, unit: channel });
   else openChannel(channel);
+}, (position) => {
+  const channel = view?.order[position];
+  if (channel === undefined || !view) return;
+  hover.textContent = describeChannel(view.stats, channel);
+  colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap, channel));
 });
 
 const explain = new ExplainSection(document.getElementById('explain')!, {

@@ -43,6 +43,11 @@ const filterTiles = new GridTiles(scroller, 'kernelTiles', (position, alternate)
   if (!cell || !result) return;
   if (alternate) host.post({ type: 'openUnit', layerId: result.layerId, unit: cell.filter });
   else showDetail(cell.filter, cell.tile);
+}, (position) => {
+  const cell = cellAt(position);
+  if (!cell || !result || !panel.state) return;
+  hover.textContent = describe(cell.filter, cell.tile);
+  colorBar.show(kernelsBar(result, panel.state.normalize, cell.filter));
 });
 
 const layerSelect = select('layer', 'Layer', [], '', (v) => update({ layerId: v }));

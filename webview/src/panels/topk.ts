@@ -74,6 +74,10 @@ const cells = new GridTiles(scroller, 'topkTiles', (position, alternate, key) =>
   if (channel === undefined) return;
   if (alternate) host.post({ type: 'openUnit', layerId: view.run.result.layerId, unit: channel });
   else clickAction({ ...slot, channel, onButton: false }, key?.altKey ?? false);
+}, (position) => {
+  const slot = layout && slotOf(layout, position);
+  const channel = slot && view?.order[slot.row];
+  if (slot && channel !== undefined) showHover({ ...slot, channel, onButton: false });
 });
 
 const sortSelect = select('sort', 'Sort channels', [
@@ -195,7 +199,13 @@ function entryOf(hit: Hit & { channel: number }) {
 
 /** The hover line for what is under the pointer now (after a move, a scroll or a new layout). */
 function refreshHover(): void {
-  const hit = pointer ? hitAt(pointer) : undefined;
+  // Without a pointer over the grid, the keyboard's cell keeps the line it set (a focus scrolls the grid).
+  if (!pointer && cells.grid.contains(document.activeElement)) return;
+  showHover(pointer ? hitAt(pointer) : undefined);
+}
+
+/** The hover line for a picture (under the pointer or the keyboard's focus). */
+function showHover(hit: (Hit & { channel: number }) | undefined): void {
   if (!hit || !view) {
     hover.textContent = ' ';
     canvas.title = '';
