@@ -92,6 +92,11 @@ async function readInput(model: LoadedModel, path: string, settings?: Partial<In
     const want = expected.map((d) => d ?? 'N').join('×');
     throw new LayerLensError('badArgument', `${path} has shape ${npy.shape.join('×')}, but ${model.info.name} takes ${want} (${model.info.nativeLayout}).`);
   }
+  // A NaN or infinity would flow through every layer and come out as maps of NaN with exit code 0.
+  const notFinite = countNotFinite(npy.data);
+  if (notFinite > 0) {
+    throw new LayerLensError('badArgument', `${path} holds ${notFinite} of ${npy.data.length} values that are not finite numbers (NaN or ±infinity), so it is no input for ${model.info.name}.`);
+  }
   try {
     return { input: fromNativeLayout(model.info, npy.shape, npy.data) };
   } catch (e) {
@@ -108,4 +113,10 @@ function nativeInputShape(model: LoadedModel): (number | null)[] {
 /** Output files are named after the output: an ONNX graph output keeps its module id, a TF.js output its layer name. */
 function outputName(model: LoadedModel, id: string): string {
   return model.info.outputIds.length === 1 ? 'output' : id;
+}
+
+function countNotFinite(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) count++;
+  return count;
 }

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { readNpy } from '../../../src/core/io/npy';
+import { readNpy, writeNpy } from '../../../src/core/io/npy';
 import { onnxFixturesDir, repoRoot } from '../../helpers/paths';
 import { runCli } from '../../helpers/runCli';
 import { tempDir } from '../model/tinyModels';
@@ -49,4 +49,18 @@ test('--json names the model, the input and every file by its absolute path, wha
     { model: summary.model, input: summary.input, files: summary.files.map((f) => f.file) },
     { model, input, files: [join(out, 'conv1.npy')] },
   );
+});
+
+test('an input array holding NaN or infinity is refused in one sentence naming the file, before any map is written', () => {
+  const out = tempDir();
+  const input = join(tempDir(), 'x nan.npy');
+  const values = new Float32Array(28 * 28).fill(0.5);
+  values[3] = Number.NaN;
+  values[700] = Number.NEGATIVE_INFINITY;
+  writeFileSync(input, writeNpy([1, 1, 28, 28], values));
+  const r = runCli(['activations', '--model', join(onnxFixturesDir(), 'mnist_cnn.onnx'), '--input', input, '--layer', 'conv1', '--out', out]);
+  assert.notEqual(r.status, 0);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /x nan\.npy holds 2 of 784 values that are not finite numbers \(NaN or ±infinity\)/);
+  assert.deepEqual(readdirSync(out), []);
 });
