@@ -53,7 +53,8 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   const layerId = required(values, 'layer');
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
-  const units = ((values.unit as string[] | undefined) ?? []).map((u) => integer(u, 'unit', 0));
+  // A unit given twice is rendered once: the same seed would draw the same image into the same file.
+  const units = [...new Set(((values.unit as string[] | undefined) ?? []).map((u) => integer(u, 'unit', 0)))];
   if (units.length === 0) throw new LayerLensError('badArgument', '--unit is required (repeat it for a batch).');
   const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');
   const objectiveName = values.objective === undefined ? undefined : oneOf(values.objective, 'objective', OBJECTIVES, 'channel');

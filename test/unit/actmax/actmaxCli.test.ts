@@ -41,3 +41,12 @@ test('a malformed --penalty or --param is one sentence naming the kinds', () => 
     assert.match(line, bad[0] === '--param' ? /--param must be one of pixel, fourier, maco/ : /--penalty must be KIND=WEIGHT with KIND one of l1, l2, totalVariation, scharr, blur, dark/);
   }
 });
+
+test('a unit given twice is rendered once, in the order first given', () => {
+  const out = mkdtempSync(join(tmpdir(), 'actmax-cli-'));
+  const r = runCli(['actmax', '--model', model, '--layer', 'conv2', '--unit', '5', '--unit', '3', '--unit', '5', '--steps', '2', '--backend', 'cpu', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { files: string[]; settings: { units: number[] } };
+  assert.deepEqual(summary.settings.units, [5, 3]);
+  assert.deepEqual(summary.files, [join(out, 'conv2-5.png'), join(out, 'conv2-3.png')]);
+});
