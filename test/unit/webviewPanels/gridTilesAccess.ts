@@ -111,6 +111,11 @@ describe('grid panels by keyboard', () => {
     // A click on a map (through the cells, to the canvas) makes it the cell Tab comes back to.
     await clickCell(maps, 'mapTiles', 5);
     assert.equal(await maps.page.getAttribute('#mapTiles [tabindex="0"]', 'data-index'), '5');
+    // Jump to a channel: the map jumped to is the cell Tab reaches.
+    await maps.page.evaluate(`(() => { const el = document.getElementById('jump'); el.value = '17'; el.dispatchEvent(new Event('change')); })()`);
+    assert.equal(await maps.page.getAttribute('#mapTiles [tabindex="0"]', 'aria-label'), 'layer1.0.conv1 channel 17, max 4.25');
+    // The canvas says nothing to a screen reader: its cells speak for it.
+    assert.equal(await maps.page.getAttribute('#grid', 'aria-hidden'), 'true');
     assert.deepEqual(maps.errors, []);
   });
 

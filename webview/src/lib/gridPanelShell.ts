@@ -1,5 +1,6 @@
 // The page every grid panel (kernels, feature maps, top images) is built on: breadcrumb header with the backend,
-// a toolbar, the status line, a hover line, and the virtualized canvas grid with an optional side column.
+// a toolbar, the status line, a hover line, and the virtualized canvas grid with an optional side column. The
+// canvas is hidden from screen readers: the panel's cells over it (lib/gridTiles.ts) speak for it.
 import { StatusLine } from './statusLine';
 import { VirtualCanvas, type Viewport } from './virtualCanvas';
 
@@ -39,7 +40,7 @@ export function mountGridPanel(layout: GridPanelLayout): GridPanelShell {
   ${layout.above ?? ''}
   <div id="hover" class="hover"></div>
   <div class="body">
-    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas ${layout.canvasClass ?? ''}"></canvas></div>
+    <div id="scroller" class="scroller"><div id="spacer" class="spacer"></div><canvas id="grid" class="grid-canvas ${layout.canvasClass ?? ''}" aria-hidden="true"></canvas></div>
     ${layout.side ?? ''}
   </div>`;
   const hover = document.getElementById('hover')!;

@@ -233,6 +233,8 @@ function jumpTo(text: string): void {
   const position = positionsOf(view.order)[channel];
   scroller.scrollTop = scrollToReveal(layout, position, scroller.scrollTop, scroller.clientHeight);
   hover.textContent = describeChannel(view.stats, channel);
+  // The map jumped to is the one Tab reaches next.
+  mapTiles.roving.setCurrent(position);
   openChannel(channel);
 }
 
