@@ -78,7 +78,7 @@ export function indexPage(manifest: AtlasManifest, computed: Map<string, UnitRec
   const body = `<h1>Atlas of ${escapeHtml(model.name)}</h1>
 <table>
 <tr><th>Model</th><td>${escapeHtml(model.name)} (${escapeHtml(model.format)}), input ${escapeHtml(shapeText(model.inputShape))}, ${model.paramCount.toLocaleString('en-US')} parameters, ${model.layerCount} layers</td></tr>
-<tr><th>Feature visualization</th><td>preset ${escapeHtml(settings.preset)}, ${settings.steps} steps, ${settings.seeds} seed${settings.seeds === 1 ? '' : 's'}${settings.diversity > 1 ? `, diversity batch of ${settings.diversity}` : ''}, ${settings.size[1]}×${settings.size[0]} px, units optimized ${settings.batch} at a time</td></tr>
+<tr><th>Feature visualization</th><td>preset ${escapeHtml(settings.preset)}, ${settings.steps} steps, ${settings.seeds} seed${settings.seeds === 1 ? '' : 's'}${settings.diversity > 1 ? `, diversity batch of ${settings.diversity}` : ''}, ${settings.size[1]}×${settings.size[0]} px, units optimized in batches of up to ${settings.batch}</td></tr>
 <tr><th>Dataset</th><td>${escapeHtml(data)}</td></tr>
 </table>
 <h2>Layers</h2>
