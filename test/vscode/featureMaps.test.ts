@@ -47,6 +47,11 @@ suite('Show Feature Maps', () => {
     assert.equal(snap.meta.mapHeight, 26);
   });
 
+  test('by keyboard the maps are one Tab stop in the real webview, each cell named with its channel and max', () => {
+    assert.equal(snap.meta.tabStops, 1);
+    assert.match(String(snap.meta.currentTileName), /^conv1 channel 0, max -?\d/);
+  });
+
   test('the canvas is drawn, not blank', () => {
     assert.equal(snap.rgba.length, snap.width * snap.height * 4);
     const values = new Set<number>();

@@ -82,6 +82,11 @@ suite('Visualize Kernels', () => {
     assert.equal(snap.rgba.length, snap.width * snap.height * 4);
   });
 
+  test('by keyboard the filters are one Tab stop in the real webview, each cell named ("conv1 filter 0")', () => {
+    assert.equal(snap.meta.tabStops, 1);
+    assert.equal(snap.meta.currentTileName, 'conv1 filter 0');
+  });
+
   test('every tile is opaque and not blank', () => {
     const g = gridOf(snap);
     for (let i = 0; i < g.count; i++) {

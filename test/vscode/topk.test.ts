@@ -132,6 +132,14 @@ suite('Find Top Images', () => {
     assert.equal(rowsDrawn, Math.min(32, Math.ceil(first.height / rowHeight)), `${rowsDrawn} rows drawn in ${first.height} px of ${rowHeight} px rows`);
   });
 
+  test('by keyboard the pictures are one Tab stop in the real webview, cells made only for the rows in view, each named', () => {
+    const m = first.meta;
+    assert.equal(m.tabStops, 1);
+    assert.match(String(m.currentTileName), /^channel \d+, (activation maximization picture|no activation maximization picture yet: Enter runs it)$/);
+    // A row: its actmax cell, 4 images, 4 crops; the rows drawn and one more above and below.
+    assert.ok((m.tileElements as number) > 0 && (m.tileElements as number) <= ((m.rowsDrawn as number) + 2) * 9, `${m.tileElements} cells for ${m.rowsDrawn} rows in view`);
+  });
+
   test('the first thumbnail shows a digit', () => {
     const m = first.meta;
     const tile = m.tile as number;
