@@ -11,7 +11,11 @@ export type KernelTiles = Omit<KernelsResult, 'layerId'>;
 /** Reads a layer's kernel from the model and draws its tiles. Depthwise kernels show one tile per output channel. */
 export async function computeKernelTiles(model: LoadedModel, layerId: string, options: KernelTileOptions): Promise<KernelsResult> {
   const kernel = model.kernel(layerId);
-  if (!kernel) throw new LayerLensError('badArgument', `The layer ${layerId} of ${model.info.path} has no convolution kernel to draw${kernelHint(model)}.`);
+  if (!kernel) {
+    const className = model.info.layers.find((l) => l.id === layerId)?.className;
+    const what = className ? `is a ${className} layer with no convolution kernel to draw` : 'has no convolution kernel to draw';
+    throw new LayerLensError('badArgument', `${model.info.path}: ${layerId} ${what}${kernelHint(model)}.`);
+  }
   let shape = kernel.shape.slice();
   let data: Float32Array;
   try {
