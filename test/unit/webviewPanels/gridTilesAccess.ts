@@ -281,4 +281,17 @@ describe('grid panels by keyboard', () => {
     assert.equal((await focused(topk)).index, 13, 'the focus left the cell');
     assert.deepEqual(topk.errors, []);
   });
+
+  test('Top Images: an actmax picture that arrives renames its cell in place; the focused cell stays the same element, focused', async () => {
+    await topk.page.focus('#topkTiles [tabindex="0"]');
+    await topk.page.keyboard.press('Control+Home');
+    assert.equal((await focused(topk)).name, 'channel 0, no activation maximization picture yet: Enter runs it');
+    await topk.page.evaluate(`document.activeElement.dataset.mark = 'before'`);
+    const side = 16;
+    await topk.send({ type: 'actmax', images: [{ channel: 0, width: side, height: side, rgba: new Uint8ClampedArray(side * side * 4).fill(180) }] });
+    await frames(topk);
+    const now = await topk.page.evaluate(`({ mark: document.activeElement.dataset.mark ?? null, name: document.activeElement.getAttribute('aria-label') })`);
+    assert.deepEqual(now, { mark: 'before', name: 'channel 0, activation maximization picture' });
+    assert.deepEqual(topk.errors, []);
+  });
 });

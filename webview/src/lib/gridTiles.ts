@@ -69,9 +69,14 @@ export class GridTiles {
     }
   }
 
-  /** A new grid (a layer, a sort, a layout): the cells in view are made again, the focused one keeps the focus. */
+  /**
+   * A new grid (a layer, a sort, a layout). With the same cells in the same columns (a resize that keeps them, a
+   * new sort, a picture that arrived), the cells stay the same elements, moved and renamed, so the focused one
+   * keeps the focus without a screen reader hearing it again; else they are made again and the focus put back.
+   */
   show(model: GridTilesModel | undefined): void {
     const focused = this.focusedIndex();
+    const previous = this.model;
     this.model = model;
     this.grid.hidden = !model || model.count === 0;
     if (model) {
@@ -80,18 +85,17 @@ export class GridTiles {
       this.grid.setAttribute('aria-rowcount', String(Math.ceil(model.count / Math.max(1, model.cols))));
       this.grid.setAttribute('aria-colcount', String(Math.max(1, model.cols)));
     }
+    if (model && previous && previous.cols === model.cols && previous.count === model.count) {
+      this.tiles.forEach((tile, i) => this.place(tile, i, model));
+      this.render();
+      return;
+    }
     this.tiles.forEach((t) => t.remove());
     this.tiles.clear();
     this.rows.forEach((r) => r.remove());
     this.rows.clear();
     this.render();
     if (focused !== undefined && model && focused < model.count) this.roving.setCurrent(focused, true);
-  }
-
-  /** Cell `index` says what it now shows (its name changed: a new picture, a zoomed filter). */
-  rename(index: number): void {
-    const tile = this.tiles.get(index);
-    if (tile && this.model) tile.setAttribute('aria-label', this.model.name(index));
   }
 
   /** What the tests read: cells made, how many are in the Tab order, the current cell's name. */
@@ -153,17 +157,23 @@ export class GridTiles {
     tile.tabIndex = index === this.roving.index ? 0 : -1;
     tile.dataset.index = String(index);
     tile.setAttribute('aria-colindex', String((index % cols) + 1));
-    tile.setAttribute('aria-label', m.name(index));
-    const rect = m.rect(index);
-    tile.style.left = `${rect.x}px`;
-    tile.style.top = `${rect.y}px`;
-    tile.style.width = `${rect.width}px`;
-    tile.style.height = `${rect.height}px`;
+    this.place(tile, index, m);
     const row = this.row(r);
     const after = [...row.children].find((c) => Number((c as HTMLElement).dataset.index) > index);
     row.insertBefore(tile, after ?? null);
     this.tiles.set(index, tile);
     return tile;
+  }
+
+  /** Puts cell `index` where the model draws it, named with what it shows. */
+  private place(tile: HTMLElement, index: number, m: GridTilesModel): void {
+    const name = m.name(index);
+    if (tile.getAttribute('aria-label') !== name) tile.setAttribute('aria-label', name);
+    const rect = m.rect(index);
+    tile.style.left = `${rect.x}px`;
+    tile.style.top = `${rect.y}px`;
+    tile.style.width = `${rect.width}px`;
+    tile.style.height = `${rect.height}px`;
   }
 
   private row(r: number): HTMLElement {
