@@ -14,11 +14,12 @@ import type {
   FeatureMapsPanelState,
   FeatureMapsToWebview,
 } from '../../../src/shared/featureMapsProtocol';
-import { channelOrder, describeChannel, parseChannel, positionsOf, shortValue } from '../featureMaps/channelOrder';
+import { channelOrder, describeChannel, parseChannel, positionsOf } from '../featureMaps/channelOrder';
+import { mapCells } from '../featureMaps/mapCells';
 import { DetailView } from '../featureMaps/detailView';
 import { drawMapRows, MapScratch, type MapsView } from '../featureMaps/drawMaps';
 import { LayerCache } from '../featureMaps/layerCache';
-import { cellOrigin, layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
+import { layoutMaps, positionAt, scrollToReveal, visibleRows, type MapLayout } from '../featureMaps/mapLayout';
 import { featureLayerLabel } from '../featureMaps/layerLabel';
 import { renderInput, renderPredictions } from '../featureMaps/sideView';
 import { ExplainSection } from '../featureMaps/explain/explainSection';
@@ -189,17 +190,7 @@ function relayout(): void {
   layout = layoutMaps(channels, width, height, scroller.clientWidth - 16, zoom);
   colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap));
   grid.resize(layout.width, layout.height);
-  const l = layout;
-  const v = view;
-  const layerId = layer?.id ?? '';
-  mapTiles.show({
-    label: `${layerId}: ${channels} channel maps. Enter shows a map over the image, Shift+Enter opens its unit page`,
-    count: channels,
-    cols: l.cols,
-    rowPitch: l.cellHeight + l.gap,
-    rect: (p) => ({ ...cellOrigin(l, p), width: l.cellWidth, height: l.cellHeight }),
-    name: (p) => `${layerId} channel ${v.order[p]}, max ${shortValue(v.stats.max[v.order[p]])}`,
-  });
+  mapTiles.show(mapCells(layer?.id ?? '', view, layout));
 }
 
 function draw(): void {
