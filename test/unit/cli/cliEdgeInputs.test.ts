@@ -125,3 +125,13 @@ test('attribute names a .npy --input as an array before the model loads; merge -
   assert.equal(help.status, 0);
   assert.doesNotMatch(help.stdout, /\.pt\/\.pth|--input-shape/);
 });
+
+test('a folder given as the model is called a folder, with the model file inside it when there is one; a device is called a device', () => {
+  const empty = tempFolder('layer-lens-folder-model-');
+  const holding = tempFolder('layer-lens-folder-model-');
+  writeFileSync(join(holding, 'model.json'), readFileSync(SAMPLE));
+  writeFileSync(join(holding, 'notes.txt'), 'not a model');
+  assert.equal(oneSentence(runCli(['layers', '--model', empty]).stderr, 'layers'), `layer-lens layers: ${empty} is a folder, not a model file: it holds no TF.js model.json, .onnx file or Keras .keras/.h5 file.`);
+  assert.equal(oneSentence(runCli(['layers', '--model', holding]).stderr, 'layers'), `layer-lens layers: ${holding} is a folder, not a model file: give the model file inside it (model.json).`);
+  if (existsSync('/dev/null')) assert.equal(oneSentence(runCli(['layers', '--model', '/dev/null']).stderr, 'layers'), 'layer-lens layers: /dev/null is a device, not a file, so it holds no model.');
+});
