@@ -132,6 +132,10 @@ describe('grid panels by keyboard', () => {
     assert.equal((state.state as { channel: number }).channel, 3);
     const open = await postsAfter(maps, 'Shift+Enter', 'openUnit');
     assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer1.0.conv1', unit: 3 });
+    state = await postsAfter(maps, 'Escape', 'setState');
+    assert.equal((state.state as { channel: number }).channel, -1);
+    assert.equal(await maps.page.evaluate(`document.getElementById('detail').hidden`), true, 'Escape did not close the map over the image');
+    assert.equal((await focused(maps)).index, 3, 'Escape took the focus away from the grid');
 
     // Sorted by max, largest first: the first cell is channel 31, and Enter opens that one.
     await maps.page.evaluate(`(() => { const el = document.getElementById('sort'); el.value = 'max'; el.dispatchEvent(new Event('change')); })()`);
@@ -177,6 +181,9 @@ describe('grid panels by keyboard', () => {
     assert.equal((await focused(kernels)).index, 2 + c, 'zooming took the focus away from the grid');
     const open = await postsAfter(kernels, 'Shift+Enter', 'openUnit');
     assert.deepEqual({ layerId: open.layerId, unit: open.unit }, { layerId: 'layer1.0.conv1', unit: 2 + c });
+    await kernels.page.keyboard.press('Escape');
+    assert.equal(await kernels.page.evaluate(`document.getElementById('detail').hidden`), true, 'Escape did not close the zoomed filter');
+    assert.equal((await focused(kernels)).index, 2 + c, 'Escape took the focus away from the grid');
 
     await kernels.page.evaluate(`(() => { const el = document.getElementById('sort'); el.checked = true; el.dispatchEvent(new Event('change')); })()`);
     await frames(kernels);

@@ -65,11 +65,7 @@ const { scroller, canvas, hover, grid } = panel.shell;
 const saved = panel.state;
 const detail = new DetailView(document.getElementById('detail')!, scratch, saved?.opacity ?? 0.6, {
   onOpacity: (opacity) => update({ opacity }),
-  onClose: () => {
-    detail.hide();
-    update({ channel: -1 });
-    draw();
-  },
+  onClose: () => closeDetail(),
   onExport: (c, channel) => void exportCanvas(c, `channel${channel}-overlay`),
 });
 
@@ -86,6 +82,14 @@ const mapTiles = new GridTiles(scroller, 'mapTiles', (position, alternate) => {
   hover.textContent = describeChannel(view.stats, channel);
   colorBar.show(featureMapsBar(view.stats, view.normalize, view.colormap, channel));
 });
+
+// Escape in the grid closes the map over the image, as its Close button does.
+mapTiles.grid.addEventListener('keydown', (e) => void (e.key === 'Escape' && detail.shownChannel >= 0 && closeDetail()));
+function closeDetail(): void {
+  detail.hide();
+  update({ channel: -1 });
+  draw();
+}
 
 const explain = new ExplainSection(document.getElementById('explain')!, {
   post: (msg) => host.post(msg),

@@ -71,6 +71,10 @@ document.getElementById('toolbar')!.append(
   symbolButton('zoomIn', '+', 'Zoom in', () => setZoom(zoom * 1.5)),
   button('export', 'Export PNG', () => void exportPng()),
 );
+// Escape in the grid closes the zoomed filter, as its Close button does.
+filterTiles.grid.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') detail.hidden = true;
+});
 const colorBar = new ColorBar();
 document.getElementById('toolbar')!.append(colorBar.element);
 
