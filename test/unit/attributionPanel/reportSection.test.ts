@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { attributionSectionWith, REPORT_FIRST_IMAGE_METHODS } from '../../../src/cli/report/attributionSection';
 import type { ReportContext } from '../../../src/cli/report/reportTypes';
+import { collectingReportContext } from '../../helpers/reportContext';
 import { loadModel } from '../../../src/core/node/loadModelFile';
 import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { ATTRIBUTION_METHODS } from '../../../src/shared/attribution';
@@ -27,18 +28,7 @@ before(async () => {
 after(() => model.dispose());
 
 function reportContext(outDir: string, images: string[], failures: string[]): ReportContext {
-  return {
-    model, modelPath: join(sampleModelDir, 'model.json'), outDir, images, backend: 'cpu', steps: 1, log: () => {},
-    part: async (what, run) => run().catch((err: unknown) => {
-      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
-      return '';
-    }),
-    fail: (what, err) => {
-      failures.push(`${what}: ${String(err)}`);
-      return '';
-    },
-    skipImage: (path, reason) => failures.push(`${path} skipped: ${reason}`),
-  };
+  return collectingReportContext({ model, modelPath: join(sampleModelDir, 'model.json'), outDir, images, backend: 'cpu' }, failures);
 }
 
 test('every method for the first sample, Grad-CAM and saliency for the second: PNGs of the map over the digit with a colour bar, captions with the range', async () => {

@@ -11,6 +11,7 @@ import { onnxFixture } from '../../helpers/paths';
 import { encodePng } from '../../../src/core/image/encodePng';
 import { writeFileSync } from 'node:fs';
 import { tempFolder } from '../topk/topkFixtures';
+import { collectingReportContext } from '../../helpers/reportContext';
 
 test('GoogLeNet: the left-out note gives a cost per pass no more than the saliency or gradient × input pass it is taken from', async () => {
   await useBackend('wasm');
@@ -22,18 +23,7 @@ test('GoogLeNet: the left-out note gives a cost per pass no more than the salien
   writeFileSync(image, encodePng(rgba, 256, 256));
   const failures: string[] = [];
   try {
-    const html = await attributionSectionWith(0)({
-      model, modelPath, outDir: dir, images: [image], backend: 'wasm', steps: 1, log: () => {},
-      part: async (what, run) => run().catch((err: unknown) => {
-        failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
-        return '';
-      }),
-      fail: (what, err) => {
-        failures.push(`${what}: ${String(err)}`);
-        return '';
-      },
-      skipImage: (path, reason) => failures.push(`${path} skipped: ${reason}`),
-    });
+    const html = await attributionSectionWith(0)(collectingReportContext({ model, modelPath, outDir: dir, images: [image], backend: 'wasm' }, failures));
     assert.deepEqual(failures, []);
     const passMs = (label: string) => Number(new RegExp(`${label}: [^<]*\\(1 pass, (\\d+) ms\\)`).exec(html)?.[1]);
     const saliency = passMs('Saliency');

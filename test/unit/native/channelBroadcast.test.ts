@@ -3,13 +3,9 @@
 // kept); same-shape and small calls stay with TF.js's kernels.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../helpers/backend';
-import { needsNativeKernels } from '../../helpers/native';
-import { repoRoot } from '../../helpers/paths';
+import { nativeBackend, needsNativeKernels, restoreNativeKernels } from '../../helpers/native';
 import { installNativeKernels, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { loadNativeKernels } from '../../../src/core/node/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 
 function values(n: number, seed: number): Float32Array {
@@ -50,15 +46,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }
 
     before(async () => {
-      await useBackend(backend, { nativeKernels: true });
-      const loaded = loadNativeKernels(join(repoRoot, 'dist'));
-      assert.ok(!('error' in loaded), 'error' in loaded ? loaded.error : '');
-      binding = loaded;
+      binding = await nativeBackend(backend);
     });
-    after(() => {
-      uninstallNativeKernels();
-      installNativeKernels(binding, 2);
-    });
+    after(() => restoreNativeKernels(binding));
 
     const full: [number, number, number, number] = [2, 9, 11, 150];
     const x = values(full.reduce((a, b) => a * b, 1), 1);

@@ -4,14 +4,10 @@
 // element, float32 and int32, 1 to 3 threads; gradients through them; wrong sizes throw.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { useBackend } from '../../helpers/backend';
-import { needsNativeKernels } from '../../helpers/native';
-import { repoRoot } from '../../helpers/paths';
+import { nativeBackend, needsNativeKernels, restoreNativeKernels } from '../../helpers/native';
 import { installNativeKernels, uninstallNativeKernels } from '../../../src/core/native/installNativeKernels';
-import { loadNativeKernels } from '../../../src/core/node/loadNativeKernelsNode';
 import type { NativeKernelsBinding } from '../../../src/core/native/nativeKernelsBinding';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -109,15 +105,9 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }
 
     before(async () => {
-      await useBackend(backend, { nativeKernels: true });
-      const loaded = loadNativeKernels(join(repoRoot, 'dist'));
-      assert.ok(!('error' in loaded), 'error' in loaded ? loaded.error : '');
-      binding = loaded;
+      binding = await nativeBackend(backend);
     });
-    after(() => {
-      uninstallNativeKernels();
-      installNativeKernels(binding, 2);
-    });
+    after(() => restoreNativeKernels(binding));
 
     it('Transpose: every perm of ranks 1 to 4 on odd shapes with size-1 axes, on 1, 2 and 3 threads', () => {
       const shapes = [[7], [5, 1], [3, 4, 5], [1, 6, 1], [2, 3, 1, 5], [3, 5, 7, 2]];
