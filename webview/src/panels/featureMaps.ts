@@ -36,6 +36,7 @@ import { cellCentre, doubleClickPicturePoint, onUnitDoubleClick, UNIT_PAGE_HINT 
 import { ColorBar } from '../lib/colorBar';
 import { GridTiles } from '../lib/gridTiles';
 import { featureMapsBar } from '../lib/colorBarSpecs';
+import { jumpField } from '../featureMaps/jumpField';
 
 let summary: FeatureMapsOpenResult | undefined;
 let layer: FeatureLayerSummary | undefined;
@@ -113,19 +114,8 @@ const sortSelect = select('sort', 'Sort', [
   { value: 'mean', label: 'Mean (largest first)' },
   { value: 'max', label: 'Max (largest first)' },
 ], saved?.sort ?? 'index', (v) => setView({ sort: v as FeatureMapSort }));
-const jump = document.createElement('vscode-textfield') as HTMLElement & { value: string; placeholder: string };
-jump.id = 'jump';
-jump.className = 'fm-jump';
-jump.placeholder = 'channel #';
-jump.addEventListener('keydown', (e) => {
-  if ((e as KeyboardEvent).key === 'Enter') jumpTo(jump.value);
-});
-jump.addEventListener('change', () => jumpTo(jump.value));
-const jumpLabel = document.createElement('label');
-jumpLabel.className = 'control';
-jumpLabel.append('Jump to ', jump);
 document.getElementById('toolbar')!.append(
-  layerSelect, colormapSelect, normSelect, sortSelect, jumpLabel,
+  layerSelect, colormapSelect, normSelect, sortSelect, jumpField(jumpTo),
   symbolButton('zoomOut', '−', 'Zoom out', () => setZoom(zoom / 1.5)),
   symbolButton('zoomIn', '+', 'Zoom in', () => setZoom(zoom * 1.5)),
   button('pickImage', 'Choose Image…', () => host.post({ type: 'pickImage' }), true),

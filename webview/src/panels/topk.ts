@@ -18,8 +18,10 @@ import { button, checkbox, select, setSelected, symbolButton } from '../lib/cont
 import { GridTiles } from '../lib/gridTiles';
 import { mountPanel } from '../lib/mountPanel';
 import { onUnitDoubleClick, UNIT_PAGE_HINT } from '../lib/unitTiles';
-import { channelOrder, deadCount, describeDead, describeEntry, isDead } from '../topk/channelOrder';
+import { channelOrder, deadCount, isDead } from '../topk/channelOrder';
 import { drawRows, emptyTileColour, PictureCache, type TopkView } from '../topk/drawRows';
+import { hoverLine } from '../topk/hoverLine';
+import { DeferredClick } from '../lib/deferredClick';
 import { gridCells, positionOf, slotOf } from '../topk/gridCells';
 import { asClamped, normalizeRun } from '../topk/payload';
 import { fittedTile, hitTest, layoutRows, scrollToRow, slotX, visibleRows, type Hit, type RowLayout } from '../topk/rowLayout';
@@ -37,8 +39,7 @@ let firstDrawn = 0;
 let pointer: { clientX: number; clientY: number } | undefined;
 const pics = new PictureCache();
 /** A click's action waits this long for a second click: a double-click opens the unit page, not the file. */
-const DOUBLE_CLICK_MS = 250;
-let pendingClick: ReturnType<typeof setTimeout> | undefined;
+const clicks = new DeferredClick();
 
 const HOVER_HINT = `Hover an image for its file and value; click it to open the file; the small button shows its feature maps; ${UNIT_PAGE_HINT}.`;
 
@@ -211,14 +212,8 @@ function showHover(hit: (Hit & { channel: number }) | undefined): void {
     canvas.title = '';
     return;
   }
-  const entry = entryOf(hit);
-  const entries = view.run.result.top[hit.channel];
-  if (hit.kind === 'actmax') hover.textContent = view.actmax.has(hit.channel) ? `channel ${hit.channel} · activation maximization` : `channel ${hit.channel} · no actmax picture yet: click to run activation maximization`;
-  else if (isDead(entries)) hover.textContent = describeDead(hit.channel, entries, view.run.result.imageCount);
-  else if (entry) hover.textContent = describeEntry(hit.channel, hit.rank, entry, view.run.folder, hit.kind === 'crop' ? 'crop' : 'image') + (hit.onButton ? ' · show its feature maps' : '');
-  else hover.textContent = `channel ${hit.channel} · no image`;
-  hover.textContent += ` · ${UNIT_PAGE_HINT}`;
-  canvas.title = entry ? entry.file : '';
+  hover.textContent = hoverLine(view, hit);
+  canvas.title = entryOf(hit)?.file ?? '';
 }
 
 canvas.addEventListener('mousemove', (e) => {
@@ -237,20 +232,10 @@ canvas.addEventListener('click', (e) => {
   const hit = hitAt(e);
   // The clicked picture becomes the one Tab returns to.
   if (hit && layout) cells.roving.setCurrent(positionOf(layout, hit));
-  const act = (): void => clickAction(hit, e.altKey);
-  if (pendingClick !== undefined) clearTimeout(pendingClick);
-  pendingClick = undefined;
-  // A user's first click may be half of a double-click (detail 1): it waits; the second (detail 2) is the
-  // double-click's. A click without a count (keyboard, a test's event) acts at once.
-  if (e.detail === 1) pendingClick = setTimeout(() => {
-    pendingClick = undefined;
-    act();
-  }, DOUBLE_CLICK_MS);
-  else if (e.detail === 0) act();
+  clicks.click(e.detail, () => clickAction(hit, e.altKey));
 });
 onUnitDoubleClick(canvas, (e) => {
-  if (pendingClick !== undefined) clearTimeout(pendingClick);
-  pendingClick = undefined;
+  clicks.cancel();
   const channel = rowChannelAt(e);
   return channel !== undefined && view ? { layerId: view.run.result.layerId, unit: channel } : undefined;
 }, (unit) => host.post({ type: 'openUnit', ...unit }));
