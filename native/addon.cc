@@ -19,6 +19,7 @@
 #include "matMul.h"
 #include "maxPoolGrad.h"
 #include "memoryOpsBindings.h"
+#include "napiArgs.h"
 #include "shearLines.h"
 #include "threadPool.h"
 
@@ -28,6 +29,8 @@ using layerlens::ConvGeometry;
 using layerlens::PackedB;
 using layerlens::PoolGeometry;
 using layerlens::ThreadPool;
+using layerlens::args;
+using layerlens::fail;
 
 ThreadPool& pool() { return layerlens::sharedPool(); }
 
@@ -35,11 +38,6 @@ struct Floats {
   float* data = nullptr;
   size_t length = 0;
 };
-
-bool fail(napi_env env, const std::string& message) {
-  napi_throw_range_error(env, nullptr, message.c_str());
-  return false;
-}
 
 // The elements and length of `value` when it is a typed array of `want`.
 bool typedOf(napi_env env, napi_value value, napi_typedarray_type want, void*& data, size_t& length) {
@@ -83,14 +81,6 @@ size_t elements(int a, int b, int c, int d) { return static_cast<size_t>(a) * b 
 bool positive(napi_env env, std::initializer_list<int> values) {
   for (int v : values)
     if (v <= 0) return fail(env, "every size must be positive");
-  return true;
-}
-
-template <size_t N>
-bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
-  size_t argc = N;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < N) return fail(env, "expected " + std::to_string(N) + " arguments");
   return true;
 }
 

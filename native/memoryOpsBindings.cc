@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "memoryOps.h"
+#include "napiArgs.h"
 
 namespace layerlens {
 
@@ -19,18 +20,6 @@ struct Words {
   size_t length = 0;
   napi_typedarray_type type = napi_float32_array;
 };
-
-bool fail(napi_env env, const std::string& message) {
-  napi_throw_range_error(env, nullptr, message.c_str());
-  return false;
-}
-
-template <size_t N>
-bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
-  size_t argc = N;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  return argc >= N || fail(env, "expected " + std::to_string(N) + " arguments");
-}
 
 bool wordsOf(napi_env env, napi_value value, const char* name, Words& out) {
   bool isTyped = false;
