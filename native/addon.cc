@@ -20,6 +20,7 @@
 #include "maxPoolGrad.h"
 #include "memoryOpsBindings.h"
 #include "napiArgs.h"
+#include "pixelOpsBindings.h"
 #include "shearLines.h"
 #include "threadPool.h"
 
@@ -395,6 +396,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   layerlens::defineMemoryOps(env, exports);
+  layerlens::definePixelOps(env, exports);
   return exports;
 }
 

@@ -11,11 +11,20 @@ namespace {
 
 // Rows [m0, m0 + rows) of op(A) into a K × kTileRows tile, k-major; rows past `rows` are zero.
 LAYERLENS_SIMD_CLONES void packRows(const float* a, int M, int K, bool transposeA, int m0, int rows, float* __restrict ap) {
+  if (transposeA) {
+    // op(A)'s rows are A's columns: each k contributes `rows` adjacent values of A's row k, copied as one run
+    // (a loop over rows then k would read every row of A kTileRows times, one value per cache line).
+    for (int k = 0; k < K; k++) {
+      const float* src = a + static_cast<size_t>(k) * M + m0;
+      float* dst = ap + k * kTileRows;
+      for (int r = 0; r < rows; r++) dst[r] = src[r];
+      for (int r = rows; r < kTileRows; r++) dst[r] = 0.0f;
+    }
+    return;
+  }
   for (int r = 0; r < kTileRows; r++) {
     if (r >= rows) {
       for (int k = 0; k < K; k++) ap[k * kTileRows + r] = 0.0f;
-    } else if (transposeA) {
-      for (int k = 0; k < K; k++) ap[k * kTileRows + r] = a[static_cast<size_t>(k) * M + m0 + r];
     } else {
       const float* row = a + static_cast<size_t>(m0 + r) * K;
       for (int k = 0; k < K; k++) ap[k * kTileRows + r] = row[k];

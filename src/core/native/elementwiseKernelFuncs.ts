@@ -9,7 +9,7 @@ import type { NativeKernelsBinding } from './nativeKernelsBinding';
 import type { KernelArgs } from './nativeKernelFuncs';
 
 /** Below this many values the call overhead outweighs the faster loop. */
-const MIN_VALUES = 1 << 14;
+export const MIN_VALUES = 1 << 14;
 
 const ADD = 0;
 const MULTIPLY = 1;
@@ -19,7 +19,7 @@ const SUBTRACT_FROM = 3;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Whether `v` broadcasts against `full` as one value per last-axis entry (or one value) without growing it. */
-function isChannelVector(full: TensorInfo, v: TensorInfo): boolean {
+export function isChannelVector(full: TensorInfo, v: TensorInfo): boolean {
   const n = size(v.shape);
   if (n === 1) return v.shape.length <= full.shape.length;
   const channels = full.shape[full.shape.length - 1];

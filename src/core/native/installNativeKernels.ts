@@ -1,18 +1,21 @@
 // Registers the native addon's kernels (nativeKernelFuncs.ts: Conv2D, FusedConv2D with bias + linear/ReLU,
 // Conv2DBackpropInput, the depthwise convs and their input gradient (depthwiseKernelFuncs.ts), MaxPool,
 // MaxPoolGrad, Relu, BatchMatMul, Slice, SplitV, per-channel Add/Multiply/Sub, ClipByValue and Relu6
-// (elementwiseKernelFuncs.ts), Transpose, PadV2 and Concat (memoryOpsKernelFuncs.ts)) in place of TF.js's own on the wasm and cpu backends, plus one kernel of our own for the actmax rotation. Why: the actmax step, feature maps and top-k
+// (elementwiseKernelFuncs.ts), Transpose, PadV2 and Concat (memoryOpsKernelFuncs.ts), per-channel RealDiv
+// (pixelKernelFuncs.ts)) in place of TF.js's own on the wasm and cpu backends, plus kernels of our own for the
+// actmax rotation and the Sigmoid gradient. Why: the actmax step, feature maps and top-k
 // spend most of their time in convolutions, where wasm's 128-bit SIMD reaches a fraction of the CPU's
 // AVX2/AVX-512 rate. Everything above the kernels (ops, gradients, the ONNX executor) is unchanged; any
 // call a native kernel does not cover (another dtype or data format, PReLU, an unexpected backend object) runs
 // TF.js's own kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { tensorAccess } from './backendTensors';
+import { tensorAccess, type TensorAccess } from './backendTensors';
 import type { NativeKernelsBinding } from './nativeKernelsBinding';
 import { NATIVE_KERNEL_FUNCS, type KernelArgs } from './nativeKernelFuncs';
 import { cpuDelegate } from './cpuDelegate';
 import { nativeDepthwiseGradConfig } from './depthwiseGradient';
+import { nativeSigmoidGradConfig, SIGMOID_GRAD_KERNEL, sigmoidGradKernel } from './pixelKernelFuncs';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 const KERNELS = Object.keys(NATIVE_KERNEL_FUNCS);
@@ -24,6 +27,7 @@ let installed: {
   originals: KernelConfig[];
   added: { kernelName: string; backendName: string }[];
   depthwiseGrad: GradConfig | undefined;
+  sigmoidGrad: GradConfig | undefined;
 } | null = null;
 
 /** Installs the native kernels (idempotent); returns a line for the backend status, e.g. "native conv (AVX-512, 2 threads)". */
@@ -55,7 +59,16 @@ export function installNativeKernels(binding: NativeKernelsBinding, threads: num
     // The registered depthwise gradient (TF.js's, or one installed before this) with its input gradient on the native kernel.
     const depthwiseGrad = tf.getGradient('DepthwiseConv2dNative');
     if (depthwiseGrad) tf.registerGradient(nativeDepthwiseGradConfig(depthwiseGrad, BACKENDS));
-    installed = { binding, originals, added, depthwiseGrad };
+    // The sigmoid's gradient (the actmax image's last op) as one native pass instead of TF.js's three.
+    const sigmoidGrad = tf.getGradient('Sigmoid');
+    const hasSigmoidGrad = typeof binding.sigmoidGrad === 'function';
+    if (hasSigmoidGrad) {
+      for (const backendName of BACKENDS) {
+        tf.registerKernel({ kernelName: SIGMOID_GRAD_KERNEL, backendName, kernelFunc: (args) => sigmoidGradKernel(binding, args, accessOrThrow(backendName, args.backend)) });
+      }
+    }
+    if (sigmoidGrad) tf.registerGradient(nativeSigmoidGradConfig(sigmoidGrad, BACKENDS, hasSigmoidGrad));
+    installed = { binding, originals, added, depthwiseGrad, sigmoidGrad };
   }
   const info = binding.info();
   return `native conv (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
@@ -70,7 +83,11 @@ export function uninstallNativeKernels(): void {
   }
   for (const { kernelName, backendName } of installed.added) tf.unregisterKernel(kernelName, backendName);
   if (installed.depthwiseGrad) tf.registerGradient(installed.depthwiseGrad);
-  for (const backendName of BACKENDS) tf.unregisterKernel(SHEAR_KERNEL, backendName);
+  if (installed.sigmoidGrad) tf.registerGradient(installed.sigmoidGrad);
+  for (const backendName of BACKENDS) {
+    tf.unregisterKernel(SHEAR_KERNEL, backendName);
+    if (tf.getKernel(SIGMOID_GRAD_KERNEL, backendName)) tf.unregisterKernel(SIGMOID_GRAD_KERNEL, backendName);
+  }
   installed = null;
 }
 
@@ -102,6 +119,12 @@ function shearKernel(binding: NativeKernelsBinding, backendName: string, args: K
 /** The installed addon, for the few non-kernel helpers that use it directly (feature-map statistics). */
 export function installedNativeBinding(): NativeKernelsBinding | null {
   return installed?.binding ?? null;
+}
+
+function accessOrThrow(backendName: string, backend: unknown): TensorAccess {
+  const access = tensorAccess(backendName, backend);
+  if (!access) throw new Error(`the native kernels cannot read ${backendName} tensors`);
+  return access;
 }
 
 function nativeKernel(binding: NativeKernelsBinding, kernelName: string, backendName: string, fallback: KernelFunc): KernelFunc {

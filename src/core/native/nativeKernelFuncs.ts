@@ -8,6 +8,7 @@ import type { NativeKernelsBinding, PackedFilter } from './nativeKernelsBinding'
 import { depthwiseConv2d, depthwiseConv2dBackpropInput } from './depthwiseKernelFuncs';
 import { add, clipByValue, multiply, relu6, sub } from './elementwiseKernelFuncs';
 import { concat, padV2, transpose } from './memoryOpsKernelFuncs';
+import { realDiv, smallMatMul } from './pixelKernelFuncs';
 
 export type KernelArgs = Parameters<KernelFunc>[0];
 export type NativeKernelFunc = (binding: NativeKernelsBinding, args: KernelArgs, access: TensorAccess, fused: boolean) => TensorInfo | TensorInfo[] | null;
@@ -102,6 +103,9 @@ function batchMatMul(binding: NativeKernelsBinding, args: KernelArgs, access: Ac
   const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   if ((transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K || M === 0 || K === 0 || N === 0) return null;
+  // A few columns from a few (the colour decorrelation): one pass over A instead of a 12 × 32 tile per 12 rows.
+  const small = smallMatMul(binding, a, b, transposeA, transposeB, access);
+  if (small) return small;
   // Dot-product shapes (a few outputs over a long K, e.g. the ReLU redirect's per-item sums of squares) would
   // pad to a 12 × 32 tile and waste almost all of it: TF.js's kernel does those better.
   if (M * N < 256 && K > 256) return null;
@@ -217,6 +221,7 @@ export const NATIVE_KERNEL_FUNCS: Record<string, NativeKernelFunc> = {
   Add: add,
   Multiply: multiply,
   Sub: sub,
+  RealDiv: realDiv,
   BatchMatMul: batchMatMul,
   Slice: slice,
   SplitV: splitV,

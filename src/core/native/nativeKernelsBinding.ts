@@ -56,6 +56,15 @@ export interface NativeKernelsBinding {
   padConstant(x: Float32Array | Int32Array, shape: Int32Array, before: Int32Array, after: Int32Array, value: number, out: Float32Array | Int32Array): void;
   /** Concatenation of inputs that are each `outer` rows: out row r is every input's row r in turn. */
   concat(inputs: (Float32Array | Int32Array)[], outer: number, out: Float32Array | Int32Array): void;
+  /**
+   * out = a · b for a row-major rows × K and b row-major K × N (K, N ≤ 4), summed and rounded as matMul sums
+   * (the colour decorrelation's [N·H·W, 3] × [3, 3]).
+   */
+  smallMatMul(a: Float32Array, K: number, b: Float32Array, N: number, out: Float32Array): void;
+  /** out[i] = a[i] / v[i % v.length] (reversed: v[i % v.length] / a[i]), a.length a multiple of v.length. */
+  channelDivide(a: Float32Array, v: Float32Array, out: Float32Array, reversed: boolean): void;
+  /** out = dy · (y · (1 − y)) elementwise: the sigmoid's gradient from its output y. */
+  sigmoidGrad(y: Float32Array, dy: Float32Array, out: Float32Array): void;
   /** Threads every kernel uses (the calling thread counts as one). */
   setThreads(threads: number): void;
   info(): { isa: string; threads: number };

@@ -25,7 +25,7 @@ for (const isa of ['avx2', 'portable'] as const) {
     }
     // Without NODE_TEST_CONTEXT the child reports in plain TAP, not to this runner.
     const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-    const suites = ['nativeKernels.test.ts', 'depthwise.test.ts'].map((f) => join(repoRoot, 'test/unit/native', f));
+    const suites = ['nativeKernels.test.ts', 'depthwise.test.ts', 'pixelOps.test.ts'].map((f) => join(repoRoot, 'test/unit/native', f));
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...suites], {
       cwd: repoRoot,
       env: { ...env, LAYER_LENS_NATIVE_ISA: isa },
