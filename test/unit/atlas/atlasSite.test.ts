@@ -93,6 +93,11 @@ test('atlas writes index, layer and unit pages, atlas.json and non-trivial pictu
   for (const page of pages) {
     const html = readFileSync(join(siteA, page), 'utf8');
     for (const m of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
+      // A link within the page (the skip link) names an element of it.
+      if (m[1]!.startsWith('#')) {
+        assert.ok(html.includes(` id="${m[1]!.slice(1)}"`), `${page} links to ${m[1]}, which it lacks`);
+        continue;
+      }
       const target = resolve(dirname(join(siteA, page)), m[1]!);
       assert.ok(existsSync(target), `${page} links to ${m[1]}, which is missing`);
       assert.ok(!/^(https?:|\/)/.test(m[1]!), `${page} links outside the site: ${m[1]}`);
@@ -202,6 +207,10 @@ test('Chromium renders the index and a layer page from file:// with every pictur
     await page.waitForFunction('Array.from(document.images).every((i) => i.complete)');
     assert.deepEqual(await page.evaluate('Array.from(document.images).filter((i) => i.naturalWidth === 0).map((i) => i.src)'), [], 'every picture loads from file://');
     assert.equal(await page.evaluate('document.images.length'), 3);
+    // Each tile has one name (its link's), the picture in it none (atlasSiteA11y.test.ts checks the rest on a synthetic site).
+    const names = (await page.evaluate("Array.from(document.querySelectorAll('#grid a')).map((a) => [a.getAttribute('aria-label'), a.querySelector('img').getAttribute('alt')])")) as [string, string][];
+    assert.deepEqual(names.map(([, alt]) => alt), ['', '', '']);
+    names.forEach(([label], u) => assert.match(label, new RegExp(`^unit ${u} of conv2: activation -?[\\d.e+-]+, q \\d+\\.\\d\\d, r \\d+\\.\\d\\d( \\(low\\))?$`)));
     const grid = inkOf(await page.locator('#grid').screenshot());
     // Three 112 px feature visualizations (dark MNIST-like pictures) fill much of the grid's strip.
     assert.ok(grid.ink > 0.2, `grid ink ${grid.ink}`);

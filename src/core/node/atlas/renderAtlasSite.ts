@@ -10,7 +10,8 @@ import type { AtlasManifest, UnitRecord } from '../../atlas/atlasTypes';
 import { LayerLensError } from '../../../shared/errors';
 import { writeFileAtomic } from '../writeFileAtomic';
 import { readAtlasManifest } from './atlasManifest';
-import { badgeRatios, indexPage, layerPage, unitPage } from '../../atlas/atlasPages';
+import { badgeRatios, indexPage, layerPage } from '../../atlas/atlasPages';
+import { unitPage } from '../../atlas/atlasUnitPage';
 
 export interface AtlasSiteSummary {
   index: string;
