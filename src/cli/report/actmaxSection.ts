@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import { renderActmax } from '../../core/actmax/render';
-import { encodePng } from '../../core/image/encodePng';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import { composeImageGrid, type RgbaPicture } from '../../core/render/imageGrid';
 import type { ActmaxRequest } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
 import type { LayerInfo } from '../../shared/model';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { fileSafe } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import type { ReportContext, ReportSection } from './reportTypes';
+import { writePicture, type WrittenPicture } from './reportPicture';
 
 /** Units optimized together in one batch. */
 const BATCH = 16;
@@ -36,7 +35,7 @@ export const actmaxSection: ReportSection = async (ctx) => {
         (await ctx.part(what, async () => {
           const file = await atlas(ctx, what, { layerId: layer.id, units, preset: 'lucid', overrides: { steps } }, `atlas-${fileSafe(layer.id)}.png`);
           const more = units.length < channels ? ` (the first ${units.length} of ${channels})` : '';
-          return `${file.notices}${figure(file.name, `${units.length} channels${more}, preset lucid, ${steps} steps, ${file.msPerStep.toFixed(1)} ms/step`)}`;
+          return `${file.notices}${figure(file.picture.src, `${units.length} channels${more}, preset lucid, ${steps} steps, ${file.msPerStep.toFixed(1)} ms/step`, file.picture.width, file.picture)}`;
         })),
     );
   }
@@ -50,7 +49,7 @@ export const actmaxSection: ReportSection = async (ctx) => {
       `<h3>Class logits ${escapeHtml(logitsId)}: one image per class</h3>` +
         (await ctx.part(what, async () => {
           const file = await atlas(ctx, what, { layerId: logitsId, units, preset: 'lucid', objective: { kind: 'classLogit', layerId: logitsId }, overrides: { steps } }, 'classes.png');
-          return `${file.notices}${figure(file.name, `classes 0–${classes - 1}, preset lucid, ${steps} steps`)}`;
+          return `${file.notices}${figure(file.picture.src, `classes 0–${classes - 1}, preset lucid, ${steps} steps`, file.picture.width, file.picture)}`;
         })),
     );
   }
@@ -81,7 +80,7 @@ function unitsPerBatch(pixels: number): number {
  * One image per unit, a batch of units at a time, as one grid. When the first batch fails the layer fails; a later
  * batch that fails leaves grey tiles and a notice, the others stay.
  */
-async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, name: string): Promise<{ name: string; msPerStep: number; notices: string }> {
+async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, name: string): Promise<{ picture: WrittenPicture; msPerStep: number; notices: string }> {
   const inputSpec = await modelInputSpec(ctx.model, ctx.inputSettings);
   const pictures: RgbaPicture[] = [];
   const notices: string[] = [];
@@ -104,6 +103,8 @@ async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, n
   }
   const scale = pictures[0] && pictures[0].width < 64 ? 3 : 1;
   const grid = composeImageGrid(pictures, { scale, gap: 3, columns: Math.min(pictures.length, 8), background: [255, 255, 255, 255] });
-  writeFileAtomic(join(ctx.outDir, name), encodePng(grid.rgba, grid.width, grid.height));
-  return { name, msPerStep: ms, notices: notices.join('\n') };
+  // GoogLeNet's 64 units at 224 px: 1813 px wide, 7.5 MB, shown at 1068. The page shows the grid at its width and
+  // links the whole one, whose every unit keeps its pixels.
+  const picture = writePicture(ctx.outDir, name, grid, true);
+  return { picture, msPerStep: ms, notices: notices.join('\n') };
 }

@@ -13,6 +13,7 @@ import { preprocessLine } from '../preprocessOption';
 import { escapeHtml, figure } from './html';
 import { failureReason } from './partFailure';
 import type { ReportContext, ReportSection } from './reportTypes';
+import { writePicture } from './reportPicture';
 
 /** How many sample images the report shows feature maps for. */
 const IMAGES = 4;
@@ -68,12 +69,17 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const display = await toDisplayRgba(input, spec);
   const inputFile = `maps-${stem}-input.png`;
   writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
-  const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112)];
+  // Shown at 112 px beside the maps, stored as the model sees it (224 px for ImageNet models): the picture opens it.
+  const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112, { href: display.width > 112 ? inputFile : undefined })];
   for (const act of acts.filter((a) => a.shape.length === 4 && layerIds.includes(a.layerId))) {
-    const grid = composeImageGrid(channelPictures(act, 'viridis', MAX_CHANNELS), { scale: act.shape[1] < 20 ? 4 : 2, gap: 2, background: [40, 40, 40, 255] });
+    // One stored pixel a value, drawn `scale` times larger by the page (pixelated): the file used to hold each value
+    // as scale × scale pixels, which added nothing and made GoogLeNet's conv1 grid 1806 px wide and 1.4 MB.
+    const scale = act.shape[1] < 20 ? 4 : 2;
+    const grid = composeImageGrid(channelPictures(act, 'viridis', MAX_CHANNELS), { scale: 1, gap: 1, background: [40, 40, 40, 255] });
     const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
-    writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
-    figures.push(figure(file, mapsCaption(act.layerId, displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' }), act.shape[3] ?? 0)));
+    const pic = writePicture(outDir, file, grid, true);
+    const shown = pic.href ? pic : { width: grid.width * scale, height: grid.height * scale };
+    figures.push(figure(file, mapsCaption(act.layerId, displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' }), act.shape[3] ?? 0), shown.width, { height: shown.height, href: pic.href }));
   }
   const logits = predictId ? acts.find((a) => a.layerId === predictId) : undefined;
   const preds = logits ? topPredictions(logits.data, spec.labels, 5) : [];

@@ -24,9 +24,18 @@ ${body}
 `;
 }
 
-export function figure(src: string, caption: string, width?: number): string {
-  const w = width ? ` width="${width}"` : '';
-  return `<figure><img class="px" src="${escapeHtml(src)}"${w} alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+/**
+ * One picture and its caption. `width`/`height` are the size it is shown at (a picture stored at 1 px a value is
+ * drawn larger, pixelated); `href` links it to its full-size file, `title` is its tooltip.
+ */
+export function figure(src: string, caption: string, width?: number, more: { height?: number; href?: string; title?: string } = {}): string {
+  const size = `${width ? ` width="${width}"` : ''}${more.height ? ` height="${more.height}"` : ''}`;
+  const title = more.title ? ` title="${escapeHtml(more.title)}"` : '';
+  // Lazy: a GoogLeNet report shows 784 pictures (65 MB); the browser fetches those near the view, not all at open.
+  const img = `<img class="px" src="${escapeHtml(src)}"${size}${title} loading="lazy" alt="${escapeHtml(caption)}">`;
+  const linked = more.href ? `<a href="${escapeHtml(more.href)}">${img}</a>` : img;
+  const full = more.href ? ` · <a href="${escapeHtml(more.href)}">full size</a>` : '';
+  return `<figure>${linked}<figcaption>${escapeHtml(caption)}${full}</figcaption></figure>`;
 }
 
 /** A part of the report that did not run, and why: `what` names the part, `why` is one sentence in our words. */

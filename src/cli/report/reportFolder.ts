@@ -8,7 +8,7 @@ import { LayerLensError } from '../../shared/errors';
 import { REPORT_GENERATOR } from './html';
 
 /** Every file name a report writes (and the temp files of an atomic write). */
-const REPORT_FILE = /^(index\.html|classes\.png|(kernels|maps|atlas|topk|attribution)-[\w.-]+\.png|\.\d+\.\d+\.tmp)$/;
+const REPORT_FILE = /^(index\.html|classes(\.full)?\.png|(kernels|maps|atlas|topk|attribution)-[\w.-]+\.png|\.\d+\.\d+\.tmp)$/;
 const STAGING = 'layer-lens-partial';
 const REPLACED = 'layer-lens-old';
 

@@ -1,11 +1,11 @@
-import { join } from 'node:path';
-import { encodePng } from '../../core/image/encodePng';
+import { basename } from 'node:path';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
-import { channelRow, loadDisplayImages, rowLayout, rowSize } from '../../core/topk/topkPictures';
+import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
 import type { LayerInfo } from '../../shared/model';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { fileSafe } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import type { ReportContext, ReportSection } from './reportTypes';
+import { writePicture } from './reportPicture';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 
 const K = 5;
@@ -57,8 +57,11 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
     }
     const row = channelRow(result.top[c] ?? [], slots, pictures, layout);
     const file = `topk-${fileSafe(layer.id)}-${c}.png`;
-    writeFileAtomic(join(outDir, file), encodePng(row.rgba, row.width, row.height));
-    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, rowSize(slots, layout).width));
+    // At the page's width: GoogLeNet's rows of 224 px images were 1812 px wide (687 kB each, 40 MB for 64 channels)
+    // and shown at 1068; the images themselves are the user's own files, named in the tooltip.
+    const pic = writePicture(outDir, file, row);
+    const names = (result.top[c] ?? []).slice(0, slots).map((e) => basename(e.file)).join(', ');
+    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, pic.width, { height: pic.height, title: names }));
   }
   log(`top-k ${layer.id}: ${result.imageCount} images in ${result.ms} ms`);
   const [fh, fw] = result.receptiveField.size;

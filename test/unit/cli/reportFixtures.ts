@@ -59,7 +59,7 @@ export function writeGrayImages(dir: string, count: number, size = 8): string[] 
 
 export interface ReportFolder {
   html: string;
-  /** The src of every <img> in index.html. */
+  /** The src of every <img> in index.html, and every PNG it links to (a picture's full size). */
   images: string[];
   /** The PNG files in the folder. */
   pngs: string[];
@@ -71,7 +71,7 @@ export function readReport(dir: string): ReportFolder {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) throw new Error(`${dir} has no index.html (it holds ${existsSync(dir) ? readdirSync(dir).join(', ') : 'nothing'})`);
   const html = readFileSync(index, 'utf8');
-  const images = [...html.matchAll(/<img [^>]*src="([^"]+)"/g)].map((m) => m[1]);
+  const images = [...html.matchAll(/<img [^>]*src="([^"]+)"|<a href="([^"]+\.png)"/g)].map((m) => m[1] ?? m[2]);
   const notices = [...html.matchAll(/<p class="notice">(.*?)<\/p>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))));
   return { html, images, pngs: readdirSync(dir).filter((f) => f.endsWith('.png')).sort(), notices };
 }
