@@ -6,10 +6,25 @@ import { LayerLensError } from '../shared/errors';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(argv: string[], options: Options): Record<string, string | boolean | string[] | undefined> {
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
+    values = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (e) {
     throw argumentError(e);
+  }
+  refuseEmptyValues(values);
+  return values;
+}
+
+/**
+ * `--units ""` (an unset shell variable) is refused by name: as a number it read 0 (`--diversity ""` ran as 0), as
+ * a folder or layer it meant the default (`--images ""` drew no examples, `--layers ""` every layer), and elsewhere
+ * it gave a sentence with a blank in it ("--class  is neither…").
+ */
+function refuseEmptyValues(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const list = Array.isArray(value) ? value : [value];
+    if (list.some((v) => typeof v === 'string' && v.trim() === '')) throw new LayerLensError('badArgument', `--${name} needs a value, not an empty string.`);
   }
 }
 

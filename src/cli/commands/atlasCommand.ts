@@ -2,7 +2,7 @@
 // computed unit by unit into SITE/units/ (resumable: Ctrl-C keeps finished units) and then rendered from disk.
 import { join } from 'node:path';
 import { atlasPlanText } from '../../core/atlas/atlasBatch';
-import { atlasGroups, atlasLayers, atlasWorkList } from '../../core/atlas/workList';
+import { atlasGroups, atlasLayers, atlasWorkList, unitsCapNote } from '../../core/atlas/workList';
 import type { AtlasSettings } from '../../core/atlas/atlasTypes';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import { listImageFiles } from '../../core/node/nodeTopk';
@@ -25,6 +25,13 @@ import { finishShard } from '../shard/shardFolders';
 export const atlasUsage =
   `layer-lens atlas --model M [--images DIR] [--layers L ...] [--units all|N] [--steps N] [--preset P] [--seeds N] [--diversity N] [--k N] [--batch N] [--input-size H,W] ${preprocessUsage} --out SITE ${shardUsage} [--json]`;
 
+/** --units N: the first N units of each layer; its sentence names 'all' too, the other value it takes. */
+function unitsCount(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new LayerLensError('badArgument', `--units must be all or an integer >= 1, not ${String(value)}.`);
+  return n;
+}
+
 export async function atlasCommand(argv: string[]): Promise<void> {
   const values = parse(argv, {
     model: { type: 'string' },
@@ -45,20 +52,26 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   const modelPath = required(values, 'model');
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
-  const unitsArg = values.units === undefined || values.units === 'all' ? 'all' : integer(values.units, 'units', 0, 1);
+  const unitsArg = values.units === undefined || values.units === 'all' ? 'all' : unitsCount(values.units);
   const steps = integer(values.steps, 'steps', ATLAS_DEFAULTS.steps, 1);
   const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, ATLAS_DEFAULTS.preset);
   const seeds = integer(values.seeds, 'seeds', ATLAS_DEFAULTS.seeds, 1);
   const diversity = integer(values.diversity, 'diversity', ATLAS_DEFAULTS.diversity, 0);
   if (diversity === 1) throw new LayerLensError('badArgument', '--diversity must be 0 (none) or at least 2 images.');
   const imagesDir = typeof values.images === 'string' ? values.images : undefined;
+  // Without images there are no dataset examples: a --k would be dropped without a word.
+  if (!imagesDir && values.k !== undefined) throw new LayerLensError('badArgument', `--k counts each unit's dataset examples, which come from --images DIR: give --images too, or leave --k out.`);
   const k = imagesDir ? integer(values.k, 'k', ATLAS_DEFAULTS.k, 1) : 0;
   const askedBatch = values.batch === undefined ? undefined : integer(values.batch, 'batch', 0, ATLAS_LIMITS.batch[0]);
   if (askedBatch !== undefined && askedBatch > ATLAS_LIMITS.batch[1]) throw new LayerLensError('badArgument', `--batch must be at most ${ATLAS_LIMITS.batch[1]} units, not ${askedBatch}.`);
   // Bad folders are refused before the model loads or any unit runs.
   const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
-  const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).filter(Boolean);
+  const layerArgs = ((values.layers as string[] | undefined) ?? []).flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
+  // "--layers ," named no layer and drew every one, as if the option had been left out.
+  if (values.layers !== undefined && layerArgs.length === 0) throw new LayerLensError('badArgument', '--layers needs layer ids separated by commas (leave it out for every convolution).');
+  // As topk: k above the image count shows every image, and says so before the work.
+  if (imagesDir && k > imageCount) process.stderr.write(`atlas: --k ${k} is more than the ${imageCount} image${imageCount === 1 ? '' : 's'} in ${imagesDir}: each unit shows all ${imageCount}.\n`);
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process computes one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);
   // As Build Atlas… in VS Code: a site written into a folder of other files would scatter its pages among them.
@@ -72,6 +85,8 @@ export async function atlasCommand(argv: string[]): Promise<void> {
     const spec = await modelInputSpec(model, preprocessSettingsOf(values));
     const layers = atlasLayers(model.info, layerArgs);
     const work = atlasWorkList(layers, unitsArg);
+    const capped = unitsCapNote(layers, unitsArg);
+    if (capped) process.stderr.write(`atlas: ${capped}\n`);
     // 8 units at a time on a CPU, up to 32 on a GPU, or an atlas's own when resuming one (its pixels depend on it).
     const batch = chooseAtlasBatch(shard ? undefined : outDir, askedBatch, model, work, spec);
     const settings: AtlasSettings & { preset: ActmaxPresetName } = { preset, steps, seeds, diversity, batch, k, images: imageCount, size: [spec.height, spec.width] };

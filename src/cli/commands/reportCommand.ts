@@ -22,6 +22,10 @@ Writes DIR/index.html: the model's layers, kernels, feature maps, activation max
   --samples DIR     the sample images (default: the model's samples/ folder; --images DIR also names it)
   --backend B       auto (default: a hardware GPU, else wasm), webgpu, wasm, cpu or tensorflow
 ${preprocessHelp}  --quiet           no progress lines on stderr
+A count above what there is (--layers 99 on a model of 2 conv layers, --images 99 of 20) draws them all, and a
+'note:' line on stderr says so before the work starts.
+Pictures are stored at the size the page shows them; an activation-maximization grid wider than the page links
+its full size.
 A part that fails (one layer's actmax, an unreadable image) says why in a notice in its place and the rest is drawn;
 the run exits 0 and prints a 'warning:' line on stderr naming the failed parts and the skipped images.
 Bad options and models that cannot be opened: one sentence before any work, exit 2 or 1.
@@ -45,12 +49,15 @@ export async function reportCommand(argv: string[]): Promise<void> {
   const choices = parseReportChoices(values);
   checkReportTarget(outDir);
   const log = (m: string) => values.quiet || process.stderr.write(`${m}\n`);
+  // Said even with --quiet, before any section runs: the report draws something other than the number asked for.
+  const note = (m: string) => process.stderr.write(`layer-lens report: note: ${m}\n`);
+  // The image folder is checked before the model loads: a missing or empty one is one sentence, at once.
+  const images = listSampleImages(choices, modelPath, note);
 
   const status = await startBackend(values.backend);
   const model = await loadModel(modelPath);
   try {
-    const layers = resolveLayers(choices.layers, model.info, modelPath);
-    const images = listSampleImages(choices, modelPath);
+    const layers = resolveLayers(choices.layers, model.info, modelPath, note);
     const staged = stageReport(outDir);
     let outcome: ReportOutcome;
     try {

@@ -48,12 +48,16 @@ function parseLayers(value: unknown): LayerChoice | undefined {
   return { ids };
 }
 
-/** Layer ids in model order, or undefined when the user chose none (each section keeps its default). */
-export function resolveLayers(choice: LayerChoice | undefined, info: ModelInfo, modelPath: string): string[] | undefined {
+/**
+ * Layer ids in model order, or undefined when the user chose none (each section keeps its default). A count above
+ * the model's conv layers draws them all and says so through `note`.
+ */
+export function resolveLayers(choice: LayerChoice | undefined, info: ModelInfo, modelPath: string, note: (message: string) => void = () => undefined): string[] | undefined {
   if (!choice) return undefined;
   if ('count' in choice) {
     const convs = info.layers.filter((l) => l.kernelShape && (l.kind === 'conv' || l.kind === 'depthwiseConv'));
     if (convs.length === 0) throw new LayerLensError('badArgument', `--layers ${choice.count} asks for conv layers, and ${modelPath} has none; name layers instead.`);
+    if (choice.count > convs.length) note(`--layers ${choice.count} is more than the ${convs.length} conv layer${convs.length === 1 ? '' : 's'} of ${info.name}: drawing ${convs.length === 1 ? "it" : convs.length === 2 ? "both" : `all ${convs.length}`}.`);
     return spread(convs.length, choice.count).map((i) => convs[i].id);
   }
   const known = new Set(info.layers.map((l) => l.id));
@@ -72,8 +76,11 @@ export function spread(n: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
 }
 
-/** The sample images, sorted by name, the first `imageCount` of them. A missing folder is one sentence. */
-export function listSampleImages(choices: ReportChoices, modelPath: string): string[] {
+/**
+ * The sample images, sorted by name, the first `imageCount` of them. A missing folder, or a --samples folder without
+ * an image, is one sentence; an --images count above the images there uses them all and says so through `note`.
+ */
+export function listSampleImages(choices: ReportChoices, modelPath: string, note: (message: string) => void = () => undefined): string[] {
   const dir = choices.samplesDir ?? join(dirname(modelPath), 'samples');
   if (!existsSync(dir)) {
     if (choices.samplesDir !== undefined) throw new LayerLensError('notFound', `The image folder ${dir} does not exist.`);
@@ -81,5 +88,10 @@ export function listSampleImages(choices: ReportChoices, modelPath: string): str
   }
   if (!statSync(dir).isDirectory()) throw new LayerLensError('badArgument', `${dir} is a file; --samples needs a folder of images.`);
   const all = readdirSync(dir).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => join(dir, f));
+  // The model's own samples/ may be empty (the sections say there are no images); a folder the user named may not.
+  if (all.length === 0 && choices.samplesDir !== undefined) throw new LayerLensError('notFound', `${dir} holds no PNG, JPEG, WebP, GIF or BMP image.`);
+  if (choices.imageCount !== undefined && choices.imageCount > all.length && all.length > 0) {
+    note(`--images ${choices.imageCount} is more than the ${all.length} image${all.length === 1 ? '' : 's'} in ${dir}: using ${all.length === 1 ? 'it' : `all ${all.length}`}.`);
+  }
   return choices.imageCount === undefined ? all : all.slice(0, choices.imageCount);
 }

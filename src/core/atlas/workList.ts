@@ -62,6 +62,25 @@ export function atlasWorkList(layers: readonly LayerInfo[], units: 'all' | numbe
   return items;
 }
 
+/**
+ * What `--units N` does to layers with fewer than N units, said in one sentence (undefined when every layer has
+ * N or more): a count above a layer's channels draws that layer whole, as topk's k above the image count draws
+ * every image, and the user is told rather than finding fewer pictures than asked for.
+ */
+export function unitsCapNote(layers: readonly LayerInfo[], units: 'all' | number): string | undefined {
+  if (units === 'all') return undefined;
+  const narrow = layers.filter((l) => channelsOf(l) < units);
+  if (narrow.length === 0) return undefined;
+  const shown = narrow.slice(0, 4).map((l) => `${l.id} ${channelsOf(l)}`);
+  const list = `${shown.join(', ')} units${narrow.length > shown.length ? `, and ${narrow.length - shown.length} more` : ''}`;
+  if (narrow.length === layers.length) {
+    if (layers.length === 1) return `--units ${units} is more than ${narrow[0].id} has (${channelsOf(narrow[0])} units): drawing all ${channelsOf(narrow[0])}.`;
+    return `--units ${units} is more than any of the ${layers.length} layers has (${list}): each is drawn whole.`;
+  }
+  const drawn = narrow.length === 1 ? 'it is drawn whole' : 'those are drawn whole';
+  return `--units ${units} is more than ${narrow.length} of the ${layers.length} layers have (${list}): ${drawn}, the others' first ${units} units.`;
+}
+
 /** The work list cut into batches: a new group at each layer and every `size` units (aligned at unit 0). */
 export function atlasGroups(items: readonly AtlasItem[], size = ATLAS_GROUP_SIZE): AtlasGroup[] {
   const groups: AtlasGroup[] = [];

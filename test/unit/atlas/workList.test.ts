@@ -1,7 +1,7 @@
 // The atlas's work list, its fixed batches, the inputs ranking and the progress text: pure functions, no model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { atlasGroups, atlasLayers, atlasWorkList } from '../../../src/core/atlas/workList';
+import { atlasGroups, atlasLayers, atlasWorkList, unitsCapNote } from '../../../src/core/atlas/workList';
 import { strongestInputs } from '../../../src/core/atlas/strongestInputs';
 import { formatEta, progressSink } from '../../../src/cli/atlas/progressLine';
 import type { LayerInfo, ModelInfo } from '../../../src/shared/model';
@@ -28,6 +28,18 @@ test('batches are 32 consecutive units of one layer aligned at unit 0, so any su
   assert.deepEqual(atlasWorkList(atlasLayers(info), 2).map((i) => `${i.layerId}${i.unit}`), ['a0', 'a1', 'b0', 'b1']);
   // A subset starting mid-group keeps the group's boundaries.
   assert.deepEqual(atlasGroups(work.slice(30, 36)).map((g) => g.units), [[30, 31], [32, 33, 34, 35]]);
+});
+
+test('--units above a layer\'s channels draws it whole, and the note names each such layer and its count', () => {
+  const layers = atlasLayers(info); // a: 40 units, b: 3
+  assert.equal(unitsCapNote(layers, 'all'), undefined);
+  assert.equal(unitsCapNote(layers, 3), undefined);
+  assert.equal(unitsCapNote(layers, 10), '--units 10 is more than 1 of the 2 layers have (b 3 units): it is drawn whole, the others\' first 10 units.');
+  assert.equal(unitsCapNote(layers, 100000), '--units 100000 is more than any of the 2 layers has (a 40, b 3 units): each is drawn whole.');
+  assert.equal(unitsCapNote([layers[0]], 512), '--units 512 is more than a has (40 units): drawing all 40.');
+  const many = Array.from({ length: 7 }, (_, i) => layer(`m${i}`, 'conv', 8));
+  assert.equal(unitsCapNote(many, 9), '--units 9 is more than any of the 7 layers has (m0 8, m1 8, m2 8, m3 8 units, and 3 more): each is drawn whole.');
+  assert.equal(atlasWorkList(layers, 10).length, 13);
 });
 
 test('strongest inputs rank input channels by the L2 norm of their weights into the unit', () => {
