@@ -46,6 +46,30 @@ ${preprocessHelp}`;
 
 const BASELINES: readonly IgBaseline[] = ['black', 'blurred', 'noise'];
 
+/** The methods that read each tuning option (explain.ts): given for none of the chosen methods, it would change nothing. */
+const OPTION_METHODS: Record<string, readonly AttributionMethod[]> = {
+  'cam-layer': ['gradcam', 'gradcampp', 'guided-gradcam'],
+  steps: ['ig'],
+  baseline: ['ig'],
+  samples: ['smoothgrad'],
+  noise: ['smoothgrad'],
+  window: ['occlusion'],
+  stride: ['occlusion'],
+  batch: ['ig', 'smoothgrad', 'occlusion'],
+  seed: ['smoothgrad', 'ig'],
+};
+
+/** `--steps 64 --method gradcam` ran without a word about the 64: refused, naming the methods that use it. */
+function refuseUnusedOptions(values: Record<string, unknown>, methods: readonly AttributionMethod[]): void {
+  for (const [name, users] of Object.entries(OPTION_METHODS)) {
+    if (values[name] !== undefined && !methods.some((m) => users.includes(m))) {
+      const method = `--method ${methods.join(',')}`;
+      throw new LayerLensError('badArgument', users.length === 1 ? `--${name} is read by ${users[0]} only, which ${method} does not include.` : `--${name} is read by ${users.join(', ')} only, and ${method} includes none of them.`);
+    }
+  }
+  if (values.score !== undefined && values.layer !== undefined) throw new LayerLensError('badArgument', '--score chooses the class score (logit or probability); a --layer --unit target has none.');
+}
+
 function number(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -141,6 +165,7 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   if ((values.y === undefined) !== (values.x === undefined) || (values.y !== undefined && values.layer === undefined)) {
     throw new LayerLensError('badArgument', '--y and --x go together, with --layer and --unit: the neuron of that unit to explain.');
   }
+  refuseUnusedOptions(values, methods);
   const score = oneOf(values.score, 'score', ['logit', 'probability'] as const, 'logit');
   const baseline = oneOf(values.baseline, 'baseline', BASELINES, 'black');
   const colormapFlag = values.colormap === undefined ? undefined : oneOf(values.colormap, 'colormap', COLORMAP_NAMES, 'inferno');
