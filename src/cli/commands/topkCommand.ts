@@ -1,6 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
-import { encodePng } from '../../core/image/encodePng';
 import { listImageFiles } from '../../core/node/nodeTopk';
+import { PngFileWriter } from '../../core/node/pngFiles';
 import { topkOfFolder } from '../../core/node/topkOfFolder';
 import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPictures';
 import { shardOf, shardOption, shardUsage } from '../shardOption';
@@ -87,10 +87,13 @@ export async function writeTopkOutput(result: TopkResult, spec: InputSpec, image
   const layout = rowLayout(result);
   // Slots for the images there are, not for k: k = 100 over 20 images drew 80 empty slots per channel (22,804 px wide).
   const slots = Math.max(1, Math.min(result.k, result.imageCount));
-  result.top.forEach((entries, c) => {
+  // Each row is drawn here while the rows before it are compressed on other threads.
+  const pngs = new PngFileWriter();
+  for (const [c, entries] of result.top.entries()) {
     const row = channelRow(entries, slots, images, layout);
-    writeFileAtomic(join(outDir, `channel-${c}.png`), encodePng(row.rgba, row.width, row.height));
-  });
+    await pngs.write(join(outDir, `channel-${c}.png`), row.rgba, row.width, row.height);
+  }
+  await pngs.finish();
 }
 
 type TopkJson = Record<string, { file: string; value: number; x: number; y: number; mean: number; box: PixelBox }[]>;

@@ -86,7 +86,11 @@ export function stackRows(rows: readonly Picture[], gap = 4): Picture {
   return out;
 }
 
-/** Draws `box` of `img` into a tile × tile square at (x0, y0), enlarged by the largest whole factor that fits (at least 1, shrunk by sampling when larger), centred on black. */
+/**
+ * Draws `box` of `img` into a tile × tile square at (x0, y0), enlarged by the largest whole factor that fits (at
+ * least 1, shrunk by sampling when larger), centred on black. Whole pixels are copied as 32-bit words, and a row
+ * that samples the same source row as the one above it is copied from it: a wide layer draws hundreds of rows.
+ */
 function blit(pic: Picture, x0: number, y0: number, tile: number, img: RgbaImage, box: PixelBox): { x: number; y: number; scale: number } {
   fill(pic, x0, y0, tile, tile, [0, 0, 0]);
   const fit = tile / Math.max(box.width, box.height);
@@ -95,17 +99,22 @@ function blit(pic: Picture, x0: number, y0: number, tile: number, img: RgbaImage
   const h = Math.max(1, Math.round(box.height * scale));
   const ox = x0 + Math.floor((tile - w) / 2);
   const oy = y0 + Math.floor((tile - h) / 2);
+  const dst = words(pic.rgba);
+  const src = words(img.data);
+  const opaque = OPAQUE_BITS;
+  const columns = new Int32Array(w);
+  for (let x = 0; x < w; x++) columns[x] = box.x + Math.min(box.width - 1, Math.floor(x / scale));
+  let lastSy = -1;
   for (let y = 0; y < h; y++) {
     const sy = box.y + Math.min(box.height - 1, Math.floor(y / scale));
-    for (let x = 0; x < w; x++) {
-      const sx = box.x + Math.min(box.width - 1, Math.floor(x / scale));
-      const s = (sy * img.width + sx) * 4;
-      const d = ((oy + y) * pic.width + ox + x) * 4;
-      pic.rgba[d] = img.data[s] as number;
-      pic.rgba[d + 1] = img.data[s + 1] as number;
-      pic.rgba[d + 2] = img.data[s + 2] as number;
-      pic.rgba[d + 3] = 255;
+    const d = (oy + y) * pic.width + ox;
+    if (sy === lastSy) {
+      dst.copyWithin(d, d - pic.width, d - pic.width + w);
+      continue;
     }
+    const s = sy * img.width;
+    for (let x = 0; x < w; x++) dst[d + x] = (src[s + (columns[x] as number)] as number) | opaque;
+    lastSy = sy;
   }
   return { x: ox - box.x * scale, y: oy - box.y * scale, scale };
 }
@@ -122,13 +131,29 @@ function outline(pic: Picture, x: number, y: number, w: number, h: number): void
 }
 
 function fill(pic: Picture, x: number, y: number, w: number, h: number, rgb: readonly number[]): void {
-  for (let yy = Math.max(0, y); yy < Math.min(pic.height, y + h); yy++) {
-    for (let xx = Math.max(0, x); xx < Math.min(pic.width, x + w); xx++) {
-      const d = (yy * pic.width + xx) * 4;
-      pic.rgba[d] = rgb[0] as number;
-      pic.rgba[d + 1] = rgb[1] as number;
-      pic.rgba[d + 2] = rgb[2] as number;
-      pic.rgba[d + 3] = 255;
-    }
+  const dst = words(pic.rgba);
+  const colour = pixelWord(rgb[0] as number, rgb[1] as number, rgb[2] as number, 255);
+  const left = Math.max(0, x);
+  const right = Math.min(pic.width, x + w);
+  if (right <= left) return;
+  for (let yy = Math.max(0, y); yy < Math.min(pic.height, y + h); yy++) dst.fill(colour, yy * pic.width + left, yy * pic.width + right);
+}
+
+/** One RGBA pixel as the 32-bit word it is in memory (whatever the platform's byte order). */
+function pixelWord(r: number, g: number, b: number, a: number): number {
+  return new Uint32Array(new Uint8Array([r, g, b, a]).buffer)[0] as number;
+}
+
+const OPAQUE_BITS = pixelWord(0, 0, 0, 255);
+const wordViews = new WeakMap<Uint8ClampedArray, Uint32Array>();
+
+/** The pixels of an RGBA buffer as 32-bit words; a buffer not 4-byte aligned is read through an aligned copy. */
+function words(rgba: Uint8ClampedArray): Uint32Array {
+  let view = wordViews.get(rgba);
+  if (!view) {
+    const aligned = rgba.byteOffset % 4 === 0 ? rgba : rgba.slice();
+    view = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
+    wordViews.set(rgba, view);
   }
+  return view;
 }
