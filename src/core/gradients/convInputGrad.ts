@@ -5,6 +5,7 @@
 // ONNX importer's convs (src/core/onnx/convKernels.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { readsSynchronously } from '../onCpuBackend';
+import { heldGradientKernel } from './heldKernels';
 
 export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -44,6 +45,24 @@ export function spreadForInputGrad(
   return { d: padOrCrop(d, top, bottom, left, right), pad: 'valid' };
 }
 
+/**
+ * Input gradient of a 1×1 conv (any stride and padding; a 1×1 kernel has no dilation to speak of) with filter
+ * [1, 1, I, O]: dy · Wᵀ as one matrix product reading the kernel as it is, placed back onto the H × W input grid.
+ * No flipped or transposed copy of the kernel is made: matMul reads it transposed (most of a MobileNet's weights
+ * are 1×1 kernels).
+ */
+export function pointwiseInputGrad(dy: tf.Tensor4D, H: number, W: number, filter: tf.Tensor4D, g: ConvGradGeometry): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, ho, wo, O] = dy.shape;
+    const I = filter.shape[2];
+    const flat = tf.matMul(tf.reshape(dy, [n * ho * wo, O]) as tf.Tensor2D, tf.reshape(filter, [I, O]) as tf.Tensor2D, false, true);
+    const { d, pad } = spreadForInputGrad(tf.reshape(flat, [n, ho, wo, I]) as tf.Tensor4D, H, W, 1, 1, g);
+    if (pad === 'valid') return d;
+    const [, [top, bottom], [left, right]] = pad;
+    return padOrCrop(d, top, bottom, left, right);
+  });
+}
+
 /** Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor. */
 export function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
   let y = x;
@@ -76,45 +95,44 @@ export function convGradGeometry(
   };
 }
 
-/** Flipped kernels' values by the source kernel's data (immutable in TF.js); plain JS memory, collected with it. */
-const flippedValues = new WeakMap<object, { transposed: boolean; values: Float32Array }>();
-
 /**
- * A [kh, kw, I, O] kernel rotated by 180° in its two spatial axes, and with I and O swapped when `transpose`.
- * Made once per kernel in JavaScript and kept beside it: on wasm, Reverse is an element-by-element loop (1.4 s
- * of an InceptionV3 input gradient for its 22 M kernel weights), Slice copies its whole input per call and
- * Gather was slower still; per step only the upload of the kept values remains.
+ * A [kh, kw, I, O] kernel rotated by 180° in its two spatial axes, and with I and O swapped when `transpose`,
+ * held while gradients run (heldKernels.ts). Made in JavaScript: on wasm, Reverse is an element-by-element loop
+ * (1.4 s of an InceptionV3 input gradient for its 22 M kernel weights), Slice copies its whole input per call and
+ * Gather was slower still.
  */
 export function flippedKernel(filter: tf.Tensor4D, transpose: boolean): tf.Tensor4D {
+  return heldGradientKernel(filter, transpose ? 'flip-transpose' : 'flip', () => flipKernel(filter, transpose));
+}
+
+/** `flippedKernel` made now, not held (caller disposes). */
+export function flipKernel(filter: tf.Tensor4D, transpose: boolean): tf.Tensor4D {
   const [kh, kw, I, O] = filter.shape;
   const shape: [number, number, number, number] = transpose ? [kh, kw, O, I] : [kh, kw, I, O];
   // On a GPU backend the filter may be a value the GPU computed (a GraphModel's Mul of constants), which has no
   // synchronous read; Reverse is a cheap kernel there, so no JavaScript copy is needed.
   if (filter.dtype !== 'float32' || !readsSynchronously()) {
-    const flipped = tf.reverse(filter, [0, 1]);
-    return (transpose ? tf.transpose(flipped, [0, 1, 3, 2]) : flipped) as tf.Tensor4D;
+    return tf.tidy(() => {
+      const flipped = tf.reverse(filter, [0, 1]);
+      return (transpose ? tf.transpose(flipped, [0, 1, 3, 2]) : flipped) as tf.Tensor4D;
+    });
   }
-  let cached = flippedValues.get(filter.dataId);
-  if (!cached || cached.transposed !== transpose) {
-    const src = filter.dataSync() as Float32Array;
-    const out = new Float32Array(src.length);
-    const taps = kh * kw;
-    const tap = I * O;
-    for (let t = 0; t < taps; t++) {
-      const from = t * tap;
-      const to = (taps - 1 - t) * tap;
-      if (!transpose) {
-        out.set(src.subarray(from, from + tap), to);
-        continue;
-      }
-      for (let i = 0; i < I; i++) {
-        for (let o = 0; o < O; o++) out[to + o * I + i] = src[from + i * O + o] as number;
-      }
+  const src = filter.dataSync() as Float32Array;
+  const out = new Float32Array(src.length);
+  const taps = kh * kw;
+  const tap = I * O;
+  for (let t = 0; t < taps; t++) {
+    const from = t * tap;
+    const to = (taps - 1 - t) * tap;
+    if (!transpose) {
+      out.set(src.subarray(from, from + tap), to);
+      continue;
     }
-    cached = { transposed: transpose, values: out };
-    flippedValues.set(filter.dataId, cached);
+    for (let i = 0; i < I; i++) {
+      for (let o = 0; o < O; o++) out[to + o * I + i] = src[from + i * O + o] as number;
+    }
   }
-  return tf.tensor4d(cached.values, shape);
+  return tf.tensor4d(out, shape);
 }
 
 /** Input gradient of conv2d(x, filter) (NHWC, HWIO filter): a conv of spread dy with the flipped, transposed filter. */

@@ -10,6 +10,7 @@ import { graphKind, inputNodeName, scopesOf, UNFUSED_SUFFIX, type GraphNodeJson 
 import { inputIsChannelsFirst, nodeLayouts, placeholderShape, type Layout } from './graphChannelsFirst';
 import { enterModel, leaveModel, recordInputFacts, type InputBoundary } from './modelBoundary';
 import { chooseInputSize, describeAssumedSize, type InputSizeRequest } from './assumedInputSize';
+import { releaseGradientKernels } from '../gradients/heldKernels';
 
 export interface GraphWrapOptions {
   /** Listed node → the node that computes its output in NHWC (channels-first ops rewritten by graphChannelsFirst). */
@@ -135,6 +136,8 @@ export function wrapGraphModel(model: GraphModel, nodes: GraphNodeJson[], path: 
     dispose(): void {
       if (!disposed) model.dispose();
       disposed = true;
+      // The flipped kernels its conv gradients hold (convInputGrad.ts): freed with the model, not when idle.
+      releaseGradientKernels();
     },
   };
   fillShapes(loaded, inputShape, assumed, warnings, path);

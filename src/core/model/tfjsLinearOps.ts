@@ -5,13 +5,15 @@
 // matmul kernel, one pass over the output instead of two; a layer as the file has it adds its bias after, so its
 // forward values are bit for bit those of the layer-by-layer path (the actmax golden hashes pin them).
 import * as tf from '@tensorflow/tfjs-core';
-import { convWithFlippedGrad, flipHwio, type ConvGeom } from '../onnx/convKernels';
+import { convWithFlippedGrad, type ConvGeom } from '../onnx/convKernels';
+import { flippedKernel } from '../gradients/convInputGrad';
+import { heldGradientKernel, releaseGradientKernels } from '../gradients/heldKernels';
 import type { LinearConfig } from './tfjsLayerEval';
 
 export interface LinearOp {
   /** The layer's pre-activation output for x. */
   run(x: tf.Tensor): tf.Tensor;
-  /** Frees the tensors the op made (the weights it was given when `owned`, the flipped gradient kernels). */
+  /** Frees the tensors the op made (the weights it was given when `owned`) and the gradient kernels held for it. */
   dispose(): void;
 }
 
@@ -42,21 +44,20 @@ export function linearOpTakes(config: LinearConfig): boolean {
 export function linearOp(config: LinearConfig, kernel: tf.Tensor, bias: tf.Tensor1D | undefined, folded: boolean, ownsKernel = folded): LinearOp | null {
   if (!linearOpTakes(config)) return null;
   const made: tf.Tensor[] = folded ? [...(ownsKernel ? [kernel] : []), ...(bias ? [bias] : [])] : [];
-  const dispose = (): void => tf.dispose(made.splice(0));
+  const disposeMade = (): void => tf.dispose(made.splice(0));
   const inKernel = folded && bias ? bias : undefined;
   const after = (y: tf.Tensor): tf.Tensor => (bias && !inKernel ? tf.add(y, bias) : y);
-  if (config.className === 'Dense') return { run: (x) => after(dense(x, kernel as tf.Tensor2D, inKernel)), dispose };
+  if (config.className === 'Dense') return { run: (x) => after(dense(x, kernel as tf.Tensor2D, inKernel)), dispose: disposeMade };
 
   const depthwise = config.className === 'DepthwiseConv2D';
   const w = kernel as tf.Tensor4D;
-  let flip: tf.Tensor4D | undefined;
-  const wFlip = (): tf.Tensor4D => {
-    if (!flip) {
-      // Made during a gradient, inside its tidy scope: kept, or that scope would dispose it.
-      flip = tf.keep(depthwise ? depthwiseFlip(w) : flipHwio(w));
-      made.push(flip);
-    }
-    return flip;
+  // Held while gradients run, freed when they stop or the op is disposed (heldKernels.ts): not a second copy of
+  // the kernel for the model's life. (With the native kernels 1×1 convs need none: dy · Wᵀ reads the kernel itself.)
+  const wFlip = (): tf.Tensor4D =>
+    depthwise && w.shape[3] > 1 ? heldGradientKernel(w, 'depthwise-dense', () => depthwiseFlip(w)) : flippedKernel(w, !depthwise);
+  const dispose = (): void => {
+    releaseGradientKernels(w);
+    disposeMade();
   };
   // The explicit padding depends on the input's size, which a model without a fixed size learns at run time.
   const bySize = new Map<string, (x: tf.Tensor4D) => tf.Tensor4D>();

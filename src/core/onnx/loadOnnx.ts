@@ -17,6 +17,7 @@ import type { LayerEntry } from './modules';
 import { depthwiseFilter, oihwToHwio } from './convKernels';
 import { ensureWasmGradientKernels } from './wasmGradients';
 import { checkFiniteWeights, validateOnnxModel } from './validateOnnxGraph';
+import { releaseGradientKernels } from '../gradients/heldKernels';
 
 const MAX_PROGRAMS = 3;
 
@@ -234,6 +235,8 @@ class OnnxModel implements LoadedModel {
     this.programs.clear();
     for (const t of this.cache.values()) t.dispose();
     this.cache.clear();
+    // The flipped kernels its conv gradients hold (heldKernels.ts): freed with the model, not when idle.
+    releaseGradientKernels();
   }
 }
 

@@ -4,7 +4,9 @@ import type { OnnxNode } from './onnxGraph';
 import { NHWC, toNhwc } from './layout';
 import { attrInt, attrInts, attrString, unsupported, withDry } from './opTypes';
 import type { CompileContext, Compiler, StaticIn } from './opTypes';
-import { convWithFlippedGrad, depthwiseFilter, depthwiseGradFilter, flipHwio, oihwToHwio } from './convKernels';
+import { convWithFlippedGrad, depthwiseFilter, depthwiseGradFilter, oihwToHwio } from './convKernels';
+import { flippedKernel } from '../gradients/convInputGrad';
+import { heldGradientKernel } from '../gradients/heldKernels';
 
 /** Explicit [top, left, bottom, right] padding from `pads` / `auto_pad`. */
 export function spatialPads(node: OnnxNode, inHW: number[], k: number[], s: number[], d: number[]): [number, number, number, number] {
@@ -54,18 +56,19 @@ export const conv: Compiler = (node, ins, cx) => {
   let biasAfter = bias;
   if (group === 1) {
     const f = cx.cached(`${node.index}/w`, () => oihwToHwio(w.data, w.shape, 0, O)) as tf.Tensor4D;
-    const ff = () => cx.cached(`${node.index}/wflip`, () => flipHwio(f)) as tf.Tensor4D;
+    // Gradient kernels are held while gradients run, not for the model's life (heldKernels.ts).
+    const ff = () => flippedKernel(f, true);
     run = convWithFlippedGrad(f, ff, false, geom, bias);
     biasAfter = undefined;
   } else if (Ig === 1 && O % C === 0) {
     const f = cx.cached(`${node.index}/w`, () => depthwiseFilter(w.data, w.shape, C)) as tf.Tensor4D;
-    const ff = () => cx.cached(`${node.index}/wflip`, () => depthwiseGradFilter(f)) as tf.Tensor4D;
+    const ff = () => (f.shape[3] === 1 ? flippedKernel(f, false) : heldGradientKernel(f, 'depthwise-dense', () => depthwiseGradFilter(f)));
     run = convWithFlippedGrad(f, ff, true, geom);
   } else {
     const og = O / group;
     const convs = Array.from({ length: group }, (_, gi) => {
       const f = cx.cached(`${node.index}/w${gi}`, () => oihwToHwio(w.data, w.shape, gi * og, og)) as tf.Tensor4D;
-      const ff = () => cx.cached(`${node.index}/wflip${gi}`, () => flipHwio(f)) as tf.Tensor4D;
+      const ff = () => flippedKernel(f, true);
       return convWithFlippedGrad(f, ff, false, geom);
     });
     run = (x) => tf.concat(tf.split(x, group, 3).map((xi, gi) => convs[gi](xi as tf.Tensor4D)), 3);
