@@ -3,10 +3,11 @@
 // the option, before the model loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decode } from 'fast-png';
 import { repoRoot } from '../../helpers/paths';
+import { channelRow, rowLayout } from '../../../src/core/topk/topkPictures';
 import { runCli } from '../../helpers/runCli';
 import { tempFolder } from '../topk/topkFixtures';
 import { graphModelWithoutGradient, readReport, writeGrayImages } from './reportFixtures';
@@ -35,6 +36,11 @@ test('atlas --units and --k above what the layer and folder hold: every unit and
   // Both before the plan line, i.e. before any unit runs.
   assert.match(lines[2], /^atlas: 16 units of 1 layer/);
   assert.match(readFileSync(join(site, 'index.html'), 'utf8'), /<td>16 of 16/);
+  // Each unit's dataset row has slots for the 20 images, not for 50 (k = 100000 would have asked for gigabytes).
+  const tops = readdirSync(site, { recursive: true, encoding: 'utf8' }).filter((f) => basename(f) === 'top.png');
+  assert.equal(tops.length, 16);
+  const twenty = channelRow([], 20, new Map(), rowLayout({ input: [28, 28] }, 56)).width;
+  for (const f of tops) assert.equal(decode(readFileSync(join(site, f))).width, twenty, f);
 });
 
 test('atlas refuses --k without --images, a --layers that names no layer and an empty value, before the model loads', () => {

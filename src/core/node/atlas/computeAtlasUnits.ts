@@ -234,7 +234,9 @@ function writeUnit(outDir: string, record: GroupRecord, layerTopk: TopkResult | 
   const { files, ...plain } = record;
   const entries = layerTopk?.top[record.unit] ?? [];
   if (layerTopk && entries.length > 0) {
-    const row = channelRow(entries, layerTopk.k, pictures, rowLayout(layerTopk, 56));
+    // Slots for the images there are: --k 100000 over a small folder sized the row for 100,000 pictures.
+    const slots = Math.max(1, Math.min(layerTopk.k, layerTopk.imageCount));
+    const row = channelRow(entries, slots, pictures, rowLayout(layerTopk, 56));
     files.set('top.png', encodePng(row.rgba, row.width, row.height));
     plain.topPicture = 'top.png';
     plain.top = entries.map((e) => ({ file: relative(imagesRoot, e.file).split(sep).join('/'), value: round6(e.value), x: e.x, y: e.y }));
