@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,4 +43,14 @@ export function runCli(args: string[], timeoutMs = 120_000): CliRun {
     timeout: timeoutMs,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A refused argument: exit status 2 and one sentence, `layer-lens <command>: ….`, returned without the prefix. */
+export function cliRefusal(args: string[]): string {
+  const r = runCli(args);
+  assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], new RegExp(`^layer-lens ${args[0]}: .*\\.$`));
+  return lines[0].slice(`layer-lens ${args[0]}: `.length);
 }

@@ -4,20 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/paths';
-import { runCli } from '../../helpers/runCli';
+import { cliRefusal as refusal } from '../../helpers/runCli';
 import { tempFolder } from '../topk/topkFixtures';
 
 const SAMPLES = join(repoRoot, 'models/mnist-cnn/samples');
 const MISSING_MODEL = join(repoRoot, 'models/none-such/model.json');
 
-function refusal(args: string[]): string {
-  const r = runCli(args);
-  assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /^layer-lens attribute: .*\.$/);
-  return lines[0].slice('layer-lens attribute: '.length);
-}
 
 test('attribute refuses a tuning option none of the chosen methods reads, and --score on a unit, before the model loads', () => {
   const base = ['attribute', '--model', MISSING_MODEL, '--input', join(SAMPLES, 'digit-3-a.png'), '--out', tempFolder()];

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { decode } from 'fast-png';
 import { repoRoot } from '../../helpers/paths';
 import { channelRow, rowLayout } from '../../../src/core/topk/topkPictures';
-import { runCli } from '../../helpers/runCli';
+import { cliRefusal as refusal, runCli } from '../../helpers/runCli';
 import { tempFolder } from '../topk/topkFixtures';
 import { graphModelWithoutGradient, readReport, writeGrayImages } from './reportFixtures';
 
@@ -16,15 +16,6 @@ const SAMPLE = join(repoRoot, 'models/mnist-cnn/model.json');
 const SAMPLES = join(repoRoot, 'models/mnist-cnn/samples');
 const MISSING_MODEL = join(repoRoot, 'models/none-such/model.json');
 
-/** One line on stderr, `layer-lens <command>: …`, and the exit status of a refused argument. */
-function refusal(args: string[]): string {
-  const r = runCli(args);
-  assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], new RegExp(`^layer-lens ${args[0]}: .*\\.$`));
-  return lines[0].slice(`layer-lens ${args[0]}: `.length);
-}
 
 test('atlas --units and --k above what the layer and folder hold: every unit and image is drawn, and stderr says so first', () => {
   const site = join(tempFolder('layer-lens-atlas-limits-'), 'site');
