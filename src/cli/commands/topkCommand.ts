@@ -45,8 +45,6 @@ export async function topkCommand(argv: string[]): Promise<void> {
   // A --cache that is a file failed deep in the run as 'an internal error'.
   if (typeof values.cache === 'string') checkOutFolder(resolve(values.cache), 'cache');
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts
-  // Only an asked-for --k is worth a note (the default 9 over a small folder is no surprise). Counted before decoding.
-  if (values.k !== undefined && k > listed.length && listed.length > 0) process.stderr.write(`topk: --k ${k} is more than the ${listed.length} image${listed.length === 1 ? '' : 's'} in ${imagesDir}: each channel shows all ${listed.length}.\n`);
   // --shard, or an array job's index (Slurm, Kubernetes, AWS Batch): this process scores one slice into OUT/shard-i-of-n.
   const shard = shardOf(values);
   const model = await openCliModel(values, modelPath);
@@ -62,6 +60,10 @@ export async function topkCommand(argv: string[]): Promise<void> {
       onProgress: tty ? (p) => process.stderr.write(`\r${p.message ?? `${p.done} of ${p.total}`}\x1b[K`) : undefined,
     });
     if (tty) process.stderr.write('\n');
+    // Said once the images are scored, so it counts those read and never precedes a refusal; only an asked-for
+    // --k is worth it (the default 9 over a small folder is no surprise).
+    const n = result.imageCount;
+    if (values.k !== undefined && k > n) process.stderr.write(`topk: --k ${k} is more than the ${n} image${n === 1 ? '' : 's'} read from ${imagesDir}: each channel shows all ${n}.\n`);
     await writeTopkOutput(result, spec, imagesDir, outDir);
     const skipped = result.skipped.map((s) => ({ file: rel(imagesDir, s.file), reason: s.reason }));
     if (values.json) {

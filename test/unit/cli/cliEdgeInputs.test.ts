@@ -113,7 +113,7 @@ test('topk with k above the number of images draws a slot per image, not k empty
   const png = decode(readFileSync(join(out, 'channel-0.png')));
   const layout = rowLayout({ input: [28, 28] });
   assert.equal(png.width, rowSize(6, layout).width, `a row of 6 slots, not ${rowSize(100, layout).width} px for 100`);
-  assert.equal(r.stderr.trim(), `topk: --k 100 is more than the 6 images in ${images}: each channel shows all 6.`);
+  assert.equal(r.stderr.trim(), `topk: --k 100 is more than the 6 images read from ${images}: each channel shows all 6.`);
 });
 
 test('attribute names a .npy --input as an array before the model loads; merge --help promises no model', () => {
