@@ -102,6 +102,9 @@ test('a 4-task Slurm array job of atlas, merged, is byte for byte the one-machin
     await cluster?.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  const left = spawnSync('pgrep', ['-f', 'layer-lens-slurm-'], { encoding: 'utf8' });
+  // This run's own daemons and tasks (their command lines name its folders): a daemon left by another run, say
+  // one killed mid-test, is not this test's leftover.
+  const mine = [cluster?.dir, work].filter((d): d is string => d !== undefined).join('|');
+  const left = spawnSync('pgrep', ['-f', mine], { encoding: 'utf8' });
   assert.equal(left.stdout.trim(), '', 'no Slurm or munge daemon of this test, nor a task of its job, is left running');
 });
