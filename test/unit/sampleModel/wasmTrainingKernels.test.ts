@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (tfjs-layers does it on import).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useBackend } from '../../helpers/backend';
+import { IDLE_MS, heldGradientKernelBytes } from '../../../src/core/gradients/heldKernels';
 import { registerWasmTrainingKernels } from '../../../scripts/wasmTrainingKernels';
 
 interface Case {
@@ -82,5 +83,8 @@ test('wasm conv and max-pool gradients match cpu once the training kernels are r
   });
   assert.ok(relL2(cpuPool[0], poolGrad([2, 11, 11, 3], 2, 2)) < 1e-6);
   assert.ok(relL2(cpuPool[1], poolGrad([1, 7, 8, 2], 3, 2)) < 1e-6);
+  // The flipped kernels a dilated conv's input gradient made are held until the gradients stop, then freed.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS + 100));
+  assert.equal(heldGradientKernelBytes(), 0, 'flipped kernels still held after the gradients stopped');
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
 });
