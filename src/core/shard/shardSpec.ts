@@ -39,11 +39,11 @@ export function resolveShard(flag: string | undefined, env: Env, countFlag?: str
 }
 
 function fromFlag(flag: string): ShardSpec {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(flag);
+  const m = /^(\d+)\/(\d+)$/.exec(flag);
   if (!m) throw new LayerLensError('badArgument', `--shard must be i/n (shard i of n, counting from 1), not "${flag}".`);
   const i = Number(m[1]);
   const n = Number(m[2]);
-  if (n < 1 || i < 1 || i > n) throw new LayerLensError('badArgument', `--shard ${flag}: shards are numbered 1 to n (n ≥ 1), so i/n needs 1 ≤ i ≤ n.`);
+  if (!Number.isSafeInteger(n) || n < 1 || i < 1 || i > n) throw new LayerLensError('badArgument', `--shard ${flag}: shards are numbered 1 to n (n ≥ 1), so i/n needs 1 ≤ i ≤ n.`);
   return { index: i - 1, count: n, source: 'flag' };
 }
 
@@ -79,9 +79,10 @@ function has(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
 
+/** Digits only: Number() read "1e1" as 10 and "0x10" as 16. */
 function whole(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!has(value) || !Number.isInteger(n) || n < 0) throw new LayerLensError('badArgument', `${name} must be a whole number, not "${value ?? ''}".`);
+  const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new LayerLensError('badArgument', `${name} must be a whole number, not "${value ?? ''}".`);
   return n;
 }
 

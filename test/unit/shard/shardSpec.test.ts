@@ -17,6 +17,10 @@ test('--shard i/n counts from 1 and wins over the environment', () => {
   refusal(() => resolveShard('0/4', {}), /numbered 1 to n/);
   refusal(() => resolveShard('5/4', {}), /1 ≤ i ≤ n/);
   refusal(() => resolveShard('two', {}), /--shard must be i\/n/);
+  // Only digits: spaces, signs, exponents and hex were read as numbers.
+  for (const odd of [' 1/2', '1 / 2', '+1/2', '1/2e0', '0x1/2', '1.0/2']) refusal(() => resolveShard(odd, {}), /--shard must be i\/n/);
+  refusal(() => resolveShard(undefined, { JOB_COMPLETION_INDEX: '0' }, '1e1'), /--shards must be a whole number, not "1e1"/);
+  refusal(() => resolveShard(undefined, { JOB_COMPLETION_INDEX: '0x1', LAYER_LENS_SHARD_COUNT: '4' }), /JOB_COMPLETION_INDEX must be a whole number/);
 });
 
 test('Slurm array tasks map to 0…n−1 through SLURM_ARRAY_TASK_MIN and STEP; gaps are refused', () => {
@@ -55,6 +59,17 @@ test('shards hold whole groups, in contiguous runs covering every item once, and
   }
   assert.deepEqual(Array.from({ length: 4 }, (_, index) => shardSlice(items, { index, count: 4 }, 8).items.length), [8, 16, 8, 9]);
   assert.equal(shardFolderName({ index: 1, count: 4 }), 'shard-2-of-4');
+});
+
+test('items one by one: every shard holds ⌊n/count⌋ or ⌈n/count⌉ of them, in order, the same on every call', () => {
+  for (const [n, count] of [[20, 3], [20, 2], [2, 4], [0, 3], [41, 7], [1, 1], [100, 100]] as const) {
+    const items = Array.from({ length: n }, (_, i) => i);
+    const slices = Array.from({ length: count }, (_, index) => shardSlice(items, { index, count }));
+    assert.deepEqual(slices.flatMap((s) => s.items), items, `${n} items in ${count} shards`);
+    for (const s of slices) assert.ok([Math.floor(n / count), Math.ceil(n / count)].includes(s.items.length), `${n} in ${count}: ${s.items.length}`);
+    assert.deepEqual(Array.from({ length: count }, (_, index) => shardSlice(items, { index, count })), slices);
+  }
+  assert.deepEqual(Array.from({ length: 3 }, (_, index) => shardSlice(Array.from({ length: 20 }), { index, count: 3 }).items.length), [6, 7, 7]);
 });
 
 test('the Kubernetes manifest in docs gives every pod of its Indexed Job a shard, with the count equal to completions', () => {
