@@ -15,6 +15,7 @@ import { resolveSettings } from './presets';
 import { withRedirectedRelu } from './reluRedirect';
 import { disposeFlipCache, withFastConvGrad, type FlipCache } from './fastConvGrad';
 import { checkGradientPath } from './gradientCheck';
+import { leanVariableGrads } from './leanGradients';
 import { createRng } from './rng';
 import { applyTransforms, fitToSize } from './transforms';
 
@@ -97,7 +98,7 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
           const total = penalties ? tf.add(objective, evaluateObjective(penalties, acts, ctx, img)) : objective;
           return tf.neg(tf.sum(total)) as tf.Scalar;
         };
-        const run = () => withFastConvGrad(flips, () => tf.variableGrads(loss, current.variables));
+        const run = () => withFastConvGrad(flips, () => leanVariableGrads(loss, current.variables));
         // Every preset, the seed's trials included: without it a dead unit's image never changes from the start.
         const redirect = step < settings.reluRedirectSteps || someUnitDead;
         let { value, grads } = redirect ? withRedirectedRelu(run) : run();
