@@ -107,26 +107,53 @@ export interface UnitPageResult {
   datasetNote?: string;
 }
 
-/** The two ratios of a badge: q against the dataset's top-1 (null without one), r under random views. */
+/**
+ * A badge's ratio: activation / reference, or null when the reference cannot carry one (no dataset top-1, a unit
+ * that never fires).
+ */
+export function badgeRatio(activation: number, reference: number | null): number | null {
+  return reference === null || !(reference > 0) || !Number.isFinite(activation) ? null : activation / reference;
+}
+
+/** Below this r a badge is weak: the image excites its unit far less once it is moved a little. */
+export const BADGE_WEAK_BELOW = 0.5;
+
+/**
+ * The badge of a unit's seed-0 image, wherever it is shown (the Unit panel, the atlas site): q against the
+ * dataset's top-1 (null without one), r under random views, whether it is weak, and its text.
+ */
 export function unitBadge(record: Pick<UnitPageRecord, 'quality'>): { q: number | null; r: number | null; weak: boolean; text: string; help: string } {
   const { activation, transformed, top1 } = record.quality;
-  const ratio = (v: number, ref: number | null): number | null => (ref === null || !(ref > 0) || !Number.isFinite(v) ? null : v / ref);
-  const q = top1 !== null ? ratio(activation, top1) : null;
-  const r = top1 !== null ? ratio(transformed, top1) : ratio(transformed, activation);
+  const q = top1 !== null ? badgeRatio(activation, top1) : null;
+  const r = top1 !== null ? badgeRatio(transformed, top1) : badgeRatio(transformed, activation);
   const show = (v: number | null): string => (v === null ? '–' : `${v.toFixed(2)}×`);
   return {
     q,
     r,
-    weak: r === null || r < 0.5,
+    weak: r === null || r < BADGE_WEAK_BELOW,
     text: top1 !== null ? `q ${show(q)} · r ${show(r)}` : `r ${show(r)}`,
-    help: top1 !== null ? BADGE_HELP : BADGE_HELP_NO_DATA,
+    help: badgeHelp(top1 !== null, 'panel'),
   };
 }
 
-export const BADGE_HELP =
-  'q: this image\'s activation (max over positions) as a share of the dataset\'s top-1 image; r: the same under random jitter, scale and rotation — a low r means it excites the unit only in one exact alignment.';
-export const BADGE_HELP_NO_DATA =
-  'r: this image\'s activation under random jitter, scale and rotation as a share of its own — a low r means it excites the unit only in one exact alignment (run Find Top Images on a folder for q, the share of the dataset\'s top-1).';
+const LOW_R = 'a low r means it excites the unit only in one exact alignment';
+const R_UNDER_VIEWS = 'random jitter, scale and rotation';
+
+/** The badge's meaning when the unit has a dataset top-1 to compare with: q and r. */
+export const BADGE_HELP = `q: this image's activation (max over positions) as a share of the dataset's top-1 image; r: the same under ${R_UNDER_VIEWS} — ${LOW_R}.`;
+
+/** How a weak badge looks, in words: colour is not the only sign of it. */
+export const BADGE_WEAK_HELP = `The badge is red and outlined when r is below ${BADGE_WEAK_BELOW}.`;
+
+/**
+ * The badge's meaning, the one text for every place it is shown. Without a dataset top-1 only r is shown, and the
+ * text ends with how to get q there: a folder for Find Top Images in the panel, an images folder for the atlas.
+ */
+export function badgeHelp(withData: boolean, place: 'panel' | 'atlas'): string {
+  if (withData) return BADGE_HELP;
+  const getQ = place === 'panel' ? 'run Find Top Images on a folder for q' : 'an atlas built with an images folder adds q';
+  return `r: this image's activation under ${R_UNDER_VIEWS} as a share of its own — ${LOW_R} (${getQ}, the share of the dataset's top-1).`;
+}
 
 // ---- Host ↔ webview -------------------------------------------------------------------------------------------
 

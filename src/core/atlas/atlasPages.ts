@@ -5,16 +5,10 @@
 // says the unit, its layer, its activation and its badge; the picture and the visible lines under it are not read
 // again), the badge's meaning written on the page rather than only in its hover line, a visible focus ring.
 import type { AtlasLayerSummary, AtlasManifest, UnitRecord } from './atlasTypes';
-import { qualityRatio } from './unitQuality';
 import { escapeHtml } from '../../shared/escapeHtml';
+import { BADGE_WEAK_HELP, badgeHelp, unitBadge } from '../../shared/unitProtocol';
 import { ATLAS_STYLE } from './atlasSiteStyle';
 import { ATLAS_GRID_SCRIPT } from './atlasGridScript';
-
-export const BADGE_HELP =
-  'q: this image\'s activation (max over positions) as a share of the dataset\'s top-1 image; r: the same under random jitter, scale and rotation — a low r means it excites the unit only in one exact alignment.';
-export const BADGE_HELP_NO_DATA = 'r: this image\'s activation under random jitter, scale and rotation as a share of its own — a low r means it excites the unit only in one exact alignment (an atlas built with an images folder adds q, the share of the dataset\'s top-1).';
-/** How a weak badge looks, in words: colour is not the only sign of it. */
-export const BADGE_WEAK_HELP = 'The badge is red and outlined when r is below 0.5.';
 
 export interface SitePageParts {
   /** The breadcrumb: links (relative href, text) from the index down, then the current page's own name. */
@@ -41,35 +35,18 @@ ${parts.main}
 `;
 }
 
-/** The two ratios of a unit's badge: q against the dataset's top-1 (null without top-k), r under random views. */
-export function badgeRatios(r: UnitRecord): { q: number | null; r: number | null } {
-  const top1 = r.quality.top1;
-  return top1 !== null
-    ? { q: qualityRatio(r.quality.activation, top1), r: qualityRatio(r.quality.transformed, top1) }
-    : { q: null, r: qualityRatio(r.quality.transformed, r.quality.activation) };
-}
-
-function ratioText(v: number | null): string {
-  return v === null ? '–' : `${v.toFixed(2)}×`;
-}
-
-function isWeak(r: UnitRecord): boolean {
-  const robust = badgeRatios(r).r;
-  return robust === null || robust < 0.5;
-}
-
+/** A unit's badge (src/shared's, as the Unit panel shows it) with the atlas's help text as its hover line. */
 export function badge(r: UnitRecord): string {
-  const { q, r: robust } = badgeRatios(r);
-  const weak = isWeak(r);
-  const text = q !== null ? `q ${ratioText(q)} · r ${ratioText(robust)}` : `r ${ratioText(robust)}`;
-  return `<span class="badge${weak ? ' weak' : ''}" title="${escapeHtml(r.quality.top1 !== null ? BADGE_HELP : BADGE_HELP_NO_DATA)}">${escapeHtml(text)}${weak ? '<span class="sr-only"> (low r)</span>' : ''}</span>`;
+  const { text, weak } = unitBadge(r);
+  return `<span class="badge${weak ? ' weak' : ''}" title="${escapeHtml(badgeHelp(r.quality.top1 !== null, 'atlas'))}">${escapeHtml(text)}${weak ? '<span class="sr-only"> (low r)</span>' : ''}</span>`;
 }
 
 /** The badge as a screen reader should say it: no "×" read as "times", and the weak mark in words. */
 function badgeWords(r: UnitRecord): string {
-  const { q, r: robust } = badgeRatios(r);
+  const { q, r: robust, weak } = unitBadge(r);
   const words = (v: number | null): string => (v === null ? 'not measured' : v.toFixed(2));
-  return `${q !== null ? `q ${words(q)}, ` : ''}r ${words(robust)}${isWeak(r) ? ' (low)' : ''}`;
+  // q is said wherever the badge shows it: whenever the unit has a dataset top-1, even one it cannot be a share of.
+  return `${r.quality.top1 !== null ? `q ${words(q)}, ` : ''}r ${words(robust)}${weak ? ' (low)' : ''}`;
 }
 
 /** A value in three significant digits: enough to compare tiles, short enough for one under a 112 px picture. */
@@ -112,7 +89,7 @@ function layerTile(layer: AtlasLayerSummary, u: number, r: UnitRecord | undefine
   if (!r) {
     return `<li class="tile" data-index="${u}" data-activation="-1" data-quality="-1"><div class="missing" aria-hidden="true">not computed</div>unit ${u}<span class="sr-only">: not computed</span></li>`;
   }
-  const robust = badgeRatios(r).r ?? -1;
+  const robust = unitBadge(r).r ?? -1;
   const activation = shortValue(r.quality.activation);
   const picture = r.actmax[0] ? `<img class="px" src="../units/${escapeHtml(layer.slug)}/${u}/${escapeHtml(r.actmax[0].file)}" alt="">` : '<div class="missing">no image</div>';
   // One name, said once: the label; what is drawn inside the link is for the eye only.
@@ -129,7 +106,7 @@ export function layerPage(manifest: AtlasManifest, layer: AtlasLayerSummary, rec
   const main = `<h1>${escapeHtml(layer.id)}</h1>
 <p class="note">${escapeHtml(layer.className)}, output ${escapeHtml(shapeText(layer.outputShape))}; ${records.length} of ${layer.units} units drawn${layer.units < layer.channels ? ` (the first ${layer.units} of ${layer.channels} channels)` : ''}. Each image is optimized to excite one unit (seed 0); under it, the unit, its activation (act) and its quality badge.</p>
 <h2 id="units">Units</h2>
-<p class="note" id="badge-help">The badge: ${escapeHtml(withData ? BADGE_HELP : BADGE_HELP_NO_DATA)} ${BADGE_WEAK_HELP}</p>
+<p class="note" id="badge-help">The badge: ${escapeHtml(badgeHelp(withData, 'atlas'))} ${BADGE_WEAK_HELP}</p>
 <div class="sort" role="group" aria-labelledby="sort-label" data-needs-script hidden><span id="sort-label">Sort the units by</span><button type="button" data-sort="index" aria-pressed="true">index</button><button type="button" data-sort="activation" aria-pressed="false">activation</button><button type="button" data-sort="quality" aria-pressed="false">quality (r)</button></div>
 <p class="note" data-needs-script hidden>In the grid, the arrow keys move between units, Home and End to a row's ends, Ctrl+Home and Ctrl+End to the first and last unit; Enter opens a unit's page.</p>
 <p class="note" id="sort-status" role="status"></p>

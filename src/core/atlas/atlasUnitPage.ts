@@ -4,7 +4,8 @@
 // right in a screen reader's list of links.
 import type { AtlasLayerSummary, AtlasManifest, UnitRecord } from './atlasTypes';
 import { escapeHtml } from '../../shared/escapeHtml';
-import { BADGE_HELP, BADGE_HELP_NO_DATA, BADGE_WEAK_HELP, atlasTitle, badge, sitePage } from './atlasPages';
+import { BADGE_WEAK_HELP, badgeHelp } from '../../shared/unitProtocol';
+import { atlasTitle, badge, sitePage } from './atlasPages';
 
 /** `caption` is HTML (it may hold a badge); `alt` plain text. */
 function fig(src: string, alt: string, caption: string, width: number): string {
@@ -21,7 +22,7 @@ export function unitPage(manifest: AtlasManifest, layer: AtlasLayerSummary, r: U
     ? `<h2>Diversity batch</h2><p class="note">${r.diversity.length} images optimized together for this unit and pushed apart from each other (Lucid's diversity term).</p>${r.diversity.map((f, i) => fig(dir + f, `Diversity batch image of ${name}`, `${i + 1} of ${r.diversity.length}`, side)).join('\n')}`
     : '';
   const q = r.quality;
-  const quality = `<p class="note">Activation ${q.activation}; under ${q.draws} random views ${q.transformed}${q.top1 !== null ? `; dataset top-1 ${q.top1}` : ''}. The badge: ${escapeHtml(q.top1 !== null ? BADGE_HELP : BADGE_HELP_NO_DATA)} ${BADGE_WEAK_HELP}</p>`;
+  const quality = `<p class="note">Activation ${q.activation}; under ${q.draws} random views ${q.transformed}${q.top1 !== null ? `; dataset top-1 ${q.top1}` : ''}. The badge: ${escapeHtml(badgeHelp(q.top1 !== null, 'atlas'))} ${BADGE_WEAK_HELP}</p>`;
   const top = r.topPicture
     ? `<h2>Dataset examples</h2><p class="note">The ${r.top.length} images that excite this unit most, as the model sees them with the unit's receptive field outlined, then those crops.</p><img class="px" src="${escapeHtml(dir + r.topPicture)}" alt="The top ${r.top.length} dataset images of ${escapeHtml(name)} with its receptive field outlined, then the crops (listed in the table below)"><table><tr><th scope="col">#</th><th scope="col">Image</th><th scope="col">Activation</th><th scope="col">At</th></tr>${r.top.map((t, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(t.file)}</td><td>${t.value}</td><td>(${t.x}, ${t.y})</td></tr>`).join('')}</table>`
     : '';

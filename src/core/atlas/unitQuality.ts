@@ -72,9 +72,3 @@ export async function unitActivations(
     x.dispose();
   }
 }
-
-/** A ratio for the badge: activation / reference, or null when the reference cannot carry one. */
-export function qualityRatio(activation: number, reference: number | null): number | null {
-  if (reference === null || !(reference > 0) || !Number.isFinite(activation)) return null;
-  return activation / reference;
-}

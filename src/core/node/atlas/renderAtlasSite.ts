@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { throwIfAborted, yieldToEventLoop } from '../../abort';
 import type { AtlasManifest, UnitRecord } from '../../atlas/atlasTypes';
 import { LayerLensError } from '../../../shared/errors';
+import { unitBadge } from '../../../shared/unitProtocol';
 import { writeFileAtomic } from '../writeFileAtomic';
 import { readAtlasManifest } from './atlasManifest';
-import { badgeRatios, indexPage, layerPage } from '../../atlas/atlasPages';
+import { indexPage, layerPage } from '../../atlas/atlasPages';
 import { unitPage } from '../../atlas/atlasUnitPage';
 
 export interface AtlasSiteSummary {
@@ -97,7 +98,7 @@ export async function renderAtlasSite(outDir: string, options: AtlasRenderOption
       channels: layer.channels,
       units: list.map((r) => {
         const dir = `units/${layer.slug}/${r.unit}/`;
-        const ratios = badgeRatios(r);
+        const ratios = unitBadge(r);
         return {
           unit: r.unit,
           page: `unit/${layer.slug}/${r.unit}.html`,
