@@ -6,14 +6,30 @@ import { LayerLensError } from '../shared/errors';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(argv: string[], options: Options): Record<string, string | boolean | string[] | undefined> {
-  let values: Record<string, string | boolean | string[] | undefined>;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    values = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | string[] | undefined>;
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true, tokens: true });
   } catch (e) {
     throw argumentError(e);
   }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   refuseEmptyValues(values);
+  refuseRepeatedValues(parsed.tokens ?? [], options);
   return values;
+}
+
+/**
+ * `--k 3 … --k 4` ran with 4 and dropped the 3 without a word (node's parser keeps the last): an option that takes
+ * one value, given twice with different values, is refused by name. The same value twice changes nothing.
+ */
+function refuseRepeatedValues(tokens: readonly { kind: string; name?: string; value?: string }[], options: Options): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined || t.value === undefined || options[t.name]?.multiple) continue;
+    const before = seen.get(t.name);
+    if (before !== undefined && before !== t.value) throw new LayerLensError('badArgument', `--${t.name} is given twice (${before} and ${t.value}): give it once.`);
+    seen.set(t.name, t.value);
+  }
 }
 
 /**
@@ -78,11 +94,47 @@ export function oneOf<T extends string>(value: unknown, name: string, allowed: r
   throw new LayerLensError('badArgument', `--${name} must be one of ${allowed.join(', ')}, not ${String(value)}.`);
 }
 
-export function integer(value: unknown, name: string, fallback: number, min = 0): number {
+/** A plain decimal integer as typed: digits, with a leading '-' only for a negative one ("-0" is not one). */
+const PLAIN_INTEGER = /^(0|-?[1-9]\d*|0\d+)$/;
+/** A plain decimal number: 12, -0.5, .25, 1e-3; no hex, no '+', no spaces, no Infinity or NaN. */
+const PLAIN_NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * An integer option: only a plain decimal integer is read (Number() took 1e1 as 10, 0x10 as 16, " 12 " as 12 and
+ * "-0" as 0), within [min, max]; one sentence names the option, the range and the value otherwise. Without `max`
+ * the option has no upper bound beyond what a double holds exactly.
+ */
+export function integer(value: unknown, name: string, fallback: number, min = 0, max?: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new LayerLensError('badArgument', `--${name} must be an integer >= ${min}, not ${String(value)}.`);
+  const n = plainInteger(value);
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    throw new LayerLensError('badArgument', `--${name} must be an integer ${rangeText(min, max)}, not ${shown(value)}.`);
+  }
   return n;
+}
+
+/** The integer a value spells as a plain decimal integer; NaN for anything else (1e1, 0x10, " 12 ", +3, -0). */
+export function plainInteger(value: unknown): number {
+  return typeof value === 'string' && PLAIN_INTEGER.test(value) ? Number(value) : NaN;
+}
+
+/** A number option (a rate, a weight, a fraction): a plain decimal number within [min, max]. */
+export function decimal(value: unknown, name: string, min: number, max: number, what = 'a number'): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && PLAIN_NUMBER.test(value) ? Number(value) : NaN;
+  // '-0' is negative as typed: refused where the range starts at 0, as -0.0 would be.
+  const negativeZero = typeof value === 'string' && value.startsWith('-') && n === 0 && min >= 0;
+  if (!Number.isFinite(n) || n < min || n > max || negativeZero) throw new LayerLensError('badArgument', `--${name} must be ${what} from ${min} to ${max}, not ${shown(value)}.`);
+  return n;
+}
+
+/** A value as the sentence quotes it: in quotes when spaces in it would vanish into the sentence. */
+export function shown(value: unknown): string {
+  return typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value);
+}
+
+function rangeText(min: number, max: number | undefined): string {
+  return max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
 }
 
 /** Common to every subcommand that runs a model. */

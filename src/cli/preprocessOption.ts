@@ -3,7 +3,7 @@
 import type { InputSpec } from '../shared/model';
 import { LayerLensError } from '../shared/errors';
 import { describeLabels, describePreprocessing, NORMALIZATION_NAMES, NORMALIZATIONS, isNormalizationName } from '../shared/preprocessing';
-import type { Options } from './cliArgs';
+import { plainInteger, type Options } from './cliArgs';
 
 export const preprocessOption: Options = {
   resize: { type: 'string' },
@@ -39,8 +39,8 @@ export function preprocessSettingsOf(values: Record<string, unknown>): Partial<I
   }
   const size = values['resize-size'];
   if (size !== undefined) {
-    const n = Number(size);
-    if (!Number.isInteger(n) || n < 1 || n > 16384) throw new LayerLensError('badArgument', `--resize-size must be a whole number of pixels from 1 to 16384, not ${String(size)}.`);
+    const n = plainInteger(size);
+    if (!(n >= 1 && n <= 16384)) throw new LayerLensError('badArgument', `--resize-size must be a whole number of pixels from 1 to 16384, not ${String(size)}.`);
     if (settings.resize !== 'shorterSideCenterCrop') throw new LayerLensError('badArgument', '--resize-size applies only with --resize shorter-side.');
     settings.resizeSize = n;
   }

@@ -1,17 +1,15 @@
 // The actmax request and the model input spec, checked field by field before any tensor is made. The bounds are
 // those of the panel and the CLI (src/host/actmax/requestBuilder.ts, src/cli/commands/actmaxCommand.ts), so
 // nothing the UI can send is refused, and nothing a buggy or hostile caller sends can allocate without bound.
-import { ACTMAX_PRESETS } from '../shared/actmax';
+import { ACTMAX_LIMITS, ACTMAX_PRESETS } from '../shared/actmax';
 import { NORMALIZATION_NAMES, RESIZE_MODES } from '../shared/preprocessing';
 import { bad, checkInteger, checkNumber, checkString, ParamReader } from './paramChecks';
 
-/** The panel's cap for a single run; the atlas sends 8 at a time. */
-export const MAX_ACTMAX_UNITS = 64;
-export const MAX_ACTMAX_STEPS = 100_000;
-export const MIN_ACTMAX_SIZE = 8;
-export const MAX_ACTMAX_SIZE = 1024;
-/** Pixels of one step's batch (units × side²): 64 units at 512 px, or 16 at 1024 px. */
-export const MAX_ACTMAX_BATCH_PIXELS = 64 * 512 * 512;
+// The CLI holds its options to the same bounds (src/shared/actmax.ts).
+export const MAX_ACTMAX_UNITS = ACTMAX_LIMITS.units;
+export const MAX_ACTMAX_STEPS = ACTMAX_LIMITS.steps;
+export const [MIN_ACTMAX_SIZE, MAX_ACTMAX_SIZE] = ACTMAX_LIMITS.size;
+export const MAX_ACTMAX_BATCH_PIXELS = ACTMAX_LIMITS.batchPixels;
 export const MAX_UNIT_INDEX = 1_000_000;
 export const MAX_INPUT_SIDE = 4096;
 const MAX_LABELS = 100_000;
@@ -62,14 +60,14 @@ export function checkActmaxRequest(r: ParamReader): void {
   if (size !== undefined && units.length * size * size > MAX_ACTMAX_BATCH_PIXELS) {
     bad('actmax: params.request', `asks for ${units.length} units at ${size} px, more than ${MAX_ACTMAX_BATCH_PIXELS} pixels per step; use fewer units or a smaller size`);
   }
-  o.optionalInteger('seed', 0, 2 ** 32 - 1);
-  o.optionalNumber('lr', 1e-9, 100);
+  o.optionalInteger('seed', 0, ACTMAX_LIMITS.seed);
+  o.optionalNumber('lr', ...ACTMAX_LIMITS.lr);
   o.optionalOneOf('param', ['pixel', 'fourier', 'maco'] as const);
   o.optionalBoolean('decorrelate');
   o.optionalNumber('decayPower', 0, 8);
   o.optionalList('transforms', 0, MAX_TRANSFORMS, checkTransform);
   const regs = o.optionalChild('regularizers');
-  for (const k of ['l1', 'l2', 'totalVariation', 'scharr', 'blur', 'dark']) regs?.optionalNumber(k, 0, 1e6);
+  for (const k of ['l1', 'l2', 'totalVariation', 'scharr', 'blur', 'dark']) regs?.optionalNumber(k, 0, ACTMAX_LIMITS.penaltyWeight);
   const octaves = o.optionalChild('octaves');
   if (octaves) {
     octaves.integer('count', 1, 16);

@@ -2,7 +2,7 @@
 // possible sender (a test, a future client, a bug), and a handler given 5,000 units or a 10^9-pixel size would
 // allocate first and fail late. One validator per method, in a table looked up by own property only; a bad
 // param is one badArgument sentence that names the method and the field.
-import { TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES } from '../shared/topkProtocol';
+import { TOPK_MAX_BATCH, TOPK_MAX_K, TOPK_PICTURE_BUDGET_BYTES } from '../shared/topkProtocol';
 import type { EngineMethod } from '../shared/protocol/engineProtocol';
 import { LayerLensError } from '../shared/errors';
 import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
@@ -14,7 +14,7 @@ import { checkAtlasRunParams } from './validateAtlas';
 import { checkUnitPageParams } from './validateUnit';
 
 /** Images per top-k forward pass: the engine picks from the layer sizes when absent. */
-export const MAX_TOPK_BATCH = 1024;
+export const MAX_TOPK_BATCH = TOPK_MAX_BATCH;
 /** Layers one feature-maps pass may name (GoogLeNet has a few hundred). */
 const MAX_LAYER_IDS = 10_000;
 const MAX_WASM_THREADS = 64;

@@ -17,6 +17,22 @@ export const ACTMAX_PARAMS = {
 export type ActmaxParamKind = keyof typeof ACTMAX_PARAMS;
 export const ACTMAX_PARAM_KINDS = Object.keys(ACTMAX_PARAMS) as ActmaxParamKind[];
 
+/**
+ * Bounds every caller of activation maximization is held to (the engine's request check and the CLI's options), so
+ * nothing the UI sends is refused and nothing can allocate or run without bound.
+ */
+export const ACTMAX_LIMITS = {
+  /** Units of one request: the panel's cap for a single run; the atlas sends 8 at a time. */
+  units: 64,
+  steps: 100_000,
+  size: [8, 1024],
+  /** Pixels of one step's batch (units × side²): 64 units at 512 px, or 16 at 1024 px. */
+  batchPixels: 64 * 512 * 512,
+  seed: 2 ** 32 - 1,
+  lr: [1e-9, 100],
+  penaltyWeight: 1e6,
+} as const;
+
 export const ACTMAX_PRESETS = [
   'trial1-naive',
   'trial2-rescale',

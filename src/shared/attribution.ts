@@ -12,6 +12,12 @@ export type AttributionMethod =
   | 'guided-gradcam'
   | 'occlusion';
 
+/**
+ * Bounds the core holds an attribution request to (src/core/attribution/explain.ts), and the CLI its options: IG
+ * steps and SmoothGrad samples are passes, the batch is how many run at once, the noise a fraction of the range.
+ */
+export const ATTRIBUTION_LIMITS = { steps: 4096, samples: 4096, batchSize: 256, noise: 10, seed: 2 ** 32 - 1 } as const;
+
 export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
   'gradcam',
   'gradcampp',

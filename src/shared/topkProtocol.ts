@@ -9,6 +9,8 @@ import type { RgbaImage } from './rgbaImage';
 /** Most images per channel the panel asks for: a row stays readable and the payload bounded. */
 export const TOPK_MAX_K = 16;
 export const TOPK_DEFAULT_K = 9;
+/** Most images per top-k forward pass anyone may ask for (the engine's params, `layer-lens topk --batch`). */
+export const TOPK_MAX_BATCH = 1024;
 /** Upper bound of the pixels one result carries to the host and the webview (thumbnails + crops). */
 export const TOPK_PICTURE_BUDGET_BYTES = 32 * 1024 * 1024;
 

@@ -3,6 +3,7 @@ import { renderActmax } from '../../core/actmax/render';
 import { encodePng } from '../../core/image/encodePng';
 import { modelInputSpec } from '../../core/node/imageFiles';
 import {
+  ACTMAX_LIMITS,
   ACTMAX_PARAM_KINDS,
   ACTMAX_PENALTY_KINDS,
   ACTMAX_PRESETS,
@@ -14,7 +15,7 @@ import {
   type ActmaxRegularizerWeights,
 } from '../../shared/actmax';
 import { LayerLensError } from '../../shared/errors';
-import { backendOption, integer, oneOf, parse, required } from '../cliArgs';
+import { backendOption, decimal, integer, oneOf, parse, plainInteger, required } from '../cliArgs';
 import { openCliModel } from '../cliModel';
 import { checkOutFolder, fileSafe, writeFileAtomic } from '../outputFiles';
 import { inputSizeOption } from '../inputSizeOption';
@@ -56,22 +57,24 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   // A unit given twice is rendered once: the same seed would draw the same image into the same file.
   const units = [...new Set(((values.unit as string[] | undefined) ?? []).map((u) => integer(u, 'unit', 0)))];
   if (units.length === 0) throw new LayerLensError('badArgument', '--unit is required (repeat it for a batch).');
+  // All units are optimized in one batch: the engine's cap for one request, so 1,000 units cannot ask for gigabytes.
+  if (units.length > ACTMAX_LIMITS.units) throw new LayerLensError('badArgument', `--unit is given for ${units.length} units; one run draws at most ${ACTMAX_LIMITS.units} (run it again for the rest).`);
   const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, 'lucid');
   const objectiveName = values.objective === undefined ? undefined : oneOf(values.objective, 'objective', OBJECTIVES, 'channel');
   const overrides: ActmaxOverrides = {};
-  if (values.steps !== undefined) overrides.steps = integer(values.steps, 'steps', 512, 1);
+  // The engine's bounds (src/shared/actmax.ts), all before the model loads: the core itself has no upper bound
+  // on steps, so --steps 99999999 ran for days.
+  if (values.steps !== undefined) overrides.steps = integer(values.steps, 'steps', 512, 1, ACTMAX_LIMITS.steps);
   if (values.size !== undefined) {
-    // Both bounds here, before the model loads: 1 and 100000 were told apart in two wordings, the second after loading.
-    const size = Number(values.size);
-    if (!Number.isInteger(size) || size < 8 || size > 1024) throw new LayerLensError('badArgument', `--size must be an integer from 8 to 1024 pixels, not ${String(values.size)}.`);
+    const [min, max] = ACTMAX_LIMITS.size;
+    // The sentence says pixels: 1 and 100000 were told apart in two wordings, the second after loading.
+    const size = plainInteger(values.size);
+    if (!(size >= min && size <= max)) throw new LayerLensError('badArgument', `--size must be an integer from ${min} to ${max} pixels, not ${String(values.size)}.`);
     overrides.size = size;
+    checkBatchPixels(units.length, overrides.size);
   }
-  if (values.seed !== undefined) overrides.seed = integer(values.seed, 'seed', 0);
-  if (values.lr !== undefined) {
-    const lr = Number(values.lr);
-    if (!(lr > 0)) throw new LayerLensError('badArgument', `--lr must be a positive number, not ${String(values.lr)}.`);
-    overrides.lr = lr;
-  }
+  if (values.seed !== undefined) overrides.seed = integer(values.seed, 'seed', 0, 0, ACTMAX_LIMITS.seed);
+  if (values.lr !== undefined) overrides.lr = decimal(values.lr, 'lr', ...ACTMAX_LIMITS.lr, 'a learning rate');
   if (values.param !== undefined) overrides.param = oneOf<ActmaxParamKind>(values.param, 'param', ACTMAX_PARAM_KINDS, 'pixel');
   const penalties = penaltyWeights((values.penalty as string[] | undefined) ?? []);
   if (penalties) overrides.regularizers = penalties;
@@ -80,6 +83,7 @@ export async function actmaxCommand(argv: string[]): Promise<void> {
   try {
     // Only the normalization matters here: actmax draws the input itself, there is no image to resize.
     const inputSpec = await modelInputSpec(model, preprocessSettingsOf({ normalize: values.normalize }));
+    if (overrides.size === undefined) checkBatchPixels(units.length, Math.max(inputSpec.height, inputSpec.width), model.info.name);
     const objective = objectiveName ? objectiveSpec(objectiveName, layerId) : undefined;
     const result = await renderActmax(model, { layerId, units, preset, objective, overrides, inputSpec });
     const files = result.images.map((rgba, i) => {
@@ -114,6 +118,14 @@ function objectiveSpec(name: (typeof OBJECTIVES)[number], layerId: string): Actm
   }
 }
 
+/** Units × side² of one step's batch, within the engine's bound: said by name before any step runs. */
+function checkBatchPixels(units: number, side: number, modelName?: string): void {
+  if (units * side * side <= ACTMAX_LIMITS.batchPixels) return;
+  const most = Math.max(1, Math.floor(ACTMAX_LIMITS.batchPixels / (side * side)));
+  const at = modelName ? `at ${modelName}'s input size, ${side} px` : `at --size ${side}`;
+  throw new LayerLensError('badArgument', `--unit is given for ${units} units, and ${at} one run draws at most ${most} (use fewer units or a smaller --size).`);
+}
+
 /** `--penalty l2=10 --penalty scharr=5` → weights over the preset's; any kind of the shared table is accepted. */
 function penaltyWeights(args: readonly string[]): ActmaxRegularizerWeights | undefined {
   if (args.length === 0) return undefined;
@@ -121,10 +133,12 @@ function penaltyWeights(args: readonly string[]): ActmaxRegularizerWeights | und
   for (const arg of args) {
     const m = /^([A-Za-z0-9]+)=(.+)$/.exec(arg);
     const kind = m?.[1] as ActmaxPenaltyKind | undefined;
-    const weight = Number(m?.[2]);
-    if (!m || !kind || !ACTMAX_PENALTY_KINDS.includes(kind) || !Number.isFinite(weight) || weight < 0) {
-      throw new LayerLensError('badArgument', `--penalty must be KIND=WEIGHT with KIND one of ${ACTMAX_PENALTY_KINDS.join(', ')} and a weight >= 0, not ${arg}.`);
+    const text = m?.[2] ?? '';
+    const weight = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+    if (!m || !kind || !ACTMAX_PENALTY_KINDS.includes(kind) || !(weight >= 0 && weight <= ACTMAX_LIMITS.penaltyWeight)) {
+      throw new LayerLensError('badArgument', `--penalty must be KIND=WEIGHT with KIND one of ${ACTMAX_PENALTY_KINDS.join(', ')} and a weight from 0 to ${ACTMAX_LIMITS.penaltyWeight}, not ${arg}.`);
     }
+    if (weights[kind] !== undefined && weights[kind] !== weight) throw new LayerLensError('badArgument', `--penalty ${kind} is given twice (${weights[kind]} and ${weight}): give it once.`);
     weights[kind] = weight;
   }
   return weights;

@@ -9,12 +9,13 @@ import { listImageFiles } from '../../core/node/nodeTopk';
 import { ACTMAX_PRESETS, type ActmaxPresetName } from '../../shared/actmax';
 import { ATLAS_DEFAULTS, ATLAS_LIMITS } from '../../shared/atlasProtocol';
 import { LayerLensError } from '../../shared/errors';
+import { UNIT_PAGE_LIMITS } from '../../shared/unitProtocol';
 import { computeAtlasUnits, isUnitDone } from '../../core/node/atlas/computeAtlasUnits';
 import { atlasManifest, writeOrCheckManifest } from '../../core/node/atlas/atlasManifest';
 import { progressSink } from '../atlas/progressLine';
 import { renderAtlasSite } from '../../core/node/atlas/renderAtlasSite';
 import { checkAtlasOutFolder, chooseAtlasBatch } from '../../core/node/atlas/runAtlas';
-import { integer, oneOf, parse, required } from '../cliArgs';
+import { integer, oneOf, parse, plainInteger, required } from '../cliArgs';
 import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder } from '../outputFiles';
 import { preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
@@ -27,8 +28,9 @@ export const atlasUsage =
 
 /** --units N: the first N units of each layer; its sentence names 'all' too, the other value it takes. */
 function unitsCount(value: unknown): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new LayerLensError('badArgument', `--units must be all or an integer >= 1, not ${String(value)}.`);
+  const n = plainInteger(value);
+  const [min, max] = ATLAS_LIMITS.units;
+  if (!(n >= min && n <= max)) throw new LayerLensError('badArgument', `--units must be all or an integer from ${min} to ${max}, not ${String(value)}.`);
   return n;
 }
 
@@ -53,17 +55,18 @@ export async function atlasCommand(argv: string[]): Promise<void> {
   const outDir = required(values, 'out');
   checkOutFolder(outDir);
   const unitsArg = values.units === undefined || values.units === 'all' ? 'all' : unitsCount(values.units);
-  const steps = integer(values.steps, 'steps', ATLAS_DEFAULTS.steps, 1);
+  // The engine's bounds for an atlas (steps, batch, units) and for a unit's page (seeds, diversity: an atlas page is
+  // that page), so the CLI, Build Atlas… and the Unit panel accept the same values.
+  const steps = integer(values.steps, 'steps', ATLAS_DEFAULTS.steps, ...ATLAS_LIMITS.steps);
   const preset = oneOf<ActmaxPresetName>(values.preset, 'preset', ACTMAX_PRESETS, ATLAS_DEFAULTS.preset);
-  const seeds = integer(values.seeds, 'seeds', ATLAS_DEFAULTS.seeds, 1);
-  const diversity = integer(values.diversity, 'diversity', ATLAS_DEFAULTS.diversity, 0);
+  const seeds = integer(values.seeds, 'seeds', ATLAS_DEFAULTS.seeds, ...UNIT_PAGE_LIMITS.seeds);
+  const diversity = integer(values.diversity, 'diversity', ATLAS_DEFAULTS.diversity, ...UNIT_PAGE_LIMITS.diversity);
   if (diversity === 1) throw new LayerLensError('badArgument', '--diversity must be 0 (none) or at least 2 images.');
   const imagesDir = typeof values.images === 'string' ? values.images : undefined;
   // Without images there are no dataset examples: a --k would be dropped without a word.
   if (!imagesDir && values.k !== undefined) throw new LayerLensError('badArgument', `--k counts each unit's dataset examples, which come from --images DIR: give --images too, or leave --k out.`);
   const k = imagesDir ? integer(values.k, 'k', ATLAS_DEFAULTS.k, 1) : 0;
-  const askedBatch = values.batch === undefined ? undefined : integer(values.batch, 'batch', 0, ATLAS_LIMITS.batch[0]);
-  if (askedBatch !== undefined && askedBatch > ATLAS_LIMITS.batch[1]) throw new LayerLensError('badArgument', `--batch must be at most ${ATLAS_LIMITS.batch[1]} units, not ${askedBatch}.`);
+  const askedBatch = values.batch === undefined ? undefined : integer(values.batch, 'batch', 0, ...ATLAS_LIMITS.batch);
   // Bad folders are refused before the model loads or any unit runs.
   const imageCount = imagesDir ? listImageFiles(imagesDir).length : 0;
   if (imagesDir && imageCount === 0) throw new LayerLensError('notFound', `${imagesDir} holds no PNG, JPEG, WebP, GIF or BMP image.`);

@@ -9,11 +9,12 @@ import { writeNpy } from '../../core/io/npy';
 import type { LoadedModel } from '../../core/model/loadedModel';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
-import { ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionTarget, type IgBaseline } from '../../shared/attribution';
+import { ATTRIBUTION_LIMITS, ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionTarget, type IgBaseline } from '../../shared/attribution';
 import { applyColormap, COLORMAP_NAMES, isDiverging, symmetricRange, type ColormapName } from '../../shared/colormap';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
-import { integer, oneOf, parse, required } from '../cliArgs';
+import { decimal, integer, oneOf, parse, required } from '../cliArgs';
+import { inputSizeOf } from '../inputSizeOption';
 import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder, writeFileAtomic } from '../outputFiles';
 import { preprocessHelp, preprocessSettingsOf, preprocessUsage } from '../preprocessOption';
@@ -70,11 +71,42 @@ function refuseUnusedOptions(values: Record<string, unknown>, methods: readonly 
   if (values.score !== undefined && values.layer !== undefined) throw new LayerLensError('badArgument', '--score chooses the class score (logit or probability); a --layer --unit target has none.');
 }
 
-function number(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new LayerLensError('badArgument', `--${name} must be a number from ${min} to ${max}, not ${String(value)}.`);
-  return n;
+/** The smaller side --input-size gives, which bounds --window and --stride before the model loads. */
+function inputSide(values: Record<string, unknown>): number | undefined {
+  const size = inputSizeOf(values).inputSize;
+  return size ? Math.min(size[0], size[1]) : undefined;
+}
+
+/**
+ * What only the model tells, named by option once it has loaded and before any pass: the occlusion window and
+ * stride within the input, the class index among the classes, the unit among the layer's channels, the neuron
+ * inside its map. (The core's own
+ * sentences say "The occlusion window" or "Unit 99", not which option to change.)
+ */
+function checkAgainstModel(model: LoadedModel, input: tf.Tensor4D, options: { window?: number; stride?: number }, target: AttributionTarget | undefined, classArg: string | undefined): void {
+  const [, height, width] = input.shape;
+  const side = Math.min(height, width);
+  for (const name of ['window', 'stride'] as const) {
+    const v = options[name];
+    if (v !== undefined && v > side) throw new LayerLensError('badArgument', `--${name} ${v} is more than the side of ${model.info.name}'s ${height}×${width} input: it must be from 1 to ${side} pixels.`);
+  }
+  if (classArg !== undefined && /^\d+$/.test(classArg)) {
+    const logits = model.info.layers.find((l) => l.id === (model.info.logitsId ?? model.info.outputIds[0]))?.outputShape;
+    const classes = logits?.length === 2 ? logits[1] : undefined;
+    if (typeof classes === 'number' && Number(classArg) >= classes) throw new LayerLensError('badArgument', `--class ${classArg} is not one of ${model.info.name}'s ${classes} classes (0 to ${classes - 1}).`);
+  }
+  if (target?.kind !== 'unit') return;
+  const shape = model.info.layers.find((l) => l.id === target.layerId)?.outputShape;
+  if (!shape) return; // the core names the unknown layer
+  const channels = shape[shape.length - 1];
+  if (typeof channels === 'number' && target.channel >= channels) {
+    throw new LayerLensError('badArgument', `--unit ${target.channel} is not one of ${target.layerId}'s ${channels} units (0 to ${channels - 1}).`);
+  }
+  if (target.y === undefined || target.x === undefined || shape.length !== 4) return;
+  const [, h, w] = shape;
+  for (const [name, v, size] of [['y', target.y, h], ['x', target.x, w]] as const) {
+    if (typeof size === 'number' && v >= size) throw new LayerLensError('badArgument', `--${name} ${v} is outside ${target.layerId}'s ${h}×${w} map (${name} from 0 to ${size - 1}).`);
+  }
 }
 
 function methodsOf(value: string): AttributionMethod[] {
@@ -169,28 +201,36 @@ export async function attributeCommand(argv: string[]): Promise<void> {
   const score = oneOf(values.score, 'score', ['logit', 'probability'] as const, 'logit');
   const baseline = oneOf(values.baseline, 'baseline', BASELINES, 'black');
   const colormapFlag = values.colormap === undefined ? undefined : oneOf(values.colormap, 'colormap', COLORMAP_NAMES, 'inferno');
-  const opacity = number(values.opacity, 'opacity', 0, 1) ?? 0.6;
-  const optional = (name: string, min = 1) => (values[name] === undefined ? undefined : integer(values[name], name, 0, min));
+  const opacity = decimal(values.opacity, 'opacity', 0, 1) ?? 0.6;
+  // The core's bounds (src/shared/attribution.ts), said by name before the model loads.
+  const count = (name: string, max: number | undefined) => (values[name] === undefined ? undefined : integer(values[name], name, 0, 1, max));
   const options = {
     camLayerId: values['cam-layer'] as string | undefined,
-    steps: optional('steps'),
-    samples: optional('samples'),
-    noise: number(values.noise, 'noise', 0, 10),
+    steps: count('steps', ATTRIBUTION_LIMITS.steps),
+    samples: count('samples', ATTRIBUTION_LIMITS.samples),
+    noise: decimal(values.noise, 'noise', 0, ATTRIBUTION_LIMITS.noise),
     baseline,
-    window: optional('window'),
-    stride: optional('stride'),
-    batchSize: optional('batch'),
-    seed: optional('seed', 0),
+    // Bounded by the input's side, which is known here only from --input-size; else checked once the model loads.
+    window: count('window', inputSide(values)),
+    stride: count('stride', inputSide(values)),
+    batchSize: count('batch', ATTRIBUTION_LIMITS.batchSize),
+    seed: values.seed === undefined ? undefined : integer(values.seed, 'seed', 0, 0, ATTRIBUTION_LIMITS.seed),
   };
   const unitTarget: AttributionTarget | undefined =
     values.layer !== undefined
       ? { kind: 'unit', layerId: values.layer as string, channel: integer(values.unit, 'unit', 0), ...(values.y !== undefined ? { y: integer(values.y, 'y', 0), x: integer(values.x, 'x', 0) } : {}) }
       : undefined;
+  // A class index is digits; anything else is a label, looked up once the model loads. A number that is not an
+  // index (-1, 2.5, 1e1, 0x10) is no label either: said now.
+  if (typeof values.class === 'string' && Number.isFinite(Number(values.class)) && !/^\d+$/.test(values.class)) {
+    throw new LayerLensError('badArgument', `--class must be a class index (an integer >= 0) or a label, not ${values.class}.`);
+  }
   const settings = preprocessSettingsOf(values);
 
   const model = await openCliModel(values, modelPath);
   const { input, spec } = await loadModelInput(model, inputPath, settings);
   try {
+    checkAgainstModel(model, input, options, unitTarget, values.class as string | undefined);
     const target: AttributionTarget = unitTarget ?? {
       kind: 'class',
       classIndex: values.class !== undefined ? classIndexOf(values.class as string, spec) : await topClass(model, input, spec),

@@ -32,6 +32,8 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
   const normalize = oneOf<KernelNormalization>(values.normalize, 'normalize', ['filter', 'layer'], 'filter');
   const mode = oneOf<KernelMode>(values.mode, 'mode', ['auto', 'rgb', 'perChannel', 'mean'], 'auto');
   const order = oneOf(values.sort, 'sort', ['index', 'l2'], 'index');
+  // Read before the model loads; whether the grid fits at that scale is known once the kernels are.
+  const askedScale = values.scale === undefined ? undefined : integer(values.scale, 'scale', 1, 1);
   const model = await openCliModel(values, modelPath);
   try {
     if (!model.info.layers.some((l) => l.id === layerId)) {
@@ -42,9 +44,7 @@ export async function kernelsCommand(argv: string[]): Promise<void> {
     const fits = largestScale(tiles, order);
     // Without --scale, the readable default is lowered to what fits (perChannel 1×1 kernels of 832 inputs at 24 px
     // a weight would be 200 megapixels); a --scale the user gave that does not fit is refused, saying what does.
-    const scale = values.scale === undefined
-      ? Math.max(1, Math.min(fits, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))))
-      : integer(values.scale, 'scale', 1, 1);
+    const scale = askedScale ?? Math.max(1, Math.min(fits, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight))));
     checkGridSize(tiles, order, scale, layerId, fits);
     const grid = composeKernelGrid(tiles, { scale, order });
     writeFileAtomic(out, encodePng(grid.rgba, grid.width, grid.height));

@@ -6,6 +6,7 @@ import { channelRow, loadDisplayImages, rowLayout } from '../../core/topk/topkPi
 import { shardOf, shardOption, shardUsage } from '../shardOption';
 import type { InputSpec } from '../../shared/model';
 import type { PixelBox, TopkResult } from '../../shared/topk';
+import { TOPK_MAX_BATCH } from '../../shared/topkProtocol';
 import { integer, parse, required } from '../cliArgs';
 import { imageModelOptions, openCliModel } from '../cliModel';
 import { checkOutFolder, writeFileAtomic } from '../outputFiles';
@@ -41,7 +42,7 @@ export async function topkCommand(argv: string[]): Promise<void> {
   const outDir = resolve(required(values, 'out'));
   checkOutFolder(outDir);
   const k = integer(values.k, 'k', 9, 1);
-  const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1);
+  const batchSize = values.batch === undefined ? undefined : integer(values.batch, 'batch', 16, 1, TOPK_MAX_BATCH);
   // A --cache that is a file failed deep in the run as 'an internal error'.
   if (typeof values.cache === 'string') checkOutFolder(resolve(values.cache), 'cache');
   const listed = listImageFiles(imagesDir); // a missing folder is named before the backend starts

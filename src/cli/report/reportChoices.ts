@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ModelInfo } from '../../shared/model';
 import { LayerLensError } from '../../shared/errors';
+import { ACTMAX_LIMITS } from '../../shared/actmax';
 import { integer } from '../cliArgs';
 
 /** Steps per actmax image by default: enough for a clear picture on a small model, short enough for a demo. */
@@ -23,13 +24,15 @@ export interface ReportChoices {
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
 export function parseReportChoices(values: Record<string, unknown>): ReportChoices {
-  const steps = integer(values.steps, 'steps', DEFAULT_STEPS, 1);
+  // renderActmax's bound, as for `layer-lens actmax` (src/shared/actmax.ts).
+  const steps = integer(values.steps, 'steps', DEFAULT_STEPS, 1, ACTMAX_LIMITS.steps);
   const layers = parseLayers(values.layers);
   let imageCount: number | undefined;
   let samplesDir = typeof values.samples === 'string' ? values.samples : undefined;
   const images = values.images;
-  if (typeof images === 'string' && /^[+-]?\d+$/.test(images.trim())) {
-    imageCount = integer(images.trim(), 'images', 0, 1);
+  // A number as typed (not " 3" or "+3", refused by integer()) is a count; anything else names the folder.
+  if (typeof images === 'string' && /^\s*[+-]?\d+\s*$/.test(images)) {
+    imageCount = integer(images, 'images', 0, 1);
   } else if (typeof images === 'string') {
     // `--images DIR`, as topk spells it, names the folder.
     if (samplesDir !== undefined) throw new LayerLensError('badArgument', '--images names a folder and so does --samples: give the folder once, and a number to --images.');
@@ -42,7 +45,7 @@ export function parseReportChoices(values: Record<string, unknown>): ReportChoic
 function parseLayers(value: unknown): LayerChoice | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
-  if (/^[+-]?\d+$/.test(text)) return { count: integer(text, 'layers', 0, 1) };
+  if (/^[+-]?\d+$/.test(text)) return { count: integer(String(value), 'layers', 0, 1) };
   const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ids.length === 0) throw new LayerLensError('badArgument', '--layers must be a comma-separated list of layer ids or a number of conv layers.');
   return { ids };

@@ -1,7 +1,7 @@
 // One entry for every attribution method: check the request against the model, run the method, hand back the raw
 // H × W map at the input's resolution with what it cost. The caller owns `input`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttributionMap, AttributionOptions } from '../../shared/attribution';
+import { ATTRIBUTION_LIMITS, type AttributionMap, type AttributionOptions } from '../../shared/attribution';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
 import { throwIfAborted } from '../abort';
@@ -25,7 +25,7 @@ export interface ExplainCallOptions extends LongCallOptions {
 
 export const ATTRIBUTION_DEFAULTS = { steps: 32, samples: 25, noise: 0.15, window: 16, stride: 8, batchSize: 8, seed: 0 } as const;
 
-function positiveInt(value: number | undefined, fallback: number, what: string, max = 4096): number {
+function positiveInt(value: number | undefined, fallback: number, what: string, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) throw new LayerLensError('badArgument', `${what} must be a whole number from 1 to ${max}, not ${value}.`);
   return value;
@@ -44,12 +44,12 @@ export async function explain(model: LoadedModel, input: tf.Tensor4D, options: A
   const started = performance.now();
   if (input.rank !== 4 || input.shape[0] !== 1) throw new LayerLensError('badArgument', `Attribution explains one image at a time; the input has shape ${input.shape.join('×')}.`);
   const target = resolveTarget(model, options.target, call?.labels);
-  const steps = positiveInt(options.steps, ATTRIBUTION_DEFAULTS.steps, 'The number of steps');
-  const samples = positiveInt(options.samples, ATTRIBUTION_DEFAULTS.samples, 'The number of samples');
-  const batchSize = positiveInt(options.batchSize, ATTRIBUTION_DEFAULTS.batchSize, 'The batch size', 256);
+  const steps = positiveInt(options.steps, ATTRIBUTION_DEFAULTS.steps, 'The number of steps', ATTRIBUTION_LIMITS.steps);
+  const samples = positiveInt(options.samples, ATTRIBUTION_DEFAULTS.samples, 'The number of samples', ATTRIBUTION_LIMITS.samples);
+  const batchSize = positiveInt(options.batchSize, ATTRIBUTION_DEFAULTS.batchSize, 'The batch size', ATTRIBUTION_LIMITS.batchSize);
   const seed = options.seed ?? ATTRIBUTION_DEFAULTS.seed;
   const noise = options.noise ?? ATTRIBUTION_DEFAULTS.noise;
-  if (!(noise >= 0 && noise <= 10)) throw new LayerLensError('badArgument', `The noise level must be from 0 to 10 (a fraction of the input's range), not ${noise}.`);
+  if (!(noise >= 0 && noise <= ATTRIBUTION_LIMITS.noise)) throw new LayerLensError('badArgument', `The noise level must be from 0 to ${ATTRIBUTION_LIMITS.noise} (a fraction of the input's range), not ${noise}.`);
   const [, height, width] = input.shape;
   const camLayerId = ['gradcam', 'gradcampp', 'guided-gradcam'].includes(options.method) ? camLayerOf(model, options) : undefined;
   throwIfAborted(call?.signal, 'The attribution');

@@ -167,7 +167,7 @@ test('atlas refuses an --out folder holding an atlas of other settings in one se
   assert.match(batch.stderr.trim(), /holds an atlas made with another model or other settings \(batch 32 there\)/);
   const bad = runCli(['atlas', ...ARGS, '--batch', '0', '--out', join(root, 'never')]);
   assert.equal(bad.status, 2);
-  assert.equal(bad.stderr.trim(), 'layer-lens atlas: --batch must be an integer >= 1, not 0.');
+  assert.equal(bad.stderr.trim(), 'layer-lens atlas: --batch must be an integer from 1 to 256, not 0.');
 });
 
 /** Share of pixels of a screenshot that are not page white, and how many distinct grey levels it holds. */

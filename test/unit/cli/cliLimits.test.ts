@@ -37,7 +37,7 @@ test('atlas --units and --k above what the layer and folder hold: every unit and
 test('atlas refuses --k without --images, a --layers that names no layer and an empty value, before the model loads', () => {
   const base = ['atlas', '--model', MISSING_MODEL, '--out', join(tempFolder(), 'site')];
   assert.equal(refusal([...base, '--k', '3']), "--k counts each unit's dataset examples, which come from --images DIR: give --images too, or leave --k out.");
-  assert.equal(refusal([...base, '--units', 'ALL']), '--units must be all or an integer >= 1, not ALL.');
+  assert.equal(refusal([...base, '--units', 'ALL']), '--units must be all or an integer from 1 to 1048576, not ALL.');
   assert.equal(refusal([...base, '--layers', ',']), '--layers needs layer ids separated by commas (leave it out for every convolution).');
   // "" ran as 0 images of diversity, and "--images ''" as no images at all.
   assert.equal(refusal([...base, '--diversity', '']), '--diversity needs a value, not an empty string.');

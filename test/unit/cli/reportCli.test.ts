@@ -125,7 +125,7 @@ test('bad --layers, --steps, --images and an unopenable model are one sentence b
   const parent = tempFolder();
   const out = join(parent, 'report');
   const cases: [string[], RegExp][] = [
-    [['--steps', '0'], /--steps must be an integer >= 1/],
+    [['--steps', '0'], /--steps must be an integer from 1 to 100000/],
     [['--images', '0'], /--images must be an integer >= 1/],
     [['--layers', ','], /--layers must be a comma-separated list/],
     [['--layers', 'c1/Conv2D,nope'], /--layers names "nope"/],
