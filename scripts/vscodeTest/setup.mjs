@@ -186,6 +186,8 @@ export function ensureSetup({ waitedFor: waited, since = Date.now() } = {}) {
   if (installed()) {
     return { ...paths, cached: waitedFor === undefined, background: waitedFor !== undefined, seconds: (Date.now() - started) / 1000 };
   }
+  // On a fresh clone nothing has made .cache/vscode-test yet (npm test's background start does; a direct run does not).
+  mkdirSync(dirname(cacheDir), { recursive: true });
   writeFileSync(installingFile, String(process.pid));
   try {
     return install(started);
