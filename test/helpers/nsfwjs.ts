@@ -4,13 +4,13 @@
 // by path and written out once as model.json + .bin shards, which the real loader then opens like a user's files.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './paths';
+import { join, resolve } from 'node:path';
+
+// Not ./paths: that module reads import.meta, which a CommonJS bundle of the VS Code suites does not have.
+const repoRoot = resolve(__dirname, '../..');
 
 export const NSFWJS_MODELS = ['mobilenet_v2', 'mobilenet_v2_mid', 'inception_v3'] as const;
 export type NsfwjsModelName = (typeof NSFWJS_MODELS)[number];
-
-const packageDir = join(repoRoot, 'node_modules/nsfwjs');
 
 interface Manifest {
   modelTopology: unknown;
@@ -18,13 +18,17 @@ interface Manifest {
   [key: string]: unknown;
 }
 
-/** The model.json path of one nsfwjs model, extracted on first use into .cache/nsfwjs/<version>/<name>/. */
-export function nsfwjsModel(name: NsfwjsModelName): string {
+/**
+ * The model.json path of one nsfwjs model, extracted on first use into <root>/.cache/nsfwjs/<version>/<name>/.
+ * `root` is the repository: the real-VS-Code suites run from a bundle elsewhere and pass the extension's folder.
+ */
+export function nsfwjsModel(name: NsfwjsModelName, root: string = repoRoot): string {
+  const packageDir = join(root, 'node_modules/nsfwjs');
   if (!existsSync(join(packageDir, 'package.json'))) {
     throw new Error('the nsfwjs models are missing: run `npm install` (nsfwjs is a dev dependency)');
   }
   const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const dir = join(repoRoot, '.cache/nsfwjs', version, name);
+  const dir = join(root, '.cache/nsfwjs', version, name);
   const modelJson = join(dir, 'model.json');
   if (existsSync(modelJson)) return modelJson;
 

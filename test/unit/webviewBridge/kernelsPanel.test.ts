@@ -83,7 +83,7 @@ test('a kernels result is drawn tile by tile; the snapshot carries its pixels an
 test('testOpenUnit double-clicks the tile at that index: openUnit names the layer and the filter', async () => {
   await panel.send({ type: 'testOpenUnit', index: 1 });
   const open = await panel.waitForPosted((p) => p.type === 'openUnit', 'openUnit');
-  assert.deepEqual(open, { type: 'openUnit', layerId: 'conv1', unit: 1 });
+  assert.deepEqual(open, { type: 'openUnit', layerId: 'conv1', unit: 1, modelPath: state.modelPath });
 });
 
 test('sorted by L2 norm, the index is a position in view order, not a filter number', async () => {
@@ -102,4 +102,22 @@ test('sorted by L2 norm, the index is a position in view order, not a filter num
   await panel.send({ type: 'testOpenUnit', index: 4 });
   assert.equal((await panel.posted()).filter((p) => p.type === 'openUnit').length, 3);
   assert.deepEqual(panel.errors, []);
+});
+
+test('a tile double-clicked after the host turned to another model, before its kernels came, names the model it was drawn for', async () => {
+  const other = { ...state, modelPath: '/models/other/model.json', modelName: 'other' };
+  await panel.send({ type: 'init', state: other, layers, backend: 'wasm' });
+  const before = (await panel.posted()).filter((p) => p.type === 'openUnit').length;
+  await panel.send({ type: 'testOpenUnit', index: 2 });
+  await panel.page.waitForFunction(`window.fakeHost.posted.filter((p) => p.type === "openUnit").length === ${before + 1}`);
+  const open = (await panel.posted()).filter((p) => p.type === 'openUnit').at(-1);
+  assert.equal(open?.modelPath, state.modelPath, `the tile of the model drawn: ${JSON.stringify(open)}`);
+  assert.equal(open?.layerId, 'conv1');
+  // Once its kernels are drawn, the tiles are the other model's.
+  await panel.send({ type: 'kernels', result: kernelsResult() });
+  await panel.send({ type: 'testOpenUnit', index: 0 });
+  await panel.page.waitForFunction(`window.fakeHost.posted.filter((p) => p.type === "openUnit").length === ${before + 2}`);
+  assert.equal((await panel.posted()).filter((p) => p.type === 'openUnit').at(-1)?.modelPath, other.modelPath);
+  await panel.send({ type: 'init', state, layers, backend: 'wasm' });
+  await panel.send({ type: 'kernels', result: kernelsResult() });
 });

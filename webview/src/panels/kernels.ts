@@ -210,6 +210,8 @@ panel.start({
       : {};
     Object.assign(meta, filterTiles.meta());
     meta.hover = hover.textContent ?? '';
+    // The status line as shown (loading, error), so a test sees what the user reads beside the grid.
+    meta.status = document.getElementById('status')?.hidden ? '' : (document.getElementById('status')?.textContent ?? '').trim();
     meta.colorBar = colorBar.text();
     meta.background = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
     return { canvas: c, meta };
