@@ -27,6 +27,8 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   private readonly snapshots = new Map<number, (s: CanvasSnapshot | undefined) => void>();
   private nextSnapshotId = 1;
   private disposed = false;
+  /** Every model this panel's webview was told it shows: a tile may name one of these, never another file. */
+  private readonly modelsShown = new Set<string>();
 
   /** `kind` is the panel's row in PANEL_KINDS (panelKinds.ts); its webview bundle is dist/webview/<kind>.js. */
   protected constructor(
@@ -78,7 +80,10 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   }
 
   protected post(msg: ToWebview | CommonToWebview): void {
-    if (!this.disposed) void this.panel.webview.postMessage(packBinary(msg));
+    if (this.disposed) return;
+    const shownModel = msg.type === 'init' ? (msg as { state?: { modelPath?: unknown } }).state?.modelPath : undefined;
+    if (typeof shownModel === 'string') this.modelsShown.add(shownModel);
+    void this.panel.webview.postMessage(packBinary(msg));
   }
 
   /** Tests only: the webview double-clicks its unit tile at `index` (the Unit panel opens for that unit). */
@@ -124,8 +129,11 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
         }
         case 'openUnit': {
           const o = msg as Extract<CommonFromWebview, { type: 'openUnit' }>;
-          if (typeof o.layerId === 'string' && Number.isInteger(o.unit) && o.unit >= 0) {
-            await vscode.commands.executeCommand(OPEN_UNIT_COMMAND, { modelPath: this.modelPath, layerId: o.layerId, unit: o.unit });
+          // The tile belongs to the model it was drawn for, which may no longer be the panel's (it turned to another
+          // model while the old picture was still up): that model, if this webview was ever told it shows it.
+          const modelPath = o.modelPath === undefined ? this.modelPath : this.modelsShown.has(o.modelPath) ? o.modelPath : undefined;
+          if (modelPath && typeof o.layerId === 'string' && Number.isInteger(o.unit) && o.unit >= 0) {
+            await vscode.commands.executeCommand(OPEN_UNIT_COMMAND, { modelPath, layerId: o.layerId, unit: o.unit });
           }
           return;
         }

@@ -14,8 +14,11 @@ export type CommonFromWebview =
   | { type: 'ready' }
   | { type: 'snapshot'; requestId: number; width: number; height: number; rgba: Uint8Array; meta: Record<string, number | string> }
   | { type: 'exportPng'; png: Uint8Array; suggestedName: string }
-  /** A unit's tile was double-clicked: open the Unit panel for that unit of the panel's model. */
-  | { type: 'openUnit'; layerId: string; unit: number };
+  /**
+   * A unit's tile was double-clicked: open the Unit panel for that unit of the model the tile was drawn for
+   * (`modelPath`; the panel's model when absent), which the host accepts only if it sent that model to this webview.
+   */
+  | { type: 'openUnit'; layerId: string; unit: number; modelPath?: string };
 
 export interface ConvLayerChoice {
   id: string;

@@ -81,7 +81,7 @@ test('one real click on a thumbnail opens its file; a real double-click opens th
   const row0 = await firstThumb(0);
   await panel.page.mouse.dblclick(row0.x, row0.y);
   const unit = await panel.waitForPosted((p) => p.type === 'openUnit', 'openUnit');
-  assert.deepEqual(unit, { type: 'openUnit', layerId: 'conv', unit: 0 });
+  assert.deepEqual(unit, { type: 'openUnit', layerId: 'conv', unit: 0, modelPath: state.modelPath });
   // The double-click's clicks are not a click: after the click's wait, still one openFile.
   await panel.page.waitForTimeout(500);
   assert.equal((await postedOf('openFile')).length, 1);

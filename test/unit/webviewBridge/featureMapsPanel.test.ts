@@ -60,7 +60,8 @@ test('a layer fills the grid; the hover hint names the unit page; testOpenUnit o
   await panel.send({ type: 'testOpenUnit', index: 2 });
   await panel.page.waitForFunction('window.fakeHost.posted.filter((p) => p.type === "openUnit").length === 2');
   const opens = (await panel.posted()).filter((p) => p.type === 'openUnit');
-  assert.deepEqual(opens, [{ type: 'openUnit', layerId: 'conv1', unit: 1 }, { type: 'openUnit', layerId: 'conv1', unit: 0 }]);
+  const modelPath = '/models/mnist_cnn.onnx';
+  assert.deepEqual(opens, [{ type: 'openUnit', layerId: 'conv1', unit: 1, modelPath }, { type: 'openUnit', layerId: 'conv1', unit: 0, modelPath }]);
 });
 
 test('an error after clear shows on the status line with no stale thumbnail or maps', async () => {

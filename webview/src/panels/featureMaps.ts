@@ -39,6 +39,8 @@ import { featureMapsBar } from '../lib/colorBarSpecs';
 import { jumpField } from '../featureMaps/jumpField';
 
 let summary: FeatureMapsOpenResult | undefined;
+/** The model the pass shown was run on: a map's tile opens that model's unit whatever state came since. */
+let summaryModel: string | undefined;
 let layer: FeatureLayerSummary | undefined;
 let view: MapsView | undefined;
 let layout: MapLayout | undefined;
@@ -75,7 +77,7 @@ const detail = new DetailView(document.getElementById('detail')!, scratch, saved
 const mapTiles = new GridTiles(scroller, 'mapTiles', (position, alternate) => {
   const channel = view?.order[position];
   if (channel === undefined || !layer) return;
-  if (alternate) host.post({ type: 'openUnit', layerId: layer.id, unit: channel });
+  if (alternate) host.post({ type: 'openUnit', layerId: layer.id, unit: channel, modelPath: summaryModel });
   else openChannel(channel);
 }, (position) => {
   const channel = view?.order[position];
@@ -238,7 +240,7 @@ canvas.addEventListener('click', (e) => {
 onUnitDoubleClick(canvas, (e) => {
   const c = channelAt(e);
   return c !== undefined && layer ? { layerId: layer.id, unit: c } : undefined;
-}, (unit) => host.post({ type: 'openUnit', ...unit }));
+}, (unit) => host.post({ type: 'openUnit', ...unit, modelPath: summaryModel }));
 new ResizeObserver(() => relayout()).observe(scroller);
 
 /** The whole grid (not only the visible rows) in a fresh canvas, up to maxHeight pixels tall. */
@@ -293,6 +295,7 @@ function gridSnapshot(): PanelPicture {
 
 function onSummary(result: FeatureMapsOpenResult): void {
   summary = result;
+  summaryModel = panel.state?.modelPath;
   cache.clear();
   // The pass came with the values of the layer shown first: it draws without asking the host again.
   if (result.firstLayer) cache.put(result.firstLayer);

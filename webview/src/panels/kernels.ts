@@ -16,6 +16,8 @@ import '../kernels/kernels.css';
 
 let layers: ConvLayerChoice[] = [];
 let result: KernelsResult | undefined;
+/** The model `result` was computed for (the panel's state may already name the next one). */
+let resultModel: string | undefined;
 let layout: GridLayout | undefined;
 let zoom = 1;
 
@@ -41,7 +43,7 @@ const detail = document.getElementById('detail')!;
 const filterTiles = new GridTiles(scroller, 'kernelTiles', (position, alternate) => {
   const cell = cellAt(position);
   if (!cell || !result) return;
-  if (alternate) host.post({ type: 'openUnit', layerId: result.layerId, unit: cell.filter });
+  if (alternate) host.post({ type: 'openUnit', layerId: result.layerId, unit: cell.filter, modelPath: resultModel });
   else showDetail(cell.filter, cell.tile);
 }, (position) => {
   const cell = cellAt(position);
@@ -140,7 +142,7 @@ canvas.addEventListener('mousemove', (e) => {
 onUnitDoubleClick(canvas, (e) => {
   const hit = filterAt(e);
   return hit && result ? { layerId: result.layerId, unit: hit.filter } : undefined;
-}, (unit) => host.post({ type: 'openUnit', ...unit }));
+}, (unit) => host.post({ type: 'openUnit', ...unit, modelPath: resultModel }));
 canvas.addEventListener('click', (e) => {
   const hit = filterAt(e);
   if (!hit || !layout || !result) return;
@@ -220,6 +222,8 @@ panel.start({
   messages: {
     kernels: (msg) => {
       result = msg.result;
+      // The host sends another model's state first and its kernels after: until they come, the grid is this model's.
+      resultModel = panel.state?.modelPath;
       // The hover line and the zoomed filter describe the previous result (often another layer): the mouse has
       // not moved over the new grid yet, so they go until it does.
       hover.textContent = HOVER_HINT;

@@ -73,7 +73,7 @@ const cells = new GridTiles(scroller, 'topkTiles', (position, alternate, key) =>
   const slot = slotOf(layout, position);
   const channel = view.order[slot.row];
   if (channel === undefined) return;
-  if (alternate) host.post({ type: 'openUnit', layerId: view.run.result.layerId, unit: channel });
+  if (alternate) host.post({ type: 'openUnit', layerId: view.run.result.layerId, unit: channel, modelPath: view.modelPath });
   else clickAction({ ...slot, channel, onButton: false }, key?.altKey ?? false);
 }, (position) => {
   const slot = layout && slotOf(layout, position);
@@ -238,7 +238,7 @@ onUnitDoubleClick(canvas, (e) => {
   clicks.cancel();
   const channel = rowChannelAt(e);
   return channel !== undefined && view ? { layerId: view.run.result.layerId, unit: channel } : undefined;
-}, (unit) => host.post({ type: 'openUnit', ...unit }));
+}, (unit) => host.post({ type: 'openUnit', ...unit, modelPath: view?.modelPath }));
 new ResizeObserver(() => relayout()).observe(scroller);
 
 function clickAction(hit: (Hit & { channel: number }) | undefined, altKey: boolean): void {
@@ -304,7 +304,8 @@ function onResult(run: TopkFindResult): void {
   pics.clear();
   status.clear();
   const deadLast = panel.state?.deadLast ?? true;
-  view = { run, order: channelOrder(run.result.top, panel.state?.sort ?? 'index', deadLast), actmax: new Map() };
+  // The rows stay this model's until the next result, whatever state the host sends before it.
+  view = { run, order: channelOrder(run.result.top, panel.state?.sort ?? 'index', deadLast), actmax: new Map(), modelPath: panel.state?.modelPath };
   summary.textContent = summaryLine(run, deadLast);
   sizeRows.show(run);
   scroller.scrollTop = 0;

@@ -9,6 +9,8 @@ export interface TopkView {
   /** Display position → channel. */
   order: Int32Array;
   actmax: Map<number, TopkActmaxImage>;
+  /** The model the rows were found for: a row's unit page is that model's. */
+  modelPath?: string;
 }
 
 /** What the empty actmax tile says: clicking it runs activation maximization of that channel. */
