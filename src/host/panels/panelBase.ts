@@ -29,6 +29,8 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   private disposed = false;
   /** Every model this panel's webview was told it shows: a tile may name one of these, never another file. */
   private readonly modelsShown = new Set<string>();
+  /** The watcher on the shown model's file (deleted: said on the status line; back or rewritten: drawn again). */
+  private modelWatch: { path: string; watcher: vscode.Disposable } | undefined;
 
   /** `kind` is the panel's row in PANEL_KINDS (panelKinds.ts); its webview bundle is dist/webview/<kind>.js. */
   protected constructor(
@@ -62,7 +64,38 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
   protected showAgain(): void {
     this.panel.reveal();
     this.makeCurrent();
+    this.followModelFile();
     void this.onReady();
+  }
+
+  /**
+   * The shown model's file went away and came back, or was rewritten: show it again. The default is what a
+   * webview that loads again gets (the whole state, and the work redone or read from the caches).
+   */
+  protected onModelFileBack(): void | Promise<void> {
+    return this.onReady();
+  }
+
+  /**
+   * Watches the file of the model shown now (again when the panel turns to another model). A file deleted or moved
+   * away under an open panel is said in one sentence on its status line, where the user looks, instead of a panel
+   * that goes on showing a model that is gone; when the file is back (or rewritten) the panel draws it again.
+   */
+  private followModelFile(): void {
+    const modelPath = this.modelPath;
+    if (!modelPath || this.modelWatch?.path === modelPath || this.disposed) return;
+    this.modelWatch?.watcher.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(modelPath)), path.basename(modelPath)));
+    const shown = (): boolean => !this.disposed && this.modelPath === modelPath;
+    const back = (): void => {
+      if (shown()) void Promise.resolve(this.onModelFileBack()).catch((err: unknown) => this.deps.messages.error(err));
+    };
+    watcher.onDidDelete(() => {
+      if (shown()) this.post({ type: 'error', message: modelGoneSentence(modelPath) });
+    });
+    watcher.onDidCreate(back);
+    watcher.onDidChange(back);
+    this.modelWatch = { path: modelPath, watcher };
   }
 
   /** The webview finished loading (first time or after a reload): send it the complete state. */
@@ -113,6 +146,7 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     try {
       switch (msg.type) {
         case 'ready':
+          this.followModelFile();
           await this.onReady();
           return;
         case 'snapshot': {
@@ -179,9 +213,15 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     }
     for (const resolve of this.snapshots.values()) resolve(undefined);
     this.snapshots.clear();
+    this.modelWatch?.watcher.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** One sentence for a model file that went away under an open panel. */
+export function modelGoneSentence(modelPath: string): string {
+  return `${path.basename(modelPath)} is no longer in ${path.dirname(modelPath)}: this panel draws it again when the file is back.`;
 }
 
 function isMessage(raw: unknown): raw is Message {
