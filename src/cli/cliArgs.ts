@@ -22,7 +22,7 @@ export function parse(argv: string[], options: Options): Record<string, string |
  * `--k 3 … --k 4` ran with 4 and dropped the 3 without a word (node's parser keeps the last): an option that takes
  * one value, given twice with different values, is refused by name. The same value twice changes nothing.
  */
-function refuseRepeatedValues(tokens: readonly { kind: string; name?: string; value?: string }[], options: Options): void {
+export function refuseRepeatedValues(tokens: readonly { kind: string; name?: string; value?: string }[], options: Options): void {
   const seen = new Map<string, string>();
   for (const t of tokens) {
     if (t.kind !== 'option' || t.name === undefined || t.value === undefined || options[t.name]?.multiple) continue;

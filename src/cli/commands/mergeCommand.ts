@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { webpWasmConfigured } from '../../core/image';
 import { useWebpWasmFromDisk, WEBP_WASM_FILE } from '../../core/node/nodeWebpWasm';
 import { LayerLensError } from '../../shared/errors';
-import { argumentError } from '../cliArgs';
+import { argumentError, refuseRepeatedValues, type Options } from '../cliArgs';
 import { startBackend } from '../cliBackend';
 import { checkOutFolder } from '../outputFiles';
 import { mergeAtlasShards } from '../shard/atlasShard';
@@ -16,13 +16,16 @@ import { writeTopkOutput } from './topkCommand';
 
 export const mergeUsage = 'layer-lens merge --out DIR SHARD_DIR … (the --out of sharded topk or atlas runs, or their shard-i-of-n folders)';
 
+const MERGE_OPTIONS = { out: { type: 'string' }, backend: { type: 'string' } } satisfies Options;
+
 export async function mergeCommand(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { out: { type: 'string' }, backend: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: MERGE_OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw argumentError(e);
   }
+  refuseRepeatedValues(parsed.tokens, MERGE_OPTIONS);
   const { values, positionals } = parsed;
   if (!values.out) throw new LayerLensError('badArgument', '--out is required.');
   const outDir = resolve(values.out);

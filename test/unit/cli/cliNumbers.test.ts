@@ -11,6 +11,7 @@ import { actmaxCommand } from '../../../src/cli/commands/actmaxCommand';
 import { atlasCommand } from '../../../src/cli/commands/atlasCommand';
 import { attributeCommand } from '../../../src/cli/commands/attributeCommand';
 import { kernelsCommand } from '../../../src/cli/commands/kernelsCommand';
+import { mergeCommand } from '../../../src/cli/commands/mergeCommand';
 import { reportCommand } from '../../../src/cli/commands/reportCommand';
 import { topkCommand } from '../../../src/cli/commands/topkCommand';
 import { ACTMAX_LIMITS } from '../../../src/shared/actmax';
@@ -28,7 +29,7 @@ const MISSING_MODEL = join(repoRoot, 'models/none-such/model.json');
 // In this process (each CLI start costs a second of CPU); the CLI itself prints a LayerLensError as its one sentence
 // with exit status 2 for badArgument, checked through the real CLI in the last tests.
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  actmax: actmaxCommand, atlas: atlasCommand, attribute: attributeCommand, kernels: kernelsCommand, report: reportCommand, topk: topkCommand,
+  actmax: actmaxCommand, atlas: atlasCommand, attribute: attributeCommand, kernels: kernelsCommand, merge: mergeCommand, report: reportCommand, topk: topkCommand,
 };
 
 async function outcome(args: string[]): Promise<LayerLensError> {
@@ -126,6 +127,8 @@ test('an option given twice with different values is refused by name; the same v
   await taken([...topk, '--k', '3', '--k=3']);
   const actmax = ['actmax', '--model', MISSING_MODEL, '--layer', 'conv1', '--unit', '1', '--out', tempFolder()];
   assert.equal(await refusal([...actmax, '--penalty', 'l2=1', '--penalty', 'l2=2']), '--penalty l2 is given twice (1 and 2): give it once.');
+  // merge parses its own arguments (it takes shard folders as positionals): the same rule.
+  assert.equal(await refusal(['merge', '--out', 'a', '--out', 'b', 'shards']), '--out is given twice (a and b): give it once.');
 });
 
 test('attribute: what only the model tells is named by its option once the model loads, before any pass', async () => {
