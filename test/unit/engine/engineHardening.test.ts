@@ -1,5 +1,8 @@
 // The real engine bundle under abuse: a model whose load never ends, a thousand mixed good and bad requests,
 // and a SIGKILL in the middle of an actmax. The engine must keep answering, leak nothing, and say one sentence.
+// unit-runner: parallel — the unit runner may run this file beside another: it asserts on no elapsed time (its
+// bounds are hang guards, and a neighbour only makes the loads they race slower), and its CPU time is ~1.1 × its
+// wall time (requests on the sample model; one model-check worker at a time).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
