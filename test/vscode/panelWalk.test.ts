@@ -245,6 +245,38 @@ suite('Panel walk', () => {
     await closeTabs((l) => l.startsWith('Actmax'));
   });
 
+  test('Top Images over a folder of odd images on the third-party model: the huge one skipped, the rest ranked; a row opens its Unit panel', async function () {
+    this.timeout(180_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('layerLens.findTopImages', { modelPath: nsfwPath, layerId: 'Conv1', folder: path.join(dir, 'images'), k: 2 });
+    const rows = await waitForSnapshot('topk', 'the Conv1 rows of the images folder', (s) => (s.meta.rowsDrawn as number) > 0 || String(s.meta.status).includes('.'), 150_000);
+    assert.equal(rows.meta.channels, 32, `status: ${rows.meta.status}; summary: ${rows.meta.summary}`);
+    assert.equal(rows.meta.images, 3, `summary: ${rows.meta.summary}`);
+    assert.equal(rows.meta.skipped, 1, `summary: ${rows.meta.summary}`);
+    assert.ok(opaqueColours(rows) > 32, `only ${opaqueColours(rows)} colours`);
+    assert.ok(lens.openUnitFromPanel('topk', 3));
+    const t = await waitFor('the Unit panel from a Top Images row', () => lens.unitPanelTarget()?.layerId === 'Conv1' && lens.unitPanelTarget()?.modelPath === nsfwPath && lens.unitPanelTarget()?.unit !== 5 && lens.unitPanelTarget(), 30_000);
+    assert.equal(t.unit, Number(String(rows.meta.order).split(',')[3]));
+    await closeUnitPanel();
+    await closeTabs((l) => l.startsWith('Top Images'));
+  });
+
+  test('a unit of the third-party model maximized to its last step', async function () {
+    this.timeout(180_000);
+    const lens = await api();
+    await vscode.commands.executeCommand('layerLens.maximizeActivation', { modelPath: nsfwPath, layerId: 'block_1_expand', units: '7', preset: 'lucid', steps: 12, seed: 3, run: true });
+    const done = await waitFor('the nsfwjs run to end', async () => {
+      const s = await lens.panelSnapshot('actmax', nsfwPath);
+      return s && s.meta.running === 0 && s.meta.step === 12 && s;
+    }, 150_000).catch(async (err: Error) => {
+      throw new Error(`${err.message} Last: ${JSON.stringify((await lens.panelSnapshot('actmax', nsfwPath))?.meta)}; messages ${JSON.stringify(lens.shownMessages().slice(-4))}`);
+    });
+    assert.equal(done.meta.unit, 7);
+    assert.ok(String(done.meta.crumbs).startsWith(`${NSFW} › block_1_expand`), `crumbs: ${done.meta.crumbs}`);
+    assert.ok(opaqueColours(done) > 64, `only ${opaqueColours(done)} colours`);
+    await closeTabs((l) => l.startsWith('Actmax'));
+  });
+
   test('Top Images over a folder with no images says so in one sentence naming the folder', async function () {
     this.timeout(60_000);
     const lens = await api();
