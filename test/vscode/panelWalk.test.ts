@@ -303,4 +303,21 @@ suite('Panel walk', () => {
     const back = await kernelsDrawn('Conv1', 'the kernels drawn again');
     assert.ok(Buffer.from(back.rgba).equals(Buffer.from(first.rgba)), 'the kernels differ after the model came back');
   });
+
+  test('a model rewritten on disk while its panel is open: the panel draws the new model', async function () {
+    this.timeout(120_000);
+    const sampleDir = path.dirname(sampleModelPath());
+    const copy = path.join(dir, 'rewritten');
+    mkdirSync(copy, { recursive: true });
+    for (const f of ['model.json', 'weights.bin']) cpSync(path.join(sampleDir, f), path.join(copy, f));
+    const modelPath = path.join(copy, 'model.json');
+    await vscode.commands.executeCommand('layerLens.visualizeKernels', { modelPath, layerId: 'conv1' });
+    const before = await kernelsDrawn('conv1', 'the copy’s conv1 kernels');
+    // Retrained and saved again under the same name: another network (its first conv is jconv1).
+    const judge = path.join(extension().extensionPath, 'test/fixtures/actmax/mnist-judge-cnn');
+    cpSync(path.join(judge, 'weights.bin'), path.join(copy, 'weights.bin'));
+    cpSync(path.join(judge, 'model.json'), modelPath);
+    const after = await kernelsDrawn('jconv1', 'the rewritten model’s first kernels');
+    assert.ok(!Buffer.from(after.rgba).equals(Buffer.from(before.rgba)), 'the same picture after the model changed');
+  });
 });
