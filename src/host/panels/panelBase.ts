@@ -87,15 +87,21 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     this.modelWatch?.watcher.dispose();
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(modelPath)), path.basename(modelPath)));
     const shown = (): boolean => !this.disposed && this.modelPath === modelPath;
+    // A save writes in pieces and raises several events, and the model list drops its cached listing on the same
+    // events: draw once, after the last of them, so the panel never reads the listing of the file as it was.
+    let settle: ReturnType<typeof setTimeout> | undefined;
     const back = (): void => {
-      if (shown()) void Promise.resolve(this.onModelFileBack()).catch((err: unknown) => this.deps.messages.error(err));
+      clearTimeout(settle);
+      settle = setTimeout(() => {
+        if (shown()) void Promise.resolve(this.onModelFileBack()).catch((err: unknown) => this.deps.messages.error(err));
+      }, 300);
     };
     watcher.onDidDelete(() => {
       if (shown()) this.post({ type: 'error', message: modelGoneSentence(modelPath) });
     });
     watcher.onDidCreate(back);
     watcher.onDidChange(back);
-    this.modelWatch = { path: modelPath, watcher };
+    this.modelWatch = { path: modelPath, watcher: { dispose: () => { clearTimeout(settle); watcher.dispose(); } } };
   }
 
   /** The webview finished loading (first time or after a reload): send it the complete state. */
