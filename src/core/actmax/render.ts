@@ -16,6 +16,7 @@ import { withRedirectedRelu } from './reluRedirect';
 import { disposeFlipCache, withFastConvGrad, type FlipCache } from './fastConvGrad';
 import { checkGradientPath } from './gradientCheck';
 import { leanVariableGrads } from './leanGradients';
+import { checkActmaxFits } from './memoryFit';
 import { createRng } from './rng';
 import { applyTransforms, fitToSize } from './transforms';
 
@@ -52,6 +53,9 @@ export async function renderActmax(model: LoadedModel, request: ActmaxRequest, o
     if (!model.info.layers.some((l) => l.id === id)) throw new LayerLensError('unknownLayer', `${model.info.name} has no layer "${id}".`);
   }
   const fixed = fixedInputSize(model.info);
+  // Before any allocation: a batch past the wasm heap is refused in one sentence rather than failing inside TF.js.
+  const image: [number, number] = [settings.height, settings.width];
+  checkActmaxFits(model, spec, { layerIds: layers, units: settings.units.length, image, modelInput: fixed ?? image, channels: settings.channels });
   // Before any long work: an op on the path back to the image that TF.js cannot differentiate is refused here.
   checkGradientPath(model, layers, { height: settings.height, width: settings.width, channels: settings.channels, spec, fixed });
   const rng = createRng(settings.seed);
