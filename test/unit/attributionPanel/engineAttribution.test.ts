@@ -72,7 +72,8 @@ test('Grad-CAM and saliency for the top class: 28×28 maps, finite, not constant
 test('bad params are refused in one sentence naming the field, before any work', async () => {
   const cases: [unknown, RegExp][] = [
     [{ method: 'lime', target: { kind: 'class', classIndex: 0 } }, /attribution\.run: params\.options\.method must be one of/],
-    [{ method: 'ig', target: { kind: 'class', classIndex: 0 }, steps: 5000 }, /params\.options\.steps must be from 1 to 1024/],
+    [{ method: 'ig', target: { kind: 'class', classIndex: 0 }, steps: 5000 }, /params\.options\.steps must be from 1 to 4096/],
+    [{ method: 'smoothgrad', target: { kind: 'class', classIndex: 0 }, batchSize: 300 }, /params\.options\.batchSize must be from 1 to 256/],
     [{ method: 'saliency', target: { kind: 'unit', layerId: 'conv1', channel: 0, y: 3 } }, /needs both y and x/],
     [{ method: 'saliency', target: { kind: 'pixel' } }, /params\.options\.target\.kind must be one of class, unit/],
     [{ method: 'occlusion', target: { kind: 'class', classIndex: 0 }, window: 0 }, /params\.options\.window must be from 1 to \d+/],
