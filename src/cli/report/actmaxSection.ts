@@ -105,6 +105,6 @@ async function atlas(ctx: ReportContext, what: string, request: ActmaxRequest, n
   const grid = composeImageGrid(pictures, { scale, gap: 3, columns: Math.min(pictures.length, 8), background: [255, 255, 255, 255] });
   // GoogLeNet's 64 units at 224 px: 1813 px wide, 7.5 MB, shown at 1068. The page shows the grid at its width and
   // links the whole one, whose every unit keeps its pixels.
-  const picture = writePicture(ctx.outDir, name, grid, true);
+  const picture = await writePicture(ctx.outDir, name, grid, true);
   return { picture, msPerStep: ms, notices: notices.join('\n') };
 }

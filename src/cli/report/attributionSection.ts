@@ -6,20 +6,20 @@
 // one forward + backward is slow they would cost minutes per report, so they run only when their estimate (from
 // the faster of the saliency and gradient × input passes) fits COSTLY_BUDGET_MS, and otherwise a note names the
 // command that runs them.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
 import { explain } from '../../core/attribution';
-import { encodePng } from '../../core/image/encodePng';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
 import { ATTRIBUTION_METHOD_NAMES, ATTRIBUTION_METHODS, type AttributionMap, type AttributionMethod, type AttributionOptions } from '../../shared/attribution';
 import { ATTRIBUTION_COLORMAP, attributionRange, blendAttribution, colourBarRgba, formatAttributionValue } from '../../shared/attributionOverlay';
 import type { InputSpec } from '../../shared/model';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { fileSafe } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import { failureReason } from './partFailure';
 import type { ReportContext, ReportSection } from './reportTypes';
+import { writePng } from './reportPicture';
 
 /** Sample images explained: the section shows the idea, the panel and `layer-lens attribute` do the rest. */
 export const ATTRIBUTION_IMAGES = 2;
@@ -103,7 +103,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
       if (method === 'saliency' || method === 'gradxinput') passMs = Math.min(passMs ?? Infinity, map.ms / map.passes);
       const file = `attribution-${stem}-${method}.png`;
       const picture = overlayWithBar(display, map);
-      writeFileAtomic(join(ctx.outDir, file), encodePng(picture.rgba, picture.width, picture.height));
+      await writePng(ctx.outDir, file, picture.rgba, picture.width, picture.height);
       const range = attributionRange(map.data, ATTRIBUTION_COLORMAP);
       const layer = map.camLayerId ? ` at ${map.camLayerId}` : '';
       const gap = map.completeness ? `, completeness gap ${(map.completeness.gap * 100).toFixed(1)} %` : '';

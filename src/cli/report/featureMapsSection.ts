@@ -1,19 +1,18 @@
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { computeActivations, predictionLayerId, topPredictions } from '../../core/activations';
-import { encodePng } from '../../core/image/encodePng';
 import { loadModelInput } from '../../core/node/imageFiles';
 import { toDisplayRgba } from '../../core/preprocess';
 import { channelPictures } from '../../core/render/channelMaps';
 import { composeImageGrid } from '../../core/render/imageGrid';
 import type { InputSpec } from '../../shared/model';
 import { displayShape } from '../../shared/shapeText';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { fileSafe } from '../outputFiles';
 import { preprocessLine } from '../preprocessOption';
 import { escapeHtml, figure } from './html';
 import { failureReason } from './partFailure';
 import type { ReportContext, ReportSection } from './reportTypes';
-import { writePicture } from './reportPicture';
+import { writePicture, writePng } from './reportPicture';
 
 /** How many sample images the report shows feature maps for. */
 const IMAGES = 4;
@@ -68,7 +67,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
   const stem = fileSafe(basename(imagePath).replace(/\.[^.]+$/, ''));
   const display = await toDisplayRgba(input, spec);
   const inputFile = `maps-${stem}-input.png`;
-  writeFileAtomic(join(outDir, inputFile), encodePng(display.data, display.width, display.height));
+  await writePng(outDir, inputFile, display.data, display.width, display.height);
   // Shown at 112 px beside the maps, stored as the model sees it (224 px for ImageNet models): the picture opens it.
   const figures = [figure(inputFile, `input ${basename(imagePath)}`, 112, { href: display.width > 112 ? inputFile : undefined })];
   for (const act of acts.filter((a) => a.shape.length === 4 && layerIds.includes(a.layerId))) {
@@ -77,7 +76,7 @@ async function imageBlock(ctx: ReportContext, imagePath: string, input: tf.Tenso
     const scale = act.shape[1] < 20 ? 4 : 2;
     const grid = composeImageGrid(channelPictures(act, 'viridis', MAX_CHANNELS), { scale: 1, gap: 1, background: [40, 40, 40, 255] });
     const file = `maps-${stem}-${fileSafe(act.layerId)}.png`;
-    const pic = writePicture(outDir, file, grid, true);
+    const pic = await writePicture(outDir, file, grid, true, 'lz77');
     const shown = pic.href ? pic : { width: grid.width * scale, height: grid.height * scale };
     figures.push(figure(file, mapsCaption(act.layerId, displayShape(act.shape, model.info.nativeLayout, { batch: 'omit' }), act.shape[3] ?? 0), shown.width, { height: shown.height, href: pic.href }));
   }

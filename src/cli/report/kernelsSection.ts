@@ -1,9 +1,8 @@
-import { join } from 'node:path';
-import { encodePng } from '../../core/image/encodePng';
 import { composeKernelGrid } from '../../core/kernels/kernelGrid';
 import { computeKernelTiles } from '../../core/kernels/kernelTiles';
 import { displayKernelShape } from '../../shared/shapeText';
-import { fileSafe, writeFileAtomic } from '../outputFiles';
+import { fileSafe } from '../outputFiles';
+import { writePng } from './reportPicture';
 import { figure } from './html';
 import type { ReportSection } from './reportTypes';
 
@@ -20,7 +19,7 @@ export const kernelsSection: ReportSection = async (ctx) => {
         const scale = Math.max(1, Math.round(24 / Math.max(tiles.tileWidth, tiles.tileHeight)));
         const grid = composeKernelGrid(tiles, { scale, gap: 3, background: [255, 255, 255, 255] });
         const file = `kernels-${fileSafe(layer.id)}.png`;
-        writeFileAtomic(join(outDir, file), encodePng(grid.rgba, grid.width, grid.height));
+        await writePng(outDir, file, grid.rgba, grid.width, grid.height);
         log(`kernels ${layer.id}`);
         // "(mean)" of one input channel read as if channels had been averaged: the tile is that channel's weights.
         const single = tiles.mode === 'mean' && layer.kind === 'conv' && tiles.kernelShape[2] === 1;

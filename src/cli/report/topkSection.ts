@@ -5,7 +5,7 @@ import type { LayerInfo } from '../../shared/model';
 import { fileSafe } from '../outputFiles';
 import { escapeHtml, figure } from './html';
 import type { ReportContext, ReportSection } from './reportTypes';
-import { writePicture } from './reportPicture';
+import { withPngWriter, writePicture } from './reportPicture';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../core/node/regularFile';
 
 const K = 5;
@@ -46,23 +46,26 @@ async function layerTopk(ctx: ReportContext, layer: LayerInfo): Promise<string> 
   // Fewer images than K: a slot per image (4 images read "The 5 of 4 images", with an empty fifth slot a row).
   const slots = Math.max(1, Math.min(K, result.imageCount));
   const figures: string[] = [];
-  for (let c = 0; c < shown; c++) {
-    const best = result.top[c]?.[0];
-    if (!best || !(best.value > 0)) {
-      // A channel that never fires on these images has no top images: every image ties at its maximum, and drawing
-      // the first 5 by name with a box at (0, 0) read as if those digits excited it.
-      const max = best ? ` (max ${best.value.toPrecision(3)})` : '';
-      figures.push(`<p class="note dead">channel ${c}: never active on these ${result.imageCount} images${max}, so it has no top images.</p>`);
-      continue;
+  // Each row deflates while the next is drawn; all are on disk before the part returns.
+  await withPngWriter(async (pngs) => {
+    for (let c = 0; c < shown; c++) {
+      const best = result.top[c]?.[0];
+      if (!best || !(best.value > 0)) {
+        // A channel that never fires on these images has no top images: every image ties at its maximum, and drawing
+        // the first 5 by name with a box at (0, 0) read as if those digits excited it.
+        const max = best ? ` (max ${best.value.toPrecision(3)})` : '';
+        figures.push(`<p class="note dead">channel ${c}: never active on these ${result.imageCount} images${max}, so it has no top images.</p>`);
+        continue;
+      }
+      const row = channelRow(result.top[c] ?? [], slots, pictures, layout);
+      const file = `topk-${fileSafe(layer.id)}-${c}.png`;
+      // At the page's width: GoogLeNet's rows of 224 px images were 1812 px wide (687 kB each, 40 MB for 64 channels)
+      // and shown at 1068; the images themselves are the user's own files, named in the tooltip.
+      const pic = await writePicture(outDir, file, row, false, pngs);
+      const names = (result.top[c] ?? []).slice(0, slots).map((e) => basename(e.file)).join(', ');
+      figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, pic.width, { height: pic.height, title: names }));
     }
-    const row = channelRow(result.top[c] ?? [], slots, pictures, layout);
-    const file = `topk-${fileSafe(layer.id)}-${c}.png`;
-    // At the page's width: GoogLeNet's rows of 224 px images were 1812 px wide (687 kB each, 40 MB for 64 channels)
-    // and shown at 1068; the images themselves are the user's own files, named in the tooltip.
-    const pic = writePicture(outDir, file, row);
-    const names = (result.top[c] ?? []).slice(0, slots).map((e) => basename(e.file)).join(', ');
-    figures.push(figure(file, `channel ${c}: max ${best.value.toPrecision(3)}`, pic.width, { height: pic.height, title: names }));
-  }
+  });
   log(`top-k ${layer.id}: ${result.imageCount} images in ${result.ms} ms`);
   const [fh, fw] = result.receptiveField.size;
   const field = fh !== null && fw !== null ? `${fh}×${fw} px` : 'the whole image';

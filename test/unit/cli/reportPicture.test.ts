@@ -25,14 +25,14 @@ test('a picture wider than the page is shrunk to it by averaging; one that fits 
   assert.ok(Math.abs(wide.rgba[middle] - 128) <= 2, `grey, not a sampled stripe: ${wide.rgba[middle]}`);
 });
 
-test('writePicture keeps the full size only when asked and only when it shrank; the figure links it', () => {
+test('writePicture keeps the full size only when asked and only when it shrank; the figure links it', async () => {
   const dir = tempFolder('layer-lens-report-picture-');
-  const linked = writePicture(dir, 'atlas-x.png', stripes(1813, 20), true);
+  const linked = await writePicture(dir, 'atlas-x.png', stripes(1813, 20), true);
   assert.deepEqual(linked, { src: 'atlas-x.png', href: 'atlas-x.full.png', width: DISPLAY_WIDTH, height: 12 });
   assert.equal(decode(readFileSync(join(dir, 'atlas-x.png'))).width, DISPLAY_WIDTH);
   assert.equal(decode(readFileSync(join(dir, 'atlas-x.full.png'))).width, 1813);
-  writePicture(dir, 'topk-x-0.png', stripes(1812, 20));
-  writePicture(dir, 'atlas-small.png', stripes(600, 20), true);
+  await writePicture(dir, 'topk-x-0.png', stripes(1812, 20));
+  await writePicture(dir, 'atlas-small.png', stripes(600, 20), true);
   assert.deepEqual(readdirSync(dir).sort(), ['atlas-small.png', 'atlas-x.full.png', 'atlas-x.png', 'topk-x-0.png']);
   assert.ok(!existsSync(join(dir, 'topk-x-0.full.png')));
   const html = figure(linked.src, 'a & b', linked.width, linked);
