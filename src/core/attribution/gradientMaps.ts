@@ -38,6 +38,15 @@ export interface SmoothGradSettings {
   batchSize: number;
 }
 
+/**
+ * TF.js's randomNormal takes a falsy seed for none and draws from Math.random, so the default seed 0 made every
+ * run's first batch different: each (seed, first sample) gets its own positive integer (samples stay below 2^20,
+ * seeds below 2^32, so the product is an exact integer).
+ */
+function batchSeed(seed: number, start: number): number {
+  return seed * 2 ** 20 + start + 1;
+}
+
 export async function smoothGrad(model: LoadedModel, target: ResolvedTarget, x: tf.Tensor4D, s: SmoothGradSettings, call?: LongCallOptions): Promise<tf.Tensor2D> {
   // Read back before any noise is drawn: the noise is made in JavaScript from (seed, σ), so every backend draws the
   // same noise when it computes the same σ.
@@ -47,7 +56,7 @@ export async function smoothGrad(model: LoadedModel, target: ResolvedTarget, x: 
     await inBatches(s.samples, s.batchSize, call, 'SmoothGrad', (start, count) => {
       const next = tf.tidy(() => {
         // Seeded by the batch's first sample: the same seed and batch size repeat a run exactly.
-        const noisy = tf.add(x, tf.randomNormal([count, ...x.shape.slice(1)], 0, sigma, 'float32', s.seed + start)) as tf.Tensor4D;
+        const noisy = tf.add(x, tf.randomNormal([count, ...x.shape.slice(1)], 0, sigma, 'float32', batchSeed(s.seed, start))) as tf.Tensor4D;
         return tf.add(sum, tf.sum(tf.abs(inputGradient(model, target, noisy)), 0, true));
       });
       sum.dispose();

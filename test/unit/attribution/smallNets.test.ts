@@ -93,14 +93,20 @@ describe('attribution on the small fixtures', () => {
     assert.ok(relativeL2(blurred.data, one.data) > 0.05 && relativeL2(noise.data, one.data) > 0.05, 'another baseline gave the same map');
   });
 
-  it('SmoothGrad repeats with its seed, differs with another, and with σ = 0 is saliency', async () => {
+  it('SmoothGrad repeats with its seed (the default 0 too), differs with another, and with σ = 0 is saliency', async () => {
     const { model, x } = net('dilated_conv');
-    const run = (seed: number, noise = 0.15) => explain(model, x, { method: 'smoothgrad', samples: 6, batchSize: 3, seed, noise, target: topClass('dilated_conv') });
+    const run = (seed?: number, noise = 0.15) =>
+      explain(model, x, { method: 'smoothgrad', samples: 6, batchSize: 3, ...(seed === undefined ? {} : { seed }), noise, target: topClass('dilated_conv') });
     const a = await run(1);
     const b = await run(1);
     const c = await run(2);
     assert.deepEqual(a.data, b.data);
     assert.ok(relativeL2(c.data, a.data) > 1e-3);
+    // No seed given is seed 0, which TF.js's own random ops would take for "no seed".
+    const d = await run();
+    const e = await run(0);
+    assert.deepEqual(d.data, e.data);
+    assert.ok(relativeL2(d.data, a.data) > 1e-3);
     const flat = await run(1, 0);
     const plain = await explain(model, x, { method: 'saliency', target: topClass('dilated_conv') });
     assert.ok(relativeL2(flat.data, plain.data) < 1e-5);
