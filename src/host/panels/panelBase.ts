@@ -1,5 +1,6 @@
 // The shape every panel shares: HTML shell, validated messages, the ready → init handshake, snapshots for
 // tests, PNG export next to the model, disposables in one place. Subclasses add their own messages.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { packBinary, unpackBinary } from '../../shared/protocol/binaryCodec';
@@ -93,7 +94,10 @@ export abstract class PanelBase<ToWebview extends Message, FromWebview extends M
     const back = (): void => {
       clearTimeout(settle);
       settle = setTimeout(() => {
-        if (shown()) void Promise.resolve(this.onModelFileBack()).catch((err: unknown) => this.deps.messages.error(err));
+        if (!shown()) return;
+        // A move away can come as a change of the old path too: only a file that is there is drawn again.
+        if (!existsSync(modelPath)) this.post({ type: 'error', message: modelGoneSentence(modelPath) });
+        else void Promise.resolve(this.onModelFileBack()).catch((err: unknown) => this.deps.messages.error(err));
       }, 300);
     };
     watcher.onDidDelete(() => {
