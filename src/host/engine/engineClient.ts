@@ -1,5 +1,5 @@
 // The host's side of the engine RPC: starts the child process lazily, restarts it after a crash on the next
-// request, turns cancellation into a cancel message and, if the engine does not stop in time, into a kill.
+// request, turns cancellation into a cancel message and, if the engine stays silent long after it, into a kill.
 // A request that an engine never read (sent in the moment between its death and its exit event) is sent once
 // more to the next engine; one that it read fails with the crash, since the request may be what killed it.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -25,6 +25,9 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** A cancel the engine had not answered yet when its caller was told (the engine's own answer is the plain one). */
+export const ENGINE_STILL_BUSY = 'The request was cancelled (the engine was still finishing its current step).';
+
 export interface EngineClientOptions {
   enginePath: string;
   /** The Node binary to start the engine with, asked at every start; undefined: the extension host's own. */
@@ -32,8 +35,10 @@ export interface EngineClientOptions {
   /** Called after every (re)start, before the first request is sent: the host replays `init` here. */
   onStart: (client: EngineClient) => Promise<void>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** How long a cancelled request may keep running before the engine is killed. */
-  killAfterCancelMs?: number;
+  /** How long a cancelled request may go unanswered before its caller is told it was cancelled anyway. */
+  answerCancelWithinMs?: number;
+  /** How long the engine may say nothing at all after a cancel before it is taken for hung and killed. */
+  hungAfterCancelMs?: number;
   /** Called when an engine process ends, with its exit code or the signal that ended it. */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -43,6 +48,8 @@ export class EngineClient {
   private starting: Promise<void> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** When each engine process last sent anything: a message means its event loop turned. */
+  private readonly heardAt = new WeakMap<ChildProcess, number>();
   private disposed = false;
 
   constructor(private readonly options: EngineClientOptions) {}
@@ -103,7 +110,10 @@ export class EngineClient {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => this.options.log('info', d.toString().trimEnd()));
     child.stderr?.on('data', (d: Buffer) => this.options.log('warn', d.toString().trimEnd()));
-    child.on('message', (msg: EngineToHost) => this.receive(msg));
+    child.on('message', (msg: EngineToHost) => {
+      this.heardAt.set(child, Date.now());
+      this.receive(msg);
+    });
     // A send to an engine that is exiting fails with EPIPE; the 'exit' handler rejects what is pending.
     child.on('error', (err) => this.options.log('warn', `Layer Lens engine: ${err.message}`));
     child.on('exit', (code, signal) => {
@@ -172,16 +182,27 @@ export class EngineClient {
 
   private cancel(id: number, child: ChildProcess): void {
     if (!this.pending.has(id)) return;
+    const cancelledAt = Date.now();
     if (child.connected) child.send({ type: 'cancel', id } satisfies HostToEngine, () => undefined);
-    // A TF.js call blocks the engine's event loop; if it does not answer the cancel in time, kill it.
-    const timer = setTimeout(() => {
+    // A TF.js call blocks the engine's event loop, so the engine reads the cancel only when the op running ends.
+    // The caller is not kept waiting for that: it hears "cancelled" within a few seconds whatever the engine does.
+    const answer = setTimeout(() => {
       const p = this.pending.get(id);
-      if (!p || this.child !== child) return;
+      if (!p || p.child !== child) return;
       this.pending.delete(id);
-      p.reject(new LayerLensError('cancelled', 'The request was cancelled.'));
-      child.kill('SIGKILL');
-    }, this.options.killAfterCancelMs ?? 3000);
-    timer.unref?.();
+      p.reject(new LayerLensError('cancelled', ENGINE_STILL_BUSY));
+    }, this.options.answerCancelWithinMs ?? 3000);
+    answer.unref?.();
+    // Other panels' work runs in the same engine, and one step of a big model at 32 units can block it for longer
+    // than that: the engine is killed only when it has sent nothing at all since the cancel for much longer —
+    // any message means its loop turned, and a turned loop has read the cancel.
+    const hungAfterMs = this.options.hungAfterCancelMs ?? 30_000;
+    const hung = setTimeout(() => {
+      if (this.child !== child || (this.heardAt.get(child) ?? 0) > cancelledAt) return;
+      this.options.log('warn', `Layer Lens engine: nothing heard for ${Math.round(hungAfterMs / 1000)} s after a cancel; it is restarted.`);
+      this.restart();
+    }, hungAfterMs);
+    hung.unref?.();
   }
 
   private receive(msg: EngineToHost): void {

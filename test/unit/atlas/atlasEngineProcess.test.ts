@@ -21,7 +21,7 @@ before(() => {
     enginePath: join(repoRoot, 'dist/engine.js'),
     log: () => undefined,
     onStart: async (c) => void (await c.request('init', { backend: 'wasm' })),
-    killAfterCancelMs: 5000,
+    answerCancelWithinMs: 5000,
   });
 });
 

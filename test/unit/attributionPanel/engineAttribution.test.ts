@@ -34,7 +34,7 @@ before(async () => {
     enginePath: join(repoRoot, 'dist/engine.js'),
     log: () => undefined,
     onStart: async (c) => void (await c.request('init', { backend: 'wasm' })),
-    killAfterCancelMs: 2000,
+    answerCancelWithinMs: 2000,
   });
   const open = await client.request('featureMaps.open', { modelPath, imagePath });
   topClass = open.predictions[0]!.classIndex;

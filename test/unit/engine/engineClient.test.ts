@@ -22,7 +22,7 @@ before(() => {
       starts++;
       await c.request('init', { backend: 'wasm' });
     },
-    killAfterCancelMs: 500,
+    answerCancelWithinMs: 500,
   });
 });
 

@@ -36,7 +36,7 @@ async function runEngine(wasmThreads: number): Promise<Run> {
     onStart: async (c) => {
       status = await c.request('init', { backend: 'wasm', wasmThreads });
     },
-    killAfterCancelMs: 3000,
+    answerCancelWithinMs: 3000,
   });
   try {
     const open = await client.request('featureMaps.open', { modelPath: googlenet, imagePath });

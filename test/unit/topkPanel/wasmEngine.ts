@@ -9,6 +9,6 @@ export function startWasmEngine(): EngineClient {
     enginePath: join(repoRoot, 'dist/engine.js'),
     log: () => undefined,
     onStart: async (c) => void (await c.request('init', { backend: 'wasm' })),
-    killAfterCancelMs: 2000,
+    answerCancelWithinMs: 2000,
   });
 }
