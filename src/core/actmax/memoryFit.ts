@@ -11,6 +11,7 @@ import { bytesPerUnit } from '../atlas/atlasBatch';
 import type { LoadedModel } from '../model/loadedModel';
 import { LayerLensError } from '../../shared/errors';
 import type { InputSpec } from '../../shared/model';
+import { fixedInputSize } from './modelInput';
 
 /** What one actmax batch may take on wasm: the 4 GiB heap less room for the weights' neighbours and the allocator. */
 export const WASM_ACTMAX_BUDGET_BYTES = 3.5 * 1024 ** 3;
@@ -50,4 +51,23 @@ export function checkActmaxFits(model: LoadedModel, spec: InputSpec, shape: Batc
     'badArgument',
     `${shape.units} unit${shape.units === 1 ? '' : 's'} of ${model.info.name} → ${shape.layerIds.join(', ')} at ${size} would need about ${gb(shape.units * perUnit)} GB at once, more than the ${gb(room)} GB the wasm backend has left: ${ask}.`,
   );
+}
+
+/**
+ * Refuses an atlas's batch that would not fit, with checkActmaxFits's sentence, before the atlas writes anything:
+ * refused at its first batch instead, the run had already left a manifest (and a site of no units) in the folder.
+ * Each layer's largest group (its units, `batch` at a time) at the size the atlas renders at (the spec's); the layer
+ * that costs most a unit goes first, so the batch the sentence names fits every layer.
+ */
+export function checkAtlasBatchFits(model: LoadedModel, work: readonly { layerId: string }[], batch: number, spec: InputSpec, backend: string = tf.getBackend(), held?: number): void {
+  if (backend !== 'wasm') return;
+  const weights = held ?? tf.memory().numBytes;
+  const counts = new Map<string, number>();
+  for (const item of work) counts.set(item.layerId, (counts.get(item.layerId) ?? 0) + 1);
+  const image: [number, number] = [spec.height, spec.width];
+  const channels = spec.channels === 1 ? 1 : 3;
+  const shapes = [...counts].map(([layerId, count]): BatchShape => ({ layerIds: [layerId], units: Math.min(batch, count), image, modelInput: fixedInputSize(model.info) ?? image, channels }));
+  const perUnit = new Map(shapes.map((s) => [s, actmaxBytesPerUnit(model, spec, s)]));
+  shapes.sort((a, b) => perUnit.get(b)! - perUnit.get(a)!);
+  for (const shape of shapes) checkActmaxFits(model, spec, shape, backend, weights);
 }

@@ -26,7 +26,7 @@ const spec224: InputSpec = { height: 224, width: 224, channels: 3, channelOrder:
 /** A model of `layers` conv layers, each [1, side, side, channels]: only its info is read. */
 function fakeModel(layers: number, side: number, channels: number): LoadedModel {
   const list = Array.from({ length: layers }, (_, i) => ({ id: `conv${i}`, className: 'Conv2D', kind: 'conv', outputShape: [1, side, side, channels] }) as unknown as LayerInfo);
-  return { info: { name: 'fake', format: 'layers', layers: list } as unknown as ModelInfo } as LoadedModel;
+  return { info: { name: 'fake', format: 'layers', inputShape: [null, side, side, 3], layers: list } as unknown as ModelInfo } as LoadedModel;
 }
 
 after(() => setGpuBindingLimit(undefined));
@@ -53,7 +53,9 @@ test('up to 32 units at a time, fewer when a batch would not fit the CPU\'s budg
   setGpuBindingLimit(undefined);
 });
 
-test('the batch: the one asked for, else the atlas being resumed, else the backend\'s; the plan says it', () => {
+test('the batch: the one asked for, else the atlas being resumed, else the backend\'s; the plan says it', async () => {
+  // The batch chosen is checked against the wasm heap, which a ready backend reports.
+  await useBackend('wasm');
   const model = fakeModel(2, 28, 20);
   const work = atlasWorkList(atlasLayers(model.info), 'all');
   const dir = tempFolder('layer-lens-atlas-batch-');
@@ -64,6 +66,9 @@ test('the batch: the one asked for, else the atlas being resumed, else the backe
   assert.equal(chooseAtlasBatch(dir, undefined, model, work, spec224), 8, 'a resumed atlas keeps its batch');
   assert.equal(chooseAtlasBatch(dir, 4, model, work, spec224), 4, 'one asked for wins (the manifest check then refuses the folder)');
   assert.equal(chooseAtlasBatch(undefined, undefined, model, work, spec224), 32);
+  // One past the wasm heap is refused here, before an atlas writes its manifest (512² × 64 outputs: 201 MB a unit).
+  const big = fakeModel(1, 512, 64);
+  assert.throws(() => chooseAtlasBatch(undefined, 64, big, atlasWorkList(atlasLayers(big.info), 'all'), spec224), /64 units of fake → conv0 at 224 px would need .* ask for at most \d+ units at a time\.$/);
   // 20 units of each layer in batches of 8: 8 + 8 + 4 per layer.
   assert.equal(atlasPlanText(atlasGroups(work, 8), 8, 'wasm'), '40 units of 2 layers, 6 batches of up to 8 units (wasm)');
 });

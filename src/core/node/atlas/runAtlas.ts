@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { atlasBatchSize, atlasPlanText } from '../../atlas/atlasBatch';
 import { atlasGroups, atlasLayers, atlasWorkList, type AtlasItem } from '../../atlas/workList';
 import type { AtlasSettings } from '../../atlas/atlasTypes';
+import { checkAtlasBatchFits } from '../../actmax/memoryFit';
 import type { LoadedModel } from '../../model/loadedModel';
 import type { ActmaxPresetName } from '../../../shared/actmax';
 import type { AtlasRunResult } from '../../../shared/atlasProtocol';
@@ -86,7 +87,10 @@ export function atlasSettingsOf(spec: InputSpec, req: AtlasRequest, imageCount: 
  * depend on it, so a resumed run must not mix two); else the backend's for the work list's layers.
  */
 export function chooseAtlasBatch(outDir: string | undefined, asked: number | undefined, model: LoadedModel, work: readonly AtlasItem[], spec: InputSpec): number {
-  return asked ?? (outDir === undefined ? undefined : existingAtlasBatch(outDir)) ?? atlasBatchSize(model, [...new Set(work.map((i) => i.layerId))], spec);
+  const batch = asked ?? (outDir === undefined ? undefined : existingAtlasBatch(outDir)) ?? atlasBatchSize(model, [...new Set(work.map((i) => i.layerId))], spec);
+  // Before the manifest: a batch past the wasm heap leaves the folder as it was.
+  checkAtlasBatchFits(model, work, batch, spec);
+  return batch;
 }
 
 export async function runAtlas(model: LoadedModel, spec: InputSpec, req: AtlasRequest, options: AtlasRunOptions = {}): Promise<AtlasRunSummary> {
