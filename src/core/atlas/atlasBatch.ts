@@ -35,6 +35,11 @@ export function atlasBatchSize(model: LoadedModel, layerIds: readonly string[], 
 export function bytesPerUnit(model: LoadedModel, layerIds: readonly string[], spec: InputSpec): { bytes: number; largest: number } {
   const wanted = new Set(layerIds);
   const layers = model.info.layers;
+  // The size the run uses (the spec's), and the size the loader probed the layers' shapes at when the model's own
+  // input size is not fixed (--input-size, the sidecar's or 224).
+  const run: [number, number] = [spec.height, spec.width];
+  const assumed = model.info.assumedInputSize;
+  const probed: [number, number] | undefined = assumed ? [assumed.height, assumed.width] : undefined;
   let last = -1;
   layers.forEach((l, i) => wanted.has(l.id) && (last = i));
   // Modules (ONNX name scopes) repeat their children's outputs: count the leaves only.
@@ -44,12 +49,25 @@ export function bytesPerUnit(model: LoadedModel, layerIds: readonly string[], sp
   for (let i = 0; i <= last; i++) {
     const l = layers[i]!;
     if (parents.has(l.id)) continue;
-    const size = l.outputShape.reduce<number>((p, d) => p * (d ?? 1), 1);
+    const size = outputSizeAt(l.outputShape, run, probed);
     sum += size;
     largest = Math.max(largest, size);
   }
   const input = spec.height * spec.width * spec.channels;
   return { bytes: 4 * (input + 3 * sum), largest: 4 * largest };
+}
+
+/**
+ * Values of one unit's copy of a layer's output when the model runs at `run` [H, W]. A dimension the model leaves
+ * unknown (a model of any input size whose shapes were not probed) is taken at the run's size, an upper bound for
+ * a layer that does not upsample: counted as 1, a 224 px run of such a model looked a few channels big and no batch
+ * was ever refused. A spatial output probed at another size than the run's scales with the image's area.
+ */
+function outputSizeAt(shape: readonly (number | null)[], run: [number, number], probed: [number, number] | undefined): number {
+  let unknown = 0;
+  const size = shape.reduce<number>((p, d, i) => p * (d !== null && d >= 0 ? d : i === 0 ? 1 : run[Math.min(unknown++, 1)]!), 1);
+  const spatial = shape.length === 4 && unknown === 0 && probed !== undefined;
+  return spatial ? Math.round((size * run[0] * run[1]) / (probed[0] * probed[1])) : size;
 }
 
 /** The plan a run prints first: "48 units of 2 layers, 6 batches of up to 8 units (wasm)". */

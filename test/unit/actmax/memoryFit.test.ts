@@ -9,12 +9,14 @@ import type { LoadedModel } from '../../../src/core/model/loadedModel';
 import { LayerLensError } from '../../../src/shared/errors';
 import type { InputSpec, LayerInfo, ModelInfo } from '../../../src/shared/model';
 import { useBackend } from '../../helpers/backend';
+import { loadModel } from '../../../src/core/node/loadModelFile';
+import { writeAnySizeLayers } from '../model/inputsModels';
 import { tinyConvNet } from './nets';
 
 const spec224: InputSpec = { height: 224, width: 224, channels: 3, channelOrder: 'rgb', resize: 'stretch', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] };
 
-/** A model of `layers` conv layers, each [1, side, side, channels]: only its info is read. */
-function fakeModel(layers: number, side: number, channels: number): LoadedModel {
+/** A model of `layers` conv layers, each [1, side, side, channels] (null: any size): only its info is read. */
+function fakeModel(layers: number, side: number | null, channels: number): LoadedModel {
   const list = Array.from({ length: layers }, (_, i) => ({ id: `conv${i}`, className: 'Conv2D', kind: 'conv', outputShape: [1, side, side, channels] }) as unknown as LayerInfo);
   return { info: { name: 'fake', format: 'layers', layers: list } as unknown as ModelInfo } as LoadedModel;
 }
@@ -60,4 +62,30 @@ test('a render whose batch would not fit is refused before any tensor is made; o
   assert.equal(tf.memory().numTensors, tensors);
   const result = await renderActmax(tiny, { ...request, units: [0, 1], overrides: { size: 64, steps: 1 } });
   assert.equal(result.images.length, 2);
+});
+
+test('a model of any input size is counted at the size the run uses, not with its unknown sides as 1', async () => {
+  const shape = (layer: string, units: number, side: number): BatchShape => ({ layerIds: [layer], units, image: [side, side], modelInput: [side, side], channels: 3 });
+  // Sides left unknown (shapes not probed): taken at the run's size, as the same layer of a model fixed at it.
+  assert.equal(actmaxBytesPerUnit(fakeModel(1, null, 256), spec224, shape('conv0', 1, 224)), actmaxBytesPerUnit(fakeModel(1, 224, 256), spec224, shape('conv0', 1, 224)));
+  // The tiny net of any size at 512 px: 60 units need about 8.4 GB (its outputs counted as a few channels: 3 GB).
+  const anySize = tinyConvNet(7, null);
+  try {
+    assert.throws(() => checkActmaxFits(anySize, spec224, shape('conv2', 60, 512), 'wasm', 0), /^LayerLensError: 60 units of tiny-conv → conv2 at 512 px would need about 8\.4 GB at once, .* ask for at most 24 units at a time\.$/);
+  } finally {
+    anySize.dispose();
+  }
+  // A model loaded at the default 224 (its shapes probed there) and an image of 448: as the model loaded at 448.
+  const path = await writeAnySizeLayers();
+  const at224 = await loadModel(path);
+  const at448 = await loadModel(path, { inputSize: [448, 448] });
+  try {
+    assert.deepEqual(at224.info.assumedInputSize, { height: 224, width: 224, source: 'default' });
+    const bytes = actmaxBytesPerUnit(at448, spec224, shape('conv', 1, 448));
+    assert.equal(actmaxBytesPerUnit(at224, spec224, shape('conv', 1, 448)), bytes);
+    assert.equal(bytes, 4 * (448 * 448 * 3 + 3 * (448 * 448 * 3 + 224 * 224 * 4)) + 16 * 4 * 448 * 448 * 3);
+  } finally {
+    at224.dispose();
+    at448.dispose();
+  }
 });
