@@ -18,6 +18,15 @@ export const DEFAULT_MODEL_LOAD_TIMEOUT_MS = 120_000;
 const WORKER_HEAP_MB = 1024;
 const BUNDLED_WORKER = 'modelLoadWorker.js';
 
+/**
+ * Workers started in this process so far. Each one loads TF.js (about 1.5 s of CPU), so the number says what a
+ * request cost: tests read it to tell a refusal answered from the model cache from one that started a worker.
+ */
+let workersStarted = 0;
+export function modelLoadWorkersStarted(): number {
+  return workersStarted;
+}
+
 /** LAYER_LENS_MODEL_LOAD_TIMEOUT_MS (tests) or the default. */
 export function modelLoadTimeoutMs(): number {
   const v = Number(process.env.LAYER_LENS_MODEL_LOAD_TIMEOUT_MS);
@@ -72,6 +81,7 @@ function cancelled(): LayerLensError {
 }
 
 function startWorker(path: string): Worker {
+  workersStarted++;
   const options = { workerData: { path }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true };
   // In the bundle (dist/engine.js) the worker is dist/modelLoadWorker.js beside it.
   const bundled = join(__dirname, BUNDLED_WORKER);

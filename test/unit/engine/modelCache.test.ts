@@ -1,10 +1,11 @@
 // The engine's model cache with a stand-in for the worker-thread check: one check per file version, shared by
-// every request on it; it stops only when every request waiting for it is cancelled; a failure is not kept.
+// every request on it; it stops only when every request waiting for it is cancelled; a failure is not kept as a
+// check, and a refusal of the file's own content is kept for that version of the file only, the last 64 of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelCache } from '../../../src/engine/modelCache';
+import { MAX_KEPT_REFUSALS, ModelCache } from '../../../src/engine/modelCache';
 import { LayerLensError } from '../../../src/shared/errors';
 import type { ModelInfo } from '../../../src/shared/model';
 import { tempFolder } from '../topk/topkFixtures';
@@ -77,4 +78,59 @@ test('a caller without a signal (a handler loading the model) keeps the check al
   assert.equal(started[0]?.signal.aborted, false);
   started[0]?.resolve(info('kept'));
   assert.equal((await handler).name, 'kept');
+});
+
+const notAModel = (file: string) => new LayerLensError('notAModel', `${file} is a PNG image, not a model.`);
+
+test('a refusal of the file itself is answered again without a check until the file changes', async () => {
+  const { started, cache, file } = harness();
+  const first = cache.checked(file, new AbortController().signal);
+  started[0]?.reject(notAModel(file));
+  await assert.rejects(first, { code: 'notAModel', message: `${file} is a PNG image, not a model.` });
+  await assert.rejects(cache.checked(file, new AbortController().signal), { code: 'notAModel', message: `${file} is a PNG image, not a model.` });
+  await assert.rejects(cache.get(file), { code: 'notAModel' });
+  assert.equal(started.length, 1);
+  // A chmod changes only ctime: the file may now be readable.
+  chmodSync(file, 0o600);
+  void cache.checked(file).catch(() => undefined);
+  assert.equal(started.length, 2);
+  started[1]?.resolve(info('now a model'));
+  assert.equal((await cache.checked(file)).name, 'now a model');
+});
+
+test('a timeout, a cancel and a missing weight file are not kept', async () => {
+  const { started, cache, file } = harness();
+  const refusals = [
+    new LayerLensError('malformedModel', `${file} did not finish loading in 120 s, so Layer Lens gave up on it.`),
+    new LayerLensError('missingWeights', `The weight file weights.bin named in ${file} does not exist.`),
+    new LayerLensError('internal', 'The worker ended.'),
+  ];
+  for (const [i, err] of refusals.entries()) {
+    const request = cache.checked(file);
+    assert.equal(started.length, i + 1);
+    started[i]?.reject(err);
+    await assert.rejects(request, { code: err.code });
+  }
+  const a = new AbortController();
+  const cancelled = cache.checked(file, a.signal);
+  a.abort();
+  await assert.rejects(cancelled, isCancelled);
+  void cache.checked(file).catch(() => undefined);
+  assert.equal(started.length, refusals.length + 2);
+});
+
+test(`only the last ${MAX_KEPT_REFUSALS} refusals are kept`, async () => {
+  const { started, cache, file } = harness();
+  const files = Array.from({ length: MAX_KEPT_REFUSALS + 1 }, (_, i) => `${file}.${i}.png`);
+  for (const [i, f] of files.entries()) {
+    writeFileSync(f, 'not a model');
+    const request = cache.checked(f);
+    started[i]?.reject(notAModel(f));
+    await assert.rejects(request, { code: 'notAModel' });
+  }
+  const checks = started.length;
+  await assert.rejects(cache.checked(files[files.length - 1] ?? ''), { code: 'notAModel' });
+  assert.equal(started.length, checks, 'the newest refusal was forgotten');
+  void cache.checked(files[0] ?? '').catch(() => undefined);
+  assert.equal(started.length, checks + 1, 'more than the bound was kept');
 });
