@@ -1,25 +1,28 @@
 // --input-size H,W: the size a model whose input size is not fixed is opened and run at (the sidecar's or 224
 // otherwise). Refused by the loader for a model whose fixed size differs.
 import type { ModelLoadOptions } from '../core/model/loadOptions';
+import { INPUT_SIZE_MAX, INPUT_SIZE_MIN } from '../shared/inputSize';
 import type { AssumedInputSize } from '../shared/model';
 import { LayerLensError } from '../shared/errors';
-import type { Options } from './cliArgs';
+import { plainInteger, shown, type Options } from './cliArgs';
 
 export const inputSizeOption: Options = {
   'input-size': { type: 'string' },
 };
 
-const MAX_SIDE = 8192;
-
-/** The load options the command line asks for. */
+/**
+ * The load options the command line asks for. Each side is a plain decimal integer, as every other number the CLI
+ * reads ("224, 224" and 0x100 are refused), within the sides the engine runs a model at (shared/inputSize.ts): the
+ * CLI took up to 8192, which the panels and the engine refuse.
+ */
 export function inputSizeOf(values: Record<string, unknown>): ModelLoadOptions {
   const raw = values['input-size'];
   if (raw === undefined) return {};
-  const match = typeof raw === 'string' ? /^\s*(\d+)\s*[,x×]\s*(\d+)\s*$/i.exec(raw) : null;
-  const h = Number(match?.[1]);
-  const w = Number(match?.[2]);
-  if (!match || h < 1 || w < 1 || h > MAX_SIDE || w > MAX_SIDE) {
-    throw new LayerLensError('badArgument', `--input-size must be HEIGHT,WIDTH in pixels from 1 to ${MAX_SIDE} (e.g. 224,224), not ${String(raw)}.`);
+  const sides = typeof raw === 'string' ? raw.split(',').map(plainInteger) : [];
+  const [h, w] = sides;
+  const ok = (n: number | undefined): n is number => n !== undefined && n >= INPUT_SIZE_MIN && n <= INPUT_SIZE_MAX;
+  if (sides.length !== 2 || !ok(h) || !ok(w)) {
+    throw new LayerLensError('badArgument', `--input-size must be HEIGHT,WIDTH, two integers from ${INPUT_SIZE_MIN} to ${INPUT_SIZE_MAX} (e.g. 224,224), not ${shown(raw)}.`);
   }
   return { inputSize: [h, w] };
 }

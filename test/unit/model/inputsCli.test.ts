@@ -36,7 +36,7 @@ test('--input-size is refused in one sentence when malformed or when the model f
   const { path } = writeAnySizeGraph();
   const bad = runCli(['layers', '--model', path, '--input-size', '64']);
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr.trim(), /^[^\n]*--input-size must be HEIGHT,WIDTH in pixels from 1 to 8192 \(e\.g\. 224,224\), not 64\.$/);
+  assert.match(bad.stderr.trim(), /^[^\n]*--input-size must be HEIGHT,WIDTH, two integers from 8 to 1024 \(e\.g\. 224,224\), not 64\.$/);
   const fixed = writeNchwGraph().path;
   const other = runCli(['layers', '--model', fixed, '--input-size', '16,16']);
   assert.notEqual(other.status, 0);
