@@ -18,7 +18,8 @@ export const inputSizeOption: Options = {
 export function inputSizeOf(values: Record<string, unknown>): ModelLoadOptions {
   const raw = values['input-size'];
   if (raw === undefined) return {};
-  const sides = typeof raw === 'string' ? raw.split(',').map(plainInteger) : [];
+  // 224x224 and 224×224 too: the CLI and the panels print sizes that way.
+  const sides = typeof raw === 'string' ? raw.split(/[,x×]/).map(plainInteger) : [];
   const [h, w] = sides;
   const ok = (n: number | undefined): n is number => n !== undefined && n >= INPUT_SIZE_MIN && n <= INPUT_SIZE_MAX;
   if (sides.length !== 2 || !ok(h) || !ok(w)) {

@@ -24,7 +24,10 @@ test('--input-size takes two plain integers from the engine\'s smallest side to 
   assert.deepEqual(inputSizeOf({}), {});
   assert.deepEqual(inputSizeOf({ 'input-size': '224,224' }), { inputSize: [224, 224] });
   assert.deepEqual(inputSizeOf({ 'input-size': '8,1024' }), { inputSize: [8, 1024] });
-  for (const value of ['224, 224', ' 224,224', '224,224 ', '224x224', '224', '224,224,3', ',224', '1e2,100', '0x10,16', '+224,224', '-224,224', '224.0,224', '7,224', '224,1025', '4096,4096', '8192,8192', '']) {
+  // As the CLI and the panels print a size.
+  assert.deepEqual(inputSizeOf({ 'input-size': '64x48' }), { inputSize: [64, 48] });
+  assert.deepEqual(inputSizeOf({ 'input-size': '64×48' }), { inputSize: [64, 48] });
+  for (const value of ['224, 224', ' 224,224', '224,224 ', '224 x 224', '224X224', '224x224x3', '224', '224,224,3', ',224', '1e2,100', '0x10,16', '+224,224', '-224,224', '224.0,224', '7,224', '224,1025', '4096,4096', '8192,8192', '']) {
     assert.throws(() => inputSizeOf({ 'input-size': value }), (e: unknown) => {
       assert.ok(e instanceof LayerLensError && e.code === 'badArgument', value);
       assert.equal(e.message, sentence(value));
