@@ -193,10 +193,11 @@ export class EngineClient {
       p.reject(new LayerLensError('cancelled', ENGINE_STILL_BUSY));
     }, this.options.answerCancelWithinMs ?? 3000);
     answer.unref?.();
-    // Other panels' work runs in the same engine, and one step of a big model at 32 units can block it for longer
-    // than that: the engine is killed only when it has sent nothing at all since the cancel for much longer —
-    // any message means its loop turned, and a turned loop has read the cancel.
-    const hungAfterMs = this.options.hungAfterCancelMs ?? 30_000;
+    // Other panels' work runs in the same engine, and one step of a big model at 32 units blocks it for far longer
+    // than that (InceptionV3 → Mixed_6a at 299 px: ~50 s a step on 2 loaded cores): the engine is killed only when
+    // it has sent nothing at all for two minutes since the cancel — any message means its loop turned, and a
+    // turned loop has read the cancel. Until then later requests wait in its queue; none is lost.
+    const hungAfterMs = this.options.hungAfterCancelMs ?? 120_000;
     const hung = setTimeout(() => {
       if (this.child !== child || (this.heardAt.get(child) ?? 0) > cancelledAt) return;
       this.options.log('warn', `Layer Lens engine: nothing heard for ${Math.round(hungAfterMs / 1000)} s after a cancel; it is restarted.`);
