@@ -28,6 +28,11 @@ import type { EngineToHost } from '../../../src/shared/protocol/engineProtocol';
 /** Units of the one conv layer: pages enough that the render takes seconds on two cores. */
 const UNITS = 2000;
 const SIZE: [number, number] = [8, 8];
+/**
+ * The CPU batch: 32, the most, as one unit's copy of the 8 × 8 × UNITS output is 1.5 MB (its unknown sides counted
+ * at the run's 8 × 8; they were once taken as −1, which made the bytes negative and the batch 1).
+ */
+const BATCH = 32;
 
 /** x [?, ?, ?, 3] → 1×1 conv with UNITS filters: a model whose atlas has UNITS units and is light to load. */
 function writeWideConv(dir: string): string {
@@ -120,7 +125,7 @@ test('while atlas.run renders a site of thousands of units, a memory request sen
   assert.deepEqual(order, ['memory', 'atlas.run'], 'the memory request sent during the render was answered after atlas.run: the render blocked the engine');
   const atlas = answered(1);
   assert.ok(atlas?.type === 'response', JSON.stringify(atlas));
-  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: false, batch: 1 });
+  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: false, batch: BATCH });
   assert.ok(existsSync(join(outDir, 'unit', 'wide', `${UNITS - 1}.html`)), 'the last unit page is written');
 });
 
@@ -136,7 +141,7 @@ test('a cancel read during the render stops it: atlas.run answers stopped, with 
   while (!answered(1)) await new Promise((r) => setTimeout(r, 5));
   const atlas = answered(1);
   assert.ok(atlas?.type === 'response', JSON.stringify(atlas));
-  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: true, batch: 1 });
+  assert.deepEqual({ ...(atlas.result as AtlasRunResult) }, { indexPath: join(outDir, 'index.html'), computed: 0, skipped: UNITS, written: UNITS, total: UNITS, stopped: true, batch: BATCH });
   assert.ok(!existsSync(join(outDir, 'unit', 'wide', `${UNITS - 1}.html`)), 'the render went on to its last page after the cancel');
 });
 
@@ -150,6 +155,6 @@ test('after a cancel during the units, the render is bounded: its answer comes w
   const spec = await modelInputSpec(model, { height: SIZE[0], width: SIZE[1] });
   const cancel = new AbortController();
   const run = await runAtlas(model, spec, { ...ATLAS_DEFAULTS, outDir, units: 'all' }, { signal: cancel.signal, onStep: () => cancel.abort(), renderAfterCancelMs: 0 });
-  assert.deepEqual({ ...run, site: undefined }, { site: undefined, computed: 0, skipped: UNITS - 1, written: UNITS - 1, total: UNITS, stopped: true, batch: 1 });
+  assert.deepEqual({ ...run, site: undefined }, { site: undefined, computed: 0, skipped: UNITS - 1, written: UNITS - 1, total: UNITS, stopped: true, batch: BATCH });
   assert.ok(!existsSync(join(outDir, 'unit', 'wide', `${UNITS - 2}.html`)), 'the render after the cancel ran past its bound to the last page');
 });
